@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The narrow interface between the x86 CPU (target/i386) and the machine
+ * around it (hw/, accel/, the test machine).
+ *
+ * target/i386 never includes hw/ headers.  The machine hands each vCPU a
+ * CPUPlatform: physical memory and I/O port callbacks, the interrupt
+ * acknowledge hook, the virtual clock, and the reset/shutdown requests.  The
+ * machine drives the CPU through the x86_cpu_* functions at the bottom.
+ *
+ * Memory: the CPU asks phys_map() for a host pointer to the page holding a
+ * physical address.  RAM (and ROM, for reads) come back as host pointers the
+ * CPU may cache in its software TLB until the machine calls
+ * x86_cpu_memory_map_changed() (PAM, SMRAM, BAR moves) or a device writes to
+ * guest RAM behind the CPU's back (DMA), which it reports with
+ * x86_cpu_phys_written() so decoded code there is invalidated.  Everything
+ * else (MMIO, unassigned) goes through phys_read()/phys_write() every time.
+ */
+#ifndef EXEC_CPU_IFACE_H
+#define EXEC_CPU_IFACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/** Kinds of physical page, as phys_map() reports them. */
+typedef enum PhysPageKind {
+    PHYS_PAGE_MMIO = 0,   /* no host pointer: use phys_read/phys_write */
+    PHYS_PAGE_RAM,        /* readable and writable through the pointer */
+    PHYS_PAGE_ROM,        /* readable through the pointer; writes go to
+                             phys_write (which usually drops them) */
+} PhysPageKind;
+
+/**
+ * struct CPUPlatform - what the machine provides to a vCPU.
+ * @opaque: passed back to every callback.
+ * @phys_map: look up the 4 KiB page containing @paddr.  Returns the kind;
+ *            for RAM and ROM sets *@host to the host address of the start
+ *            of that page.  Must be cheap; the CPU caches the answer.
+ * @phys_read: MMIO/unassigned read of @size bytes (1, 2, 4 or 8) at @paddr.
+ *             Unassigned memory reads all-ones.
+ * @phys_write: MMIO/ROM/unassigned write; unassigned writes are dropped.
+ * @io_read: IN from @port of @size bytes (1, 2, 4); unassigned reads ones.
+ * @io_write: OUT to @port.
+ * @intr_ack: INTA cycle: the vector of the highest-priority pending
+ *            interrupt (PIC or local APIC); called only while the CPU's
+ *            INTR line is high and it accepts the interrupt.
+ * @clock_ns: the virtual clock in nanoseconds (stops while paused); the
+ *            CPU derives RDTSC from it.
+ * @request_reset: triple fault (or a reset the CPU asks for).
+ * @request_shutdown: reserved for an emulated shutdown cycle.
+ */
+typedef struct CPUPlatform {
+    void *opaque;
+    PhysPageKind (*phys_map)(void *opaque, uint64_t paddr, uint8_t **host);
+    uint64_t (*phys_read)(void *opaque, uint64_t paddr, unsigned size);
+    void (*phys_write)(void *opaque, uint64_t paddr, uint64_t val,
+                       unsigned size);
+    uint32_t (*io_read)(void *opaque, uint16_t port, unsigned size);
+    void (*io_write)(void *opaque, uint16_t port, uint32_t val, unsigned size);
+    int (*intr_ack)(void *opaque);
+    int64_t (*clock_ns)(void *opaque);
+    void (*request_reset)(void *opaque);
+    void (*request_shutdown)(void *opaque);
+} CPUPlatform;
+
+typedef struct X86CPU X86CPU;
+
+/** Why x86_cpu_run() returned. */
+typedef enum CPUExitReason {
+    CPU_EXIT_BUDGET = 0,    /* the instruction budget ran out */
+    CPU_EXIT_HALTED,        /* HLT with no interrupt pending */
+    CPU_EXIT_KICKED,        /* x86_cpu_kick() from another thread */
+    CPU_EXIT_RESET,         /* triple fault: request_reset was called */
+    CPU_EXIT_DEBUG,         /* breakpoint or single step (gdbstub) */
+} CPUExitReason;
+
+/**
+ * x86_cpu_new() - create a vCPU of @model ("qemu64", "max", ... or NULL for
+ * the default) with APIC ID @apic_id.  Returns NULL and sets *errp for an
+ * unknown model.  Power-on state is set as after RESET.
+ */
+struct Error;
+X86CPU *x86_cpu_new(const char *model, uint32_t apic_id,
+                    const CPUPlatform *platform, struct Error **errp);
+void x86_cpu_free(X86CPU *cpu);
+
+/** x86_cpu_reset() - RESET (power-on) or INIT (@init_only) state. */
+void x86_cpu_reset(X86CPU *cpu, bool init_only);
+
+/**
+ * x86_cpu_run() - execute until about @budget instructions have retired,
+ * the CPU halts, or it is kicked.  Interrupts are checked at block ends.
+ * Returns the reason; *@executed (if not NULL) gets the count retired.
+ */
+CPUExitReason x86_cpu_run(X86CPU *cpu, uint64_t budget, uint64_t *executed);
+
+/** x86_cpu_kick() - make x86_cpu_run() return soon; any thread. */
+void x86_cpu_kick(X86CPU *cpu);
+
+/** x86_cpu_set_intr() - level of the INTR line (from PIC/APIC). */
+void x86_cpu_set_intr(X86CPU *cpu, bool level);
+/** x86_cpu_nmi() - an NMI edge. */
+void x86_cpu_nmi(X86CPU *cpu);
+/** x86_cpu_init_sipi() - INIT (@vector < 0) or a STARTUP IPI. */
+void x86_cpu_init_sipi(X86CPU *cpu, int vector);
+
+/** x86_cpu_memory_map_changed() - drop every cached host pointer. */
+void x86_cpu_memory_map_changed(X86CPU *cpu);
+/** x86_cpu_phys_written() - RAM at [@paddr, +@len) changed behind the
+ *  CPU's back (DMA, loader): drop decoded code there. */
+void x86_cpu_phys_written(X86CPU *cpu, uint64_t paddr, uint64_t len);
+
+/** x86_cpu_is_halted() - true while in HLT waiting for an interrupt. */
+bool x86_cpu_is_halted(const X86CPU *cpu);
+
+#endif /* EXEC_CPU_IFACE_H */

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Character devices: the byte streams behind serial ports and monitors.
+ *
+ * Backends (QEMU's -chardev): stdio, file (path=), null, pty, socket
+ * (path= for unix, host=/port= for tcp; server=on|off, wait=on|off).  The
+ * shorthands of -serial/-qmp/-monitor ("stdio", "none", "null",
+ * "unix:/path,server=on,wait=off", "tcp:127.0.0.1:4444,server=on,wait=off",
+ * "file:/path", "pty") are turned into the same options by
+ * chardev_parse_shorthand().
+ *
+ * All I/O runs on the main loop (the default GMainContext).  A frontend
+ * (UART, monitor) attaches handlers; received bytes are delivered as far as
+ * can_read() allows, so a busy frontend applies back-pressure instead of
+ * losing input.  Writes never block: what the host cannot take at once is
+ * buffered (bounded; see chardev_write()).  A socket server serves one client
+ * at a time and listens again when it disconnects.
+ */
+#ifndef UTIL_CHARDEV_H
+#define UTIL_CHARDEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <json-c/json.h>
+
+#include "util/error.h"
+
+typedef struct Chardev Chardev;
+
+typedef enum ChardevEvent {
+    CHARDEV_EVENT_OPENED,   /* a peer connected (or the backend is ready) */
+    CHARDEV_EVENT_CLOSED,   /* the peer went away */
+} ChardevEvent;
+
+/**
+ * struct ChardevHandlers - a frontend's callbacks, all on the main loop.
+ * @can_read: how many bytes the frontend can take now (0 pauses input).
+ * @read: @len bytes (never more than can_read() said) arrived.
+ * @event: the connection state changed.
+ */
+typedef struct ChardevHandlers {
+    size_t (*can_read)(void *opaque);
+    void (*read)(void *opaque, const uint8_t *buf, size_t len);
+    void (*event)(void *opaque, ChardevEvent event);
+} ChardevHandlers;
+
+/**
+ * chardev_new() - create and open a chardev from -chardev options.
+ * @opts: a json-c object of string members as keyval_parse() makes:
+ *        "backend" (the implied first key: "socket", "stdio", ...), "id",
+ *        and the backend's options.
+ * Returns NULL with *errp set for a bad option or a host failure (e.g.
+ * "Failed to bind socket to /x: Address already in use").  With server=on
+ * and wait=on, waits for the first client before returning.
+ */
+Chardev *chardev_new(struct json_object *opts, Error **errp);
+
+/**
+ * chardev_new_shorthand() - create from a -serial/-qmp/-monitor shorthand
+ * such as "unix:/tmp/q,server=on,wait=off", giving it @id.
+ */
+Chardev *chardev_new_shorthand(const char *id, const char *spec, Error **errp);
+
+/** chardev_find() - the chardev with @id, or NULL. */
+Chardev *chardev_find(const char *id);
+const char *chardev_id(const Chardev *chr);
+/** chardev_filename() - QEMU's "filename" string for query-chardev,
+ *  e.g. "unix:/tmp/q,server=on" or "disconnected:unix:...". */
+char *chardev_filename(const Chardev *chr);
+/** chardev_is_connected() - whether a peer is attached now. */
+bool chardev_is_connected(const Chardev *chr);
+
+/**
+ * chardev_set_handlers() - attach a frontend (NULL @h detaches).  A
+ * chardev has at most one frontend; attaching a second fails with *errp
+ * ("chardev 'x' is busy").  If a peer is already connected, @h->event
+ * gets CHARDEV_EVENT_OPENED from the main loop.
+ */
+bool chardev_set_handlers(Chardev *chr, const ChardevHandlers *h,
+                          void *opaque, Error **errp);
+
+/**
+ * chardev_write() - queue @len bytes for the peer; never blocks.
+ * Returns @len, or a smaller count when the bounded output buffer (1 MiB)
+ * is full, or -errno.  With no peer connected the bytes are dropped and
+ * @len is returned, as a serial line with nothing attached would.
+ */
+ssize_t chardev_write(Chardev *chr, const uint8_t *buf, size_t len);
+
+/** chardev_disconnect() - drop the current peer (servers listen again). */
+void chardev_disconnect(Chardev *chr);
+
+/** chardev_delete() - close and free; detaches the frontend first. */
+void chardev_delete(Chardev *chr);
+
+/** chardev_delete_all() - at exit. */
+void chardev_delete_all(void);
+
+/** chardev_foreach() - call @fn for every chardev, in creation order. */
+void chardev_foreach(void (*fn)(Chardev *chr, void *opaque), void *opaque);
+
+#endif /* UTIL_CHARDEV_H */
