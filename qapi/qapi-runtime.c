@@ -56,6 +56,9 @@ bool qapi_check_object(struct json_object *src, const char *path,
 bool qapi_check_unexpected(struct json_object *src, const char *path,
                            GPtrArray *known, Error **errp)
 {
+    if (!src) {
+        return true;
+    }
     json_object_object_foreach(src, key, val) {
         bool found = false;
 

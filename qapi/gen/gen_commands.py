@@ -119,9 +119,6 @@ def gen_commands(schema, prefix):
     h += 'extern const QmpCommand qmp_command_table[];\n'
     h += 'extern const size_t qmp_command_table_len;\n\n#endif\n'
     c = HEAD + '#include "%scommands.h"\n\n' % prefix
-    for cmd in schema.commands:
-        if cmd.gen:
-            c += gen_marshal(cmd)
     c += 'const QmpCommand qmp_command_table[] = {\n'
     for cmd in schema.commands:
         flags = ['0']
@@ -133,6 +130,20 @@ def gen_commands(schema, prefix):
     c += ('const size_t qmp_command_table_len = '
           'sizeof(qmp_command_table) / sizeof(qmp_command_table[0]);\n')
     return h, c
+
+
+def gen_command_modules(schema, prefix):
+    """One file of marshallers per schema module, so that a program (or
+    a unit test) that uses one module's marshallers links only that
+    module's handlers.  Returns {module: text}."""
+    out = {}
+    for mod in schema.module_names():
+        c = HEAD + '#include "%scommands.h"\n\n' % prefix
+        for cmd in schema.commands:
+            if cmd.gen and cmd.module == mod:
+                c += gen_marshal(cmd)
+        out[mod] = c
+    return out
 
 
 def gen_events(schema, prefix):

@@ -5,7 +5,8 @@
 #
 #   qapi-gen.py SCHEMA OUTDIR
 #
-# writes OUTDIR/qapi-{types,visit,commands,events,introspect}.{h,c}.
+# writes OUTDIR/qapi-{types,visit,commands,events,introspect}.{h,c} and
+# OUTDIR/qapi-commands-<module>.c for every schema module.
 # Python 3 standard library only; run by meson at build time.
 
 import os
@@ -15,7 +16,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import schema as qapi_schema                       # noqa: E402
 from gen_types import gen_types, gen_visit         # noqa: E402
-from gen_commands import gen_commands, gen_events  # noqa: E402
+from gen_commands import gen_commands, gen_command_modules  # noqa: E402
+from gen_commands import gen_events                # noqa: E402
 from gen_introspect import gen_introspect          # noqa: E402
 
 
@@ -46,6 +48,8 @@ def main(argv):
         h, c = gen(schema, prefix)
         write(os.path.join(outdir, 'qapi-' + name + '.h'), h)
         write(os.path.join(outdir, 'qapi-' + name + '.c'), c)
+    for mod, c in gen_command_modules(schema, prefix).items():
+        write(os.path.join(outdir, 'qapi-commands-%s.c' % mod), c)
     return 0
 
 

@@ -271,10 +271,16 @@ class Alternate(Type):
         self.branches = branches          # [Member]
 
 
+def module_of(info):
+    """'dir/block-core.json:12' -> 'block-core'."""
+    return os.path.basename(info.split(':')[0])[:-len('.json')]
+
+
 class Command:
     def __init__(self, name, info, args, ret, boxed, gen, preconfig):
         self.name = name
         self.info = info
+        self.module = module_of(info)
         self.args = args                  # Object or None
         self.ret = ret                    # Type or None
         self.boxed = boxed
@@ -450,6 +456,9 @@ class Schema:
                 c.args = self.lookup(c.args, c.info)
             if isinstance(c, Command) and c.ret is not None:
                 c.ret = self.lookup(c.ret, c.info)
+
+    def module_names(self):
+        return [os.path.basename(p)[:-len('.json')] for p in self.modules]
 
     def arrays(self):
         return [t for t in self.types.values() if isinstance(t, Array)]
