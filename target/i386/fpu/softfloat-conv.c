@@ -26,7 +26,8 @@ static Float80 convert(FpEnv *env, FpFmt from, FpFmt to, Float80 v,
     if (a.cls != UNP_FINITE) {
         return fp_pack_special(to, a.sign, a.cls, 0);
     }
-    env->flags |= a.denorm ? FP_DE : 0;
+    /* Narrowing an x87 denormal does not report DE on real hardware. */
+    env->flags |= a.denorm && from != FMT_F80 ? FP_DE : 0;
     if (exact) {
         e64.prec = 64;
         return fp_pack_unp(&e64, to, a);

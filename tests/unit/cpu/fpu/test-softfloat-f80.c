@@ -12,7 +12,7 @@
 #include "target/i386/fpu/softfloat.h"
 #include "tests/unit/cpu/fpu/fp-gen.h"
 
-#define ITER 40000
+#define ITER 200000
 #define SW_CHECK 0x023f
 
 typedef struct __attribute__((packed)) HostF80 {
@@ -139,14 +139,189 @@ static void test_div(void) { run_op(OPK_DIV, "fdiv"); }
 static void test_sqrt(void) { run_op(OPK_SQRT, "fsqrt"); }
 static void test_rndint(void) { run_op(OPK_RNDINT, "frndint"); }
 
+enum { CV_ST32, CV_ST64, CV_IST16, CV_IST32, CV_IST64, CV_ISTT16, CV_ISTT32,
+       CV_ISTT64, CV_BST, CV_LD32, CV_LD64 };
+
+static uint16_t host_conv(int op, uint16_t cw, Float80 a, uint64_t in,
+                          uint64_t *out, uint16_t *out_hi, Float80 *ld)
+{
+    HostF80 ha = { a.mant, a.se }, hr;
+    uint16_t sw = 0;
+    uint64_t o = 0;
+    struct __attribute__((packed)) { uint64_t lo; uint16_t hi; } bcd;
+
+    switch (op) {
+    case CV_ST32:
+        asm volatile("fninit; fldcw %[cw]; fldt %[a]; fstps %[o]; fnstsw %[sw]"
+                     : [o] "=m"(*(uint32_t *)&o), [sw] "=m"(sw)
+                     : [a] "m"(ha), [cw] "m"(cw));
+        break;
+    case CV_ST64:
+        asm volatile("fninit; fldcw %[cw]; fldt %[a]; fstpl %[o]; fnstsw %[sw]"
+                     : [o] "=m"(o), [sw] "=m"(sw) : [a] "m"(ha), [cw] "m"(cw));
+        break;
+    case CV_IST16:
+        asm volatile("fninit; fldcw %[cw]; fldt %[a]; fistps %[o]; fnstsw %[sw]"
+                     : [o] "=m"(*(uint16_t *)&o), [sw] "=m"(sw)
+                     : [a] "m"(ha), [cw] "m"(cw));
+        break;
+    case CV_IST32:
+        asm volatile("fninit; fldcw %[cw]; fldt %[a]; fistpl %[o]; fnstsw %[sw]"
+                     : [o] "=m"(*(uint32_t *)&o), [sw] "=m"(sw)
+                     : [a] "m"(ha), [cw] "m"(cw));
+        break;
+    case CV_IST64:
+        asm volatile("fninit; fldcw %[cw]; fldt %[a]; fistpll %[o]; fnstsw %[sw]"
+                     : [o] "=m"(o), [sw] "=m"(sw) : [a] "m"(ha), [cw] "m"(cw));
+        break;
+    case CV_ISTT16:
+        asm volatile("fninit; fldcw %[cw]; fldt %[a]; fisttps %[o]; fnstsw %[sw]"
+                     : [o] "=m"(*(uint16_t *)&o), [sw] "=m"(sw)
+                     : [a] "m"(ha), [cw] "m"(cw));
+        break;
+    case CV_ISTT32:
+        asm volatile("fninit; fldcw %[cw]; fldt %[a]; fisttpl %[o]; fnstsw %[sw]"
+                     : [o] "=m"(*(uint32_t *)&o), [sw] "=m"(sw)
+                     : [a] "m"(ha), [cw] "m"(cw));
+        break;
+    case CV_ISTT64:
+        asm volatile("fninit; fldcw %[cw]; fldt %[a]; fisttpll %[o]; fnstsw %[sw]"
+                     : [o] "=m"(o), [sw] "=m"(sw) : [a] "m"(ha), [cw] "m"(cw));
+        break;
+    case CV_BST:
+        asm volatile("fninit; fldcw %[cw]; fldt %[a]; fbstp %[o]; fnstsw %[sw]"
+                     : [o] "=m"(bcd), [sw] "=m"(sw) : [a] "m"(ha), [cw] "m"(cw));
+        o = bcd.lo;
+        *out_hi = bcd.hi;
+        break;
+    case CV_LD32:
+        asm volatile("fninit; fldcw %[cw]; flds %[i]; fnstsw %[sw]; fstpt %[r]"
+                     : [r] "=m"(hr), [sw] "=m"(sw)
+                     : [i] "m"(*(uint32_t *)&in), [cw] "m"(cw));
+        ld->mant = hr.m;
+        ld->se = hr.se;
+        break;
+    default:
+        asm volatile("fninit; fldcw %[cw]; fldl %[i]; fnstsw %[sw]; fstpt %[r]"
+                     : [r] "=m"(hr), [sw] "=m"(sw) : [i] "m"(in), [cw] "m"(cw));
+        ld->mant = hr.m;
+        ld->se = hr.se;
+        break;
+    }
+    *out = o;
+    return sw;
+}
+
+static uint64_t soft_conv(int op, FpEnv *env, Float80 a, uint64_t in,
+                          uint16_t *out_hi, Float80 *ld)
+{
+    static const uint64_t mask[] = { [CV_IST16] = 0xffff,
+        [CV_IST32] = 0xffffffff, [CV_IST64] = ~0ull, [CV_ISTT16] = 0xffff,
+        [CV_ISTT32] = 0xffffffff, [CV_ISTT64] = ~0ull };
+    static const int bits[] = { [CV_IST16] = 16, [CV_IST32] = 32,
+        [CV_IST64] = 64, [CV_ISTT16] = 16, [CV_ISTT32] = 32, [CV_ISTT64] = 64 };
+    uint64_t lo;
+
+    switch (op) {
+    case CV_ST32:
+        return f80_to_f32(env, a);
+    case CV_ST64:
+        return f80_to_f64(env, a);
+    case CV_BST:
+        f80_to_bcd(env, a, &lo, out_hi);
+        return lo;
+    case CV_LD32:
+        *ld = f80_from_f32(env, (uint32_t)in);
+        if (f32_is_snan((uint32_t)in)) {
+            env->flags |= FP_IE;
+            ld->mant |= 1ull << 62;
+        }
+        return 0;
+    case CV_LD64:
+        *ld = f80_from_f64(env, in);
+        if (f64_is_snan(in)) {
+            env->flags |= FP_IE;
+            ld->mant |= 1ull << 62;
+        }
+        return 0;
+    default:
+        return (uint64_t)f80_to_int(env, a, bits[op], op >= CV_ISTT16) &
+               mask[op];
+    }
+}
+
+static void run_conv(int op, const char *name)
+{
+    FpGen g = { 0x51ed270b27aa6c35ull + op };
+    Float80 near = { 0x8000000000000000ull, 0x3fff };
+    unsigned bad = 0;
+
+    for (int i = 0; i < ITER; i++) {
+        uint16_t cw = 0x037f | (uint16_t)((i & 3) << 10) |
+                      (uint16_t)(((i >> 2) & 3) << 8);
+        Float80 a = fpgen_f80(&g, near);
+        uint64_t in = op == CV_LD32 ? fpgen_f32(&g, 0x3f800000) :
+                      fpgen_f64(&g, 0x3ff0000000000000ull);
+        Float80 hl = { 0, 0 }, sl = { 0, 0 };
+        uint16_t hhi = 0, shi = 0;
+        uint64_t ho, so;
+        FpEnv env = env_from_cw(cw);
+        uint16_t hsw = host_conv(op, cw, a, in, &ho, &hhi, &hl) & SW_CHECK;
+
+        so = soft_conv(op, &env, a, in, &shi, &sl);
+        if (ho != so || hhi != shi || hl.mant != sl.mant || hl.se != sl.se ||
+            hsw != (env.flags & SW_CHECK)) {
+            if (bad++ < 8) {
+                g_test_message("%s cw=%04x a=%04x:%016llx in=%016llx: "
+                               "host %04x:%016llx %04x:%016llx sw %03x, "
+                               "soft %04x:%016llx %04x:%016llx sw %03x",
+                               name, cw, a.se, (unsigned long long)a.mant,
+                               (unsigned long long)in, hhi,
+                               (unsigned long long)ho, hl.se,
+                               (unsigned long long)hl.mant, hsw, shi,
+                               (unsigned long long)so, sl.se,
+                               (unsigned long long)sl.mant,
+                               env.flags & SW_CHECK);
+            }
+        }
+        if ((i & 7) == 0) {
+            near = f80_make(0, 0x3fff + (fpgen_next(&g) % 70), 1ull << 63);
+        } else if (op == CV_BST && (i & 1)) {
+            near = f80_make(0, 0x4039, 0xDE0B6B3A763FFFFull << 4);
+        } else {
+            near = a;
+        }
+    }
+    g_test_message("%s: %d cases, %u mismatches", name, ITER, bad);
+    g_assert_cmpuint(bad, ==, 0);
+}
+
+static const char *const conv_names[] = {
+    "fst-m32", "fst-m64", "fist-m16", "fist-m32", "fist-m64", "fisttp-m16",
+    "fisttp-m32", "fisttp-m64", "fbstp", "fld-m32", "fld-m64",
+};
+
+static void test_conv(gconstpointer p)
+{
+    int op = GPOINTER_TO_INT(p);
+
+    run_conv(op, conv_names[op]);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_set_nonfatal_assertions();
     g_test_add_func("/cpu/fpu/f80/add", test_add);
     g_test_add_func("/cpu/fpu/f80/sub", test_sub);
     g_test_add_func("/cpu/fpu/f80/mul", test_mul);
     g_test_add_func("/cpu/fpu/f80/div", test_div);
     g_test_add_func("/cpu/fpu/f80/sqrt", test_sqrt);
     g_test_add_func("/cpu/fpu/f80/frndint", test_rndint);
+    for (int i = 0; i <= CV_LD64; i++) {
+        g_autofree char *path = g_strdup_printf("/cpu/fpu/f80/%s",
+                                                conv_names[i]);
+        g_test_add_data_func(path, GINT_TO_POINTER(i), test_conv);
+    }
     return g_test_run();
 }
