@@ -20,11 +20,13 @@ typedef struct __attribute__((packed)) HostF80 {
     uint16_t se;
 } HostF80;
 
-enum { OPK_ADD, OPK_SUB, OPK_MUL, OPK_DIV, OPK_SQRT, OPK_RNDINT };
+enum { OPK_ADD, OPK_SUB, OPK_MUL, OPK_DIV, OPK_SQRT, OPK_RNDINT, OPK_PREM,
+       OPK_PREM1, OPK_SCALE, OPK_XTRACT };
 
-static uint16_t host_op(int op, uint16_t cw, Float80 a, Float80 b, Float80 *r)
+static uint16_t host_op(int op, uint16_t cw, Float80 a, Float80 b, Float80 *r,
+                        Float80 *r2)
 {
-    HostF80 ha = { a.mant, a.se }, hb = { b.mant, b.se }, hr;
+    HostF80 ha = { a.mant, a.se }, hb = { b.mant, b.se }, hr, hr2 = { 0, 0 };
     uint16_t sw;
 
     switch (op) {
@@ -58,21 +60,64 @@ static uint16_t host_op(int op, uint16_t cw, Float80 a, Float80 b, Float80 *r)
                      : [r] "=m"(hr), [sw] "=m"(sw)
                      : [a] "m"(ha), [cw] "m"(cw));
         break;
-    default:
+    case OPK_RNDINT:
         asm volatile("fninit; fldcw %[cw]; fldt %[a]; "
                      "frndint; fnstsw %[sw]; fstpt %[r]"
                      : [r] "=m"(hr), [sw] "=m"(sw)
                      : [a] "m"(ha), [cw] "m"(cw));
         break;
+    case OPK_PREM:
+        asm volatile("fninit; fldcw %[cw]; fldt %[b]; fldt %[a]; "
+                     "fprem; fnstsw %[sw]; fstpt %[r]; fstp %%st(0)"
+                     : [r] "=m"(hr), [sw] "=m"(sw)
+                     : [a] "m"(ha), [b] "m"(hb), [cw] "m"(cw));
+        break;
+    case OPK_PREM1:
+        asm volatile("fninit; fldcw %[cw]; fldt %[b]; fldt %[a]; "
+                     "fprem1; fnstsw %[sw]; fstpt %[r]; fstp %%st(0)"
+                     : [r] "=m"(hr), [sw] "=m"(sw)
+                     : [a] "m"(ha), [b] "m"(hb), [cw] "m"(cw));
+        break;
+    case OPK_SCALE:
+        asm volatile("fninit; fldcw %[cw]; fldt %[b]; fldt %[a]; "
+                     "fscale; fnstsw %[sw]; fstpt %[r]; fstp %%st(0)"
+                     : [r] "=m"(hr), [sw] "=m"(sw)
+                     : [a] "m"(ha), [b] "m"(hb), [cw] "m"(cw));
+        break;
+    default:
+        asm volatile("fninit; fldcw %[cw]; fldt %[a]; "
+                     "fxtract; fnstsw %[sw]; fstpt %[r]; fstpt %[r2]"
+                     : [r] "=m"(hr), [r2] "=m"(hr2), [sw] "=m"(sw)
+                     : [a] "m"(ha), [cw] "m"(cw));
+        break;
     }
     r->mant = hr.m;
     r->se = hr.se;
+    r2->mant = hr2.m;
+    r2->se = hr2.se;
     return sw;
 }
 
-static Float80 soft_op(int op, FpEnv *env, Float80 a, Float80 b)
+static Float80 soft_op(int op, FpEnv *env, Float80 a, Float80 b, Float80 *r2)
 {
+    unsigned q;
+    bool partial;
+    Float80 r;
+
+    r2->mant = 0;
+    r2->se = 0;
     switch (op) {
+    case OPK_PREM:
+    case OPK_PREM1:
+        r = f80_rem(env, a, b, op == OPK_PREM1, &q, &partial);
+        env->flags &= ~FP_C1;
+        env->flags |= (q & 4 ? 0x100 : 0) | (q & 2 ? 0x4000 : 0) |
+                      (q & 1 ? 0x200 : 0) | (partial ? 0x400 : 0);
+        return r;
+    case OPK_SCALE:
+        return f80_scale(env, a, b);
+    case OPK_XTRACT:
+        return f80_xtract(env, a, r2);
     case OPK_ADD:
         return f80_add(env, a, b);
     case OPK_SUB:
@@ -86,6 +131,11 @@ static Float80 soft_op(int op, FpEnv *env, Float80 a, Float80 b)
     default:
         return f80_round_int(env, a);
     }
+}
+
+static uint16_t sw_mask(int op)
+{
+    return op == OPK_PREM || op == OPK_PREM1 ? SW_CHECK | 0x4500 : SW_CHECK;
 }
 
 static const uint8_t prec_bits[4] = { 24, 64, 53, 64 };
@@ -108,13 +158,17 @@ static void run_op(int op, const char *name)
                       (uint16_t)(((i >> 2) & 3) << 8);
         Float80 a = fpgen_f80(&g, near);
         Float80 b = fpgen_f80(&g, a);
-        Float80 hr, sr;
+        Float80 hr, sr, hr2, sr2;
         FpEnv env = env_from_cw(cw);
-        uint16_t hsw = host_op(op, cw, a, b, &hr) & SW_CHECK;
+        uint16_t hsw = host_op(op, cw, a, b, &hr, &hr2) & sw_mask(op);
 
-        sr = soft_op(op, &env, a, b);
-        if (hr.mant != sr.mant || hr.se != sr.se ||
-            hsw != (env.flags & SW_CHECK)) {
+        if (op == OPK_SCALE && (fpgen_next(&g) & 1)) {
+            b = f80_from_i64((int64_t)(fpgen_next(&g) % 40000) - 20000);
+            hsw = host_op(op, cw, a, b, &hr, &hr2) & sw_mask(op);
+        }
+        sr = soft_op(op, &env, a, b, &sr2);
+        if (hr.mant != sr.mant || hr.se != sr.se || hr2.mant != sr2.mant ||
+            hr2.se != sr2.se || hsw != (env.flags & sw_mask(op))) {
             if (bad++ < 8) {
                 g_test_message("%s cw=%04x a=%04x:%016llx b=%04x:%016llx: "
                                "host %04x:%016llx sw %03x, soft %04x:%016llx "
@@ -123,7 +177,7 @@ static void run_op(int op, const char *name)
                                (unsigned long long)b.mant, hr.se,
                                (unsigned long long)hr.mant, hsw, sr.se,
                                (unsigned long long)sr.mant,
-                               env.flags & SW_CHECK);
+                               env.flags & sw_mask(op));
             }
         }
         near = (i & 1) ? a : hr;
@@ -138,6 +192,10 @@ static void test_mul(void) { run_op(OPK_MUL, "fmul"); }
 static void test_div(void) { run_op(OPK_DIV, "fdiv"); }
 static void test_sqrt(void) { run_op(OPK_SQRT, "fsqrt"); }
 static void test_rndint(void) { run_op(OPK_RNDINT, "frndint"); }
+static void test_prem(void) { run_op(OPK_PREM, "fprem"); }
+static void test_prem1(void) { run_op(OPK_PREM1, "fprem1"); }
+static void test_scale(void) { run_op(OPK_SCALE, "fscale"); }
+static void test_xtract(void) { run_op(OPK_XTRACT, "fxtract"); }
 
 enum { CV_ST32, CV_ST64, CV_IST16, CV_IST32, CV_IST64, CV_ISTT16, CV_ISTT32,
        CV_ISTT64, CV_BST, CV_LD32, CV_LD64 };
@@ -318,6 +376,10 @@ int main(int argc, char **argv)
     g_test_add_func("/cpu/fpu/f80/div", test_div);
     g_test_add_func("/cpu/fpu/f80/sqrt", test_sqrt);
     g_test_add_func("/cpu/fpu/f80/frndint", test_rndint);
+    g_test_add_func("/cpu/fpu/f80/fprem", test_prem);
+    g_test_add_func("/cpu/fpu/f80/fprem1", test_prem1);
+    g_test_add_func("/cpu/fpu/f80/fscale", test_scale);
+    g_test_add_func("/cpu/fpu/f80/fxtract", test_xtract);
     for (int i = 0; i <= CV_LD64; i++) {
         g_autofree char *path = g_strdup_printf("/cpu/fpu/f80/%s",
                                                 conv_names[i]);
