@@ -268,6 +268,7 @@ static Notification *notif_new(NotifModel *m, NotifKind kind,
     n->body = g_strdup(body);
     n->created_ms = notif_now(m);
     n->shown_ms = -1;
+    n->wall_us = g_get_real_time();
     notif_history_add(m, n);
     return n;
 }

@@ -67,6 +67,7 @@ typedef enum NotifButton {
  * @buttons: NotifButton mask (modals only).
  * @created_ms: model clock when it was raised.
  * @shown_ms: model clock when it first became visible (-1 if not yet).
+ * @wall_us: host realtime at creation, for the history view.
  */
 typedef struct Notification {
     uint64_t id;
@@ -78,6 +79,7 @@ typedef struct Notification {
     unsigned buttons;
     int64_t created_ms;
     int64_t shown_ms;
+    int64_t wall_us;
 } Notification;
 
 /**
