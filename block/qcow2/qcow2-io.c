@@ -25,7 +25,7 @@ static int qcow2_backing_read(Qcow2State *s, uint64_t off, uint8_t *buf,
 {
     uint64_t avail = 0;
 
-    if (s->has_backing && off < s->backing.size) {
+    if (s->has_backing && s->backing.pread && off < s->backing.size) {
         avail = MIN(len, s->backing.size - off);
         int ret = s->backing.pread(s->backing.opaque, off, buf, avail);
         if (ret < 0) {

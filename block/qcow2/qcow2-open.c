@@ -43,8 +43,11 @@ static void qcow2_emit_corrupted(Qcow2State *s, const char *msg,
 {
     struct json_object *d = json_object_new_object();
 
-    json_object_object_add(d, "device", json_object_new_string(
-                               s->device ? s->device : ""));
+    const char *dev = s->opts.device_fn ?
+                      s->opts.device_fn(s->opts.device_opaque) : s->device;
+
+    json_object_object_add(d, "device", json_object_new_string(dev ? dev
+                                                                   : ""));
     if (s->node_name) {
         json_object_object_add(d, "node-name",
                                json_object_new_string(s->node_name));

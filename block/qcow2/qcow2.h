@@ -71,6 +71,10 @@ typedef struct Qcow2Options {
     bool pass_discard_request;
     const char *device;          /* BlockBackend name for events, or "" */
     const char *node_name;       /* node name for events, or NULL */
+    /* The BlockBackend name at the time of an event (it may be attached
+     * after open); NULL: use @device. */
+    const char *(*device_fn)(void *opaque);
+    void *device_opaque;
 } Qcow2Options;
 
 /** qcow2_options_init() - QEMU's defaults. */
