@@ -56,7 +56,15 @@ static quad unp_to_quad(const Unp *a)
  * might be exact in 64 bits: +1/-1 add/subtract a sticky unit below the
  * binary128 precision, 0 means q is the exact result.
  */
+static Float80 quad_round_scaled(FpEnv *env, quad q, int dir, int32_t scale);
+
 static Float80 quad_round(FpEnv *env, quad q, int dir)
+{
+    return quad_round_scaled(env, q, dir, 0);
+}
+
+/* quad_round() of q * 2^scale (keeps huge operands out of quad range). */
+static Float80 quad_round_scaled(FpEnv *env, quad q, int dir, int32_t scale)
 {
     union QuadBits b = { .q = q };
     bool sign = b.u >> 127;
@@ -77,7 +85,8 @@ static Float80 quad_round(FpEnv *env, quad q, int dir)
         sig = (dir > 0) != sign ? sig + 1 : sig - 1;
     }
     lz = fp_clz128(sig);
-    return fp_round_pack(env, FMT_F80, sign, e - 16383 - lz, sig << lz);
+    return fp_round_pack(env, FMT_F80, sign, e - 16383 - lz + scale,
+                         sig << lz);
 }
 
 static Float80 nan_or_invalid(FpEnv *env, const Unp *a, const Unp *b)
@@ -207,16 +216,10 @@ Float80 f80_f2xm1(FpEnv *env, Float80 x)
         return quad_round(env, q * Q_LN2, 0);
     }
     if (q > 1 || q < -1) {
-        /* Outside the documented domain: 2^n * 2^f - 1 anyway. */
-        if (q >= 16384) {
-            return fp_round_pack(env, FMT_F80, false, 16400, (u128)1 << 127);
-        }
-        if (q <= -16000) {
-            return quad_round(env, -1, 1);
-        }
-        int n = (int)q;
-        union QuadBits p2 = { .u = (u128)(n + 16383) << 112 };
-        return quad_round(env, p2.q * (1 + q_expm1((q - n) * Q_LN2)) - 1, 1);
+        /* Outside the documented domain the hardware returns the operand
+         * (with PE). */
+        env->flags |= FP_PE;
+        return x;
     }
     return quad_round(env, q_expm1(q * Q_LN2), 1);
 }
@@ -240,8 +243,28 @@ static quad q_log2_quad(quad v)
 /* log2 of a finite positive operand; *exact when it is a power of 2. */
 static quad q_log2(const Unp *a, bool *exact)
 {
+    Unp m = *a;
+    quad mq;
+    int32_t e = a->exp;
+
     *exact = a->sig == 1ull << 63;
-    return q_log2_quad(unp_to_quad(a));
+    m.exp = 0;
+    mq = unp_to_quad(&m);
+    if (mq > 1.41421356Q) {
+        mq /= 2;
+        e++;
+    }
+    return (quad)e + q_log_m(mq) / Q_LN2;
+}
+
+/* The operand as m * 2^*scale with m in [1, 2). */
+static quad split(const Unp *a, int32_t *scale)
+{
+    Unp m = *a;
+
+    *scale = a->exp;
+    m.exp = 0;
+    return unp_to_quad(&m);
 }
 
 Float80 f80_yl2x(FpEnv *env, Float80 xv, Float80 yv)
@@ -284,7 +307,9 @@ Float80 f80_yl2x(FpEnv *env, Float80 xv, Float80 yv)
     if (y.cls == UNP_ZERO || l == 0) {
         return f80_make(y.sign ^ (l < 0), 0, 0);
     }
-    return quad_round(env, l * unp_to_quad(&y), exact ? 0 : 1);
+    int32_t sc;
+    quad ym = split(&y, &sc);
+    return quad_round_scaled(env, l * ym, exact ? 0 : 1, sc);
 }
 
 Float80 f80_yl2xp1(FpEnv *env, Float80 xv, Float80 yv)
@@ -296,11 +321,21 @@ Float80 f80_yl2xp1(FpEnv *env, Float80 xv, Float80 yv)
         return nan_or_invalid(env, &x, &y);
     }
     if (x.cls == UNP_INF) {
-        return invalid(env);
+        if (x.sign || y.cls == UNP_ZERO) {
+            return invalid(env);
+        }
+        return inf(y.sign);
     }
     quad q = unp_to_quad(&x);
     if (q <= -1) {
-        return invalid(env);
+        /* Outside the domain the hardware treats log2(1 + x) as a
+         * negative number and returns x for a finite non-zero y. */
+        env->flags |= y.denorm ? FP_DE : 0;
+        if (y.cls == UNP_ZERO || y.cls == UNP_INF) {
+            return fp_pack_special(FMT_F80, !y.sign, y.cls, 0);
+        }
+        env->flags |= FP_PE;
+        return xv;
     }
     if (x.cls == UNP_ZERO) {
         if (y.cls == UNP_INF) {
@@ -322,7 +357,9 @@ Float80 f80_yl2xp1(FpEnv *env, Float80 xv, Float80 yv)
     } else {
         l2 = 2 * q_atanh(q / (2 + q)) / Q_LN2;
     }
-    return quad_round(env, l2 * unp_to_quad(&y), 1);
+    int32_t sc;
+    quad ym = split(&y, &sc);
+    return quad_round_scaled(env, l2 * ym, 1, sc);
 }
 
 Float80 f80_atan2(FpEnv *env, Float80 yv, Float80 xv)
