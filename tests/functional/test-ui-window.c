@@ -23,11 +23,13 @@
 #include <SDL_syswm.h>
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
+#include <linux/input-event-codes.h>
 
 #include "system/runstate.h"
 #include "ui/console.h"
 #include "ui/display.h"
 #include "ui/display-int.h"
+#include "ui/input.h"
 #include "ui/overlay.h"
 #include "ui/screendump.h"
 #include "util/event-bus.h"
@@ -322,6 +324,83 @@ static void check_modal(const char *dir, const char *tag)
           "title after resume is '%s'", SDL_GetWindowTitle(win));
 }
 
+static unsigned guest_keys[16];
+static int n_guest_keys;
+
+static void fake_guest_key(void *opaque, unsigned code, bool down)
+{
+    if (down && n_guest_keys < 16) {
+        guest_keys[n_guest_keys++] = code;
+    }
+}
+
+static const InputKbdHandler fake_kbd = { "fake-ps2", fake_guest_key };
+
+static void push_key(SDL_Scancode sc, uint16_t mod, bool down)
+{
+    SDL_Event e = { .type = down ? SDL_KEYDOWN : SDL_KEYUP };
+
+    e.key.windowID = SDL_GetWindowID(SDL_GetWindowFromID(1));
+    e.key.state = down ? SDL_PRESSED : SDL_RELEASED;
+    e.key.keysym.scancode = sc;
+    e.key.keysym.mod = mod;
+    SDL_PushEvent(&e);
+}
+
+/* Keys reach the guest as Linux key codes; hotkeys do not. */
+static void check_input(void)
+{
+    input_register_kbd(&fake_kbd, NULL);
+    push_key(SDL_SCANCODE_A, 0, true);
+    push_key(SDL_SCANCODE_A, 0, false);
+    push_key(SDL_SCANCODE_RETURN, 0, true);
+    push_key(SDL_SCANCODE_RETURN, 0, false);
+    push_key(SDL_SCANCODE_N, KMOD_LCTRL | KMOD_LALT, true);
+    push_key(SDL_SCANCODE_N, KMOD_LCTRL | KMOD_LALT, false);
+    run_loop_ms(100);
+    CHECK(n_guest_keys == 2 && guest_keys[0] == KEY_A &&
+          guest_keys[1] == KEY_ENTER, "guest got %d keys (%u, %u)",
+          n_guest_keys, guest_keys[0], guest_keys[1]);
+    CHECK(notif_model_history_visible(display_notifications()),
+          "Ctrl+Alt+N did not open the history");
+    push_key(SDL_SCANCODE_N, KMOD_LCTRL | KMOD_LALT, true);
+    run_loop_ms(100);
+    CHECK(!notif_model_history_visible(display_notifications()),
+          "Ctrl+Alt+N did not close the history");
+    input_unregister_kbd(&fake_kbd);
+}
+
+/* A wider window pillarboxes the guest; the capture still matches. */
+static void check_resize(const char *dir, const char *tag)
+{
+    g_autofree char *name = g_strdup_printf("window-wide-%s.png", tag);
+    SDL_Window *win = SDL_GetWindowFromID(1);
+    pixman_image_t *cap, *comp;
+    int diff;
+
+    /* The whole window must stay on the 1024x768 screen for XGetImage. */
+    SDL_SetWindowPosition(win, 0, 0);
+    SDL_SetWindowSize(win, 960, 480);
+    run_loop_ms(400);
+    cap = capture_window();
+    CHECK(cap && pixman_image_get_width(cap) == 960, "window not resized");
+    if (!cap || pixman_image_get_width(cap) != 960) {
+        return;
+    }
+    save(cap, dir, name);
+    CHECK(pix(cap, 100, 400) == 0 && pix(cap, 860, 400) == 0,
+          "no black bars: %06x %06x", pix(cap, 100, 400), pix(cap, 860, 400));
+    CHECK(pix(cap, 170, 400) == bars[0] && pix(cap, 790, 400) == bars[7],
+          "guest not centred: %06x %06x", pix(cap, 170, 400),
+          pix(cap, 790, 400));
+    comp = display_compose_window(&error_abort);
+    diff = count_differences(cap, comp);
+    CHECK(diff < 960 * 480 / 100, "scaled window and screendump_window "
+          "differ in %d pixels", diff);
+    pixman_image_unref(comp);
+    pixman_image_unref(cap);
+}
+
 static void check_log(const char *path)
 {
     g_autofree char *text = NULL;
@@ -373,6 +452,7 @@ int main(int argc, char **argv)
                   "test-vm - Plimsoll"), "title is '%s'",
           SDL_GetWindowTitle(SDL_GetWindowFromID(1)));
 
+    check_input();
     check_toast(dir, tag);
     check_modal(dir, tag);
     /* The resumed toast waits for the threshold toast's 4 s to end. */
@@ -382,6 +462,7 @@ int main(int argc, char **argv)
                                             NULL)->title, "VM resumed"),
           "the resumed toast is not shown");
     check_log(log);
+    check_resize(dir, tag);
 
     /* The close button asks for a shutdown (window-close=on). */
     SDL_Event quit = { .type = SDL_QUIT };

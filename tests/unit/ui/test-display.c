@@ -140,6 +140,11 @@ static void test_layout(void)
     display_layout(640, 480, 1920, 1080, &b);
     g_assert_cmpint(b.x2 - b.x1, ==, 1440);
     g_assert_cmpint(b.y2 - b.y1, ==, 1080);
+    /* No guest yet, or a minimised window: an empty box, no division. */
+    display_layout(0, 0, 640, 480, &b);
+    g_assert_cmpint(b.x2 - b.x1, ==, 0);
+    display_layout(640, 480, 0, 0, &b);
+    g_assert_cmpint(b.y2 - b.y1, ==, 0);
 }
 
 static void iterate(void)
