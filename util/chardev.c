@@ -5,12 +5,12 @@
  *
  * Each chardev has one GSource on the default context polling the peer's
  * input and output fds (one entry when they are the same socket).
- * prepare() decides what to wait for: input only while the frontend's can_read() is non-zero
- * (back-pressure leaves bytes in the kernel, where they slow the sender),
- * output only while the buffer holds bytes.  Writers on any thread append
- * to the buffer under the chardev's lock and wake the loop; the loop does
- * the host writes, so a frontend writing a byte at a time costs no syscall
- * per byte.
+ * prepare() decides what to wait for: input only while the frontend's
+ * can_read() is non-zero (back-pressure leaves bytes in the kernel, where
+ * they slow the sender), output only while the buffer holds bytes.
+ * Writers on any thread append to the buffer under the chardev's lock and
+ * wake the loop; the loop does the host writes, so a frontend writing a
+ * byte at a time costs no syscall per byte.
  */
 #include "util/chardev-internal.h"
 
