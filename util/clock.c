@@ -15,6 +15,7 @@
 #include <glib.h>
 
 #include "util/main-loop.h"
+#include "util/util-internal.h"
 
 /* Wall time of the fake source at fake monotonic time 0: 2020-01-01. */
 #define FAKE_EPOCH_NS (1577836800LL * NANOSECONDS_PER_SECOND)
@@ -137,6 +138,16 @@ bool virtual_clock_is_running(void)
     running = !vclock_stopped;
     g_mutex_unlock(&clock_lock);
     return running;
+}
+
+bool clock_source_is_host(void)
+{
+    bool host;
+
+    g_mutex_lock(&clock_lock);
+    host = source.monotonic_ns == host_monotonic_ns && !vcounter;
+    g_mutex_unlock(&clock_lock);
+    return host;
 }
 
 void clock_set_source(const ClockSource *src)
