@@ -62,7 +62,8 @@ struct Chardev {
     bool connected;
     bool out_is_socket;             /* send(MSG_NOSIGNAL), not write() */
     size_t out_chunk;               /* largest single write */
-    GByteArray *out;                /* pending output */
+    GByteArray *out;                /* output; pending from out_head */
+    size_t out_head;                /* bytes at the front already sent */
 
     /* Polling, main thread only. */
     GSource *source;

@@ -179,7 +179,7 @@ static void chardev_watch_update(Chardev *chr)
     GIOCondition in_ev, out_ev;
 
     g_mutex_lock(&chr->lock);
-    want_out = chr->out_fd >= 0 && chr->out->len > 0;
+    want_out = chr->out_fd >= 0 && chr->out->len > chr->out_head;
     g_mutex_unlock(&chr->lock);
     in_ev = want_in ? G_IO_IN : 0;
     out_ev = want_out ? G_IO_OUT : 0;
@@ -219,6 +219,23 @@ static gboolean chardev_source_check(GSource *source)
 }
 
 /*
+ * Drop @n sent bytes from the front of the buffer.  The front is skipped,
+ * not moved, until it is at least half the buffer: a peer taking a little
+ * at a time does not cost a copy of the whole buffer per write.
+ */
+static void chardev_out_consume_locked(Chardev *chr, size_t n)
+{
+    chr->out_head += n;
+    if (chr->out_head == chr->out->len) {
+        g_byte_array_set_size(chr->out, 0);
+        chr->out_head = 0;
+    } else if (chr->out_head >= 65536 && chr->out_head >= chr->out->len / 2) {
+        g_byte_array_remove_range(chr->out, 0, chr->out_head);
+        chr->out_head = 0;
+    }
+}
+
+/*
  * Write what the peer takes now.  Returns false when the peer is gone
  * (the caller disconnects, outside the lock).
  */
@@ -227,15 +244,16 @@ static bool chardev_flush(Chardev *chr)
     bool ok = true;
 
     g_mutex_lock(&chr->lock);
-    while (chr->out_fd >= 0 && chr->out->len > 0) {
-        size_t len = MIN(chr->out->len, chr->out_chunk);
+    while (chr->out_fd >= 0 && chr->out->len > chr->out_head) {
+        const uint8_t *data = chr->out->data + chr->out_head;
+        size_t len = MIN(chr->out->len - chr->out_head, chr->out_chunk);
         ssize_t n;
 
         if (chr->out_is_socket) {
-            n = send(chr->out_fd, chr->out->data, len,
+            n = send(chr->out_fd, data, len,
                      MSG_NOSIGNAL | MSG_DONTWAIT);
         } else {
-            n = write(chr->out_fd, chr->out->data, len);
+            n = write(chr->out_fd, data, len);
         }
         if (n < 0 && errno == EINTR) {
             continue;
@@ -244,7 +262,7 @@ static bool chardev_flush(Chardev *chr)
             ok = errno == EAGAIN || errno == EWOULDBLOCK;
             break;
         }
-        g_byte_array_remove_range(chr->out, 0, n);
+        chardev_out_consume_locked(chr, n);
         if ((size_t)n < len) {
             break;
         }
@@ -333,6 +351,7 @@ void chardev_peer_connected(Chardev *chr, int in_fd, int out_fd,
     chr->out_is_socket = is_socket;
     chr->connected = true;
     g_byte_array_set_size(chr->out, 0);
+    chr->out_head = 0;
     g_mutex_unlock(&chr->lock);
     bh_cancel(chr->opened_bh);
     chardev_send_event(chr, CHARDEV_EVENT_OPENED);
@@ -349,6 +368,7 @@ void chardev_peer_disconnect(Chardev *chr)
     chr->out_fd = -1;
     chr->connected = false;
     g_byte_array_set_size(chr->out, 0);
+    chr->out_head = 0;
     g_mutex_unlock(&chr->lock);
     /* Stop polling before the backend closes the fds. */
     chardev_watch_clear(chr);
@@ -540,8 +560,8 @@ ssize_t chardev_write(Chardev *chr, const uint8_t *buf, size_t len)
         g_mutex_unlock(&chr->lock);
         return len;
     }
-    was_empty = chr->out->len == 0;
-    n = MIN(len, CHARDEV_OUT_MAX - chr->out->len);
+    was_empty = chr->out->len == chr->out_head;
+    n = MIN(len, CHARDEV_OUT_MAX - (chr->out->len - chr->out_head));
     g_byte_array_append(chr->out, buf, n);
     g_mutex_unlock(&chr->lock);
     /* The loop's next prepare() sees the bytes; wake it if it sleeps. */
@@ -556,7 +576,7 @@ size_t chardev_pending_output(Chardev *chr)
     size_t len;
 
     g_mutex_lock(&chr->lock);
-    len = chr->out->len;
+    len = chr->out->len - chr->out_head;
     g_mutex_unlock(&chr->lock);
     return len;
 }

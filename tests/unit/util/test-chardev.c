@@ -832,6 +832,65 @@ static void test_errors(void)
     g_assert_null(chardev_find("bad"));
 }
 
+/*
+ * Hostile command lines: random specs built from the shorthand grammar's
+ * tokens either make a chardev or fail with an error, never crash (ASan
+ * checks the memory side).  Specs always end in ",wait=off" so a server
+ * never blocks, and run in a private directory so "file:" stays there.
+ */
+static void test_fuzz_shorthand(void)
+{
+    static const char *const tokens[] = {
+        "unix:", "tcp:", "file:", "null", "none", "pty", "vc", "mon:",
+        ",", ",,", "=", ":", "[", "]", "server", "nowait", "nodelay",
+        "server=on", "server=off", "port=", "host=", "path=", "reconnect=",
+        "0", "1", "65536", "127.0.0.1", "::1", "localhost", "p", "q/r",
+        "id=", "backend=", "x", "", "on", "off", "-1", "99999999999999",
+    };
+    g_autofree char *cwd = g_get_current_dir();
+    int made = 0;
+
+    g_assert_cmpint(chdir(tmp_dir), ==, 0);
+    for (int i = 0; i < 3000; i++) {
+        GString *spec = g_string_new(NULL);
+        int n = g_test_rand_int_range(1, 8);
+        Error *err = NULL;
+        Chardev *chr;
+
+        for (int j = 0; j < n; j++) {
+            g_string_append(spec, tokens[g_test_rand_int_range(
+                0, G_N_ELEMENTS(tokens))]);
+        }
+        g_string_append(spec, ",wait=off");
+        chr = chardev_new_shorthand("fz", spec->str, &err);
+        if (chr) {
+            made++;
+            g_assert_null(err);
+            chardev_delete(chr);
+        } else {
+            g_assert_nonnull(err);
+            g_assert_cmpstr(error_get_pretty(err), !=, "");
+            error_free(err);
+        }
+        g_assert_null(chardev_find("fz"));
+        g_string_free(spec, true);
+    }
+    g_assert_cmpint(made, >, 0);
+    g_assert_cmpint(chdir(cwd), ==, 0);
+    /* Clean up what "file:" and unix servers left in the directory. */
+    {
+        GDir *dir = g_dir_open(tmp_dir, 0, NULL);
+        const char *name;
+
+        while ((name = g_dir_read_name(dir))) {
+            g_autofree char *p = g_build_filename(tmp_dir, name, NULL);
+
+            g_remove(p);
+        }
+        g_dir_close(dir);
+    }
+}
+
 static void count_chardev(Chardev *chr, void *opaque)
 {
     (*(int *)opaque)++;
@@ -871,6 +930,7 @@ int main(int argc, char **argv)
     g_test_add_func("/util/chardev/stdio", test_stdio);
     g_test_add_func("/util/chardev/errors", test_errors);
     g_test_add_func("/util/chardev/foreach", test_foreach_delete_all);
+    g_test_add_func("/util/chardev/fuzz-shorthand", test_fuzz_shorthand);
     ret = g_test_run();
     g_rmdir(tmp_dir);
     g_free(tmp_dir);
