@@ -120,12 +120,14 @@ bool chardev_opt_uint(struct json_object *opts, const char *key,
     return true;
 }
 
-/* Every member must be "backend", "id" or one of the driver's options. */
+/* Every member must be "backend", "id", "mux" or one of the driver's
+ * options. */
 static bool chardev_check_opts(const ChardevDriver *drv,
                                struct json_object *opts, Error **errp)
 {
     json_object_object_foreach(opts, key, val) {
-        bool known = !strcmp(key, "backend") || !strcmp(key, "id");
+        bool known = !strcmp(key, "backend") || !strcmp(key, "id") ||
+                     !strcmp(key, "mux");
 
         for (size_t i = 0; drv->opts[i] && !known; i++) {
             known = !strcmp(key, drv->opts[i]);
@@ -142,12 +144,19 @@ static bool chardev_check_opts(const ChardevDriver *drv,
 
 /* ---- polling -------------------------------------------------------- */
 
-static size_t chardev_can_read(Chardev *chr)
+size_t chardev_fe_can_read(Chardev *chr, unsigned i)
 {
-    if (!chr->fe_attached || !chr->fe.can_read || !chr->fe.read) {
+    ChardevFrontend *fe = &chr->fe[i];
+
+    if (i >= chr->nfe || !fe->h.can_read || !fe->h.read) {
         return 0;
     }
-    return chr->fe.can_read(chr->fe_opaque);
+    return fe->h.can_read(fe->opaque);
+}
+
+static size_t chardev_can_read(Chardev *chr)
+{
+    return chr->mux ? chardev_mux_can_read(chr) : chardev_fe_can_read(chr, 0);
 }
 
 /* Make @w poll @fd for @events (nothing when @events is 0). */
@@ -284,8 +293,12 @@ static bool chardev_read_input(Chardev *chr)
     do {
         n = read(chr->in_fd, buf, room);
     } while (n < 0 && errno == EINTR);
+    if (n > 0 && chr->mux) {
+        chardev_mux_input(chr, buf, n);
+        return true;
+    }
     if (n > 0) {
-        chr->fe.read(chr->fe_opaque, buf, n);
+        chr->fe[0].h.read(chr->fe[0].opaque, buf, n);
         return true;
     }
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -335,10 +348,26 @@ static GSourceFuncs chardev_source_funcs = {
 
 /* ---- peers ---------------------------------------------------------- */
 
+/*
+ * Tell every frontend that has not heard it yet: OPENED goes to those not
+ * yet opened (a late frontend gets it from opened_bh), CLOSED to those
+ * that were.
+ */
 static void chardev_send_event(Chardev *chr, ChardevEvent event)
 {
-    if (chr->fe_attached && chr->fe.event) {
-        chr->fe.event(chr->fe_opaque, event);
+    bool opened = event == CHARDEV_EVENT_OPENED;
+
+    for (unsigned i = 0; i < chr->nfe; i++) {
+        ChardevFrontend *fe = &chr->fe[i];
+
+        if (fe->opened == opened) {
+            continue;
+        }
+        fe->opened = opened;
+        if (fe->h.event) {
+            fe->h.event(fe->opaque, event);
+        }
+        /* The handler may have detached frontends. */
     }
 }
 
@@ -415,6 +444,7 @@ static void chardev_free(Chardev *chr)
         g_source_unref(chr->source);
     }
     bh_delete(chr->opened_bh);
+    chardev_mux_cleanup(chr);
     g_byte_array_free(chr->out, true);
     g_mutex_clear(&chr->lock);
     g_free(chr->id);
@@ -449,6 +479,7 @@ Chardev *chardev_new(struct json_object *opts, Error **errp)
     const char *backend = NULL;
     const char *id = NULL;
     Chardev *chr;
+    bool mux;
 
     if (!json_object_is_type(opts, json_type_object)) {
         error_setg(errp, "chardev options must be an object");
@@ -475,11 +506,16 @@ Chardev *chardev_new(struct json_object *opts, Error **errp)
         error_setg(errp, "Duplicate chardev ID '%s'", id);
         return NULL;
     }
-    if (!chardev_check_opts(drv, opts, errp)) {
+    if (!chardev_check_opts(drv, opts, errp) ||
+        !chardev_opt_bool(opts, "mux", false, &mux, errp)) {
         return NULL;
     }
     main_loop_init();
     chr = chardev_alloc(id, drv);
+    chr->mux = mux;
+    if (mux) {
+        chardev_mux_init(chr);
+    }
     if (!drv->open(chr, opts, errp)) {
         if (drv->close) {
             drv->close(chr);
@@ -521,28 +557,49 @@ bool chardev_is_connected(const Chardev *chr)
     return chr->connected;
 }
 
+/* Detach the frontend with @opaque, or every frontend for NULL. */
+static void chardev_detach(Chardev *chr, void *opaque)
+{
+    unsigned kept = 0;
+
+    for (unsigned i = 0; i < chr->nfe; i++) {
+        if (opaque && chr->fe[i].opaque != opaque) {
+            chr->fe[kept++] = chr->fe[i];
+        }
+    }
+    chr->nfe = kept;
+    if (chr->focus >= kept) {
+        chr->focus = 0;
+    }
+    if (!kept) {
+        bh_cancel(chr->opened_bh);
+    }
+}
+
 bool chardev_set_handlers(Chardev *chr, const ChardevHandlers *h,
                           void *opaque, Error **errp)
 {
+    unsigned max = chr->mux ? CHARDEV_MAX_FRONTENDS : 1;
+
     if (!h) {
-        chr->fe_attached = false;
-        chr->fe = (ChardevHandlers){ 0 };
-        chr->fe_opaque = NULL;
-        bh_cancel(chr->opened_bh);
+        chardev_detach(chr, opaque);
         return true;
     }
-    if (chr->fe_attached) {
+    if (chr->nfe >= max) {
         error_setg(errp, "chardev '%s' is busy", chr->id);
         return false;
     }
-    chr->fe = *h;
-    chr->fe_opaque = opaque;
-    chr->fe_attached = true;
+    chr->fe[chr->nfe++] = (ChardevFrontend){ .h = *h, .opaque = opaque };
     if (chr->connected) {
         bh_schedule(chr->opened_bh);
     }
     main_loop_kick();
     return true;
+}
+
+bool chardev_is_mux(const Chardev *chr)
+{
+    return chr->mux;
 }
 
 void chardev_accept_input(Chardev *chr)
@@ -748,6 +805,14 @@ static struct json_object *shorthand_parse(const char *id, const char *spec,
     const char *first;
     bool ok = true;
 
+    if (g_str_has_prefix(spec, "mon:")) {
+        json_object_put(opts);
+        opts = shorthand_parse(id, spec + 4, errp);
+        if (opts) {
+            json_object_object_add(opts, "mux", json_object_new_string("on"));
+        }
+        return opts;
+    }
     json_object_object_add(opts, "id", json_object_new_string(id));
     for (size_t i = 0; i < G_N_ELEMENTS(bare); i++) {
         if (!strcmp(spec, bare[i][0])) {
@@ -775,7 +840,8 @@ static struct json_object *shorthand_parse(const char *id, const char *spec,
     } else {
         error_setg(errp, "chardev '%s': unsupported or malformed spec '%s' "
                    "(supported: none, null, stdio, pty, file:PATH, "
-                   "unix:PATH[,...], tcp:HOST:PORT[,...])", id, spec);
+                   "unix:PATH[,...], tcp:HOST:PORT[,...], mon:SPEC)", id,
+                   spec);
         ok = false;
     }
     if (ok) {
