@@ -2,9 +2,10 @@
 /*
  * 16550A UART (National Semiconductor PC16550D datasheet: Table II
  * "Summary of Registers", Table IV "Interrupt Control Functions"; TI
- * TL16C550 has the same map): the PC's serial port, with 16-byte receive and transmit FIFOs, four
- * interrupt sources in priority order, the modem control and status lines,
- * and the internal loopback used by drivers to probe for the chip.
+ * TL16C550 has the same map): the PC's serial port, with 16-byte receive
+ * and transmit FIFOs, four interrupt sources in priority order, the modem
+ * control and status lines, and the internal loopback used by drivers to
+ * probe for the chip.
  *
  * Register map (8 bytes at iobase; DLAB is LCR bit 7):
  *   0  RBR (read) / THR (write)         DLAB=1: DLL, divisor low byte
