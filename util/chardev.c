@@ -857,9 +857,17 @@ static struct json_object *shorthand_parse(const char *id, const char *spec,
 Chardev *chardev_new_shorthand(const char *id, const char *spec,
                                Error **errp)
 {
-    struct json_object *opts = shorthand_parse(id, spec, errp);
+    struct json_object *opts;
     Chardev *chr;
 
+    if (g_str_has_prefix(spec, "chardev:")) {
+        chr = chardev_find(spec + 8);
+        if (!chr) {
+            error_setg(errp, "chardev '%s' not found", spec + 8);
+        }
+        return chr;
+    }
+    opts = shorthand_parse(id, spec, errp);
     if (!opts) {
         return NULL;
     }

@@ -60,7 +60,11 @@ Chardev *chardev_new(struct json_object *opts, Error **errp);
 
 /**
  * chardev_new_shorthand() - create from a -serial/-qmp/-monitor shorthand
- * such as "unix:/tmp/q,server=on,wait=off", giving it @id.
+ * such as "unix:/tmp/q,server=on,wait=off", giving it @id.  "none" makes a
+ * null chardev (a caller for which "none" means "no device at all" checks
+ * for it first).  "chardev:NAME" creates nothing: it returns the existing
+ * chardev NAME (error "chardev 'NAME' not found"), still owned by the
+ * registry.
  */
 Chardev *chardev_new_shorthand(const char *id, const char *spec, Error **errp);
 

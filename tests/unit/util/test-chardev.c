@@ -654,6 +654,10 @@ static void test_file_null(void)
     g_assert_cmpstr(name, ==, "null");
     chardev_delete(chr);
     chr = chardev_new_shorthand("n1", "none", &error_abort);
+    g_assert_true(chardev_new_shorthand("x", "chardev:n1", &error_abort) ==
+                  chr);
+    g_assert_null(chardev_new_shorthand("x", "chardev:n9", NULL));
+    g_assert_null(chardev_find("x"));
     chardev_delete(chr);
 }
 
