@@ -19,6 +19,9 @@
 #include "util/chardev.h"
 #include "util/keyval.h"
 #include "util/log.h"
+#if HAVE_UI
+#include "ui/display.h"
+#endif
 
 /* Where firmware is searched after the -L directories. */
 static const char *const default_firmware_dirs[] = {
@@ -212,11 +215,27 @@ static bool assemble_devices(SystemConfig *cfg, Machine *m, Error **errp)
     return true;
 }
 
+/* -display: "default" (sdl if a display server answers), or -nographic's
+ * "none".  Runs after the devices created their consoles. */
 static bool assemble_display(SystemConfig *cfg, Error **errp)
 {
-    if (cfg->display && !strcmp(cfg->display, "sdl") && !HAVE_UI) {
+    const char *spec = cfg->display ? cfg->display
+                       : cfg->nographic ? "none"
+                                        : "default";
+
+#if HAVE_UI
+    if (!display_init(spec, errp)) {
+        error_prepend(errp, "-display %s: ", spec);
+        return false;
+    }
+    if (cfg->machine.name) {
+        display_set_vm_name(cfg->machine.name);
+    }
+#else
+    if (g_str_has_prefix(spec, "sdl")) {
         return assemble_not_built("-display sdl", "the SDL display", errp);
     }
+#endif
     return true;
 }
 

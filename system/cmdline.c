@@ -15,8 +15,12 @@
 
 #include "config-host.h"
 #include "system/cmdline.h"
+#include "system/config-seams.h"
 #include "util/keyval.h"
 #include "util/log.h"
+#if HAVE_UI
+#include "ui/display.h"
+#endif
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_object, json_object_put)
 
@@ -503,8 +507,8 @@ static bool opt_mon(SystemConfig *cfg, const char *arg, Error **errp)
 
 static bool opt_display(SystemConfig *cfg, const char *arg, Error **errp)
 {
-    static const char *const types[] = { "none", "sdl", NULL };
-    struct json_object *opts;
+    static const char *const types[] = { "none", "sdl", "default", NULL };
+    g_autoptr(json_object) opts = NULL;
     const char *type;
 
     if (cmdline_is_help(arg)) {
@@ -519,12 +523,20 @@ static bool opt_display(SystemConfig *cfg, const char *arg, Error **errp)
     if (!type || !g_strv_contains(types, type)) {
         error_setg(errp, "Parameter 'type' does not accept value '%s'",
                    type ? type : "");
-        json_object_put(opts);
         return false;
     }
-    cmdline_set_str(&cfg->display, type);
-    json_object_put(cfg->display_opts);
-    cfg->display_opts = opts;
+#if HAVE_UI
+    {
+        DisplayOptions dopts = { 0 };
+        bool ok = display_parse(arg, &dopts, errp);
+
+        display_options_clear(&dopts);
+        if (!ok) {
+            return false;
+        }
+    }
+#endif
+    cmdline_set_str(&cfg->display, arg);
     return true;
 }
 
@@ -951,7 +963,6 @@ void system_config_free(SystemConfig *cfg)
     }
     machine_config_clear(&cfg->machine);
     json_object_put(cfg->machine_opts);
-    json_object_put(cfg->display_opts);
     g_ptr_array_set_free_func(cfg->monitors, monitor_request_free);
     g_ptr_array_free(cfg->monitors, TRUE);
     g_ptr_array_free(cfg->firmware_dirs, TRUE);

@@ -62,8 +62,7 @@ typedef struct SystemConfig {
     char *log_file;
     bool msg_timestamp;
 
-    char *display;                      /* -display type, or NULL */
-    struct json_object *display_opts;
+    char *display;                      /* -display spec, or NULL */
     bool nographic;
 
     GPtrArray *firmware_dirs;           /* -L, in order */

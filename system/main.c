@@ -23,6 +23,9 @@
 #include "util/error.h"
 #include "util/log.h"
 #include "util/main-loop.h"
+#if HAVE_UI
+#include "ui/display.h"
+#endif
 
 static void main_print_device_help(const char *driver)
 {
@@ -115,6 +118,9 @@ static void main_unlock_cb(void *opaque)
 static void main_cleanup(Machine *m)
 {
     main_loop_set_lock(NULL, NULL, NULL);
+#if HAVE_UI
+    display_cleanup();
+#endif
     machine_unlock();
     cpus_destroy(m);
     machine_lock();
