@@ -16,6 +16,7 @@
 #include "system/assemble.h"
 #include "system/config-seams.h"
 #include "system/cpus.h"
+#include "system/drive.h"
 #include "util/chardev.h"
 #include "util/keyval.h"
 #include "util/log.h"
@@ -126,6 +127,40 @@ static bool assemble_monitors(SystemConfig *cfg, Error **errp)
                               req->qmp ? "QMP" : "the human monitor", errp);
 }
 
+#if HAVE_BLOCK
+/* "-opt arg" for messages, from the option object. */
+static char *assemble_opts_string(struct json_object *opts)
+{
+    return g_strdup(json_object_to_json_string_ext(opts,
+                                                   JSON_C_TO_STRING_PLAIN));
+}
+
+static bool assemble_block(SystemConfig *cfg, Error **errp)
+{
+    guint i;
+
+    for (i = 0; i < cfg->blockdev_opts->len; i++) {
+        if (!blockdev_new(cfg->blockdev_opts->pdata[i], errp)) {
+            g_autofree char *s =
+                assemble_opts_string(cfg->blockdev_opts->pdata[i]);
+
+            error_prepend(errp, "-blockdev %s: ", s);
+            return false;
+        }
+    }
+    for (i = 0; i < cfg->drive_opts->len; i++) {
+        if (!drive_new(&cfg->machine, cfg->drive_opts->pdata[i],
+                       cfg->snapshot, errp)) {
+            g_autofree char *s =
+                assemble_opts_string(cfg->drive_opts->pdata[i]);
+
+            error_prepend(errp, "-drive %s: ", s);
+            return false;
+        }
+    }
+    return true;
+}
+#else
 static bool assemble_block(SystemConfig *cfg, Error **errp)
 {
     if (cfg->blockdev_opts->len) {
@@ -134,11 +169,9 @@ static bool assemble_block(SystemConfig *cfg, Error **errp)
     if (cfg->drive_opts->len) {
         return assemble_not_built("-drive", "the block layer", errp);
     }
-    if (cfg->snapshot) {
-        return assemble_not_built("-snapshot", "the block layer", errp);
-    }
     return true;
 }
+#endif
 
 static const MachineClass *assemble_machine_class(SystemConfig *cfg,
                                                   Error **errp)

@@ -18,6 +18,7 @@
 #include "system/cmdline.h"
 #include "system/config-seams.h"
 #include "system/cpus.h"
+#include "system/drive.h"
 #include "system/runstate.h"
 #include "util/chardev.h"
 #include "util/error.h"
@@ -125,6 +126,9 @@ static void main_cleanup(Machine *m)
     cpus_destroy(m);
     machine_lock();
     machine_free(m);
+#if HAVE_BLOCK
+    drive_cleanup_all();
+#endif
 #if HAVE_CHARDEV
     chardev_delete_all();
 #endif
