@@ -23,6 +23,9 @@
 #if HAVE_UI
 #include "ui/display.h"
 #endif
+#if HAVE_QMP
+#include "monitor/monitor.h"
+#endif
 
 /* Where firmware is searched after the -L directories. */
 static const char *const default_firmware_dirs[] = {
@@ -113,19 +116,71 @@ static bool assemble_serials(SystemConfig *cfg, Error **errp)
     return true;
 }
 
+#if HAVE_QMP
+/* The chardev of one monitor request: a -mon chardev= or a shorthand. */
+static Chardev *assemble_monitor_chardev(MonitorRequest *req, unsigned n,
+                                         Error **errp)
+{
+    g_autofree char *id = NULL;
+    Chardev *chr;
+
+    if (req->chardev_id) {
+        chr = chardev_find(req->chardev_id);
+        if (!chr) {
+            error_setg(errp, "chardev \"%s\" not found", req->chardev_id);
+        }
+        return chr;
+    }
+    id = g_strdup_printf("compat_monitor%u", n);
+    return chardev_new_shorthand(id, req->chardev_spec, errp);
+}
+
+static bool assemble_monitors(SystemConfig *cfg, Error **errp)
+{
+    guint i;
+
+    monitor_init_globals();
+    for (i = 0; i < cfg->monitors->len; i++) {
+        MonitorRequest *req = cfg->monitors->pdata[i];
+        const char *opt = req->chardev_id ? "-mon"
+                          : req->qmp      ? "-qmp"
+                                          : "-monitor";
+        const char *arg = req->chardev_id ? req->chardev_id
+                                          : req->chardev_spec;
+        Chardev *chr;
+
+        if (req->chardev_spec && !strcmp(req->chardev_spec, "none")) {
+            continue;
+        }
+        chr = assemble_monitor_chardev(req, i, errp);
+        if (!chr || !(req->qmp ? monitor_init_qmp(chr, req->pretty, errp)
+                               : monitor_init_hmp(chr, errp))) {
+            error_prepend(errp, "%s %s: ", opt, arg);
+            return false;
+        }
+    }
+    return true;
+}
+#else
 static bool assemble_monitors(SystemConfig *cfg, Error **errp)
 {
     MonitorRequest *req;
+    guint i;
 
-    if (cfg->monitors->len == 0) {
-        return true;
+    for (i = 0; i < cfg->monitors->len; i++) {
+        req = cfg->monitors->pdata[i];
+        if (req->chardev_spec && !strcmp(req->chardev_spec, "none")) {
+            continue;
+        }
+        return assemble_not_built(req->chardev_id ? "-mon"
+                                  : req->qmp      ? "-qmp"
+                                                  : "-monitor",
+                                  req->qmp ? "QMP" : "the human monitor",
+                                  errp);
     }
-    req = cfg->monitors->pdata[0];
-    return assemble_not_built(req->chardev_id ? "-mon"
-                              : req->qmp      ? "-qmp"
-                                              : "-monitor",
-                              req->qmp ? "QMP" : "the human monitor", errp);
+    return true;
 }
+#endif
 
 #if HAVE_BLOCK
 /* "-opt arg" for messages, from the option object. */

@@ -27,6 +27,9 @@
 #if HAVE_UI
 #include "ui/display.h"
 #endif
+#if HAVE_QMP
+#include "monitor/monitor.h"
+#endif
 
 static void main_print_device_help(const char *driver)
 {
@@ -126,6 +129,9 @@ static void main_cleanup(Machine *m)
     cpus_destroy(m);
     machine_lock();
     machine_free(m);
+#if HAVE_QMP
+    monitor_cleanup();
+#endif
 #if HAVE_BLOCK
     drive_cleanup_all();
 #endif
