@@ -72,7 +72,7 @@ static bool assemble_chardevs(SystemConfig *cfg, Error **errp)
 
         if (!chardev_new(opts, errp)) {
             error_prepend(errp, "-chardev %s: ",
-                          keyval_get_str(opts, "id", NULL));
+                          (char *)cfg->chardev_args->pdata[i]);
             return false;
         }
     }
@@ -183,33 +183,22 @@ static bool assemble_monitors(SystemConfig *cfg, Error **errp)
 #endif
 
 #if HAVE_BLOCK
-/* "-opt arg" for messages, from the option object. */
-static char *assemble_opts_string(struct json_object *opts)
-{
-    return g_strdup(json_object_to_json_string_ext(opts,
-                                                   JSON_C_TO_STRING_PLAIN));
-}
-
 static bool assemble_block(SystemConfig *cfg, Error **errp)
 {
     guint i;
 
     for (i = 0; i < cfg->blockdev_opts->len; i++) {
         if (!blockdev_new(cfg->blockdev_opts->pdata[i], errp)) {
-            g_autofree char *s =
-                assemble_opts_string(cfg->blockdev_opts->pdata[i]);
-
-            error_prepend(errp, "-blockdev %s: ", s);
+            error_prepend(errp, "-blockdev %s: ",
+                          (char *)cfg->blockdev_args->pdata[i]);
             return false;
         }
     }
     for (i = 0; i < cfg->drive_opts->len; i++) {
         if (!drive_new(&cfg->machine, cfg->drive_opts->pdata[i],
                        cfg->snapshot, errp)) {
-            g_autofree char *s =
-                assemble_opts_string(cfg->drive_opts->pdata[i]);
-
-            error_prepend(errp, "-drive %s: ", s);
+            error_prepend(errp, "-drive %s: ",
+                          (char *)cfg->drive_args->pdata[i]);
             return false;
         }
     }
@@ -296,7 +285,7 @@ static bool assemble_devices(SystemConfig *cfg, Machine *m, Error **errp)
 
         if (!device_create(m, opts, errp)) {
             error_prepend(errp, "-device %s: ",
-                          keyval_get_str(opts, "driver", NULL));
+                          (char *)cfg->device_args->pdata[i]);
             return false;
         }
     }
