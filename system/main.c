@@ -57,7 +57,17 @@ static int main_print_cpu_help(void)
         error_report("-cpu help: CPU emulation is not built yet");
         return 1;
     }
-    printf("Available CPUs:\n  qemu64\n  max\n");
+#if HAVE_X86_CPU
+    {
+        const char *name, *desc;
+        unsigned i;
+
+        printf("Available CPUs:\n");
+        for (i = 0; (name = x86_cpu_model_name(i, &desc)); i++) {
+            printf("x86 %-20s %s\n", name, desc ? desc : "");
+        }
+    }
+#endif
     return 0;
 }
 
