@@ -596,19 +596,19 @@ const IoCommand io_command_table[] = {
     { "read", "r", "[-qv] [-P pattern] off len", 2, -1, cmd_read,
       "reads a number of bytes at a specified offset" },
     { "write", "w", "[-fnquz] [-P pattern] off len", 2, -1, cmd_write,
-      "writes a number of bytes at a specified offset" },
+      "writes a number of bytes at a specified offset", true },
     { "readv", NULL, "[-qv] [-P pattern] off len [len..]", 2, -1, cmd_readv,
       "reads a number of bytes into several buffers" },
     { "writev", NULL, "[-fq] [-P pattern] off len [len..]", 2, -1,
-      cmd_writev, "writes a number of bytes from several buffers" },
+      cmd_writev, "writes a number of bytes from several buffers", true },
     { "aio_read", NULL, "[-qv] [-P pattern] off len [len..]", 2, -1,
       cmd_aio_read, "asynchronously reads a number of bytes" },
     { "aio_write", NULL, "[-fqz] [-P pattern] off len [len..]", 2, -1,
-      cmd_aio_write, "asynchronously writes a number of bytes" },
+      cmd_aio_write, "asynchronously writes a number of bytes", true },
     { "aio_flush", NULL, "", 0, 0, cmd_aio_flush,
       "completes all outstanding aio requests" },
     { "discard", "d", "[-q] off len", 2, -1, cmd_discard,
-      "discards a number of bytes at a specified offset" },
+      "discards a number of bytes at a specified offset", true },
     { "flush", "f", "", 0, 0, cmd_flush,
       "flush all in-core file state to disk" },
     { "length", "l", "", 0, 0, cmd_length, "gets the length of the file" },
@@ -623,15 +623,49 @@ const IoCommand io_command_table[] = {
     { NULL },
 };
 
+/*
+ * Split a command line into words at blanks; double quotes group words.
+ * Unlike a shell, '#' is an ordinary character (node names "#block0").
+ */
+static GPtrArray *split_words(const char *line)
+{
+    GPtrArray *words = g_ptr_array_new_with_free_func(g_free);
+    GString *w = NULL;
+    bool quoted = false;
+
+    for (const char *p = line;; p++) {
+        bool end = !*p || (!quoted && (*p == ' ' || *p == '\t'));
+        if (end) {
+            if (w) {
+                g_ptr_array_add(words, g_string_free(w, FALSE));
+                w = NULL;
+            }
+            if (!*p) {
+                break;
+            }
+            continue;
+        }
+        if (!w) {
+            w = g_string_new("");
+        }
+        if (*p == '"') {
+            quoted = !quoted;
+        } else {
+            g_string_append_c(w, *p);
+        }
+    }
+    g_ptr_array_add(words, NULL);
+    return words;
+}
+
 int io_run_command_line(IoContext *ctx, const char *line)
 {
-    g_auto(GStrv) argv = NULL;
-    int argc;
-    GError *gerr = NULL;
+    g_autoptr(GPtrArray) words = split_words(line);
+    char **argv = (char **)words->pdata;
+    int argc = words->len - 1;
 
-    if (!g_shell_parse_argv(line, &argc, &argv, &gerr)) {
-        g_error_free(gerr);
-        return 0;   /* empty line */
+    if (argc == 0) {
+        return 0;
     }
     for (const IoCommand *c = io_command_table; c->name; c++) {
         if (strcmp(argv[0], c->name) &&
@@ -645,8 +679,15 @@ int io_run_command_line(IoContext *ctx, const char *line)
             ctx->failures++;
             return -EINVAL;
         }
+        if (c->writes && bdrv_is_read_only(blk_bs(ctx->blk))) {
+            fflush(stdout);
+            error_report("Block node is read-only");
+            ctx->failures++;
+            return -EACCES;
+        }
         return c->fn(ctx, argc, argv);
     }
+    fflush(stdout);
     fprintf(stderr, "command \"%s\" not found\n", argv[0]);
     ctx->failures++;
     return -EINVAL;

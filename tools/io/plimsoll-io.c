@@ -42,13 +42,49 @@ static void usage(void)
     }
 }
 
+/* JSON as QEMU's monitor prints it: {"a": 1, "b": [2, 3]}. */
+static void print_qmp_json(GString *out, struct json_object *j)
+{
+    bool first = true;
+
+    switch (json_object_get_type(j)) {
+    case json_type_object:
+        g_string_append_c(out, '{');
+        json_object_object_foreach(j, k, v) {
+            struct json_object *key = json_object_new_string(k);
+            g_string_append_printf(out, "%s%s: ", first ? "" : ", ",
+                                   json_object_to_json_string_ext(
+                                       key, JSON_C_TO_STRING_NOSLASHESCAPE));
+            json_object_put(key);
+            print_qmp_json(out, v);
+            first = false;
+        }
+        g_string_append_c(out, '}');
+        break;
+    case json_type_array:
+        g_string_append_c(out, '[');
+        for (size_t i = 0; i < json_object_array_length(j); i++) {
+            g_string_append(out, i ? ", " : "");
+            print_qmp_json(out, json_object_array_get_idx(j, i));
+        }
+        g_string_append_c(out, ']');
+        break;
+    default:
+        g_string_append(out, json_object_to_json_string_ext(
+                            j, JSON_C_TO_STRING_NOSLASHESCAPE));
+        break;
+    }
+}
+
 static void print_event(const BusEvent *ev, void *opaque)
 {
     struct json_object *j = event_bus_to_json(ev);
+    GString *out = g_string_new("");
 
-    printf("%s\n", json_object_to_json_string_ext(
-               j, JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+    print_qmp_json(out, j);
+    printf("%s\n", out->str);
     fflush(stdout);
+    g_string_free(out, TRUE);
     json_object_put(j);
 }
 
