@@ -354,6 +354,7 @@ static void test_probed_raw_guard(Fixture *f, gconstpointer data)
     BlockDriverState *bs = bdrv_open(f->path, NULL, BDRV_O_RDWR,
                                      &error_abort);
     uint8_t qcow_magic[512] = { 'Q', 'F', 'I', 0xfb, 0, 0, 0, 3 };
+    uint8_t hello[512] = "hello";
 
     g_assert_cmpstr(bdrv_get_format_name(bs), ==, "raw");
     g_assert_true(bs->probed);
@@ -362,7 +363,7 @@ static void test_probed_raw_guard(Fixture *f, gconstpointer data)
         g_assert_cmpint(bdrv_node_pwrite(bs, 0, 512, qcow_magic, 0), ==,
                         -EPERM);
     }
-    g_assert_cmpint(bdrv_node_pwrite(bs, 0, 512, "hello", 0), ==, 0);
+    g_assert_cmpint(bdrv_node_pwrite(bs, 0, 512, hello, 0), ==, 0);
     g_assert_cmpint(bdrv_node_pwrite(bs, 512, 512, qcow_magic, 0), ==, 0);
     bdrv_unref(bs);
 }
