@@ -22,6 +22,7 @@
 #include "block/block-int.h"
 #include "io-cmds.h"
 #include "util/event-bus.h"
+#include "util/keyval.h"
 
 static void usage(void)
 {
@@ -167,22 +168,6 @@ static bool parse_args(int argc, char **argv, IoArgs *a)
     return true;
 }
 
-/*
- * --image-opts: a JSON object.  Deviation: QEMU also takes key=value with
- * dotted keys; that form arrives with util/keyval.c (keyval_parse_or_json).
- */
-static struct json_object *parse_image_opts(const char *str, Error **errp)
-{
-    struct json_object *o = json_tokener_parse(str);
-
-    if (!o || !json_object_is_type(o, json_type_object)) {
-        json_object_put(o);
-        error_setg(errp, "--image-opts expects a JSON object");
-        return NULL;
-    }
-    return o;
-}
-
 static BlockBackend *open_image(const IoArgs *a, Error **errp)
 {
     struct json_object *opts;
@@ -194,7 +179,7 @@ static BlockBackend *open_image(const IoArgs *a, Error **errp)
                        "exclusive");
             return NULL;
         }
-        opts = parse_image_opts(a->file, errp);
+        opts = keyval_parse_or_json(a->file, NULL, errp);
         if (!opts) {
             return NULL;
         }
