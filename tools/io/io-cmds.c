@@ -150,6 +150,7 @@ static int io_fail(IoContext *ctx, const char *what, int ret)
 typedef struct RwOpts {
     bool quiet, verbose, zero, unmap, fua, no_fallback;
     int pattern;            /* -1: none */
+    const char *src_file;   /* write -s: data from this file */
 } RwOpts;
 
 static bool rw_parse_opts(int *argc, char ***argv, const char *optstr,
@@ -167,6 +168,7 @@ static bool rw_parse_opts(int *argc, char ***argv, const char *optstr,
         case 'u': o->unmap = true; break;
         case 'f': o->fua = true; break;
         case 'n': o->no_fallback = true; break;
+        case 's': o->src_file = optarg; break;
         case 'P':
             if (!parse_pattern(optarg, &o->pattern)) {
                 return false;
@@ -231,13 +233,23 @@ static int cmd_write(IoContext *ctx, int argc, char **argv)
     int64_t off, len, t0;
     int ret;
 
-    if (!rw_parse_opts(&argc, &argv, "bcfnqzuP:", &o) || argc != 2 ||
+    if (!rw_parse_opts(&argc, &argv, "bcfnqzuP:s:", &o) || argc != 2 ||
         !parse_num(argv[0], &off) || !parse_num(argv[1], &len)) {
         ctx->failures++;
         return -EINVAL;
     }
     if (o.zero && o.pattern >= 0) {
         printf("-z and -P cannot be specified at the same time\n");
+        ctx->failures++;
+        return -EINVAL;
+    }
+    g_autofree char *src = NULL;
+    gsize src_len = 0;
+    if (o.src_file &&
+        (!g_file_get_contents(o.src_file, &src, &src_len, NULL) ||
+         (int64_t)src_len < len)) {
+        printf("Failed to read %" PRId64 " bytes from '%s'\n", len,
+               o.src_file);
         ctx->failures++;
         return -EINVAL;
     }
@@ -249,6 +261,9 @@ static int cmd_write(IoContext *ctx, int argc, char **argv)
         ret = blk_pwrite_zeroes(ctx->blk, off, len, flags);
     } else {
         uint8_t *buf = io_alloc(len, o.pattern >= 0 ? o.pattern : 0xcd);
+        if (src) {
+            memcpy(buf, src, len);
+        }
         ret = blk_pwrite(ctx->blk, off, len, buf, flags);
         free(buf);
     }
@@ -595,7 +610,8 @@ static int cmd_nodes(IoContext *ctx, int argc, char **argv)
 const IoCommand io_command_table[] = {
     { "read", "r", "[-qv] [-P pattern] off len", 2, -1, cmd_read,
       "reads a number of bytes at a specified offset" },
-    { "write", "w", "[-fnquz] [-P pattern] off len", 2, -1, cmd_write,
+    { "write", "w", "[-fnquz] [-P pattern | -s file] off len", 2, -1,
+      cmd_write,
       "writes a number of bytes at a specified offset", true },
     { "readv", NULL, "[-qv] [-P pattern] off len [len..]", 2, -1, cmd_readv,
       "reads a number of bytes into several buffers" },
