@@ -310,7 +310,7 @@ static int qcow2_drv_block_status(BlockDriverState *bs, int64_t offset,
     case QCOW2_CLUSTER_COMPRESSED:
         return BDRV_BLOCK_DATA;
     default:
-        return 0;   /* unallocated: the core adds ZERO without backing */
+        return d->s->has_backing ? 0 : BDRV_BLOCK_ZERO;
     }
 }
 
