@@ -425,7 +425,7 @@ int qcow2_snapshot_create(Qcow2State *s, const char *id, const char *name,
     sn.date_nsec = date_nsec;
     sn.vm_clock_nsec = vm_clock_nsec;
     sn.disk_size = s->size;
-    sn.icount = UINT64_MAX;
+    sn.icount = 0;
     ret = qcow2_snapshot_create_locked(s, name, &sn);
     qcow2_snapshot_clear(&sn);
     g_mutex_unlock(&s->lock);
