@@ -178,7 +178,8 @@ static int64_t qcow2_read_step(Qcow2State *s, uint64_t off, uint8_t *buf,
     if (qcow2_host_offset_bad(s, e, off)) {
         return -EIO;
     }
-    cur = qcow2_contiguous(s, l2, idx, e, off, len, QCOW2_OFLAG_COMPRESSED);
+    cur = qcow2_contiguous(s, l2, idx, e, off, len,
+                           QCOW2_OFLAG_COMPRESSED | QCOW2_OFLAG_ZERO);
     uint64_t hoff = (e & QCOW2_L2E_OFFSET_MASK) +
                     (off & (s->cluster_size - 1));
     qcow2_unlocked_begin(s);
