@@ -9,6 +9,7 @@
 #include "block/block-int.h"
 
 const BlockDriver *const bdrv_drivers[] = {
+    &bdrv_qcow2,
     &bdrv_raw,
     &bdrv_file,
     &bdrv_host_device,

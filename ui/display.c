@@ -362,6 +362,10 @@ void display_layout(int gw, int gh, int ww, int wh, pixman_box32_t *out)
 {
     int64_t w = ww, h = wh;
 
+    if (gw <= 0 || gh <= 0 || ww <= 0 || wh <= 0) {
+        *out = (pixman_box32_t){ 0, 0, 0, 0 };   /* nothing to show */
+        return;
+    }
     /* Fit by the tighter dimension: w/gw vs h/gh, in integers. */
     if ((int64_t)ww * gh > (int64_t)wh * gw) {
         w = (int64_t)gw * wh / gh;
