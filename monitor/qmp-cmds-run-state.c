@@ -105,6 +105,8 @@ static void qmp_runstate_hook(RunStateNotice notice, RunState old_state,
     case RUNSTATE_NOTICE_SHUTDOWN:
         qapi_event_send_shutdown(qmp_cause_is_guest(cause),
                                  qmp_shutdown_cause(cause));
+        /* The main loop may end next: do not leave SHUTDOWN queued. */
+        monitor_events_flush();
         break;
     case RUNSTATE_NOTICE_POWERDOWN:
         qapi_event_send_powerdown();

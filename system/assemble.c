@@ -19,6 +19,9 @@
 #include "util/chardev.h"
 #include "util/keyval.h"
 #include "util/log.h"
+#if HAVE_QMP
+#include "monitor/monitor.h"
+#endif
 #if HAVE_UI
 #include "ui/display.h"
 #endif
@@ -114,6 +117,37 @@ static bool assemble_serials(SystemConfig *cfg, Error **errp)
 
 static bool assemble_monitors(SystemConfig *cfg, Error **errp)
 {
+#if HAVE_QMP
+    /* Run-state events reach the event bus (UI, log) even without QMP. */
+    monitor_init_globals();
+    for (guint i = 0; i < cfg->monitors->len; i++) {
+        MonitorRequest *req = cfg->monitors->pdata[i];
+        Chardev *chr;
+
+        if (req->chardev_id) {
+            chr = chardev_find(req->chardev_id);
+            if (!chr) {
+                error_setg(errp, "chardev \"%s\" not found",
+                           req->chardev_id);
+                return false;
+            }
+        } else {
+            g_autofree char *id = g_strdup_printf("compat_monitor%u", i);
+
+            chr = chardev_new_shorthand(id, req->chardev_spec, errp);
+            if (!chr) {
+                error_prepend(errp, "%s %s: ", req->qmp ? "-qmp" : "-monitor",
+                              req->chardev_spec);
+                return false;
+            }
+        }
+        if (!(req->qmp ? monitor_init_qmp(chr, req->pretty, errp)
+                       : monitor_init_hmp(chr, errp))) {
+            return false;
+        }
+    }
+    return true;
+#else
     MonitorRequest *req;
 
     if (cfg->monitors->len == 0) {
@@ -124,6 +158,7 @@ static bool assemble_monitors(SystemConfig *cfg, Error **errp)
                               : req->qmp      ? "-qmp"
                                               : "-monitor",
                               req->qmp ? "QMP" : "the human monitor", errp);
+#endif
 }
 
 static bool assemble_block(SystemConfig *cfg, Error **errp)
