@@ -270,7 +270,8 @@ static void hmp_qemu_io(GString *out, int argc, char **argv)
     }
     bs = bdrv_find_node(argv[1]);
     if (!bs) {
-        g_string_append_printf(out, "Device '%s' not found\n", argv[1]);
+        g_string_append_printf(out, "Error: Cannot find device='' nor "
+                               "node-name='%s'\n", argv[1]);
         return;
     }
     /* A node without a backend gets a temporary anonymous one. */
