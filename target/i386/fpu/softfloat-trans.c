@@ -283,10 +283,8 @@ Float80 f80_yl2x(FpEnv *env, Float80 xv, Float80 yv)
         if (y.cls == UNP_ZERO) {
             return invalid(env);
         }
-        env->flags |= y.denorm ? FP_DE : 0;
-        if (y.cls != UNP_INF) {
-            env->flags |= FP_ZE;
-        }
+        /* ZE takes precedence over DE, as for division by zero. */
+        env->flags |= y.cls == UNP_INF ? 0 : FP_ZE;
         return inf(!y.sign);
     }
     if (x.cls == UNP_INF) {
@@ -352,13 +350,19 @@ Float80 f80_yl2xp1(FpEnv *env, Float80 xv, Float80 yv)
         return f80_make(x.sign ^ y.sign, 0, 0);
     }
     quad l2;
+    int32_t sc;
+    quad ym = split(&y, &sc);
+    if (x.exp < -100) {
+        /* log2(1 + x) = x / ln 2 to far beyond 64 bits: keep x scaled. */
+        int32_t xs;
+        quad xm = split(&x, &xs);
+        return quad_round_scaled(env, xm / Q_LN2 * ym, 1, sc + xs);
+    }
     if (q > 0.4142Q || q < -0.2929Q) {
         l2 = q_log2_quad(1 + q);
     } else {
         l2 = 2 * q_atanh(q / (2 + q)) / Q_LN2;
     }
-    int32_t sc;
-    quad ym = split(&y, &sc);
     return quad_round_scaled(env, l2 * ym, 1, sc);
 }
 
