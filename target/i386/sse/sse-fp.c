@@ -107,25 +107,45 @@ void sse_sqrtss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(en
 void sse_sqrtpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, sqrt64, 2); }
 void sse_sqrtsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, sqrt64, 1); }
 
+/* DAZ: a denormal source reads as a zero of its sign. */
+static uint32_t daz32(const FpEnv *e, uint32_t a)
+{
+    return e->daz && !(a & 0x7f800000u) ? a & 0x80000000u : a;
+}
+
+static uint64_t daz64(const FpEnv *e, uint64_t a)
+{
+    return e->daz && !(a & 0x7ff0000000000000ull) ?
+           a & 0x8000000000000000ull : a;
+}
+
 /* MIN/MAX: a NaN anywhere, or equal values (two zeros), give the second
  * operand; any NaN raises IE. */
 static uint32_t min32(FpEnv *e, uint32_t a, uint32_t b)
 {
+    a = daz32(e, a);
+    b = daz32(e, b);
     return f32_compare(e, a, b, false) == FP_REL_LESS ? a : b;
 }
 
 static uint32_t max32(FpEnv *e, uint32_t a, uint32_t b)
 {
+    a = daz32(e, a);
+    b = daz32(e, b);
     return f32_compare(e, a, b, false) == FP_REL_GREATER ? a : b;
 }
 
 static uint64_t min64(FpEnv *e, uint64_t a, uint64_t b)
 {
+    a = daz64(e, a);
+    b = daz64(e, b);
     return f64_compare(e, a, b, false) == FP_REL_LESS ? a : b;
 }
 
 static uint64_t max64(FpEnv *e, uint64_t a, uint64_t b)
 {
+    a = daz64(e, a);
+    b = daz64(e, b);
     return f64_compare(e, a, b, false) == FP_REL_GREATER ? a : b;
 }
 
@@ -340,19 +360,28 @@ void sse_roundss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { round_l
 void sse_roundpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { round_lanes(env, d, s, imm, 2, true); }
 void sse_roundsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { round_lanes(env, d, s, imm, 1, true); }
 
+/*
+ * DPPS/DPPD: the SDM's sum is (m0 + m1) + (m2 + m3).  Hardware forms it
+ * per output lane, in an order that changes which NaN a lane receives when
+ * several products are NaN.  (m[i] + m[i^1]) + (m[i^2] + m[i^3]) matches
+ * it in most such cases and always for DPPD.  Deviation: other multi-NaN
+ * DPPS cases return a different (still NaN) payload.
+ */
 void sse_dpps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
 {
     FpEnv e = fenv(env);
-    uint32_t m[4], t1, t2, sum;
+    uint32_t m[4], r[4];
 
     for (int i = 0; i < 4; i++) {
         m[i] = (imm >> (4 + i)) & 1 ? f32_mul(&e, d->d[i], s->d[i]) : 0;
     }
-    t1 = f32_add(&e, m[0], m[1]);
-    t2 = f32_add(&e, m[2], m[3]);
-    sum = f32_add(&e, t1, t2);
     for (int i = 0; i < 4; i++) {
-        d->d[i] = (imm >> i) & 1 ? sum : 0;
+        uint32_t t1 = f32_add(&e, m[i], m[i ^ 1]);
+        uint32_t t2 = f32_add(&e, m[i ^ 2], m[i ^ 3]);
+        r[i] = f32_add(&e, t1, t2);
+    }
+    for (int i = 0; i < 4; i++) {
+        d->d[i] = (imm >> i) & 1 ? r[i] : 0;
     }
     done(env, &e);
 }
@@ -360,14 +389,15 @@ void sse_dpps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
 void sse_dppd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
 {
     FpEnv e = fenv(env);
-    uint64_t m[2], sum;
+    uint64_t m[2], r[2];
 
     for (int i = 0; i < 2; i++) {
         m[i] = (imm >> (4 + i)) & 1 ? f64_mul(&e, d->q[i], s->q[i]) : 0;
     }
-    sum = f64_add(&e, m[0], m[1]);
+    r[0] = f64_add(&e, m[0], m[1]);
+    r[1] = f64_add(&e, m[1], m[0]);
     for (int i = 0; i < 2; i++) {
-        d->q[i] = (imm >> i) & 1 ? sum : 0;
+        d->q[i] = (imm >> i) & 1 ? r[i] : 0;
     }
     done(env, &e);
 }
@@ -440,7 +470,8 @@ static uint32_t approx(uint32_t a, bool rsqrt)
     if (rsqrt && sign) {
         return F32_INDEFINITE;
     }
-    if (mag == 0x7f800000u) {
+    if (mag == 0x7f800000u || (!rsqrt && mag >= 0x7e800000u)) {
+        /* Reciprocals of 2^126 and above flush to zero on hardware. */
         return sign;
     }
     r = rsqrt ? f32_div(&e, 0x3f800000u, f32_sqrt(&e, a)) :
