@@ -85,8 +85,13 @@ static Float80 quad_round_scaled(FpEnv *env, quad q, int dir, int32_t scale)
         sig = (dir > 0) != sign ? sig + 1 : sig - 1;
     }
     lz = fp_clz128(sig);
-    return fp_round_pack(env, FMT_F80, sign, e - 16383 - lz + scale,
-                         sig << lz);
+    /* Precision control does not apply to transcendentals (SDM 8.1.5.2). */
+    FpEnv e64 = *env;
+    e64.prec = 64;
+    Float80 r = fp_round_pack(&e64, FMT_F80, sign, e - 16383 - lz + scale,
+                              sig << lz);
+    env->flags = e64.flags;
+    return r;
 }
 
 static Float80 nan_or_invalid(FpEnv *env, const Unp *a, const Unp *b)
