@@ -363,6 +363,20 @@ const Notification *notif_model_current_toast(NotifModel *m, double *alpha)
     return m->toast;
 }
 
+int64_t notif_model_ms_to_change(NotifModel *m)
+{
+    int64_t age, fade = (int64_t)(NOTIF_TOAST_MS * NOTIF_FADE_FRACTION);
+
+    if (!m->toast) {
+        return -1;
+    }
+    age = notif_now(m) - m->toast->shown_ms;
+    if (age < fade || age >= NOTIF_TOAST_MS - fade) {
+        return 0;
+    }
+    return NOTIF_TOAST_MS - fade - age;
+}
+
 const Notification *notif_model_current_modal(NotifModel *m)
 {
     return g_queue_peek_head(&m->modals);

@@ -493,8 +493,12 @@ static bool sdl2_frame(void)
     }
     g_atomic_int_set(&sdl.guest_kick, 0);
     guest_changed = sdl2_update_guest();
-    animating = notif_model_tick(m);
-    /* Toast start and expiry, modals and history kick the overlay. */
+    notif_model_tick(m);
+    animating = notif_model_ms_to_change(m) == 0;
+    /*
+     * Toast start and expiry, modals and history kick the overlay; a
+     * fading toast changes every frame; a steady one not at all.
+     */
     if (g_atomic_int_exchange(&sdl.overlay_kick, 0) || animating) {
         sdl2_update_overlay(m);
     }
@@ -516,9 +520,24 @@ static bool sdl2_frame(void)
             runstate_is_running());
 }
 
+/* The timer period after a frame: 60 Hz when busy, else until the
+ * steady toast starts fading, else idle. */
+static int sdl2_next_interval(bool busy)
+{
+    int64_t toast = notif_model_ms_to_change(display_notifications());
+
+    if (busy) {
+        return SDL2_ACTIVE_MS;
+    }
+    if (toast >= 0) {
+        return CLAMP(toast, SDL2_ACTIVE_MS, sdl2_idle_ms());
+    }
+    return sdl2_idle_ms();
+}
+
 static gboolean sdl2_tick(gpointer opaque)
 {
-    int want = sdl2_frame() ? SDL2_ACTIVE_MS : sdl2_idle_ms();
+    int want = sdl2_next_interval(sdl2_frame());
 
     if (want != sdl.interval) {
         sdl.timer = 0;
@@ -531,8 +550,10 @@ static gboolean sdl2_tick(gpointer opaque)
 /* The X server sent something: handle it now, not at the next tick. */
 static gboolean sdl2_x11_readable(gint fd, GIOCondition cond, gpointer opaque)
 {
-    if (sdl2_frame()) {
-        sdl2_schedule(SDL2_ACTIVE_MS);
+    int want = sdl2_next_interval(sdl2_frame());
+
+    if (want < sdl.interval) {
+        sdl2_schedule(want);
     }
     return G_SOURCE_CONTINUE;
 }

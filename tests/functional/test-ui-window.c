@@ -261,6 +261,15 @@ static int count_differences(pixman_image_t *a, pixman_image_t *b)
     return n;
 }
 
+static int64_t cpu_us(void)
+{
+    struct rusage ru;
+
+    getrusage(RUSAGE_SELF, &ru);
+    return (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
+           ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+}
+
 static void check_toast(const char *dir, const char *tag)
 {
     g_autofree char *name = g_strdup_printf("window-toast-%s.png", tag);
@@ -269,10 +278,25 @@ static void check_toast(const char *dir, const char *tag)
     GThread *t;
     int w, amber, diff;
 
+    unsigned frames = sdl2_frames_drawn();
+    int64_t cpu = cpu_us();
+
     t = g_thread_new("block-io", raise_threshold, NULL);
     g_thread_join(t);
-    /* 1.5 s in, the toast is fully opaque (fades end at 0.4 s). */
-    run_loop_ms(1500);
+    /* The fade-in takes 0.4 s at about 60 Hz (slack for a busy host). */
+    run_loop_ms(700);
+    frames = sdl2_frames_drawn() - frames;
+    printf("# toast fading in: %u frames, %.1f ms CPU in 0.7 s\n", frames,
+           (cpu_us() - cpu) / 1000.0);
+    CHECK(frames >= 4 && frames < 60, "%u frames for the fade-in", frames);
+    /* Fully opaque and steady until 3.6 s: nothing to draw. */
+    frames = sdl2_frames_drawn();
+    cpu = cpu_us();
+    run_loop_ms(800);
+    frames = sdl2_frames_drawn() - frames;
+    printf("# toast steady: %u frames, %.1f ms CPU in 0.8 s\n", frames,
+           (cpu_us() - cpu) / 1000.0);
+    CHECK(frames == 0, "%u frames while the toast is steady", frames);
     cap = capture_window();
     CHECK(cap != NULL, "cannot capture the window from the X server");
     if (!cap) {
@@ -436,15 +460,6 @@ static void check_resize(const char *dir, const char *tag)
           "differ in %d pixels", diff);
     pixman_image_unref(comp);
     pixman_image_unref(cap);
-}
-
-static int64_t cpu_us(void)
-{
-    struct rusage ru;
-
-    getrusage(RUSAGE_SELF, &ru);
-    return (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
-           ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
 }
 
 /* Once nothing changes, the window draws nothing and costs (almost) no CPU. */

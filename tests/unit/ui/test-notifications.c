@@ -89,6 +89,7 @@ static void test_threshold_toast_timing(void)
                     "mark (1 GiB) by 3 MiB");
     g_assert_cmpfloat(a, ==, 0.0);
 
+    g_assert_cmpint(notif_model_ms_to_change(m), ==, 0);
     fake_now += 200; /* half way through the 400 ms fade-in */
     g_assert_true(notif_model_tick(m));
     notif_model_current_toast(m, &a);
@@ -96,6 +97,8 @@ static void test_threshold_toast_timing(void)
     fake_now += 1800;
     notif_model_current_toast(m, &a);
     g_assert_cmpfloat(a, ==, 1.0);
+    /* Steady until the fade-out starts at 3600 ms. */
+    g_assert_cmpint(notif_model_ms_to_change(m), ==, 1600);
     fake_now += 1800; /* 3800 ms: half way through the fade-out */
     g_assert_true(notif_model_tick(m));
     notif_model_current_toast(m, &a);
@@ -103,6 +106,7 @@ static void test_threshold_toast_timing(void)
     fake_now += 200;
     g_assert_false(notif_model_tick(m));
     g_assert_null(notif_model_current_toast(m, NULL));
+    g_assert_cmpint(notif_model_ms_to_change(m), ==, -1);
     notif_model_free(m);
 }
 
