@@ -12,6 +12,7 @@
 
 const DeviceClass *const device_classes[] = {
     /* hw/char */
+    &uart16550_class,
 
     /* hw/display */
 

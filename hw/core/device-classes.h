@@ -11,6 +11,7 @@
 #include "hw/core/device.h"
 
 /* hw/char */
+extern const DeviceClass uart16550_class;
 
 /* hw/display */
 

@@ -31,3 +31,16 @@ bool machine_lock_held(void)
 {
     return machine_lock_owned;
 }
+
+void machine_lock_cond_wait(GCond *cond, int64_t timeout_us)
+{
+    assert(machine_lock_owned);
+    machine_lock_owned = false;
+    if (timeout_us > 0) {
+        g_cond_wait_until(cond, &machine_mutex,
+                          g_get_monotonic_time() + timeout_us);
+    } else {
+        g_cond_wait(cond, &machine_mutex);
+    }
+    machine_lock_owned = true;
+}

@@ -11,8 +11,10 @@
  *   shared metadata (qcow2) takes its own per-node lock (a GMutex in its
  *   opaque state) and must not hold it across I/O it does not need to.
  * - Requests a driver receives are already checked: the node is usable,
- *   the range lies inside the image (writes to growable protocol nodes
- *   excepted), and offset/bytes are multiples of bs->request_alignment.
+ *   offset and bytes are sane (>= 0, end <= BDRV_MAX_LENGTH) and multiples
+ *   of bs->request_alignment.  Node-level requests are not checked against
+ *   the image size (a format grows its file by writing past the end);
+ *   BlockBackend requests are.
  * - A driver reaches its children only through the bdrv_child_*() helpers
  *   (or the bdrv_node_*() functions on child->bs), so every layer's
  *   threshold, accounting and alignment apply.
@@ -264,8 +266,13 @@ typedef struct BdrvTrackedRequest {
  * @drv, @opaque (drv->instance_size bytes), @node_name, @filename,
  * @open_flags, @read_only.
  *
+ * Set by the core before open() for formats (neither protocol nor filter):
+ * @file, the "file" child (opened as a protocol unless its options name a
+ * driver; already probed when the format was).
+ *
  * Set by drivers in open()/refresh_limits():
- * @file, @backing: via bdrv_open_child() / bdrv_open_backing().
+ * @file (filters: their one child, e.g. blkdebug's "image"),
+ * @backing: via bdrv_open_child() / bdrv_open_backing().
  * @request_alignment: the smallest unit the driver can read/write
  *                     (1 by default; 512 or 4096 under O_DIRECT).
  * @max_transfer: largest request the driver takes (0: no limit).

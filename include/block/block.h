@@ -90,6 +90,14 @@ typedef enum PreallocMode {
     PREALLOC_MODE__MAX,
 } PreallocMode;
 
+/**
+ * bdrv_parse_cache_mode() - apply a -drive cache= mode to BDRV_O_* @flags:
+ * writeback (default), none/off (O_DIRECT), unsafe (no flushes),
+ * directsync (O_DIRECT + writethrough), writethrough.
+ * Error: "Invalid cache option: x".
+ */
+bool bdrv_parse_cache_mode(const char *mode, int *flags, Error **errp);
+
 /** prealloc_mode_parse() - "off"/"metadata"/"falloc"/"full" to enum. */
 bool prealloc_mode_parse(const char *s, PreallocMode *out, Error **errp);
 const char *prealloc_mode_name(PreallocMode mode);
@@ -177,8 +185,9 @@ struct json_object *bdrv_get_options(const BlockDriverState *bs);
 
 /**
  * bdrv_node_preadv() - read @bytes at @offset of @bs into @qiov (which
- * must be at least @bytes long).  Requests past the end of the image fail
- * with -EIO; the driver sees aligned requests (unaligned ones are padded).
+ * must be at least @bytes long).  The driver sees aligned requests
+ * (unaligned ones are padded).  Not checked against the image size: a
+ * file node reads zeroes past its end, a format decides itself.
  * Returns 0 or -errno.
  */
 int bdrv_node_preadv(BlockDriverState *bs, int64_t offset, int64_t bytes,
@@ -186,7 +195,8 @@ int bdrv_node_preadv(BlockDriverState *bs, int64_t offset, int64_t bytes,
 
 /**
  * bdrv_node_pwritev() - write @bytes from @qiov at @offset.  Checks, in
- * this order: node usable (-ENOMEDIUM), writable (-EPERM), range (-EIO);
+ * this order: node usable (-ENOMEDIUM), writable (-EPERM), sane range
+ * (-EIO);
  * then the node's write threshold (event before the driver sees the
  * request), then the driver.  Unaligned writes are read-modify-written
  * with overlapping requests excluded.  Returns 0 or -errno.

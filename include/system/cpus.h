@@ -35,12 +35,18 @@ void cpus_resume(void);
 
 /**
  * cpus_pause() - stop every vCPU at an instruction boundary and return
- * once all are parked.  Call WITHOUT the machine lock (it waits).
+ * once none runs guest code.  Call on the main thread WITH the machine
+ * lock held: it is released while waiting (vCPUs blocked on it in a device
+ * callback can finish), as QEMU's pause_all_vcpus does with its big lock.
  */
 void cpus_pause(void);
 
-/** cpus_kick_all() - make every vCPU return to its loop soon (interrupt
- *  pending, map changed).  Any thread. */
+/**
+ * cpus_kick_all() - make every vCPU return to its loop soon and wake
+ * halted ones.  Interrupt controllers call it (under the machine lock)
+ * after raising a CPU's INTR line, so a vCPU halted in HLT wakes at once.
+ * Any thread.
+ */
 void cpus_kick_all(void);
 
 /** cpus_destroy() - join the threads and free the vCPUs of @m (at exit).

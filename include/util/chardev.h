@@ -106,7 +106,11 @@ size_t chardev_pending_output(Chardev *chr);
 /** chardev_disconnect() - drop the current peer (servers listen again). */
 void chardev_disconnect(Chardev *chr);
 
-/** chardev_delete() - close and free; detaches the frontend first. */
+/**
+ * chardev_delete() - close and free; detaches the frontend first (it gets
+ * no CLOSED event) and gives pending output up to 200 ms to drain.  Not
+ * from inside the chardev's own handlers.  NULL is ignored.
+ */
 void chardev_delete(Chardev *chr);
 
 /** chardev_delete_all() - at exit. */

@@ -25,6 +25,8 @@
 #define HW_CORE_LOCK_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <glib.h>
 
 /** machine_lock() - take the machine lock (asserts it is not held by the
  *  calling thread already). */
@@ -34,5 +36,13 @@ void machine_unlock(void);
 /** machine_lock_held() - whether the calling thread holds it, for
  *  assert()s in code that requires the lock. */
 bool machine_lock_held(void);
+
+/**
+ * machine_lock_cond_wait() - wait on @cond, releasing the machine lock
+ * while waiting and holding it again on return (the caller holds it).
+ * For the vCPU threads and cpus_pause(); spurious wake-ups happen: wait in
+ * a loop that re-checks the condition.  @timeout_us > 0 bounds the wait.
+ */
+void machine_lock_cond_wait(GCond *cond, int64_t timeout_us);
 
 #endif /* HW_CORE_LOCK_H */

@@ -32,6 +32,9 @@ static Float80 binop(FpEnv *env, FpFmt fmt, BinOp op, Float80 x, Float80 y)
     Unp b = fp_unpack(env, fmt, y);
     bool s = a.sign ^ b.sign;
 
+    a.denorm |= env->denormal_arg == 1 && a.cls == UNP_FINITE;
+    b.denorm |= env->denormal_arg == 2 && b.cls == UNP_FINITE;
+
     if (a.cls >= UNP_QNAN || b.cls >= UNP_QNAN) {
         return fp_nan_result(env, fmt, &a, &b, fmt != FMT_F80);
     }
@@ -154,6 +157,8 @@ static FpRel compare(FpEnv *env, FpFmt fmt, Float80 x, Float80 y, bool quiet)
     Unp a = fp_unpack(env, fmt, x);
     Unp b = fp_unpack(env, fmt, y);
 
+    a.denorm |= env->denormal_arg == 1 && a.cls == UNP_FINITE;
+    b.denorm |= env->denormal_arg == 2 && b.cls == UNP_FINITE;
     if (a.cls >= UNP_QNAN || b.cls >= UNP_QNAN) {
         if (!quiet || a.cls != UNP_QNAN || b.cls != UNP_QNAN) {
             bool sig = a.cls >= UNP_SNAN || b.cls >= UNP_SNAN;

@@ -117,8 +117,13 @@ Float80 f80_scale(FpEnv *env, Float80 x, Float80 y)
             n = -n;
         }
     }
-    return fp_round_pack(env, FMT_F80, a.sign, a.exp + n,
-                         (u128)a.sig << 64);
+    /* FSCALE ignores precision control (checked against hardware). */
+    FpEnv e64 = *env;
+    e64.prec = 64;
+    Float80 r = fp_round_pack(&e64, FMT_F80, a.sign, a.exp + n,
+                              (u128)a.sig << 64);
+    env->flags = e64.flags;
+    return r;
 }
 
 Float80 f80_xtract(FpEnv *env, Float80 x, Float80 *exp)

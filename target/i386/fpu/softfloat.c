@@ -226,9 +226,15 @@ static Float80 round_tiny(FpEnv *env, FpFmt fmt, bool sign, int32_t exp,
     bool carry = prec < 64 ? (m >> prec) != 0 : (m == 0 && up);
     bool tiny = !(exp == emin - 1 && carry);
 
-    if (x87_unmasked && tiny) {
+    if (x87_unmasked && tiny && exp + X87_BIAS_ADJUST >= emin) {
         env->flags |= FP_UE;
         return fp_round_pack(env, fmt, sign, exp + X87_BIAS_ADJUST, sig);
+    }
+    if (x87_unmasked && tiny) {
+        /* Too small even for the wrapped exponent (FSCALE): a zero of
+         * the result's sign, as the hardware gives. */
+        env->flags |= FP_UE | FP_PE;
+        return pack_fields(fmt, sign, 0, 0, prec);
     }
     if (!tiny) {
         /* Rounds up to the smallest normal. */
@@ -270,7 +276,8 @@ Float80 fp_round_pack(FpEnv *env, FpFmt fmt, bool sign, int32_t exp,
         exp++;
     }
     if (exp > f->bias) {
-        if (fmt == FMT_F80 && !(env->masks & FP_OE)) {
+        if (fmt == FMT_F80 && !(env->masks & FP_OE) &&
+            exp - X87_BIAS_ADJUST <= f->bias) {
             env->flags |= FP_OE;
             exp -= X87_BIAS_ADJUST;
         } else {

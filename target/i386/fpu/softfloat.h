@@ -61,6 +61,9 @@ typedef enum FpRound {
  * @daz: SSE: denormal source operands are read as zero (no DE).
  * @ftz: SSE: tiny results become zero when underflow is masked.
  * @flags: exceptions raised so far (OR-ed in, never cleared here).
+ * @denormal_arg: x87 only: operand 1 (first) or 2 (second) came from a
+ *                denormal m32/m64 (exact in 80 bits, but it still raises
+ *                DE when the operation reaches the numeric path); 0: none.
  */
 typedef struct FpEnv {
     uint8_t round;
@@ -69,6 +72,7 @@ typedef struct FpEnv {
     bool daz;
     bool ftz;
     uint16_t flags;
+    uint8_t denormal_arg;
 } FpEnv;
 
 /** Result of a comparison. */
@@ -137,6 +141,27 @@ Float80 f80_xtract(FpEnv *env, Float80 a, Float80 *exp);
  * operands raise DE; unsupported encodings raise IE and are unordered.
  */
 FpRel f80_compare(FpEnv *env, Float80 a, Float80 b, bool quiet);
+
+/*
+ * Transcendentals (softfloat-trans.c), computed with 113-bit internal
+ * precision and rounded once to env->prec bits.  The trigonometric
+ * functions reduce their argument modulo the x87's 66-bit pi, as the
+ * hardware does; for |x| >= 2^63 they set *@out_of_range (x87 C2) and
+ * return @x unchanged.
+ */
+Float80 f80_f2xm1(FpEnv *env, Float80 x);
+/** f80_yl2x() - FYL2X: @y * log2(@x). */
+Float80 f80_yl2x(FpEnv *env, Float80 x, Float80 y);
+/** f80_yl2xp1() - FYL2XP1: @y * log2(@x + 1). */
+Float80 f80_yl2xp1(FpEnv *env, Float80 x, Float80 y);
+/** f80_atan2() - FPATAN: arctan(@y / @x) with the quadrant of (@x, @y). */
+Float80 f80_atan2(FpEnv *env, Float80 y, Float80 x);
+Float80 f80_sin(FpEnv *env, Float80 x, bool *out_of_range);
+Float80 f80_cos(FpEnv *env, Float80 x, bool *out_of_range);
+Float80 f80_tan(FpEnv *env, Float80 x, bool *out_of_range);
+/** f80_const() - FLD1/FLDL2T/FLDL2E/FLDPI/FLDLG2/FLDLN2/FLDZ by the low
+ *  three bits of the D9 E8..EE opcode byte, rounded per env->round. */
+Float80 f80_const(FpEnv *env, int which);
 
 /* Conversions into 80 bits (exact; SNaN sources stay signalling, the
  * consumer raises IE; denormal sources raise DE). */

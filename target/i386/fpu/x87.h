@@ -45,7 +45,10 @@ enum {
     X87_CW_PC_SHIFT = 8,     /* 00 single, 10 double, 11 extended */
     X87_CW_RC_SHIFT = 10,
     X87_CW_X = 0x1000,       /* infinity control (ignored since the 387) */
+    X87_CW_WRITABLE = 0x1f3f,
+    X87_CW_ONES = 0x0040,    /* bit 6 reads as 1 */
 };
+
 
 /** Full tag values (x87_tag_word()). */
 enum { X87_TAG_VALID = 0, X87_TAG_ZERO = 1, X87_TAG_SPECIAL = 2,
@@ -81,6 +84,11 @@ typedef struct X87State {
 /** x87_reset() - power-on / FNINIT state (FCW 037F, FSW 0, all empty,
  *  pointers zero). */
 void x87_reset(X87State *s);
+/** x87_finit() - FNINIT: like x87_reset() but register contents stay. */
+void x87_finit(X87State *s);
+/** x87_set_fcw() - load the control word (FLDCW, FLDENV, FRSTOR, FXRSTOR):
+ *  reserved bits read as on hardware; ES follows the new masks. */
+void x87_set_fcw(X87State *s, uint16_t fcw);
 /** x87_fsw() - the status word as FNSTSW stores it (TOP merged). */
 uint16_t x87_fsw(const X87State *s);
 /** x87_set_fsw() - load the status word (FLDENV/FRSTOR/FXRSTOR). */
@@ -103,6 +111,8 @@ void x87_set_pointers(X87State *s, uint16_t fop, uint16_t cs, uint64_t ip,
 /** x87_st() / x87_set_st() - read/write ST(@i) without tag checks. */
 Float80 x87_st(const X87State *s, int i);
 void x87_set_st(X87State *s, int i, Float80 v);
+/** x87_st_empty() - is ST(@i) tagged empty? */
+bool x87_st_empty(const X87State *s, int i);
 
 /* --- Decoder entry points -------------------------------------------- */
 

@@ -23,15 +23,15 @@ static struct {
     bool has_threshold;
     uint64_t threshold;
     bool has_pcm;
-    uint32_t pcm;
+    uint64_t pcm;
     char *blockdev_json;
 } seen;
 
 void qmp_block_set_write_threshold(const char *node_name,
                                    bool has_write_threshold,
                                    uint64_t write_threshold,
-                                   bool has_write_threshold_pcm,
-                                   uint32_t write_threshold_pcm,
+                                   bool has_write_threshold_percent,
+                                   uint64_t write_threshold_percent,
                                    Error **errp)
 {
     seen.calls++;
@@ -39,8 +39,8 @@ void qmp_block_set_write_threshold(const char *node_name,
     seen.node = g_strdup(node_name);
     seen.has_threshold = has_write_threshold;
     seen.threshold = write_threshold;
-    seen.has_pcm = has_write_threshold_pcm;
-    seen.pcm = write_threshold_pcm;
+    seen.has_pcm = has_write_threshold_percent;
+    seen.pcm = write_threshold_percent;
     if (!strcmp(node_name, "nosuch")) {
         error_setg(errp, "Device '%s' not found", node_name);
     }
@@ -54,7 +54,7 @@ BlockInfoList *qmp_query_block(Error **errp)
     info->device = g_strdup("disk0");
     info->type = g_strdup("unknown");
     info->has_io_status = true;
-    info->io_status = BLOCK_DEVICE_IO_STATUS_NOSPACE;
+    info->io_status = QAPI_BLOCK_DEVICE_IO_STATUS_NOSPACE;
     list->value = info;
     seen.calls++;
     return list;
@@ -151,7 +151,7 @@ static void test_threshold_args(void)
           "OK:{}");
     g_assert_cmpuint(seen.threshold, ==, UINT64_MAX);
 
-    check(fn, "{'node-name': 'n', 'write-threshold-pcm': 80000}", "OK:{}");
+    check(fn, "{'node-name': 'n', 'write-threshold-percent': 80000}", "OK:{}");
     g_assert_true(seen.has_pcm);
     g_assert_cmpuint(seen.pcm, ==, 80000);
     g_assert_false(seen.has_threshold);
@@ -167,10 +167,9 @@ static void test_threshold_args(void)
           "ERR:Invalid parameter type for 'node-name', expected: string");
     check(fn, "{'node-name': 'n', 'write-threshold': 1, 'extra': 2}",
           "ERR:Parameter 'extra' is unexpected");
-    check(fn, "{'node-name': 'n', 'write-threshold-pcm': -1}",
-          "ERR:Parameter 'write-threshold-pcm' expects uint32");
-    check(fn, "{'node-name': 'n', 'write-threshold-pcm': 4294967296}",
-          "ERR:Parameter 'write-threshold-pcm' expects uint32");
+    check(fn, "{'node-name': 'n', 'write-threshold-percent': 'x'}",
+          "ERR:Invalid parameter type for 'write-threshold-percent', "
+          "expected: uint64");
     g_assert_cmpint(seen.calls, ==, 4);
 
     /* Handler errors pass through unchanged. */
@@ -248,7 +247,7 @@ static void test_events(void)
     qapi_event_send_stop();
     qapi_event_send_block_image_corrupted("", true, "drive", "bad L2",
                                           false, 0, false, 0, false);
-    qapi_event_send_shutdown(true, VM_SHUTDOWN_CAUSE_GUEST_SHUTDOWN);
+    qapi_event_send_shutdown(true, QAPI_SHUTDOWN_CAUSE_GUEST_SHUTDOWN);
     event_bus_unsubscribe(h);
     g_assert_cmpuint(got->len, ==, 4);
     g_assert_cmpstr(g_ptr_array_index(got, 0), ==,

@@ -691,6 +691,48 @@ static void test_pty(void)
     fe_free(&fe);
 }
 
+/*
+ * stdio in a subprocess whose stdin and stdout are pipes: input arrives,
+ * output leaves, stdin EOF keeps output working, and only one stdio chardev
+ * may exist.
+ */
+static void test_stdio(void)
+{
+    int in[2], out[2];
+    Frontend fe;
+    Want w = { &fe, 1, 2 };
+    Error *err = NULL;
+    char buf[3];
+    Chardev *chr;
+
+    if (!g_test_subprocess()) {
+        g_test_trap_subprocess(NULL, 10 * G_USEC_PER_SEC, 0);
+        g_test_trap_assert_passed();
+        return;
+    }
+    g_assert_cmpint(pipe(in), ==, 0);
+    g_assert_cmpint(pipe(out), ==, 0);
+    dup2(in[0], STDIN_FILENO);
+    dup2(out[1], STDOUT_FILENO);
+    chr = chardev_new_shorthand("con", "stdio", &error_abort);
+    g_assert_null(chardev_new_shorthand("con2", "stdio", &err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "cannot use stdio by multiple character devices");
+    error_free(err);
+    fe_attach(chr, &fe);
+    run_until(got_opened, &w);
+    g_assert_cmpint(write(in[1], "hi", 2), ==, 2);
+    run_until(got_bytes, &w);
+    close(in[1]);
+    spin(5);
+    chardev_write(chr, (const uint8_t *)"out", 3);
+    peer_read_exact(out[0], buf, 3);
+    g_assert_cmpmem(buf, 3, "out", 3);
+    g_assert_true(chardev_is_connected(chr));
+    chardev_delete(chr);
+    fe_free(&fe);
+}
+
 /* ---- errors --------------------------------------------------------- */
 
 static void expect_error(struct json_object *o, const char *prefix)
@@ -826,6 +868,7 @@ int main(int argc, char **argv)
     g_test_add_func("/util/chardev/bounded-output", test_bounded_output);
     g_test_add_func("/util/chardev/file-null", test_file_null);
     g_test_add_func("/util/chardev/pty", test_pty);
+    g_test_add_func("/util/chardev/stdio", test_stdio);
     g_test_add_func("/util/chardev/errors", test_errors);
     g_test_add_func("/util/chardev/foreach", test_foreach_delete_all);
     ret = g_test_run();
