@@ -19,6 +19,8 @@ const DeviceClass *const device_classes[] = {
     /* hw/i386 */
 
     /* hw/ide */
+    &ide_hd_class,
+    &ide_cd_class,
 
     /* hw/input */
 
@@ -33,6 +35,7 @@ const DeviceClass *const device_classes[] = {
     /* hw/timer */
 
     /* hw/virtio */
+    &virtio_blk_pci_class.parent,
 
     NULL,
 };

@@ -18,6 +18,7 @@ extern const DeviceClass uart16550_class;
 /* hw/i386 */
 
 /* hw/ide */
+#include "hw/ide/ide-dev.h"
 
 /* hw/input */
 
@@ -31,5 +32,6 @@ extern const DeviceClass uart16550_class;
 /* hw/timer */
 
 /* hw/virtio */
+#include "hw/virtio/virtio-blk.h"
 
 #endif /* HW_CORE_DEVICE_CLASSES_H */
