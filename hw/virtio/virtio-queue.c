@@ -214,15 +214,15 @@ bool virtqueue_should_notify(VirtQueue *vq, PCIDevice *pci, bool event_idx)
 
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (event_idx) {
+        /* The used index starts at 0 with the queue, so the last value
+         * signalled starts there too. */
         uint16_t old = vq->signalled_used;
-        bool valid = vq->signalled_valid;
 
         vq->signalled_used = vq->used_idx;
-        vq->signalled_valid = true;
         if (!vq_read16(pci, vq->avail + 4 + 2 * vq->num, &v)) {
             return true;
         }
-        return !valid || vring_need_event(v, vq->used_idx, old);
+        return vring_need_event(v, vq->used_idx, old);
     }
     if (!vq_read16(pci, vq->avail, &v)) {
         return true;

@@ -33,7 +33,7 @@
  * @desc/@avail/@used: guest physical addresses of the three areas.
  * @last_avail: next available-ring slot the device will read.
  * @used_idx: the used ring's idx as the device last wrote it.
- * @signalled_used/@signalled_valid: event-index interrupt suppression.
+ * @signalled_used: used idx at the last interrupt decision (event index).
  * @pfn: the legacy interface's queue PFN register.
  */
 typedef struct VirtQueue {
@@ -45,7 +45,6 @@ typedef struct VirtQueue {
     uint16_t last_avail;
     uint16_t used_idx;
     uint16_t signalled_used;
-    bool signalled_valid;
     uint32_t pfn;
     bool broken;
 } VirtQueue;
