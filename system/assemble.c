@@ -16,14 +16,15 @@
 #include "system/assemble.h"
 #include "system/config-seams.h"
 #include "system/cpus.h"
+#include "system/drive.h"
 #include "util/chardev.h"
 #include "util/keyval.h"
 #include "util/log.h"
-#if HAVE_QMP
-#include "monitor/monitor.h"
-#endif
 #if HAVE_UI
 #include "ui/display.h"
+#endif
+#if HAVE_QMP
+#include "monitor/monitor.h"
 #endif
 
 /* Where firmware is searched after the -L directories. */
@@ -71,7 +72,7 @@ static bool assemble_chardevs(SystemConfig *cfg, Error **errp)
 
         if (!chardev_new(opts, errp)) {
             error_prepend(errp, "-chardev %s: ",
-                          keyval_get_str(opts, "id", NULL));
+                          (char *)cfg->chardev_args->pdata[i]);
             return false;
         }
     }
@@ -115,52 +116,95 @@ static bool assemble_serials(SystemConfig *cfg, Error **errp)
     return true;
 }
 
+#if HAVE_QMP
+/* The chardev of one monitor request: a -mon chardev= or a shorthand. */
+static Chardev *assemble_monitor_chardev(MonitorRequest *req, unsigned n,
+                                         Error **errp)
+{
+    g_autofree char *id = NULL;
+    Chardev *chr;
+
+    if (req->chardev_id) {
+        chr = chardev_find(req->chardev_id);
+        if (!chr) {
+            error_setg(errp, "chardev \"%s\" not found", req->chardev_id);
+        }
+        return chr;
+    }
+    id = g_strdup_printf("compat_monitor%u", n);
+    return chardev_new_shorthand(id, req->chardev_spec, errp);
+}
+
 static bool assemble_monitors(SystemConfig *cfg, Error **errp)
 {
-#if HAVE_QMP
-    /* Run-state events reach the event bus (UI, log) even without QMP. */
+    guint i;
+
     monitor_init_globals();
-    for (guint i = 0; i < cfg->monitors->len; i++) {
+    for (i = 0; i < cfg->monitors->len; i++) {
         MonitorRequest *req = cfg->monitors->pdata[i];
+        const char *opt = req->chardev_id ? "-mon"
+                          : req->qmp      ? "-qmp"
+                                          : "-monitor";
+        const char *arg = req->chardev_id ? req->chardev_id
+                                          : req->chardev_spec;
         Chardev *chr;
 
-        if (req->chardev_id) {
-            chr = chardev_find(req->chardev_id);
-            if (!chr) {
-                error_setg(errp, "chardev \"%s\" not found",
-                           req->chardev_id);
-                return false;
-            }
-        } else {
-            g_autofree char *id = g_strdup_printf("compat_monitor%u", i);
-
-            chr = chardev_new_shorthand(id, req->chardev_spec, errp);
-            if (!chr) {
-                error_prepend(errp, "%s %s: ", req->qmp ? "-qmp" : "-monitor",
-                              req->chardev_spec);
-                return false;
-            }
+        if (req->chardev_spec && !strcmp(req->chardev_spec, "none")) {
+            continue;
         }
-        if (!(req->qmp ? monitor_init_qmp(chr, req->pretty, errp)
-                       : monitor_init_hmp(chr, errp))) {
+        chr = assemble_monitor_chardev(req, i, errp);
+        if (!chr || !(req->qmp ? monitor_init_qmp(chr, req->pretty, errp)
+                               : monitor_init_hmp(chr, errp))) {
+            error_prepend(errp, "%s %s: ", opt, arg);
             return false;
         }
     }
     return true;
-#else
-    MonitorRequest *req;
-
-    if (cfg->monitors->len == 0) {
-        return true;
-    }
-    req = cfg->monitors->pdata[0];
-    return assemble_not_built(req->chardev_id ? "-mon"
-                              : req->qmp      ? "-qmp"
-                                              : "-monitor",
-                              req->qmp ? "QMP" : "the human monitor", errp);
-#endif
 }
+#else
+static bool assemble_monitors(SystemConfig *cfg, Error **errp)
+{
+    MonitorRequest *req;
+    guint i;
 
+    for (i = 0; i < cfg->monitors->len; i++) {
+        req = cfg->monitors->pdata[i];
+        if (req->chardev_spec && !strcmp(req->chardev_spec, "none")) {
+            continue;
+        }
+        return assemble_not_built(req->chardev_id ? "-mon"
+                                  : req->qmp      ? "-qmp"
+                                                  : "-monitor",
+                                  req->qmp ? "QMP" : "the human monitor",
+                                  errp);
+    }
+    return true;
+}
+#endif
+
+#if HAVE_BLOCK
+static bool assemble_block(SystemConfig *cfg, Error **errp)
+{
+    guint i;
+
+    for (i = 0; i < cfg->blockdev_opts->len; i++) {
+        if (!blockdev_new(cfg->blockdev_opts->pdata[i], errp)) {
+            error_prepend(errp, "-blockdev %s: ",
+                          (char *)cfg->blockdev_args->pdata[i]);
+            return false;
+        }
+    }
+    for (i = 0; i < cfg->drive_opts->len; i++) {
+        if (!drive_new(&cfg->machine, cfg->drive_opts->pdata[i],
+                       cfg->snapshot, errp)) {
+            error_prepend(errp, "-drive %s: ",
+                          (char *)cfg->drive_args->pdata[i]);
+            return false;
+        }
+    }
+    return true;
+}
+#else
 static bool assemble_block(SystemConfig *cfg, Error **errp)
 {
     if (cfg->blockdev_opts->len) {
@@ -169,11 +213,9 @@ static bool assemble_block(SystemConfig *cfg, Error **errp)
     if (cfg->drive_opts->len) {
         return assemble_not_built("-drive", "the block layer", errp);
     }
-    if (cfg->snapshot) {
-        return assemble_not_built("-snapshot", "the block layer", errp);
-    }
     return true;
 }
+#endif
 
 static const MachineClass *assemble_machine_class(SystemConfig *cfg,
                                                   Error **errp)
@@ -243,7 +285,7 @@ static bool assemble_devices(SystemConfig *cfg, Machine *m, Error **errp)
 
         if (!device_create(m, opts, errp)) {
             error_prepend(errp, "-device %s: ",
-                          keyval_get_str(opts, "driver", NULL));
+                          (char *)cfg->device_args->pdata[i]);
             return false;
         }
     }

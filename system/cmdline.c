@@ -317,6 +317,7 @@ static bool opt_drive(SystemConfig *cfg, const char *arg, Error **errp)
         return false;
     }
     g_ptr_array_add(cfg->drive_opts, opts);
+    g_ptr_array_add(cfg->drive_args, g_strdup(arg));
     return true;
 }
 
@@ -332,6 +333,9 @@ static bool cmdline_add_ide_drive(SystemConfig *cfg, const char *file,
     json_object_object_add(opts, "media",
                            json_object_new_string(cdrom ? "cdrom" : "disk"));
     g_ptr_array_add(cfg->drive_opts, opts);
+    g_ptr_array_add(cfg->drive_args,
+                    g_strdup_printf("file=%s,index=%d,media=%s", file, index,
+                                    cdrom ? "cdrom" : "disk"));
     return true;
 }
 
@@ -373,6 +377,7 @@ static bool opt_blockdev(SystemConfig *cfg, const char *arg, Error **errp)
         return false;
     }
     g_ptr_array_add(cfg->blockdev_opts, opts);
+    g_ptr_array_add(cfg->blockdev_args, g_strdup(arg));
     return true;
 }
 
@@ -402,6 +407,7 @@ static bool opt_device(SystemConfig *cfg, const char *arg, Error **errp)
         return false;
     }
     g_ptr_array_add(cfg->device_opts, opts);
+    g_ptr_array_add(cfg->device_args, g_strdup(arg));
     return true;
 }
 
@@ -423,6 +429,7 @@ static bool opt_chardev(SystemConfig *cfg, const char *arg, Error **errp)
         return false;
     }
     g_ptr_array_add(cfg->chardev_opts, opts);
+    g_ptr_array_add(cfg->chardev_args, g_strdup(arg));
     return true;
 }
 
@@ -920,6 +927,10 @@ SystemConfig *system_config_new(void)
         cmdline_json_free);
     cfg->object_opts = g_ptr_array_new_with_free_func(
         cmdline_json_free);
+    cfg->chardev_args = g_ptr_array_new_with_free_func(g_free);
+    cfg->blockdev_args = g_ptr_array_new_with_free_func(g_free);
+    cfg->drive_args = g_ptr_array_new_with_free_func(g_free);
+    cfg->device_args = g_ptr_array_new_with_free_func(g_free);
     return cfg;
 }
 
@@ -972,6 +983,10 @@ void system_config_free(SystemConfig *cfg)
     g_ptr_array_free(cfg->drive_opts, TRUE);
     g_ptr_array_free(cfg->device_opts, TRUE);
     g_ptr_array_free(cfg->object_opts, TRUE);
+    g_ptr_array_free(cfg->chardev_args, TRUE);
+    g_ptr_array_free(cfg->blockdev_args, TRUE);
+    g_ptr_array_free(cfg->drive_args, TRUE);
+    g_ptr_array_free(cfg->device_args, TRUE);
     g_free(cfg->info_arg);
     g_free(cfg->accel);
     g_free(cfg->pidfile);

@@ -73,6 +73,12 @@ typedef struct SystemConfig {
     GPtrArray *drive_opts;              /* json: -drive */
     GPtrArray *device_opts;             /* json: -device */
     GPtrArray *object_opts;             /* json: -object */
+    /* The arguments as typed, parallel to the *_opts arrays, for errors
+     * ("-drive file=x: Could not open 'x'"). */
+    GPtrArray *chardev_args;
+    GPtrArray *blockdev_args;
+    GPtrArray *drive_args;
+    GPtrArray *device_args;
 } SystemConfig;
 
 /** system_config_new() - defaults: nothing given. */
