@@ -39,8 +39,6 @@ typedef struct AioPool {
     int threads;
     int idle;               /* workers waiting on @cond */
     int wakeups;            /* signals sent and not yet consumed */
-    int spinning;           /* workers polling @head before sleeping */
-    int queued;             /* requests in the FIFO */
     int max_threads;
 } AioPool;
 
@@ -175,38 +173,11 @@ void aio_completion_queue_free(AioCompletionQueue *cq)
 /* Workers                                                                 */
 /* ---------------------------------------------------------------------- */
 
-/*
- * After finishing a request a worker polls the queue briefly before it
- * sleeps: at queue depth 1 the next request usually arrives within a few
- * microseconds (the completion callback submits it), and catching it here
- * saves a futex sleep/wake pair on both sides.  The bound keeps an idle
- * pool from burning CPU (QEMU's event loop polls the same way, 32 us).
- */
-#define AIO_WORKER_SPIN_NS 30000
-
-static void aio_worker_spin(void)
-{
-    int64_t deadline = g_get_monotonic_time() * 1000 + AIO_WORKER_SPIN_NS;
-    int expect = 0;
-
-    /* One spinner at a time: more would only fight over the CPUs. */
-    if (!__atomic_compare_exchange_n(&pool.spinning, &expect, 1, false,
-                                     __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
-        return;
-    }
-    while (!__atomic_load_n(&pool.head, __ATOMIC_ACQUIRE) &&
-           g_get_monotonic_time() * 1000 < deadline) {
-        /* poll */
-    }
-    __atomic_fetch_sub(&pool.spinning, 1, __ATOMIC_SEQ_CST);
-}
-
 static gpointer aio_worker(gpointer unused)
 {
     for (;;) {
         AioRequest *r;
 
-        aio_worker_spin();
         g_mutex_lock(&pool.lock);
         while (!pool.head) {
             pool.idle++;
@@ -217,7 +188,6 @@ static gpointer aio_worker(gpointer unused)
             }
         }
         r = pool.head;
-        pool.queued--;
         pool.head = r->next;
         if (!pool.head) {
             pool.tail = NULL;
@@ -261,13 +231,9 @@ void aio_pool_submit(AioCompletionQueue *cq, const AioRequest *tmpl,
         pool.head = r;
     }
     pool.tail = r;
-    pool.queued++;
-    /* A spinning worker will pick the request up by itself; otherwise
-     * wake an idle worker not already woken, else start one, so that a
+    /* Wake an idle worker not already woken, else start one, so that a
      * burst of N requests gets N workers (queue depth N). */
-    if (pool.queued <= __atomic_load_n(&pool.spinning, __ATOMIC_SEQ_CST)) {
-        /* nothing to do */
-    } else if (pool.idle > pool.wakeups) {
+    if (pool.idle > pool.wakeups) {
         pool.wakeups++;
         g_cond_signal(&pool.cond);
     } else if (pool.threads < pool.max_threads) {
