@@ -514,6 +514,7 @@ static BlockDriverState *bdrv_open_inherit(const char *filename,
                                 bs->file ? bs->file->bs->filename : "");
     }
     bs->opaque = g_malloc0(MAX(drv->instance_size, 1));
+    bs->nonblocking = drv->nonblocking;
     ret = drv->open(bs, opts, flags, errp);
     if (ret < 0) {
         if (errp && !*errp) {
@@ -530,6 +531,9 @@ static BlockDriverState *bdrv_open_inherit(const char *filename,
     if (drv->refresh_limits) {
         drv->refresh_limits(bs);
     }
+    bs->nonblocking = bs->nonblocking &&
+                      (!bs->file || bs->file->bs->nonblocking) &&
+                      (!bs->backing || bs->backing->bs->nonblocking);
     bs->total_size = drv->getlength ? drv->getlength(bs) : 0;
     if (bs->total_size < 0) {
         error_setg_errno(errp, (int)-bs->total_size,
