@@ -114,4 +114,39 @@ void x86_cpu_phys_written(X86CPU *cpu, uint64_t paddr, uint64_t len);
 /** x86_cpu_is_halted() - true while in HLT waiting for an interrupt. */
 bool x86_cpu_is_halted(const X86CPU *cpu);
 
+/* Register numbers for x86_cpu_get_reg()/x86_cpu_set_reg(). */
+enum {
+    X86_REG_RAX = 0,    /* 0-15: RAX RCX RDX RBX RSP RBP RSI RDI R8-R15 */
+    X86_REG_RIP = 16,
+    X86_REG_RFLAGS = 17,
+    X86_REG_CR0 = 18,
+    X86_REG_CR3 = 19,
+    X86_REG_CR4 = 20,
+    X86_REG_EFER = 21,
+    X86_REG_SEG = 22,   /* 22-27: ES CS SS DS FS GS selectors, in order */
+    X86_REG_NUM = 28,
+};
+
+/**
+ * x86_cpu_get_reg() - read a register (debugger, tests, loaders).
+ * @reg: an X86_REG_* number; X86_REG_SEG + n reads segment selector n
+ *       (ES CS SS DS FS GS).  Unknown numbers read 0.
+ */
+uint64_t x86_cpu_get_reg(X86CPU *cpu, int reg);
+/** x86_cpu_set_reg() - write a general register, RIP or RFLAGS. */
+void x86_cpu_set_reg(X86CPU *cpu, int reg, uint64_t val);
+
+/**
+ * x86_cpu_enter_flat32() - put the CPU in 32-bit protected mode with flat
+ * 4 GiB code and data segments (selectors 0x08/0x10, not backed by a GDT),
+ * paging off and interrupts disabled, at @eip: the multiboot hand-off state.
+ */
+void x86_cpu_enter_flat32(X86CPU *cpu, uint32_t eip);
+
+/**
+ * x86_cpu_model_name() - the @idx-th CPU model for -cpu help, or NULL past
+ * the end; *@desc (if not NULL) gets a one-line description.
+ */
+const char *x86_cpu_model_name(unsigned idx, const char **desc);
+
 #endif /* EXEC_CPU_IFACE_H */

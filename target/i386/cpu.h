@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The x86 CPU state: general registers, segment caches, control registers,
+ * lazy flags, the software TLB and the decoded-block cache handle.
+ *
+ * Internal to target/i386 (the machine sees only include/exec/cpu-iface.h).
+ * Register numbering and EFLAGS/CR bit names follow the Intel SDM vol. 1
+ * ch. 3 and vol. 3A ch. 2; segment descriptor attribute bits are kept in
+ * the layout of the descriptor's high dword (SDM vol. 3A 3.4.5), bits 8-23.
+ */
+#ifndef TARGET_I386_CPU_H
+#define TARGET_I386_CPU_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "exec/cpu-iface.h"
+
+#define likely(x)   __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* General registers, in ModRM encoding order (SDM vol. 2A table 2-1). */
+enum {
+    R_EAX, R_ECX, R_EDX, R_EBX, R_ESP, R_EBP, R_ESI, R_EDI,
+    R_R8, R_R9, R_R10, R_R11, R_R12, R_R13, R_R14, R_R15,
+    R_ZERO = 16,        /* always reads 0: "no base / no index" in an EA */
+    R_RIP = 17,         /* the instruction pointer (next instruction) */
+    X86_NREGS = 18,
+};
+
+/* Segment registers in Sreg encoding order, then the system segments. */
+enum { R_ES, R_CS, R_SS, R_DS, R_FS, R_GS, R_LDTR, R_TR, X86_NSEGS };
+
+/* EFLAGS (SDM vol. 1 3.4.3). */
+#define CC_C   0x0001u
+#define CC_P   0x0004u
+#define CC_A   0x0010u
+#define CC_Z   0x0040u
+#define CC_S   0x0080u
+#define CC_O   0x0800u
+#define CC_ALL (CC_C | CC_P | CC_A | CC_Z | CC_S | CC_O)
+#define EF_TF   0x00000100u
+#define EF_IF   0x00000200u
+#define EF_DF   0x00000400u
+#define EF_IOPL 0x00003000u
+#define EF_NT   0x00004000u
+#define EF_RF   0x00010000u
+#define EF_VM   0x00020000u
+#define EF_AC   0x00040000u
+#define EF_VIF  0x00080000u
+#define EF_VIP  0x00100000u
+#define EF_ID   0x00200000u
+#define EF_FIXED1 0x00000002u
+
+/* Control registers (SDM vol. 3A 2.5). */
+#define CR0_PE (1u << 0)
+#define CR0_MP (1u << 1)
+#define CR0_EM (1u << 2)
+#define CR0_TS (1u << 3)
+#define CR0_ET (1u << 4)
+#define CR0_NE (1u << 5)
+#define CR0_WP (1u << 16)
+#define CR0_AM (1u << 18)
+#define CR0_NW (1u << 29)
+#define CR0_CD (1u << 30)
+#define CR0_PG (1u << 31)
+#define CR4_VME (1u << 0)
+#define CR4_PVI (1u << 1)
+#define CR4_TSD (1u << 2)
+#define CR4_DE  (1u << 3)
+#define CR4_PSE (1u << 4)
+#define CR4_PAE (1u << 5)
+#define CR4_MCE (1u << 6)
+#define CR4_PGE (1u << 7)
+#define CR4_PCE (1u << 8)
+#define CR4_OSFXSR (1u << 9)
+#define CR4_OSXMMEXCPT (1u << 10)
+#define EFER_SCE (1u << 0)
+#define EFER_LME (1u << 8)
+#define EFER_LMA (1u << 10)
+#define EFER_NXE (1u << 11)
+
+/* Exception vectors (SDM vol. 3A table 6-1). */
+enum {
+    EXCP_DE = 0, EXCP_DB = 1, EXCP_NMI = 2, EXCP_BP = 3, EXCP_OF = 4,
+    EXCP_BR = 5, EXCP_UD = 6, EXCP_NM = 7, EXCP_DF = 8, EXCP_TS = 10,
+    EXCP_NP = 11, EXCP_SS = 12, EXCP_GP = 13, EXCP_PF = 14, EXCP_MF = 16,
+    EXCP_AC = 17, EXCP_MC = 18, EXCP_XM = 19,
+};
+
+/* Descriptor attribute bits as kept in X86Seg.flags (descriptor dword 1). */
+#define DESC_TYPE_SHIFT 8
+#define DESC_A    (1u << 8)     /* accessed */
+#define DESC_RW   (1u << 9)     /* data: writable; code: readable */
+#define DESC_CE   (1u << 10)    /* data: expand-down; code: conforming */
+#define DESC_CODE (1u << 11)
+#define DESC_S    (1u << 12)    /* code/data (not system) */
+#define DESC_DPL_SHIFT 13
+#define DESC_P    (1u << 15)
+#define DESC_L    (1u << 21)
+#define DESC_B    (1u << 22)
+#define DESC_G    (1u << 23)
+
+/* Access kinds for segment and page checks. */
+enum { ACC_READ = 0, ACC_WRITE = 1, ACC_EXEC = 2 };
+
+/* Segment permission bits in X86Seg.perm. */
+#define SEG_PERM_R 1u
+#define SEG_PERM_W 2u
+
+typedef struct X86Seg {
+    uint64_t base;
+    uint64_t lo;        /* lowest valid offset */
+    uint64_t hi;        /* highest valid offset */
+    uint32_t limit;     /* byte-granular limit */
+    uint32_t flags;     /* descriptor attribute bits, DESC_* */
+    uint16_t sel;
+    uint8_t perm;       /* SEG_PERM_*; 0 = null or unusable */
+} X86Seg;
+
+typedef struct X86DescTable {
+    uint64_t base;
+    uint32_t limit;
+} X86DescTable;
+
+/* Software TLB (CPU-ENGINE.md): direct mapped, one per privilege class. */
+#define X86_TLB_BITS 8
+#define X86_TLB_SIZE (1u << X86_TLB_BITS)
+#define X86_TLB_INVALID 1ull    /* set in a tag: never matches an address */
+
+typedef struct X86TLBEntry {
+    uint64_t tag_r;     /* page-aligned linear address, or INVALID */
+    uint64_t tag_w;
+    uint64_t tag_x;
+    uintptr_t addend;   /* host address = linear + addend (RAM/ROM) */
+    uint64_t paddr;     /* physical page */
+    uint8_t mmio;       /* no host pointer: go through phys_read/write */
+    uint8_t global;
+} X86TLBEntry;
+
+/* Lazy flags operations (CPU-ENGINE.md "Lazy flags"). */
+enum {
+    CC_OP_EFLAGS = 0,   /* cc_src holds the flags themselves */
+    CC_OP_ADD,          /* cc_src = a, cc_src2 = b, cc_dst = a+b(+c) */
+    CC_OP_SUB,          /* cc_src = a, cc_src2 = b, cc_dst = a-b(-c) */
+    CC_OP_LOGIC,        /* cc_dst = result; CF=OF=0 */
+    CC_OP_INC,          /* cc_dst = result, cc_src2 = old CF */
+    CC_OP_DEC,
+    CC_OP_NR,
+};
+
+typedef struct X86Block X86Block;
+typedef struct X86BlockCache X86BlockCache;
+typedef struct X86Insn X86Insn;
+
+struct X86CPU {
+    /* Hot: registers and flags. */
+    uint64_t regs[X86_NREGS];
+    uint64_t cc_src, cc_src2, cc_dst;
+    uint32_t cc_op;
+    uint32_t cc_size;           /* operand size in bytes of the cc op */
+    uint32_t eflags;            /* every bit except the CC_ALL ones */
+    uint32_t mmu_idx;           /* 0 = supervisor, 1 = user (CPL 3) */
+    X86Seg seg[X86_NSEGS];
+    uint64_t lin_mask;          /* 0xffffffff outside long mode */
+    const X86Insn *cur_insn;    /* the instruction executing */
+    uint64_t ea;                /* effective address of the memory operand */
+    uint64_t insn_eip;          /* EIP of the first insn of the block */
+    X86Block *cur_block;        /* the block executing */
+    bool stop_block;            /* end the block after this instruction */
+    X86TLBEntry tlb[2][X86_TLB_SIZE];
+
+    /* Mode. */
+    uint8_t cpl;
+    uint8_t code_size;          /* 2, 4 or 8 */
+    bool long_mode;             /* EFER.LMA */
+
+    /* System state. */
+    uint64_t cr0, cr2, cr3, cr4, cr8, efer;
+    uint64_t dr[8];
+    X86DescTable gdt, idt;
+    uint64_t star, lstar, cstar, sfmask, kernel_gs_base;
+    uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
+    uint64_t apic_base, tsc_offset, tsc_aux, pat, misc_enable;
+    uint64_t mtrr_def_type, mtrr_fixed[11], mtrr_var[16];
+
+    /* Interrupts and run state. */
+    bool intr_line;
+    volatile bool nmi_pending;
+    bool nmi_blocked;
+    bool halted;
+    uint64_t inhibit_irq_eip;   /* interrupt shadow (STI, MOV SS) */
+    bool inhibit_irq;
+    volatile int kick;
+    int exc_depth;              /* 0, or vector class being delivered */
+    int last_excp;
+    bool reset_requested;
+    uint64_t retired;           /* instructions retired this slice */
+
+    /* Exceptions leave through x86_raise() to here. */
+    sigjmp_buf jmp;
+    int pending_excp;
+    uint32_t pending_err;
+    bool pending_has_err;
+    bool pending_soft;          /* INT n: push next EIP, check DPL */
+
+    /* Model. */
+    uint32_t cpuid_vendor[3];
+    uint32_t cpuid_level, cpuid_xlevel;
+    uint32_t cpuid_sig;
+    uint32_t features_edx, features_ecx;
+    uint32_t ext_features_edx, ext_features_ecx;
+    uint32_t apic_id;
+    char model_id[48];
+
+    /* Host plumbing. */
+    CPUPlatform plat;
+    X86BlockCache *bc;
+    uint32_t log_mask;
+};
+
+/* A general register as a byte array (host is little endian). */
+static inline uint8_t *x86_reg_ptr(X86CPU *cpu, unsigned off)
+{
+    return (uint8_t *)cpu->regs + off;
+}
+
+static inline uint64_t x86_size_mask(unsigned size)
+{
+    return size == 8 ? ~0ull : (1ull << (size * 8)) - 1;
+}
+
+/* Noreturn exits to the run loop (excp.c). */
+_Noreturn void x86_raise(X86CPU *cpu, int vector, uint32_t err);
+_Noreturn void x86_raise_noerr(X86CPU *cpu, int vector);
+_Noreturn void x86_raise_soft_int(X86CPU *cpu, int vector);
+void x86_deliver_pending(X86CPU *cpu);
+void x86_deliver_interrupt(X86CPU *cpu, int vector, bool soft,
+                           bool has_err, uint32_t err, uint64_t next_eip);
+void x86_iret(X86CPU *cpu, unsigned opsize);
+
+/* Flags (flags.c). */
+uint32_t x86_eflags_get(X86CPU *cpu);
+void x86_eflags_set(X86CPU *cpu, uint32_t val, uint32_t mask);
+bool x86_get_cf(X86CPU *cpu);
+uint32_t x86_flags_szp(uint64_t r, unsigned size);
+/* Replace the six arithmetic flags with @f (CC_* bits). */
+static inline void x86_cc_eflags(X86CPU *cpu, uint32_t f)
+{
+    cpu->cc_op = CC_OP_EFLAGS;
+    cpu->cc_src = f & CC_ALL;
+}
+/* The arithmetic flags now, as CC_* bits. */
+static inline uint32_t x86_cc_all(X86CPU *cpu)
+{
+    return x86_eflags_get(cpu) & CC_ALL;
+}
+bool x86_cond(X86CPU *cpu, unsigned cc);
+
+/* Mode and state changes (cpu.c, seg.c). */
+void x86_update_mode(X86CPU *cpu);
+void x86_set_cpl(X86CPU *cpu, unsigned cpl);
+void x86_set_cr0(X86CPU *cpu, uint64_t val);
+void x86_set_cr3(X86CPU *cpu, uint64_t val);
+void x86_set_cr4(X86CPU *cpu, uint64_t val);
+void x86_seg_load_real(X86CPU *cpu, int seg, uint16_t sel);
+void x86_seg_load(X86CPU *cpu, int seg, uint16_t sel);
+void x86_seg_set_cache(X86CPU *cpu, int seg, uint16_t sel, uint64_t base,
+                       uint32_t limit, uint32_t flags);
+void x86_seg_load_desc(X86CPU *cpu, int seg, uint16_t sel,
+                       const uint32_t d[2]);
+uint32_t x86_desc_limit(const uint32_t d[2]);
+void x86_seg_refresh_all(X86CPU *cpu);
+bool x86_desc_fetch(X86CPU *cpu, uint16_t sel, uint32_t desc[2], int exc);
+void x86_far_jmp(X86CPU *cpu, uint16_t sel, uint64_t off);
+void x86_far_call(X86CPU *cpu, uint16_t sel, uint64_t off, unsigned opsize);
+void x86_far_ret(X86CPU *cpu, unsigned opsize, unsigned imm);
+void x86_task_switch(X86CPU *cpu, uint16_t sel, int reason, bool has_err,
+                     uint32_t err);
+bool x86_io_allowed(X86CPU *cpu, uint16_t port, unsigned size);
+bool x86_cpuid(X86CPU *cpu, uint32_t leaf, uint32_t sub, uint32_t out[4]);
+bool x86_msr_read(X86CPU *cpu, uint32_t idx, uint64_t *val);
+bool x86_msr_write(X86CPU *cpu, uint32_t idx, uint64_t val);
+uint64_t x86_rdtsc(X86CPU *cpu);
+
+/* Decoded-block cache (tb.c). */
+void x86_bc_create(X86CPU *cpu);
+void x86_bc_destroy(X86CPU *cpu);
+void x86_bc_flush(X86CPU *cpu);
+void x86_bc_invalidate_phys(X86CPU *cpu, uint64_t paddr, uint64_t len);
+bool x86_bc_page_has_code(X86CPU *cpu, uint64_t paddr);
+
+#endif /* TARGET_I386_CPU_H */

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The interpreter's run loop (CPU-ENGINE.md "Plimsoll's design").
+ *
+ * Finds the decoded block at CS:RIP (decoding it on a miss), runs its
+ * instructions in a tight loop, and between blocks checks the instruction
+ * budget, kicks, NMI and the INTR line (SDM vol. 3A 6.9 priorities,
+ * simplified to NMI before INTR; interrupt shadows after STI and MOV SS).
+ * Guest exceptions arrive here through x86_raise()'s siglongjmp.
+ */
+#include "target/i386/tb.h"
+
+/* Fetch @n code bytes at @lin through the slow path (page-crossing or MMIO
+ * code); faults are those of the instruction fetch. */
+static unsigned fetch_slow(X86CPU *cpu, uint64_t lin, uint8_t *buf,
+                           unsigned n)
+{
+    for (unsigned k = 0; k < n; k++) {
+        buf[k] = x86_ld_slow(cpu, (lin + k) & cpu->lin_mask, 1, ACC_EXEC);
+    }
+    return n;
+}
+
+static X86Block *decode_scratch(X86CPU *cpu, uint64_t lin, uint64_t paddr)
+{
+    X86Block *b = x86_bc_scratch(cpu);
+    uint8_t buf[X86_MAX_INSN_LEN + 1];
+    unsigned n = 1;
+    int r;
+
+    /* Grow the window one byte at a time so no byte past the
+     * instruction is fetched (it might fault). */
+    fetch_slow(cpu, lin, buf, 1);
+    while ((r = x86_decode(cpu, buf, n, cpu->code_size, b->insns)) ==
+           DEC_SHORT && n < X86_MAX_INSN_LEN + 1) {
+        fetch_slow(cpu, lin + n, buf + n, 1);
+        n++;
+    }
+    b->insns[0].off = 0;
+    b->insns[0].end_block = true;
+    b->n_insns = 1;
+    b->phys = paddr;
+    b->mode = cpu->code_size;
+    return b;
+}
+
+static X86Block *decode_block(X86CPU *cpu, const uint8_t *page,
+                              uint64_t paddr, uint64_t lin)
+{
+    unsigned off = paddr & 0xfff, start = off;
+    X86Block *b = x86_bc_alloc(cpu, X86_BLOCK_MAX);
+
+    b->phys = paddr;
+    b->mode = cpu->code_size;
+    while (b->n_insns < X86_BLOCK_MAX && off < 0x1000) {
+        X86Insn *i = &b->insns[b->n_insns];
+        int r = x86_decode(cpu, page + off, 0x1000 - off, cpu->code_size, i);
+        if (r == DEC_SHORT) {
+            break;
+        }
+        i->off = off - start;
+        off += i->len;
+        b->n_insns++;
+        if (i->end_block) {
+            break;
+        }
+    }
+    if (b->n_insns == 0) {
+        /* The first instruction straddles the page end. */
+        return decode_scratch(cpu, lin, paddr);
+    }
+    b->bytes = off - start;
+    x86_bc_commit(cpu, b);
+    return b;
+}
+
+static X86Block *find_block(X86CPU *cpu)
+{
+    uint64_t eip = cpu->regs[R_RIP], lin, paddr;
+    const X86Seg *cs = &cpu->seg[R_CS];
+    X86TLBEntry *e;
+    X86Block *b;
+
+    if (cpu->code_size != 8 && eip > cs->limit) {
+        x86_raise(cpu, EXCP_GP, 0);
+    }
+    lin = (cs->base + eip) & cpu->lin_mask;
+    e = x86_tlb_entry(cpu, lin);
+    if ((e->tag_x & ~2ull) != (lin & ~0xfffull)) {
+        e = x86_tlb_fill(cpu, lin, ACC_EXEC, cpu->mmu_idx);
+    }
+    paddr = e->paddr | (lin & 0xfff);
+    if (e->mmio) {
+        return decode_scratch(cpu, lin, paddr);
+    }
+    b = x86_bc_lookup(cpu, paddr, cpu->code_size);
+    if (likely(b)) {
+        return b;
+    }
+    return decode_block(cpu, (const uint8_t *)(uintptr_t)
+                        ((lin & ~0xfffull) + e->addend), paddr, lin);
+}
+
+static void run_block(X86CPU *cpu, X86Block *b)
+{
+    const X86Insn *i = b->insns, *end = b->insns + b->n_insns;
+
+    cpu->cur_block = b;
+    cpu->insn_eip = cpu->regs[R_RIP];
+    do {
+        cpu->cur_insn = i;
+        cpu->regs[R_RIP] += i->len;
+        i->exec(cpu, i);
+        i++;
+    } while (i < end && likely(!cpu->stop_block));
+    if (cpu->code_size == 2) {
+        cpu->regs[R_RIP] &= 0xffff;
+    }
+    cpu->retired += i - b->insns;
+    cpu->cur_insn = NULL;
+    cpu->cur_block = NULL;
+}
+
+/* An exception left an instruction: rewind to it and deliver. */
+static void exception_exit(X86CPU *cpu)
+{
+    const X86Insn *i = cpu->cur_insn;
+    if (i) {
+        uint64_t start = cpu->insn_eip + i->off;
+        cpu->retired += i - cpu->cur_block->insns;
+        cpu->regs[R_RIP] = cpu->pending_soft ? start + i->len : start;
+        if (cpu->pending_soft) {
+            cpu->retired++;
+        }
+        cpu->cur_insn = NULL;
+        cpu->cur_block = NULL;
+    }
+    if (cpu->code_size == 2) {
+        cpu->regs[R_RIP] &= 0xffff;
+    }
+    cpu->stop_block = false;
+    x86_deliver_pending(cpu);
+}
+
+static bool intr_deliverable(X86CPU *cpu)
+{
+    if (!cpu->intr_line || !(cpu->eflags & EF_IF)) {
+        return false;
+    }
+    if (cpu->inhibit_irq) {
+        if (cpu->regs[R_RIP] == cpu->inhibit_irq_eip) {
+            return false;
+        }
+        cpu->inhibit_irq = false;
+    }
+    return true;
+}
+
+/* Returns true if an event was delivered or the CPU should keep going. */
+static void check_interrupts(X86CPU *cpu)
+{
+    if (cpu->nmi_pending && !cpu->nmi_blocked) {
+        cpu->nmi_pending = false;
+        cpu->nmi_blocked = true;
+        x86_deliver_interrupt(cpu, EXCP_NMI, false, false, 0,
+                              cpu->regs[R_RIP]);
+    } else if (intr_deliverable(cpu)) {
+        int vec = cpu->plat.intr_ack(cpu->plat.opaque);
+        if (vec >= 0) {
+            x86_deliver_interrupt(cpu, vec & 0xff, false, false, 0,
+                                  cpu->regs[R_RIP]);
+        }
+    }
+    cpu->stop_block = false;
+}
+
+CPUExitReason x86_cpu_run(X86CPU *cpu, uint64_t budget, uint64_t *executed)
+{
+    CPUExitReason why = CPU_EXIT_BUDGET;
+
+    cpu->retired = 0;
+    cpu->stop_block = false;
+    cpu->cur_insn = NULL;
+    cpu->cur_block = NULL;
+    if (sigsetjmp(cpu->jmp, 0)) {
+        exception_exit(cpu);
+    }
+    while (cpu->retired < budget) {
+        if (unlikely(cpu->reset_requested)) {
+            why = CPU_EXIT_RESET;
+            break;
+        }
+        if (unlikely(cpu->nmi_pending || cpu->intr_line || cpu->halted)) {
+            check_interrupts(cpu);
+            if (cpu->halted) {
+                why = CPU_EXIT_HALTED;
+                break;
+            }
+        }
+        if (unlikely(__atomic_load_n(&cpu->kick, __ATOMIC_ACQUIRE))) {
+            __atomic_store_n(&cpu->kick, 0, __ATOMIC_RELAXED);
+            why = CPU_EXIT_KICKED;
+            break;
+        }
+        run_block(cpu, find_block(cpu));
+        cpu->stop_block = false;
+    }
+    if (cpu->reset_requested) {
+        why = CPU_EXIT_RESET;
+    }
+    if (executed) {
+        *executed = cpu->retired;
+    }
+    return why;
+}

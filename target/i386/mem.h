@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Guest memory access: segment checks (SDM vol. 3A 5.3), then the software
+ * TLB fast path (host pointer into RAM), else the slow path in mmu.c which
+ * walks the page tables, fills the TLB and handles MMIO and code pages.
+ */
+#ifndef TARGET_I386_MEM_H
+#define TARGET_I386_MEM_H
+
+#include "target/i386/cpu.h"
+
+/* mmu.c */
+uint64_t x86_ld_slow(X86CPU *cpu, uint64_t lin, unsigned size, int acc);
+void x86_st_slow(X86CPU *cpu, uint64_t lin, uint64_t val, unsigned size);
+_Noreturn void x86_seg_fault(X86CPU *cpu, int seg, uint64_t off);
+X86TLBEntry *x86_tlb_fill(X86CPU *cpu, uint64_t lin, int acc, bool user);
+bool x86_translate(X86CPU *cpu, uint64_t lin, int acc, bool user,
+                   uint64_t *paddr, bool probe);
+void x86_tlb_flush(X86CPU *cpu, bool global);
+void x86_tlb_flush_page(X86CPU *cpu, uint64_t lin);
+void x86_tlb_drop_phys_write(X86CPU *cpu, uint64_t ppage);
+uint64_t x86_phys_ld(X86CPU *cpu, uint64_t paddr, unsigned size);
+void x86_phys_st(X86CPU *cpu, uint64_t paddr, uint64_t val, unsigned size);
+
+static inline uint64_t x86_host_ld(const void *p, unsigned size)
+{
+    switch (size) {
+    case 1: return *(const uint8_t *)p;
+    case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
+    case 4: { uint32_t v; memcpy(&v, p, 4); return v; }
+    default: { uint64_t v; memcpy(&v, p, 8); return v; }
+    }
+}
+
+static inline void x86_host_st(void *p, uint64_t val, unsigned size)
+{
+    switch (size) {
+    case 1: *(uint8_t *)p = val; break;
+    case 2: { uint16_t v = val; memcpy(p, &v, 2); break; }
+    case 4: { uint32_t v = val; memcpy(p, &v, 4); break; }
+    default: memcpy(p, &val, 8); break;
+    }
+}
+
+/* Linear address of @off in segment @seg, with the limit and type checks. */
+static inline uint64_t x86_seg_lin(X86CPU *cpu, int seg, uint64_t off,
+                                   unsigned size, unsigned perm)
+{
+    const X86Seg *s = &cpu->seg[seg];
+    if (unlikely(off < s->lo || off + size - 1 > s->hi ||
+                 off + size - 1 < off || !(s->perm & perm))) {
+        x86_seg_fault(cpu, seg, off);
+    }
+    return (s->base + off) & cpu->lin_mask;
+}
+
+static inline X86TLBEntry *x86_tlb_entry(X86CPU *cpu, uint64_t lin)
+{
+    return &cpu->tlb[cpu->mmu_idx][(lin >> 12) & (X86_TLB_SIZE - 1)];
+}
+
+static inline uint64_t x86_ld_lin(X86CPU *cpu, uint64_t lin, unsigned size)
+{
+    X86TLBEntry *e = x86_tlb_entry(cpu, lin);
+    if (likely(e->tag_r == (lin & ~0xfffull) &&
+               (lin & 0xfff) <= 0x1000 - size)) {
+        return x86_host_ld((void *)(uintptr_t)(lin + e->addend), size);
+    }
+    return x86_ld_slow(cpu, lin, size, ACC_READ);
+}
+
+static inline void x86_st_lin(X86CPU *cpu, uint64_t lin, uint64_t val,
+                              unsigned size)
+{
+    X86TLBEntry *e = x86_tlb_entry(cpu, lin);
+    if (likely(e->tag_w == (lin & ~0xfffull) &&
+               (lin & 0xfff) <= 0x1000 - size)) {
+        x86_host_st((void *)(uintptr_t)(lin + e->addend), val, size);
+        return;
+    }
+    x86_st_slow(cpu, lin, val, size);
+}
+
+/* Check that a write of @size at @lin would succeed (for RMW and stacks). */
+static inline void x86_probe_write(X86CPU *cpu, uint64_t lin, unsigned size)
+{
+    X86TLBEntry *e = x86_tlb_entry(cpu, lin);
+    if (likely(e->tag_w == (lin & ~0xfffull))) {
+        return;
+    }
+    x86_tlb_fill(cpu, lin, ACC_WRITE, cpu->mmu_idx);
+    if ((lin & 0xfff) > 0x1000 - size) {
+        x86_tlb_fill(cpu, (lin + size - 1), ACC_WRITE, cpu->mmu_idx);
+    }
+}
+
+static inline uint64_t x86_ld(X86CPU *cpu, int seg, uint64_t off,
+                              unsigned size)
+{
+    return x86_ld_lin(cpu, x86_seg_lin(cpu, seg, off, size, SEG_PERM_R),
+                      size);
+}
+
+static inline void x86_st(X86CPU *cpu, int seg, uint64_t off, uint64_t val,
+                          unsigned size)
+{
+    x86_st_lin(cpu, x86_seg_lin(cpu, seg, off, size, SEG_PERM_W), val, size);
+}
+
+/* Supervisor-mode (implicit) accesses to system tables: GDT, IDT, TSS. */
+uint64_t x86_ld_sys(X86CPU *cpu, uint64_t lin, unsigned size);
+void x86_st_sys(X86CPU *cpu, uint64_t lin, uint64_t val, unsigned size);
+
+#endif /* TARGET_I386_MEM_H */

@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Paging and the software TLB (SDM vol. 3A ch. 4).
+ *
+ * Models 32-bit paging with 4 MiB pages (PSE, PSE-36), PAE paging, 4-level
+ * paging, the U/S, R/W and NX bits, CR0.WP, global pages, accessed and
+ * dirty bits and the #PF error code (4.7).  The TLB is direct mapped, one
+ * for supervisor and one for user accesses; entries give a host pointer
+ * for RAM.  Tags with bit 1 set are "slow": they match only here, for
+ * MMIO, ROM writes and writes to pages holding decoded code.
+ * Deviation: PAE PDPTEs are read on every walk rather than cached at CR3
+ * load; SMEP/SMAP/PKU and the paging-structure caches are not modelled.
+ */
+#include "target/i386/mem.h"
+
+#define TAG_SLOW 2ull
+#define PTE_P   (1ull << 0)
+#define PTE_RW  (1ull << 1)
+#define PTE_US  (1ull << 2)
+#define PTE_A   (1ull << 5)
+#define PTE_D   (1ull << 6)
+#define PTE_PS  (1ull << 7)
+#define PTE_G   (1ull << 8)
+#define PTE_NX  (1ull << 63)
+#define PF_P    1u
+#define PF_W    2u
+#define PF_U    4u
+#define PF_RSVD 8u
+#define PF_I    16u
+
+uint64_t x86_phys_ld(X86CPU *cpu, uint64_t paddr, unsigned size)
+{
+    uint8_t *host;
+    PhysPageKind k = cpu->plat.phys_map(cpu->plat.opaque, paddr, &host);
+    if (k != PHYS_PAGE_MMIO && (paddr & 0xfff) <= 0x1000u - size) {
+        return x86_host_ld(host + (paddr & 0xfff), size);
+    }
+    return cpu->plat.phys_read(cpu->plat.opaque, paddr, size);
+}
+
+void x86_phys_st(X86CPU *cpu, uint64_t paddr, uint64_t val, unsigned size)
+{
+    uint8_t *host;
+    PhysPageKind k = cpu->plat.phys_map(cpu->plat.opaque, paddr, &host);
+    if (k == PHYS_PAGE_RAM && (paddr & 0xfff) <= 0x1000u - size) {
+        if (x86_bc_page_has_code(cpu, paddr)) {
+            x86_bc_invalidate_phys(cpu, paddr, size);
+        }
+        x86_host_st(host + (paddr & 0xfff), val, size);
+        return;
+    }
+    cpu->plat.phys_write(cpu->plat.opaque, paddr, val, size);
+}
+
+void x86_tlb_flush(X86CPU *cpu, bool global)
+{
+    for (int m = 0; m < 2; m++) {
+        for (unsigned i = 0; i < X86_TLB_SIZE; i++) {
+            X86TLBEntry *e = &cpu->tlb[m][i];
+            if (global || !e->global) {
+                e->tag_r = e->tag_w = e->tag_x = X86_TLB_INVALID;
+                e->global = 0;
+            }
+        }
+    }
+}
+
+void x86_tlb_flush_page(X86CPU *cpu, uint64_t lin)
+{
+    for (int m = 0; m < 2; m++) {
+        X86TLBEntry *e = &cpu->tlb[m][(lin >> 12) & (X86_TLB_SIZE - 1)];
+        if (((e->tag_r | e->tag_w | e->tag_x) & ~0xfffull) ==
+            (lin & ~0xfffull) || e->global) {
+            e->tag_r = e->tag_w = e->tag_x = X86_TLB_INVALID;
+            e->global = 0;
+        }
+    }
+}
+
+/* A page now holds decoded code: its writes must take the slow path. */
+void x86_tlb_drop_phys_write(X86CPU *cpu, uint64_t ppage)
+{
+    for (int m = 0; m < 2; m++) {
+        for (unsigned i = 0; i < X86_TLB_SIZE; i++) {
+            X86TLBEntry *e = &cpu->tlb[m][i];
+            if (e->paddr == (ppage & ~0xfffull) &&
+                !(e->tag_w & X86_TLB_INVALID)) {
+                e->tag_w |= TAG_SLOW;
+            }
+        }
+    }
+}
+
+static _Noreturn void page_fault(X86CPU *cpu, uint64_t lin, uint32_t err)
+{
+    cpu->cr2 = lin;
+    x86_raise(cpu, EXCP_PF, err);
+}
+
+typedef struct Walk {
+    uint64_t paddr;     /* physical address of the byte */
+    uint64_t page_mask; /* offset bits covered by the leaf */
+    bool user, write, nx, global, dirty;
+} Walk;
+
+static bool pte_update(X86CPU *cpu, uint64_t addr, uint64_t pte,
+                       uint64_t set, unsigned size)
+{
+    if ((pte & set) != set) {
+        x86_phys_st(cpu, addr, pte | set, size);
+    }
+    return true;
+}
+
+/* Walk the tables; returns 0 or a #PF error code (without the U/I bits). */
+static uint32_t walk(X86CPU *cpu, uint64_t lin, bool is_write, Walk *w)
+{
+    bool pae = cpu->cr4 & CR4_PAE;
+    bool lm = cpu->long_mode;
+    uint64_t rsvd_nx = (cpu->efer & EFER_NXE) ? 0 : PTE_NX;
+    uint64_t table = cpu->cr3 & (pae ? ~0x1full : ~0xfffull);
+    uint64_t addrs[4], ptes[4];
+    int shift, n = 0;
+    unsigned esz = pae ? 8 : 4;
+
+    w->user = w->write = true;
+    w->nx = false;
+    if (lm) {
+        shift = 39, table = cpu->cr3 & 0x000ffffffffff000ull;
+    } else if (pae) {
+        uint64_t pdpte = x86_phys_ld(cpu, table + ((lin >> 30) & 3) * 8, 8);
+        if (!(pdpte & PTE_P)) {
+            return 0;
+        }
+        table = pdpte & 0x000ffffffffff000ull;
+        shift = 21;
+    } else {
+        shift = 22;
+    }
+    for (;;) {
+        unsigned idx_bits = pae ? 9 : 10;
+        uint64_t idx = (lin >> shift) & ((1u << idx_bits) - 1);
+        uint64_t addr = table + idx * esz;
+        uint64_t pte = x86_phys_ld(cpu, addr, esz);
+        bool leaf;
+        if (!(pte & PTE_P)) {
+            return 0 | 0x100;
+        }
+        if (pte & rsvd_nx) {
+            return PF_P | PF_RSVD | 0x100;
+        }
+        w->user &= !!(pte & PTE_US);
+        w->write &= !!(pte & PTE_RW);
+        w->nx |= !!(pte & PTE_NX) && (cpu->efer & EFER_NXE);
+        leaf = shift == 12 ||
+               ((pte & PTE_PS) &&
+                ((shift == 22 && (cpu->cr4 & CR4_PSE)) || shift == 21 ||
+                 (shift == 30 && lm)));
+        addrs[n] = addr, ptes[n++] = pte;
+        if (leaf) {
+            uint64_t mask = (1ull << shift) - 1;
+            uint64_t frame = pae ? pte & 0x000ffffffffff000ull
+                                 : pte & 0xfffff000ull;
+            if (shift == 22) {
+                frame = (pte & 0xffc00000ull) | ((pte >> 13) & 0xffull) << 32;
+            }
+            w->paddr = (frame & ~mask) | (lin & mask);
+            w->page_mask = mask;
+            w->global = (pte & PTE_G) && (cpu->cr4 & CR4_PGE);
+            w->dirty = is_write;
+            break;
+        }
+        table = pae ? pte & 0x000ffffffffff000ull : pte & 0xfffff000ull;
+        shift -= pae ? 9 : 10;
+        if (shift < 12) {
+            shift = 12;
+        }
+    }
+    w->paddr &= 0x000fffffffffffffull;
+    /* Accessed bits on every level; dirty on the leaf for writes. */
+    for (int i = 0; i < n; i++) {
+        uint64_t set = PTE_A | (i == n - 1 && is_write ? PTE_D : 0);
+        pte_update(cpu, addrs[i], ptes[i], set, esz);
+    }
+    return 0xffffffffu;
+}
+
+/*
+ * Translate @lin for an access of kind @acc; raises #PF (or #GP for a
+ * non-canonical address) unless @probe, in which case it returns false.
+ */
+static bool translate(X86CPU *cpu, uint64_t lin, int acc, bool user,
+                      Walk *wp, bool probe)
+{
+    Walk w = { 0 };
+    uint32_t r, err;
+    bool is_write = acc == ACC_WRITE;
+
+    if (cpu->long_mode && (uint64_t)((int64_t)(lin << 16) >> 16) != lin) {
+        if (probe) {
+            return false;
+        }
+        x86_raise(cpu, EXCP_GP, 0);
+    }
+    if (!(cpu->cr0 & CR0_PG)) {
+        wp->paddr = lin & cpu->lin_mask;
+        wp->user = wp->write = true;
+        wp->nx = wp->global = false;
+        return true;
+    }
+    r = walk(cpu, lin, false, &w);
+    err = (is_write ? PF_W : 0) | (user ? PF_U : 0) |
+          (acc == ACC_EXEC && (cpu->efer & EFER_NXE) ? PF_I : 0);
+    if (r != 0xffffffffu) {
+        if (probe) {
+            return false;
+        }
+        page_fault(cpu, lin, err | (r & 0xff));
+    }
+    if ((user && !w.user) ||
+        (is_write && !w.write && (user || (cpu->cr0 & CR0_WP))) ||
+        (acc == ACC_EXEC && w.nx)) {
+        if (probe) {
+            return false;
+        }
+        page_fault(cpu, lin, err | PF_P);
+    }
+    if (is_write) {
+        walk(cpu, lin, true, &w);
+    }
+    *wp = w;
+    return true;
+}
+
+bool x86_translate(X86CPU *cpu, uint64_t lin, int acc, bool user,
+                   uint64_t *paddr, bool probe)
+{
+    Walk w;
+    if (!translate(cpu, lin, acc, user, &w, probe)) {
+        return false;
+    }
+    *paddr = w.paddr;
+    return true;
+}
+
+X86TLBEntry *x86_tlb_fill(X86CPU *cpu, uint64_t lin, int acc, bool user)
+{
+    uint64_t paddr, page = lin & ~0xfffull;
+    X86TLBEntry *e = &cpu->tlb[user][(lin >> 12) & (X86_TLB_SIZE - 1)];
+    uint8_t *host = NULL;
+    PhysPageKind kind;
+    Walk w;
+
+    translate(cpu, lin, acc, user, &w, false);
+    paddr = w.paddr;
+    if (e->paddr != (paddr & ~0xfffull) || (e->tag_r & ~0xfffull) != page) {
+        e->tag_r = e->tag_w = e->tag_x = X86_TLB_INVALID;
+    }
+    kind = cpu->plat.phys_map(cpu->plat.opaque, paddr & ~0xfffull, &host);
+    e->paddr = paddr & ~0xfffull;
+    e->mmio = kind == PHYS_PAGE_MMIO;
+    e->global = w.global;
+    e->addend = kind == PHYS_PAGE_MMIO ? 0 : (uintptr_t)host - page;
+    e->tag_r = page | (kind == PHYS_PAGE_MMIO ? TAG_SLOW : 0);
+    if (!w.nx) {
+        e->tag_x = e->tag_r;
+    }
+    if (acc == ACC_WRITE) {
+        bool slow = kind != PHYS_PAGE_RAM ||
+                    x86_bc_page_has_code(cpu, paddr);
+        e->tag_w = page | (slow ? TAG_SLOW : 0);
+    }
+    return e;
+}
+
+static X86TLBEntry *tlb_get(X86CPU *cpu, uint64_t lin, int acc, bool user)
+{
+    X86TLBEntry *e = &cpu->tlb[user][(lin >> 12) & (X86_TLB_SIZE - 1)];
+    uint64_t tag = acc == ACC_READ ? e->tag_r :
+                   acc == ACC_WRITE ? e->tag_w : e->tag_x;
+    if ((tag & ~TAG_SLOW) == (lin & ~0xfffull)) {
+        return e;
+    }
+    return x86_tlb_fill(cpu, lin, acc, user);
+}
+
+static uint64_t ld_page(X86CPU *cpu, uint64_t lin, unsigned size, int acc,
+                        bool user)
+{
+    X86TLBEntry *e = tlb_get(cpu, lin, acc, user);
+    if (e->mmio) {
+        return cpu->plat.phys_read(cpu->plat.opaque,
+                                   e->paddr | (lin & 0xfff), size);
+    }
+    return x86_host_ld((void *)(uintptr_t)(lin + e->addend), size);
+}
+
+static void st_page(X86CPU *cpu, X86TLBEntry *e, uint64_t lin, uint64_t val,
+                    unsigned size)
+{
+    uint64_t paddr = e->paddr | (lin & 0xfff);
+    uint8_t *host;
+
+    if (e->mmio ||
+        cpu->plat.phys_map(cpu->plat.opaque, e->paddr, &host) !=
+        PHYS_PAGE_RAM) {
+        cpu->plat.phys_write(cpu->plat.opaque, paddr, val, size);
+        return;
+    }
+    if (x86_bc_page_has_code(cpu, paddr)) {
+        x86_bc_invalidate_phys(cpu, paddr, size);
+        if (!x86_bc_page_has_code(cpu, paddr)) {
+            e->tag_w &= ~TAG_SLOW;
+        }
+    }
+    x86_host_st((void *)(uintptr_t)(lin + e->addend), val, size);
+}
+
+static uint64_t ld_any(X86CPU *cpu, uint64_t lin, unsigned size, int acc,
+                       bool user)
+{
+    if ((lin & 0xfff) > 0x1000u - size) {
+        uint64_t v = 0;
+        for (unsigned i = 0; i < size; i++) {
+            v |= ld_page(cpu, (lin + i) & cpu->lin_mask, 1, acc, user)
+                 << (i * 8);
+        }
+        return v;
+    }
+    return ld_page(cpu, lin, size, acc, user);
+}
+
+static void st_any(X86CPU *cpu, uint64_t lin, uint64_t val, unsigned size,
+                   bool user)
+{
+    if ((lin & 0xfff) > 0x1000u - size) {
+        uint64_t lin2 = (lin + size - 1) & cpu->lin_mask;
+        tlb_get(cpu, lin, ACC_WRITE, user);
+        tlb_get(cpu, lin2, ACC_WRITE, user);
+        for (unsigned i = 0; i < size; i++) {
+            uint64_t l = (lin + i) & cpu->lin_mask;
+            st_page(cpu, tlb_get(cpu, l, ACC_WRITE, user), l,
+                    val >> (i * 8), 1);
+        }
+        return;
+    }
+    st_page(cpu, tlb_get(cpu, lin, ACC_WRITE, user), lin, val, size);
+}
+
+uint64_t x86_ld_slow(X86CPU *cpu, uint64_t lin, unsigned size, int acc)
+{
+    return ld_any(cpu, lin, size, acc, cpu->mmu_idx);
+}
+
+void x86_st_slow(X86CPU *cpu, uint64_t lin, uint64_t val, unsigned size)
+{
+    st_any(cpu, lin, val, size, cpu->mmu_idx);
+}
+
+uint64_t x86_ld_sys(X86CPU *cpu, uint64_t lin, unsigned size)
+{
+    return ld_any(cpu, lin & cpu->lin_mask, size, ACC_READ, false);
+}
+
+void x86_st_sys(X86CPU *cpu, uint64_t lin, uint64_t val, unsigned size)
+{
+    st_any(cpu, lin & cpu->lin_mask, val, size, false);
+}
+
+_Noreturn void x86_seg_fault(X86CPU *cpu, int seg, uint64_t off)
+{
+    x86_raise(cpu, seg == R_SS ? EXCP_SS : EXCP_GP, 0);
+}

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * String instructions and their REP prefixes: MOVS, CMPS, STOS, LODS,
+ * SCAS, INS, OUTS (SDM vol. 2B "REP/REPE/REPZ/REPNE/REPNZ").
+ *
+ * The source is rSI in DS (overridable), the destination rDI in ES; both
+ * step by the element size, down when EFLAGS.DF is set; the address size
+ * selects SI/ESI/RSI and CX/ECX/RCX.  A REP instruction runs a bounded
+ * number of iterations and then restarts itself (RIP rewound), so
+ * interrupts are taken between iterations as on hardware; every iteration
+ * commits its register updates, so a fault leaves a restartable state.
+ */
+#include "target/i386/ops.h"
+
+#define REP_CHUNK 4096
+
+typedef struct StrCtx {
+    unsigned size;
+    uint64_t amask;
+    int64_t step;
+} StrCtx;
+
+static void str_ctx(X86CPU *cpu, const X86Insn *i, StrCtx *c)
+{
+    c->size = i->op[0].size;
+    c->amask = i->amask;
+    c->step = (cpu->eflags & EF_DF) ? -(int64_t)c->size : c->size;
+}
+
+static inline uint64_t idx_reg(X86CPU *cpu, int r, const StrCtx *c)
+{
+    return cpu->regs[r] & c->amask;
+}
+
+static inline void idx_step(X86CPU *cpu, int r, const StrCtx *c)
+{
+    unsigned as = c->amask == 0xffff ? 2 : c->amask == 0xffffffff ? 4 : 8;
+    x86_reg_write(cpu, r * 8, cpu->regs[r] + c->step, as);
+}
+
+/* Run @one up to the REP count; @cmp_kind: 0 none, else REPE/REPNE test. */
+typedef void (*StrStep)(X86CPU *cpu, const X86Insn *i, const StrCtx *c);
+
+static void str_run(X86CPU *cpu, const X86Insn *i, StrStep one, bool is_cmp)
+{
+    StrCtx c;
+    unsigned as = i->addrsize;
+
+    str_ctx(cpu, i, &c);
+    if (!i->rep) {
+        one(cpu, i, &c);
+        return;
+    }
+    for (unsigned n = 0; n < REP_CHUNK; n++) {
+        uint64_t cnt = cpu->regs[R_ECX] & c.amask;
+        if (cnt == 0) {
+            return;
+        }
+        one(cpu, i, &c);
+        x86_reg_write(cpu, R_ECX * 8, cnt - 1, as);
+        if (is_cmp && x86_cond(cpu, 4) != (i->rep == 0xf3)) {
+            return;
+        }
+    }
+    if ((cpu->regs[R_ECX] & c.amask) != 0) {
+        /* Not finished: come back after checking for interrupts. */
+        cpu->regs[R_RIP] -= i->len;
+        cpu->stop_block = true;
+    }
+}
+
+static void movs_one(X86CPU *cpu, const X86Insn *i, const StrCtx *c)
+{
+    uint64_t v = x86_ld(cpu, i->seg, idx_reg(cpu, R_ESI, c), c->size);
+    x86_st(cpu, R_ES, idx_reg(cpu, R_EDI, c), v, c->size);
+    idx_step(cpu, R_ESI, c);
+    idx_step(cpu, R_EDI, c);
+}
+
+static void cmps_one(X86CPU *cpu, const X86Insn *i, const StrCtx *c)
+{
+    uint64_t a = x86_ld(cpu, i->seg, idx_reg(cpu, R_ESI, c), c->size);
+    uint64_t b = x86_ld(cpu, R_ES, idx_reg(cpu, R_EDI, c), c->size);
+    x86_cc_set(cpu, CC_OP_SUB, c->size, a, b, a - b);
+    idx_step(cpu, R_ESI, c);
+    idx_step(cpu, R_EDI, c);
+}
+
+static void stos_one(X86CPU *cpu, const X86Insn *i, const StrCtx *c)
+{
+    x86_st(cpu, R_ES, idx_reg(cpu, R_EDI, c),
+           x86_reg_read(cpu, 0, c->size), c->size);
+    idx_step(cpu, R_EDI, c);
+}
+
+static void lods_one(X86CPU *cpu, const X86Insn *i, const StrCtx *c)
+{
+    uint64_t v = x86_ld(cpu, i->seg, idx_reg(cpu, R_ESI, c), c->size);
+    x86_reg_write(cpu, 0, v, c->size);
+    idx_step(cpu, R_ESI, c);
+}
+
+static void scas_one(X86CPU *cpu, const X86Insn *i, const StrCtx *c)
+{
+    uint64_t a = x86_reg_read(cpu, 0, c->size);
+    uint64_t b = x86_ld(cpu, R_ES, idx_reg(cpu, R_EDI, c), c->size);
+    x86_cc_set(cpu, CC_OP_SUB, c->size, a, b, a - b);
+    idx_step(cpu, R_EDI, c);
+}
+
+static void io_check(X86CPU *cpu, uint16_t port, unsigned size)
+{
+    if (!x86_io_allowed(cpu, port, size)) {
+        x86_raise(cpu, EXCP_GP, 0);
+    }
+}
+
+static void ins_one(X86CPU *cpu, const X86Insn *i, const StrCtx *c)
+{
+    uint16_t port = cpu->regs[R_EDX];
+    uint64_t di = idx_reg(cpu, R_EDI, c);
+    uint64_t lin = x86_seg_lin(cpu, R_ES, di, c->size, SEG_PERM_W);
+    io_check(cpu, port, c->size);
+    x86_probe_write(cpu, lin, c->size);
+    x86_st_lin(cpu, lin, cpu->plat.io_read(cpu->plat.opaque, port, c->size),
+               c->size);
+    idx_step(cpu, R_EDI, c);
+}
+
+static void outs_one(X86CPU *cpu, const X86Insn *i, const StrCtx *c)
+{
+    uint16_t port = cpu->regs[R_EDX];
+    uint64_t v;
+    io_check(cpu, port, c->size);
+    v = x86_ld(cpu, i->seg, idx_reg(cpu, R_ESI, c), c->size);
+    cpu->plat.io_write(cpu->plat.opaque, port, v, c->size);
+    idx_step(cpu, R_ESI, c);
+}
+
+void x86_op_movs(X86CPU *cpu, const X86Insn *i) { str_run(cpu, i, movs_one, false); }
+void x86_op_cmps(X86CPU *cpu, const X86Insn *i) { str_run(cpu, i, cmps_one, true); }
+void x86_op_stos(X86CPU *cpu, const X86Insn *i) { str_run(cpu, i, stos_one, false); }
+void x86_op_lods(X86CPU *cpu, const X86Insn *i) { str_run(cpu, i, lods_one, false); }
+void x86_op_scas(X86CPU *cpu, const X86Insn *i) { str_run(cpu, i, scas_one, true); }
+void x86_op_ins(X86CPU *cpu, const X86Insn *i) { str_run(cpu, i, ins_one, false); }
+void x86_op_outs(X86CPU *cpu, const X86Insn *i) { str_run(cpu, i, outs_one, false); }

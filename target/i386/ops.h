@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Instruction handlers, one per mnemonic (or mnemonic family), defined in
+ * the ops-*.c files by instruction family, and the opcode maps they fill.
+ */
+#ifndef TARGET_I386_OPS_H
+#define TARGET_I386_OPS_H
+
+#include "target/i386/insn.h"
+
+extern const X86OpcodeEntry x86_map_onebyte[256];
+extern const X86OpcodeEntry x86_map_0f[256];
+
+/* CPUID feature identifiers for X86OpcodeEntry.cpuid: word, bit. */
+#define CPUID_FEATURE(word, bit) ((((word) << 5) | (bit)) + 1)
+enum {
+    CPUID_W_1_EDX = 0, CPUID_W_1_ECX, CPUID_W_81_EDX, CPUID_W_81_ECX,
+    CPUID_W_7_EBX,
+};
+#define CPUID_CX8     CPUID_FEATURE(CPUID_W_1_EDX, 8)
+#define CPUID_CMOV    CPUID_FEATURE(CPUID_W_1_EDX, 15)
+#define CPUID_CX16    CPUID_FEATURE(CPUID_W_1_ECX, 13)
+#define CPUID_MOVBE   CPUID_FEATURE(CPUID_W_1_ECX, 22)
+#define CPUID_POPCNT  CPUID_FEATURE(CPUID_W_1_ECX, 23)
+#define CPUID_ABM     CPUID_FEATURE(CPUID_W_81_ECX, 5)
+#define CPUID_BMI1    CPUID_FEATURE(CPUID_W_7_EBX, 3)
+bool x86_cpuid_has(X86CPU *cpu, uint32_t feature);
+
+void x86_exec_gp_len(X86CPU *cpu, const X86Insn *i);
+void x86_op_aaa(X86CPU *cpu, const X86Insn *i);
+void x86_op_aad(X86CPU *cpu, const X86Insn *i);
+void x86_op_aam(X86CPU *cpu, const X86Insn *i);
+void x86_op_aas(X86CPU *cpu, const X86Insn *i);
+void x86_op_adc(X86CPU *cpu, const X86Insn *i);
+void x86_op_add(X86CPU *cpu, const X86Insn *i);
+void x86_op_and(X86CPU *cpu, const X86Insn *i);
+void x86_op_arpl(X86CPU *cpu, const X86Insn *i);
+void x86_op_bound(X86CPU *cpu, const X86Insn *i);
+void x86_op_bsf(X86CPU *cpu, const X86Insn *i);
+void x86_op_bsr(X86CPU *cpu, const X86Insn *i);
+void x86_op_bswap(X86CPU *cpu, const X86Insn *i);
+void x86_op_bt(X86CPU *cpu, const X86Insn *i);
+void x86_op_btc(X86CPU *cpu, const X86Insn *i);
+void x86_op_btr(X86CPU *cpu, const X86Insn *i);
+void x86_op_bts(X86CPU *cpu, const X86Insn *i);
+void x86_op_call(X86CPU *cpu, const X86Insn *i);
+void x86_op_call_far(X86CPU *cpu, const X86Insn *i);
+void x86_op_call_far_ind(X86CPU *cpu, const X86Insn *i);
+void x86_op_call_ind(X86CPU *cpu, const X86Insn *i);
+void x86_op_cbw(X86CPU *cpu, const X86Insn *i);
+void x86_op_clc(X86CPU *cpu, const X86Insn *i);
+void x86_op_cld(X86CPU *cpu, const X86Insn *i);
+void x86_op_cli(X86CPU *cpu, const X86Insn *i);
+void x86_op_clts(X86CPU *cpu, const X86Insn *i);
+void x86_op_cmc(X86CPU *cpu, const X86Insn *i);
+void x86_op_cmov(X86CPU *cpu, const X86Insn *i);
+void x86_op_cmp(X86CPU *cpu, const X86Insn *i);
+void x86_op_cmps(X86CPU *cpu, const X86Insn *i);
+void x86_op_cmpxchg(X86CPU *cpu, const X86Insn *i);
+void x86_op_cmpxchg8b(X86CPU *cpu, const X86Insn *i);
+void x86_op_cpuid(X86CPU *cpu, const X86Insn *i);
+void x86_op_cwd(X86CPU *cpu, const X86Insn *i);
+void x86_op_daa(X86CPU *cpu, const X86Insn *i);
+void x86_op_das(X86CPU *cpu, const X86Insn *i);
+void x86_op_dec(X86CPU *cpu, const X86Insn *i);
+void x86_op_div(X86CPU *cpu, const X86Insn *i);
+void x86_op_enter(X86CPU *cpu, const X86Insn *i);
+void x86_op_fwait(X86CPU *cpu, const X86Insn *i);
+void x86_op_hlt(X86CPU *cpu, const X86Insn *i);
+void x86_op_idiv(X86CPU *cpu, const X86Insn *i);
+void x86_op_imul(X86CPU *cpu, const X86Insn *i);
+void x86_op_imul1(X86CPU *cpu, const X86Insn *i);
+void x86_op_in(X86CPU *cpu, const X86Insn *i);
+void x86_op_inc(X86CPU *cpu, const X86Insn *i);
+void x86_op_ins(X86CPU *cpu, const X86Insn *i);
+void x86_op_int(X86CPU *cpu, const X86Insn *i);
+void x86_op_int1(X86CPU *cpu, const X86Insn *i);
+void x86_op_int3(X86CPU *cpu, const X86Insn *i);
+void x86_op_into(X86CPU *cpu, const X86Insn *i);
+void x86_op_invlpg(X86CPU *cpu, const X86Insn *i);
+void x86_op_iret(X86CPU *cpu, const X86Insn *i);
+void x86_op_jcc(X86CPU *cpu, const X86Insn *i);
+void x86_op_jcxz(X86CPU *cpu, const X86Insn *i);
+void x86_op_jmp(X86CPU *cpu, const X86Insn *i);
+void x86_op_jmp_far(X86CPU *cpu, const X86Insn *i);
+void x86_op_jmp_far_ind(X86CPU *cpu, const X86Insn *i);
+void x86_op_jmp_ind(X86CPU *cpu, const X86Insn *i);
+void x86_op_lahf(X86CPU *cpu, const X86Insn *i);
+void x86_op_lar(X86CPU *cpu, const X86Insn *i);
+void x86_op_lea(X86CPU *cpu, const X86Insn *i);
+void x86_op_leave(X86CPU *cpu, const X86Insn *i);
+void x86_op_lgdt(X86CPU *cpu, const X86Insn *i);
+void x86_op_lidt(X86CPU *cpu, const X86Insn *i);
+void x86_op_lldt(X86CPU *cpu, const X86Insn *i);
+void x86_op_lmsw(X86CPU *cpu, const X86Insn *i);
+void x86_op_lods(X86CPU *cpu, const X86Insn *i);
+void x86_op_loop(X86CPU *cpu, const X86Insn *i);
+void x86_op_loope(X86CPU *cpu, const X86Insn *i);
+void x86_op_loopne(X86CPU *cpu, const X86Insn *i);
+void x86_op_lseg(X86CPU *cpu, const X86Insn *i);
+void x86_op_lsl(X86CPU *cpu, const X86Insn *i);
+void x86_op_ltr(X86CPU *cpu, const X86Insn *i);
+void x86_op_lzcnt(X86CPU *cpu, const X86Insn *i);
+void x86_op_mov(X86CPU *cpu, const X86Insn *i);
+void x86_op_mov_from_cr(X86CPU *cpu, const X86Insn *i);
+void x86_op_mov_from_dr(X86CPU *cpu, const X86Insn *i);
+void x86_op_mov_from_seg(X86CPU *cpu, const X86Insn *i);
+void x86_op_mov_moffs_ld(X86CPU *cpu, const X86Insn *i);
+void x86_op_mov_moffs_st(X86CPU *cpu, const X86Insn *i);
+void x86_op_mov_to_cr(X86CPU *cpu, const X86Insn *i);
+void x86_op_mov_to_dr(X86CPU *cpu, const X86Insn *i);
+void x86_op_mov_to_seg(X86CPU *cpu, const X86Insn *i);
+void x86_op_movs(X86CPU *cpu, const X86Insn *i);
+void x86_op_movsx(X86CPU *cpu, const X86Insn *i);
+void x86_op_movsxd(X86CPU *cpu, const X86Insn *i);
+void x86_op_movzx(X86CPU *cpu, const X86Insn *i);
+void x86_op_mul(X86CPU *cpu, const X86Insn *i);
+void x86_op_neg(X86CPU *cpu, const X86Insn *i);
+void x86_op_nop(X86CPU *cpu, const X86Insn *i);
+void x86_op_not(X86CPU *cpu, const X86Insn *i);
+void x86_op_or(X86CPU *cpu, const X86Insn *i);
+void x86_op_out(X86CPU *cpu, const X86Insn *i);
+void x86_op_outs(X86CPU *cpu, const X86Insn *i);
+void x86_op_pop(X86CPU *cpu, const X86Insn *i);
+void x86_op_pop_seg(X86CPU *cpu, const X86Insn *i);
+void x86_op_popa(X86CPU *cpu, const X86Insn *i);
+void x86_op_popcnt(X86CPU *cpu, const X86Insn *i);
+void x86_op_popf(X86CPU *cpu, const X86Insn *i);
+void x86_op_push(X86CPU *cpu, const X86Insn *i);
+void x86_op_push_seg(X86CPU *cpu, const X86Insn *i);
+void x86_op_pusha(X86CPU *cpu, const X86Insn *i);
+void x86_op_pushf(X86CPU *cpu, const X86Insn *i);
+void x86_op_rcl(X86CPU *cpu, const X86Insn *i);
+void x86_op_rcr(X86CPU *cpu, const X86Insn *i);
+void x86_op_rdmsr(X86CPU *cpu, const X86Insn *i);
+void x86_op_rdtsc(X86CPU *cpu, const X86Insn *i);
+void x86_op_ret(X86CPU *cpu, const X86Insn *i);
+void x86_op_ret_far(X86CPU *cpu, const X86Insn *i);
+void x86_op_rol(X86CPU *cpu, const X86Insn *i);
+void x86_op_ror(X86CPU *cpu, const X86Insn *i);
+void x86_op_sahf(X86CPU *cpu, const X86Insn *i);
+void x86_op_salc(X86CPU *cpu, const X86Insn *i);
+void x86_op_sar(X86CPU *cpu, const X86Insn *i);
+void x86_op_sbb(X86CPU *cpu, const X86Insn *i);
+void x86_op_scas(X86CPU *cpu, const X86Insn *i);
+void x86_op_setcc(X86CPU *cpu, const X86Insn *i);
+void x86_op_sgdt(X86CPU *cpu, const X86Insn *i);
+void x86_op_shl(X86CPU *cpu, const X86Insn *i);
+void x86_op_shld(X86CPU *cpu, const X86Insn *i);
+void x86_op_shr(X86CPU *cpu, const X86Insn *i);
+void x86_op_shrd(X86CPU *cpu, const X86Insn *i);
+void x86_op_sidt(X86CPU *cpu, const X86Insn *i);
+void x86_op_sldt(X86CPU *cpu, const X86Insn *i);
+void x86_op_smsw(X86CPU *cpu, const X86Insn *i);
+void x86_op_stc(X86CPU *cpu, const X86Insn *i);
+void x86_op_std(X86CPU *cpu, const X86Insn *i);
+void x86_op_sti(X86CPU *cpu, const X86Insn *i);
+void x86_op_stos(X86CPU *cpu, const X86Insn *i);
+void x86_op_str(X86CPU *cpu, const X86Insn *i);
+void x86_op_sub(X86CPU *cpu, const X86Insn *i);
+void x86_op_syscall(X86CPU *cpu, const X86Insn *i);
+void x86_op_sysenter(X86CPU *cpu, const X86Insn *i);
+void x86_op_sysexit(X86CPU *cpu, const X86Insn *i);
+void x86_op_sysret(X86CPU *cpu, const X86Insn *i);
+void x86_op_test(X86CPU *cpu, const X86Insn *i);
+void x86_op_tzcnt(X86CPU *cpu, const X86Insn *i);
+void x86_op_verr(X86CPU *cpu, const X86Insn *i);
+void x86_op_verw(X86CPU *cpu, const X86Insn *i);
+void x86_op_wrmsr(X86CPU *cpu, const X86Insn *i);
+void x86_op_xadd(X86CPU *cpu, const X86Insn *i);
+void x86_op_xchg(X86CPU *cpu, const X86Insn *i);
+void x86_op_xchg_nop(X86CPU *cpu, const X86Insn *i);
+void x86_op_xlat(X86CPU *cpu, const X86Insn *i);
+void x86_op_xor(X86CPU *cpu, const X86Insn *i);
+
+#endif /* TARGET_I386_OPS_H */

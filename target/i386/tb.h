@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Decoded blocks and the block cache interface (tb.c), used by the run
+ * loop (exec.c).  See tb.c for the design.
+ */
+#ifndef TARGET_I386_TB_H
+#define TARGET_I386_TB_H
+
+#include "target/i386/insn.h"
+
+#define X86_BLOCK_MAX 64
+
+typedef struct X86PageCode {
+    int64_t key;                /* physical page number */
+    X86Block *page_first;       /* blocks starting on this page */
+} X86PageCode;
+
+struct X86Block {
+    uint64_t phys;              /* physical address of the first byte */
+    uint32_t mode;              /* code size it was decoded for */
+    uint16_t n_insns;
+    uint16_t bytes;             /* bytes covered, from phys */
+    bool valid;
+    X86Insn *insns;
+    X86Block *hash_next;
+    X86Block *page_next;
+    X86PageCode *page_owner;
+    X86PageCode page_code;      /* used when this block created the list */
+};
+
+X86Block *x86_bc_lookup(X86CPU *cpu, uint64_t paddr, unsigned mode);
+X86Block *x86_bc_alloc(X86CPU *cpu, unsigned max);
+void x86_bc_commit(X86CPU *cpu, X86Block *b);
+X86Block *x86_bc_scratch(X86CPU *cpu);
+
+#endif /* TARGET_I386_TB_H */
