@@ -35,7 +35,11 @@ int qcow2_host_write(Qcow2State *s, uint64_t off, const void *buf,
             return -EIO;
         }
     }
-    return s->host.pwrite(s->host.opaque, off, buf, len);
+    int ret = s->host.pwrite(s->host.opaque, off, buf, len);
+    if (ret == 0 && off + len > s->file_end) {
+        s->file_end = off + len;
+    }
+    return ret;
 }
 
 static void qcow2_emit_corrupted(Qcow2State *s, const char *msg,
@@ -246,6 +250,7 @@ static bool qcow2_open_meta(Qcow2State *s, Error **errp)
         error_setg_errno(errp, -ret, "Could not read qcow2 header");
         return false;
     }
+    s->file_end = (uint64_t)flen;
     if (!qcow2_meta_parse(buf, n, (uint64_t)flen, &s->meta, errp)) {
         return false;
     }

@@ -160,6 +160,7 @@ typedef struct Qcow2State {
     Qcow2OverlapMap *overlap;
 
     uint64_t free_cluster_index;  /* allocation hint */
+    uint64_t file_end;            /* nothing was ever written at or past */
     uint64_t free_byte_offset;    /* compressed packing; 0 none */
     GArray *pending_frees;        /* Qcow2PendingFree */
     int unlocked_io;              /* I/O in flight without the lock */
