@@ -366,9 +366,8 @@ static int64_t qcow2_write_step(Qcow2State *s, uint64_t off,
                                     QCOW2_OFLAG_COMPRESSED | QCOW2_OFLAG_ZERO);
     uint64_t hoff = (e & QCOW2_L2E_OFFSET_MASK) +
                     (off & (s->cluster_size - 1));
-    if (s->overlap && s->opts.overlap_mask) {
-        int t = qcow2_overlap_check(s->overlap, s->opts.overlap_mask, hoff,
-                                    cur);
+    if (s->opts.overlap_mask) {
+        int t = qcow2_overlap_test(s, s->opts.overlap_mask, hoff, cur);
         if (t >= 0) {
             qcow2_signal_corruption(s, true, (int64_t)hoff, (int64_t)cur,
                                     "Preventing invalid write on metadata "
