@@ -116,20 +116,20 @@ bool x86_cpu_is_halted(const X86CPU *cpu);
 
 /* Register numbers for x86_cpu_get_reg()/x86_cpu_set_reg(). */
 enum {
-    X86_REG_RAX = 0,    /* 0-15: RAX RCX RDX RBX RSP RBP RSI RDI R8-R15 */
-    X86_REG_RIP = 16,
-    X86_REG_RFLAGS = 17,
-    X86_REG_CR0 = 18,
-    X86_REG_CR3 = 19,
-    X86_REG_CR4 = 20,
-    X86_REG_EFER = 21,
-    X86_REG_SEG = 22,   /* 22-27: ES CS SS DS FS GS selectors, in order */
-    X86_REG_NUM = 28,
+    X86_CPUREG_RAX = 0,    /* 0-15: RAX RCX RDX RBX RSP RBP RSI RDI R8-R15 */
+    X86_CPUREG_RIP = 16,
+    X86_CPUREG_RFLAGS = 17,
+    X86_CPUREG_CR0 = 18,
+    X86_CPUREG_CR3 = 19,
+    X86_CPUREG_CR4 = 20,
+    X86_CPUREG_EFER = 21,
+    X86_CPUREG_SEG = 22,   /* 22-27: ES CS SS DS FS GS selectors, in order */
+    X86_CPUREG_NUM = 28,
 };
 
 /**
  * x86_cpu_get_reg() - read a register (debugger, tests, loaders).
- * @reg: an X86_REG_* number; X86_REG_SEG + n reads segment selector n
+ * @reg: an X86_REG_* number; X86_CPUREG_SEG + n reads segment selector n
  *       (ES CS SS DS FS GS).  Unknown numbers read 0.
  */
 uint64_t x86_cpu_get_reg(X86CPU *cpu, int reg);
@@ -142,6 +142,14 @@ void x86_cpu_set_reg(X86CPU *cpu, int reg, uint64_t val);
  * paging off and interrupts disabled, at @eip: the multiboot hand-off state.
  */
 void x86_cpu_enter_flat32(X86CPU *cpu, uint32_t eip);
+
+/* -d items the CPU implements (x86_cpu_set_log()). */
+#define X86_LOG_IN_ASM  (1u << 0)   /* disassemble each new block */
+#define X86_LOG_EXEC    (1u << 1)   /* one line per block executed */
+#define X86_LOG_INT     (1u << 2)   /* exceptions and interrupts */
+#define X86_LOG_CPU     (1u << 3)   /* registers before each block */
+/** x86_cpu_set_log() - enable the -d items in @mask (stderr). */
+void x86_cpu_set_log(X86CPU *cpu, unsigned mask);
 
 /**
  * x86_cpu_model_name() - the @idx-th CPU model for -cpu help, or NULL past

@@ -81,10 +81,18 @@ static X86Block *find_block(X86CPU *cpu)
     X86TLBEntry *e;
     X86Block *b;
 
+    uint32_t key = cpu->code_size | cpu->mmu_idx << 4;
+    struct X86JumpCache *jc;
+
     if (cpu->code_size != 8 && eip > cs->limit) {
         x86_raise(cpu, EXCP_GP, 0);
     }
     lin = (cs->base + eip) & cpu->lin_mask;
+    jc = &cpu->jc[(lin ^ (lin >> X86_JC_BITS)) & (X86_JC_SIZE - 1)];
+    if (likely(jc->lin == lin && jc->key == key && jc->block &&
+               jc->block->valid && !cpu->log_mask)) {
+        return jc->block;
+    }
     e = x86_tlb_entry(cpu, lin);
     if ((e->tag_x & ~2ull) != (lin & ~0xfffull)) {
         e = x86_tlb_fill(cpu, lin, ACC_EXEC, cpu->mmu_idx);
@@ -95,10 +103,22 @@ static X86Block *find_block(X86CPU *cpu)
     }
     b = x86_bc_lookup(cpu, paddr, cpu->code_size);
     if (likely(b)) {
-        return b;
+        if (unlikely(cpu->log_mask)) {
+            x86_log_block(cpu, b, false);
+        }
+    } else {
+        b = decode_block(cpu, (const uint8_t *)(uintptr_t)
+                         ((lin & ~0xfffull) + e->addend), paddr, lin);
+        if (unlikely(cpu->log_mask)) {
+            x86_log_block(cpu, b, true);
+        }
     }
-    return decode_block(cpu, (const uint8_t *)(uintptr_t)
-                        ((lin & ~0xfffull) + e->addend), paddr, lin);
+    if (b->valid) {
+        jc->lin = lin;
+        jc->key = key;
+        jc->block = b;
+    }
+    return b;
 }
 
 static void run_block(X86CPU *cpu, X86Block *b)
@@ -186,21 +206,22 @@ CPUExitReason x86_cpu_run(X86CPU *cpu, uint64_t budget, uint64_t *executed)
         exception_exit(cpu);
     }
     while (cpu->retired < budget) {
-        if (unlikely(cpu->reset_requested)) {
-            why = CPU_EXIT_RESET;
-            break;
-        }
-        if (unlikely(cpu->nmi_pending || cpu->intr_line || cpu->halted)) {
+        if (unlikely(cpu->reset_requested | cpu->nmi_pending |
+                     cpu->intr_line | cpu->halted | cpu->kick)) {
+            if (cpu->reset_requested) {
+                why = CPU_EXIT_RESET;
+                break;
+            }
             check_interrupts(cpu);
             if (cpu->halted) {
                 why = CPU_EXIT_HALTED;
                 break;
             }
-        }
-        if (unlikely(__atomic_load_n(&cpu->kick, __ATOMIC_ACQUIRE))) {
-            __atomic_store_n(&cpu->kick, 0, __ATOMIC_RELAXED);
-            why = CPU_EXIT_KICKED;
-            break;
+            if (__atomic_load_n(&cpu->kick, __ATOMIC_ACQUIRE)) {
+                __atomic_store_n(&cpu->kick, 0, __ATOMIC_RELAXED);
+                why = CPU_EXIT_KICKED;
+                break;
+            }
         }
         run_block(cpu, find_block(cpu));
         cpu->stop_block = false;
