@@ -90,7 +90,8 @@ static X86Block *find_block(X86CPU *cpu)
     lin = (cs->base + eip) & cpu->lin_mask;
     jc = &cpu->jc[(lin ^ (lin >> X86_JC_BITS)) & (X86_JC_SIZE - 1)];
     if (likely(jc->lin == lin && jc->key == key && jc->block &&
-               jc->block->valid && !cpu->log_mask)) {
+               jc->block->valid &&
+               !(cpu->log_mask & (X86_LOG_EXEC | X86_LOG_CPU)))) {
         return jc->block;
     }
     e = x86_tlb_entry(cpu, lin);
@@ -124,6 +125,12 @@ static X86Block *find_block(X86CPU *cpu)
 static void run_block(X86CPU *cpu, X86Block *b)
 {
     const X86Insn *i = b->insns, *end = b->insns + b->n_insns;
+
+    /* In an interrupt shadow with an interrupt waiting, run one
+     * instruction so the interrupt is taken right after it. */
+    if (unlikely(cpu->inhibit_irq && (cpu->intr_line || cpu->nmi_pending))) {
+        end = i + 1;
+    }
 
     cpu->cur_block = b;
     cpu->insn_eip = cpu->regs[R_RIP];
