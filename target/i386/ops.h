@@ -8,6 +8,7 @@
 
 #include "target/i386/insn.h"
 #include "target/i386/fpu/ops-x87.h"
+#include "target/i386/sse/ops-sse.h"
 
 extern const X86OpcodeEntry x86_map_onebyte[256];
 extern const X86OpcodeEntry x86_map_0f[256];
