@@ -44,6 +44,25 @@ const char *shutdown_cause_name(ShutdownCause cause);
 
 RunState runstate_get(void);
 bool runstate_is_running(void);
+/** runstate_check() - whether the current state is @state. */
+bool runstate_check(RunState state);
+/** runstate_needs_reset() - internal-error, shutdown or guest-panicked:
+ *  "cont" is refused until a system reset. */
+bool runstate_needs_reset(void);
+
+/**
+ * runstate_init() - start-up: the calling thread becomes the main thread
+ * (where requests and state changes are carried out); the VM starts in
+ * prelaunch with the virtual clock stopped.  @no_shutdown and @no_reboot
+ * are -no-shutdown and -no-reboot.
+ */
+void runstate_init(bool no_shutdown, bool no_reboot);
+
+/**
+ * runstate_exit_requested() - a shutdown that ends the process was
+ * carried out (main_loop_run() returned because of it); its cause.
+ */
+bool runstate_exit_requested(ShutdownCause *cause);
 
 /**
  * runstate_set() - move to @new_state.  A transition QEMU does not allow
@@ -55,7 +74,10 @@ bool runstate_set(RunState new_state);
 /**
  * vm_stop() - stop the vCPUs and the virtual clock and enter @state
  * (paused, io-error, shutdown, debug); raises STOP once.  Safe from any
- * thread: the work is done on the main loop, and vm_stop returns at once.
+ * thread: on the main thread (with the machine lock held, as the main
+ * loop holds it) the VM is stopped when vm_stop returns; from another
+ * thread (a vCPU) the work is posted to the main loop and vm_stop returns
+ * at once.  Stopping a VM that is not running changes nothing.
  */
 void vm_stop(RunState state);
 
@@ -74,6 +96,13 @@ void system_powerdown_request(void);
 /**
  * RunStateHook - called on the main loop after every state change, and for
  * reset/shutdown/powerdown requests as they are carried out.
+ *
+ * runstate itself raises no QMP events: the QMP layer registers a hook and
+ * sends, as QEMU does: STOP on a STATE notice from "running" to any other
+ * state; RESUME on a STATE notice to "running"; RESET, SHUTDOWN and
+ * POWERDOWN on those notices (with "guest" true for the GUEST_* causes and
+ * "reason" = shutdown_cause_name()).  Order for a guest power-off with
+ * -no-shutdown: SHUTDOWN, then STATE running -> shutdown (STOP).
  */
 typedef enum RunStateNotice {
     RUNSTATE_NOTICE_STATE,      /* state changed: old -> new */

@@ -89,10 +89,28 @@ bool chardev_set_handlers(Chardev *chr, const ChardevHandlers *h,
  */
 ssize_t chardev_write(Chardev *chr, const uint8_t *buf, size_t len);
 
+/**
+ * chardev_accept_input() - the frontend's can_read() may have grown (e.g.
+ * the guest drained a FIFO): wake the main loop so input resumes at once.
+ * Safe from any thread.
+ */
+void chardev_accept_input(Chardev *chr);
+
+/**
+ * chardev_pending_output() - bytes written but not yet taken by the peer.
+ * A frontend can use it to pace itself well before chardev_write() runs
+ * into the 1 MiB bound.  Safe from any thread.
+ */
+size_t chardev_pending_output(Chardev *chr);
+
 /** chardev_disconnect() - drop the current peer (servers listen again). */
 void chardev_disconnect(Chardev *chr);
 
-/** chardev_delete() - close and free; detaches the frontend first. */
+/**
+ * chardev_delete() - close and free; detaches the frontend first (it gets
+ * no CLOSED event) and gives pending output up to 200 ms to drain.  Not
+ * from inside the chardev's own handlers.  NULL is ignored.
+ */
 void chardev_delete(Chardev *chr);
 
 /** chardev_delete_all() - at exit. */

@@ -60,6 +60,31 @@ bool keyval_get_size(struct json_object *opts, const char *key, uint64_t def,
 bool keyval_parse_size(const char *str, const char *name, uint64_t *out,
                        Error **errp);
 
+/** keyval_get_int() - signed number (decimal, 0x hex) or JSON integer. */
+bool keyval_get_int(struct json_object *opts, const char *key, int64_t def,
+                    int64_t *out, Error **errp);
+/**
+ * keyval_parse_size_unit() - keyval_parse_size() where a number without
+ * suffix counts in @default_unit bytes (-m takes MiB: 1 << 20).
+ */
+bool keyval_parse_size_unit(const char *str, const char *name,
+                            uint64_t default_unit, uint64_t *out,
+                            Error **errp);
+
+/** keyval_str_to_bool() - "on"/"yes"/"true"/"off"/"no"/"false"; false
+ *  (and *out unchanged) for anything else. */
+bool keyval_str_to_bool(const char *s, bool *out);
+/** keyval_str_to_uint() - decimal, 0x hex or 0 octal, no sign, whole
+ *  string, no overflow; false otherwise. */
+bool keyval_str_to_uint(const char *s, uint64_t *out);
+/** keyval_str_to_int() - likewise, with an optional sign. */
+bool keyval_str_to_int(const char *s, int64_t *out);
+
+/*
+ * The getters above accept a dotted @key ("file.filename") and look through
+ * nested objects; absent members give @def.
+ */
+
 /**
  * keyval_check_unused() - fail on any member of @opts not in the
  * NULL-terminated @known list: "Invalid parameter 'x'".

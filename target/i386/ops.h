@@ -7,6 +7,8 @@
 #define TARGET_I386_OPS_H
 
 #include "target/i386/insn.h"
+#include "target/i386/fpu/ops-x87.h"
+#include "target/i386/sse/ops-sse.h"
 
 extern const X86OpcodeEntry x86_map_onebyte[256];
 extern const X86OpcodeEntry x86_map_0f[256];

@@ -1,0 +1,572 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The "file" and "host_device" protocol drivers: POSIX files and Linux
+ * block devices, read and written with preadv/pwritev on the calling
+ * (worker) thread.
+ *
+ * Cache modes (-drive cache=, QEMU's table): writeback = page cache +
+ * flushes; none = O_DIRECT (cache.direct); unsafe = flushes ignored
+ * (cache.no-flush, done by the core); directsync = O_DIRECT +
+ * writethrough; writethrough = flush after every write (core).  With
+ * O_DIRECT the request alignment is probed (512 or 4096) and buffers whose
+ * address or lengths are not 4 KiB aligned go through an aligned bounce
+ * buffer; unaligned byte ranges are read-modify-written by the core.
+ *
+ * Discard and write-zeroes with unmap punch holes (fallocate
+ * FALLOC_FL_PUNCH_HOLE); write-zeroes without unmap uses
+ * FALLOC_FL_ZERO_RANGE.  The size is re-read (fstat, BLKGETSIZE64) every
+ * time it is asked for, so a file or LV grown behind our back is seen.
+ * Block status comes from SEEK_DATA/SEEK_HOLE.
+ *
+ * Deviation: aio=io_uring is accepted and runs on the worker pool like
+ * aio=threads (the per-request blocking driver model gains nothing from
+ * a ring per worker).  Left out: file locking, pr-manager, cdrom/floppy.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/falloc.h>
+#include <linux/fs.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "block/block-int.h"
+
+#define FILE_MEM_ALIGN 4096
+
+typedef struct FileState {
+    int fd;
+    bool direct;
+    bool is_blockdev;
+    bool has_punch_hole;
+    bool has_zero_range;
+} FileState;
+
+static const char *const file_runtime_opts[] = {
+    "filename", "locking", "x-check-cache-dropped", "drop-cache", NULL,
+};
+
+static const char *const file_create_opts[] = {
+    "size", "preallocation", "nocow", NULL,
+};
+
+/* Open the host file; returns 0 or -errno with *errp set. */
+static int file_open_common(BlockDriverState *bs, struct json_object *opts,
+                            int flags, bool want_blockdev, Error **errp)
+{
+    FileState *s = bs->opaque;
+    g_autofree char *filename = NULL, *locking = NULL;
+    bool dummy;
+    struct stat st;
+
+    if (!bdrv_opt_take_str(opts, "filename", &filename, errp) ||
+        !bdrv_opt_take_str(opts, "locking", &locking, errp) ||
+        !bdrv_opt_take_bool(opts, "x-check-cache-dropped", false, &dummy,
+                            errp) ||
+        !bdrv_opt_take_bool(opts, "drop-cache", true, &dummy, errp)) {
+        return -EINVAL;
+    }
+    if (!filename) {
+        error_setg(errp, "Parameter 'filename' is missing");
+        return -EINVAL;
+    }
+    int oflags = O_CLOEXEC | ((flags & BDRV_O_RDWR) ? O_RDWR : O_RDONLY);
+    if (flags & BDRV_O_NOCACHE) {
+        oflags |= O_DIRECT;
+    }
+    s->fd = open(filename, oflags);
+    if (s->fd < 0) {
+        int err = errno;
+        error_setg_errno(errp, err, "Could not open '%s'", filename);
+        return -err;
+    }
+    s->direct = flags & BDRV_O_NOCACHE;
+    if (fstat(s->fd, &st) < 0) {
+        int err = errno;
+        error_setg_errno(errp, err, "Could not stat '%s'", filename);
+        close(s->fd);
+        return -err;
+    }
+    s->is_blockdev = S_ISBLK(st.st_mode);
+    if (want_blockdev && !s->is_blockdev && !S_ISCHR(st.st_mode)) {
+        error_setg(errp, "'%s' is not a block device", filename);
+        close(s->fd);
+        return -EINVAL;
+    }
+    s->has_punch_hole = s->has_zero_range = !s->is_blockdev;
+    g_free(bs->filename);
+    bs->filename = g_strdup(filename);
+    return 0;
+}
+
+static int file_open(BlockDriverState *bs, struct json_object *opts,
+                     int flags, Error **errp)
+{
+    return file_open_common(bs, opts, flags, false, errp);
+}
+
+static int host_device_open(BlockDriverState *bs, struct json_object *opts,
+                            int flags, Error **errp)
+{
+    return file_open_common(bs, opts, flags, true, errp);
+}
+
+static void file_close(BlockDriverState *bs)
+{
+    FileState *s = bs->opaque;
+
+    if (s->fd >= 0) {
+        close(s->fd);
+        s->fd = -1;
+    }
+}
+
+/* The smallest O_DIRECT read the host accepts: 512 or 4096. */
+static uint32_t file_probe_alignment(FileState *s)
+{
+    void *buf;
+    uint32_t align = 4096;
+    int bsz;
+
+    if (s->is_blockdev && ioctl(s->fd, BLKSSZGET, &bsz) == 0 && bsz > 0) {
+        return bsz;
+    }
+    if (posix_memalign(&buf, FILE_MEM_ALIGN, 4096)) {
+        return align;
+    }
+    if (pread(s->fd, buf, 512, 0) >= 0) {
+        align = 512;
+    }
+    free(buf);
+    return align;
+}
+
+static void file_refresh_limits(BlockDriverState *bs)
+{
+    FileState *s = bs->opaque;
+
+    bs->request_alignment = s->direct ? file_probe_alignment(s) : 1;
+    bs->max_transfer = 0;
+    bs->supported_zero_flags = BDRV_REQ_MAY_UNMAP;
+}
+
+/* Whether every element of @qiov suits O_DIRECT. */
+static bool file_iov_aligned(const BlockIOV *qiov)
+{
+    for (int i = 0; i < qiov->niov; i++) {
+        if (((uintptr_t)qiov->iov[i].iov_base | qiov->iov[i].iov_len) &
+            (FILE_MEM_ALIGN - 1)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* preadv/pwritev until done; short reads past EOF are zero-filled. */
+static int file_rw_loop(FileState *s, int64_t offset, int64_t bytes,
+                        struct iovec *iov, int niov, bool write)
+{
+    struct iovec local[IOV_MAX > 64 ? 64 : IOV_MAX];
+    BlockIOV rest;
+    int64_t done = 0;
+
+    while (done < bytes) {
+        ssize_t n;
+
+        if (niov > 0 && done == 0) {
+            n = write ? pwritev(s->fd, iov, MIN(niov, IOV_MAX), offset)
+                      : preadv(s->fd, iov, MIN(niov, IOV_MAX), offset);
+        } else {
+            /* After a short transfer: rebuild the remaining vector. */
+            BlockIOV all = { .iov = iov, .niov = niov, .size = bytes };
+            block_iov_init(&rest, niov);
+            block_iov_concat(&rest, &all, done, bytes - done);
+            int cnt = MIN(rest.niov, (int)G_N_ELEMENTS(local));
+            memcpy(local, rest.iov, cnt * sizeof(local[0]));
+            block_iov_destroy(&rest);
+            n = write ? pwritev(s->fd, local, cnt, offset + done)
+                      : preadv(s->fd, local, cnt, offset + done);
+        }
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return -errno;
+        }
+        if (n == 0) {
+            if (write) {
+                return -EIO;
+            }
+            /* End of file: the rest reads as zeroes. */
+            BlockIOV all = { .iov = iov, .niov = niov, .size = bytes };
+            block_iov_memset(&all, done, 0, bytes - done);
+            return 0;
+        }
+        done += n;
+    }
+    return 0;
+}
+
+static int file_rw(BlockDriverState *bs, int64_t offset, int64_t bytes,
+                   BlockIOV *qiov, bool write)
+{
+    FileState *s = bs->opaque;
+    void *bounce;
+    int ret;
+
+    if (!s->direct || file_iov_aligned(qiov)) {
+        return file_rw_loop(s, offset, bytes, qiov->iov, qiov->niov, write);
+    }
+    if (posix_memalign(&bounce, FILE_MEM_ALIGN, bytes)) {
+        return -ENOMEM;
+    }
+    struct iovec one = { .iov_base = bounce, .iov_len = bytes };
+    if (write) {
+        block_iov_to_buf(qiov, 0, bounce, bytes);
+    }
+    ret = file_rw_loop(s, offset, bytes, &one, 1, write);
+    if (!write && ret >= 0) {
+        block_iov_from_buf(qiov, 0, bounce, bytes);
+    }
+    free(bounce);
+    return ret;
+}
+
+static int file_preadv(BlockDriverState *bs, int64_t offset, int64_t bytes,
+                       BlockIOV *qiov, BdrvRequestFlags flags)
+{
+    return file_rw(bs, offset, bytes, qiov, false);
+}
+
+static int file_pwritev(BlockDriverState *bs, int64_t offset, int64_t bytes,
+                        BlockIOV *qiov, BdrvRequestFlags flags)
+{
+    int ret = file_rw(bs, offset, bytes, qiov, true);
+
+    if (ret >= 0 && (flags & BDRV_REQ_FUA)) {
+        ret = fdatasync(((FileState *)bs->opaque)->fd) < 0 ? -errno : 0;
+    }
+    return ret;
+}
+
+static int file_fallocate(FileState *s, int mode, int64_t offset,
+                          int64_t bytes)
+{
+    do {
+        if (fallocate(s->fd, mode, offset, bytes) == 0) {
+            return 0;
+        }
+    } while (errno == EINTR);
+    return (errno == EOPNOTSUPP || errno == ENOSYS) ? -ENOTSUP : -errno;
+}
+
+static int64_t file_getlength(BlockDriverState *bs)
+{
+    FileState *s = bs->opaque;
+    struct stat st;
+
+    if (s->is_blockdev) {
+        uint64_t size;
+        if (ioctl(s->fd, BLKGETSIZE64, &size) == 0) {
+            return size;
+        }
+        off_t end = lseek(s->fd, 0, SEEK_END);
+        return end < 0 ? -errno : end;
+    }
+    if (fstat(s->fd, &st) < 0) {
+        return -errno;
+    }
+    return st.st_size;
+}
+
+static int file_pwrite_zeroes(BlockDriverState *bs, int64_t offset,
+                              int64_t bytes, BdrvRequestFlags flags)
+{
+    FileState *s = bs->opaque;
+    int64_t len = file_getlength(bs);
+    int ret = -ENOTSUP;
+
+    /* Punching holes keeps the size: only inside the file. */
+    if ((flags & BDRV_REQ_MAY_UNMAP) && s->has_punch_hole && len >= 0 &&
+        offset + bytes <= len) {
+        ret = file_fallocate(s, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                             offset, bytes);
+        if (ret != -ENOTSUP) {
+            return ret;
+        }
+        s->has_punch_hole = false;
+    }
+    if (s->has_zero_range) {
+        ret = file_fallocate(s, FALLOC_FL_ZERO_RANGE, offset, bytes);
+        if (ret == -ENOTSUP) {
+            s->has_zero_range = false;
+        }
+    }
+    if (ret == -ENOTSUP && s->is_blockdev) {
+        uint64_t range[2] = { offset, bytes };
+        if (ioctl(s->fd, BLKZEROOUT, range) == 0) {
+            return 0;
+        }
+    }
+    return ret;
+}
+
+static int file_pdiscard(BlockDriverState *bs, int64_t offset, int64_t bytes)
+{
+    FileState *s = bs->opaque;
+
+    if (s->is_blockdev) {
+        uint64_t range[2] = { offset, bytes };
+        return ioctl(s->fd, BLKDISCARD, range) == 0 ? 0 : -ENOTSUP;
+    }
+    return file_fallocate(s, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                          offset, bytes);
+}
+
+static int file_flush_to_disk(BlockDriverState *bs)
+{
+    FileState *s = bs->opaque;
+
+    return fdatasync(s->fd) < 0 ? -errno : 0;
+}
+
+/* Extend the file from @from to @to as @prealloc asks. */
+static int file_preallocate(FileState *s, int64_t from, int64_t to,
+                            PreallocMode prealloc, Error **errp)
+{
+    if (prealloc == PREALLOC_MODE_FALLOC) {
+        int ret = posix_fallocate(s->fd, from, to - from);
+        if (ret) {
+            error_setg_errno(errp, ret, "Could not preallocate new data");
+            return -ret;
+        }
+        return 0;
+    }
+    /* full: write zeroes */
+    size_t chunk = 1 << 20;
+    g_autofree uint8_t *zero = g_malloc0(chunk);
+    for (int64_t o = from; o < to; ) {
+        ssize_t n = pwrite(s->fd, zero, MIN((int64_t)chunk, to - o), o);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            int err = errno;
+            error_setg_errno(errp, err, "Could not write zeros for "
+                             "preallocation");
+            return -err;
+        }
+        o += n;
+    }
+    return 0;
+}
+
+static int file_truncate(BlockDriverState *bs, int64_t offset, bool exact,
+                         PreallocMode prealloc, Error **errp)
+{
+    FileState *s = bs->opaque;
+    int64_t cur = file_getlength(bs);
+
+    if (cur < 0) {
+        error_setg_errno(errp, (int)-cur, "Failed to get the file size");
+        return (int)cur;
+    }
+    if (s->is_blockdev) {
+        if (offset > cur || (exact && offset != cur)) {
+            error_setg(errp, "Cannot grow device files");
+            return -EINVAL;
+        }
+        return 0;
+    }
+    if (prealloc == PREALLOC_MODE_METADATA) {
+        error_setg(errp, "Unsupported preallocation mode '%s'",
+                   prealloc_mode_name(prealloc));
+        return -ENOTSUP;
+    }
+    if (prealloc != PREALLOC_MODE_OFF && offset > cur) {
+        int ret = file_preallocate(s, cur, offset, prealloc, errp);
+        if (ret < 0) {
+            return ret;
+        }
+    }
+    if (ftruncate(s->fd, offset) < 0) {
+        int err = errno;
+        error_setg_errno(errp, err, "Failed to resize the file");
+        return -err;
+    }
+    return 0;
+}
+
+static int64_t file_get_allocated_file_size(BlockDriverState *bs)
+{
+    FileState *s = bs->opaque;
+    struct stat st;
+
+    if (fstat(s->fd, &st) < 0) {
+        return -errno;
+    }
+    return (int64_t)st.st_blocks * 512;
+}
+
+static int file_block_status(BlockDriverState *bs, int64_t offset,
+                             int64_t bytes, int64_t *pnum, int64_t *map,
+                             BlockDriverState **file)
+{
+    FileState *s = bs->opaque;
+    off_t data, hole;
+
+    *map = offset;
+    *file = bs;
+    *pnum = bytes;
+    if (s->is_blockdev) {
+        return BDRV_BLOCK_DATA | BDRV_BLOCK_OFFSET_VALID;
+    }
+    data = lseek(s->fd, offset, SEEK_DATA);
+    if (data < 0) {
+        if (errno == ENXIO) {
+            /* Only a hole to the end of the file. */
+            return BDRV_BLOCK_ZERO | BDRV_BLOCK_OFFSET_VALID;
+        }
+        return BDRV_BLOCK_DATA | BDRV_BLOCK_OFFSET_VALID;
+    }
+    if (data > offset) {
+        *pnum = MIN(bytes, data - offset);
+        return BDRV_BLOCK_ZERO | BDRV_BLOCK_OFFSET_VALID;
+    }
+    hole = lseek(s->fd, offset, SEEK_HOLE);
+    if (hole > offset) {
+        *pnum = MIN(bytes, hole - offset);
+    }
+    return BDRV_BLOCK_DATA | BDRV_BLOCK_OFFSET_VALID;
+}
+
+static bool file_create_with_opts(const char *filename, struct json_object *o,
+                           Error **errp);
+
+static bool file_create(const char *filename, struct json_object *opts,
+                        Error **errp)
+{
+    struct json_object *o = NULL;
+    bool ok;
+
+    if (opts) {
+        json_object_deep_copy(opts, &o, NULL);
+    } else {
+        o = json_object_new_object();
+    }
+    ok = file_create_with_opts(filename, o, errp);
+    json_object_put(o);
+    return ok;
+}
+
+static bool file_create_with_opts(const char *filename, struct json_object *o,
+                           Error **errp)
+{
+    g_autofree char *prealloc_s = NULL;
+    PreallocMode prealloc = PREALLOC_MODE_OFF;
+    uint64_t size;
+    bool nocow;
+    FileState s;
+    int ret = 0;
+
+    if (!bdrv_opt_take_size(o, "size", 0, &size, errp) ||
+        !bdrv_opt_take_str(o, "preallocation", &prealloc_s, errp) ||
+        !bdrv_opt_take_bool(o, "nocow", false, &nocow, errp) ||
+        (prealloc_s && !prealloc_mode_parse(prealloc_s, &prealloc, errp))) {
+        return false;
+    }
+    if (prealloc == PREALLOC_MODE_METADATA) {
+        error_setg(errp, "Unsupported preallocation mode 'metadata'");
+        return false;
+    }
+    s.fd = open(filename, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (s.fd < 0) {
+        error_setg_errno(errp, errno, "Could not create '%s'", filename);
+        return false;
+    }
+    if (ftruncate(s.fd, 0) < 0 ||
+        (prealloc != PREALLOC_MODE_OFF &&
+         file_preallocate(&s, 0, size, prealloc, errp) < 0) ||
+        ftruncate(s.fd, size) < 0) {
+        if (errp && !*errp) {
+            error_setg_errno(errp, errno, "Could not resize file");
+        }
+        ret = -1;
+    }
+    close(s.fd);
+    return ret == 0;
+}
+
+static int host_device_probe_device(const char *filename)
+{
+    struct stat st;
+
+    if (stat(filename, &st) == 0 && S_ISBLK(st.st_mode)) {
+        return 100;
+    }
+    return 0;
+}
+
+static bool file_parse_filename(const char *filename,
+                                struct json_object *opts, Error **errp)
+{
+    /* "file:PATH" names a file explicitly (QEMU accepts the prefix). */
+    if (g_str_has_prefix(filename, "file:")) {
+        filename += 5;
+    }
+    if (!json_object_object_get_ex(opts, "filename", NULL)) {
+        json_object_object_add(opts, "filename",
+                               json_object_new_string(filename));
+    }
+    return true;
+}
+
+const BlockDriver bdrv_file = {
+    .format_name = "file",
+    .protocol_name = "file",
+    .instance_size = sizeof(FileState),
+    .is_protocol = true,
+    .has_variable_length = true,
+    .runtime_opts = file_runtime_opts,
+    .create_opts = file_create_opts,
+    .parse_filename = file_parse_filename,
+    .open = file_open,
+    .close = file_close,
+    .refresh_limits = file_refresh_limits,
+    .preadv = file_preadv,
+    .pwritev = file_pwritev,
+    .pwrite_zeroes = file_pwrite_zeroes,
+    .pdiscard = file_pdiscard,
+    .flush_to_disk = file_flush_to_disk,
+    .truncate = file_truncate,
+    .getlength = file_getlength,
+    .get_allocated_file_size = file_get_allocated_file_size,
+    .block_status = file_block_status,
+    .create = file_create,
+};
+
+const BlockDriver bdrv_host_device = {
+    .format_name = "host_device",
+    .protocol_name = "host_device",
+    .instance_size = sizeof(FileState),
+    .is_protocol = true,
+    .has_variable_length = true,
+    .runtime_opts = file_runtime_opts,
+    .probe_device = host_device_probe_device,
+    .parse_filename = file_parse_filename,
+    .open = host_device_open,
+    .close = file_close,
+    .refresh_limits = file_refresh_limits,
+    .preadv = file_preadv,
+    .pwritev = file_pwritev,
+    .pwrite_zeroes = file_pwrite_zeroes,
+    .pdiscard = file_pdiscard,
+    .flush_to_disk = file_flush_to_disk,
+    .truncate = file_truncate,
+    .getlength = file_getlength,
+    .get_allocated_file_size = file_get_allocated_file_size,
+    .block_status = file_block_status,
+};

@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Changing an open qcow2 image: resize (grow with optional preallocation;
+ * shrink, which drops every cluster beyond the new end), amend (compat
+ * level, lazy refcounts, backing file and format, size) and the
+ * format-specific info object.
+ *
+ * Behaviour: qemu-img resize/amend/info as documented in QEMU's qemu-img
+ * manual and BLOCK-QMP-REFERENCE.md 6; spec QEMU docs/interop/qcow2.txt
+ * "Header" (downgrading to v2 needs 16-bit refcounts, no zero clusters,
+ * no compression type, no lazy refcounts).
+ */
+#include <errno.h>
+#include <string.h>
+#include "block/qcow2/qcow2-create.h"
+
+/* Allocate data clusters for every unallocated guest cluster in
+ * [from, to); clusters reused from below @old_end are zeroed. */
+static int qcow2_prealloc_range(Qcow2State *s, uint64_t from, uint64_t to,
+                                uint64_t old_end)
+{
+    g_autofree uint8_t *zero = g_malloc0(s->cluster_size);
+    uint64_t off = from & ~(s->cluster_size - 1);
+
+    while (off < to) {
+        uint8_t *l2;
+        uint32_t idx;
+        int ret = qcow2_get_l2(s, off, true, &l2, &idx);
+        if (ret < 0) {
+            return ret;
+        }
+        uint64_t e = qcow2_l2e(l2, idx);
+        Qcow2ClusterType t = qcow2_l2_entry_type(e, s->meta.h.version);
+        if (t == QCOW2_CLUSTER_UNALLOCATED || t == QCOW2_CLUSTER_ZERO_PLAIN) {
+            int64_t h = qcow2_alloc_clusters(s, 1);
+            if (h < 0) {
+                return (int)h;
+            }
+            if ((uint64_t)h < old_end) {
+                ret = qcow2_host_write(s, (uint64_t)h, zero, s->cluster_size,
+                                       0);
+                if (ret < 0) {
+                    return ret;
+                }
+            }
+            ret = qcow2_get_l2(s, off, true, &l2, &idx);
+            if (ret < 0) {
+                return ret;
+            }
+            qcow2_set_l2e(l2, idx, (uint64_t)h | QCOW2_OFLAG_COPIED);
+            qcow2_cache_dirty(s->l2_cache, s->l1[off >> (s->cluster_bits +
+                              s->l2_bits)] & QCOW2_L1E_OFFSET_MASK);
+        }
+        off += s->cluster_size;
+    }
+    return 0;
+}
+
+static int qcow2_preallocate(Qcow2State *s, uint64_t from, uint64_t to,
+                             Qcow2Prealloc mode)
+{
+    int64_t old_end = s->host.getlength(s->host.opaque);
+    int ret;
+
+    if (mode == QCOW2_PREALLOC_OFF || from >= to) {
+        return 0;
+    }
+    if (old_end < 0) {
+        return (int)old_end;
+    }
+    ret = qcow2_prealloc_range(s, from, to, (uint64_t)old_end);
+    if (ret == 0) {
+        ret = qcow2_flush_locked(s);
+    }
+    if (ret == 0) {
+        uint64_t end = s->free_cluster_index << s->cluster_bits;
+        int64_t cur = s->host.getlength(s->host.opaque);
+        if (cur >= 0 && end > (uint64_t)cur) {
+            ret = s->host.truncate(s->host.opaque, end, mode ==
+                                   QCOW2_PREALLOC_METADATA ?
+                                   QCOW2_PREALLOC_OFF : mode);
+        }
+    }
+    return ret;
+}
+
+static int qcow2_shrink(Qcow2State *s, uint64_t new_size)
+{
+    uint64_t off = qcow2_align_up(new_size, s->cluster_size);
+
+    for (; off < s->size; off += s->cluster_size) {
+        uint8_t *l2;
+        uint32_t idx;
+        int ret = qcow2_get_l2(s, off, false, &l2, &idx);
+        if (ret < 0) {
+            return ret;
+        }
+        if (!l2 || !qcow2_l2e(l2, idx)) {
+            continue;
+        }
+        uint64_t e = qcow2_l2e(l2, idx);
+        ret = qcow2_get_l2(s, off, true, &l2, &idx);
+        if (ret < 0) {
+            return ret;
+        }
+        qcow2_set_l2e(l2, idx, 0);
+        qcow2_cache_dirty(s->l2_cache, s->l1[off >> (s->cluster_bits +
+                          s->l2_bits)] & QCOW2_L1E_OFFSET_MASK);
+        qcow2_free_l2_entry(s, e);
+    }
+    return 0;
+}
+
+int qcow2_resize(Qcow2State *s, uint64_t new_size, Qcow2Prealloc prealloc,
+                 Error **errp)
+{
+    uint64_t span = (uint64_t)s->l2_entries << s->cluster_bits;
+    uint64_t old = s->size;
+    int ret = 0;
+
+    g_mutex_lock(&s->lock);
+    if (!s->writable || s->corrupt) {
+        ret = -EACCES;
+        error_setg(errp, "Image is not writable");
+    } else if (s->nb_snapshots) {
+        ret = -ENOTSUP;
+        error_setg(errp, "Can't resize an image which has snapshots");
+    } else if (new_size > (1ull << 62) ||
+               (new_size + span - 1) / span > QCOW2_MAX_L1_BYTES / 8) {
+        ret = -EFBIG;
+        error_setg(errp, "Image size too large");
+    } else if (new_size < old) {
+        if (prealloc != QCOW2_PREALLOC_OFF) {
+            ret = -ENOTSUP;
+            error_setg(errp, "Preallocation can't be used for shrinking an "
+                       "image");
+        } else {
+            ret = qcow2_shrink(s, new_size);
+        }
+    } else {
+        ret = qcow2_grow_l1(s, (new_size + span - 1) / span);
+    }
+    if (ret == 0) {
+        s->size = new_size;
+        ret = qcow2_update_header(s);
+        if (ret == 0 && new_size > old) {
+            ret = qcow2_preallocate(s, old, new_size, prealloc);
+        }
+        if (ret == 0) {
+            ret = qcow2_flush_locked(s);
+        }
+        if (ret < 0) {
+            error_setg_errno(errp, -ret, "Could not resize the image");
+        }
+    }
+    g_mutex_unlock(&s->lock);
+    return ret;
+}
+
+/* Downgrading to v2 needs an image without v3-only features. */
+static bool qcow2_amend_downgrade_ok(Qcow2State *s, Error **errp)
+{
+    if (s->refcount_order != 4) {
+        error_setg(errp, "Cannot downgrade an image with a refcount width "
+                   "other than 16 bits");
+        return false;
+    }
+    if (s->meta.h.compression_type) {
+        error_setg(errp, "Cannot downgrade an image with a non-zlib "
+                   "compression type");
+        return false;
+    }
+    for (uint32_t i = 0; i < s->l1_size; i++) {
+        uint64_t o = s->l1[i] & QCOW2_L1E_OFFSET_MASK;
+        uint8_t *l2;
+        if (!o || qcow2_cache_get(s, s->l2_cache, o, true, &l2) < 0) {
+            continue;
+        }
+        for (uint32_t j = 0; j < s->l2_entries; j++) {
+            uint64_t e = qcow2_l2e(l2, j);
+            if (!(e & QCOW2_OFLAG_COMPRESSED) && (e & QCOW2_OFLAG_ZERO)) {
+                error_setg(errp, "Cannot downgrade an image with zero "
+                           "clusters");
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+static bool qcow2_amend_refuse(struct json_object *opts, Error **errp)
+{
+    static const char *const fixed[][2] = {
+        { "cluster_size", "Changing the cluster size is not supported" },
+        { "refcount_bits", "Changing the refcount width is not supported" },
+        { "compression_type", "Changing the compression type is not "
+                              "supported" },
+        { "preallocation", "Changing the preallocation mode is not "
+                           "supported" },
+        { "encryption", "Changing the encryption flag is not supported" },
+        { "extended_l2", "Toggling extended L2 entries is not supported" },
+    };
+
+    for (unsigned i = 0; i < G_N_ELEMENTS(fixed); i++) {
+        if (json_object_object_get_ex(opts, fixed[i][0], NULL)) {
+            error_setg(errp, "%s", fixed[i][1]);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool qcow2_amend_locked(Qcow2State *s, Qcow2CreateOpts *o,
+                               bool compat_set, bool lazy_set, Error **errp)
+{
+    Qcow2Header *h = &s->meta.h;
+
+    if (compat_set && o->version < h->version) {
+        if (!qcow2_amend_downgrade_ok(s, errp)) {
+            return false;
+        }
+        if (qcow2_flush_locked(s) < 0) {
+            error_setg(errp, "Could not flush the image");
+            return false;
+        }
+        h->compatible_features = 0;
+        h->incompatible_features = 0;
+        h->autoclear_features = 0;
+        h->unknown_fields_len = 0;
+        s->lazy = false;
+    }
+    if (compat_set) {
+        h->version = o->version;
+        if (h->version >= 3 && !s->meta.nb_features &&
+            s->cluster_size > 4096) {
+            qcow2_meta_set_default_features(&s->meta);
+        }
+    }
+    if (lazy_set) {
+        if (o->lazy_refcounts && h->version < 3) {
+            error_setg(errp, "Lazy refcounts only supported with "
+                       "compatibility level 1.1 and above (use version=v3 or "
+                       "greater)");
+            return false;
+        }
+        if (!o->lazy_refcounts && s->lazy && qcow2_flush_locked(s) < 0) {
+            error_setg(errp, "Could not flush the image");
+            return false;
+        }
+        h->compatible_features = o->lazy_refcounts
+            ? h->compatible_features | QCOW2_COMPAT_LAZY_REFCOUNTS
+            : h->compatible_features & ~QCOW2_COMPAT_LAZY_REFCOUNTS;
+    }
+    if (o->backing_file) {
+        g_free(s->meta.backing_file);
+        s->meta.backing_file = *o->backing_file ? g_strdup(o->backing_file)
+                                                : NULL;
+    }
+    if (o->backing_fmt) {
+        g_free(s->meta.backing_format);
+        s->meta.backing_format = g_strdup(o->backing_fmt);
+    }
+    if (qcow2_update_header(s) < 0) {
+        error_setg(errp, "Could not update the image header");
+        return false;
+    }
+    return true;
+}
+
+bool qcow2_amend(Qcow2State *s, struct json_object *opts, Error **errp)
+{
+    Qcow2CreateOpts o;
+    bool lazy_set = json_object_object_get_ex(opts, "lazy_refcounts", NULL);
+    bool compat_set = json_object_object_get_ex(opts, "compat", NULL);
+    bool ok;
+
+    if (!qcow2_amend_refuse(opts, errp)) {
+        return false;
+    }
+    qcow2_create_opts_init(&o);
+    o.version = s->meta.h.version;
+    if (!qcow2_create_opts_take(&o, opts, errp)) {
+        qcow2_create_opts_clear(&o);
+        return false;
+    }
+    g_mutex_lock(&s->lock);
+    ok = s->writable && !s->corrupt;
+    if (!ok) {
+        error_setg(errp, "Image is not writable");
+    } else {
+        ok = qcow2_amend_locked(s, &o, compat_set, lazy_set, errp);
+    }
+    g_mutex_unlock(&s->lock);
+    if (ok && o.size_set && o.size != s->size) {
+        ok = qcow2_resize(s, o.size, QCOW2_PREALLOC_OFF, errp) == 0;
+    }
+    qcow2_create_opts_clear(&o);
+    return ok;
+}
+
+struct json_object *qcow2_format_specific(Qcow2State *s)
+{
+    struct json_object *r = json_object_new_object();
+    struct json_object *d = json_object_new_object();
+    const Qcow2Header *h = &s->meta.h;
+    bool v3 = h->version >= 3;
+
+    json_object_object_add(r, "type", json_object_new_string("qcow2"));
+    json_object_object_add(d, "compat",
+                           json_object_new_string(v3 ? "1.1" : "0.10"));
+    json_object_object_add(d, "compression-type", json_object_new_string(
+                               h->compression_type ? "zstd" : "zlib"));
+    if (v3) {
+        json_object_object_add(d, "lazy-refcounts", json_object_new_boolean(
+            !!(h->compatible_features & QCOW2_COMPAT_LAZY_REFCOUNTS)));
+    }
+    json_object_object_add(d, "refcount-bits",
+                           json_object_new_int(1 << s->refcount_order));
+    if (v3) {
+        json_object_object_add(d, "corrupt", json_object_new_boolean(
+            !!(h->incompatible_features & QCOW2_INCOMPAT_CORRUPT)));
+        json_object_object_add(d, "extended-l2",
+                               json_object_new_boolean(false));
+    }
+    json_object_object_add(r, "data", d);
+    return r;
+}

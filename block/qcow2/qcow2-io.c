@@ -1,0 +1,584 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * qcow2 guest requests: read, write (with copy-on-write of partial
+ * clusters from the old cluster or the backing image), compressed write,
+ * write-zeroes, discard and block status.
+ *
+ * Spec: QEMU docs/interop/qcow2.txt "Cluster mapping", "Compressed
+ * Clusters Descriptor"; BLOCK-QMP-REFERENCE.md 3.3, 3.4 (allocating write:
+ * allocate, write data merged with COW as one write, then the L2 entry,
+ * then drop the old cluster; writing to a compressed or shared cluster
+ * always allocates; zero flag and discard rules for v2/v3).
+ * Data reads of allocated clusters and rewrites of COPIED clusters run
+ * without the image lock (see qcow2.h for why that is safe).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "block/qcow2/qcow2.h"
+
+/* Most clusters one allocating write handles at once. */
+#define QCOW2_MAX_ALLOC_BYTES (4u << 20)
+
+static int qcow2_backing_read(Qcow2State *s, uint64_t off, uint8_t *buf,
+                              uint64_t len)
+{
+    uint64_t avail = 0;
+
+    if (s->has_backing && s->backing.pread && off < s->backing.size) {
+        avail = MIN(len, s->backing.size - off);
+        int ret = s->backing.pread(s->backing.opaque, off, buf, avail);
+        if (ret < 0) {
+            return ret;
+        }
+    }
+    memset(buf + avail, 0, len - avail);
+    return 0;
+}
+
+static int qcow2_host_read_clip(Qcow2State *s, uint64_t off, uint8_t *buf,
+                                uint64_t len)
+{
+    int64_t flen = s->host.getlength(s->host.opaque);
+    uint64_t n = len;
+
+    if (flen < 0) {
+        return (int)flen;
+    }
+    if (off >= (uint64_t)flen) {
+        return -EIO;
+    }
+    n = MIN(len, (uint64_t)flen - off);
+    memset(buf + n, 0, len - n);
+    return s->host.pread(s->host.opaque, off, buf, n);
+}
+
+static int qcow2_read_compressed(Qcow2State *s, uint64_t entry)
+{
+    uint64_t hoff, clen;
+    int ret;
+
+    if (s->zbuf_entry == entry && s->zbuf) {
+        return 0;
+    }
+    qcow2_compressed_decode(entry, s->cluster_bits, &hoff, &clen);
+    g_autofree uint8_t *cbuf = g_malloc(clen);
+    ret = qcow2_host_read_clip(s, hoff, cbuf, clen);
+    if (ret < 0) {
+        return ret;
+    }
+    if (!s->zbuf) {
+        s->zbuf = g_malloc(s->cluster_size);
+    }
+    s->zbuf_entry = 0;
+    ret = qcow2_decompress(s, cbuf, clen, s->zbuf, s->cluster_size);
+    if (ret < 0) {
+        return -EIO;
+    }
+    s->zbuf_entry = entry;
+    return 0;
+}
+
+static bool qcow2_host_offset_bad(Qcow2State *s, uint64_t entry,
+                                  uint64_t guest_off)
+{
+    uint64_t h = entry & QCOW2_L2E_OFFSET_MASK;
+
+    if (h & (s->cluster_size - 1)) {
+        qcow2_signal_corruption(s, true, -1, -1, "Cluster allocation offset "
+                                "%#llx unaligned (L2 offset: %#llx)",
+                                (unsigned long long)h,
+                                (unsigned long long)guest_off);
+        return true;
+    }
+    return false;
+}
+
+/* Read @len bytes of guest cluster data at @guest_off (inside one cluster)
+ * described by L2 entry @entry.  Locked. */
+static int qcow2_read_entry(Qcow2State *s, uint64_t entry,
+                            uint64_t guest_off, uint8_t *buf, uint64_t len)
+{
+    uint64_t in = guest_off & (s->cluster_size - 1);
+
+    switch (qcow2_l2_entry_type(entry, s->meta.h.version)) {
+    case QCOW2_CLUSTER_UNALLOCATED:
+        return qcow2_backing_read(s, guest_off, buf, len);
+    case QCOW2_CLUSTER_ZERO_PLAIN:
+    case QCOW2_CLUSTER_ZERO_ALLOC:
+        memset(buf, 0, len);
+        return 0;
+    case QCOW2_CLUSTER_COMPRESSED: {
+        int ret = qcow2_read_compressed(s, entry);
+        if (ret == 0) {
+            memcpy(buf, s->zbuf + in, len);
+        }
+        return ret;
+    }
+    default:
+        if (qcow2_host_offset_bad(s, entry, guest_off)) {
+            return -EIO;
+        }
+        return s->host.pread(s->host.opaque,
+                             (entry & QCOW2_L2E_OFFSET_MASK) + in, buf, len);
+    }
+}
+
+static void qcow2_unlocked_begin(Qcow2State *s)
+{
+    s->unlocked_io++;
+    g_mutex_unlock(&s->lock);
+}
+
+static void qcow2_unlocked_end(Qcow2State *s)
+{
+    g_mutex_lock(&s->lock);
+    s->unlocked_io--;
+}
+
+/* Bytes from @off that map to contiguous host clusters starting at
+ * @entry's, all with the same flags; at most @len, same L2 table. */
+static uint64_t qcow2_contiguous(Qcow2State *s, const uint8_t *l2,
+                                 uint32_t idx, uint64_t entry, uint64_t off,
+                                 uint64_t len, uint64_t flags_mask)
+{
+    uint64_t n = MIN(len, s->cluster_size - (off & (s->cluster_size - 1)));
+    uint64_t want = entry;
+
+    while (n < len && ++idx < s->l2_entries) {
+        want += s->cluster_size;
+        if ((qcow2_l2e(l2, idx) & (QCOW2_L2E_OFFSET_MASK | flags_mask)) !=
+            (want & (QCOW2_L2E_OFFSET_MASK | flags_mask))) {
+            break;
+        }
+        n += MIN(s->cluster_size, len - n);
+    }
+    return n;
+}
+
+/* One step of a read; returns bytes done or -errno.  Locked on entry and
+ * on return. */
+static int64_t qcow2_read_step(Qcow2State *s, uint64_t off, uint8_t *buf,
+                               uint64_t len)
+{
+    uint64_t cur = MIN(len, s->cluster_size - (off & (s->cluster_size - 1)));
+    uint8_t *l2;
+    uint32_t idx;
+    uint64_t e;
+    int ret = qcow2_get_l2(s, off, false, &l2, &idx);
+
+    if (ret < 0) {
+        return ret;
+    }
+    e = l2 ? qcow2_l2e(l2, idx) : 0;
+    if (qcow2_l2_entry_type(e, s->meta.h.version) != QCOW2_CLUSTER_NORMAL) {
+        ret = qcow2_read_entry(s, e, off, buf, cur);
+        return ret < 0 ? ret : (int64_t)cur;
+    }
+    if (qcow2_host_offset_bad(s, e, off)) {
+        return -EIO;
+    }
+    cur = qcow2_contiguous(s, l2, idx, e, off, len, QCOW2_OFLAG_COMPRESSED);
+    uint64_t hoff = (e & QCOW2_L2E_OFFSET_MASK) +
+                    (off & (s->cluster_size - 1));
+    qcow2_unlocked_begin(s);
+    ret = s->host.pread(s->host.opaque, hoff, buf, cur);
+    qcow2_unlocked_end(s);
+    return ret < 0 ? ret : (int64_t)cur;
+}
+
+int qcow2_read(Qcow2State *s, uint64_t off, void *buf, uint64_t len)
+{
+    uint8_t *p = buf;
+    int ret = 0;
+
+    g_mutex_lock(&s->lock);
+    while (len && ret == 0) {
+        if (s->corrupt) {
+            ret = -ENOMEDIUM;
+            break;
+        }
+        int64_t n = qcow2_read_step(s, off, p, len);
+        if (n < 0) {
+            ret = (int)n;
+            break;
+        }
+        off += n;
+        p += n;
+        len -= n;
+    }
+    g_mutex_unlock(&s->lock);
+    return ret;
+}
+
+static int qcow2_mark_dirty(Qcow2State *s)
+{
+    if (!s->writable) {
+        return -EACCES;
+    }
+    if (!s->lazy || s->dirty_set) {
+        return 0;
+    }
+    int ret = qcow2_set_incompat_bit(s, QCOW2_INCOMPAT_DIRTY, true);
+    if (ret == 0) {
+        s->dirty_set = true;
+    }
+    return ret;
+}
+
+static uint64_t qcow2_l2_table_off(Qcow2State *s, uint64_t guest_off)
+{
+    return s->l1[guest_off >> (s->cluster_bits + s->l2_bits)] &
+           QCOW2_L1E_OFFSET_MASK;
+}
+
+static bool qcow2_needs_alloc(Qcow2State *s, uint64_t e)
+{
+    return qcow2_l2_entry_type(e, s->meta.h.version) != QCOW2_CLUSTER_NORMAL
+           || !(e & QCOW2_OFLAG_COPIED);
+}
+
+/* Fill the parts of the @m-cluster buffer outside [head, head + n) with
+ * the old contents of the guest clusters. */
+static int qcow2_cow_fill(Qcow2State *s, uint64_t gbase, const uint64_t *old,
+                          uint32_t m, uint8_t *nb, uint64_t head, uint64_t n)
+{
+    uint64_t end = head + n, total = (uint64_t)m << s->cluster_bits;
+    int ret = 0;
+
+    if (head) {
+        ret = qcow2_read_entry(s, old[0], gbase, nb, head);
+    }
+    if (ret == 0 && end < total) {
+        uint64_t last = ((uint64_t)m - 1) << s->cluster_bits;
+        ret = qcow2_read_entry(s, old[m - 1], gbase + end, nb + end,
+                               total - end);
+        (void)last;
+    }
+    return ret;
+}
+
+/* Allocating write of up to @len bytes at @off; locked.  Returns bytes
+ * written or -errno. */
+static int64_t qcow2_alloc_write(Qcow2State *s, uint64_t off,
+                                 const uint8_t *buf, uint64_t len)
+{
+    uint64_t head = off & (s->cluster_size - 1), gbase = off - head;
+    uint8_t *l2;
+    uint32_t idx, m = 0;
+    int ret = qcow2_mark_dirty(s);
+
+    if (ret == 0) {
+        ret = qcow2_get_l2(s, off, true, &l2, &idx);
+    }
+    if (ret < 0) {
+        return ret;
+    }
+    uint32_t max_m = MIN(s->l2_entries - idx,
+                         QCOW2_MAX_ALLOC_BYTES >> s->cluster_bits);
+    max_m = MAX(max_m, 1);
+    g_autofree uint64_t *old = g_new(uint64_t, max_m);
+    while (m < max_m && ((uint64_t)m << s->cluster_bits) < head + len) {
+        uint64_t e = qcow2_l2e(l2, idx + m);
+        if (m && !qcow2_needs_alloc(s, e)) {
+            break;
+        }
+        old[m++] = e;
+    }
+    uint64_t n = MIN(len, ((uint64_t)m << s->cluster_bits) - head);
+    int64_t host = qcow2_alloc_clusters(s, m);
+    if (host < 0) {
+        return host;
+    }
+    uint64_t total = (uint64_t)m << s->cluster_bits;
+    uint8_t *nb;
+    if (posix_memalign((void **)&nb, 4096, total)) {
+        return -ENOMEM;
+    }
+    ret = qcow2_cow_fill(s, gbase, old, m, nb, head, n);
+    if (ret == 0) {
+        memcpy(nb + head, buf, n);
+        ret = qcow2_host_write(s, (uint64_t)host, nb, total, 0);
+    }
+    free(nb);
+    if (ret == 0) {
+        ret = qcow2_get_l2(s, off, true, &l2, &idx);
+    }
+    if (ret < 0) {
+        qcow2_free_later(s, (uint64_t)host, total, false);
+        return ret;
+    }
+    for (uint32_t k = 0; k < m; k++) {
+        qcow2_set_l2e(l2, idx + k, ((uint64_t)host + ((uint64_t)k <<
+                                    s->cluster_bits)) | QCOW2_OFLAG_COPIED);
+        qcow2_free_l2_entry(s, old[k]);
+    }
+    qcow2_cache_dirty(s->l2_cache, qcow2_l2_table_off(s, off));
+    return (int64_t)n;
+}
+
+/* One step of a write; locked on entry and return. */
+static int64_t qcow2_write_step(Qcow2State *s, uint64_t off,
+                                const uint8_t *buf, uint64_t len)
+{
+    uint8_t *l2;
+    uint32_t idx;
+    int ret = qcow2_get_l2(s, off, false, &l2, &idx);
+
+    if (ret < 0) {
+        return ret;
+    }
+    uint64_t e = l2 ? qcow2_l2e(l2, idx) : 0;
+    if (qcow2_needs_alloc(s, e)) {
+        return qcow2_alloc_write(s, off, buf, len);
+    }
+    if (qcow2_host_offset_bad(s, e, off)) {
+        return -EIO;
+    }
+    uint64_t cur = qcow2_contiguous(s, l2, idx, e, off, len,
+                                    QCOW2_OFLAG_COPIED |
+                                    QCOW2_OFLAG_COMPRESSED | QCOW2_OFLAG_ZERO);
+    uint64_t hoff = (e & QCOW2_L2E_OFFSET_MASK) +
+                    (off & (s->cluster_size - 1));
+    if (s->overlap && s->opts.overlap_mask) {
+        int t = qcow2_overlap_check(s->overlap, s->opts.overlap_mask, hoff,
+                                    cur);
+        if (t >= 0) {
+            qcow2_signal_corruption(s, true, (int64_t)hoff, (int64_t)cur,
+                                    "Preventing invalid write on metadata "
+                                    "(overlaps with %s)",
+                                    qcow2_overlap_type_name(t));
+            return -EIO;
+        }
+    }
+    qcow2_unlocked_begin(s);
+    ret = s->host.pwrite(s->host.opaque, hoff, buf, cur);
+    qcow2_unlocked_end(s);
+    return ret < 0 ? ret : (int64_t)cur;
+}
+
+static int qcow2_write_locked(Qcow2State *s, uint64_t off, const uint8_t *p,
+                              uint64_t len)
+{
+    while (len) {
+        if (s->corrupt) {
+            return -ENOMEDIUM;
+        }
+        if (!s->writable) {
+            return -EACCES;
+        }
+        int64_t n = qcow2_write_step(s, off, p, len);
+        if (n < 0) {
+            return (int)n;
+        }
+        off += n;
+        p += n;
+        len -= n;
+    }
+    return 0;
+}
+
+int qcow2_write(Qcow2State *s, uint64_t off, const void *buf, uint64_t len)
+{
+    g_mutex_lock(&s->lock);
+    int ret = qcow2_write_locked(s, off, buf, len);
+    g_mutex_unlock(&s->lock);
+    return ret;
+}
+
+static int qcow2_write_compressed_locked(Qcow2State *s, uint64_t off,
+                                         const uint8_t *dst, uint64_t clen)
+{
+    uint8_t *l2;
+    uint32_t idx;
+    int ret = qcow2_mark_dirty(s);
+
+    if (ret == 0) {
+        ret = qcow2_get_l2(s, off, true, &l2, &idx);
+    }
+    if (ret < 0) {
+        return ret;
+    }
+    int64_t hoff = qcow2_alloc_bytes(s, clen);
+    if (hoff < 0) {
+        return (int)hoff;
+    }
+    ret = qcow2_host_write(s, (uint64_t)hoff, dst, clen, 0);
+    if (ret == 0) {
+        ret = qcow2_get_l2(s, off, true, &l2, &idx);
+    }
+    if (ret < 0) {
+        qcow2_free_later(s, (uint64_t)hoff, clen, false);
+        return ret;
+    }
+    uint64_t old = qcow2_l2e(l2, idx);
+    qcow2_set_l2e(l2, idx, qcow2_compressed_encode((uint64_t)hoff, clen,
+                                                   s->cluster_bits));
+    qcow2_cache_dirty(s->l2_cache, qcow2_l2_table_off(s, off));
+    qcow2_free_l2_entry(s, old);
+    return 0;
+}
+
+int qcow2_write_compressed(Qcow2State *s, uint64_t off, const void *buf,
+                           uint64_t len)
+{
+    g_autofree uint8_t *src = g_malloc0(s->cluster_size);
+    g_autofree uint8_t *dst = g_malloc(s->cluster_size);
+    ssize_t clen;
+    int ret;
+
+    if ((off & (s->cluster_size - 1)) || len > s->cluster_size) {
+        return -EINVAL;
+    }
+    memcpy(src, buf, len);
+    clen = qcow2_compress(s, src, s->cluster_size, dst, s->cluster_size);
+    g_mutex_lock(&s->lock);
+    if (s->corrupt) {
+        ret = -ENOMEDIUM;
+    } else if (clen <= 0 || (uint64_t)clen >= s->cluster_size - 512 ||
+               qcow2_compressed_encode(s->cluster_size, clen,
+                                       s->cluster_bits) == 0) {
+        ret = qcow2_write_locked(s, off, src, MIN(s->cluster_size,
+                                                  s->size - off));
+    } else {
+        ret = qcow2_write_compressed_locked(s, off, dst, (uint64_t)clen);
+    }
+    g_mutex_unlock(&s->lock);
+    return ret;
+}
+
+/* Set the entry of the whole cluster at @off to @new_e (ZERO or 0). */
+static int qcow2_zero_cluster(Qcow2State *s, uint64_t off, bool may_unmap,
+                              bool discard)
+{
+    uint8_t *l2;
+    uint32_t idx;
+    int ret = qcow2_get_l2(s, off, false, &l2, &idx);
+    uint64_t e = l2 ? qcow2_l2e(l2, idx) : 0;
+    Qcow2ClusterType t = qcow2_l2_entry_type(e, s->meta.h.version);
+    bool v3 = s->meta.h.version >= 3;
+    uint64_t new_e = (v3 && (s->has_backing || !discard)) ? QCOW2_OFLAG_ZERO
+                                                          : 0;
+
+    if (ret < 0) {
+        return ret;
+    }
+    if ((t == QCOW2_CLUSTER_UNALLOCATED && !s->has_backing) ||
+        (t == QCOW2_CLUSTER_ZERO_PLAIN)) {
+        return 0;
+    }
+    if (!v3 && s->has_backing && !discard) {
+        return 1;  /* caller writes zeroes */
+    }
+    if (!may_unmap && t == QCOW2_CLUSTER_NORMAL &&
+        (e & QCOW2_OFLAG_COPIED) && v3) {
+        new_e = (e & QCOW2_L2E_OFFSET_MASK) | QCOW2_OFLAG_COPIED |
+                QCOW2_OFLAG_ZERO;
+    }
+    ret = qcow2_mark_dirty(s);
+    if (ret == 0) {
+        ret = qcow2_get_l2(s, off, true, &l2, &idx);
+    }
+    if (ret < 0) {
+        return ret;
+    }
+    qcow2_set_l2e(l2, idx, new_e);
+    qcow2_cache_dirty(s->l2_cache, qcow2_l2_table_off(s, off));
+    if (!(new_e & QCOW2_L2E_OFFSET_MASK)) {
+        qcow2_free_l2_entry(s, e);
+    }
+    return 0;
+}
+
+static int qcow2_zero_range(Qcow2State *s, uint64_t off, uint64_t len,
+                            bool may_unmap, bool discard)
+{
+    g_autofree uint8_t *zeroes = NULL;
+
+    while (len) {
+        uint64_t in = off & (s->cluster_size - 1);
+        uint64_t cur = MIN(len, s->cluster_size - in);
+        int ret = 1;
+        if (s->corrupt) {
+            return -ENOMEDIUM;
+        }
+        if (!in && cur == s->cluster_size) {
+            ret = qcow2_zero_cluster(s, off, may_unmap, discard);
+        } else if (discard) {
+            ret = 0;   /* partial clusters are not discarded */
+        }
+        if (ret == 1) {
+            zeroes = zeroes ? zeroes : g_malloc0(s->cluster_size);
+            ret = qcow2_write_locked(s, off, zeroes, cur);
+        }
+        if (ret < 0) {
+            return ret;
+        }
+        off += cur;
+        len -= cur;
+    }
+    return 0;
+}
+
+int qcow2_write_zeroes(Qcow2State *s, uint64_t off, uint64_t len,
+                       bool may_unmap)
+{
+    g_mutex_lock(&s->lock);
+    int ret = s->writable ? qcow2_zero_range(s, off, len, may_unmap, false)
+                          : -EACCES;
+    g_mutex_unlock(&s->lock);
+    return ret;
+}
+
+int qcow2_discard(Qcow2State *s, uint64_t off, uint64_t len)
+{
+    g_mutex_lock(&s->lock);
+    int ret = s->writable ? qcow2_zero_range(s, off, len, true, true)
+                          : -EACCES;
+    if (ret == 0 && s->pending_frees->len > 4096) {
+        ret = qcow2_flush_locked(s);
+    }
+    g_mutex_unlock(&s->lock);
+    return ret;
+}
+
+int qcow2_block_status(Qcow2State *s, uint64_t off, uint64_t len,
+                       uint64_t *pnum, uint64_t *host_off)
+{
+    uint8_t *l2;
+    uint32_t idx;
+    int ret;
+
+    g_mutex_lock(&s->lock);
+    ret = s->corrupt ? -ENOMEDIUM : qcow2_get_l2(s, off, false, &l2, &idx);
+    if (ret < 0) {
+        g_mutex_unlock(&s->lock);
+        return ret;
+    }
+    uint64_t e = l2 ? qcow2_l2e(l2, idx) : 0;
+    Qcow2ClusterType t = qcow2_l2_entry_type(e, s->meta.h.version);
+    uint64_t n = MIN(len, s->cluster_size - (off & (s->cluster_size - 1)));
+    if (!l2) {
+        uint64_t span = (uint64_t)s->l2_entries << s->cluster_bits;
+        n = MIN(len, span - (off & (span - 1)));
+    } else if (t == QCOW2_CLUSTER_NORMAL || t == QCOW2_CLUSTER_ZERO_ALLOC) {
+        n = qcow2_contiguous(s, l2, idx, e, off, len,
+                             QCOW2_OFLAG_COMPRESSED | QCOW2_OFLAG_ZERO);
+    } else if (t != QCOW2_CLUSTER_COMPRESSED) {
+        while (n < len && ++idx < s->l2_entries &&
+               qcow2_l2_entry_type(qcow2_l2e(l2, idx), s->meta.h.version) == t) {
+            n += MIN(s->cluster_size, len - n);
+        }
+    }
+    *pnum = n;
+    *host_off = 0;
+    if (t == QCOW2_CLUSTER_NORMAL || t == QCOW2_CLUSTER_ZERO_ALLOC) {
+        *host_off = (e & QCOW2_L2E_OFFSET_MASK) +
+                    (off & (s->cluster_size - 1));
+    } else if (t == QCOW2_CLUSTER_COMPRESSED) {
+        uint64_t clen;
+        qcow2_compressed_decode(e, s->cluster_bits, host_off, &clen);
+    }
+    g_mutex_unlock(&s->lock);
+    return (int)t;
+}

@@ -1,0 +1,104 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# /init of the Linux test guest (installed by scripts/build-linux-guest.sh).
+# Prints GUEST-* markers at column 0 on the console, writes a known pattern
+# to the test disk, reads it back, and powers off.  Kernel command-line
+# knobs: guest_mb=N (write size), guest_dev=/dev/X (test disk),
+# guest_nodisk=1, guest_exit=poweroff|reboot|debugexit|halt,
+# guest_loop=N (repeat the write N times over successive regions: the
+# thin-provisioning demo fills a disk this way).
+export PATH=/bin:/sbin
+
+up() { cut -d' ' -f1 /proc/uptime; }
+mark() { echo "GUEST-$* uptime=$(up)"; }
+
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+
+mb=@WRITE_MB@
+dev=""
+nodisk=0
+exitmode=poweroff
+loops=1
+for w in $(cat /proc/cmdline); do
+    case "$w" in
+    guest_mb=*) mb=${w#guest_mb=} ;;
+    guest_dev=*) dev=${w#guest_dev=} ;;
+    guest_nodisk=1) nodisk=1 ;;
+    guest_exit=*) exitmode=${w#guest_exit=} ;;
+    guest_loop=*) loops=${w#guest_loop=} ;;
+    esac
+done
+
+echo "GUEST-INIT-START arch=$(uname -m) kernel=$(uname -r) uptime=$(up)"
+
+finish() {
+    echo "GUEST-RESULT $1"
+    echo "GUEST-POWEROFF result=$1 uptime=$(up)"
+    sync
+    case "$exitmode" in
+    reboot) reboot -f ;;
+    halt) halt -f ;;
+    debugexit) printf '\001' | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null ;;
+    *) poweroff -f ;;
+    esac
+    sleep 10
+}
+
+if [ "$nodisk" = 1 ]; then
+    finish PASS
+fi
+
+for m in $(cat /lib/modules/order 2>/dev/null); do
+    insmod "/lib/modules/$m" 2>/dev/null
+done
+mark MODULES-LOADED
+
+# The test disk: first vd?, then sd?, whose sector 0 carries neither a boot
+# signature nor the GUESTBOOT label (so a syslinux boot disk is skipped).
+is_test_disk() {
+    sig=$(dd if="$1" bs=1 skip=510 count=2 2>/dev/null | od -An -tx1 | tr -d ' ')
+    [ "$sig" = "55aa" ] && return 1
+    dd if="$1" bs=512 count=64 2>/dev/null | grep -q GUESTBOOT && return 1
+    return 0
+}
+i=0
+while [ -z "$dev" ] && [ $i -lt 150 ]; do
+    for d in /dev/vd? /dev/sd?; do
+        [ -b "$d" ] || continue
+        if is_test_disk "$d"; then dev=$d; break; fi
+    done
+    [ -n "$dev" ] || sleep 0.1
+    i=$((i + 1))
+done
+if [ -z "$dev" ]; then
+    echo "GUEST-ERROR no test disk found"
+    finish FAIL
+fi
+bytes=$(blockdev --getsize64 "$dev")
+echo "GUEST-DISK dev=$dev bytes=$bytes uptime=$(up)"
+maxmb=$((bytes / 1048576))
+[ "$mb" -gt "$maxmb" ] && mb=$maxmb
+
+line="GUESTDATA 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+n=0
+result=PASS
+while [ $n -lt "$loops" ]; do
+    seek=$((n * mb))
+    [ $((seek + mb)) -gt "$maxmb" ] && break
+    mark "WRITE-START mb=$mb seek=$seek"
+    w=$(yes "$line" | cut -c1-63 | head -c $((mb * 1048576)) | md5sum |
+        cut -d' ' -f1)
+    yes "$line" | cut -c1-63 | head -c $((mb * 1048576)) |
+        dd of="$dev" bs=1M seek=$seek conv=fsync 2>/dev/null
+    mark "WRITE-DONE md5=$w"
+    blockdev --flushbufs "$dev"
+    echo 3 > /proc/sys/vm/drop_caches
+    r=$(dd if="$dev" bs=1M skip=$seek count=$mb 2>/dev/null | md5sum | cut -d' ' -f1)
+    mark "READ-DONE md5=$r"
+    [ "$w" = "$r" ] || result=FAIL
+    n=$((n + 1))
+done
+finish $result

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Machine assembly: turn the parsed command line (system/cmdline.h) into a
+ * running system, in QEMU's order: logging, character devices, monitors,
+ * objects, block nodes and drives, the machine (RAM, firmware, chips,
+ * CPUs), -device devices, the display, then a system reset.
+ *
+ * Subsystems that are not in the tree yet (system/config-seams.h says
+ * which) are never called: an option that needs one fails with one line
+ * saying it is not built yet.
+ */
+#include <string.h>
+
+#include "config-host.h"
+#include "hw/core/lock.h"
+#include "system/assemble.h"
+#include "system/config-seams.h"
+#include "system/cpus.h"
+#include "util/chardev.h"
+#include "util/keyval.h"
+#include "util/log.h"
+
+/* Where firmware is searched after the -L directories. */
+static const char *const default_firmware_dirs[] = {
+    PLIMSOLL_DATADIR,
+    "/usr/share/seabios",
+    "/usr/share/qemu",
+    "/usr/lib/ipxe/qemu",
+};
+
+static bool assemble_not_built(const char *option, const char *what,
+                               Error **errp)
+{
+    error_setg(errp, "%s: %s is not built yet", option, what);
+    return false;
+}
+
+static void assemble_firmware_dirs(SystemConfig *cfg)
+{
+    GPtrArray *dirs = g_ptr_array_new();
+    guint i;
+
+    for (i = 0; i < cfg->firmware_dirs->len; i++) {
+        g_ptr_array_add(dirs, g_strdup(cfg->firmware_dirs->pdata[i]));
+    }
+    for (i = 0; i < G_N_ELEMENTS(default_firmware_dirs); i++) {
+        g_ptr_array_add(dirs, g_strdup(default_firmware_dirs[i]));
+    }
+    g_ptr_array_add(dirs, NULL);
+    g_strfreev(cfg->machine.firmware_dirs);
+    cfg->machine.firmware_dirs = (char **)g_ptr_array_free(dirs, FALSE);
+}
+
+static bool assemble_chardevs(SystemConfig *cfg, Error **errp)
+{
+    guint i;
+
+    if (cfg->chardev_opts->len && !HAVE_CHARDEV) {
+        return assemble_not_built("-chardev", "character device support",
+                                  errp);
+    }
+#if HAVE_CHARDEV
+    for (i = 0; i < cfg->chardev_opts->len; i++) {
+        struct json_object *opts = cfg->chardev_opts->pdata[i];
+
+        if (!chardev_new(opts, errp)) {
+            error_prepend(errp, "-chardev %s: ",
+                          keyval_get_str(opts, "id", NULL));
+            return false;
+        }
+    }
+#else
+    (void)i;
+#endif
+    return true;
+}
+
+/* -serial specs, or "stdio" for COM1 with -nographic and no -serial. */
+static bool assemble_serials(SystemConfig *cfg, Error **errp)
+{
+    MachineConfig *m = &cfg->machine;
+    guint i;
+
+    if (cfg->nographic && cfg->serial_specs->len == 0) {
+        g_ptr_array_add(cfg->serial_specs, g_strdup("stdio"));
+    }
+    for (i = 0; i < cfg->serial_specs->len && i < 4; i++) {
+        const char *spec = cfg->serial_specs->pdata[i];
+
+        m->nserial = i + 1;
+        if (!strcmp(spec, "none")) {
+            continue;
+        }
+#if HAVE_CHARDEV
+        {
+            g_autofree char *id = g_strdup_printf("serial%u", i);
+
+            m->serial[i] = chardev_new_shorthand(id, spec, errp);
+            if (!m->serial[i]) {
+                error_prepend(errp, "-serial %s: ", spec);
+                return false;
+            }
+        }
+#else
+        return assemble_not_built("-serial", "character device support",
+                                  errp);
+#endif
+    }
+    return true;
+}
+
+static bool assemble_monitors(SystemConfig *cfg, Error **errp)
+{
+    MonitorRequest *req;
+
+    if (cfg->monitors->len == 0) {
+        return true;
+    }
+    req = cfg->monitors->pdata[0];
+    return assemble_not_built(req->chardev_id ? "-mon"
+                              : req->qmp      ? "-qmp"
+                                              : "-monitor",
+                              req->qmp ? "QMP" : "the human monitor", errp);
+}
+
+static bool assemble_block(SystemConfig *cfg, Error **errp)
+{
+    if (cfg->blockdev_opts->len) {
+        return assemble_not_built("-blockdev", "the block layer", errp);
+    }
+    if (cfg->drive_opts->len) {
+        return assemble_not_built("-drive", "the block layer", errp);
+    }
+    if (cfg->snapshot) {
+        return assemble_not_built("-snapshot", "the block layer", errp);
+    }
+    return true;
+}
+
+static const MachineClass *assemble_machine_class(SystemConfig *cfg,
+                                                  Error **errp)
+{
+    const char *type = keyval_get_str(cfg->machine_opts, "type", NULL);
+    const MachineClass *cls;
+
+    if (!type) {
+        return machine_class_default();
+    }
+    cls = machine_class_find(type);
+    if (!cls) {
+        error_setg(errp, "-machine %s: unsupported machine type (use "
+                   "-machine help to list them)", type);
+    }
+    return cls;
+}
+
+/* RAM size and CPU count against what the machine type supports. */
+static bool assemble_check_limits(SystemConfig *cfg,
+                                  const MachineClass *cls, Error **errp)
+{
+    MachineConfig *m = &cfg->machine;
+
+    if (!cfg->ram_given) {
+        m->ram_size = cls->default_ram_size;
+    }
+    if (!cfg->smp_given) {
+        m->smp_cpus = m->smp_max_cpus = 1;
+        m->sockets = m->cores = m->threads = 1;
+    }
+    if (m->smp_max_cpus > MAX(cls->max_cpus, 1)) {
+        error_setg(errp, "-smp %u: Invalid SMP CPUs %u. The max CPUs "
+                   "supported by machine '%s' is %u", m->smp_cpus,
+                   m->smp_max_cpus, cls->name, MAX(cls->max_cpus, 1));
+        return false;
+    }
+    m->machine_opts = cfg->machine_opts;
+    return true;
+}
+
+static Machine *assemble_machine(SystemConfig *cfg, Error **errp)
+{
+    const MachineClass *cls = assemble_machine_class(cfg, errp);
+    Machine *m;
+
+    if (!cls || !assemble_check_limits(cfg, cls, errp)) {
+        return NULL;
+    }
+    m = machine_new(cls, &cfg->machine);
+    if (!machine_set_props(m, cfg->machine_opts, errp) ||
+        !machine_init(m, errp)) {
+        error_prepend(errp, "-machine %s: ", cls->name);
+        machine_free(m);
+        return NULL;
+    }
+    machine_set_current(m);
+    return m;
+}
+
+static bool assemble_devices(SystemConfig *cfg, Machine *m, Error **errp)
+{
+    guint i;
+
+    for (i = 0; i < cfg->device_opts->len; i++) {
+        struct json_object *opts = cfg->device_opts->pdata[i];
+
+        if (!device_create(m, opts, errp)) {
+            error_prepend(errp, "-device %s: ",
+                          keyval_get_str(opts, "driver", NULL));
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool assemble_display(SystemConfig *cfg, Error **errp)
+{
+    if (cfg->display && !strcmp(cfg->display, "sdl") && !HAVE_UI) {
+        return assemble_not_built("-display sdl", "the SDL display", errp);
+    }
+    return true;
+}
+
+Machine *system_assemble(SystemConfig *cfg, Error **errp)
+{
+    Machine *m;
+
+    if (cfg->log_file && !log_set_file(cfg->log_file, errp)) {
+        return NULL;
+    }
+    assemble_firmware_dirs(cfg);
+    if (cfg->object_opts->len) {
+        assemble_not_built("-object", "-object support", errp);
+        return NULL;
+    }
+    if (!assemble_chardevs(cfg, errp) || !assemble_serials(cfg, errp) ||
+        !assemble_monitors(cfg, errp) || !assemble_block(cfg, errp)) {
+        return NULL;
+    }
+    m = assemble_machine(cfg, errp);
+    if (!m) {
+        return NULL;
+    }
+    if (!assemble_devices(cfg, m, errp) || !assemble_display(cfg, errp)) {
+        machine_free(m);
+        return NULL;
+    }
+    machine_reset(m);
+    return m;
+}

@@ -1,0 +1,477 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Functional test of the real SDL window (run under Xvfb by
+ * test-ui-window.sh): a console shows a test pattern, the display starts
+ * with "-display sdl,gl=on|off", a BLOCK_WRITE_THRESHOLD raised on the
+ * event bus from another thread must show up as a toast in the top-right
+ * corner of the window as the X server has it (captured with XGetImage,
+ * not from our own buffers), and the captured window must match
+ * screendump_window().  Then a disk-full pause (BLOCK_IO_ERROR + run state
+ * io-error) must show the modal and " [Paused: disk full]" in the title,
+ * and a click on Resume must resume the VM.
+ *
+ * The machine and its run state are not part of this program: the run
+ * state functions the display uses are faked below, recording calls.
+ *
+ * Usage: test-ui-window SPEC OUTDIR   (SPEC e.g. "sdl,gl=on")
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib.h>
+#include <SDL.h>
+#include <SDL_syswm.h>
+#include <X11/Xlib.h>
+#include <X11/Xutil.h>
+#include <linux/input-event-codes.h>
+
+#include "system/runstate.h"
+#include "ui/console.h"
+#include "ui/display.h"
+#include "ui/display-int.h"
+#include "ui/input.h"
+#include "ui/overlay.h"
+#include "ui/screendump.h"
+#include "util/event-bus.h"
+
+/* ---- fake run state -------------------------------------------------- */
+
+static RunState fake_state = RUN_STATE_RUNNING;
+static RunStateHook fake_hook;
+static void *fake_hook_opaque;
+static int fake_starts, fake_shutdowns;
+
+RunState runstate_get(void)
+{
+    return fake_state;
+}
+
+bool runstate_is_running(void)
+{
+    return fake_state == RUN_STATE_RUNNING;
+}
+
+void runstate_add_hook(RunStateHook fn, void *opaque)
+{
+    fake_hook = fn;
+    fake_hook_opaque = opaque;
+}
+
+void runstate_remove_hook(RunStateHook fn, void *opaque)
+{
+    fake_hook = NULL;
+}
+
+static void fake_set_state(RunState s)
+{
+    RunState old = fake_state;
+
+    fake_state = s;
+    if (fake_hook) {
+        fake_hook(RUNSTATE_NOTICE_STATE, old, s, SHUTDOWN_CAUSE_NONE,
+                  fake_hook_opaque);
+    }
+}
+
+bool vm_start(Error **errp)
+{
+    fake_starts++;
+    fake_set_state(RUN_STATE_RUNNING);
+    return true;
+}
+
+void system_shutdown_request(ShutdownCause cause)
+{
+    fake_shutdowns++;
+}
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static int failures;
+
+#define CHECK(cond, ...)                                             \
+    do {                                                             \
+        if (!(cond)) {                                               \
+            failures++;                                              \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);     \
+            fprintf(stderr, __VA_ARGS__);                            \
+            fprintf(stderr, "\n");                                   \
+        }                                                            \
+    } while (0)
+
+static void run_loop_ms(int ms)
+{
+    int64_t end = g_get_monotonic_time() + ms * 1000;
+
+    while (g_get_monotonic_time() < end) {
+        g_main_context_iteration(NULL, FALSE);
+        g_usleep(2000);
+    }
+}
+
+static const uint32_t bars[] = { 0xc0c0c0, 0xc0c000, 0x00c0c0, 0x00c000,
+                                 0xc000c0, 0xc00000, 0x0000c0, 0x101010 };
+
+static void draw_pattern(Console *con)
+{
+    DisplaySurface *s = console_resize(con, 640, 480, &error_abort);
+    uint32_t *p = (uint32_t *)surface_data(s);
+
+    for (int y = 0; y < 480; y++) {
+        for (int x = 0; x < 640; x++) {
+            p[y * 640 + x] = bars[x * 8 / 640];
+        }
+    }
+    console_mark_dirty(con, 0, 0, 640, 480);
+}
+
+/* The SDL window as the X server shows it, as an x8r8g8b8 image. */
+static pixman_image_t *capture_window(void)
+{
+    SDL_Window *win = SDL_GetWindowFromID(1);
+    SDL_SysWMinfo info;
+    Display *dpy;
+    Window child;
+    int x, y, w, h;
+    XImage *xi;
+    pixman_image_t *img;
+    uint32_t *out;
+
+    SDL_VERSION(&info.version);
+    if (!win || !SDL_GetWindowWMInfo(win, &info) ||
+        info.subsystem != SDL_SYSWM_X11) {
+        return NULL;
+    }
+    dpy = info.info.x11.display;
+    SDL_GetWindowSize(win, &w, &h);
+    XSync(dpy, False);
+    XTranslateCoordinates(dpy, info.info.x11.window, DefaultRootWindow(dpy),
+                          0, 0, &x, &y, &child);
+    xi = XGetImage(dpy, DefaultRootWindow(dpy), x, y, w, h, AllPlanes,
+                   ZPixmap);
+    if (!xi) {
+        return NULL;
+    }
+    img = pixman_image_create_bits(PIXMAN_x8r8g8b8, w, h, NULL, 0);
+    out = pixman_image_get_data(img);
+    for (int j = 0; j < h; j++) {
+        for (int i = 0; i < w; i++) {
+            out[j * w + i] = XGetPixel(xi, i, j) & 0xffffff;
+        }
+    }
+    XDestroyImage(xi);
+    return img;
+}
+
+static uint32_t pix(pixman_image_t *img, int x, int y)
+{
+    int stride = pixman_image_get_stride(img) / 4;
+
+    return pixman_image_get_data(img)[y * stride + x] & 0xffffff;
+}
+
+static int count_amber(pixman_image_t *img, int x1, int y1, int x2, int y2)
+{
+    int n = 0;
+
+    for (int y = y1; y < y2; y++) {
+        for (int x = x1; x < x2; x++) {
+            uint32_t v = pix(img, x, y);
+            int r = v >> 16, g = (v >> 8) & 0xff, b = v & 0xff;
+
+            n += r > 200 && g > 120 && g < 200 && b < 90;
+        }
+    }
+    return n;
+}
+
+static void save(pixman_image_t *img, const char *dir, const char *name)
+{
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+
+    screendump_save(img, path, SCREENDUMP_FORMAT_PNG, &error_abort);
+    printf("# wrote %s\n", path);
+}
+
+static gpointer raise_threshold(gpointer opaque)
+{
+    event_bus_emit("BLOCK_WRITE_THRESHOLD",
+                   json_tokener_parse("{\"node-name\": \"disk0-file\", "
+                                      "\"amount-exceeded\": 3145728, "
+                                      "\"write-threshold\": 1073741824}"));
+    return NULL;
+}
+
+/* Pixels differing by more than a little between two same-size images. */
+static int count_differences(pixman_image_t *a, pixman_image_t *b)
+{
+    int w = pixman_image_get_width(a), h = pixman_image_get_height(a);
+    int n = 0;
+
+    for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+            uint32_t p = pix(a, x, y), q = pix(b, x, y);
+
+            for (int sh = 0; sh < 24; sh += 8) {
+                if (abs((int)((p >> sh) & 0xff) - (int)((q >> sh) & 0xff)) >
+                    24) {
+                    n++;
+                    break;
+                }
+            }
+        }
+    }
+    return n;
+}
+
+static void check_toast(const char *dir, const char *tag)
+{
+    g_autofree char *name = g_strdup_printf("window-toast-%s.png", tag);
+    g_autofree char *cname = g_strdup_printf("compose-toast-%s.png", tag);
+    pixman_image_t *cap, *comp;
+    GThread *t;
+    int w, amber, diff;
+
+    t = g_thread_new("block-io", raise_threshold, NULL);
+    g_thread_join(t);
+    /* 1.5 s in, the toast is fully opaque (fades end at 0.4 s). */
+    run_loop_ms(1500);
+    cap = capture_window();
+    CHECK(cap != NULL, "cannot capture the window from the X server");
+    if (!cap) {
+        return;
+    }
+    save(cap, dir, name);
+    w = pixman_image_get_width(cap);
+    CHECK(w == 640 && pixman_image_get_height(cap) == 480,
+          "window is %dx%d, expected 640x480", w,
+          pixman_image_get_height(cap));
+    amber = count_amber(cap, w - 410, 10, w - 10, 60);
+    CHECK(amber > 150, "only %d amber pixels in the toast area", amber);
+    amber = count_amber(cap, 0, 100, w, 480);
+    CHECK(amber == 0, "%d amber pixels outside the toast area", amber);
+    CHECK(pix(cap, 40, 400) == bars[0] && pix(cap, 600, 400) == bars[7],
+          "guest pattern not shown: %06x %06x", pix(cap, 40, 400),
+          pix(cap, 600, 400));
+    /* A dark box replaced the guest behind the toast. */
+    CHECK(pix(cap, w - 20, 30) != bars[7] || pix(cap, w - 200, 30) != bars[5],
+          "no toast box");
+
+    comp = display_compose_window(&error_abort);
+    save(comp, dir, cname);
+    diff = count_differences(cap, comp);
+    CHECK(diff < 640 * 480 / 100,
+          "window and screendump_window differ in %d pixels", diff);
+    pixman_image_unref(comp);
+    pixman_image_unref(cap);
+}
+
+static bool find_button(NotifButton want, int *bx, int *by)
+{
+    for (int y = 0; y < 480; y += 2) {
+        for (int x = 0; x < 640; x += 2) {
+            if (overlay_hit(display_overlay(), x, y) == want) {
+                *bx = x + 4;
+                *by = y + 4;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static void check_modal(const char *dir, const char *tag)
+{
+    g_autofree char *name = g_strdup_printf("window-modal-%s.png", tag);
+    SDL_Window *win = SDL_GetWindowFromID(1);
+    SDL_Event click = { .type = SDL_MOUSEBUTTONDOWN };
+    pixman_image_t *cap;
+    int bx = 0, by = 0;
+
+    event_bus_emit("BLOCK_IO_ERROR",
+                   json_tokener_parse("{\"device\": \"\", \"node-name\": "
+                                      "\"disk0\", \"operation\": \"write\", "
+                                      "\"action\": \"stop\", \"nospace\": "
+                                      "true, \"reason\": \"No space left on "
+                                      "device\"}"));
+    fake_set_state(RUN_STATE_IO_ERROR);
+    event_bus_emit("STOP", NULL);
+    run_loop_ms(400);
+    CHECK(!strcmp(SDL_GetWindowTitle(win),
+                  "test-vm - Plimsoll [Paused: disk full]"),
+          "title is '%s'", SDL_GetWindowTitle(win));
+    cap = capture_window();
+    if (cap) {
+        save(cap, dir, name);
+        /* The guest is dimmed, not hidden. */
+        uint32_t c = pix(cap, 40, 470);
+        CHECK(c != bars[0] && ((c >> 16) & 0xff) > 0x20 &&
+              ((c >> 16) & 0xff) < 0xc0, "corner not dimmed: %06x", c);
+        pixman_image_unref(cap);
+    }
+    CHECK(find_button(NOTIF_BUTTON_RESUME, &bx, &by), "no Resume button");
+    click.button.windowID = SDL_GetWindowID(win);
+    click.button.button = SDL_BUTTON_LEFT;
+    click.button.state = SDL_PRESSED;
+    click.button.x = bx;
+    click.button.y = by;
+    SDL_PushEvent(&click);
+    run_loop_ms(300);
+    CHECK(fake_starts == 1, "Resume called vm_start %d times", fake_starts);
+    CHECK(!notif_model_current_modal(display_notifications()),
+          "modal still shown after Resume");
+    CHECK(!strcmp(SDL_GetWindowTitle(win), "test-vm - Plimsoll"),
+          "title after resume is '%s'", SDL_GetWindowTitle(win));
+}
+
+static unsigned guest_keys[16];
+static int n_guest_keys;
+
+static void fake_guest_key(void *opaque, unsigned code, bool down)
+{
+    if (down && n_guest_keys < 16) {
+        guest_keys[n_guest_keys++] = code;
+    }
+}
+
+static const InputKbdHandler fake_kbd = { "fake-ps2", fake_guest_key };
+
+static void push_key(SDL_Scancode sc, uint16_t mod, bool down)
+{
+    SDL_Event e = { .type = down ? SDL_KEYDOWN : SDL_KEYUP };
+
+    e.key.windowID = SDL_GetWindowID(SDL_GetWindowFromID(1));
+    e.key.state = down ? SDL_PRESSED : SDL_RELEASED;
+    e.key.keysym.scancode = sc;
+    e.key.keysym.mod = mod;
+    SDL_PushEvent(&e);
+}
+
+/* Keys reach the guest as Linux key codes; hotkeys do not. */
+static void check_input(void)
+{
+    input_register_kbd(&fake_kbd, NULL);
+    push_key(SDL_SCANCODE_A, 0, true);
+    push_key(SDL_SCANCODE_A, 0, false);
+    push_key(SDL_SCANCODE_RETURN, 0, true);
+    push_key(SDL_SCANCODE_RETURN, 0, false);
+    push_key(SDL_SCANCODE_N, KMOD_LCTRL | KMOD_LALT, true);
+    push_key(SDL_SCANCODE_N, KMOD_LCTRL | KMOD_LALT, false);
+    run_loop_ms(100);
+    CHECK(n_guest_keys == 2 && guest_keys[0] == KEY_A &&
+          guest_keys[1] == KEY_ENTER, "guest got %d keys (%u, %u)",
+          n_guest_keys, guest_keys[0], guest_keys[1]);
+    CHECK(notif_model_history_visible(display_notifications()),
+          "Ctrl+Alt+N did not open the history");
+    push_key(SDL_SCANCODE_N, KMOD_LCTRL | KMOD_LALT, true);
+    run_loop_ms(100);
+    CHECK(!notif_model_history_visible(display_notifications()),
+          "Ctrl+Alt+N did not close the history");
+    input_unregister_kbd(&fake_kbd);
+}
+
+/* A wider window pillarboxes the guest; the capture still matches. */
+static void check_resize(const char *dir, const char *tag)
+{
+    g_autofree char *name = g_strdup_printf("window-wide-%s.png", tag);
+    SDL_Window *win = SDL_GetWindowFromID(1);
+    pixman_image_t *cap, *comp;
+    int diff;
+
+    /* The whole window must stay on the 1024x768 screen for XGetImage. */
+    SDL_SetWindowPosition(win, 0, 0);
+    SDL_SetWindowSize(win, 960, 480);
+    run_loop_ms(400);
+    cap = capture_window();
+    CHECK(cap && pixman_image_get_width(cap) == 960, "window not resized");
+    if (!cap || pixman_image_get_width(cap) != 960) {
+        return;
+    }
+    save(cap, dir, name);
+    CHECK(pix(cap, 100, 400) == 0 && pix(cap, 860, 400) == 0,
+          "no black bars: %06x %06x", pix(cap, 100, 400), pix(cap, 860, 400));
+    CHECK(pix(cap, 170, 400) == bars[0] && pix(cap, 790, 400) == bars[7],
+          "guest not centred: %06x %06x", pix(cap, 170, 400),
+          pix(cap, 790, 400));
+    comp = display_compose_window(&error_abort);
+    diff = count_differences(cap, comp);
+    CHECK(diff < 960 * 480 / 100, "scaled window and screendump_window "
+          "differ in %d pixels", diff);
+    pixman_image_unref(comp);
+    pixman_image_unref(cap);
+}
+
+static void check_log(const char *path)
+{
+    g_autofree char *text = NULL;
+
+    CHECK(g_file_get_contents(path, &text, NULL, NULL), "no log %s", path);
+    if (!text) {
+        return;
+    }
+    CHECK(strstr(text, " toast warning BLOCK_WRITE_THRESHOLD Disk almost "
+                       "full: Disk 'disk0-file' passed its high-water mark "
+                       "(1 GiB) by 3 MiB\n") != NULL, "log lacks the toast");
+    CHECK(strstr(text, " modal error BLOCK_IO_ERROR VM paused: disk full: "
+                       "No space left on device for disk 'disk0'") != NULL,
+          "log lacks the modal");
+    CHECK(strstr(text, " pressed error BLOCK_IO_ERROR VM paused: disk full: "
+                       "Resume pressed\n") != NULL, "log lacks the press");
+    CHECK(strstr(text, " toast info RESUME VM resumed: Disk space available "
+                       "again") != NULL, "log lacks the resumed toast");
+}
+
+int main(int argc, char **argv)
+{
+    const char *spec, *dir;
+    g_autofree char *tag = NULL, *log = NULL, *full = NULL;
+    Console *con;
+    Error *err = NULL;
+
+    if (argc != 3) {
+        fprintf(stderr, "usage: %s SPEC OUTDIR\n", argv[0]);
+        return 2;
+    }
+    spec = argv[1];
+    dir = argv[2];
+    tag = g_strdup(strstr(spec, "gl=on") ? "gl" : "2d");
+    log = g_strdup_printf("%s/notifications-%s.log", dir, tag);
+    remove(log);
+    full = g_strdup_printf("%s,notifications-log=%s", spec, log);
+
+    con = console_create("video0", 0, NULL, NULL);
+    draw_pattern(con);
+    if (!display_init(full, &err)) {
+        error_report_err(err);
+        return 1;
+    }
+    CHECK(display_type() == DISPLAY_TYPE_SDL, "not an SDL display");
+    display_set_vm_name("test-vm");
+    run_loop_ms(300);
+    CHECK(!strcmp(SDL_GetWindowTitle(SDL_GetWindowFromID(1)),
+                  "test-vm - Plimsoll"), "title is '%s'",
+          SDL_GetWindowTitle(SDL_GetWindowFromID(1)));
+
+    check_input();
+    check_toast(dir, tag);
+    check_modal(dir, tag);
+    /* The resumed toast waits for the threshold toast's 4 s to end. */
+    run_loop_ms(2200);
+    CHECK(notif_model_current_toast(display_notifications(), NULL) &&
+          !strcmp(notif_model_current_toast(display_notifications(),
+                                            NULL)->title, "VM resumed"),
+          "the resumed toast is not shown");
+    check_log(log);
+    check_resize(dir, tag);
+
+    /* The close button asks for a shutdown (window-close=on). */
+    SDL_Event quit = { .type = SDL_QUIT };
+    SDL_PushEvent(&quit);
+    run_loop_ms(100);
+    CHECK(fake_shutdowns == 1, "close button: %d shutdowns", fake_shutdowns);
+
+    display_cleanup();
+    console_destroy(con);
+    printf("%s: %s\n", spec, failures ? "FAILED" : "ok");
+    return failures ? 1 : 0;
+}

@@ -1,0 +1,653 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * plimsoll-io commands, with qemu-io's names, options and output lines so
+ * tests written for qemu-io read the same ("wrote 65536/65536 bytes at
+ * offset 0" followed by a timing line that tests filter out).
+ *
+ * read [-qv] [-P pat] off len        readv [-qv] [-P pat] off len [len..]
+ * write [-fnqzu] [-P pat] off len    writev [-q] [-P pat] off len [len..]
+ * aio_read / aio_write (several in flight), aio_flush (wait for them)
+ * discard [-q] off len, flush, length, info, map
+ * threshold [-p] NODE VALUE  (Plimsoll: arm a write threshold in bytes, or
+ *                             with -p in thousandths of a percent)
+ * stats [NODE]               (Plimsoll: the node's accounting)
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "block/block-int.h"
+#include "block/write-threshold.h"
+#include "io-cmds.h"
+
+/* ---------------------------------------------------------------------- */
+/* Formatting as qemu-io does                                              */
+/* ---------------------------------------------------------------------- */
+
+/* Human size: "64 KiB", "1.500 MiB", "32 bytes" (trailing zeros cut). */
+static void cvtstr(double value, char *buf, size_t n)
+{
+    static const char *const units[] = { "EiB", "PiB", "TiB", "GiB",
+                                         "MiB", "KiB" };
+    const char *unit = "bytes";
+    double div = 1;
+
+    for (int i = 0; i < 6; i++) {
+        double u = (double)(1ull << (10 * (6 - i)));
+        if (value >= u) {
+            unit = units[i];
+            div = u;
+            break;
+        }
+    }
+    snprintf(buf, n, "%.3f", value / div);
+    char *dot = strchr(buf, '.');
+    if (dot) {
+        char *end = buf + strlen(buf) - 1;
+        while (end > dot && *end == '0') {
+            *end-- = '\0';
+        }
+        if (end == dot) {
+            *end = '\0';
+        }
+    }
+    g_strlcat(buf, " ", n);
+    g_strlcat(buf, unit, n);
+}
+
+static void print_report(const char *op, int64_t t_ns, int64_t offset,
+                         int64_t bytes, int64_t total, int cnt, bool quiet)
+{
+    char s1[64], s2[64], ts[64];
+    double secs = t_ns / 1e9;
+
+    if (quiet) {
+        return;
+    }
+    printf("%s %" PRId64 "/%" PRId64 " bytes at offset %" PRId64 "\n", op,
+           bytes, total, offset);
+    cvtstr(bytes, s1, sizeof(s1));
+    cvtstr(secs > 0 ? bytes / secs : 0, s2, sizeof(s2));
+    unsigned cs = (unsigned)(secs * 100) % 100, sec = (unsigned)secs;
+    if (sec >= 3600) {
+        snprintf(ts, sizeof(ts), "%u:%02u:%02u.%02u", sec / 3600,
+                 sec / 60 % 60, sec % 60, cs);
+    } else {
+        snprintf(ts, sizeof(ts), "%02u.%02u sec", sec, cs);
+    }
+    printf("%s, %d ops; %s (%s/sec and %.4f ops/sec)\n", s1, cnt, ts, s2,
+           secs > 0 ? cnt / secs : 0.0);
+}
+
+static void dump_buffer(const uint8_t *buf, int64_t offset, int64_t len)
+{
+    for (int64_t i = 0; i < len; i += 16) {
+        int64_t n = MIN(16, len - i);
+        printf("%08" PRIx64 ":  ", (uint64_t)(offset + i));
+        for (int64_t j = 0; j < n; j++) {
+            printf("%02x ", buf[i + j]);
+        }
+        printf(" ");
+        for (int64_t j = 0; j < n; j++) {
+            uint8_t c = buf[i + j];
+            putchar(c >= 0x20 && c < 0x7f ? c : '.');
+        }
+        printf("\n");
+    }
+}
+
+static bool parse_num(const char *s, int64_t *out)
+{
+    uint64_t v;
+
+    if (!bdrv_parse_size(s, "x", &v, NULL) || v > INT64_MAX) {
+        printf("Parsing error: non-numeric argument, or "
+               "extraneous/unrecognized suffix -- %s\n", s);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+static bool parse_pattern(const char *s, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 0);
+
+    if (*end || v < 0 || v > 255) {
+        printf("non-numeric pattern argument -- %s\n", s);
+        return false;
+    }
+    *out = (int)v;
+    return true;
+}
+
+static void *io_alloc(int64_t len, int pattern)
+{
+    void *buf;
+
+    if (posix_memalign(&buf, 4096, MAX(len, 1))) {
+        return NULL;
+    }
+    memset(buf, pattern, len);
+    return buf;
+}
+
+static int io_fail(IoContext *ctx, const char *what, int ret)
+{
+    printf("%s failed: %s\n", what, strerror(-ret));
+    ctx->failures++;
+    return ret;
+}
+
+/* ---------------------------------------------------------------------- */
+/* read / write / readv / writev                                           */
+/* ---------------------------------------------------------------------- */
+
+typedef struct RwOpts {
+    bool quiet, verbose, zero, unmap, fua, no_fallback;
+    int pattern;            /* -1: none */
+} RwOpts;
+
+static bool rw_parse_opts(int *argc, char ***argv, const char *optstr,
+                          RwOpts *o)
+{
+    int c;
+
+    *o = (RwOpts){ .pattern = -1 };
+    optind = 0;
+    while ((c = getopt(*argc, *argv, optstr)) != -1) {
+        switch (c) {
+        case 'q': o->quiet = true; break;
+        case 'v': o->verbose = true; break;
+        case 'z': o->zero = true; break;
+        case 'u': o->unmap = true; break;
+        case 'f': o->fua = true; break;
+        case 'n': o->no_fallback = true; break;
+        case 'P':
+            if (!parse_pattern(optarg, &o->pattern)) {
+                return false;
+            }
+            break;
+        default:
+            return false;
+        }
+    }
+    *argc -= optind;
+    *argv += optind;
+    return true;
+}
+
+static bool check_pattern(const uint8_t *buf, int64_t len, int pattern,
+                          int64_t offset)
+{
+    for (int64_t i = 0; i < len; i++) {
+        if (buf[i] != pattern) {
+            printf("Pattern verification failed at offset %" PRId64 ", %"
+                   PRId64 " bytes\n", offset, len);
+            return false;
+        }
+    }
+    return true;
+}
+
+static int cmd_read(IoContext *ctx, int argc, char **argv)
+{
+    RwOpts o;
+    int64_t off, len, t0;
+    int ret;
+
+    if (!rw_parse_opts(&argc, &argv, "qvP:", &o) || argc != 2 ||
+        !parse_num(argv[0], &off) || !parse_num(argv[1], &len)) {
+        ctx->failures++;
+        return -EINVAL;
+    }
+    uint8_t *buf = io_alloc(len, 0);
+    t0 = g_get_monotonic_time();
+    ret = blk_pread(ctx->blk, off, len, buf, 0);
+    t0 = (g_get_monotonic_time() - t0) * 1000;
+    if (ret < 0) {
+        free(buf);
+        return io_fail(ctx, "read", ret);
+    }
+    if (o.pattern >= 0 && !check_pattern(buf, len, o.pattern, off)) {
+        ctx->failures++;
+        ret = -EINVAL;
+    }
+    if (o.verbose) {
+        dump_buffer(buf, off, len);
+    }
+    print_report("read", t0, off, len, len, 1, o.quiet);
+    free(buf);
+    return ret;
+}
+
+static int cmd_write(IoContext *ctx, int argc, char **argv)
+{
+    RwOpts o;
+    int64_t off, len, t0;
+    int ret;
+
+    if (!rw_parse_opts(&argc, &argv, "bcfnqzuP:", &o) || argc != 2 ||
+        !parse_num(argv[0], &off) || !parse_num(argv[1], &len)) {
+        ctx->failures++;
+        return -EINVAL;
+    }
+    if (o.zero && o.pattern >= 0) {
+        printf("-z and -P cannot be specified at the same time\n");
+        ctx->failures++;
+        return -EINVAL;
+    }
+    BdrvRequestFlags flags = (o.fua ? BDRV_REQ_FUA : 0) |
+                             (o.unmap ? BDRV_REQ_MAY_UNMAP : 0) |
+                             (o.no_fallback ? BDRV_REQ_NO_FALLBACK : 0);
+    t0 = g_get_monotonic_time();
+    if (o.zero) {
+        ret = blk_pwrite_zeroes(ctx->blk, off, len, flags);
+    } else {
+        uint8_t *buf = io_alloc(len, o.pattern >= 0 ? o.pattern : 0xcd);
+        ret = blk_pwrite(ctx->blk, off, len, buf, flags);
+        free(buf);
+    }
+    t0 = (g_get_monotonic_time() - t0) * 1000;
+    if (ret < 0) {
+        return io_fail(ctx, "write", ret);
+    }
+    print_report("wrote", t0, off, len, len, 1, o.quiet);
+    return 0;
+}
+
+/* Build a vector of buffers from "len [len...]"; returns total or -1. */
+static int64_t build_iov(BlockIOV *v, int argc, char **argv, int pattern)
+{
+    int64_t total = 0;
+
+    block_iov_init(v, argc);
+    for (int i = 0; i < argc; i++) {
+        int64_t len;
+        if (!parse_num(argv[i], &len)) {
+            return -1;
+        }
+        block_iov_add(v, io_alloc(len, pattern), len);
+        total += len;
+    }
+    return total;
+}
+
+static void free_iov(BlockIOV *v)
+{
+    for (int i = 0; i < v->niov; i++) {
+        free(v->iov[i].iov_base);
+    }
+    block_iov_destroy(v);
+}
+
+static int cmd_readv(IoContext *ctx, int argc, char **argv)
+{
+    RwOpts o;
+    BlockIOV v;
+    int64_t off, total, t0;
+    int ret;
+
+    if (!rw_parse_opts(&argc, &argv, "qvP:", &o) || argc < 2 ||
+        !parse_num(argv[0], &off) ||
+        (total = build_iov(&v, argc - 1, argv + 1, 0)) < 0) {
+        ctx->failures++;
+        return -EINVAL;
+    }
+    t0 = g_get_monotonic_time();
+    ret = blk_preadv(ctx->blk, off, total, &v, 0);
+    t0 = (g_get_monotonic_time() - t0) * 1000;
+    if (ret < 0) {
+        free_iov(&v);
+        return io_fail(ctx, "readv", ret);
+    }
+    uint8_t *flat = g_malloc(MAX(total, 1));
+    block_iov_to_buf(&v, 0, flat, total);
+    if (o.pattern >= 0 && !check_pattern(flat, total, o.pattern, off)) {
+        ctx->failures++;
+        ret = -EINVAL;
+    }
+    if (o.verbose) {
+        dump_buffer(flat, off, total);
+    }
+    g_free(flat);
+    print_report("read", t0, off, total, total, 1, o.quiet);
+    free_iov(&v);
+    return ret;
+}
+
+static int cmd_writev(IoContext *ctx, int argc, char **argv)
+{
+    RwOpts o;
+    BlockIOV v;
+    int64_t off, total, t0;
+    int ret;
+
+    if (!rw_parse_opts(&argc, &argv, "fqP:", &o) || argc < 2 ||
+        !parse_num(argv[0], &off) ||
+        (total = build_iov(&v, argc - 1, argv + 1,
+                           o.pattern >= 0 ? o.pattern : 0xcd)) < 0) {
+        ctx->failures++;
+        return -EINVAL;
+    }
+    t0 = g_get_monotonic_time();
+    ret = blk_pwritev(ctx->blk, off, total, &v, o.fua ? BDRV_REQ_FUA : 0);
+    t0 = (g_get_monotonic_time() - t0) * 1000;
+    free_iov(&v);
+    if (ret < 0) {
+        return io_fail(ctx, "writev", ret);
+    }
+    print_report("wrote", t0, off, total, total, 1, o.quiet);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* aio_read / aio_write / aio_flush                                        */
+/* ---------------------------------------------------------------------- */
+
+typedef struct AioCmd {
+    IoContext *ctx;
+    BlockIOV v;
+    bool write;
+    RwOpts o;
+    int64_t offset;
+    int64_t start_us;
+} AioCmd;
+
+static void aio_cmd_done(void *opaque, int ret)
+{
+    AioCmd *a = opaque;
+    int64_t t = (g_get_monotonic_time() - a->start_us) * 1000;
+
+    if (ret < 0) {
+        io_fail(a->ctx, a->write ? "aio_write" : "aio_read", ret);
+    } else {
+        if (!a->write && a->v.niov) {
+            uint8_t *flat = g_malloc(MAX(a->v.size, 1));
+            block_iov_to_buf(&a->v, 0, flat, a->v.size);
+            if (a->o.pattern >= 0 &&
+                !check_pattern(flat, a->v.size, a->o.pattern, a->offset)) {
+                a->ctx->failures++;
+            }
+            if (a->o.verbose) {
+                dump_buffer(flat, a->offset, a->v.size);
+            }
+            g_free(flat);
+        }
+        print_report(a->write ? "wrote" : "read", t, a->offset, a->v.size,
+                     a->v.size, 1, a->o.quiet);
+    }
+    free_iov(&a->v);
+    g_free(a);
+}
+
+static int cmd_aio_rw(IoContext *ctx, int argc, char **argv, bool write)
+{
+    AioCmd *a = g_new0(AioCmd, 1);
+    int64_t total;
+
+    a->ctx = ctx;
+    a->write = write;
+    if (!rw_parse_opts(&argc, &argv, write ? "fqzP:" : "qvP:", &a->o) ||
+        argc < 2 || !parse_num(argv[0], &a->offset) ||
+        (total = build_iov(&a->v, argc - 1, argv + 1,
+                           write ? (a->o.pattern >= 0 ? a->o.pattern : 0xcd)
+                                 : 0)) < 0) {
+        ctx->failures++;
+        block_iov_destroy(&a->v);
+        g_free(a);
+        return -EINVAL;
+    }
+    a->start_us = g_get_monotonic_time();
+    if (write && a->o.zero) {
+        blk_aio_pwrite_zeroes(ctx->blk, a->offset, total, 0, aio_cmd_done, a);
+    } else if (write) {
+        blk_aio_pwritev(ctx->blk, a->offset, &a->v,
+                        a->o.fua ? BDRV_REQ_FUA : 0, aio_cmd_done, a);
+    } else {
+        blk_aio_preadv(ctx->blk, a->offset, &a->v, 0, aio_cmd_done, a);
+    }
+    return 0;
+}
+
+static int cmd_aio_read(IoContext *ctx, int argc, char **argv)
+{
+    return cmd_aio_rw(ctx, argc, argv, false);
+}
+
+static int cmd_aio_write(IoContext *ctx, int argc, char **argv)
+{
+    return cmd_aio_rw(ctx, argc, argv, true);
+}
+
+static int cmd_aio_flush(IoContext *ctx, int argc, char **argv)
+{
+    blk_drain(ctx->blk);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* discard, flush, length, info, map                                       */
+/* ---------------------------------------------------------------------- */
+
+static int cmd_discard(IoContext *ctx, int argc, char **argv)
+{
+    RwOpts o;
+    int64_t off, len, t0;
+    int ret;
+
+    if (!rw_parse_opts(&argc, &argv, "Cq", &o) || argc != 2 ||
+        !parse_num(argv[0], &off) || !parse_num(argv[1], &len)) {
+        ctx->failures++;
+        return -EINVAL;
+    }
+    t0 = g_get_monotonic_time();
+    ret = blk_pdiscard(ctx->blk, off, len);
+    t0 = (g_get_monotonic_time() - t0) * 1000;
+    if (ret < 0) {
+        return io_fail(ctx, "discard", ret);
+    }
+    print_report("discard", t0, off, len, len, 1, o.quiet);
+    return 0;
+}
+
+static int cmd_flush(IoContext *ctx, int argc, char **argv)
+{
+    int ret = blk_flush(ctx->blk);
+
+    return ret < 0 ? io_fail(ctx, "flush", ret) : 0;
+}
+
+static int cmd_length(IoContext *ctx, int argc, char **argv)
+{
+    int64_t len = blk_getlength(ctx->blk);
+    char s[64];
+
+    if (len < 0) {
+        printf("getlength: %s\n", strerror((int)-len));
+        ctx->failures++;
+        return (int)len;
+    }
+    cvtstr(len, s, sizeof(s));
+    printf("%s\n", s);
+    return 0;
+}
+
+static int cmd_info(IoContext *ctx, int argc, char **argv)
+{
+    BlockDriverState *bs = blk_bs(ctx->blk);
+    BlockDriverInfo bdi = { 0 };
+    char s[64];
+
+    printf("format name: %s\n", bdrv_get_format_name(bs));
+    if (bs->drv->get_info) {
+        bs->drv->get_info(bs, &bdi);
+    }
+    cvtstr(bdi.cluster_size, s, sizeof(s));
+    printf("cluster size: %s\n", s);
+    printf("vm state offset: 0 bytes\n");
+    return 0;
+}
+
+static int cmd_map(IoContext *ctx, int argc, char **argv)
+{
+    BlockDriverState *bs = blk_bs(ctx->blk);
+    int64_t len = blk_getlength(ctx->blk), off = 0;
+
+    while (off < len) {
+        int64_t n, m;
+        int ret = bdrv_is_allocated(bs, off, len - off, &n);
+        if (ret < 0) {
+            return io_fail(ctx, "map", ret);
+        }
+        /* Merge following ranges with the same answer. */
+        while (off + n < len) {
+            int r2 = bdrv_is_allocated(bs, off + n, len - off - n, &m);
+            if (r2 != ret) {
+                break;
+            }
+            n += m;
+        }
+        char s1[64], s2[64];
+        cvtstr(n, s1, sizeof(s1));
+        cvtstr(off, s2, sizeof(s2));
+        printf("%s (0x%" PRIx64 ") bytes %s allocated at offset %s (0x%"
+               PRIx64 ")\n", s1, n, ret ? "   " : "not", s2, off);
+        off += n;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Plimsoll additions                                                      */
+/* ---------------------------------------------------------------------- */
+
+static int cmd_threshold(IoContext *ctx, int argc, char **argv)
+{
+    bool percent = argc > 1 && !strcmp(argv[1], "-p");
+    int64_t v;
+    Error *err = NULL;
+
+    argc -= percent ? 2 : 1;
+    argv += percent ? 2 : 1;
+    if (argc == 1) {
+        BlockDriverState *bs = bdrv_find_node(argv[0]);
+        if (!bs) {
+            printf("threshold: Device '%s' not found\n", argv[0]);
+            ctx->failures++;
+            return -ENOENT;
+        }
+        printf("write threshold of %s: %" PRIu64 "\n", argv[0],
+               bdrv_write_threshold_get(bs));
+        return 0;
+    }
+    if (argc != 2 || !parse_num(argv[1], &v)) {
+        printf("usage: threshold [-p] NODE [BYTES|MILLIPERCENT]\n");
+        ctx->failures++;
+        return -EINVAL;
+    }
+    if (!block_set_write_threshold(argv[0], v, percent, v, &err)) {
+        printf("threshold: %s\n", error_get_pretty(err));
+        error_free(err);
+        ctx->failures++;
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static int cmd_stats(IoContext *ctx, int argc, char **argv)
+{
+    BlockDriverState *bs = argc > 1 ? bdrv_find_node(argv[1])
+                                    : blk_bs(ctx->blk);
+    BlockAcctStats st;
+
+    if (!bs) {
+        printf("stats: Device '%s' not found\n", argv[1]);
+        ctx->failures++;
+        return -ENOENT;
+    }
+    block_acct_snapshot(&bs->stats, &st);
+    printf("%s: rd_bytes %" PRIu64 " wr_bytes %" PRIu64 " rd_operations %"
+           PRIu64 " wr_operations %" PRIu64 " flush_operations %" PRIu64
+           " unmap_operations %" PRIu64 " failed_wr_operations %" PRIu64
+           " wr_highest_offset %" PRIu64 "\n", bs->node_name,
+           st.bytes[BLOCK_ACCT_READ], st.bytes[BLOCK_ACCT_WRITE],
+           st.ops[BLOCK_ACCT_READ], st.ops[BLOCK_ACCT_WRITE],
+           st.ops[BLOCK_ACCT_FLUSH], st.ops[BLOCK_ACCT_UNMAP],
+           st.failed_ops[BLOCK_ACCT_WRITE], st.wr_highest_offset);
+    return 0;
+}
+
+static int cmd_nodes(IoContext *ctx, int argc, char **argv)
+{
+    for (BlockDriverState *bs = bdrv_next_node(NULL); bs;
+         bs = bdrv_next_node(bs)) {
+        printf("%s: %s %s\n", bs->node_name, bdrv_get_format_name(bs),
+               bdrv_get_filename(bs));
+    }
+    return 0;
+}
+
+const IoCommand io_command_table[] = {
+    { "read", "r", "[-qv] [-P pattern] off len", 2, -1, cmd_read,
+      "reads a number of bytes at a specified offset" },
+    { "write", "w", "[-fnquz] [-P pattern] off len", 2, -1, cmd_write,
+      "writes a number of bytes at a specified offset" },
+    { "readv", NULL, "[-qv] [-P pattern] off len [len..]", 2, -1, cmd_readv,
+      "reads a number of bytes into several buffers" },
+    { "writev", NULL, "[-fq] [-P pattern] off len [len..]", 2, -1,
+      cmd_writev, "writes a number of bytes from several buffers" },
+    { "aio_read", NULL, "[-qv] [-P pattern] off len [len..]", 2, -1,
+      cmd_aio_read, "asynchronously reads a number of bytes" },
+    { "aio_write", NULL, "[-fqz] [-P pattern] off len [len..]", 2, -1,
+      cmd_aio_write, "asynchronously writes a number of bytes" },
+    { "aio_flush", NULL, "", 0, 0, cmd_aio_flush,
+      "completes all outstanding aio requests" },
+    { "discard", "d", "[-q] off len", 2, -1, cmd_discard,
+      "discards a number of bytes at a specified offset" },
+    { "flush", "f", "", 0, 0, cmd_flush,
+      "flush all in-core file state to disk" },
+    { "length", "l", "", 0, 0, cmd_length, "gets the length of the file" },
+    { "info", "i", "", 0, 0, cmd_info, "prints information about the file" },
+    { "map", NULL, "", 0, 0, cmd_map,
+      "prints the allocated areas of a file" },
+    { "threshold", NULL, "[-p] NODE [VALUE]", 1, 3, cmd_threshold,
+      "sets or shows a node's write threshold" },
+    { "stats", NULL, "[NODE]", 0, 1, cmd_stats,
+      "prints a node's I/O accounting" },
+    { "nodes", NULL, "", 0, 0, cmd_nodes, "lists the block nodes" },
+    { NULL },
+};
+
+int io_run_command_line(IoContext *ctx, const char *line)
+{
+    g_auto(GStrv) argv = NULL;
+    int argc;
+    GError *gerr = NULL;
+
+    if (!g_shell_parse_argv(line, &argc, &argv, &gerr)) {
+        g_error_free(gerr);
+        return 0;   /* empty line */
+    }
+    for (const IoCommand *c = io_command_table; c->name; c++) {
+        if (strcmp(argv[0], c->name) &&
+            (!c->altname || strcmp(argv[0], c->altname))) {
+            continue;
+        }
+        if (argc - 1 < c->min_args ||
+            (c->max_args >= 0 && argc - 1 > c->max_args)) {
+            printf("bad argument count %d to %s, expected at least %d "
+                   "arguments\n", argc - 1, c->name, c->min_args);
+            ctx->failures++;
+            return -EINVAL;
+        }
+        return c->fn(ctx, argc, argv);
+    }
+    fprintf(stderr, "command \"%s\" not found\n", argv[0]);
+    ctx->failures++;
+    return -EINVAL;
+}

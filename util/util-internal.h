@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Seams between the files of util/ that no other directory may use.
+ */
+#ifndef UTIL_UTIL_INTERNAL_H
+#define UTIL_UTIL_INTERNAL_H
+
+/* util/timer.c: attach the timer GSource to the default context; called
+ * once by main_loop_init(). */
+void timer_source_attach(void);
+
+#endif /* UTIL_UTIL_INTERNAL_H */
