@@ -67,10 +67,10 @@ static bool load_image(TestMachine *m, const uint8_t *img, gsize len,
             error_setg(errp, "--entry must be below 64 KiB (real mode 0:IP)");
             return false;
         }
-        x86_cpu_set_reg(m->cpu, X86_CPUREG_RIP, e);
+        x86_cpu_set_reg(m->cpu, X86_REG_RIP, e);
         /* CS = 0 through a far jump stub is the program's business; the
          * reset CS base (0xffff0000) is replaced by a real-mode CS of 0. */
-        x86_cpu_set_reg(m->cpu, X86_CPUREG_SEG + 1, 0);
+        x86_cpu_set_reg(m->cpu, X86_REG_SEG + 1, 0);
     } else if (len > 0x10000 && !opt_addr) {
         error_setg(errp, "a flat image over 64 KiB needs --entry");
         return false;
@@ -129,7 +129,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "plimsoll-cputest: %s after %" G_GUINT64_FORMAT
                 " instructions at RIP 0x%" G_GINT64_MODIFIER "x\n",
                 m->reset ? "triple fault" : "stopped", n,
-                x86_cpu_get_reg(m->cpu, X86_CPUREG_RIP));
+                x86_cpu_get_reg(m->cpu, X86_REG_RIP));
     }
     test_machine_free(m);
     return status;

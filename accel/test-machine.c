@@ -216,8 +216,8 @@ bool test_machine_load_multiboot(TestMachine *m, const uint8_t *img,
         }
         test_machine_load(m, MB_INFO_ADDR, info, sizeof(info), NULL);
         x86_cpu_enter_flat32(m->cpu, entry);
-        x86_cpu_set_reg(m->cpu, X86_CPUREG_RAX, MB_BOOT_MAGIC);
-        x86_cpu_set_reg(m->cpu, X86_CPUREG_RAX + 3, MB_INFO_ADDR);
+        x86_cpu_set_reg(m->cpu, X86_REG_RAX, MB_BOOT_MAGIC);
+        x86_cpu_set_reg(m->cpu, X86_REG_RAX + 3, MB_INFO_ADDR);
         return true;
     }
     error_setg(errp, "no multiboot header in the first 8 KiB");

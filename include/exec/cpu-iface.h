@@ -116,20 +116,20 @@ bool x86_cpu_is_halted(const X86CPU *cpu);
 
 /* Register numbers for x86_cpu_get_reg()/x86_cpu_set_reg(). */
 enum {
-    X86_CPUREG_RAX = 0,    /* 0-15: RAX RCX RDX RBX RSP RBP RSI RDI R8-R15 */
-    X86_CPUREG_RIP = 16,
-    X86_CPUREG_RFLAGS = 17,
-    X86_CPUREG_CR0 = 18,
-    X86_CPUREG_CR3 = 19,
-    X86_CPUREG_CR4 = 20,
-    X86_CPUREG_EFER = 21,
-    X86_CPUREG_SEG = 22,   /* 22-27: ES CS SS DS FS GS selectors, in order */
-    X86_CPUREG_NUM = 28,
+    X86_REG_RAX = 0,    /* 0-15: RAX RCX RDX RBX RSP RBP RSI RDI R8-R15 */
+    X86_REG_RIP = 16,
+    X86_REG_RFLAGS = 17,
+    X86_REG_CR0 = 18,
+    X86_REG_CR3 = 19,
+    X86_REG_CR4 = 20,
+    X86_REG_EFER = 21,
+    X86_REG_SEG = 22,   /* 22-27: ES CS SS DS FS GS selectors, in order */
+    X86_REG_NUM = 28,
 };
 
 /**
  * x86_cpu_get_reg() - read a register (debugger, tests, loaders).
- * @reg: an X86_REG_* number; X86_CPUREG_SEG + n reads segment selector n
+ * @reg: an X86_REG_* number; X86_REG_SEG + n reads segment selector n
  *       (ES CS SS DS FS GS).  Unknown numbers read 0.
  */
 uint64_t x86_cpu_get_reg(X86CPU *cpu, int reg);

@@ -428,16 +428,16 @@ uint64_t x86_cpu_get_reg(X86CPU *cpu, int reg)
     if (reg >= 0 && reg < 16) {
         return cpu->regs[reg];
     }
-    if (reg >= X86_CPUREG_SEG && reg < X86_CPUREG_SEG + 6) {
-        return cpu->seg[reg - X86_CPUREG_SEG].sel;
+    if (reg >= X86_REG_SEG && reg < X86_REG_SEG + 6) {
+        return cpu->seg[reg - X86_REG_SEG].sel;
     }
     switch (reg) {
-    case X86_CPUREG_RIP: return cpu->regs[R_RIP];
-    case X86_CPUREG_RFLAGS: return x86_eflags_get(cpu);
-    case X86_CPUREG_CR0: return cpu->cr0;
-    case X86_CPUREG_CR3: return cpu->cr3;
-    case X86_CPUREG_CR4: return cpu->cr4;
-    case X86_CPUREG_EFER: return cpu->efer;
+    case X86_REG_RIP: return cpu->regs[R_RIP];
+    case X86_REG_RFLAGS: return x86_eflags_get(cpu);
+    case X86_REG_CR0: return cpu->cr0;
+    case X86_REG_CR3: return cpu->cr3;
+    case X86_REG_CR4: return cpu->cr4;
+    case X86_REG_EFER: return cpu->efer;
     default: return 0;
     }
 }
@@ -446,13 +446,13 @@ void x86_cpu_set_reg(X86CPU *cpu, int reg, uint64_t val)
 {
     if (reg >= 0 && reg < 16) {
         cpu->regs[reg] = val;
-    } else if (reg == X86_CPUREG_RIP) {
+    } else if (reg == X86_REG_RIP) {
         cpu->regs[R_RIP] = val;
-    } else if (reg == X86_CPUREG_RFLAGS) {
+    } else if (reg == X86_REG_RFLAGS) {
         x86_eflags_set(cpu, val, ~(uint32_t)(EF_VM));
-    } else if (reg >= X86_CPUREG_SEG && reg < X86_CPUREG_SEG + 6 &&
+    } else if (reg >= X86_REG_SEG && reg < X86_REG_SEG + 6 &&
                !(cpu->cr0 & CR0_PE)) {
-        x86_seg_load_real(cpu, reg - X86_CPUREG_SEG, val);
+        x86_seg_load_real(cpu, reg - X86_REG_SEG, val);
     }
 }
 

@@ -5,8 +5,8 @@
  * disassembly comes from capstone.
  */
 #include <stdio.h>
-#include <capstone/capstone.h>
 
+#include "target/i386/disas.h"
 #include "target/i386/tb.h"
 
 void x86_cpu_set_log(X86CPU *cpu, unsigned mask)
@@ -42,32 +42,18 @@ void x86_log_block(X86CPU *cpu, const X86Block *b, bool is_new)
                 (unsigned long long)b->phys, b->n_insns);
     }
     if ((cpu->log_mask & X86_LOG_IN_ASM) && is_new) {
-        csh h;
-        cs_insn *insn;
         uint8_t buf[X86_BLOCK_MAX * X86_MAX_INSN_LEN];
         unsigned len = 0;
-        size_t n;
-        cs_mode mode = cpu->code_size == 8 ? CS_MODE_64 :
-                       cpu->code_size == 4 ? CS_MODE_32 : CS_MODE_16;
         for (unsigned k = 0; k < b->n_insns; k++) {
             len += b->insns[k].len;
         }
         for (unsigned k = 0; k < len && k < sizeof(buf); k++) {
             buf[k] = x86_phys_ld(cpu, b->phys + k, 1);
         }
-        if (cs_open(CS_ARCH_X86, mode, &h) != CS_ERR_OK) {
-            return;
-        }
         fprintf(stderr, "IN: %016llx\n", (unsigned long long)lin);
-        n = cs_disasm(h, buf, len, cpu->regs[R_RIP], 0, &insn);
-        for (size_t k = 0; k < n; k++) {
-            fprintf(stderr, "0x%08llx:  %s %s\n",
-                    (unsigned long long)insn[k].address, insn[k].mnemonic,
-                    insn[k].op_str);
-        }
+        x86_disas(stderr, buf, len < sizeof(buf) ? len : sizeof(buf),
+                  cpu->regs[R_RIP], cpu->code_size);
         fprintf(stderr, "\n");
-        cs_free(insn, n);
-        cs_close(&h);
     }
 }
 
