@@ -128,7 +128,7 @@ static void run_block(X86CPU *cpu, X86Block *b)
 
     /* In an interrupt shadow with an interrupt waiting, run one
      * instruction so the interrupt is taken right after it. */
-    if (unlikely(cpu->inhibit_irq && (cpu->intr_line || cpu->nmi_pending))) {
+    if (unlikely(cpu->inhibit_irq) && (cpu->intr_line || cpu->nmi_pending)) {
         end = i + 1;
     }
 
@@ -140,12 +140,11 @@ static void run_block(X86CPU *cpu, X86Block *b)
         i->exec(cpu, i);
         i++;
     } while (i < end && likely(!cpu->stop_block));
-    if (cpu->code_size == 2) {
+    if (unlikely(cpu->code_size == 2)) {
         cpu->regs[R_RIP] &= 0xffff;
     }
     cpu->retired += i - b->insns;
     cpu->cur_insn = NULL;
-    cpu->cur_block = NULL;
 }
 
 /* An exception left an instruction: rewind to it and deliver. */

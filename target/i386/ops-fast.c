@@ -281,6 +281,116 @@ static void dec_r8(X86CPU *c, const X86Insn *i)
     incdec(c, i, 8, true);
 }
 
+/* MOV between a 32/64-bit register and memory. */
+X86_INLINE void mov_load(X86CPU *cpu, const X86Insn *i, unsigned size)
+{
+    uint64_t ea = x86_insn_ea(cpu, i);
+    uint64_t v = x86_ld(cpu, i->seg, ea, size);
+    cpu->regs[i->op[0].reg >> 3] = v;
+}
+
+X86_INLINE void mov_store(X86CPU *cpu, const X86Insn *i, unsigned size)
+{
+    uint64_t ea = x86_insn_ea(cpu, i);
+    x86_st(cpu, i->seg, ea, cpu->regs[i->op[1].reg >> 3], size);
+}
+
+static void mov_load4(X86CPU *c, const X86Insn *i)
+{
+    mov_load(c, i, 4);
+}
+
+static void mov_load8(X86CPU *c, const X86Insn *i)
+{
+    mov_load(c, i, 8);
+}
+
+static void mov_store4(X86CPU *c, const X86Insn *i)
+{
+    mov_store(c, i, 4);
+}
+
+static void mov_store8(X86CPU *c, const X86Insn *i)
+{
+    mov_store(c, i, 8);
+}
+
+/* Jcc with a 32- or 64-bit operand size; JZ/JNZ test the result inline. */
+X86_INLINE void jcc(X86CPU *cpu, const X86Insn *i, unsigned size, int zf)
+{
+    bool take;
+    if (zf >= 0 && cpu->cc_op != CC_OP_EFLAGS) {
+        uint64_t m = cpu->cc_size == 4 ? 0xffffffffull :
+                     x86_size_mask(cpu->cc_size);
+        take = ((cpu->cc_dst & m) == 0) ^ zf;
+    } else {
+        take = x86_cond(cpu, i->opcode & 15);
+    }
+    if (take) {
+        uint64_t t = cpu->regs[R_RIP] + i->imm;
+        cpu->regs[R_RIP] = size == 4 ? (uint32_t)t : t;
+    }
+}
+
+static void jz4(X86CPU *c, const X86Insn *i)
+{
+    jcc(c, i, 4, 0);
+}
+
+static void jnz4(X86CPU *c, const X86Insn *i)
+{
+    jcc(c, i, 4, 1);
+}
+
+static void jcc4(X86CPU *c, const X86Insn *i)
+{
+    jcc(c, i, 4, -1);
+}
+
+static void jz8(X86CPU *c, const X86Insn *i)
+{
+    jcc(c, i, 8, 0);
+}
+
+static void jnz8(X86CPU *c, const X86Insn *i)
+{
+    jcc(c, i, 8, 1);
+}
+
+static void jcc8(X86CPU *c, const X86Insn *i)
+{
+    jcc(c, i, 8, -1);
+}
+
+/* Forms that are not "register destination, register/immediate source". */
+static bool specialize_other(X86Insn *insn)
+{
+    const X86Operand *d = &insn->op[0], *s = &insn->op[1];
+    unsigned sz = insn->opsize;
+
+    if (insn->exec == x86_op_jcc && (sz == 4 || sz == 8)) {
+        unsigned cc = insn->opcode & 15;
+        insn->exec = cc == 4 ? (sz == 4 ? jz4 : jz8) :
+                     cc == 5 ? (sz == 4 ? jnz4 : jnz8) :
+                     (sz == 4 ? jcc4 : jcc8);
+        return true;
+    }
+    if (insn->exec != x86_op_mov || insn->lock) {
+        return false;
+    }
+    if (d->kind == OPK_REG && s->kind == OPK_MEM && d->size == s->size &&
+        (d->size == 4 || d->size == 8)) {
+        insn->exec = d->size == 4 ? mov_load4 : mov_load8;
+        return true;
+    }
+    if (d->kind == OPK_MEM && s->kind == OPK_REG && d->size == s->size &&
+        (d->size == 4 || d->size == 8)) {
+        insn->exec = d->size == 4 ? mov_store4 : mov_store8;
+        return true;
+    }
+    return false;
+}
+
 typedef struct X86FastForm {
     X86ExecFn generic;
     X86ExecFn rr4, ri4, rr8, ri8;   /* ri* NULL: no immediate form */
@@ -307,6 +417,9 @@ void x86_specialize(X86Insn *insn)
     const X86Operand *d = &insn->op[0], *s = &insn->op[1];
     bool unary;
 
+    if (specialize_other(insn)) {
+        return;
+    }
     if (d->kind != OPK_REG || (d->size != 4 && d->size != 8) ||
         insn->lock) {
         return;
