@@ -106,14 +106,46 @@ static void f64_to_i32_lanes(SseEnv *env, XMMReg *d, const XMMReg *s,
     done(env, &e);
 }
 
-void sse_cvtps2dq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { f32_to_i32_lanes(env, d, s, 4, false); }
-void sse_cvttps2dq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { f32_to_i32_lanes(env, d, s, 4, true); }
-void sse_cvtps2pi(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { f32_to_i32_lanes(env, d, s, 2, false); }
-void sse_cvttps2pi(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { f32_to_i32_lanes(env, d, s, 2, true); }
-void sse_cvtpd2dq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { f64_to_i32_lanes(env, d, s, false, false); }
-void sse_cvttpd2dq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { f64_to_i32_lanes(env, d, s, true, false); }
-void sse_cvtpd2pi(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { f64_to_i32_lanes(env, d, s, false, true); }
-void sse_cvttpd2pi(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { f64_to_i32_lanes(env, d, s, true, true); }
+void sse_cvtps2dq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    f32_to_i32_lanes(env, d, s, 4, false);
+}
+
+void sse_cvttps2dq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    f32_to_i32_lanes(env, d, s, 4, true);
+}
+
+void sse_cvtps2pi(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    f32_to_i32_lanes(env, d, s, 2, false);
+}
+
+void sse_cvttps2pi(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    f32_to_i32_lanes(env, d, s, 2, true);
+}
+
+void sse_cvtpd2dq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    f64_to_i32_lanes(env, d, s, false, false);
+}
+
+void sse_cvttpd2dq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    f64_to_i32_lanes(env, d, s, true, false);
+}
+
+void sse_cvtpd2pi(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    f64_to_i32_lanes(env, d, s, false, true);
+}
+
+void sse_cvttpd2pi(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    f64_to_i32_lanes(env, d, s, true, true);
+}
+
 
 void sse_cvtdq2pd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
 {
@@ -205,10 +237,26 @@ static void comi(SseEnv *env, const XMMReg *a, const XMMReg *b, bool dbl,
     done(env, &e);
 }
 
-void sse_comiss(SseEnv *env, const XMMReg *a, const XMMReg *b) { comi(env, a, b, false, false); }
-void sse_ucomiss(SseEnv *env, const XMMReg *a, const XMMReg *b) { comi(env, a, b, false, true); }
-void sse_comisd(SseEnv *env, const XMMReg *a, const XMMReg *b) { comi(env, a, b, true, false); }
-void sse_ucomisd(SseEnv *env, const XMMReg *a, const XMMReg *b) { comi(env, a, b, true, true); }
+void sse_comiss(SseEnv *env, const XMMReg *a, const XMMReg *b)
+{
+    comi(env, a, b, false, false);
+}
+
+void sse_ucomiss(SseEnv *env, const XMMReg *a, const XMMReg *b)
+{
+    comi(env, a, b, false, true);
+}
+
+void sse_comisd(SseEnv *env, const XMMReg *a, const XMMReg *b)
+{
+    comi(env, a, b, true, false);
+}
+
+void sse_ucomisd(SseEnv *env, const XMMReg *a, const XMMReg *b)
+{
+    comi(env, a, b, true, true);
+}
+
 
 void sse_ptest(SseEnv *env, const XMMReg *d, const XMMReg *s)
 {

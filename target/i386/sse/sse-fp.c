@@ -75,22 +75,86 @@ static void pd_op(SseEnv *env, XMMReg *d, const XMMReg *s, F64Op *fn,
     done(env, &e);
 }
 
-void sse_addps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, f32_add, 4); }
-void sse_addss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, f32_add, 1); }
-void sse_addpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, f64_add, 2); }
-void sse_addsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, f64_add, 1); }
-void sse_subps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, f32_sub, 4); }
-void sse_subss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, f32_sub, 1); }
-void sse_subpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, f64_sub, 2); }
-void sse_subsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, f64_sub, 1); }
-void sse_mulps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, f32_mul, 4); }
-void sse_mulss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, f32_mul, 1); }
-void sse_mulpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, f64_mul, 2); }
-void sse_mulsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, f64_mul, 1); }
-void sse_divps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, f32_div, 4); }
-void sse_divss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, f32_div, 1); }
-void sse_divpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, f64_div, 2); }
-void sse_divsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, f64_div, 1); }
+void sse_addps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, f32_add, 4);
+}
+
+void sse_addss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, f32_add, 1);
+}
+
+void sse_addpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, f64_add, 2);
+}
+
+void sse_addsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, f64_add, 1);
+}
+
+void sse_subps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, f32_sub, 4);
+}
+
+void sse_subss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, f32_sub, 1);
+}
+
+void sse_subpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, f64_sub, 2);
+}
+
+void sse_subsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, f64_sub, 1);
+}
+
+void sse_mulps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, f32_mul, 4);
+}
+
+void sse_mulss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, f32_mul, 1);
+}
+
+void sse_mulpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, f64_mul, 2);
+}
+
+void sse_mulsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, f64_mul, 1);
+}
+
+void sse_divps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, f32_div, 4);
+}
+
+void sse_divss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, f32_div, 1);
+}
+
+void sse_divpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, f64_div, 2);
+}
+
+void sse_divsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, f64_div, 1);
+}
+
 
 static uint32_t sqrt32(FpEnv *e, uint32_t a, uint32_t b)
 {
@@ -102,10 +166,26 @@ static uint64_t sqrt64(FpEnv *e, uint64_t a, uint64_t b)
     return f64_sqrt(e, b);
 }
 
-void sse_sqrtps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, sqrt32, 4); }
-void sse_sqrtss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, sqrt32, 1); }
-void sse_sqrtpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, sqrt64, 2); }
-void sse_sqrtsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, sqrt64, 1); }
+void sse_sqrtps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, sqrt32, 4);
+}
+
+void sse_sqrtss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, sqrt32, 1);
+}
+
+void sse_sqrtpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, sqrt64, 2);
+}
+
+void sse_sqrtsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, sqrt64, 1);
+}
+
 
 /* DAZ: a denormal source reads as a zero of its sign. */
 static uint32_t daz32(const FpEnv *e, uint32_t a)
@@ -149,14 +229,46 @@ static uint64_t max64(FpEnv *e, uint64_t a, uint64_t b)
     return f64_compare(e, a, b, false) == FP_REL_GREATER ? a : b;
 }
 
-void sse_minps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, min32, 4); }
-void sse_minss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, min32, 1); }
-void sse_minpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, min64, 2); }
-void sse_minsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, min64, 1); }
-void sse_maxps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, max32, 4); }
-void sse_maxss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, max32, 1); }
-void sse_maxpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, max64, 2); }
-void sse_maxsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, max64, 1); }
+void sse_minps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, min32, 4);
+}
+
+void sse_minss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, min32, 1);
+}
+
+void sse_minpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, min64, 2);
+}
+
+void sse_minsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, min64, 1);
+}
+
+void sse_maxps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, max32, 4);
+}
+
+void sse_maxss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, max32, 1);
+}
+
+void sse_maxpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, max64, 2);
+}
+
+void sse_maxsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, max64, 1);
+}
+
 
 /* CMPcc predicates 0-7: which relations are true, and signalling? */
 static const struct {
@@ -199,10 +311,26 @@ static void cmp_pd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm,
     done(env, &e);
 }
 
-void sse_cmpps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { cmp_ps(env, d, s, imm, 4); }
-void sse_cmpss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { cmp_ps(env, d, s, imm, 1); }
-void sse_cmppd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { cmp_pd(env, d, s, imm, 2); }
-void sse_cmpsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { cmp_pd(env, d, s, imm, 1); }
+void sse_cmpps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    cmp_ps(env, d, s, imm, 4);
+}
+
+void sse_cmpss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    cmp_ps(env, d, s, imm, 1);
+}
+
+void sse_cmppd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    cmp_pd(env, d, s, imm, 2);
+}
+
+void sse_cmpsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    cmp_pd(env, d, s, imm, 1);
+}
+
 
 void sse_andps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
 {
@@ -306,10 +434,26 @@ static void hop_pd(SseEnv *env, XMMReg *d, const XMMReg *s, F64Op *fn)
     done(env, &e);
 }
 
-void sse_haddps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { hop_ps(env, d, s, f32_add); }
-void sse_hsubps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { hop_ps(env, d, s, f32_sub); }
-void sse_haddpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { hop_pd(env, d, s, f64_add); }
-void sse_hsubpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { hop_pd(env, d, s, f64_sub); }
+void sse_haddps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    hop_ps(env, d, s, f32_add);
+}
+
+void sse_hsubps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    hop_ps(env, d, s, f32_sub);
+}
+
+void sse_haddpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    hop_pd(env, d, s, f64_add);
+}
+
+void sse_hsubpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    hop_pd(env, d, s, f64_sub);
+}
+
 
 void sse_addsubps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
 {
@@ -355,10 +499,26 @@ static void round_lanes(SseEnv *env, XMMReg *d, const XMMReg *s,
     done(env, &e);
 }
 
-void sse_roundps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { round_lanes(env, d, s, imm, 4, false); }
-void sse_roundss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { round_lanes(env, d, s, imm, 1, false); }
-void sse_roundpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { round_lanes(env, d, s, imm, 2, true); }
-void sse_roundsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { round_lanes(env, d, s, imm, 1, true); }
+void sse_roundps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    round_lanes(env, d, s, imm, 4, false);
+}
+
+void sse_roundss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    round_lanes(env, d, s, imm, 1, false);
+}
+
+void sse_roundpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    round_lanes(env, d, s, imm, 2, true);
+}
+
+void sse_roundsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    round_lanes(env, d, s, imm, 1, true);
+}
+
 
 /*
  * DPPS/DPPD: the SDM's sum is (m0 + m1) + (m2 + m3).  Hardware forms it

@@ -236,16 +236,20 @@ const SseDesc x86_sse_table_0f3a[256][4] = {
         [1] = { .kind = SK_OP, .msize = 16, .fn = sse_mpsadbw },
     },
     [0x60] = {
-        [1] = { .kind = SK_PCMPSTR, .msize = 16, .flags = SF_UNALIGNED, .fn = sse_pcmpestrm },
+        [1] = { .kind = SK_PCMPSTR, .msize = 16, .flags = SF_UNALIGNED,
+                .fn = sse_pcmpestrm },
     },
     [0x61] = {
-        [1] = { .kind = SK_PCMPSTR, .msize = 16, .flags = SF_UNALIGNED, .fn = sse_pcmpestri },
+        [1] = { .kind = SK_PCMPSTR, .msize = 16, .flags = SF_UNALIGNED,
+                .fn = sse_pcmpestri },
     },
     [0x62] = {
-        [1] = { .kind = SK_PCMPSTR, .msize = 16, .flags = SF_UNALIGNED, .fn = sse_pcmpistrm },
+        [1] = { .kind = SK_PCMPSTR, .msize = 16, .flags = SF_UNALIGNED,
+                .fn = sse_pcmpistrm },
     },
     [0x63] = {
-        [1] = { .kind = SK_PCMPSTR, .msize = 16, .flags = SF_UNALIGNED, .fn = sse_pcmpistri },
+        [1] = { .kind = SK_PCMPSTR, .msize = 16, .flags = SF_UNALIGNED,
+                .fn = sse_pcmpistri },
     },
 };
 
