@@ -27,9 +27,11 @@ static FpEnv fenv(const SseEnv *env)
     return e;
 }
 
-static void done(SseEnv *env, const FpEnv *e)
+/* Collect the flags of one lane (or one scalar result). */
+static void done(SseEnv *env, FpEnv *e)
 {
     env->flags |= e->flags & MXCSR_FLAGS;
+    e->flags = 0;
 }
 
 void sse_cvtps2pd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
@@ -44,10 +46,13 @@ void sse_cvtps2pd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
 void sse_cvtpd2ps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
 {
     FpEnv e = fenv(env);
-    XMMReg r = { .d = { f64_to_f32(&e, s->q[0]), f64_to_f32(&e, s->q[1]) } };
+    XMMReg r = { .q = { 0, 0 } };
 
-    *d = r;
+    r.d[0] = f64_to_f32(&e, s->q[0]);
     done(env, &e);
+    r.d[1] = f64_to_f32(&e, s->q[1]);
+    done(env, &e);
+    *d = r;
 }
 
 void sse_cvtss2sd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)

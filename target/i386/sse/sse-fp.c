@@ -48,9 +48,11 @@ static FpEnv fenv(const SseEnv *env)
     return e;
 }
 
-static void done(SseEnv *env, const FpEnv *e)
+/* Collect the flags of one lane (or one scalar result). */
+static void done(SseEnv *env, FpEnv *e)
 {
     env->flags |= e->flags & MXCSR_FLAGS;
+    e->flags = 0;
 }
 
 static void ps_op(SseEnv *env, XMMReg *d, const XMMReg *s, F32Op *fn,
@@ -60,8 +62,8 @@ static void ps_op(SseEnv *env, XMMReg *d, const XMMReg *s, F32Op *fn,
 
     for (int i = 0; i < lanes; i++) {
         d->d[i] = fn(&e, d->d[i], s->d[i]);
+        done(env, &e);
     }
-    done(env, &e);
 }
 
 static void pd_op(SseEnv *env, XMMReg *d, const XMMReg *s, F64Op *fn,
@@ -71,8 +73,8 @@ static void pd_op(SseEnv *env, XMMReg *d, const XMMReg *s, F64Op *fn,
 
     for (int i = 0; i < lanes; i++) {
         d->q[i] = fn(&e, d->q[i], s->q[i]);
+        done(env, &e);
     }
-    done(env, &e);
 }
 
 void sse_addps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
@@ -416,11 +418,14 @@ static void hop_ps(SseEnv *env, XMMReg *d, const XMMReg *s, F32Op *fn)
     XMMReg r;
 
     r.d[0] = fn(&e, d->d[0], d->d[1]);
-    r.d[1] = fn(&e, d->d[2], d->d[3]);
-    r.d[2] = fn(&e, s->d[0], s->d[1]);
-    r.d[3] = fn(&e, s->d[2], s->d[3]);
-    *d = r;
     done(env, &e);
+    r.d[1] = fn(&e, d->d[2], d->d[3]);
+    done(env, &e);
+    r.d[2] = fn(&e, s->d[0], s->d[1]);
+    done(env, &e);
+    r.d[3] = fn(&e, s->d[2], s->d[3]);
+    done(env, &e);
+    *d = r;
 }
 
 static void hop_pd(SseEnv *env, XMMReg *d, const XMMReg *s, F64Op *fn)
@@ -429,9 +434,10 @@ static void hop_pd(SseEnv *env, XMMReg *d, const XMMReg *s, F64Op *fn)
     XMMReg r;
 
     r.q[0] = fn(&e, d->q[0], d->q[1]);
-    r.q[1] = fn(&e, s->q[0], s->q[1]);
-    *d = r;
     done(env, &e);
+    r.q[1] = fn(&e, s->q[0], s->q[1]);
+    done(env, &e);
+    *d = r;
 }
 
 void sse_haddps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
@@ -462,8 +468,8 @@ void sse_addsubps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
     for (int i = 0; i < 4; i++) {
         d->d[i] = (i & 1) ? f32_add(&e, d->d[i], s->d[i]) :
                             f32_sub(&e, d->d[i], s->d[i]);
+        done(env, &e);
     }
-    done(env, &e);
 }
 
 void sse_addsubpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
@@ -471,6 +477,7 @@ void sse_addsubpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
     FpEnv e = fenv(env);
 
     d->q[0] = f64_sub(&e, d->q[0], s->q[0]);
+    done(env, &e);
     d->q[1] = f64_add(&e, d->q[1], s->q[1]);
     done(env, &e);
 }
@@ -535,6 +542,10 @@ void sse_dpps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
     for (int i = 0; i < 4; i++) {
         m[i] = (imm >> (4 + i)) & 1 ? f32_mul(&e, d->d[i], s->d[i]) : 0;
     }
+    if (e.flags & ~e.masks & MXCSR_FLAGS) {
+        done(env, &e);      /* #XM after the products: no sums */
+        return;
+    }
     for (int i = 0; i < 4; i++) {
         uint32_t t1 = f32_add(&e, m[i], m[i ^ 1]);
         uint32_t t2 = f32_add(&e, m[i ^ 2], m[i ^ 3]);
@@ -553,6 +564,10 @@ void sse_dppd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
 
     for (int i = 0; i < 2; i++) {
         m[i] = (imm >> (4 + i)) & 1 ? f64_mul(&e, d->q[i], s->q[i]) : 0;
+    }
+    if (e.flags & ~e.masks & MXCSR_FLAGS) {
+        done(env, &e);
+        return;
     }
     r[0] = f64_add(&e, m[0], m[1]);
     r[1] = f64_add(&e, m[1], m[0]);
