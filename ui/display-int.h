@@ -37,6 +37,8 @@ bool sdl2_display_init(const DisplayOptions *opts, Error **errp);
 void sdl2_display_cleanup(void);
 /** sdl2_display_kick() - something changed: draw a frame soon. */
 void sdl2_display_kick(void);
+/** sdl2_frames_drawn() - frames presented so far (tests: idle = none). */
+unsigned sdl2_frames_drawn(void);
 /** sdl2_window_size() - the drawable size in pixels; false if no window. */
 bool sdl2_window_size(int *w, int *h);
 

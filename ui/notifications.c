@@ -56,6 +56,7 @@ struct NotifModel {
     bool history_visible;
 
     bool running;
+    bool have_runstate;          /* run-state hooks arrive: trust them */
     IoErrorInfo io;
     Notification *io_modal;      /* the pause modal, while shown/queued */
     bool io_paused;              /* stopped by a disk error, not resumed */
@@ -362,6 +363,20 @@ const Notification *notif_model_current_toast(NotifModel *m, double *alpha)
     return m->toast;
 }
 
+int64_t notif_model_ms_to_change(NotifModel *m)
+{
+    int64_t age, fade = (int64_t)(NOTIF_TOAST_MS * NOTIF_FADE_FRACTION);
+
+    if (!m->toast) {
+        return -1;
+    }
+    age = notif_now(m) - m->toast->shown_ms;
+    if (age < fade || age >= NOTIF_TOAST_MS - fade) {
+        return 0;
+    }
+    return NOTIF_TOAST_MS - fade - age;
+}
+
 const Notification *notif_model_current_modal(NotifModel *m)
 {
     return g_queue_peek_head(&m->modals);
@@ -655,14 +670,21 @@ static void notif_show_resume(NotifModel *m)
     notif_changed(m);
 }
 
+/*
+ * STOP and RESUME travel through the queue and may be handled after the
+ * run-state hook reported a later change; once hooks arrive, they alone
+ * say whether the VM runs.
+ */
 static void notif_on_stop(NotifModel *m, struct json_object *d)
 {
-    notif_show_pause(m, false);
+    if (!m->have_runstate) {
+        notif_show_pause(m, false);
+    }
 }
 
 static void notif_on_resume(NotifModel *m, struct json_object *d)
 {
-    if (!m->running) {
+    if (!m->have_runstate && !m->running) {
         notif_show_resume(m);
     }
 }
@@ -693,8 +715,11 @@ void notif_model_event(NotifModel *m, const char *name,
 void notif_model_runstate(NotifModel *m, RunState old_state,
                           RunState new_state)
 {
+    m->have_runstate = true;
     if (new_state == RUN_STATE_RUNNING) {
-        notif_on_resume(m, NULL);
+        if (!m->running) {
+            notif_show_resume(m);
+        }
         return;
     }
     if (new_state == RUN_STATE_IO_ERROR) {
@@ -739,6 +764,8 @@ static void notif_bus_event(const BusEvent *ev, void *opaque)
     g_queue_push_tail(&m->bus_queue, q);
     if (!m->bus_source) {
         m->bus_source = g_idle_source_new();
+        /* As urgent as the window's frames, or a busy loop starves it. */
+        g_source_set_priority(m->bus_source, G_PRIORITY_DEFAULT);
         g_source_set_callback(m->bus_source, notif_bus_dispatch, m, NULL);
         g_source_attach(m->bus_source, m->ctx);
     }

@@ -6,10 +6,12 @@
  *
  * Timing: one glib timeout on the main loop.  It runs every 16 ms (about
  * 60 Hz) while something changes (guest pixels, a toast animating, input
- * in the last 250 ms, a running guest whose device must be polled) and
- * every 30 ms otherwise, when it only pumps SDL's event queue, as QEMU's
- * SDL display does at its 30 ms refresh.  A frame is drawn only when
- * something changed, so an idle window draws nothing.
+ * in the last 250 ms, a running guest whose device must be polled).  Idle,
+ * an fd watch on the X connection wakes the loop for input and the timer
+ * drops to 500 ms; without X (Wayland) it pumps SDL's queue every 30 ms,
+ * as QEMU's SDL display does.  Changes from other threads (a device
+ * marking dirty pixels) wake the loop through an idle source.  A frame is
+ * drawn only when something changed, so an idle window draws nothing.
  *
  * Hotkeys (Ctrl+Alt held): G grab/release keyboard and mouse, F full
  * screen, U restore the guest's own size, N notification history.  While
@@ -20,6 +22,8 @@
 #include <linux/input-event-codes.h>
 #include <string.h>
 #include <glib.h>
+#include <glib-unix.h>
+#include <SDL_syswm.h>
 
 #include "system/runstate.h"
 #include "ui/display-int.h"
@@ -27,6 +31,7 @@
 
 #define SDL2_ACTIVE_MS 16
 #define SDL2_IDLE_MS   30
+#define SDL2_IDLE_X11_MS 500
 #define SDL2_LINGER_US 250000
 
 static const uint16_t sdl2_keymap[SDL_NUM_SCANCODES] = {
@@ -108,6 +113,9 @@ static struct {
     bool ov_shown;
     guint timer;
     int interval;
+    guint x11_watch;               /* fd watch on the X connection */
+    gint wake_pending;
+    unsigned frames;
     gint guest_kick;               /* set from any thread */
     gint overlay_kick;
     int64_t last_change_us;
@@ -118,7 +126,7 @@ static struct {
     char *title;
 } sdl;
 
-static gboolean sdl2_refresh(gpointer opaque);
+static gboolean sdl2_tick(gpointer opaque);
 
 /* ---- guest pixels -------------------------------------------------------- */
 
@@ -459,24 +467,38 @@ static void sdl2_schedule(int interval)
         g_source_remove(sdl.timer);
     }
     sdl.interval = interval;
-    sdl.timer = g_timeout_add(interval, sdl2_refresh, NULL);
+    sdl.timer = g_timeout_add(interval, sdl2_tick, NULL);
 }
 
-static gboolean sdl2_refresh(gpointer opaque)
+/*
+ * Idle, the timer only catches events the X connection's fd watch could
+ * miss (already read into Xlib's queue); without that watch (Wayland) it
+ * pumps SDL's queue at QEMU's 30 ms.
+ */
+static int sdl2_idle_ms(void)
+{
+    return sdl.x11_watch ? SDL2_IDLE_X11_MS : SDL2_IDLE_MS;
+}
+
+/* One frame: events, guest, overlay, title, draw.  Returns "busy". */
+static bool sdl2_frame(void)
 {
     NotifModel *m = display_notifications();
     SDL_Event ev;
     bool animating, guest_changed;
     pixman_box32_t dst;
-    bool busy;
 
     while (SDL_PollEvent(&ev)) {
         sdl2_event(&ev);
     }
     g_atomic_int_set(&sdl.guest_kick, 0);
     guest_changed = sdl2_update_guest();
-    animating = notif_model_tick(m);
-    /* Toast start and expiry, modals and history kick the overlay. */
+    notif_model_tick(m);
+    animating = notif_model_ms_to_change(m) == 0;
+    /*
+     * Toast start and expiry, modals and history kick the overlay; a
+     * fading toast changes every frame; a steady one not at all.
+     */
     if (g_atomic_int_exchange(&sdl.overlay_kick, 0) || animating) {
         sdl2_update_overlay(m);
     }
@@ -484,31 +506,108 @@ static gboolean sdl2_refresh(gpointer opaque)
     if (guest_changed || sdl.redraw) {
         display_layout(sdl.gw, sdl.gh, sdl.ow, sdl.oh, &dst);
         sdl.r->draw(&dst, sdl.ov_shown);
+        sdl.frames++;
         sdl.redraw = false;
         sdl.last_change_us = g_get_monotonic_time();
     }
-    busy = animating || g_atomic_int_get(&sdl.guest_kick) ||
+    /* Drawing may have read X events into Xlib's queue: move them on. */
+    SDL_PumpEvents();
+    return animating || SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT) ||
+           g_atomic_int_get(&sdl.guest_kick) ||
            g_atomic_int_get(&sdl.overlay_kick) ||
            g_get_monotonic_time() - sdl.last_change_us < SDL2_LINGER_US ||
            (sdl.con && console_has_hw_update(sdl.con) &&
             runstate_is_running());
-    if ((busy ? SDL2_ACTIVE_MS : SDL2_IDLE_MS) != sdl.interval) {
+}
+
+/* The timer period after a frame: 60 Hz when busy, else until the
+ * steady toast starts fading, else idle. */
+static int sdl2_next_interval(bool busy)
+{
+    int64_t toast = notif_model_ms_to_change(display_notifications());
+
+    if (busy) {
+        return SDL2_ACTIVE_MS;
+    }
+    if (toast >= 0) {
+        return CLAMP(toast, SDL2_ACTIVE_MS, sdl2_idle_ms());
+    }
+    return sdl2_idle_ms();
+}
+
+static gboolean sdl2_tick(gpointer opaque)
+{
+    int want = sdl2_next_interval(sdl2_frame());
+
+    if (want != sdl.interval) {
         sdl.timer = 0;
-        sdl2_schedule(busy ? SDL2_ACTIVE_MS : SDL2_IDLE_MS);
+        sdl2_schedule(want);
         return G_SOURCE_REMOVE;
     }
     return G_SOURCE_CONTINUE;
+}
+
+/* The X server sent something: handle it now, not at the next tick. */
+static gboolean sdl2_x11_readable(gint fd, GIOCondition cond, gpointer opaque)
+{
+    int want = sdl2_next_interval(sdl2_frame());
+
+    if (want < sdl.interval) {
+        sdl2_schedule(want);
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+static void sdl2_watch_x11(void)
+{
+#if defined(SDL_VIDEO_DRIVER_X11)
+    SDL_SysWMinfo info;
+
+    SDL_VERSION(&info.version);
+    if (SDL_GetWindowWMInfo(sdl.win, &info) &&
+        info.subsystem == SDL_SYSWM_X11) {
+        /* ConnectionNumber is a macro over the Display: no libX11 link. */
+        sdl.x11_watch = g_unix_fd_add(ConnectionNumber(info.info.x11.display),
+                                      G_IO_IN, sdl2_x11_readable, NULL);
+    }
+#endif
+}
+
+/* Main thread: make the next frame come soon. */
+static gboolean sdl2_wake(gpointer opaque)
+{
+    g_atomic_int_set(&sdl.wake_pending, 0);
+    if (sdl.win) {
+        sdl2_schedule(SDL2_ACTIVE_MS);
+    }
+    return G_SOURCE_REMOVE;
+}
+
+/* Any thread. */
+static void sdl2_wake_up(void)
+{
+    if (g_atomic_int_compare_and_exchange(&sdl.wake_pending, 0, 1)) {
+        /* Default priority: a busy loop must not starve the wake-up. */
+        g_idle_add_full(G_PRIORITY_DEFAULT, sdl2_wake, NULL, NULL);
+    }
+}
+
+unsigned sdl2_frames_drawn(void)
+{
+    return sdl.frames;
 }
 
 /* Console listener: any thread, console lock held. */
 static void sdl2_guest_changed(void *opaque)
 {
     g_atomic_int_set(&sdl.guest_kick, 1);
+    sdl2_wake_up();
 }
 
 void sdl2_display_kick(void)
 {
     g_atomic_int_set(&sdl.overlay_kick, 1);
+    sdl2_wake_up();
 }
 
 bool sdl2_window_size(int *w, int *h)
@@ -568,6 +667,7 @@ bool sdl2_display_init(const DisplayOptions *opts, Error **errp)
     sdl.redraw = true;
     sdl.last_change_us = g_get_monotonic_time();
     sdl2_update_title();
+    sdl2_watch_x11();
     sdl2_schedule(SDL2_ACTIVE_MS);
     return true;
 }
@@ -576,6 +676,9 @@ void sdl2_display_cleanup(void)
 {
     if (sdl.timer) {
         g_source_remove(sdl.timer);
+    }
+    if (sdl.x11_watch) {
+        g_source_remove(sdl.x11_watch);
     }
     if (sdl.con && sdl.win) {
         console_remove_listener(sdl.con, &sdl.listener);

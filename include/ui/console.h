@@ -95,7 +95,8 @@ Console *console_create(const char *device_id, int head,
 void console_destroy(Console *con);
 
 /**
- * console_resize() - replace the surface by a new zeroed x8r8g8b8 one.
+ * console_resize() - replace the surface by a new zeroed x8r8g8b8 one
+ * (main thread, see console_surface()).
  * Returns the new surface (owned by the console), or NULL with *errp set
  * when the size is out of range (the old surface then stays).
  */
@@ -111,8 +112,11 @@ void console_set_surface(Console *con, DisplaySurface *s);
 
 /**
  * console_surface() - the current surface.  Valid until the next
- * console_resize()/console_set_surface(), which happen in the device's
- * thread; front ends read it on the main thread.
+ * console_resize()/console_set_surface().  Those two run on the main
+ * thread (from a device's gfx_update hook or with the machine lock held
+ * by main-loop code), where front ends read the surface, so a front end
+ * never sees it freed mid-frame.  Pixels and dirty marks may come from any
+ * thread (at worst a frame shows a half-drawn update, as on hardware).
  */
 DisplaySurface *console_surface(Console *con);
 

@@ -174,6 +174,14 @@ bool notif_model_tick(NotifModel *m);
  */
 const Notification *notif_model_current_toast(NotifModel *m, double *alpha);
 
+/**
+ * notif_model_ms_to_change() - how soon the toast's look changes: 0 while
+ * it fades in or out, the time until the fade-out starts (or it expires)
+ * while it is fully opaque, -1 when no toast is shown.  Lets a front end
+ * sleep through the steady part instead of redrawing it.
+ */
+int64_t notif_model_ms_to_change(NotifModel *m);
+
 /** notif_model_current_modal() - the modal on screen, or NULL. */
 const Notification *notif_model_current_modal(NotifModel *m);
 

@@ -17,6 +17,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <string.h>
 #include <glib.h>
 #include <SDL.h>
@@ -99,14 +100,20 @@ static int failures;
         }                                                            \
     } while (0)
 
+static gboolean quit_loop(gpointer loop)
+{
+    g_main_loop_quit(loop);
+    return G_SOURCE_REMOVE;
+}
+
+/* Run the main loop as plimsoll does (sleeping in poll) for @ms. */
 static void run_loop_ms(int ms)
 {
-    int64_t end = g_get_monotonic_time() + ms * 1000;
+    GMainLoop *loop = g_main_loop_new(NULL, FALSE);
 
-    while (g_get_monotonic_time() < end) {
-        g_main_context_iteration(NULL, FALSE);
-        g_usleep(2000);
-    }
+    g_timeout_add(ms, quit_loop, loop);
+    g_main_loop_run(loop);
+    g_main_loop_unref(loop);
 }
 
 static const uint32_t bars[] = { 0xc0c0c0, 0xc0c000, 0x00c0c0, 0x00c000,
@@ -163,6 +170,25 @@ static pixman_image_t *capture_window(void)
     return img;
 }
 
+/*
+ * Resize the window from another X connection, as a window manager would:
+ * the ConfigureNotify then reaches SDL's connection unprompted.
+ */
+static void x_resize_window(int w, int h)
+{
+    SDL_SysWMinfo info;
+    Display *other = XOpenDisplay(NULL);
+
+    SDL_VERSION(&info.version);
+    if (other && SDL_GetWindowWMInfo(SDL_GetWindowFromID(1), &info)) {
+        XResizeWindow(other, info.info.x11.window, w, h);
+        XSync(other, False);
+    }
+    if (other) {
+        XCloseDisplay(other);
+    }
+}
+
 static uint32_t pix(pixman_image_t *img, int x, int y)
 {
     int stride = pixman_image_get_stride(img) / 4;
@@ -191,6 +217,17 @@ static void save(pixman_image_t *img, const char *dir, const char *name)
 
     screendump_save(img, path, SCREENDUMP_FORMAT_PNG, &error_abort);
     printf("# wrote %s\n", path);
+}
+
+/*
+ * Queue an SDL event as if the X server had sent it.  Real input also
+ * wakes the idle window through its X connection; pushed events do not,
+ * so kick it.
+ */
+static void push_event(SDL_Event *e)
+{
+    SDL_PushEvent(e);
+    sdl2_display_kick();
 }
 
 static gpointer raise_threshold(gpointer opaque)
@@ -224,6 +261,15 @@ static int count_differences(pixman_image_t *a, pixman_image_t *b)
     return n;
 }
 
+static int64_t cpu_us(void)
+{
+    struct rusage ru;
+
+    getrusage(RUSAGE_SELF, &ru);
+    return (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
+           ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+}
+
 static void check_toast(const char *dir, const char *tag)
 {
     g_autofree char *name = g_strdup_printf("window-toast-%s.png", tag);
@@ -232,10 +278,25 @@ static void check_toast(const char *dir, const char *tag)
     GThread *t;
     int w, amber, diff;
 
+    unsigned frames = sdl2_frames_drawn();
+    int64_t cpu = cpu_us();
+
     t = g_thread_new("block-io", raise_threshold, NULL);
     g_thread_join(t);
-    /* 1.5 s in, the toast is fully opaque (fades end at 0.4 s). */
-    run_loop_ms(1500);
+    /* The fade-in takes 0.4 s at about 60 Hz (slack for a busy host). */
+    run_loop_ms(700);
+    frames = sdl2_frames_drawn() - frames;
+    printf("# toast fading in: %u frames, %.1f ms CPU in 0.7 s\n", frames,
+           (cpu_us() - cpu) / 1000.0);
+    CHECK(frames >= 4 && frames < 60, "%u frames for the fade-in", frames);
+    /* Fully opaque and steady until 3.6 s: nothing to draw. */
+    frames = sdl2_frames_drawn();
+    cpu = cpu_us();
+    run_loop_ms(800);
+    frames = sdl2_frames_drawn() - frames;
+    printf("# toast steady: %u frames, %.1f ms CPU in 0.8 s\n", frames,
+           (cpu_us() - cpu) / 1000.0);
+    CHECK(frames == 0, "%u frames while the toast is steady", frames);
     cap = capture_window();
     CHECK(cap != NULL, "cannot capture the window from the X server");
     if (!cap) {
@@ -315,7 +376,7 @@ static void check_modal(const char *dir, const char *tag)
     click.button.state = SDL_PRESSED;
     click.button.x = bx;
     click.button.y = by;
-    SDL_PushEvent(&click);
+    push_event(&click);
     run_loop_ms(300);
     CHECK(fake_starts == 1, "Resume called vm_start %d times", fake_starts);
     CHECK(!notif_model_current_modal(display_notifications()),
@@ -344,7 +405,7 @@ static void push_key(SDL_Scancode sc, uint16_t mod, bool down)
     e.key.state = down ? SDL_PRESSED : SDL_RELEASED;
     e.key.keysym.scancode = sc;
     e.key.keysym.mod = mod;
-    SDL_PushEvent(&e);
+    push_event(&e);
 }
 
 /* Keys reach the guest as Linux key codes; hotkeys do not. */
@@ -399,6 +460,47 @@ static void check_resize(const char *dir, const char *tag)
           "differ in %d pixels", diff);
     pixman_image_unref(comp);
     pixman_image_unref(cap);
+}
+
+/* Once nothing changes, the window draws nothing and costs (almost) no CPU. */
+static void check_idle(void)
+{
+    unsigned frames, base;
+    int64_t cpu;
+
+    /* Let the last toast expire and the 250 ms linger pass. */
+    while (notif_model_current_toast(display_notifications(), NULL)) {
+        run_loop_ms(100);
+    }
+    run_loop_ms(400);
+    base = sdl2_frames_drawn();
+    cpu = cpu_us();
+    run_loop_ms(2000);
+    frames = sdl2_frames_drawn() - base;
+    cpu = cpu_us() - cpu;
+    printf("# idle for 2 s: %u frames drawn, %.1f ms CPU\n", frames,
+           cpu / 1000.0);
+    CHECK(frames == 0, "%u frames drawn while idle", frames);
+    CHECK(cpu < 100000, "%.1f ms CPU in 2 s idle", cpu / 1000.0);
+
+    /* A change from another thread wakes the window at once. */
+    base = sdl2_frames_drawn();
+    console_mark_dirty(console_get(0), 0, 0, 8, 8);
+    run_loop_ms(100);
+    CHECK(sdl2_frames_drawn() > base, "guest change did not draw");
+
+    /*
+     * So does the X server: resize the window behind SDL's back; the fd
+     * watch must pick up the ConfigureNotify well before the 500 ms tick.
+     */
+    run_loop_ms(400);
+    base = sdl2_frames_drawn();
+    x_resize_window(800, 600);
+    run_loop_ms(150);
+    CHECK(sdl2_frames_drawn() > base, "X event did not wake the window");
+    int w = 0, h = 0;
+    SDL_GetWindowSize(SDL_GetWindowFromID(1), &w, &h);
+    CHECK(w == 800 && h == 600, "window is %dx%d after the X resize", w, h);
 }
 
 static void check_log(const char *path)
@@ -463,10 +565,11 @@ int main(int argc, char **argv)
           "the resumed toast is not shown");
     check_log(log);
     check_resize(dir, tag);
+    check_idle();
 
     /* The close button asks for a shutdown (window-close=on). */
     SDL_Event quit = { .type = SDL_QUIT };
-    SDL_PushEvent(&quit);
+    push_event(&quit);
     run_loop_ms(100);
     CHECK(fake_shutdowns == 1, "close button: %d shutdowns", fake_shutdowns);
 

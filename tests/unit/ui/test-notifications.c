@@ -89,6 +89,7 @@ static void test_threshold_toast_timing(void)
                     "mark (1 GiB) by 3 MiB");
     g_assert_cmpfloat(a, ==, 0.0);
 
+    g_assert_cmpint(notif_model_ms_to_change(m), ==, 0);
     fake_now += 200; /* half way through the 400 ms fade-in */
     g_assert_true(notif_model_tick(m));
     notif_model_current_toast(m, &a);
@@ -96,6 +97,8 @@ static void test_threshold_toast_timing(void)
     fake_now += 1800;
     notif_model_current_toast(m, &a);
     g_assert_cmpfloat(a, ==, 1.0);
+    /* Steady until the fade-out starts at 3600 ms. */
+    g_assert_cmpint(notif_model_ms_to_change(m), ==, 1600);
     fake_now += 1800; /* 3800 ms: half way through the fade-out */
     g_assert_true(notif_model_tick(m));
     notif_model_current_toast(m, &a);
@@ -103,6 +106,7 @@ static void test_threshold_toast_timing(void)
     fake_now += 200;
     g_assert_false(notif_model_tick(m));
     g_assert_null(notif_model_current_toast(m, NULL));
+    g_assert_cmpint(notif_model_ms_to_change(m), ==, -1);
     notif_model_free(m);
 }
 
@@ -184,8 +188,13 @@ static void test_disk_full_modal_and_resume(void)
     g_assert_cmpint(resumes, ==, 1);
     g_assert_null(notif_model_current_modal(m));
 
-    /* The RESUME that cont causes brings the "resumed" toast. */
+    /*
+     * The run state going back to running (what cont does) brings the
+     * "resumed" toast; the queued RESUME event after it adds nothing.
+     */
+    notif_model_runstate(m, RUN_STATE_IO_ERROR, RUN_STATE_RUNNING);
     feed(m, "RESUME", NULL);
+    g_assert_cmpuint(notif_model_pending_toasts(m), ==, 0);
     n = notif_model_current_toast(m, NULL);
     g_assert_nonnull(n);
     g_assert_cmpint(n->severity, ==, NOTIF_INFO);
@@ -200,6 +209,11 @@ static void test_disk_full_modal_and_resume(void)
     g_assert_true(notif_model_press(m, NOTIF_BUTTON_POWER_OFF,
                                     &error_abort));
     g_assert_cmpint(power_offs, ==, 1);
+
+    /* A STOP handled after the hook said "running" does not pause. */
+    notif_model_runstate(m, RUN_STATE_IO_ERROR, RUN_STATE_RUNNING);
+    feed(m, "STOP", NULL);
+    g_assert_cmpstr(notif_model_title_tag(m), ==, "");
     notif_model_free(m);
 }
 
@@ -229,16 +243,16 @@ static void test_external_cont_and_eio(void)
     /* An ordinary pause and resume say nothing. */
     fake_now += 5000;
     notif_model_tick(m);
-    feed(m, "STOP", NULL);
+    notif_model_runstate(m, RUN_STATE_RUNNING, RUN_STATE_PAUSED);
     g_assert_cmpstr(notif_model_title_tag(m), ==, " [Paused]");
     g_assert_null(notif_model_current_modal(m));
-    feed(m, "RESUME", NULL);
+    notif_model_runstate(m, RUN_STATE_PAUSED, RUN_STATE_RUNNING);
     g_assert_null(notif_model_current_toast(m, NULL));
 
     /* action=report never pauses. */
     feed(m, "BLOCK_IO_ERROR", "{\"device\": \"d\", \"operation\": \"write\", "
          "\"action\": \"report\", \"nospace\": true, \"reason\": \"x\"}");
-    feed(m, "STOP", NULL);
+    notif_model_runstate(m, RUN_STATE_RUNNING, RUN_STATE_PAUSED);
     g_assert_null(notif_model_current_modal(m));
     notif_model_free(m);
 }
