@@ -321,9 +321,127 @@ static void do_misc(X86CPU *cpu, const X86Insn *insn, const SseCtx *c)
     }
 }
 
+/* SSE4.1 PEXTRx/PINSRx/INSERTPS and SSE4.2 PCMPxSTRx. */
+static void do_sse4(X86CPU *cpu, const X86Insn *insn, const SseCtx *c)
+{
+    const SseDesc *d = c->d;
+    unsigned size = d->msize == 4 && (insn->rex & 8) ? 8 : d->msize;
+    uint8_t imm = (uint8_t)insn->imm;
+    XMMReg r, m;
+    SseEnv env;
+    uint64_t v;
+
+    sse_env_init(&env, cpu->mxcsr, 16);
+    env.xmm0 = &cpu->xmm[0];
+    get_reg(cpu, false, c->reg, &r);
+    switch (d->kind) {
+    case SK_PEXTR:
+        v = sse_pextr(&r, size, imm, 16);
+        if (c->mem) {
+            x86_st(cpu, insn->seg, c->ea, v, size);
+        } else {
+            x86_reg_write(cpu, c->gpr_rm * 8, v, size == 8 ? 8 : 4);
+        }
+        return;
+    case SK_PINSR:
+        v = c->mem ? x86_ld(cpu, insn->seg, c->ea, size) :
+                     x86_reg_read(cpu, c->gpr_rm * 8, size < 4 ? 4 : size);
+        sse_pinsr(&r, v, size, imm, 16);
+        set_reg(cpu, false, c->reg, &r);
+        return;
+    case SK_INSERTPS:
+        if (c->mem) {
+            memset(&m, 0, sizeof(m));
+            m.d[0] = (uint32_t)x86_ld(cpu, insn->seg, c->ea, 4);
+            imm &= 0x3f;
+        } else {
+            get_reg(cpu, false, c->rm, &m);
+        }
+        sse_insertps(&env, &r, &m, imm);
+        set_reg(cpu, false, c->reg, &r);
+        return;
+    default:
+        get_rm(cpu, insn, c, 16, &m);
+        env.rax = (insn->rex & 8) ? cpu->regs[R_EAX] :
+                  (uint64_t)(int64_t)(int32_t)cpu->regs[R_EAX];
+        env.rdx = (insn->rex & 8) ? cpu->regs[R_EDX] :
+                  (uint64_t)(int64_t)(int32_t)cpu->regs[R_EDX];
+        d->fn(&env, &r, &m, imm);
+        if (d->fn == sse_pcmpestrm || d->fn == sse_pcmpistrm) {
+            cpu->xmm[0] = r;
+        } else {
+            x86_reg_write(cpu, R_ECX * 8, env.ecx, 4);
+        }
+        x86_cc_eflags(cpu, env.eflags);
+        return;
+    }
+}
+
+static uint32_t crc32c(uint32_t crc, uint64_t data, unsigned bytes)
+{
+    for (unsigned i = 0; i < 8 * bytes; i++) {
+        crc ^= (uint32_t)(data >> i) & 1;
+        crc = (crc >> 1) ^ (0x82f63b78u & -(crc & 1));
+    }
+    return crc;
+}
+
+static uint64_t bswap(uint64_t v, unsigned size)
+{
+    switch (size) {
+    case 2:
+        return __builtin_bswap16((uint16_t)v);
+    case 4:
+        return __builtin_bswap32((uint32_t)v);
+    default:
+        return __builtin_bswap64(v);
+    }
+}
+
+/* MOVBE and CRC32: general-register instructions of the 0F 38 map. */
+static void do_gpr38(X86CPU *cpu, const X86Insn *insn, const SseCtx *c)
+{
+    unsigned size = insn->opcode == 0xf0 && c->d->kind == SK_CRC32 ? 1 :
+                    insn->opsize;
+    uint64_t v;
+
+    if (c->d->kind == SK_MOVBE) {
+        if (insn->opcode == 0xf0) {
+            v = x86_ld(cpu, insn->seg, c->ea, size);
+            x86_reg_write(cpu, c->gpr_reg * 8, bswap(v, size), size);
+        } else {
+            v = x86_reg_read(cpu, c->gpr_reg * 8, size);
+            x86_st(cpu, insn->seg, c->ea, bswap(v, size), size);
+        }
+        return;
+    }
+    if (c->mem) {
+        v = x86_ld(cpu, insn->seg, c->ea, size);
+    } else if (size == 1 && !insn->rex && c->gpr_rm >= 4) {
+        v = x86_reg_read(cpu, (c->gpr_rm - 4) * 8 + 1, 1);   /* AH..BH */
+    } else {
+        v = x86_reg_read(cpu, c->gpr_rm * 8, size);
+    }
+    x86_reg_write(cpu, c->gpr_reg * 8,
+                  crc32c((uint32_t)cpu->regs[c->gpr_reg], v, size),
+                  (insn->rex & 8) ? 8 : 4);
+}
+
+static const SseDesc *lookup(const X86Insn *insn, int pfx)
+{
+    switch (insn->map) {
+    case 2:
+        return &x86_sse_table_0f38[insn->opcode][pfx];
+    case 3:
+        return &x86_sse_table_0f3a[insn->opcode][pfx];
+    default:
+        return &x86_sse_table[insn->opcode][pfx];
+    }
+}
+
 static void sse_exec(X86CPU *cpu, const X86Insn *insn, int pfx)
 {
-    SseCtx c = { .d = &x86_sse_table[insn->opcode][pfx] };
+    SseCtx c = { .d = lookup(insn, pfx) };
     bool shift_imm = c.d->kind == SK_SHIFT_IMM;
     unsigned rexr = (insn->rex & 4) ? 8 : 0, rexb = (insn->rex & 1) ? 8 : 0;
 
@@ -341,7 +459,9 @@ static void sse_exec(X86CPU *cpu, const X86Insn *insn, int pfx)
     c.gpr_rm = (insn->modrm & 7) | rexb;
     c.reg = c.reg_mmx ? insn->modrm_reg : c.gpr_reg;
     c.rm = c.rm_mmx ? (insn->modrm & 7u) : c.gpr_rm;
-    checks(cpu, &c);
+    if (c.d->kind != SK_MOVBE && c.d->kind != SK_CRC32) {
+        checks(cpu, &c);
+    }
     if (c.mem) {
         c.ea = cpu->ea = x86_insn_ea(cpu, insn);
     }
@@ -359,6 +479,12 @@ static void sse_exec(X86CPU *cpu, const X86Insn *insn, int pfx)
         break;
     case SK_MOVDQ2Q: case SK_MOVQ2DQ: case SK_MASKMOV:
         do_misc(cpu, insn, &c);
+        break;
+    case SK_PEXTR: case SK_PINSR: case SK_INSERTPS: case SK_PCMPSTR:
+        do_sse4(cpu, insn, &c);
+        break;
+    case SK_MOVBE: case SK_CRC32:
+        do_gpr38(cpu, insn, &c);
         break;
     default:
         do_gpr(cpu, insn, &c);
