@@ -10,8 +10,8 @@
  * io-error) must show the modal and " [Paused: disk full]" in the title,
  * and a click on Resume must resume the VM.
  *
- * The machine and its run state are not part of this program: the run
- * state functions the display uses are faked below, recording calls.
+ * There is no machine: the console is the test's, the run state is the
+ * real one (system/runstate.c) without vCPUs.
  *
  * Usage: test-ui-window SPEC OUTDIR   (SPEC e.g. "sdl,gl=on")
  */
@@ -35,55 +35,19 @@
 #include "ui/screendump.h"
 #include "util/event-bus.h"
 
-/* ---- fake run state -------------------------------------------------- */
+/* ---- run state: system/runstate.c itself, watched by a hook ---------- */
 
-static RunState fake_state = RUN_STATE_RUNNING;
-static RunStateHook fake_hook;
-static void *fake_hook_opaque;
-static int fake_starts, fake_shutdowns;
+static int shutdowns;
+static ShutdownCause last_cause;
 
-RunState runstate_get(void)
+static void watch_runstate(RunStateNotice notice, RunState old_state,
+                           RunState new_state, ShutdownCause cause,
+                           void *opaque)
 {
-    return fake_state;
-}
-
-bool runstate_is_running(void)
-{
-    return fake_state == RUN_STATE_RUNNING;
-}
-
-void runstate_add_hook(RunStateHook fn, void *opaque)
-{
-    fake_hook = fn;
-    fake_hook_opaque = opaque;
-}
-
-void runstate_remove_hook(RunStateHook fn, void *opaque)
-{
-    fake_hook = NULL;
-}
-
-static void fake_set_state(RunState s)
-{
-    RunState old = fake_state;
-
-    fake_state = s;
-    if (fake_hook) {
-        fake_hook(RUNSTATE_NOTICE_STATE, old, s, SHUTDOWN_CAUSE_NONE,
-                  fake_hook_opaque);
+    if (notice == RUNSTATE_NOTICE_SHUTDOWN) {
+        shutdowns++;
+        last_cause = cause;
     }
-}
-
-bool vm_start(Error **errp)
-{
-    fake_starts++;
-    fake_set_state(RUN_STATE_RUNNING);
-    return true;
-}
-
-void system_shutdown_request(ShutdownCause cause)
-{
-    fake_shutdowns++;
 }
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -355,7 +319,7 @@ static void check_modal(const char *dir, const char *tag)
                                       "\"action\": \"stop\", \"nospace\": "
                                       "true, \"reason\": \"No space left on "
                                       "device\"}"));
-    fake_set_state(RUN_STATE_IO_ERROR);
+    vm_stop(RUN_STATE_IO_ERROR);
     event_bus_emit("STOP", NULL);
     run_loop_ms(400);
     CHECK(!strcmp(SDL_GetWindowTitle(win),
@@ -378,7 +342,8 @@ static void check_modal(const char *dir, const char *tag)
     click.button.y = by;
     push_event(&click);
     run_loop_ms(300);
-    CHECK(fake_starts == 1, "Resume called vm_start %d times", fake_starts);
+    CHECK(runstate_is_running(), "Resume left the VM in '%s'",
+          runstate_name(runstate_get()));
     CHECK(!notif_model_current_modal(display_notifications()),
           "modal still shown after Resume");
     CHECK(!strcmp(SDL_GetWindowTitle(win), "test-vm - Plimsoll"),
@@ -541,6 +506,9 @@ int main(int argc, char **argv)
     remove(log);
     full = g_strdup_printf("%s,notifications-log=%s", spec, log);
 
+    runstate_init(false, false);
+    runstate_add_hook(watch_runstate, NULL);
+    CHECK(vm_start(NULL), "cannot start the VM");
     con = console_create("video0", 0, NULL, NULL);
     draw_pattern(con);
     if (!display_init(full, &err)) {
@@ -571,7 +539,9 @@ int main(int argc, char **argv)
     SDL_Event quit = { .type = SDL_QUIT };
     push_event(&quit);
     run_loop_ms(100);
-    CHECK(fake_shutdowns == 1, "close button: %d shutdowns", fake_shutdowns);
+    CHECK(shutdowns == 1 && last_cause == SHUTDOWN_CAUSE_HOST_UI,
+          "close button: %d shutdowns, cause %s", shutdowns,
+          shutdown_cause_name(last_cause));
 
     display_cleanup();
     console_destroy(con);
