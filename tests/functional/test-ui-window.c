@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <unistd.h>
 #include <string.h>
 #include <glib.h>
 #include <SDL.h>
@@ -396,6 +397,22 @@ static void check_input(void)
     input_unregister_kbd(&fake_kbd);
 }
 
+/* Ctrl+Alt+S saves the window (the cwd is OUTDIR) and says so. */
+static void check_screenshot(void)
+{
+    const Notification *n;
+
+    push_key(SDL_SCANCODE_S, KMOD_LCTRL | KMOD_LALT, true);
+    run_loop_ms(100);
+    n = notif_model_current_toast(display_notifications(), NULL);
+    CHECK(n && !strcmp(n->title, "Screenshot saved") &&
+          g_file_test(n->body, G_FILE_TEST_IS_REGULAR),
+          "no screenshot: %s", n ? n->body : "no toast");
+    if (n) {
+        remove(n->body);
+    }
+}
+
 /* A wider window pillarboxes the guest; the capture still matches. */
 static void check_resize(const char *dir, const char *tag)
 {
@@ -408,7 +425,16 @@ static void check_resize(const char *dir, const char *tag)
     SDL_SetWindowPosition(win, 0, 0);
     SDL_SetWindowSize(win, 960, 480);
     run_loop_ms(400);
-    cap = capture_window();
+    /* A loaded X server may take a while to show the new frame. */
+    for (int tries = 0; tries < 20; tries++) {
+        cap = capture_window();
+        if (!cap || (pixman_image_get_width(cap) == 960 &&
+                     pix(cap, 100, 400) == 0)) {
+            break;
+        }
+        pixman_image_unref(cap);
+        run_loop_ms(100);
+    }
     CHECK(cap && pixman_image_get_width(cap) == 960, "window not resized");
     if (!cap || pixman_image_get_width(cap) != 960) {
         return;
@@ -509,6 +535,10 @@ int main(int argc, char **argv)
     runstate_init(false, false);
     runstate_add_hook(watch_runstate, NULL);
     CHECK(vm_start(NULL), "cannot start the VM");
+    if (chdir(dir) < 0) {
+        perror(dir);
+        return 1;
+    }
     con = console_create("video0", 0, NULL, NULL);
     draw_pattern(con);
     if (!display_init(full, &err)) {
@@ -534,6 +564,7 @@ int main(int argc, char **argv)
     check_log(log);
     check_resize(dir, tag);
     check_idle();
+    check_screenshot();
 
     /* The close button asks for a shutdown (window-close=on). */
     SDL_Event quit = { .type = SDL_QUIT };
