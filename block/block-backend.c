@@ -152,6 +152,39 @@ BdrvChild *blk_root(BlockBackend *blk)
     return blk->root;
 }
 
+bool blk_is_inserted(BlockBackend *blk)
+{
+    return blk->root != NULL;
+}
+
+bool blk_is_read_only(BlockBackend *blk)
+{
+    return !blk->root || bdrv_is_read_only(blk->root->bs);
+}
+
+void blk_set_enable_write_cache(BlockBackend *blk, bool wce)
+{
+    BlockDriverState *bs = blk_bs(blk);
+
+    /* The root node's writethrough flag is what the request path reads;
+     * only the main thread changes it, with requests possibly in flight,
+     * so a racing write may see either mode, as on real hardware. */
+    if (bs) {
+        int flags = __atomic_load_n(&bs->open_flags, __ATOMIC_RELAXED);
+        flags = wce ? (flags & ~BDRV_O_WRITETHROUGH)
+                    : (flags | BDRV_O_WRITETHROUGH);
+        __atomic_store_n(&bs->open_flags, flags, __ATOMIC_RELAXED);
+    }
+}
+
+bool blk_enable_write_cache(BlockBackend *blk)
+{
+    BlockDriverState *bs = blk_bs(blk);
+
+    return bs && !(__atomic_load_n(&bs->open_flags, __ATOMIC_RELAXED) &
+                   BDRV_O_WRITETHROUGH);
+}
+
 void blk_attach_dev(BlockBackend *blk, const char *qdev_id,
                     const char *qom_path)
 {

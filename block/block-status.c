@@ -80,6 +80,11 @@ int bdrv_block_status(BlockDriverState *bs, int64_t offset, int64_t bytes,
     }
     if (ret & (BDRV_BLOCK_DATA | BDRV_BLOCK_ZERO)) {
         ret |= BDRV_BLOCK_ALLOCATED;
+    } else if (!bs->drv->is_protocol && !bs->drv->is_filter &&
+               !bs->backing) {
+        /* Unallocated in a format without backing file: reads as zero,
+         * but this layer does not provide it (QEMU's rule). */
+        ret |= BDRV_BLOCK_ZERO;
     }
     if (offset + n == len) {
         ret |= BDRV_BLOCK_EOF;

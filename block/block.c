@@ -483,6 +483,8 @@ static BlockDriverState *bdrv_open_inherit(const char *filename,
     if (!bdrv_take_generic_opts(bs, opts, &flags, errp)) {
         goto fail;
     }
+    /* Children opened below inherit these (cache mode, discard, aio). */
+    bs->open_flags = flags;
     drv = bdrv_pick_driver(filename, opts, flags, errp);
     if (!drv && errp && *errp) {
         goto fail;
@@ -553,11 +555,15 @@ BdrvChild *bdrv_open_child(const char *filename, struct json_object *options,
 {
     struct json_object *v = NULL, *copts = NULL;
     BlockDriverState *child;
-    int flags = parent ? parent->open_flags : 0;
+    int flags = 0;
 
+    /* Inherited: cache mode, discard, aio.  Writethrough is the top
+     * node's business (one flush per write, not one per layer). */
     if (parent) {
-        flags = (parent->read_only ? 0 : BDRV_O_RDWR) |
-                (flags & ~BDRV_O_RDWR);
+        flags = (parent->open_flags & ~(BDRV_O_RDWR | BDRV_O_PROTOCOL |
+                                        BDRV_O_WRITETHROUGH |
+                                        BDRV_O_NO_BACKING)) |
+                (parent->read_only ? 0 : BDRV_O_RDWR);
     }
     if (options && json_object_object_get_ex(options, name, &v)) {
         if (json_object_is_type(v, json_type_string)) {
@@ -637,9 +643,9 @@ int bdrv_open_backing(BlockDriverState *bs, struct json_object *options,
     }
     /* Backing files are opened read-only, as QEMU does. */
     json_object_object_add(bopts, "read-only", json_object_new_boolean(1));
-    BlockDriverState *b = bdrv_open_inherit(path, bopts,
-                                            bs->open_flags & ~BDRV_O_RDWR,
-                                            errp);
+    BlockDriverState *b = bdrv_open_inherit(
+        path, bopts, bs->open_flags & ~(BDRV_O_RDWR | BDRV_O_PROTOCOL |
+                                        BDRV_O_WRITETHROUGH), errp);
     if (!b) {
         error_prepend(errp, "Could not open backing file: ");
         return -EINVAL;

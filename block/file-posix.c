@@ -43,6 +43,7 @@ typedef struct FileState {
     bool is_blockdev;
     bool has_punch_hole;
     bool has_zero_range;
+    uint32_t mem_align;     /* O_DIRECT buffer alignment (512 or 4096) */
 } FileState;
 
 static const char *const file_runtime_opts[] = {
@@ -131,15 +132,20 @@ static uint32_t file_probe_alignment(FileState *s)
     uint32_t align = 4096;
     int bsz;
 
+    s->mem_align = FILE_MEM_ALIGN;
     if (s->is_blockdev && ioctl(s->fd, BLKSSZGET, &bsz) == 0 && bsz > 0) {
         return bsz;
     }
-    if (posix_memalign(&buf, FILE_MEM_ALIGN, 4096)) {
+    if (posix_memalign(&buf, FILE_MEM_ALIGN, 8192)) {
         return align;
     }
     if (pread(s->fd, buf, 512, 0) >= 0) {
         align = 512;
     }
+    /* Memory alignment: 512-byte aligned buffers avoid bounce copies of
+     * guest memory when the host allows them. */
+    s->mem_align = pread(s->fd, (uint8_t *)buf + 512, align, 0) >= 0
+                   ? 512 : FILE_MEM_ALIGN;
     free(buf);
     return align;
 }
@@ -154,11 +160,11 @@ static void file_refresh_limits(BlockDriverState *bs)
 }
 
 /* Whether every element of @qiov suits O_DIRECT. */
-static bool file_iov_aligned(const BlockIOV *qiov)
+static bool file_iov_aligned(const BlockIOV *qiov, uint32_t align)
 {
     for (int i = 0; i < qiov->niov; i++) {
         if (((uintptr_t)qiov->iov[i].iov_base | qiov->iov[i].iov_len) &
-            (FILE_MEM_ALIGN - 1)) {
+            (align - 1)) {
             return false;
         }
     }
@@ -217,7 +223,7 @@ static int file_rw(BlockDriverState *bs, int64_t offset, int64_t bytes,
     void *bounce;
     int ret;
 
-    if (!s->direct || file_iov_aligned(qiov)) {
+    if (!s->direct || file_iov_aligned(qiov, s->mem_align)) {
         return file_rw_loop(s, offset, bytes, qiov->iov, qiov->niov, write);
     }
     if (posix_memalign(&bounce, FILE_MEM_ALIGN, bytes)) {

@@ -185,6 +185,13 @@ static void event_from_bus(const BusEvent *bev, void *opaque)
     bh_schedule(drain_bh);
 }
 
+void monitor_events_flush(void)
+{
+    if (bus_handle) {
+        event_drain(NULL);
+    }
+}
+
 void monitor_events_init(void)
 {
     if (bus_handle) {

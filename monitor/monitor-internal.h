@@ -69,6 +69,8 @@ struct json_object *qmp_version_json(void);
 /* events.c */
 void monitor_events_init(void);
 void monitor_events_cleanup(void);
+/* Main loop only: deliver queued events now (the process is exiting). */
+void monitor_events_flush(void);
 
 /* qmp-cmds-run-state.c */
 void monitor_runstate_events_init(void);

@@ -269,7 +269,12 @@ static bool json_parse_object(JsonParser *jp, struct json_object **out)
         json_skip_ws(jp);
         if (jp->p >= jp->end || (*jp->p != '"' && *jp->p != '\'')) {
             json_object_put(obj);
-            return json_parse_fail(jp, "key is not a string in object");
+            /* As QEMU: a key that is some other value, or no value. */
+            if (jp->p < jp->end && (json_is_word_char(*jp->p) ||
+                                    *jp->p == '{' || *jp->p == '[')) {
+                return json_parse_fail(jp, "key is not a string in object");
+            }
+            return json_parse_fail(jp, "expecting value");
         }
         if (!json_parse_string(jp, &key)) {
             goto fail;

@@ -138,7 +138,9 @@ static bool qapi_in_unsigned(struct json_object *src, const char *path,
     bool big;
 
     if (!qapi_int_value(src, &s, &u, &big)) {
-        qapi_error_type(path, "uint64", errp);
+        /* QEMU words this one differently from the other type errors. */
+        error_setg(errp, "Parameter '%s' expects uint64",
+                   qapi_path_show(path));
         return false;
     }
     /* Negative values wrap modulo 2^64 first, as QEMU's visitor does. */
@@ -169,7 +171,7 @@ bool qapi_in_int8(struct json_object *src, const char *path,
 {
     int64_t v;
 
-    if (!qapi_in_signed(src, path, INT8_MIN, INT8_MAX, "int8", &v,
+    if (!qapi_in_signed(src, path, INT8_MIN, INT8_MAX, "int8_t", &v,
                         errp)) {
         return false;
     }
@@ -182,7 +184,7 @@ bool qapi_in_int16(struct json_object *src, const char *path,
 {
     int64_t v;
 
-    if (!qapi_in_signed(src, path, INT16_MIN, INT16_MAX, "int16", &v,
+    if (!qapi_in_signed(src, path, INT16_MIN, INT16_MAX, "int16_t", &v,
                         errp)) {
         return false;
     }
@@ -195,7 +197,7 @@ bool qapi_in_int32(struct json_object *src, const char *path,
 {
     int64_t v;
 
-    if (!qapi_in_signed(src, path, INT32_MIN, INT32_MAX, "int32", &v,
+    if (!qapi_in_signed(src, path, INT32_MIN, INT32_MAX, "int32_t", &v,
                         errp)) {
         return false;
     }
@@ -208,7 +210,7 @@ bool qapi_in_uint8(struct json_object *src, const char *path,
 {
     uint64_t v;
 
-    if (!qapi_in_unsigned(src, path, UINT8_MAX, "uint8", &v, errp)) {
+    if (!qapi_in_unsigned(src, path, UINT8_MAX, "uint8_t", &v, errp)) {
         return false;
     }
     *out = (uint8_t)v;
@@ -220,7 +222,7 @@ bool qapi_in_uint16(struct json_object *src, const char *path,
 {
     uint64_t v;
 
-    if (!qapi_in_unsigned(src, path, UINT16_MAX, "uint16", &v, errp)) {
+    if (!qapi_in_unsigned(src, path, UINT16_MAX, "uint16_t", &v, errp)) {
         return false;
     }
     *out = (uint16_t)v;
@@ -232,7 +234,7 @@ bool qapi_in_uint32(struct json_object *src, const char *path,
 {
     uint64_t v;
 
-    if (!qapi_in_unsigned(src, path, UINT32_MAX, "uint32", &v, errp)) {
+    if (!qapi_in_unsigned(src, path, UINT32_MAX, "uint32_t", &v, errp)) {
         return false;
     }
     *out = (uint32_t)v;
@@ -248,17 +250,8 @@ bool qapi_in_uint64(struct json_object *src, const char *path,
 bool qapi_in_size(struct json_object *src, const char *path, uint64_t *out,
                   Error **errp)
 {
-    int64_t s;
-    uint64_t u;
-    bool big;
-
-    /* Unlike uint64, size has no negative-number compatibility rule. */
-    if (!qapi_int_value(src, &s, &u, &big) || (!big && s < 0)) {
-        qapi_error_type(path, "size", errp);
-        return false;
-    }
-    *out = u;
-    return true;
+    /* QEMU's input visitor treats size exactly as uint64. */
+    return qapi_in_uint64(src, path, out, errp);
 }
 
 bool qapi_in_number(struct json_object *src, const char *path, double *out,

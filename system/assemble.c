@@ -16,9 +16,16 @@
 #include "system/assemble.h"
 #include "system/config-seams.h"
 #include "system/cpus.h"
+#include "system/drive.h"
 #include "util/chardev.h"
 #include "util/keyval.h"
 #include "util/log.h"
+#if HAVE_UI
+#include "ui/display.h"
+#endif
+#if HAVE_QMP
+#include "monitor/monitor.h"
+#endif
 
 /* Where firmware is searched after the -L directories. */
 static const char *const default_firmware_dirs[] = {
@@ -65,7 +72,7 @@ static bool assemble_chardevs(SystemConfig *cfg, Error **errp)
 
         if (!chardev_new(opts, errp)) {
             error_prepend(errp, "-chardev %s: ",
-                          keyval_get_str(opts, "id", NULL));
+                          (char *)cfg->chardev_args->pdata[i]);
             return false;
         }
     }
@@ -109,20 +116,95 @@ static bool assemble_serials(SystemConfig *cfg, Error **errp)
     return true;
 }
 
+#if HAVE_QMP
+/* The chardev of one monitor request: a -mon chardev= or a shorthand. */
+static Chardev *assemble_monitor_chardev(MonitorRequest *req, unsigned n,
+                                         Error **errp)
+{
+    g_autofree char *id = NULL;
+    Chardev *chr;
+
+    if (req->chardev_id) {
+        chr = chardev_find(req->chardev_id);
+        if (!chr) {
+            error_setg(errp, "chardev \"%s\" not found", req->chardev_id);
+        }
+        return chr;
+    }
+    id = g_strdup_printf("compat_monitor%u", n);
+    return chardev_new_shorthand(id, req->chardev_spec, errp);
+}
+
+static bool assemble_monitors(SystemConfig *cfg, Error **errp)
+{
+    guint i;
+
+    monitor_init_globals();
+    for (i = 0; i < cfg->monitors->len; i++) {
+        MonitorRequest *req = cfg->monitors->pdata[i];
+        const char *opt = req->chardev_id ? "-mon"
+                          : req->qmp      ? "-qmp"
+                                          : "-monitor";
+        const char *arg = req->chardev_id ? req->chardev_id
+                                          : req->chardev_spec;
+        Chardev *chr;
+
+        if (req->chardev_spec && !strcmp(req->chardev_spec, "none")) {
+            continue;
+        }
+        chr = assemble_monitor_chardev(req, i, errp);
+        if (!chr || !(req->qmp ? monitor_init_qmp(chr, req->pretty, errp)
+                               : monitor_init_hmp(chr, errp))) {
+            error_prepend(errp, "%s %s: ", opt, arg);
+            return false;
+        }
+    }
+    return true;
+}
+#else
 static bool assemble_monitors(SystemConfig *cfg, Error **errp)
 {
     MonitorRequest *req;
+    guint i;
 
-    if (cfg->monitors->len == 0) {
-        return true;
+    for (i = 0; i < cfg->monitors->len; i++) {
+        req = cfg->monitors->pdata[i];
+        if (req->chardev_spec && !strcmp(req->chardev_spec, "none")) {
+            continue;
+        }
+        return assemble_not_built(req->chardev_id ? "-mon"
+                                  : req->qmp      ? "-qmp"
+                                                  : "-monitor",
+                                  req->qmp ? "QMP" : "the human monitor",
+                                  errp);
     }
-    req = cfg->monitors->pdata[0];
-    return assemble_not_built(req->chardev_id ? "-mon"
-                              : req->qmp      ? "-qmp"
-                                              : "-monitor",
-                              req->qmp ? "QMP" : "the human monitor", errp);
+    return true;
 }
+#endif
 
+#if HAVE_BLOCK
+static bool assemble_block(SystemConfig *cfg, Error **errp)
+{
+    guint i;
+
+    for (i = 0; i < cfg->blockdev_opts->len; i++) {
+        if (!blockdev_new(cfg->blockdev_opts->pdata[i], errp)) {
+            error_prepend(errp, "-blockdev %s: ",
+                          (char *)cfg->blockdev_args->pdata[i]);
+            return false;
+        }
+    }
+    for (i = 0; i < cfg->drive_opts->len; i++) {
+        if (!drive_new(&cfg->machine, cfg->drive_opts->pdata[i],
+                       cfg->snapshot, errp)) {
+            error_prepend(errp, "-drive %s: ",
+                          (char *)cfg->drive_args->pdata[i]);
+            return false;
+        }
+    }
+    return true;
+}
+#else
 static bool assemble_block(SystemConfig *cfg, Error **errp)
 {
     if (cfg->blockdev_opts->len) {
@@ -131,11 +213,9 @@ static bool assemble_block(SystemConfig *cfg, Error **errp)
     if (cfg->drive_opts->len) {
         return assemble_not_built("-drive", "the block layer", errp);
     }
-    if (cfg->snapshot) {
-        return assemble_not_built("-snapshot", "the block layer", errp);
-    }
     return true;
 }
+#endif
 
 static const MachineClass *assemble_machine_class(SystemConfig *cfg,
                                                   Error **errp)
@@ -205,18 +285,34 @@ static bool assemble_devices(SystemConfig *cfg, Machine *m, Error **errp)
 
         if (!device_create(m, opts, errp)) {
             error_prepend(errp, "-device %s: ",
-                          keyval_get_str(opts, "driver", NULL));
+                          (char *)cfg->device_args->pdata[i]);
             return false;
         }
     }
     return true;
 }
 
+/* -display: "default" (sdl if a display server answers), or -nographic's
+ * "none".  Runs after the devices created their consoles. */
 static bool assemble_display(SystemConfig *cfg, Error **errp)
 {
-    if (cfg->display && !strcmp(cfg->display, "sdl") && !HAVE_UI) {
+    const char *spec = cfg->display ? cfg->display
+                       : cfg->nographic ? "none"
+                                        : "default";
+
+#if HAVE_UI
+    if (!display_init(spec, errp)) {
+        error_prepend(errp, "-display %s: ", spec);
+        return false;
+    }
+    if (cfg->machine.name) {
+        display_set_vm_name(cfg->machine.name);
+    }
+#else
+    if (g_str_has_prefix(spec, "sdl")) {
         return assemble_not_built("-display sdl", "the SDL display", errp);
     }
+#endif
     return true;
 }
 

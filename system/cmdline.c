@@ -15,8 +15,12 @@
 
 #include "config-host.h"
 #include "system/cmdline.h"
+#include "system/config-seams.h"
 #include "util/keyval.h"
 #include "util/log.h"
+#if HAVE_UI
+#include "ui/display.h"
+#endif
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_object, json_object_put)
 
@@ -313,6 +317,7 @@ static bool opt_drive(SystemConfig *cfg, const char *arg, Error **errp)
         return false;
     }
     g_ptr_array_add(cfg->drive_opts, opts);
+    g_ptr_array_add(cfg->drive_args, g_strdup(arg));
     return true;
 }
 
@@ -328,6 +333,9 @@ static bool cmdline_add_ide_drive(SystemConfig *cfg, const char *file,
     json_object_object_add(opts, "media",
                            json_object_new_string(cdrom ? "cdrom" : "disk"));
     g_ptr_array_add(cfg->drive_opts, opts);
+    g_ptr_array_add(cfg->drive_args,
+                    g_strdup_printf("file=%s,index=%d,media=%s", file, index,
+                                    cdrom ? "cdrom" : "disk"));
     return true;
 }
 
@@ -369,6 +377,7 @@ static bool opt_blockdev(SystemConfig *cfg, const char *arg, Error **errp)
         return false;
     }
     g_ptr_array_add(cfg->blockdev_opts, opts);
+    g_ptr_array_add(cfg->blockdev_args, g_strdup(arg));
     return true;
 }
 
@@ -398,6 +407,7 @@ static bool opt_device(SystemConfig *cfg, const char *arg, Error **errp)
         return false;
     }
     g_ptr_array_add(cfg->device_opts, opts);
+    g_ptr_array_add(cfg->device_args, g_strdup(arg));
     return true;
 }
 
@@ -419,6 +429,7 @@ static bool opt_chardev(SystemConfig *cfg, const char *arg, Error **errp)
         return false;
     }
     g_ptr_array_add(cfg->chardev_opts, opts);
+    g_ptr_array_add(cfg->chardev_args, g_strdup(arg));
     return true;
 }
 
@@ -503,8 +514,8 @@ static bool opt_mon(SystemConfig *cfg, const char *arg, Error **errp)
 
 static bool opt_display(SystemConfig *cfg, const char *arg, Error **errp)
 {
-    static const char *const types[] = { "none", "sdl", NULL };
-    struct json_object *opts;
+    static const char *const types[] = { "none", "sdl", "default", NULL };
+    g_autoptr(json_object) opts = NULL;
     const char *type;
 
     if (cmdline_is_help(arg)) {
@@ -519,12 +530,20 @@ static bool opt_display(SystemConfig *cfg, const char *arg, Error **errp)
     if (!type || !g_strv_contains(types, type)) {
         error_setg(errp, "Parameter 'type' does not accept value '%s'",
                    type ? type : "");
-        json_object_put(opts);
         return false;
     }
-    cmdline_set_str(&cfg->display, type);
-    json_object_put(cfg->display_opts);
-    cfg->display_opts = opts;
+#if HAVE_UI
+    {
+        DisplayOptions dopts = { 0 };
+        bool ok = display_parse(arg, &dopts, errp);
+
+        display_options_clear(&dopts);
+        if (!ok) {
+            return false;
+        }
+    }
+#endif
+    cmdline_set_str(&cfg->display, arg);
     return true;
 }
 
@@ -908,6 +927,10 @@ SystemConfig *system_config_new(void)
         cmdline_json_free);
     cfg->object_opts = g_ptr_array_new_with_free_func(
         cmdline_json_free);
+    cfg->chardev_args = g_ptr_array_new_with_free_func(g_free);
+    cfg->blockdev_args = g_ptr_array_new_with_free_func(g_free);
+    cfg->drive_args = g_ptr_array_new_with_free_func(g_free);
+    cfg->device_args = g_ptr_array_new_with_free_func(g_free);
     return cfg;
 }
 
@@ -951,7 +974,6 @@ void system_config_free(SystemConfig *cfg)
     }
     machine_config_clear(&cfg->machine);
     json_object_put(cfg->machine_opts);
-    json_object_put(cfg->display_opts);
     g_ptr_array_set_free_func(cfg->monitors, monitor_request_free);
     g_ptr_array_free(cfg->monitors, TRUE);
     g_ptr_array_free(cfg->firmware_dirs, TRUE);
@@ -961,6 +983,10 @@ void system_config_free(SystemConfig *cfg)
     g_ptr_array_free(cfg->drive_opts, TRUE);
     g_ptr_array_free(cfg->device_opts, TRUE);
     g_ptr_array_free(cfg->object_opts, TRUE);
+    g_ptr_array_free(cfg->chardev_args, TRUE);
+    g_ptr_array_free(cfg->blockdev_args, TRUE);
+    g_ptr_array_free(cfg->drive_args, TRUE);
+    g_ptr_array_free(cfg->device_args, TRUE);
     g_free(cfg->info_arg);
     g_free(cfg->accel);
     g_free(cfg->pidfile);

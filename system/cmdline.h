@@ -62,8 +62,7 @@ typedef struct SystemConfig {
     char *log_file;
     bool msg_timestamp;
 
-    char *display;                      /* -display type, or NULL */
-    struct json_object *display_opts;
+    char *display;                      /* -display spec, or NULL */
     bool nographic;
 
     GPtrArray *firmware_dirs;           /* -L, in order */
@@ -74,6 +73,12 @@ typedef struct SystemConfig {
     GPtrArray *drive_opts;              /* json: -drive */
     GPtrArray *device_opts;             /* json: -device */
     GPtrArray *object_opts;             /* json: -object */
+    /* The arguments as typed, parallel to the *_opts arrays, for errors
+     * ("-drive file=x: Could not open 'x'"). */
+    GPtrArray *chardev_args;
+    GPtrArray *blockdev_args;
+    GPtrArray *drive_args;
+    GPtrArray *device_args;
 } SystemConfig;
 
 /** system_config_new() - defaults: nothing given. */

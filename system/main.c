@@ -18,11 +18,18 @@
 #include "system/cmdline.h"
 #include "system/config-seams.h"
 #include "system/cpus.h"
+#include "system/drive.h"
 #include "system/runstate.h"
 #include "util/chardev.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/main-loop.h"
+#if HAVE_UI
+#include "ui/display.h"
+#endif
+#if HAVE_QMP
+#include "monitor/monitor.h"
+#endif
 
 static void main_print_device_help(const char *driver)
 {
@@ -50,7 +57,17 @@ static int main_print_cpu_help(void)
         error_report("-cpu help: CPU emulation is not built yet");
         return 1;
     }
-    printf("Available CPUs:\n  qemu64\n  max\n");
+#if HAVE_X86_CPU
+    {
+        const char *name, *desc;
+        unsigned i;
+
+        printf("Available CPUs:\n");
+        for (i = 0; (name = x86_cpu_model_name(i, &desc)); i++) {
+            printf("x86 %-20s %s\n", name, desc ? desc : "");
+        }
+    }
+#endif
     return 0;
 }
 
@@ -115,10 +132,19 @@ static void main_unlock_cb(void *opaque)
 static void main_cleanup(Machine *m)
 {
     main_loop_set_lock(NULL, NULL, NULL);
+#if HAVE_UI
+    display_cleanup();
+#endif
     machine_unlock();
     cpus_destroy(m);
     machine_lock();
     machine_free(m);
+#if HAVE_QMP
+    monitor_cleanup();
+#endif
+#if HAVE_BLOCK
+    drive_cleanup_all();
+#endif
 #if HAVE_CHARDEV
     chardev_delete_all();
 #endif

@@ -21,6 +21,17 @@
 /* Bytes read from the peer per dispatch. */
 #define CHARDEV_READ_CHUNK 4096
 
+/* Frontends a mux=on chardev can carry (serial + monitors). */
+#define CHARDEV_MAX_FRONTENDS 4
+/* Input a mux holds for a busy frontend, so escapes are always seen. */
+#define CHARDEV_MUX_PENDING 32
+
+typedef struct ChardevFrontend {
+    ChardevHandlers h;
+    void *opaque;
+    bool opened;            /* has been told OPENED for this peer */
+} ChardevFrontend;
+
 /* One fd the chardev's GSource polls (see chardev_watch_update()). */
 typedef struct ChardevWatch {
     int fd;
@@ -50,10 +61,15 @@ struct Chardev {
     const ChardevDriver *drv;
     void *be;                       /* backend state */
 
-    /* Frontend; main thread only. */
-    ChardevHandlers fe;
-    void *fe_opaque;
-    bool fe_attached;
+    /* Frontends; main thread only.  Without mux at most one. */
+    ChardevFrontend fe[CHARDEV_MAX_FRONTENDS];
+    unsigned nfe;
+    bool mux;
+    unsigned focus;                 /* mux: the frontend input goes to */
+    bool mux_escape;                /* mux: saw the escape character */
+    uint8_t mux_pending[CHARDEV_MUX_PENDING]; /* mux: input not yet taken */
+    unsigned mux_npending;
+    BH *mux_bh;                     /* mux: deliver mux_pending */
 
     /* The peer.  @lock guards these against writers on other threads. */
     GMutex lock;
@@ -62,7 +78,8 @@ struct Chardev {
     bool connected;
     bool out_is_socket;             /* send(MSG_NOSIGNAL), not write() */
     size_t out_chunk;               /* largest single write */
-    GByteArray *out;                /* pending output */
+    GByteArray *out;                /* output; pending from out_head */
+    size_t out_head;                /* bytes at the front already sent */
 
     /* Polling, main thread only. */
     GSource *source;
@@ -78,6 +95,17 @@ bool chardev_opt_bool(struct json_object *opts, const char *key, bool def,
 bool chardev_opt_uint(struct json_object *opts, const char *key,
                       uint64_t def, uint64_t max, uint64_t *out,
                       Error **errp);
+
+/** chardev_fe_can_read() - what frontend @i can take now (0 if none). */
+size_t chardev_fe_can_read(Chardev *chr, unsigned i);
+
+/** chardev_mux_can_read() / chardev_mux_input() - util/chardev-mux.c:
+ *  input of a mux=on chardev, with the escape sequences handled. */
+size_t chardev_mux_can_read(Chardev *chr);
+void chardev_mux_input(Chardev *chr, const uint8_t *buf, size_t len);
+/** chardev_mux_init() / chardev_mux_cleanup() - a mux's own state. */
+void chardev_mux_init(Chardev *chr);
+void chardev_mux_cleanup(Chardev *chr);
 
 /**
  * chardev_peer_connected() - a peer is attached: poll @in_fd (-1: none)

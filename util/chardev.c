@@ -5,12 +5,12 @@
  *
  * Each chardev has one GSource on the default context polling the peer's
  * input and output fds (one entry when they are the same socket).
- * prepare() decides what to wait for: input only while the frontend's can_read() is non-zero
- * (back-pressure leaves bytes in the kernel, where they slow the sender),
- * output only while the buffer holds bytes.  Writers on any thread append
- * to the buffer under the chardev's lock and wake the loop; the loop does
- * the host writes, so a frontend writing a byte at a time costs no syscall
- * per byte.
+ * prepare() decides what to wait for: input only while the frontend's
+ * can_read() is non-zero (back-pressure leaves bytes in the kernel, where
+ * they slow the sender), output only while the buffer holds bytes.
+ * Writers on any thread append to the buffer under the chardev's lock and
+ * wake the loop; the loop does the host writes, so a frontend writing a
+ * byte at a time costs no syscall per byte.
  */
 #include "util/chardev-internal.h"
 
@@ -120,12 +120,14 @@ bool chardev_opt_uint(struct json_object *opts, const char *key,
     return true;
 }
 
-/* Every member must be "backend", "id" or one of the driver's options. */
+/* Every member must be "backend", "id", "mux" or one of the driver's
+ * options. */
 static bool chardev_check_opts(const ChardevDriver *drv,
                                struct json_object *opts, Error **errp)
 {
     json_object_object_foreach(opts, key, val) {
-        bool known = !strcmp(key, "backend") || !strcmp(key, "id");
+        bool known = !strcmp(key, "backend") || !strcmp(key, "id") ||
+                     !strcmp(key, "mux");
 
         for (size_t i = 0; drv->opts[i] && !known; i++) {
             known = !strcmp(key, drv->opts[i]);
@@ -142,12 +144,19 @@ static bool chardev_check_opts(const ChardevDriver *drv,
 
 /* ---- polling -------------------------------------------------------- */
 
-static size_t chardev_can_read(Chardev *chr)
+size_t chardev_fe_can_read(Chardev *chr, unsigned i)
 {
-    if (!chr->fe_attached || !chr->fe.can_read || !chr->fe.read) {
+    ChardevFrontend *fe = &chr->fe[i];
+
+    if (i >= chr->nfe || !fe->h.can_read || !fe->h.read) {
         return 0;
     }
-    return chr->fe.can_read(chr->fe_opaque);
+    return fe->h.can_read(fe->opaque);
+}
+
+static size_t chardev_can_read(Chardev *chr)
+{
+    return chr->mux ? chardev_mux_can_read(chr) : chardev_fe_can_read(chr, 0);
 }
 
 /* Make @w poll @fd for @events (nothing when @events is 0). */
@@ -179,7 +188,7 @@ static void chardev_watch_update(Chardev *chr)
     GIOCondition in_ev, out_ev;
 
     g_mutex_lock(&chr->lock);
-    want_out = chr->out_fd >= 0 && chr->out->len > 0;
+    want_out = chr->out_fd >= 0 && chr->out->len > chr->out_head;
     g_mutex_unlock(&chr->lock);
     in_ev = want_in ? G_IO_IN : 0;
     out_ev = want_out ? G_IO_OUT : 0;
@@ -219,6 +228,23 @@ static gboolean chardev_source_check(GSource *source)
 }
 
 /*
+ * Drop @n sent bytes from the front of the buffer.  The front is skipped,
+ * not moved, until it is at least half the buffer: a peer taking a little
+ * at a time does not cost a copy of the whole buffer per write.
+ */
+static void chardev_out_consume_locked(Chardev *chr, size_t n)
+{
+    chr->out_head += n;
+    if (chr->out_head == chr->out->len) {
+        g_byte_array_set_size(chr->out, 0);
+        chr->out_head = 0;
+    } else if (chr->out_head >= 65536 && chr->out_head >= chr->out->len / 2) {
+        g_byte_array_remove_range(chr->out, 0, chr->out_head);
+        chr->out_head = 0;
+    }
+}
+
+/*
  * Write what the peer takes now.  Returns false when the peer is gone
  * (the caller disconnects, outside the lock).
  */
@@ -227,15 +253,16 @@ static bool chardev_flush(Chardev *chr)
     bool ok = true;
 
     g_mutex_lock(&chr->lock);
-    while (chr->out_fd >= 0 && chr->out->len > 0) {
-        size_t len = MIN(chr->out->len, chr->out_chunk);
+    while (chr->out_fd >= 0 && chr->out->len > chr->out_head) {
+        const uint8_t *data = chr->out->data + chr->out_head;
+        size_t len = MIN(chr->out->len - chr->out_head, chr->out_chunk);
         ssize_t n;
 
         if (chr->out_is_socket) {
-            n = send(chr->out_fd, chr->out->data, len,
+            n = send(chr->out_fd, data, len,
                      MSG_NOSIGNAL | MSG_DONTWAIT);
         } else {
-            n = write(chr->out_fd, chr->out->data, len);
+            n = write(chr->out_fd, data, len);
         }
         if (n < 0 && errno == EINTR) {
             continue;
@@ -244,7 +271,7 @@ static bool chardev_flush(Chardev *chr)
             ok = errno == EAGAIN || errno == EWOULDBLOCK;
             break;
         }
-        g_byte_array_remove_range(chr->out, 0, n);
+        chardev_out_consume_locked(chr, n);
         if ((size_t)n < len) {
             break;
         }
@@ -266,8 +293,12 @@ static bool chardev_read_input(Chardev *chr)
     do {
         n = read(chr->in_fd, buf, room);
     } while (n < 0 && errno == EINTR);
+    if (n > 0 && chr->mux) {
+        chardev_mux_input(chr, buf, n);
+        return true;
+    }
     if (n > 0) {
-        chr->fe.read(chr->fe_opaque, buf, n);
+        chr->fe[0].h.read(chr->fe[0].opaque, buf, n);
         return true;
     }
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -317,10 +348,26 @@ static GSourceFuncs chardev_source_funcs = {
 
 /* ---- peers ---------------------------------------------------------- */
 
+/*
+ * Tell every frontend that has not heard it yet: OPENED goes to those not
+ * yet opened (a late frontend gets it from opened_bh), CLOSED to those
+ * that were.
+ */
 static void chardev_send_event(Chardev *chr, ChardevEvent event)
 {
-    if (chr->fe_attached && chr->fe.event) {
-        chr->fe.event(chr->fe_opaque, event);
+    bool opened = event == CHARDEV_EVENT_OPENED;
+
+    for (unsigned i = 0; i < chr->nfe; i++) {
+        ChardevFrontend *fe = &chr->fe[i];
+
+        if (fe->opened == opened) {
+            continue;
+        }
+        fe->opened = opened;
+        if (fe->h.event) {
+            fe->h.event(fe->opaque, event);
+        }
+        /* The handler may have detached frontends. */
     }
 }
 
@@ -333,6 +380,7 @@ void chardev_peer_connected(Chardev *chr, int in_fd, int out_fd,
     chr->out_is_socket = is_socket;
     chr->connected = true;
     g_byte_array_set_size(chr->out, 0);
+    chr->out_head = 0;
     g_mutex_unlock(&chr->lock);
     bh_cancel(chr->opened_bh);
     chardev_send_event(chr, CHARDEV_EVENT_OPENED);
@@ -349,6 +397,7 @@ void chardev_peer_disconnect(Chardev *chr)
     chr->out_fd = -1;
     chr->connected = false;
     g_byte_array_set_size(chr->out, 0);
+    chr->out_head = 0;
     g_mutex_unlock(&chr->lock);
     /* Stop polling before the backend closes the fds. */
     chardev_watch_clear(chr);
@@ -395,6 +444,7 @@ static void chardev_free(Chardev *chr)
         g_source_unref(chr->source);
     }
     bh_delete(chr->opened_bh);
+    chardev_mux_cleanup(chr);
     g_byte_array_free(chr->out, true);
     g_mutex_clear(&chr->lock);
     g_free(chr->id);
@@ -429,6 +479,7 @@ Chardev *chardev_new(struct json_object *opts, Error **errp)
     const char *backend = NULL;
     const char *id = NULL;
     Chardev *chr;
+    bool mux;
 
     if (!json_object_is_type(opts, json_type_object)) {
         error_setg(errp, "chardev options must be an object");
@@ -455,11 +506,16 @@ Chardev *chardev_new(struct json_object *opts, Error **errp)
         error_setg(errp, "Duplicate chardev ID '%s'", id);
         return NULL;
     }
-    if (!chardev_check_opts(drv, opts, errp)) {
+    if (!chardev_check_opts(drv, opts, errp) ||
+        !chardev_opt_bool(opts, "mux", false, &mux, errp)) {
         return NULL;
     }
     main_loop_init();
     chr = chardev_alloc(id, drv);
+    chr->mux = mux;
+    if (mux) {
+        chardev_mux_init(chr);
+    }
     if (!drv->open(chr, opts, errp)) {
         if (drv->close) {
             drv->close(chr);
@@ -501,28 +557,49 @@ bool chardev_is_connected(const Chardev *chr)
     return chr->connected;
 }
 
+/* Detach the frontend with @opaque, or every frontend for NULL. */
+static void chardev_detach(Chardev *chr, void *opaque)
+{
+    unsigned kept = 0;
+
+    for (unsigned i = 0; i < chr->nfe; i++) {
+        if (opaque && chr->fe[i].opaque != opaque) {
+            chr->fe[kept++] = chr->fe[i];
+        }
+    }
+    chr->nfe = kept;
+    if (chr->focus >= kept) {
+        chr->focus = 0;
+    }
+    if (!kept) {
+        bh_cancel(chr->opened_bh);
+    }
+}
+
 bool chardev_set_handlers(Chardev *chr, const ChardevHandlers *h,
                           void *opaque, Error **errp)
 {
+    unsigned max = chr->mux ? CHARDEV_MAX_FRONTENDS : 1;
+
     if (!h) {
-        chr->fe_attached = false;
-        chr->fe = (ChardevHandlers){ 0 };
-        chr->fe_opaque = NULL;
-        bh_cancel(chr->opened_bh);
+        chardev_detach(chr, opaque);
         return true;
     }
-    if (chr->fe_attached) {
+    if (chr->nfe >= max) {
         error_setg(errp, "chardev '%s' is busy", chr->id);
         return false;
     }
-    chr->fe = *h;
-    chr->fe_opaque = opaque;
-    chr->fe_attached = true;
+    chr->fe[chr->nfe++] = (ChardevFrontend){ .h = *h, .opaque = opaque };
     if (chr->connected) {
         bh_schedule(chr->opened_bh);
     }
     main_loop_kick();
     return true;
+}
+
+bool chardev_is_mux(const Chardev *chr)
+{
+    return chr->mux;
 }
 
 void chardev_accept_input(Chardev *chr)
@@ -540,8 +617,8 @@ ssize_t chardev_write(Chardev *chr, const uint8_t *buf, size_t len)
         g_mutex_unlock(&chr->lock);
         return len;
     }
-    was_empty = chr->out->len == 0;
-    n = MIN(len, CHARDEV_OUT_MAX - chr->out->len);
+    was_empty = chr->out->len == chr->out_head;
+    n = MIN(len, CHARDEV_OUT_MAX - (chr->out->len - chr->out_head));
     g_byte_array_append(chr->out, buf, n);
     g_mutex_unlock(&chr->lock);
     /* The loop's next prepare() sees the bytes; wake it if it sleeps. */
@@ -556,7 +633,7 @@ size_t chardev_pending_output(Chardev *chr)
     size_t len;
 
     g_mutex_lock(&chr->lock);
-    len = chr->out->len;
+    len = chr->out->len - chr->out_head;
     g_mutex_unlock(&chr->lock);
     return len;
 }
@@ -728,6 +805,14 @@ static struct json_object *shorthand_parse(const char *id, const char *spec,
     const char *first;
     bool ok = true;
 
+    if (g_str_has_prefix(spec, "mon:")) {
+        json_object_put(opts);
+        opts = shorthand_parse(id, spec + 4, errp);
+        if (opts) {
+            json_object_object_add(opts, "mux", json_object_new_string("on"));
+        }
+        return opts;
+    }
     json_object_object_add(opts, "id", json_object_new_string(id));
     for (size_t i = 0; i < G_N_ELEMENTS(bare); i++) {
         if (!strcmp(spec, bare[i][0])) {
@@ -755,7 +840,8 @@ static struct json_object *shorthand_parse(const char *id, const char *spec,
     } else {
         error_setg(errp, "chardev '%s': unsupported or malformed spec '%s' "
                    "(supported: none, null, stdio, pty, file:PATH, "
-                   "unix:PATH[,...], tcp:HOST:PORT[,...])", id, spec);
+                   "unix:PATH[,...], tcp:HOST:PORT[,...], mon:SPEC)", id,
+                   spec);
         ok = false;
     }
     if (ok) {
@@ -771,9 +857,17 @@ static struct json_object *shorthand_parse(const char *id, const char *spec,
 Chardev *chardev_new_shorthand(const char *id, const char *spec,
                                Error **errp)
 {
-    struct json_object *opts = shorthand_parse(id, spec, errp);
+    struct json_object *opts;
     Chardev *chr;
 
+    if (g_str_has_prefix(spec, "chardev:")) {
+        chr = chardev_find(spec + 8);
+        if (!chr) {
+            error_setg(errp, "chardev '%s' not found", spec + 8);
+        }
+        return chr;
+    }
+    opts = shorthand_parse(id, spec, errp);
     if (!opts) {
         return NULL;
     }

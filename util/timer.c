@@ -8,12 +8,14 @@
  * runs what is due.  The virtual clock's list is ignored while that clock
  * is stopped, which is all "timers do not fire while paused" takes.
  *
- * Deviation: glib polls with millisecond timeouts, so a timer can fire up
- * to 1 ms after its deadline (never before it).
+ * With the host clock a timerfd wakes the loop at the deadline, so timers
+ * fire within microseconds of it (never before).
  */
 #include "util/timer.h"
 
 #include <assert.h>
+#include <unistd.h>
+#include <sys/timerfd.h>
 #include <glib.h>
 
 #include "util/main-loop.h"
@@ -193,23 +195,75 @@ static int64_t timers_deadline_all(void)
     return best;
 }
 
+/*
+ * The timer GSource.  glib's poll timeout has millisecond resolution, so
+ * with the host clock the source instead arms a timerfd at the earliest
+ * deadline (CLOCK_MONOTONIC, absolute) and polls it.  It re-arms only when
+ * a timer is due earlier than the armed time (by more than the slack): a
+ * later deadline costs at most one early wake-up, not a syscall per loop
+ * iteration.  With a fake clock the millisecond timeout is used.
+ */
+typedef struct TimerSource {
+    GSource source;
+    int tfd;                /* -1: no timerfd, use poll timeouts */
+    gpointer tag;
+    int64_t armed_at;       /* host monotonic ns, or -1 when not armed */
+} TimerSource;
+
+#define TIMER_REARM_SLACK_NS 20000
+
+static void timer_source_arm(TimerSource *ts, int64_t at)
+{
+    struct itimerspec its = {
+        .it_value.tv_sec = at / NANOSECONDS_PER_SECOND,
+        .it_value.tv_nsec = at % NANOSECONDS_PER_SECOND,
+    };
+
+    if (ts->armed_at >= 0 && at >= ts->armed_at - TIMER_REARM_SLACK_NS) {
+        return;
+    }
+    if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0) {
+        its.it_value.tv_nsec = 1;   /* zero would disarm */
+    }
+    if (timerfd_settime(ts->tfd, TFD_TIMER_ABSTIME, &its, NULL) == 0) {
+        ts->armed_at = at;
+    }
+}
+
 static gboolean timer_source_prepare(GSource *source, gint *timeout)
 {
+    TimerSource *ts = (TimerSource *)source;
     int64_t d = timers_deadline_all();
 
+    *timeout = -1;
+    if (d == 0) {
+        *timeout = 0;
+        return true;
+    }
     if (d < 0) {
-        *timeout = -1;
+        return false;
+    }
+    if (ts->tfd >= 0 && clock_source_is_host()) {
+        timer_source_arm(ts, clock_get_ns(CLOCK_TYPE_REALTIME) + d);
     } else {
         /* Round up: waking early would only spin. */
         int64_t ms = (d + 999999) / 1000000;
 
         *timeout = ms > G_MAXINT ? G_MAXINT : (gint)ms;
     }
-    return d == 0;
+    return false;
 }
 
 static gboolean timer_source_check(GSource *source)
 {
+    TimerSource *ts = (TimerSource *)source;
+    uint64_t expirations;
+
+    if (ts->tag && g_source_query_unix_fd(source, ts->tag)) {
+        if (read(ts->tfd, &expirations, sizeof(expirations)) > 0) {
+            ts->armed_at = -1;
+        }
+    }
     return timers_deadline_all() == 0;
 }
 
@@ -230,9 +284,15 @@ static GSourceFuncs timer_source_funcs = {
 
 void timer_source_attach(void)
 {
-    GSource *source = g_source_new(&timer_source_funcs, sizeof(GSource));
+    TimerSource *ts = (TimerSource *)g_source_new(&timer_source_funcs,
+                                                  sizeof(TimerSource));
 
-    g_source_set_name(source, "timers");
-    g_source_attach(source, NULL);
-    g_source_unref(source);
+    g_source_set_name(&ts->source, "timers");
+    ts->armed_at = -1;
+    ts->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (ts->tfd >= 0) {
+        ts->tag = g_source_add_unix_fd(&ts->source, ts->tfd, G_IO_IN);
+    }
+    g_source_attach(&ts->source, NULL);
+    g_source_unref(&ts->source);
 }

@@ -30,6 +30,7 @@ struct Qcow2Cache {
     uint64_t clean_mark;
     GHashTable *index;      /* offset -> entry number + 1 */
     Qcow2OverlapType type;
+    uint32_t ign;           /* overlap types its own writes may touch */
     uint64_t cluster_size;
 };
 
@@ -41,6 +42,10 @@ Qcow2Cache *qcow2_cache_new(Qcow2State *s, unsigned nb, Qcow2OverlapType t)
     c->e = g_new0(Qcow2CacheEntry, c->nb);
     c->index = g_hash_table_new(g_int64_hash, g_int64_equal);
     c->type = t;
+    /* An active L2 table shared with a snapshot is also an inactive one;
+     * rewriting it (COPIED flags) is legitimate. */
+    c->ign = QCOW2_OL_BIT(t) | (t == QCOW2_OL_ACTIVE_L2 ?
+                                QCOW2_OL_BIT(QCOW2_OL_INACTIVE_L2) : 0);
     c->cluster_size = s->cluster_size;
     return c;
 }
@@ -73,7 +78,7 @@ static int qcow2_cache_entry_write(Qcow2State *s, Qcow2Cache *c,
         }
     }
     ret = qcow2_host_write(s, e->offset, e->data, c->cluster_size,
-                           QCOW2_OL_BIT(c->type));
+                           c->ign);
     if (ret < 0) {
         return ret;
     }
@@ -102,7 +107,7 @@ int qcow2_cache_writeback(Qcow2State *s, Qcow2Cache *c)
         if (e->dirty) {
             int ret = qcow2_host_write(s, e->offset, e->data,
                                        c->cluster_size,
-                                       QCOW2_OL_BIT(c->type));
+                                       c->ign);
             if (ret < 0) {
                 return ret;
             }

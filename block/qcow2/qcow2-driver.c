@@ -16,6 +16,7 @@
 #include "block/qcow2/qcow2-check.h"
 #include "block/qcow2/qcow2-create.h"
 #include "block/qcow2/qcow2-snapshot.h"
+#include "block/qcow2/qcow2-bdrv.h"
 
 typedef struct Qcow2Driver {
     Qcow2State *s;
@@ -310,7 +311,7 @@ static int qcow2_drv_block_status(BlockDriverState *bs, int64_t offset,
     case QCOW2_CLUSTER_COMPRESSED:
         return BDRV_BLOCK_DATA;
     default:
-        return d->s->has_backing ? 0 : BDRV_BLOCK_ZERO;
+        return 0;   /* the core answers for the backing chain */
     }
 }
 
@@ -523,3 +524,37 @@ const BlockDriver bdrv_qcow2 = {
     .snapshot_delete = qcow2_drv_snapshot_delete,
     .snapshot_list = qcow2_drv_snapshot_list,
 };
+
+bool qcow2_bdrv_is_qcow2(const BlockDriverState *bs)
+{
+    return bs && bs->drv == &bdrv_qcow2;
+}
+
+int qcow2_bdrv_write_compressed(BlockDriverState *bs, int64_t offset,
+                                const void *buf, int64_t bytes)
+{
+    if (!qcow2_bdrv_is_qcow2(bs)) {
+        return -ENOTSUP;
+    }
+    Qcow2Driver *d = bs->opaque;
+    return qcow2_write_compressed(d->s, (uint64_t)offset, buf,
+                                  (uint64_t)bytes);
+}
+
+int64_t qcow2_bdrv_cluster_size(BlockDriverState *bs)
+{
+    if (!qcow2_bdrv_is_qcow2(bs)) {
+        return -ENOTSUP;
+    }
+    Qcow2Driver *d = bs->opaque;
+    return (int64_t)d->s->cluster_size;
+}
+
+int qcow2_bdrv_make_empty(BlockDriverState *bs)
+{
+    if (!qcow2_bdrv_is_qcow2(bs)) {
+        return -ENOTSUP;
+    }
+    Qcow2Driver *d = bs->opaque;
+    return qcow2_make_empty(d->s);
+}

@@ -178,7 +178,8 @@ static int64_t qcow2_read_step(Qcow2State *s, uint64_t off, uint8_t *buf,
     if (qcow2_host_offset_bad(s, e, off)) {
         return -EIO;
     }
-    cur = qcow2_contiguous(s, l2, idx, e, off, len, QCOW2_OFLAG_COMPRESSED);
+    cur = qcow2_contiguous(s, l2, idx, e, off, len,
+                           QCOW2_OFLAG_COMPRESSED | QCOW2_OFLAG_ZERO);
     uint64_t hoff = (e & QCOW2_L2E_OFFSET_MASK) +
                     (off & (s->cluster_size - 1));
     qcow2_unlocked_begin(s);
@@ -581,4 +582,43 @@ int qcow2_block_status(Qcow2State *s, uint64_t off, uint64_t len,
     }
     g_mutex_unlock(&s->lock);
     return (int)t;
+}
+
+int qcow2_make_empty(Qcow2State *s)
+{
+    int ret = 0;
+
+    g_mutex_lock(&s->lock);
+    if (!s->writable || s->corrupt) {
+        ret = -EACCES;
+    }
+    for (uint64_t off = 0; ret == 0 && off < s->size;
+         off += s->cluster_size) {
+        uint8_t *l2;
+        uint32_t idx;
+        ret = qcow2_get_l2(s, off, false, &l2, &idx);
+        if (ret < 0 || !l2) {
+            uint64_t span = (uint64_t)s->l2_entries << s->cluster_bits;
+            off = (off | (span - 1)) + 1 - s->cluster_size;
+            continue;
+        }
+        uint64_t e = qcow2_l2e(l2, idx);
+        if (!e) {
+            continue;
+        }
+        ret = qcow2_mark_dirty(s);
+        if (ret == 0) {
+            ret = qcow2_get_l2(s, off, true, &l2, &idx);
+        }
+        if (ret == 0) {
+            qcow2_set_l2e(l2, idx, 0);
+            qcow2_cache_dirty(s->l2_cache, qcow2_l2_table_off(s, off));
+            qcow2_free_l2_entry(s, e);
+        }
+    }
+    if (ret == 0) {
+        ret = qcow2_flush_locked(s);
+    }
+    g_mutex_unlock(&s->lock);
+    return ret;
 }

@@ -122,8 +122,10 @@ static int qcow2_create_refblock(Qcow2State *s, uint64_t idx, uint64_t at)
     if (ret < 0) {
         return ret;
     }
-    assert(at / s->rb_entries == idx);
-    qcow2_refcount_set(rb, s->refcount_order, at % s->rb_entries, 1);
+    if (at / s->rb_entries == idx) {
+        /* Self-describing: the block counts its own cluster. */
+        qcow2_refcount_set(rb, s->refcount_order, at % s->rb_entries, 1);
+    }
     ret = qcow2_host_write(s, off, rb, s->cluster_size, 0);
     if (ret < 0) {
         qcow2_cache_discard(s->rb_cache, off);
@@ -309,8 +311,22 @@ static int qcow2_ensure_refblocks(Qcow2State *s, uint64_t c, uint64_t n)
             ret = qcow2_grow_reftable(s, j);
             return ret < 0 ? ret : 1;
         }
+        if (!s->reftable[j] && j == c / s->rb_entries) {
+            ret = qcow2_create_refblock(s, j, c);
+            return ret < 0 ? ret : 1;
+        }
         if (!s->reftable[j]) {
-            ret = qcow2_create_refblock(s, j, MAX(c, j * s->rb_entries));
+            /* Inside the run: put the block outside it, where a single
+             * cluster is free, so long runs stay possible. */
+            int64_t p = qcow2_alloc_clusters(s, 1);
+            if (p < 0) {
+                return (int)p;
+            }
+            if (s->reftable[j]) {
+                ret = qcow2_update_refcount(s, (uint64_t)p, 1, -1);
+                return ret < 0 ? ret : 1;
+            }
+            ret = qcow2_create_refblock(s, j, (uint64_t)p >> s->cluster_bits);
             return ret < 0 ? ret : 1;
         }
     }

@@ -388,6 +388,7 @@ static int qcow2_snapshot_create_locked(Qcow2State *s, const char *name,
     s->snapshots = g_renew(Qcow2Snapshot, s->snapshots, s->nb_snapshots + 1);
     s->snapshots[s->nb_snapshots++] = *sn;
     memset(sn, 0, sizeof(*sn));
+    qcow2_overlap_rebuild(s);
     ret = qcow2_snapshots_write(s);
     qcow2_overlap_rebuild(s);
     return ret;
@@ -425,7 +426,7 @@ int qcow2_snapshot_create(Qcow2State *s, const char *id, const char *name,
     sn.date_nsec = date_nsec;
     sn.vm_clock_nsec = vm_clock_nsec;
     sn.disk_size = s->size;
-    sn.icount = UINT64_MAX;
+    sn.icount = 0;
     ret = qcow2_snapshot_create_locked(s, name, &sn);
     qcow2_snapshot_clear(&sn);
     g_mutex_unlock(&s->lock);
@@ -462,6 +463,7 @@ static int qcow2_snapshot_goto_locked(Qcow2State *s, Qcow2Snapshot *sn)
     if (ret == 0) {
         ret = s->host.flush(s->host.opaque);
     }
+    qcow2_overlap_rebuild(s);
     if (ret < 0) {
         return ret;
     }
@@ -514,6 +516,7 @@ static int qcow2_snapshot_delete_locked(Qcow2State *s, int idx)
             (s->nb_snapshots - idx - 1) * sizeof(Qcow2Snapshot));
     s->nb_snapshots--;
     ret = qcow2_snapshots_write(s);
+    qcow2_overlap_rebuild(s);
     if (ret == 0) {
         ret = qcow2_l1_refs(s, sn.l1, sn.l1_size, -1, false);
     }

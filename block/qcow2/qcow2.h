@@ -199,6 +199,8 @@ int qcow2_write_zeroes(Qcow2State *s, uint64_t off, uint64_t len,
                        bool may_unmap);
 int qcow2_discard(Qcow2State *s, uint64_t off, uint64_t len);
 int qcow2_flush(Qcow2State *s);
+/** qcow2_make_empty() - unallocate every guest cluster (commit). */
+int qcow2_make_empty(Qcow2State *s);
 
 /**
  * qcow2_block_status() - what backs [@off, @off + @len): sets *@pnum to

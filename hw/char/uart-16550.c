@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * 16550A UART (National Semiconductor PC16550D; TI TL16C550 datasheets):
- * the PC's serial port, with 16-byte receive and transmit FIFOs, four
- * interrupt sources in priority order, the modem control and status lines,
- * and the internal loopback used by drivers to probe for the chip.
+ * 16550A UART (National Semiconductor PC16550D datasheet: Table II
+ * "Summary of Registers", Table IV "Interrupt Control Functions"; TI
+ * TL16C550 has the same map): the PC's serial port, with 16-byte receive
+ * and transmit FIFOs, four interrupt sources in priority order, the modem
+ * control and status lines, and the internal loopback used by drivers to
+ * probe for the chip.
  *
  * Register map (8 bytes at iobase; DLAB is LCR bit 7):
  *   0  RBR (read) / THR (write)         DLAB=1: DLL, divisor low byte
@@ -201,7 +203,7 @@ static bool uart_fifo_enabled(UART16550State *s)
     return s->fcr & UART_FCR_FE;
 }
 
-/* The highest-priority pending, enabled source (datasheet table 4). */
+/* The highest-priority pending, enabled source (datasheet Table IV). */
 static uint8_t uart_iir_id(UART16550State *s)
 {
     bool rx_ready = uart_fifo_enabled(s)

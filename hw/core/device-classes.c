@@ -23,6 +23,8 @@ const DeviceClass *const device_classes[] = {
     /* hw/input */
 
     /* hw/misc */
+    &isa_debugcon_class,
+    &isa_debug_exit_class,
 
     /* hw/nvram */
 

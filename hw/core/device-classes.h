@@ -22,6 +22,7 @@ extern const DeviceClass uart16550_class;
 /* hw/input */
 
 /* hw/misc */
+#include "hw/misc/pc-misc.h"
 
 /* hw/nvram */
 

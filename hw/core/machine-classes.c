@@ -9,6 +9,7 @@
 
 const MachineClass *const machine_classes[] = {
     /* hw/i386 */
+    &pc_i440fx_class,
 
     /* hw/core */
     &machine_none_class,

@@ -9,6 +9,7 @@
 #include "hw/core/machine.h"
 
 /* hw/i386 */
+#include "hw/i386/pc.h"
 
 /* hw/core */
 extern const MachineClass machine_none_class;

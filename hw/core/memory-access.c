@@ -14,9 +14,11 @@
  * byte so each byte reaches whatever serves it.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "hw/core/memory-internal.h"
+#include "util/log.h"
 
 static uint64_t memory_size_mask(unsigned size)
 {
@@ -139,6 +141,7 @@ uint64_t memory_map_read(MemoryMap *map, uint64_t addr, unsigned size)
         return memory_range_read(fr, addr, size);
     }
     if (!fr && size == 1) {
+        log_guest_error("unassigned %s read at 0x%" PRIx64, map->name, addr);
         return 0xff;
     }
     for (i = 0; i < size; i++) {
@@ -159,6 +162,8 @@ void memory_map_write(MemoryMap *map, uint64_t addr, uint64_t val,
         return;
     }
     if (!fr && size == 1) {
+        log_guest_error("unassigned %s write at 0x%" PRIx64 " (0x%02x)",
+                        map->name, addr, (unsigned)(val & 0xff));
         return;
     }
     for (i = 0; i < size; i++) {

@@ -107,6 +107,18 @@ BlockBackend *blk_next(BlockBackend *blk);
 const char *blk_name(const BlockBackend *blk);
 BlockDriverState *blk_bs(BlockBackend *blk);
 BdrvChild *blk_root(BlockBackend *blk);
+/** blk_is_inserted() - whether a root node is attached. */
+bool blk_is_inserted(BlockBackend *blk);
+/** blk_is_read_only() - true without a root node or with a read-only one. */
+bool blk_is_read_only(BlockBackend *blk);
+
+/**
+ * blk_set_enable_write_cache() - the guest's volatile write cache switch
+ * (virtio-blk WCE, ATA SET FEATURES 02h/82h).  Off means writethrough:
+ * every write is flushed before it completes.  On by default.
+ */
+void blk_set_enable_write_cache(BlockBackend *blk, bool wce);
+bool blk_enable_write_cache(BlockBackend *blk);
 
 /**
  * blk_attach_dev() - record the device using the backend.

@@ -171,7 +171,10 @@ typedef struct BlockSnapshotInfo {
  * @flush_to_disk: protocols: make data durable (fdatasync).
  * @truncate, @getlength, @get_allocated_file_size, @block_status: as the
  *             bdrv_*() functions of block.h; block_status may assume
- *             @offset < image size and answer for a prefix.
+ *             @offset < image size and answer for a prefix.  It returns
+ *             DATA and/or ZERO only for ranges this layer provides
+ *             (allocated); an unallocated range returns 0 and the core
+ *             adds ZERO (without ALLOCATED) when there is no backing.
  *
  * Tools and queries (all optional):
  * @create: create an image file (qemu-img create).

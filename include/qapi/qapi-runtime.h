@@ -4,20 +4,23 @@
  * between json-c values and C, building the "full names" QMP errors use,
  * and the checks every generated input visitor shares.
  *
- * Error messages are QEMU's, because clients match on them:
+ * Error messages are QEMU 7.2's, because clients match on them (checked
+ * against qemu-system-x86_64 7.2):
  *   "Parameter 'X' is missing"                    (member absent)
  *   "Invalid parameter type for 'X', expected: T" (wrong JSON type; T is
- *        "string", "integer", "uint64", "size", "number", "boolean",
- *        "null", "object", "array", or an alternate's type name)
- *   "Parameter 'X' expects T"                     (integer out of the
- *        range of T, e.g. "uint32")
+ *        "string", "integer", "number", "boolean", "null", "object",
+ *        "array", or an alternate's type name)
+ *   "Parameter 'X' expects uint64"                (wrong JSON type for
+ *        uint64, size and the narrower unsigned types)
+ *   "Parameter 'X' expects int32_t"               (integer out of the
+ *        range of a fixed-width type; likewise uint8_t, ...)
  *   "Parameter 'X' does not accept value 'V'"     (not an enum value)
  *   "Parameter 'X' is unexpected"                 (unknown member)
  * X is the member's full name: "a.b" inside objects, "a[2]" in arrays,
  * "null" for a value without a name (see qapi_path_show()).
  *
- * Quirk kept from QEMU: uint64 (and only uint64) accepts negative JSON
- * integers and takes them modulo 2^64, so -1 becomes UINT64_MAX.
+ * Quirk kept from QEMU: uint64 and size accept negative JSON integers and
+ * take them modulo 2^64, so -1 becomes UINT64_MAX.
  */
 #ifndef QAPI_QAPI_RUNTIME_H
 #define QAPI_QAPI_RUNTIME_H

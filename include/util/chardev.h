@@ -7,7 +7,8 @@
  * shorthands of -serial/-qmp/-monitor ("stdio", "none", "null",
  * "unix:/path,server=on,wait=off", "tcp:127.0.0.1:4444,server=on,wait=off",
  * "file:/path", "pty") are turned into the same options by
- * chardev_parse_shorthand().
+ * chardev_new_shorthand().  "mon:SPEC" is SPEC with mux=on: a serial
+ * port and a monitor share it, Ctrl-A c switching between them.
  *
  * All I/O runs on the main loop (the default GMainContext).  A frontend
  * (UART, monitor) attaches handlers; received bytes are delivered as far as
@@ -59,7 +60,11 @@ Chardev *chardev_new(struct json_object *opts, Error **errp);
 
 /**
  * chardev_new_shorthand() - create from a -serial/-qmp/-monitor shorthand
- * such as "unix:/tmp/q,server=on,wait=off", giving it @id.
+ * such as "unix:/tmp/q,server=on,wait=off", giving it @id.  "none" makes a
+ * null chardev (a caller for which "none" means "no device at all" checks
+ * for it first).  "chardev:NAME" creates nothing: it returns the existing
+ * chardev NAME (error "chardev 'NAME' not found"), still owned by the
+ * registry.
  */
 Chardev *chardev_new_shorthand(const char *id, const char *spec, Error **errp);
 
@@ -73,10 +78,11 @@ char *chardev_filename(const Chardev *chr);
 bool chardev_is_connected(const Chardev *chr);
 
 /**
- * chardev_set_handlers() - attach a frontend (NULL @h detaches).  A
- * chardev has at most one frontend; attaching a second fails with *errp
- * ("chardev 'x' is busy").  If a peer is already connected, @h->event
- * gets CHARDEV_EVENT_OPENED from the main loop.
+ * chardev_set_handlers() - attach a frontend, or detach with NULL @h: the
+ * frontend whose opaque is @opaque, or every frontend when @opaque is
+ * NULL.  A chardev has at most one frontend (four with mux=on); one more
+ * fails with *errp ("chardev 'x' is busy").  If a peer is already
+ * connected, @h->event gets CHARDEV_EVENT_OPENED from the main loop.
  */
 bool chardev_set_handlers(Chardev *chr, const ChardevHandlers *h,
                           void *opaque, Error **errp);
@@ -112,6 +118,19 @@ void chardev_disconnect(Chardev *chr);
  * from inside the chardev's own handlers.  NULL is ignored.
  */
 void chardev_delete(Chardev *chr);
+
+/**
+ * chardev_is_mux() - whether @chr was made with mux=on (or "mon:"), so
+ * that a monitor may share it with the serial port.
+ */
+bool chardev_is_mux(const Chardev *chr);
+
+/**
+ * chardev_set_mux_exit_hook() - what Ctrl-A x on a mux chardev does:
+ * call @fn(@opaque) (system/ requests a shutdown).  Without a hook it
+ * quits the main loop.
+ */
+void chardev_set_mux_exit_hook(void (*fn)(void *opaque), void *opaque);
 
 /** chardev_delete_all() - at exit. */
 void chardev_delete_all(void);

@@ -11,11 +11,12 @@
 
 #include <glib.h>
 
+#include "target/i386/fpu/ops-x87.h"
 #include "target/i386/ops.h"
 #include "util/error.h"
 
 /* CPUID.1 and 80000001h feature bits of the model (SDM table 3-11). */
-#define F1_EDX (1u << 2 | 1u << 3 | 1u << 4 | 1u << 5 | 1u << 6 | 1u << 8 | \
+#define F1_EDX (1u << 0 | 1u << 2 | 1u << 3 | 1u << 4 | 1u << 5 | 1u << 6 | 1u << 8 | \
                 1u << 11 | 1u << 12 | 1u << 13 | 1u << 15 | 1u << 16 | \
                 1u << 17 | 1u << 19)
 #define F1_ECX (1u << 13 | 1u << 23)
@@ -134,6 +135,7 @@ void x86_cpu_reset(X86CPU *cpu, bool init_only)
         memset(cpu->mtrr_var, 0, sizeof(cpu->mtrr_var));
         cpu->apic_base = 0xfee00000ull | (1u << 11) |
                          (cpu->apic_id == 0 ? 1u << 8 : 0);
+        x86_fpu_reset(cpu);
     }
     cpu->halted = false;
     cpu->inhibit_irq = false;

@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "exec/cpu-iface.h"
+#include "target/i386/fpu/x87.h"
+#include "target/i386/sse/sse-ops.h"
 
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -185,6 +187,11 @@ struct X86CPU {
     uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
     uint64_t apic_base, tsc_offset, tsc_aux, pat, misc_enable;
     uint64_t mtrr_def_type, mtrr_fixed[11], mtrr_var[16];
+
+    /* x87, MMX and SSE state (fpu/, sse/). */
+    X87State x87;
+    XMMReg xmm[16];
+    uint32_t mxcsr;
 
     /* Interrupts and run state. */
     bool intr_line;

@@ -22,6 +22,15 @@ static inline uint64_t top_bit(uint64_t v, unsigned size)
     return (v >> (size * 8 - 1)) & 1;
 }
 
+/* A zero count changes nothing, but a 32-bit register destination is
+ * still written, so its upper half is cleared in 64-bit mode. */
+static void shift_none(X86CPU *cpu, const X86Insn *i, uint64_t v)
+{
+    if (i->op[0].size == 4 && i->op[0].kind == OPK_REG) {
+        x86_reg_write(cpu, i->op[0].reg, v, 4);
+    }
+}
+
 static void shift_flags(X86CPU *cpu, uint64_t r, unsigned size, bool cf,
                         bool of)
 {
@@ -38,6 +47,7 @@ void x86_op_shl(X86CPU *cpu, const X86Insn *i)
     bool cf;
 
     if (c == 0) {
+        shift_none(cpu, i, v);
         return;
     }
     r = c >= 64 ? 0 : (v << c) & x86_size_mask(size);
@@ -55,6 +65,7 @@ void x86_op_shr(X86CPU *cpu, const X86Insn *i)
     bool cf;
 
     if (c == 0) {
+        shift_none(cpu, i, v);
         return;
     }
     r = c >= 64 ? 0 : v >> c;
@@ -72,6 +83,7 @@ void x86_op_sar(X86CPU *cpu, const X86Insn *i)
     bool cf;
 
     if (c == 0) {
+        shift_none(cpu, i, v);
         return;
     }
     r = (uint64_t)(v >> c) & x86_size_mask(size);
@@ -102,6 +114,7 @@ void x86_op_rol(X86CPU *cpu, const X86Insn *i)
     bool cf;
 
     if (c == 0) {
+        shift_none(cpu, i, v);
         return;
     }
     r = rotl(v, c, bits);
@@ -117,6 +130,7 @@ void x86_op_ror(X86CPU *cpu, const X86Insn *i)
     unsigned c = shift_count(cpu, i, 1);
 
     if (c == 0) {
+        shift_none(cpu, i, v);
         return;
     }
     r = rotl(v, bits - c % bits, bits);
@@ -134,6 +148,7 @@ void x86_op_rcl(X86CPU *cpu, const X86Insn *i)
     bool cf = x86_get_cf(cpu);
 
     if (c == 0) {
+        shift_none(cpu, i, v);
         return;
     }
     c %= bits + 1;
@@ -154,6 +169,7 @@ void x86_op_rcr(X86CPU *cpu, const X86Insn *i)
     bool cf = x86_get_cf(cpu), of = top_bit(v, size) ^ cf;
 
     if (c == 0) {
+        shift_none(cpu, i, v);
         return;
     }
     c %= bits + 1;
@@ -182,6 +198,7 @@ static void shxd(X86CPU *cpu, const X86Insn *i, bool left)
 
     c &= size == 8 ? 63 : 31;
     if (c == 0) {
+        shift_none(cpu, i, d);
         return;
     }
     if (left) {

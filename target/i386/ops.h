@@ -7,6 +7,7 @@
 #define TARGET_I386_OPS_H
 
 #include "target/i386/insn.h"
+#include "target/i386/fpu/ops-x87.h"
 
 extern const X86OpcodeEntry x86_map_onebyte[256];
 extern const X86OpcodeEntry x86_map_0f[256];

@@ -150,6 +150,7 @@ static int io_fail(IoContext *ctx, const char *what, int ret)
 typedef struct RwOpts {
     bool quiet, verbose, zero, unmap, fua, no_fallback;
     int pattern;            /* -1: none */
+    const char *src_file;   /* write -s: data from this file */
 } RwOpts;
 
 static bool rw_parse_opts(int *argc, char ***argv, const char *optstr,
@@ -167,6 +168,7 @@ static bool rw_parse_opts(int *argc, char ***argv, const char *optstr,
         case 'u': o->unmap = true; break;
         case 'f': o->fua = true; break;
         case 'n': o->no_fallback = true; break;
+        case 's': o->src_file = optarg; break;
         case 'P':
             if (!parse_pattern(optarg, &o->pattern)) {
                 return false;
@@ -231,13 +233,23 @@ static int cmd_write(IoContext *ctx, int argc, char **argv)
     int64_t off, len, t0;
     int ret;
 
-    if (!rw_parse_opts(&argc, &argv, "bcfnqzuP:", &o) || argc != 2 ||
+    if (!rw_parse_opts(&argc, &argv, "bcfnqzuP:s:", &o) || argc != 2 ||
         !parse_num(argv[0], &off) || !parse_num(argv[1], &len)) {
         ctx->failures++;
         return -EINVAL;
     }
     if (o.zero && o.pattern >= 0) {
         printf("-z and -P cannot be specified at the same time\n");
+        ctx->failures++;
+        return -EINVAL;
+    }
+    g_autofree char *src = NULL;
+    gsize src_len = 0;
+    if (o.src_file &&
+        (!g_file_get_contents(o.src_file, &src, &src_len, NULL) ||
+         (int64_t)src_len < len)) {
+        printf("Failed to read %" PRId64 " bytes from '%s'\n", len,
+               o.src_file);
         ctx->failures++;
         return -EINVAL;
     }
@@ -249,6 +261,9 @@ static int cmd_write(IoContext *ctx, int argc, char **argv)
         ret = blk_pwrite_zeroes(ctx->blk, off, len, flags);
     } else {
         uint8_t *buf = io_alloc(len, o.pattern >= 0 ? o.pattern : 0xcd);
+        if (src) {
+            memcpy(buf, src, len);
+        }
         ret = blk_pwrite(ctx->blk, off, len, buf, flags);
         free(buf);
     }
@@ -595,20 +610,21 @@ static int cmd_nodes(IoContext *ctx, int argc, char **argv)
 const IoCommand io_command_table[] = {
     { "read", "r", "[-qv] [-P pattern] off len", 2, -1, cmd_read,
       "reads a number of bytes at a specified offset" },
-    { "write", "w", "[-fnquz] [-P pattern] off len", 2, -1, cmd_write,
-      "writes a number of bytes at a specified offset" },
+    { "write", "w", "[-fnquz] [-P pattern | -s file] off len", 2, -1,
+      cmd_write,
+      "writes a number of bytes at a specified offset", true },
     { "readv", NULL, "[-qv] [-P pattern] off len [len..]", 2, -1, cmd_readv,
       "reads a number of bytes into several buffers" },
     { "writev", NULL, "[-fq] [-P pattern] off len [len..]", 2, -1,
-      cmd_writev, "writes a number of bytes from several buffers" },
+      cmd_writev, "writes a number of bytes from several buffers", true },
     { "aio_read", NULL, "[-qv] [-P pattern] off len [len..]", 2, -1,
       cmd_aio_read, "asynchronously reads a number of bytes" },
     { "aio_write", NULL, "[-fqz] [-P pattern] off len [len..]", 2, -1,
-      cmd_aio_write, "asynchronously writes a number of bytes" },
+      cmd_aio_write, "asynchronously writes a number of bytes", true },
     { "aio_flush", NULL, "", 0, 0, cmd_aio_flush,
       "completes all outstanding aio requests" },
     { "discard", "d", "[-q] off len", 2, -1, cmd_discard,
-      "discards a number of bytes at a specified offset" },
+      "discards a number of bytes at a specified offset", true },
     { "flush", "f", "", 0, 0, cmd_flush,
       "flush all in-core file state to disk" },
     { "length", "l", "", 0, 0, cmd_length, "gets the length of the file" },
@@ -623,15 +639,49 @@ const IoCommand io_command_table[] = {
     { NULL },
 };
 
+/*
+ * Split a command line into words at blanks; double quotes group words.
+ * Unlike a shell, '#' is an ordinary character (node names "#block0").
+ */
+static GPtrArray *split_words(const char *line)
+{
+    GPtrArray *words = g_ptr_array_new_with_free_func(g_free);
+    GString *w = NULL;
+    bool quoted = false;
+
+    for (const char *p = line;; p++) {
+        bool end = !*p || (!quoted && (*p == ' ' || *p == '\t'));
+        if (end) {
+            if (w) {
+                g_ptr_array_add(words, g_string_free(w, FALSE));
+                w = NULL;
+            }
+            if (!*p) {
+                break;
+            }
+            continue;
+        }
+        if (!w) {
+            w = g_string_new("");
+        }
+        if (*p == '"') {
+            quoted = !quoted;
+        } else {
+            g_string_append_c(w, *p);
+        }
+    }
+    g_ptr_array_add(words, NULL);
+    return words;
+}
+
 int io_run_command_line(IoContext *ctx, const char *line)
 {
-    g_auto(GStrv) argv = NULL;
-    int argc;
-    GError *gerr = NULL;
+    g_autoptr(GPtrArray) words = split_words(line);
+    char **argv = (char **)words->pdata;
+    int argc = words->len - 1;
 
-    if (!g_shell_parse_argv(line, &argc, &argv, &gerr)) {
-        g_error_free(gerr);
-        return 0;   /* empty line */
+    if (argc == 0) {
+        return 0;
     }
     for (const IoCommand *c = io_command_table; c->name; c++) {
         if (strcmp(argv[0], c->name) &&
@@ -645,8 +695,15 @@ int io_run_command_line(IoContext *ctx, const char *line)
             ctx->failures++;
             return -EINVAL;
         }
+        if (c->writes && bdrv_is_read_only(blk_bs(ctx->blk))) {
+            fflush(stdout);
+            error_report("Block node is read-only");
+            ctx->failures++;
+            return -EACCES;
+        }
         return c->fn(ctx, argc, argv);
     }
+    fflush(stdout);
     fprintf(stderr, "command \"%s\" not found\n", argv[0]);
     ctx->failures++;
     return -EINVAL;

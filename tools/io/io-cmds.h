@@ -24,6 +24,7 @@ typedef struct IoContext {
  * @fn: runs with argv[0] = the command name; returns 0 or -errno (already
  *      reported on stdout).
  * @help: one line.
+ * @writes: refused on a read-only image ("Block node is read-only").
  */
 typedef struct IoCommand {
     const char *name;
@@ -33,6 +34,7 @@ typedef struct IoCommand {
     int max_args;
     int (*fn)(IoContext *ctx, int argc, char **argv);
     const char *help;
+    bool writes;
 } IoCommand;
 
 /** io_command_table - all commands, NULL-name terminated. */

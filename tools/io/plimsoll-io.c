@@ -22,6 +22,7 @@
 #include "block/block-int.h"
 #include "io-cmds.h"
 #include "util/event-bus.h"
+#include "util/keyval.h"
 
 static void usage(void)
 {
@@ -42,13 +43,49 @@ static void usage(void)
     }
 }
 
+/* JSON as QEMU's monitor prints it: {"a": 1, "b": [2, 3]}. */
+static void print_qmp_json(GString *out, struct json_object *j)
+{
+    bool first = true;
+
+    switch (json_object_get_type(j)) {
+    case json_type_object:
+        g_string_append_c(out, '{');
+        json_object_object_foreach(j, k, v) {
+            struct json_object *key = json_object_new_string(k);
+            g_string_append_printf(out, "%s%s: ", first ? "" : ", ",
+                                   json_object_to_json_string_ext(
+                                       key, JSON_C_TO_STRING_NOSLASHESCAPE));
+            json_object_put(key);
+            print_qmp_json(out, v);
+            first = false;
+        }
+        g_string_append_c(out, '}');
+        break;
+    case json_type_array:
+        g_string_append_c(out, '[');
+        for (size_t i = 0; i < json_object_array_length(j); i++) {
+            g_string_append(out, i ? ", " : "");
+            print_qmp_json(out, json_object_array_get_idx(j, i));
+        }
+        g_string_append_c(out, ']');
+        break;
+    default:
+        g_string_append(out, json_object_to_json_string_ext(
+                            j, JSON_C_TO_STRING_NOSLASHESCAPE));
+        break;
+    }
+}
+
 static void print_event(const BusEvent *ev, void *opaque)
 {
     struct json_object *j = event_bus_to_json(ev);
+    GString *out = g_string_new("");
 
-    printf("%s\n", json_object_to_json_string_ext(
-               j, JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+    print_qmp_json(out, j);
+    printf("%s\n", out->str);
     fflush(stdout);
+    g_string_free(out, TRUE);
     json_object_put(j);
 }
 
@@ -131,22 +168,6 @@ static bool parse_args(int argc, char **argv, IoArgs *a)
     return true;
 }
 
-/*
- * --image-opts: a JSON object.  Deviation: QEMU also takes key=value with
- * dotted keys; that form arrives with util/keyval.c (keyval_parse_or_json).
- */
-static struct json_object *parse_image_opts(const char *str, Error **errp)
-{
-    struct json_object *o = json_tokener_parse(str);
-
-    if (!o || !json_object_is_type(o, json_type_object)) {
-        json_object_put(o);
-        error_setg(errp, "--image-opts expects a JSON object");
-        return NULL;
-    }
-    return o;
-}
-
 static BlockBackend *open_image(const IoArgs *a, Error **errp)
 {
     struct json_object *opts;
@@ -158,7 +179,7 @@ static BlockBackend *open_image(const IoArgs *a, Error **errp)
                        "exclusive");
             return NULL;
         }
-        opts = parse_image_opts(a->file, errp);
+        opts = keyval_parse_or_json(a->file, NULL, errp);
         if (!opts) {
             return NULL;
         }

@@ -85,8 +85,13 @@ static Float80 quad_round_scaled(FpEnv *env, quad q, int dir, int32_t scale)
         sig = (dir > 0) != sign ? sig + 1 : sig - 1;
     }
     lz = fp_clz128(sig);
-    return fp_round_pack(env, FMT_F80, sign, e - 16383 - lz + scale,
-                         sig << lz);
+    /* Precision control does not apply to transcendentals (SDM 8.1.5.2). */
+    FpEnv e64 = *env;
+    e64.prec = 64;
+    Float80 r = fp_round_pack(&e64, FMT_F80, sign, e - 16383 - lz + scale,
+                              sig << lz);
+    env->flags = e64.flags;
+    return r;
 }
 
 static Float80 nan_or_invalid(FpEnv *env, const Unp *a, const Unp *b)
@@ -283,10 +288,8 @@ Float80 f80_yl2x(FpEnv *env, Float80 xv, Float80 yv)
         if (y.cls == UNP_ZERO) {
             return invalid(env);
         }
-        env->flags |= y.denorm ? FP_DE : 0;
-        if (y.cls != UNP_INF) {
-            env->flags |= FP_ZE;
-        }
+        /* ZE takes precedence over DE, as for division by zero. */
+        env->flags |= y.cls == UNP_INF ? 0 : FP_ZE;
         return inf(!y.sign);
     }
     if (x.cls == UNP_INF) {
@@ -352,13 +355,19 @@ Float80 f80_yl2xp1(FpEnv *env, Float80 xv, Float80 yv)
         return f80_make(x.sign ^ y.sign, 0, 0);
     }
     quad l2;
+    int32_t sc;
+    quad ym = split(&y, &sc);
+    if (x.exp < -100) {
+        /* log2(1 + x) = x / ln 2 to far beyond 64 bits: keep x scaled. */
+        int32_t xs;
+        quad xm = split(&x, &xs);
+        return quad_round_scaled(env, xm / Q_LN2 * ym, 1, sc + xs);
+    }
     if (q > 0.4142Q || q < -0.2929Q) {
         l2 = q_log2_quad(1 + q);
     } else {
         l2 = 2 * q_atanh(q / (2 + q)) / Q_LN2;
     }
-    int32_t sc;
-    quad ym = split(&y, &sc);
     return quad_round_scaled(env, l2 * ym, 1, sc);
 }
 

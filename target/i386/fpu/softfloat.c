@@ -241,16 +241,17 @@ static Float80 round_tiny(FpEnv *env, FpFmt fmt, bool sign, int32_t exp,
         env->flags |= FP_PE | FP_C1;
         return pack_fields(fmt, sign, 1, 1ull << (prec - 1), prec);
     }
+    if (env->ftz && (env->masks & FP_UE)) {
+        /* Flush to zero: any tiny result, exact or not (SDM 10.2.3.3). */
+        env->flags |= FP_UE | FP_PE;
+        return pack_fields(fmt, sign, 0, 0, prec);
+    }
     sig = fp_shr_jam(sig, emin - exp);
     m = round_sig(env, sign, sig, prec, &inexact, &up);
     if (fmt != FMT_F80 && !(env->masks & FP_UE)) {
         env->flags |= FP_UE;
     }
     if (inexact) {
-        if (env->ftz && (env->masks & FP_UE)) {
-            env->flags |= FP_UE | FP_PE;
-            return pack_fields(fmt, sign, 0, 0, prec);
-        }
         env->flags |= FP_UE | FP_PE | (up ? FP_C1 : 0);
     }
     return pack_fields(fmt, sign, m >> (prec - 1) ? 1 : 0, m, prec);

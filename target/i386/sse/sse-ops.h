@@ -55,7 +55,8 @@ enum {
  * @vlen: 8 for MMX forms, 16 for XMM forms (integer ops only).
  * @flags: exception flags raised (MXCSR bits 0-5), filled by the op.
  * @xmm0: implicit XMM0 for BLENDVPS/PD and PBLENDVB.
- * @rax, @rdx: explicit string lengths of PCMPESTRx.
+ * @rax, @rdx: explicit string lengths of PCMPESTRx: RAX/RDX with REX.W,
+ *             else EAX/EDX sign-extended to 64 bits.
  * @ecx: index result of PCMPxSTRI.
  * @eflags: arithmetic flags result of PTEST, PCMPxSTRx, COMISS and
  *          friends (only CF, PF, AF, ZF, SF, OF bits are meaningful).

@@ -180,6 +180,32 @@ static void test_range_check(void)
     blk_unref(blk);
 }
 
+static void test_write_cache(void)
+{
+    BlockBackend *blk = new_null_backend("");
+    uint8_t buf[512] = { 0 };
+    BlockAcctStats st;
+
+    g_assert_true(blk_is_inserted(blk));
+    g_assert_false(blk_is_read_only(blk));
+    g_assert_true(blk_enable_write_cache(blk));
+    g_assert_cmpint(blk_pwrite(blk, 0, 512, buf, 0), ==, 0);
+    block_acct_snapshot(&blk_bs(blk)->stats, &st);
+    g_assert_cmpuint(st.ops[BLOCK_ACCT_FLUSH], ==, 0);
+    /* WCE off: writethrough, every write is followed by a flush. */
+    blk_set_enable_write_cache(blk, false);
+    g_assert_false(blk_enable_write_cache(blk));
+    g_assert_cmpint(blk_pwrite(blk, 0, 512, buf, 0), ==, 0);
+    g_assert_cmpint(blk_pwrite(blk, 512, 512, buf, 0), ==, 0);
+    block_acct_snapshot(&blk_bs(blk)->stats, &st);
+    g_assert_cmpuint(st.ops[BLOCK_ACCT_FLUSH], ==, 2);
+    blk_remove_bs(blk);
+    g_assert_false(blk_is_inserted(blk));
+    g_assert_true(blk_is_read_only(blk));
+    g_assert_cmpint(blk_pwrite(blk, 0, 512, buf, 0), ==, -ENOMEDIUM);
+    blk_unref(blk);
+}
+
 typedef struct AioState {
     int done;
     int failed;
@@ -242,6 +268,7 @@ int main(int argc, char **argv)
     g_test_add_func("/block/backend/names", test_names);
     g_test_add_func("/block/backend/range-check", test_range_check);
     g_test_add_func("/block/backend/async", test_async);
+    g_test_add_func("/block/backend/write-cache", test_write_cache);
     ret = g_test_run();
     json_object_put(last_io_error);
     g_string_free(trace, TRUE);

@@ -354,6 +354,7 @@ static void test_probed_raw_guard(Fixture *f, gconstpointer data)
     BlockDriverState *bs = bdrv_open(f->path, NULL, BDRV_O_RDWR,
                                      &error_abort);
     uint8_t qcow_magic[512] = { 'Q', 'F', 'I', 0xfb, 0, 0, 0, 3 };
+    uint8_t hello[512] = "hello";
 
     g_assert_cmpstr(bdrv_get_format_name(bs), ==, "raw");
     g_assert_true(bs->probed);
@@ -362,8 +363,28 @@ static void test_probed_raw_guard(Fixture *f, gconstpointer data)
         g_assert_cmpint(bdrv_node_pwrite(bs, 0, 512, qcow_magic, 0), ==,
                         -EPERM);
     }
-    g_assert_cmpint(bdrv_node_pwrite(bs, 0, 512, "hello", 0), ==, 0);
+    g_assert_cmpint(bdrv_node_pwrite(bs, 0, 512, hello, 0), ==, 0);
     g_assert_cmpint(bdrv_node_pwrite(bs, 512, 512, qcow_magic, 0), ==, 0);
+    bdrv_unref(bs);
+}
+
+/* A format's children inherit the cache mode and discard, not
+ * writethrough (one flush per write at the top). */
+static void test_flag_inheritance(Fixture *f, gconstpointer data)
+{
+    BlockDriverState *bs;
+    int flags = BDRV_O_RDWR | BDRV_O_UNMAP;
+    struct json_object *o = json_tokener_parse("{\"driver\": \"raw\"}");
+
+    g_assert_true(bdrv_parse_cache_mode("directsync", &flags, &error_abort));
+    bs = bdrv_open(f->path, o, flags, &error_abort);
+    json_object_put(o);
+    g_assert_true(bs->open_flags & BDRV_O_WRITETHROUGH);
+    g_assert_true(bdrv_get_file(bs)->open_flags & BDRV_O_NOCACHE);
+    g_assert_true(bdrv_get_file(bs)->open_flags & BDRV_O_UNMAP);
+    g_assert_false(bdrv_get_file(bs)->open_flags & BDRV_O_WRITETHROUGH);
+    g_assert_cmpuint(bdrv_get_file(bs)->request_alignment, >=, 512);
+    g_assert_false(bdrv_is_read_only(bdrv_get_file(bs)));
     bdrv_unref(bs);
 }
 
@@ -388,5 +409,6 @@ int main(int argc, char **argv)
     add("hostile-options", test_hostile_options);
     add("raw-window", test_raw_window);
     add("probed-raw-guard", test_probed_raw_guard);
+    add("flag-inheritance", test_flag_inheritance);
     return g_test_run();
 }

@@ -143,7 +143,11 @@ static void check_recovers(const char *bad, const char *want_err)
 
 static void test_recovery(void)
 {
-    check_recovers("{]", "ERR:JSON parse error, key is not a string in object");
+    check_recovers("{]", "ERR:JSON parse error, expecting value");
+    check_recovers("{1: 2}",
+                   "ERR:JSON parse error, key is not a string in object");
+    check_recovers("[1 2]",
+                   "ERR:JSON parse error, expected separator in list");
     check_recovers("{\xff", "ERR:JSON parse error, stray '\\xff'");
     check_recovers("{\x01", "ERR:JSON parse error, stray '\\x01'");
     check_recovers("{'bad \xff'", "ERR:JSON parse error, stray '\\xff'");

@@ -160,16 +160,17 @@ static void test_threshold_args(void)
     /* Argument errors come before the handler runs. */
     check(fn, "{'write-threshold': 1}", "ERR:Parameter 'node-name' is missing");
     check(fn, "{'node-name': 'n', 'write-threshold': 'big'}",
-          "ERR:Invalid parameter type for 'write-threshold', expected: uint64");
+          "ERR:Parameter 'write-threshold' expects uint64");
     check(fn, "{'node-name': 'n', 'write-threshold': 1.5}",
-          "ERR:Invalid parameter type for 'write-threshold', expected: uint64");
+          "ERR:Parameter 'write-threshold' expects uint64");
+    check(fn, "{'node-name': 'n', 'write-threshold': 18446744073709551616}",
+          "ERR:Parameter 'write-threshold' expects uint64");
     check(fn, "{'node-name': 7, 'write-threshold': 1}",
           "ERR:Invalid parameter type for 'node-name', expected: string");
     check(fn, "{'node-name': 'n', 'write-threshold': 1, 'extra': 2}",
           "ERR:Parameter 'extra' is unexpected");
     check(fn, "{'node-name': 'n', 'write-threshold-percent': 'x'}",
-          "ERR:Invalid parameter type for 'write-threshold-percent', "
-          "expected: uint64");
+          "ERR:Parameter 'write-threshold-percent' expects uint64");
     g_assert_cmpint(seen.calls, ==, 4);
 
     /* Handler errors pass through unchanged. */
@@ -223,9 +224,40 @@ static void test_blockdev_add(void)
               "'inject-error': [{'event': 'write_aio'}, {'event': 'x'}]}",
           "ERR:Parameter 'inject-error[1].event' does not accept value 'x'");
     check(fn, "{'driver': 'qcow2', 'file': 'p', "
-              "'overlap-check-memory-limit': -5}",
-          "ERR:Invalid parameter type for 'overlap-check-memory-limit', "
-          "expected: size");
+              "'overlap-check-memory-limit': true}",
+          "ERR:Parameter 'overlap-check-memory-limit' expects uint64");
+    check(fn, "{'driver': 'null-co', 'node-name': 'n', 'size': 1.0}",
+          "ERR:Invalid parameter type for 'size', expected: integer");
+    check(fn, "{'driver': 'null-co', 'node-name': 7}",
+          "ERR:Invalid parameter type for 'node-name', expected: string");
+}
+
+/* The fixed-width visitors, which no block-core member uses. */
+static void test_fixed_width(void)
+{
+    struct json_object *v = json_object_new_int64(-1);
+    struct json_object *big = json_object_new_int64(70000);
+    Error *err = NULL;
+    uint32_t u32;
+    int16_t i16;
+    uint8_t u8;
+
+    g_assert_false(qapi_in_uint32(v, "x", &u32, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "Parameter 'x' expects uint32_t");
+    error_free(err);
+    err = NULL;
+    g_assert_false(qapi_in_int16(big, "a.b", &i16, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "Parameter 'a.b' expects int16_t");
+    error_free(err);
+    err = NULL;
+    json_object_put(v);
+    v = json_object_new_int(255);
+    g_assert_true(qapi_in_uint8(v, NULL, &u8, NULL));
+    g_assert_cmpuint(u8, ==, 255);
+    json_object_put(v);
+    json_object_put(big);
 }
 
 static void event_sink(const BusEvent *ev, void *opaque)
@@ -341,6 +373,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qapi/marshal/no-args-and-results",
                     test_no_args_and_results);
     g_test_add_func("/qapi/marshal/blockdev-add", test_blockdev_add);
+    g_test_add_func("/qapi/visit/fixed-width", test_fixed_width);
     g_test_add_func("/qapi/events/senders", test_events);
     g_test_add_func("/qapi/introspect/consistency", test_introspection);
     ret = g_test_run();

@@ -269,7 +269,7 @@ static void test_assemble_none(void)
     cfg = parse_ok("-machine", "none", "-device", "nope,id=x", NULL);
     g_assert_null(system_assemble(cfg, &err));
     g_assert_cmpstr(error_get_pretty(err), ==,
-                    "-device nope: 'nope' is not a valid device model name");
+                    "-device nope,id=x: 'nope' is not a valid device model name");
     error_free(err);
     err = NULL;
     system_config_free(cfg);

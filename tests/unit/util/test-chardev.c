@@ -654,6 +654,10 @@ static void test_file_null(void)
     g_assert_cmpstr(name, ==, "null");
     chardev_delete(chr);
     chr = chardev_new_shorthand("n1", "none", &error_abort);
+    g_assert_true(chardev_new_shorthand("x", "chardev:n1", &error_abort) ==
+                  chr);
+    g_assert_null(chardev_new_shorthand("x", "chardev:n9", NULL));
+    g_assert_null(chardev_find("x"));
     chardev_delete(chr);
 }
 
@@ -733,6 +737,92 @@ static void test_stdio(void)
     fe_free(&fe);
 }
 
+/* ---- mux ------------------------------------------------------------ */
+
+static int exit_hook_calls;
+
+static void exit_hook(void *opaque)
+{
+    exit_hook_calls++;
+}
+
+static bool got_text(void *opaque)
+{
+    Want *w = opaque;
+
+    return w->fe->got->len >= w->bytes;
+}
+
+static void test_mux(void)
+{
+    g_autofree char *path = sock_path("mux");
+    g_autofree char *spec = g_strdup_printf(
+        "mon:unix:%s,server=on,wait=off", path);
+    Chardev *chr = chardev_new_shorthand("mux0", spec, &error_abort);
+    Frontend a, b, c, d, e;
+    Want wa = { &a, 1 }, wb = { &b, 1 };
+    char buf[256] = { 0 };
+    int peer;
+
+    g_assert_true(chardev_is_mux(chr));
+    chardev_set_mux_exit_hook(exit_hook, NULL);
+    fe_attach(chr, &a);
+    fe_attach(chr, &b);
+    fe_attach(chr, &c);
+    fe_attach(chr, &d);
+    fe_init(&e);
+    g_assert_false(chardev_set_handlers(chr, &fe_handlers, &e, NULL));
+    chardev_set_handlers(chr, NULL, &c, &error_abort);
+    chardev_set_handlers(chr, NULL, &d, &error_abort);
+
+    peer = unix_client(path);
+    run_until(got_opened, &wa);
+    run_until(got_opened, &wb);
+
+    /* Input goes to the focus; C-a c moves it; C-a C-a is a C-a. */
+    g_assert_cmpint(write(peer, "ab\x01" "cde\x01\x01", 8), ==, 8);
+    wa.bytes = 2;
+    wb.bytes = 3;
+    run_until(got_bytes, &wa);
+    run_until(got_bytes, &wb);
+    g_assert_cmpmem(a.got->data, a.got->len, "ab", 2);
+    g_assert_cmpmem(b.got->data, b.got->len, "de\x01", 3);
+
+    /* A busy frontend does not block escapes. */
+    b.can_read = 0;
+    g_assert_cmpint(write(peer, "zz\x01h", 4), ==, 4);
+    peer_read_exact(peer, buf, 10);
+    g_assert_cmpmem(buf, 10, "\r\nC-a h   ", 10);
+    g_assert_cmpuint(b.got->len, ==, 3);
+    b.can_read = 100;
+    chardev_accept_input(chr);
+    wb.bytes = 5;
+    run_until(got_text, &wb);
+    g_assert_cmpmem(b.got->data + 3, 2, "zz", 2);
+
+    /* Both frontends write to the one peer. */
+    while (recv(peer, buf, sizeof(buf), MSG_DONTWAIT) > 0) {
+    }
+    chardev_write(chr, (const uint8_t *)"A", 1);
+    chardev_write(chr, (const uint8_t *)"B", 1);
+    peer_read_exact(peer, buf, 2);
+    g_assert_cmpmem(buf, 2, "AB", 2);
+
+    g_assert_cmpint(write(peer, "\x01x", 2), ==, 2);
+    for (int i = 0; i < 1000 && !exit_hook_calls; i++) {
+        spin(1);
+    }
+    g_assert_cmpint(exit_hook_calls, ==, 1);
+    chardev_set_mux_exit_hook(NULL, NULL);
+    close(peer);
+    chardev_delete(chr);
+    fe_free(&a);
+    fe_free(&b);
+    fe_free(&c);
+    fe_free(&d);
+    fe_free(&e);
+}
+
 /* ---- errors --------------------------------------------------------- */
 
 static void expect_error(struct json_object *o, const char *prefix)
@@ -756,7 +846,7 @@ static void test_errors(void)
                                             path);
     static const char *const bad_specs[] = {
         "", "bogus", "unix:", "tcp:", "tcp:host", "file:", "vc",
-        "mon:stdio", "unix:/x,server=on,junk", "tcp::1,id=x",
+        "mon:vc", "mon:", "unix:/x,server=on,junk", "tcp::1,id=x",
         "tcp:127.0.0.1:1,server=maybe",
     };
     struct json_object *o;
@@ -770,8 +860,11 @@ static void test_errors(void)
     opt(o, "backend", "null");
     expect_error(o, "Parameter 'id' is missing");
     o = opts_new("null", "x");
-    opt(o, "mux", "on");
-    expect_error(o, "Invalid parameter 'mux'");
+    opt(o, "mux", "maybe");
+    expect_error(o, "Parameter 'mux' expects 'on' or 'off'");
+    o = opts_new("null", "x");
+    opt(o, "logfile", "/tmp/x");
+    expect_error(o, "Invalid parameter 'logfile'");
     o = opts_new("socket", "x");
     expect_error(o, "chardev 'x': socket needs path=");
     o = opts_new("socket", "x");
@@ -832,6 +925,65 @@ static void test_errors(void)
     g_assert_null(chardev_find("bad"));
 }
 
+/*
+ * Hostile command lines: random specs built from the shorthand grammar's
+ * tokens either make a chardev or fail with an error, never crash (ASan
+ * checks the memory side).  Specs always end in ",wait=off" so a server
+ * never blocks, and run in a private directory so "file:" stays there.
+ */
+static void test_fuzz_shorthand(void)
+{
+    static const char *const tokens[] = {
+        "unix:", "tcp:", "file:", "null", "none", "pty", "vc", "mon:",
+        ",", ",,", "=", ":", "[", "]", "server", "nowait", "nodelay",
+        "server=on", "server=off", "port=", "host=", "path=", "reconnect=",
+        "0", "1", "65536", "127.0.0.1", "::1", "localhost", "p", "q/r",
+        "id=", "backend=", "x", "", "on", "off", "-1", "99999999999999",
+    };
+    g_autofree char *cwd = g_get_current_dir();
+    int made = 0;
+
+    g_assert_cmpint(chdir(tmp_dir), ==, 0);
+    for (int i = 0; i < 3000; i++) {
+        GString *spec = g_string_new(NULL);
+        int n = g_test_rand_int_range(1, 8);
+        Error *err = NULL;
+        Chardev *chr;
+
+        for (int j = 0; j < n; j++) {
+            g_string_append(spec, tokens[g_test_rand_int_range(
+                0, G_N_ELEMENTS(tokens))]);
+        }
+        g_string_append(spec, ",wait=off");
+        chr = chardev_new_shorthand("fz", spec->str, &err);
+        if (chr) {
+            made++;
+            g_assert_null(err);
+            chardev_delete(chr);
+        } else {
+            g_assert_nonnull(err);
+            g_assert_cmpstr(error_get_pretty(err), !=, "");
+            error_free(err);
+        }
+        g_assert_null(chardev_find("fz"));
+        g_string_free(spec, true);
+    }
+    g_assert_cmpint(made, >, 0);
+    g_assert_cmpint(chdir(cwd), ==, 0);
+    /* Clean up what "file:" and unix servers left in the directory. */
+    {
+        GDir *dir = g_dir_open(tmp_dir, 0, NULL);
+        const char *name;
+
+        while ((name = g_dir_read_name(dir))) {
+            g_autofree char *p = g_build_filename(tmp_dir, name, NULL);
+
+            g_remove(p);
+        }
+        g_dir_close(dir);
+    }
+}
+
 static void count_chardev(Chardev *chr, void *opaque)
 {
     (*(int *)opaque)++;
@@ -869,8 +1021,10 @@ int main(int argc, char **argv)
     g_test_add_func("/util/chardev/file-null", test_file_null);
     g_test_add_func("/util/chardev/pty", test_pty);
     g_test_add_func("/util/chardev/stdio", test_stdio);
+    g_test_add_func("/util/chardev/mux", test_mux);
     g_test_add_func("/util/chardev/errors", test_errors);
     g_test_add_func("/util/chardev/foreach", test_foreach_delete_all);
+    g_test_add_func("/util/chardev/fuzz-shorthand", test_fuzz_shorthand);
     ret = g_test_run();
     g_rmdir(tmp_dir);
     g_free(tmp_dir);

@@ -146,10 +146,13 @@ static void run(int op, const char *name)
     unsigned exact = 0, one = 0, bad = 0;
 
     for (int i = 0; i < ITER; i++) {
-        uint16_t cw = 0x037f | (uint16_t)((i & 3) << 10);
+        uint16_t cw = 0x007f | (uint16_t)((i & 3) << 10) |
+                      (uint16_t)(((i >> 2) & 3) << 8);
         Float80 a = operand(&g, op, false), b = operand(&g, op, true);
         Float80 hr, sr;
-        FpEnv e = { .round = (uint8_t)(i & 3), .prec = 64, .masks = 0x3f };
+        static const uint8_t pcs[4] = { 24, 64, 53, 64 };
+        FpEnv e = { .round = (uint8_t)(i & 3), .prec = pcs[(i >> 2) & 3],
+                    .masks = 0x3f };
         bool oor;
         uint16_t hsw = host(op, cw, a, b, &hr);
 

@@ -335,6 +335,61 @@ static void test_output_bound(Fixture *f, gconstpointer data)
     g_assert_true(f->level);                    /* THRE interrupt */
 }
 
+static void test_trigger_levels(Fixture *f, gconstpointer data)
+{
+    static const struct {
+        uint8_t fcr;
+        unsigned level;
+    } levels[] = { { 0x01, 1 }, { 0x41, 4 }, { 0x81, 8 }, { 0xc1, 14 } };
+
+    wr(f, IER, 0x01);
+    for (size_t i = 0; i < G_N_ELEMENTS(levels); i++) {
+        /* Loopback fills the FIFO one byte at a time. */
+        wr(f, IIR, levels[i].fcr | 0x02);
+        wr(f, MCR, 0x10);
+        for (unsigned n = 1; n <= levels[i].level; n++) {
+            wr(f, RBR, n);
+            g_assert_cmpint(f->level, ==, n == levels[i].level);
+        }
+        g_assert_cmphex(rd(f, IIR), ==, 0xc4);
+        wr(f, IIR, levels[i].fcr | 0x02);       /* RX FIFO reset */
+        g_assert_false(f->level);
+        g_assert_false(rd(f, LSR) & 0x01);
+        wr(f, MCR, 0x00);
+    }
+}
+
+static void test_device_create(Fixture *f, gconstpointer data)
+{
+    struct json_object *o = json_object_new_object();
+    g_autofree char *help = device_class_list_help();
+    Chardev *line1 = chardev_new_shorthand("line1", "null", &error_abort);
+    Error *err = NULL;
+    Device *dev;
+
+    g_assert_nonnull(strstr(help, "\"isa-serial\""));
+    json_object_object_add(o, "driver", json_object_new_string("isa-serial"));
+    json_object_object_add(o, "id", json_object_new_string("com2"));
+    json_object_object_add(o, "iobase", json_object_new_string("0x2f8"));
+    json_object_object_add(o, "irq", json_object_new_string("3"));
+    json_object_object_add(o, "chardev", json_object_new_string("line1"));
+    dev = device_create(f->m, o, &error_abort);
+    g_assert_nonnull(dev);
+    g_assert_cmphex(io_space_read(f->m->io, 0x2f8 + LSR, 1), ==, 0x60);
+    /* The chardev now has its frontend. */
+    g_assert_false(chardev_set_handlers(line1, &(ChardevHandlers){ 0 }, f,
+                                        NULL));
+
+    json_object_object_add(o, "id", json_object_new_string("com3"));
+    json_object_object_add(o, "chardev", json_object_new_string("nope"));
+    g_assert_null(device_create(f->m, o, &err));
+    g_assert_nonnull(err);
+    error_free(err);
+    json_object_put(o);
+    device_destroy(dev);
+    chardev_delete(line1);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -351,6 +406,10 @@ int main(int argc, char **argv)
                fixture_setup, test_receive_fifo, fixture_teardown);
     g_test_add("/hw/char/uart-16550/receive-16450", Fixture, NULL,
                fixture_setup, test_receive_16450, fixture_teardown);
+    g_test_add("/hw/char/uart-16550/trigger-levels", Fixture, NULL,
+               fixture_setup, test_trigger_levels, fixture_teardown);
+    g_test_add("/hw/char/uart-16550/device-create", Fixture, NULL,
+               fixture_setup, test_device_create, fixture_teardown);
     g_test_add("/hw/char/uart-16550/output-bound", Fixture, NULL,
                fixture_setup, test_output_bound, fixture_teardown);
     return g_test_run();

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ACPI tables and the $PIR table for the direct Linux boot.
+ *
+ * ACPI 1.0b (§5.2): an RSDP (revision 0) pointing at an RSDT that lists one
+ * FADT (revision 1, 116 bytes), whose DSDT holds only the \_S5 sleep
+ * package.  That is what Linux needs to power the machine off: it writes
+ * SLP_TYP 0 | SLP_EN to PM1a_CNT at ACPI_PM_BASE + 4 (hw/pci/piix4-pm.c),
+ * after enabling ACPI through SMI_CMD (0xb2) if SCI_EN is clear.  The PM
+ * timer, SCI on IRQ 9 and the reset register complete the FADT.  There is
+ * no MADT (no APIC on this machine), so Linux runs the 8259s.
+ *
+ * $PIR (Microsoft "PCI IRQ Routing Table Specification" 1.0): router
+ * 00:01.0 PIIX3 8086:7000, link values 0x60-0x63 (the PIRQRC registers),
+ * entries for slots 1-6 with the board's rotation (slot - 1 + pin) mod 4.
+ */
+#include "hw/i386/acpi-build.h"
+
+#include <string.h>
+
+#include "hw/i386/pc.h"
+
+#define ACPI_AREA     0xf0000
+#define PIR_ADDR      0xf0800
+#define RSDP_OFF      0x000
+#define RSDT_OFF      0x040
+#define FADT_OFF      0x080
+#define DSDT_OFF      0x100
+
+static void put16(uint8_t *p, uint16_t v)
+{
+    p[0] = v;
+    p[1] = v >> 8;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    put16(p, v);
+    put16(p + 2, v >> 16);
+}
+
+static uint8_t acpi_checksum(const uint8_t *p, unsigned len)
+{
+    uint8_t sum = 0;
+
+    for (unsigned i = 0; i < len; i++) {
+        sum += p[i];
+    }
+    return (uint8_t)-sum;
+}
+
+/* The 36-byte System Description Table header (ACPI §5.2.6). */
+static void acpi_header(uint8_t *t, const char *sig, uint32_t len, uint8_t rev)
+{
+    memcpy(t, sig, 4);
+    put32(t + 4, len);
+    t[8] = rev;
+    memcpy(t + 10, "PLIMSL", 6);
+    memcpy(t + 16, "PLIMSOLL", 8);
+    put32(t + 24, 1);
+    memcpy(t + 28, "PLIM", 4);
+    put32(t + 32, 1);
+    t[9] = 0;
+    t[9] = acpi_checksum(t, len);
+}
+
+/* DSDT: DefinitionBlock with Name (_S5, Package (4) { 0, 0, 0, 0 }). */
+static uint32_t acpi_build_dsdt(uint8_t *t)
+{
+    static const uint8_t aml[] = {
+        0x08, '_', 'S', '5', '_',   /* NameOp "_S5_" */
+        0x12, 0x06, 0x04,           /* PackageOp, PkgLength 6, 4 elements */
+        0x00, 0x00, 0x00, 0x00,     /* ZeroOp x 4: SLP_TYPa/b = 0 */
+    };
+    uint32_t len = 36 + sizeof(aml);
+
+    memset(t, 0, len);
+    memcpy(t + 36, aml, sizeof(aml));
+    acpi_header(t, "DSDT", len, 1);
+    return len;
+}
+
+/* FADT revision 1 (ACPI 1.0b Table 5-7). */
+static uint32_t acpi_build_fadt(uint8_t *t, uint32_t dsdt)
+{
+    const uint32_t len = 116;
+
+    memset(t, 0, len);
+    put32(t + 36, 0);               /* FIRMWARE_CTRL: no FACS */
+    put32(t + 40, dsdt);
+    t[45] = 0;                      /* preferred PM profile: unspecified */
+    put16(t + 46, 9);               /* SCI_INT */
+    put32(t + 48, 0xb2);            /* SMI_CMD */
+    t[52] = 0xf1;                   /* ACPI_ENABLE */
+    t[53] = 0xf0;                   /* ACPI_DISABLE */
+    put32(t + 56, ACPI_PM_BASE);    /* PM1a_EVT_BLK */
+    put32(t + 64, ACPI_PM_BASE + 4);/* PM1a_CNT_BLK */
+    put32(t + 76, ACPI_PM_BASE + 8);/* PM_TMR_BLK */
+    t[88] = 4;                      /* PM1_EVT_LEN */
+    t[89] = 2;                      /* PM1_CNT_LEN */
+    t[91] = 4;                      /* PM_TMR_LEN */
+    put16(t + 96, 0xfff);           /* P_LVL2_LAT: C2 not supported */
+    put16(t + 98, 0xfff);           /* P_LVL3_LAT: C3 not supported */
+    t[108] = 0x32;                  /* CENTURY: CMOS index of the century */
+    /* Flags: WBINVD, PROC_C1, SLP_BUTTON (no sleep button), RTC_S4. */
+    put32(t + 112, (1u << 0) | (1u << 2) | (1u << 5) | (1u << 7));
+    acpi_header(t, "FACP", len, 1);
+    return len;
+}
+
+uint64_t acpi_build_tables(PCMachineState *pcms, uint8_t *ram)
+{
+    uint8_t *area = ram + ACPI_AREA;
+    uint8_t *rsdp = area + RSDP_OFF;
+    uint8_t *rsdt = area + RSDT_OFF;
+
+    memset(area, 0, 0x800);
+    acpi_build_dsdt(area + DSDT_OFF);
+    acpi_build_fadt(area + FADT_OFF, ACPI_AREA + DSDT_OFF);
+    put32(rsdt + 36, ACPI_AREA + FADT_OFF);
+    acpi_header(rsdt, "RSDT", 40, 1);
+    memcpy(rsdp, "RSD PTR ", 8);
+    memcpy(rsdp + 9, "PLIMSL", 6);
+    rsdp[15] = 0;                   /* revision 0: ACPI 1.0 */
+    put32(rsdp + 16, ACPI_AREA + RSDT_OFF);
+    rsdp[8] = acpi_checksum(rsdp, 20);
+    return ACPI_AREA + RSDP_OFF;
+}
+
+void pirq_build_table(PCMachineState *pcms, uint8_t *ram)
+{
+    const unsigned nslots = 6;
+    const unsigned len = 32 + 16 * nslots;
+    uint8_t *t = ram + PIR_ADDR;
+
+    memset(t, 0, len);
+    memcpy(t, "$PIR", 4);
+    put16(t + 4, 0x0100);           /* version 1.0 */
+    put16(t + 6, len);
+    t[8] = 0;                       /* router bus */
+    t[9] = PCI_DEVFN(1, 0);         /* router devfn */
+    put16(t + 10, 0);               /* exclusive PCI IRQs: none */
+    put16(t + 12, 0x8086);          /* compatible router: PIIX3 */
+    put16(t + 14, 0x7000);
+    for (unsigned s = 0; s < nslots; s++) {
+        uint8_t *e = t + 32 + 16 * s;
+        unsigned slot = s + 1;
+
+        e[0] = 0;
+        e[1] = PCI_DEVFN(slot, 0);
+        for (unsigned pin = 0; pin < 4; pin++) {
+            e[2 + 3 * pin] = 0x60 + ((slot - 1 + pin) & 3);
+            put16(e + 3 + 3 * pin, 0xdef8);
+        }
+        e[14] = slot;
+    }
+    t[31] = acpi_checksum(t, len);
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The i440FX/PIIX PC ("-machine pc", an alias of pc-i440fx-7.2): what the
+ * machine instance holds, for the boot loaders and tests that need it.
+ */
+#ifndef HW_I386_PC_H
+#define HW_I386_PC_H
+
+#include "hw/core/irq.h"
+#include "hw/core/machine.h"
+#include "hw/intc/i8259.h"
+#include "hw/misc/pc-misc.h"
+#include "hw/nvram/fw_cfg.h"
+#include "hw/pci/i440fx.h"
+#include "hw/pci/piix.h"
+#include "hw/timer/i8254.h"
+#include "hw/timer/mc146818.h"
+
+/* Where the 32-bit PCI hole starts when RAM reaches it (QEMU's layout). */
+#define PC_LOWMEM_LIMIT 0xe0000000ULL
+#define PC_BIOS_ISA_BASE 0xe0000ULL
+#define PC_BIOS_ISA_SIZE 0x20000ULL
+
+/**
+ * struct PCMachineState - the PC.
+ * @below_4g, @above_4g: RAM split around the PCI hole.
+ * @cpu_intr: INTR input of vCPU 0, driven by the PIC.
+ */
+typedef struct PCMachineState {
+    Machine parent;
+    /* properties */
+    bool smm;
+    bool acpi;
+    /* layout */
+    uint64_t below_4g;
+    uint64_t above_4g;
+    /* chips */
+    I8259State *pic;
+    I8254State *pit;
+    MC146818State *rtc;
+    FWCfgState *fw_cfg;
+    PCIBus *pci;
+    I440FXState *i440fx;
+    PIIX3State *piix3;
+    PIIX4PMState *pm;
+    Port61State *port61;
+    /* memory */
+    MemoryRegion ram;
+    MemoryRegion ram_below;
+    MemoryRegion ram_above;
+    MemoryRegion bios;
+    MemoryRegion bios_isa;
+    MemoryRegion legacy_hole;
+    bool bios_loaded;
+    /* wiring */
+    IRQLine cpu_intr;
+} PCMachineState;
+
+extern const MachineClass pc_i440fx_class;
+
+static inline PCMachineState *pc_from_machine(Machine *m)
+{
+    return container_of(m, PCMachineState, parent);
+}
+
+/**
+ * pc_linux_boot() - load -kernel/-initrd/-append into RAM by the Linux x86
+ * boot protocol and install the direct-boot entry stub (hw/i386/
+ * linux-boot.c).  Fails with *errp for an unreadable or non-bzImage file.
+ */
+bool pc_linux_boot(PCMachineState *pcms, Error **errp);
+
+/**
+ * pc_e820_table() - the e820 map (20-byte entries) for fw_cfg "etc/e820"
+ * and the zero page; returns the entry count and sets *@table (g_free).
+ */
+unsigned pc_e820_table(PCMachineState *pcms, uint8_t **table);
+
+#endif /* HW_I386_PC_H */

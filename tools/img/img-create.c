@@ -1,0 +1,347 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * plimsoll-img create, resize, amend, snapshot, commit and rebase: the
+ * subcommands that make or change an image.
+ *
+ * Command lines, messages and exit codes follow qemu-img 7.2 (QEMU's
+ * qemu-img manual): create prints "Formatting '...', fmt=... opts" with
+ * the options in qemu-img's order; resize takes [+|-]size and refuses to
+ * shrink a format image without --shrink; snapshot -l prints the table of
+ * qemu-img; commit copies the top image's data into its backing file and
+ * empties it unless -d; rebase -u only rewrites the backing file name,
+ * safe rebase first copies into the image every cluster the old and new
+ * backing chains disagree on.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include "tools/img/img.h"
+#include "block/qcow2/qcow2-bdrv.h"
+
+enum { OPT_SHRINK = 256, OPT_PREALLOC, OPT_IMAGE_OPTS, OPT_OBJECT };
+
+static bool img_check_create_opts(const char *fmt, struct json_object *o,
+                                  Error **errp)
+{
+    const BlockDriver *drv = bdrv_find_format(fmt);
+
+    if (!drv || !drv->create) {
+        error_setg(errp, drv ? "Format driver '%s' does not support image "
+                   "creation" : "Unknown file format '%s'", fmt);
+        return false;
+    }
+    json_object_object_foreach(o, k, v) {
+        bool known = false;
+        for (int i = 0; drv->create_opts && drv->create_opts[i]; i++) {
+            known |= !strcmp(k, drv->create_opts[i]);
+        }
+        if (!known) {
+            error_setg(errp, "Invalid parameter '%s'", k);
+            return false;
+        }
+        (void)v;
+    }
+    return true;
+}
+
+static void img_print_formatting(const char *file, const char *fmt,
+                                 struct json_object *o)
+{
+    static const char *const qcow2_order[][2] = {
+        { "cluster_size", "65536" }, { "extended_l2", "off" },
+        { "preallocation", NULL }, { "compression_type", "zlib" },
+        { "size", "0" }, { "compat", NULL }, { "backing_file", NULL },
+        { "backing_fmt", NULL }, { "lazy_refcounts", "off" },
+        { "refcount_bits", "16" },
+    };
+    struct json_object *v;
+
+    printf("Formatting '%s', fmt=%s", file, fmt);
+    if (strcmp(fmt, "qcow2")) {
+        json_object_object_foreach(o, k, val) {
+            printf(" %s=%s", k, json_object_get_string(val));
+        }
+        printf("\n");
+        return;
+    }
+    for (unsigned i = 0; i < G_N_ELEMENTS(qcow2_order); i++) {
+        const char *k = qcow2_order[i][0];
+        if (json_object_object_get_ex(o, k, &v)) {
+            uint64_t n;
+            const char *s = json_object_get_string(v);
+            if ((!strcmp(k, "size") || !strcmp(k, "cluster_size")) &&
+                img_parse_size(s, &n)) {
+                printf(" %s=%llu", k, (unsigned long long)n);
+            } else {
+                printf(" %s=%s", k, s);
+            }
+        } else if (qcow2_order[i][1]) {
+            printf(" %s=%s", k, qcow2_order[i][1]);
+        }
+    }
+    printf("\n");
+}
+
+/* Without a size, take it from the backing file (qemu-img create -b). */
+static bool img_backing_size(const char *file, struct json_object *o,
+                             Error **errp)
+{
+    struct json_object *b, *f;
+    ImgOpenOpts oo = { 0 };
+
+    if (json_object_object_get_ex(o, "size", NULL) ||
+        !json_object_object_get_ex(o, "backing_file", &b)) {
+        return true;
+    }
+    const char *bf = json_object_get_string(b);
+    g_autofree char *path = NULL;
+    if (g_path_is_absolute(bf) || !strchr(file, '/')) {
+        path = g_strdup(bf);
+    } else {
+        g_autofree char *dir = g_path_get_dirname(file);
+        path = g_build_filename(dir, bf, NULL);
+    }
+    if (json_object_object_get_ex(o, "backing_fmt", &f)) {
+        oo.fmt = json_object_get_string(f);
+    }
+    BlockBackend *blk = img_open(path, &oo, errp);
+    if (!blk) {
+        return false;
+    }
+    char num[32];
+    snprintf(num, sizeof(num), "%lld", (long long)blk_getlength(blk));
+    json_object_object_add(o, "size", json_object_new_string(num));
+    blk_unref(blk);
+    return true;
+}
+
+int img_create(int argc, char **argv)
+{
+    static const struct option lopts[] = {
+        { "object", required_argument, NULL, OPT_OBJECT },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *fmt = "raw", *backing = NULL, *bfmt = NULL;
+    struct json_object *o = json_object_new_object();
+    bool quiet = false;
+    Error *err = NULL;
+    int c, ret = 1;
+
+    while ((c = getopt_long(argc, argv, "F:b:f:ho:qu", lopts, NULL)) != -1) {
+        switch (c) {
+        case 'f': fmt = optarg; break;
+        case 'b': backing = optarg; break;
+        case 'F': bfmt = optarg; break;
+        case 'q': quiet = true; break;
+        case 'u': case OPT_OBJECT: break;
+        case 'o':
+            if (!img_opts_merge(o, optarg, &err)) {
+                goto out;
+            }
+            break;
+        default: goto out;
+        }
+    }
+    if (optind >= argc) {
+        error_setg(&err, "Expecting image file name");
+        goto out;
+    }
+    const char *file = argv[optind++];
+    if (optind < argc) {
+        uint64_t size;
+        if (!img_parse_size(argv[optind], &size)) {
+            error_setg(&err, "Invalid image size specified. You may use k, "
+                       "M, G, T, P or E suffixes for");
+            error_append_hint(&err, "kilobytes, megabytes, gigabytes, "
+                              "terabytes, petabytes and exabytes.\n");
+            goto out;
+        }
+        char num[32];
+        snprintf(num, sizeof(num), "%llu", (unsigned long long)size);
+        json_object_object_add(o, "size", json_object_new_string(num));
+    }
+    if (backing) {
+        json_object_object_add(o, "backing_file",
+                               json_object_new_string(backing));
+    }
+    if (bfmt) {
+        json_object_object_add(o, "backing_fmt", json_object_new_string(bfmt));
+    }
+    if (!img_check_create_opts(fmt, o, &err)) {
+        goto out;
+    }
+    if (backing && bfmt && !img_backing_size(file, o, &err)) {
+        goto out;
+    }
+    if (!quiet) {
+        img_print_formatting(file, fmt, o);
+    }
+    if (!bdrv_create(fmt, file, o, &err)) {
+        error_prepend(&err, "%s: ", file);
+        goto out;
+    }
+    ret = 0;
+out:
+    if (err) {
+        error_report_err(err);
+    }
+    json_object_put(o);
+    return ret;
+}
+
+/* qemu-img resize takes "-1G" as the size, which getopt would eat. */
+static const char *img_take_size_arg(int *argc, char **argv)
+{
+    const char *last = argv[*argc - 1];
+
+    if (*argc >= 3 && last[0] == '-' && g_ascii_isdigit(last[1])) {
+        (*argc)--;
+        return last;
+    }
+    return NULL;
+}
+
+static bool img_resize_target(const char *arg, int64_t cur, int64_t *out)
+{
+    uint64_t n;
+    int sign = 0;
+
+    if (*arg == '+' || *arg == '-') {
+        sign = *arg == '+' ? 1 : -1;
+        arg++;
+    }
+    if (!img_parse_size(arg, &n)) {
+        return false;
+    }
+    *out = sign ? cur + sign * (int64_t)n : (int64_t)n;
+    return *out >= 0;
+}
+
+int img_resize(int argc, char **argv)
+{
+    static const struct option lopts[] = {
+        { "shrink", no_argument, NULL, OPT_SHRINK },
+        { "preallocation", required_argument, NULL, OPT_PREALLOC },
+        { "image-opts", no_argument, NULL, OPT_IMAGE_OPTS },
+        { "object", required_argument, NULL, OPT_OBJECT },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *size_arg = img_take_size_arg(&argc, argv);
+    ImgOpenOpts oo = { .writable = true };
+    PreallocMode prealloc = PREALLOC_MODE_OFF;
+    bool shrink = false, quiet = false;
+    Error *err = NULL;
+    int c;
+
+    while ((c = getopt_long(argc, argv, "f:hq", lopts, NULL)) != -1) {
+        switch (c) {
+        case 'f': oo.fmt = optarg; break;
+        case 'q': quiet = true; break;
+        case OPT_SHRINK: shrink = true; break;
+        case OPT_IMAGE_OPTS: oo.image_opts = true; break;
+        case OPT_OBJECT: break;
+        case OPT_PREALLOC:
+            if (!prealloc_mode_parse(optarg, &prealloc, &err)) {
+                error_report_err(err);
+                return 1;
+            }
+            break;
+        default: return 1;
+        }
+    }
+    if (!size_arg && optind + 2 == argc) {
+        size_arg = argv[--argc];
+    }
+    if (!size_arg || optind + 1 != argc) {
+        error_report("Expecting image file name and size");
+        return 1;
+    }
+    BlockBackend *blk = img_open(argv[optind], &oo, &err);
+    if (!blk) {
+        error_report_err(err);
+        return 1;
+    }
+    int64_t cur = blk_getlength(blk), target;
+    int ret = 1;
+    if (!img_resize_target(size_arg, cur, &target)) {
+        error_report("Invalid image size specified. Must be between 0 and "
+                     "9223372036854775807.");
+    } else if (target < cur && !shrink &&
+               strcmp(blk_bs(blk)->drv->format_name, "raw")) {
+        error_report("Use the --shrink option to perform a shrink "
+                     "operation.");
+    } else {
+        if (target < cur) {
+            warn_report("Shrinking an image will delete all data beyond the "
+                        "shrunken image's end. Before performing such an "
+                        "operation, make sure there is no important data "
+                        "there.");
+        }
+        ret = blk_truncate(blk, target, false, prealloc, &err) < 0;
+        if (ret) {
+            error_report_err(err);
+        } else if (!quiet) {
+            printf("Image resized.\n");
+        }
+    }
+    blk_unref(blk);
+    return ret;
+}
+
+int img_amend(int argc, char **argv)
+{
+    static const struct option lopts[] = {
+        { "image-opts", no_argument, NULL, OPT_IMAGE_OPTS },
+        { "object", required_argument, NULL, OPT_OBJECT },
+        { "force", no_argument, NULL, 'F' },
+        { NULL, 0, NULL, 0 },
+    };
+    ImgOpenOpts oo = { .writable = true };
+    struct json_object *o = json_object_new_object();
+    bool have_opts = false;
+    Error *err = NULL;
+    int c, ret = 1;
+
+    while ((c = getopt_long(argc, argv, "ho:f:t:pq", lopts, NULL)) != -1) {
+        switch (c) {
+        case 'f': oo.fmt = optarg; break;
+        case 't': oo.cache = optarg; break;
+        case 'o':
+            have_opts = true;
+            if (!img_opts_merge(o, optarg, &err)) {
+                goto out;
+            }
+            break;
+        case 'p': case 'q': case 'F': case OPT_OBJECT: break;
+        case OPT_IMAGE_OPTS: oo.image_opts = true; break;
+        default: goto out;
+        }
+    }
+    if (!have_opts) {
+        error_setg(&err, "Must specify options (-o)");
+        goto out;
+    }
+    if (optind != argc - 1) {
+        error_setg(&err, "Expecting one image file name");
+        goto out;
+    }
+    BlockBackend *blk = img_open(argv[optind], &oo, &err);
+    if (!blk) {
+        goto out;
+    }
+    BlockDriverState *bs = blk_bs(blk);
+    if (!bs->drv->amend) {
+        error_setg(&err, "Format driver '%s' does not support option "
+                   "amendment", bs->drv->format_name);
+    } else if (bs->drv->amend(bs, o, false, &err)) {
+        ret = 0;
+    }
+    blk_unref(blk);
+out:
+    if (err) {
+        error_prepend(&err, "Error while amending options: ");
+        error_report_err(err);
+    }
+    json_object_put(o);
+    return ret;
+}

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * plimsoll-img: the image utility (qemu-img's subcommands, options, human
+ * output, exit codes and JSON shapes), built on the block layer.
+ *
+ * This file holds the command table and the helpers every subcommand
+ * shares: opening an image read-only or read-write, qemu-img's size
+ * suffixes and human sizes, QEMU's pretty JSON printer, -o option lists
+ * and the -p progress line.  Reference: QEMU's qemu-img manual (7.2).
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "config-host.h"
+#include "tools/img/img.h"
+
+typedef struct ImgCommand {
+    const char *name;
+    ImgCommandFn fn;
+    const char *synopsis;
+} ImgCommand;
+
+static const ImgCommand img_commands[] = {
+    { "amend", img_amend, "amend [-f fmt] [-t cache] -o options filename" },
+    { "bench", img_bench, "bench [-c count] [-d depth] [-f fmt] "
+      "[--flush-interval=flush_interval] [-n] [--no-drain] [-o offset] "
+      "[--pattern=pattern] [-q] [-s buffer_size] [-S step_size] [-t cache] "
+      "[-i aio] [-w] [-U] filename" },
+    { "check", img_check, "check [-q] [--output=ofmt] [-f fmt] "
+      "[-r [leaks | all]] [-T src_cache] [-U] filename" },
+    { "commit", img_commit, "commit [-q] [-f fmt] [-t cache] [-b base] "
+      "[-d] [-p] filename" },
+    { "compare", img_compare, "compare [-f fmt] [-F fmt] [-T src_cache] "
+      "[-p] [-q] [-s] [-U] filename1 filename2" },
+    { "convert", img_convert, "convert [-c] [-p] [-q] [-n] [-f fmt] "
+      "[-t cache] [-T src_cache] [-O output_fmt] [-o options] [-S "
+      "sparse_size] [-W] [-m num_coroutines] filename [filename2 [...]] "
+      "output_filename" },
+    { "create", img_create, "create [-q] [-f fmt] [-b backing_file "
+      "[-F backing_fmt]] [-u] [-o options] filename [size]" },
+    { "info", img_info, "info [-f fmt] [--output=ofmt] [--backing-chain] "
+      "[-U] filename" },
+    { "map", img_map, "map [-f fmt] [--output=ofmt] [--start-offset=OFFSET] "
+      "[--max-length=LEN] [-U] filename" },
+    { "measure", img_measure, "measure [--output=ofmt] [-O output_fmt] "
+      "[-o options] [--size N | [-f fmt] filename]" },
+    { "rebase", img_rebase, "rebase [-q] [-f fmt] [-t cache] [-T src_cache] "
+      "[-p] [-u] -b backing_file [-F backing_fmt] filename" },
+    { "resize", img_resize, "resize [-f fmt] [--preallocation=prealloc] "
+      "[-q] [--shrink] filename [+ | -]size" },
+    { "snapshot", img_snapshot, "snapshot [-q] [-l | -a snapshot | -c "
+      "snapshot | -d snapshot] [-U] filename" },
+};
+
+static void img_usage(void)
+{
+    printf("plimsoll-img version %s\n"
+           "usage: plimsoll-img [standard options] command [command options]\n"
+           "QEMU disk image utility, Plimsoll edition\n\nCommand syntax:\n",
+           PLIMSOLL_VERSION);
+    for (unsigned i = 0; i < G_N_ELEMENTS(img_commands); i++) {
+        printf("  %s\n", img_commands[i].synopsis);
+    }
+}
+
+BlockBackend *img_open(const char *filename, const ImgOpenOpts *o,
+                       Error **errp)
+{
+    struct json_object *opts;
+    int flags = o->extra_flags;
+    BlockBackend *blk;
+
+    if (o->writable) {
+        flags |= BDRV_O_RDWR | BDRV_O_UNMAP;
+    }
+    if (o->check) {
+        flags |= BDRV_O_CHECK;
+    }
+    if (o->no_backing) {
+        flags |= BDRV_O_NO_BACKING;
+    }
+    if (o->cache && !bdrv_parse_cache_mode(o->cache, &flags, errp)) {
+        return NULL;
+    }
+    if (o->image_opts) {
+        opts = json_tokener_parse(filename);
+        if (!opts || !json_object_is_type(opts, json_type_object)) {
+            json_object_put(opts);
+            error_setg(errp, "--image-opts expects a JSON object");
+            return NULL;
+        }
+        blk = blk_new_open(NULL, opts, flags, errp);
+    } else {
+        opts = json_object_new_object();
+        if (o->fmt) {
+            json_object_object_add(opts, "driver",
+                                   json_object_new_string(o->fmt));
+        }
+        blk = blk_new_open(filename, opts, flags, errp);
+    }
+    json_object_put(opts);
+    if (!blk) {
+        error_prepend(errp, "Could not open '%s': ", filename);
+    }
+    return blk;
+}
+
+bool img_parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    double v;
+    double mul = 1;
+
+    if (!isdigit((unsigned char)*s)) {
+        return false;
+    }
+    v = strtod(s, &end);
+    switch (*end) {
+    case 'b': case 'B': end++; break;
+    case 'k': case 'K': mul = 1024.0; end++; break;
+    case 'm': case 'M': mul = 1048576.0; end++; break;
+    case 'g': case 'G': mul = 1073741824.0; end++; break;
+    case 't': case 'T': mul = 1099511627776.0; end++; break;
+    case 'p': case 'P': mul = 1125899906842624.0; end++; break;
+    case 'e': case 'E': mul = 1152921504606846976.0; end++; break;
+    default: break;
+    }
+    if (*end || v * mul >= 9223372036854775808.0) {
+        return false;
+    }
+    *out = (uint64_t)(v * mul);
+    return true;
+}
+
+char *img_size_str(uint64_t val)
+{
+    static const char *const suffixes[] = { "", "Ki", "Mi", "Gi", "Ti",
+                                            "Pi", "Ei" };
+    int i;
+
+    frexp((double)val / (1000.0 / 1024.0), &i);
+    i = (i - 1) / 10;
+    i = CLAMP(i, 0, 6);
+    return g_strdup_printf("%0.3g %sB", (double)val / (double)(1ull << (i * 10)),
+                           suffixes[i]);
+}
+
+static void img_json_indent(GString *g, int level)
+{
+    for (int i = 0; i < level; i++) {
+        g_string_append(g, "    ");
+    }
+}
+
+static void img_json_render(GString *g, struct json_object *o, int level)
+{
+    switch (json_object_get_type(o)) {
+    case json_type_object: {
+        bool first = true;
+        if (json_object_object_length(o) == 0) {
+            g_string_append(g, "{}");
+            break;
+        }
+        g_string_append(g, "{\n");
+        json_object_object_foreach(o, k, v) {
+            g_string_append(g, first ? "" : ",\n");
+            first = false;
+            img_json_indent(g, level + 1);
+            g_string_append(g, json_object_to_json_string_ext(
+                json_object_new_string(k), JSON_C_TO_STRING_PLAIN));
+            g_string_append(g, ": ");
+            img_json_render(g, v, level + 1);
+        }
+        g_string_append(g, "\n");
+        img_json_indent(g, level);
+        g_string_append(g, "}");
+        break;
+    }
+    case json_type_array: {
+        size_t n = json_object_array_length(o);
+        if (!n) {
+            g_string_append(g, "[]");
+            break;
+        }
+        g_string_append(g, "[\n");
+        for (size_t i = 0; i < n; i++) {
+            img_json_indent(g, level + 1);
+            img_json_render(g, json_object_array_get_idx(o, i), level + 1);
+            g_string_append(g, i + 1 < n ? ",\n" : "\n");
+        }
+        img_json_indent(g, level);
+        g_string_append(g, "]");
+        break;
+    }
+    default:
+        g_string_append(g, json_object_to_json_string_ext(
+            o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+        break;
+    }
+}
+
+void img_json_print(struct json_object *o)
+{
+    GString *g = g_string_new(NULL);
+
+    img_json_render(g, o, 0);
+    printf("%s\n", g->str);
+    g_string_free(g, TRUE);
+}
+
+bool img_output_json(const char *arg, bool *json)
+{
+    if (!strcmp(arg, "json")) {
+        *json = true;
+    } else if (!strcmp(arg, "human")) {
+        *json = false;
+    } else {
+        error_report("--output must be used with human or json as argument.");
+        return false;
+    }
+    return true;
+}
+
+bool img_opts_merge(struct json_object *obj, const char *list, Error **errp)
+{
+    g_auto(GStrv) items = g_strsplit(list, ",", -1);
+
+    for (int i = 0; items[i]; i++) {
+        char *eq = strchr(items[i], '=');
+        if (!*items[i]) {
+            continue;
+        }
+        if (!eq) {
+            error_setg(errp, "Invalid parameter '%s'", items[i]);
+            return false;
+        }
+        *eq = '\0';
+        json_object_object_add(obj, items[i],
+                               json_object_new_string(eq + 1));
+    }
+    return true;
+}
+
+void img_progress(double percent)
+{
+    printf("    (%.2f/100%%)\r", percent);
+    fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+    error_set_progname("plimsoll-img");
+    if (argc < 2) {
+        error_report("Not enough arguments");
+        error_report("Try 'plimsoll-img --help' for more information");
+        return 1;
+    }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+        img_usage();
+        return 0;
+    }
+    if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+        printf("plimsoll-img version %s\n", PLIMSOLL_VERSION);
+        return 0;
+    }
+    for (unsigned i = 0; i < G_N_ELEMENTS(img_commands); i++) {
+        if (!strcmp(argv[1], img_commands[i].name)) {
+            return img_commands[i].fn(argc - 1, argv + 1);
+        }
+    }
+    error_report("Command not found: %s", argv[1]);
+    return 1;
+}
