@@ -36,7 +36,8 @@ fi
 if [ "$ARCH" = i386 ] && [ "${ADD_I386_ARCH:-0}" = 1 ]; then
     if ! dpkg --print-foreign-architectures | grep -qx i386; then
         dpkg --add-architecture i386
-        apt-get update -q
+        # A mirror mid-sync may fail one index; the main one is enough.
+        apt-get update -q || echo "build-linux-guest: apt-get update reported errors; continuing"
         trap 'dpkg --remove-architecture i386 2>/dev/null || true' EXIT
     fi
 fi
