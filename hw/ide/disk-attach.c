@@ -5,6 +5,8 @@
  */
 #include "hw/ide/disk-attach.h"
 
+#include <string.h>
+
 #include "block/block.h"
 #include "hw/core/machine.h"
 
@@ -73,6 +75,26 @@ bool disk_attach(DiskAttach *a, Device *dev, const char *drive,
 
         blk_attach_dev(a->blk, a->qdev, path);
     }
+    return true;
+}
+
+bool disk_apply_error_policy(DiskAttach *a, const char *werror,
+                             const char *rerror, Error **errp)
+{
+    BlockdevOnError w, r;
+
+    if (!a->blk) {
+        return true;
+    }
+    w = blk_get_on_error(a->blk, false);
+    r = blk_get_on_error(a->blk, true);
+    if ((werror && strcmp(werror, "auto") &&
+         !blockdev_on_error_parse(werror, false, &w, errp)) ||
+        (rerror && strcmp(rerror, "auto") &&
+         !blockdev_on_error_parse(rerror, true, &r, errp))) {
+        return false;
+    }
+    blk_set_on_error(a->blk, r, w);
     return true;
 }
 

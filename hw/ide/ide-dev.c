@@ -68,6 +68,10 @@ static bool ide_dev_realize_kind(Device *dev, IDEDriveKind kind,
                      errp)) {
         return false;
     }
+    if (!disk_apply_error_policy(&s->attach, s->werror, s->rerror, errp)) {
+        disk_detach(&s->attach);
+        return false;
+    }
     if (!ide_drive_attach(s->bus, s->unit_used, kind, s->attach.blk,
                           s->serial, s->model, errp)) {
         disk_detach(&s->attach);

@@ -129,7 +129,9 @@ static bool vblk_map(VirtIOBlockReq *req, const VirtQueueSeg *segs,
 {
     MemoryMap *mem = vblk_mem(req->s);
 
-    req->maps = g_new(VirtQueueSeg, VIRTQ_MAX_SIZE + VIRTQ_MAX_INDIRECT);
+    unsigned cap = 8;
+
+    req->maps = g_new(VirtQueueSeg, cap);
     for (unsigned i = 0; i < nseg && len; i++) {
         uint64_t addr = segs[i].addr, n = segs[i].len;
 
@@ -150,6 +152,10 @@ static bool vblk_map(VirtIOBlockReq *req, const VirtQueueSeg *segs,
                                 "RAM", addr);
                 vblk_unmap(req, false);
                 return false;
+            }
+            if (req->nmaps == cap) {
+                cap *= 2;
+                req->maps = g_renew(VirtQueueSeg, req->maps, cap);
             }
             req->maps[req->nmaps++] = (VirtQueueSeg){ addr, got };
             block_iov_add(&req->qiov, p, got);
@@ -606,6 +612,10 @@ static bool vblk_realize(Device *dev, Error **errp)
         return false;
     }
     len = blk_getlength(s->attach.blk);
+    if (!disk_apply_error_policy(&s->attach, s->werror, s->rerror, errp)) {
+        disk_detach(&s->attach);
+        return false;
+    }
     if (len < 0) {
         error_setg(errp, "Could not get the size of the image");
         disk_detach(&s->attach);
@@ -648,6 +658,10 @@ static const Property vblk_props[] = {
                      "number of request queues"),
     DEFINE_PROP_INT("bootindex", VirtIOBlockState, bootindex, -1,
                     "boot order position"),
+    DEFINE_PROP_STR("werror", VirtIOBlockState, werror, NULL,
+                    "write error action (auto: the drive's)"),
+    DEFINE_PROP_STR("rerror", VirtIOBlockState, rerror, NULL,
+                    "read error action (auto: the drive's)"),
     DEFINE_PROP_BOOL("config-wce", VirtIOBlockState, config_wce, true,
                      "guest may toggle the write cache"),
     DEFINE_PROP_BOOL("discard", VirtIOBlockState, discard, true,

@@ -71,11 +71,17 @@ static bool vq_read_desc(PCIDevice *pci, uint64_t table, unsigned i,
 static bool vq_add_seg(VirtQueueElement *e, const VirtQueueDesc *d)
 {
     bool in = d->flags & VRING_DESC_F_WRITE;
+    unsigned *n = in ? &e->nin : &e->nout;
+    VirtQueueSeg **arr = in ? &e->in : &e->out;
 
     if (e->nout + e->nin >= VIRTQ_MAX_SEGS) {
         log_guest_error("virtio: chain has more than %d segments",
                         VIRTQ_MAX_SEGS);
         return false;
+    }
+    /* Arrays grow in powers of two from 8 entries. */
+    if (*n >= 8 && !(*n & (*n - 1))) {
+        *arr = g_renew(VirtQueueSeg, *arr, 2 * *n);
     }
     if (!in && e->nin) {
         log_guest_error("virtio: readable descriptor after a writable one");
@@ -171,8 +177,8 @@ VirtQueuePop virtqueue_pop(VirtQueue *vq, PCIDevice *pci, bool event_idx,
         vq_write16(pci, vq->used + 4 + 8 * vq->num, vq->last_avail);
     }
     elem->head = head;
-    elem->out = g_new(VirtQueueSeg, VIRTQ_MAX_SEGS);
-    elem->in = g_new(VirtQueueSeg, VIRTQ_MAX_SEGS);
+    elem->out = g_new(VirtQueueSeg, 8);
+    elem->in = g_new(VirtQueueSeg, 8);
     if (!vq_walk(vq, pci, elem)) {
         return VIRTQ_POP_BAD_CHAIN;
     }

@@ -73,7 +73,8 @@ def wiring():
                   '-device', 'ide-hd,drive=d2,bus=ide.1,unit=1,id=slave,'
                   'serial=S1',
                   '-drive', 'file=%s,format=raw,if=none,id=d3' % c,
-                  '-device', 'virtio-blk-pci,drive=d3,id=vd3,num-queues=2',
+                  '-device', 'virtio-blk-pci,drive=d3,id=vd3,num-queues=2,'
+                  'rerror=stop',
                   '-hda', a, '-cdrom', b])
     client = common.QMPClient(sock, timeout=10)
     try:
@@ -86,6 +87,8 @@ def wiring():
              blocks['virtio0'].get('io-status'), 'ok')
         t.eq('ide-hd with id: qdev', blocks['d2'].get('qdev'), 'slave')
         t.eq('virtio-blk-pci with id: qdev', blocks['d3'].get('qdev'), 'vd3')
+        t.eq('device rerror=stop: io-status', blocks['d3'].get('io-status'),
+             'ok')
         t.check('-hda is ide0-hd0', 'ide0-hd0' in blocks)
         t.check('-cdrom is ide1-cd0', 'ide1-cd0' in blocks)
         t.eq('io-status ok with the default werror=enospc',
@@ -109,4 +112,8 @@ fails('ide-hd without drive', ['-device', 'ide-hd'], 'drive property')
 fails('num-queues 0', ['-drive', 'file=%s,format=raw,if=none,id=x' % a,
                        '-device', 'virtio-blk-pci,drive=x,num-queues=0'],
       'num-queues')
+fails('bad werror on the device',
+      ['-drive', 'file=%s,format=raw,if=none,id=x' % a,
+       '-device', 'virtio-blk-pci,drive=x,werror=sometimes'],
+      "'sometimes' invalid write error action")
 t.finish()

@@ -41,6 +41,14 @@ typedef struct DiskAttach {
 bool disk_attach(DiskAttach *a, Device *dev, const char *drive,
                  const char *suffix, bool need_medium, Error **errp);
 
+/**
+ * disk_apply_error_policy() - the device properties werror/rerror: NULL
+ * or "auto" keeps the backend's (-drive) policy, anything else replaces
+ * it.  Errors as -drive words them ("'x' invalid write error action").
+ */
+bool disk_apply_error_policy(DiskAttach *a, const char *werror,
+                             const char *rerror, Error **errp);
+
 /** disk_detach() - release the backend and the names (NULL-safe). */
 void disk_detach(DiskAttach *a);
 

@@ -12,8 +12,7 @@
 /**
  * struct IDEDevState - an ide-hd or ide-cd.
  * Properties: drive, unit (-1: first free), serial, model, wwn,
- * bootindex, werror/rerror (accepted for compatibility: the backend's
- * policy from -drive applies).
+ * bootindex, werror/rerror ("auto" or unset: the -drive policy).
  */
 typedef struct IDEDevState {
     Device parent;
