@@ -322,8 +322,11 @@ static void ide_drive_reset_regs(IDEDrive *d)
         ide_ata_set_signature(d);
         break;
     default:
+        /* No device: a signature that classifies as nothing (neither
+         * ATA 00h/00h nor ATAPI 14h/EBh), so hosts skip the slot. */
         d->status = 0;
-        d->nsector = d->sector = d->lcyl = d->hcyl = 0;
+        d->nsector = d->sector = 1;
+        d->lcyl = d->hcyl = 0xff;
         break;
     }
 }
