@@ -637,6 +637,14 @@ static void vblk_pci_reset(Device *dev)
     virtio_pci_reset(virtio_pci_from_dev(dev));
 }
 
+/* After a system reset the INTx line follows the (cleared) ISR. */
+static void vblk_sync_irqs(Device *dev)
+{
+    VirtIOPCIState *vp = virtio_pci_from_dev(dev);
+
+    pci_set_irq(&vp->parent, vp->isr != 0);
+}
+
 static void vblk_unrealize(Device *dev)
 {
     VirtIOBlockState *s = container_of(virtio_pci_from_dev(dev),
@@ -683,6 +691,7 @@ const PCIDeviceClass virtio_blk_pci_class = {
         .props = vblk_props,
         .realize = vblk_realize,
         .reset = vblk_pci_reset,
+        .sync_irqs = vblk_sync_irqs,
         .unrealize = vblk_unrealize,
     },
     .vendor_id = 0x1af4,

@@ -267,7 +267,7 @@ static void test_legacy_rw(gconstpointer fmt)
 
     vr_init(&t, fmt, 8 << 20, NULL);
     ram = rig_ram(&t.r);
-    vr_legacy_setup(&t, ~0u);
+    vr_legacy_setup(&t, ~(1u << 29));      /* no event index */
     rig_pattern(ram + DATA, 4096, 5);
     g_assert_cmpuint(vr_req(&t, 1, 16, DATA, 4096, false, &ulen), ==, 0);
     g_assert_cmpuint(ulen, ==, 1);
@@ -290,6 +290,16 @@ static void test_legacy_rw(gconstpointer fmt)
     g_assert_cmpuint(blk_get_stats(t.r.blk)->ops[BLOCK_ACCT_FLUSH], ==, 1);
     g_assert_cmpuint(blk_get_stats(t.r.blk)->bytes[BLOCK_ACCT_WRITE], ==,
                      4096);
+    /* A system reset with the interrupt pending releases the line and
+     * the device forgets the queue. */
+    g_assert_true(t.irq);
+    machine_reset(t.r.m);
+    g_assert_false(t.irq);
+    pci_config_write(t.d, 0x10, LEG | 1, 4);
+    pci_config_write(t.d, PCI_COMMAND, PCI_COMMAND_IO | PCI_COMMAND_MASTER,
+                     2);
+    g_assert_cmpuint(io_space_read(t.r.m->io, LEG + 8, 4), ==, 0);
+    g_assert_cmpuint(inb(t.r.m, LEG + 0x12), ==, 0);
     rig_free(&t.r);
 }
 
