@@ -4,14 +4,16 @@
 ; disk (MBR) or from an El Torito no-emulation CD image (-DCDROM).  It
 ; prints BOOT-OK on the debug console (port 0x402), reads the disk's
 ; second sector through INT 13h (disk only), checks that it starts with
-; "SECTOR2!" and prints it, then leaves through isa-debug-exit (port
-; 0xf4): 1 (status 3) on success, 2 (status 5) when the read failed or
-; the data is wrong.
+; "SECTOR2!" and prints it, writes "WRITTEN!" to the third sector and
+; reads it back, then leaves through isa-debug-exit (port 0xf4): 1
+; (status 3) on success, 2 (status 5) when a transfer failed or the data
+; is wrong.
 bits 16
 org 0x7c00
 
 start:
     cli
+    cld
     xor ax, ax
     mov ds, ax
     mov es, ax
@@ -39,6 +41,23 @@ start:
     call print
     mov si, nl
     call print
+    mov si, written             ; sector 3 := "WRITTEN!" + the rest
+    mov di, 0x7e00
+    mov cx, 8
+    rep movsb
+    mov ax, 0x0301
+    call sector3
+    mov di, 0x7e00
+    xor al, al
+    mov cx, 8
+    rep stosb
+    mov ax, 0x0201
+    call sector3
+    mov si, 0x7e00
+    mov di, written
+    mov cx, 8
+    repe cmpsb
+    jne fail
 %endif
     mov al, 1
     out 0xf4, al
@@ -50,6 +69,18 @@ fail:
     mov al, 2
     out 0xf4, al
     hlt
+
+%ifndef CDROM
+; INT 13h function AX (0x0201 read / 0x0301 write) on sector 3 at 0x7e00.
+sector3:
+    mov cx, 0x0003
+    xor dh, dh
+    mov dl, [drive]
+    mov bx, 0x7e00
+    int 0x13
+    jc fail
+    ret
+%endif
 
 print:
     mov dx, 0x402
@@ -67,6 +98,7 @@ msg:     db "BOOT-OK", 10, 0
 nl:      db 10, 0
 failmsg: db "READ-FAIL", 10, 0
 expect:  db "SECTOR2!"
+written: db "WRITTEN!"
 
 %ifdef CDROM
 times 2048-($-$$) db 0

@@ -8,7 +8,9 @@
 # resets io-status, the device resubmits the read, the boot sector runs,
 # reads sector 2 and exits with status 3 through isa-debug-exit.  With
 # rerror=report the read error reaches SeaBIOS, which cannot boot the
-# disk.  Needs seabios and nasm.  TAP output.
+# disk.  A disk full on the boot sector's write (blkdebug ENOSPC, once)
+# with the default werror=enospc stops the VM with nospace; after cont the
+# write lands in the image.  Needs seabios and nasm.  TAP output.
 import importlib.machinery
 import os
 import shutil
@@ -26,6 +28,14 @@ work = tempfile.mkdtemp(prefix='test-disk-errors-')
 sock = os.path.join(work, 'qmp.sock')
 
 
+def blkdebug(disk, event, errno):
+    cfg = os.path.join(work, event + '.cfg')
+    with open(cfg, 'w') as f:
+        f.write('[inject-error]\nevent = "%s"\nerrno = "%d"\n'
+                'once = "on"\n' % (event, errno))
+    return 'blkdebug:%s:%s' % (cfg, disk)
+
+
 def setup():
     mbr = os.path.join(work, 'mbr.bin')
     subprocess.run(['nasm', '-f', 'bin', '-o', mbr,
@@ -35,18 +45,14 @@ def setup():
         f.write(open(mbr, 'rb').read())
         f.write(b'SECTOR2!' + bytes(504))
         f.truncate(4 << 20)
-    cfg = os.path.join(work, 'blkdebug.cfg')
-    with open(cfg, 'w') as f:
-        f.write('[inject-error]\nevent = "read_aio"\nerrno = "5"\n'
-                'once = "on"\n')
-    return 'blkdebug:%s:%s' % (cfg, disk)
+    return disk
 
 
-def start(drive, rerror):
+def start(drive, policy):
     args = [BIN, '-m', '128', '-display', 'none', '-no-reboot',
             '-device', 'isa-debug-exit,iobase=0xf4,iosize=4',
-            '-drive', 'file=%s,format=raw,if=ide,id=disk0,rerror=%s'
-            % (drive, rerror),
+            '-drive', 'file=%s,format=raw,if=ide,id=disk0%s'
+            % (drive, policy),
             '-qmp', 'unix:%s,server=on,wait=off' % sock]
     proc = subprocess.Popen(args, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
@@ -57,7 +63,7 @@ def start(drive, rerror):
 
 
 def stop_policy(drive):
-    proc, c = start(drive, 'stop')
+    proc, c = start(drive, ',rerror=stop')
     ev = c.get_event('BLOCK_IO_ERROR', timeout=60)
     t.check('BLOCK_IO_ERROR raised', ev is not None)
     if ev is None:
@@ -87,7 +93,7 @@ def stop_policy(drive):
 
 
 def report_policy(drive):
-    proc, c = start(drive, 'report')
+    proc, c = start(drive, ',rerror=report')
     ev = c.get_event('BLOCK_IO_ERROR', timeout=60)
     t.eq('report: event action', ev and ev['data'].get('action'), 'report')
     t.check('report: VM keeps running',
@@ -99,12 +105,47 @@ def report_policy(drive):
         os.unlink(sock)
 
 
+def enospc_policy(drive, disk):
+    proc, c = start(drive, '')
+    ev = c.get_event('BLOCK_IO_ERROR', timeout=60)
+    t.check('enospc: BLOCK_IO_ERROR raised', ev is not None)
+    if ev is None:
+        proc.kill()
+        return
+    d = ev['data']
+    t.eq('enospc: operation/action/nospace',
+         (d.get('operation'), d.get('action'), d.get('nospace')),
+         ('write', 'stop', True))
+    t.eq('enospc: reason', d.get('reason'), 'No space left on device')
+    blk = [b for b in c.cmd('query-block') if b['device'] == 'disk0'][0]
+    t.eq('enospc: io-status nospace', blk.get('io-status'), 'nospace')
+    with open(disk, 'rb') as f:
+        f.seek(1024)
+        t.check('enospc: nothing written yet', f.read(8) != b'WRITTEN!')
+    c.cmd('cont')
+    try:
+        rc = proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        rc = 'timeout'
+    t.eq('enospc: after cont the guest finishes', rc, 3)
+    with open(disk, 'rb') as f:
+        f.seek(1024)
+        t.eq('enospc: the write landed after cont', f.read(8), b'WRITTEN!')
+    c.close()
+    if os.path.exists(sock):
+        os.unlink(sock)
+
+
 if not os.path.exists('/usr/share/seabios/bios-256k.bin') or \
         not shutil.which('nasm'):
     print('1..0 # SKIP seabios or nasm not installed')
     sys.exit(0)
-drive = setup()
-t.run('rerror=stop', lambda: stop_policy(drive))
-t.run('rerror=report', lambda: report_policy(drive))
+disk = setup()
+t.run('rerror=stop', lambda: stop_policy(blkdebug(disk, 'read_aio', 5)))
+t.run('rerror=report', lambda: report_policy(blkdebug(disk, 'read_aio', 5)))
+disk2 = setup()
+t.run('werror=enospc', lambda: enospc_policy(blkdebug(disk2, 'write_aio', 28),
+                                             disk2))
 shutil.rmtree(work, ignore_errors=True)
 t.finish()
