@@ -10,7 +10,8 @@
 # rerror=report the read error reaches SeaBIOS, which cannot boot the
 # disk.  A disk full on the boot sector's write (blkdebug ENOSPC, once)
 # with the default werror=enospc stops the VM with nospace; after cont the
-# write lands in the image.  Needs seabios and nasm.  TAP output.
+# write lands in the image; on qcow2 (with qemu-img installed) the image
+# then passes qemu-img check.  Needs seabios and nasm.  TAP output.
 import importlib.machinery
 import os
 import shutil
@@ -51,7 +52,7 @@ def setup():
 def start(drive, policy):
     args = [BIN, '-m', '128', '-display', 'none', '-no-reboot',
             '-device', 'isa-debug-exit,iobase=0xf4,iosize=4',
-            '-drive', 'file=%s,format=raw,if=ide,id=disk0%s'
+            '-drive', 'file=%s,if=ide,id=disk0%s'
             % (drive, policy),
             '-qmp', 'unix:%s,server=on,wait=off' % sock]
     proc = subprocess.Popen(args, stdout=subprocess.PIPE,
@@ -63,7 +64,7 @@ def start(drive, policy):
 
 
 def stop_policy(drive):
-    proc, c = start(drive, ',rerror=stop')
+    proc, c = start(drive, ',format=raw,rerror=stop')
     ev = c.get_event('BLOCK_IO_ERROR', timeout=60)
     t.check('BLOCK_IO_ERROR raised', ev is not None)
     if ev is None:
@@ -93,7 +94,7 @@ def stop_policy(drive):
 
 
 def report_policy(drive):
-    proc, c = start(drive, ',rerror=report')
+    proc, c = start(drive, ',format=raw,rerror=report')
     ev = c.get_event('BLOCK_IO_ERROR', timeout=60)
     t.eq('report: event action', ev and ev['data'].get('action'), 'report')
     t.check('report: VM keeps running',
@@ -105,8 +106,21 @@ def report_policy(drive):
         os.unlink(sock)
 
 
-def enospc_policy(drive, disk):
-    proc, c = start(drive, '')
+def sector3(disk, fmt):
+    if fmt == 'raw':
+        with open(disk, 'rb') as f:
+            f.seek(1024)
+            return f.read(8)
+    out = os.path.join(work, 'check.raw')
+    subprocess.run(['qemu-img', 'convert', '-f', fmt, '-O', 'raw', disk, out],
+                   check=True)
+    with open(out, 'rb') as f:
+        f.seek(1024)
+        return f.read(8)
+
+
+def enospc_policy(drive, disk, fmt='raw'):
+    proc, c = start(drive, ',format=' + fmt)
     ev = c.get_event('BLOCK_IO_ERROR', timeout=60)
     t.check('enospc: BLOCK_IO_ERROR raised', ev is not None)
     if ev is None:
@@ -119,9 +133,8 @@ def enospc_policy(drive, disk):
     t.eq('enospc: reason', d.get('reason'), 'No space left on device')
     blk = [b for b in c.cmd('query-block') if b['device'] == 'disk0'][0]
     t.eq('enospc: io-status nospace', blk.get('io-status'), 'nospace')
-    with open(disk, 'rb') as f:
-        f.seek(1024)
-        t.check('enospc: nothing written yet', f.read(8) != b'WRITTEN!')
+    t.check('enospc: nothing written yet',
+            sector3(disk, fmt) != b'WRITTEN!')
     c.cmd('cont')
     try:
         rc = proc.wait(timeout=60)
@@ -129,9 +142,13 @@ def enospc_policy(drive, disk):
         proc.kill()
         rc = 'timeout'
     t.eq('enospc: after cont the guest finishes', rc, 3)
-    with open(disk, 'rb') as f:
-        f.seek(1024)
-        t.eq('enospc: the write landed after cont', f.read(8), b'WRITTEN!')
+    t.eq('enospc: the write landed after cont', sector3(disk, fmt),
+         b'WRITTEN!')
+    if fmt == 'qcow2':
+        r = subprocess.run(['qemu-img', 'check', '-q', disk],
+                           capture_output=True, text=True)
+        t.check('enospc: qemu-img check finds the qcow2 image clean',
+                r.returncode == 0, r.stdout + r.stderr)
     c.close()
     if os.path.exists(sock):
         os.unlink(sock)
@@ -147,5 +164,12 @@ t.run('rerror=report', lambda: report_policy(blkdebug(disk, 'read_aio', 5)))
 disk2 = setup()
 t.run('werror=enospc', lambda: enospc_policy(blkdebug(disk2, 'write_aio', 28),
                                              disk2))
+if shutil.which('qemu-img'):
+    qcow2 = os.path.join(work, 'disk.qcow2')
+    subprocess.run(['qemu-img', 'convert', '-f', 'raw', '-O', 'qcow2',
+                    setup(), qcow2], check=True)
+    t.run('werror=enospc on qcow2',
+          lambda: enospc_policy(blkdebug(qcow2, 'pwritev', 28), qcow2,
+                                'qcow2'))
 shutil.rmtree(work, ignore_errors=True)
 t.finish()
