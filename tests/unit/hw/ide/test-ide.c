@@ -630,6 +630,112 @@ static void test_werror_report(void)
     ide_rig_free(&t);
 }
 
+static void test_features_chs(void)
+{
+    IDERig t;
+    Machine *m;
+    g_autofree uint8_t *out = g_malloc(1024);
+    g_autofree uint8_t *in = g_malloc0(1024);
+    uint32_t v;
+
+    ide_rig_init(&t, "raw", 8 << 20, NULL, &ide_hd_class);
+    m = t.r.m;
+    /* SET FEATURES: write cache off and on reaches the backend. */
+    outb(m, 0x1f1, 0x82);
+    outb(m, 0x1f7, 0xef);
+    g_assert_cmphex(ide_wait(&t), ==, ATA_STAT_DRDY | ATA_STAT_DSC);
+    g_assert_false(blk_enable_write_cache(t.r.blk));
+    outb(m, 0x1f1, 0x02);
+    outb(m, 0x1f7, 0xef);
+    ide_wait(&t);
+    g_assert_true(blk_enable_write_cache(t.r.blk));
+    /* An unknown subcommand aborts. */
+    outb(m, 0x1f1, 0x77);
+    outb(m, 0x1f7, 0xef);
+    g_assert_cmphex(ide_wait(&t) & ATA_STAT_ERR, ==, ATA_STAT_ERR);
+    /* INITIALIZE DEVICE PARAMETERS 4 heads x 17 sectors, then CHS
+     * cylinder 1 head 2 sector 3 = LBA (1 * 4 + 2) * 17 + 2 = 104. */
+    outb(m, 0x1f2, 17);
+    outb(m, 0x1f6, 0xa3);
+    outb(m, 0x1f7, 0x91);
+    ide_wait(&t);
+    rig_pattern(out, 1024, 9);
+    ide_pio_write(&t, 0x30, 104, 2, 1, out, false);
+    outb(m, 0x1f2, 1);
+    outb(m, 0x1f3, 3);
+    outb(m, 0x1f4, 1);
+    outb(m, 0x1f5, 0);
+    outb(m, 0x1f6, 0xa2);
+    outb(m, 0x1f7, 0x20);
+    ide_wait(&t);
+    /* 32-bit data port reads. */
+    for (int i = 0; i < 512; i += 4) {
+        v = io_space_read(m->io, 0x1f0, 4);
+        memcpy(in + i, &v, 4);
+    }
+    g_assert_cmpmem(in, 512, out, 512);
+    /* nIEN masks INTRQ; READ VERIFY completes without data. */
+    outb(m, 0x3f6, ATA_CTL_NIEN);
+    outb(m, 0x1f6, 0xe0);
+    ide_issue(&t, 0x40, 0, 8, false);
+    g_assert_cmphex(ide_wait(&t), ==, ATA_STAT_DRDY | ATA_STAT_DSC);
+    g_assert_false(t.pin[0].level);
+    outb(m, 0x3f6, 0);
+    g_assert_true(t.pin[0].level);
+    /* CHECK POWER MODE: active. */
+    outb(m, 0x1f7, 0xe5);
+    g_assert_cmphex(inb(m, 0x1f2), ==, 0xff);
+    ide_rig_free(&t);
+}
+
+/* A disk as slave on the secondary channel interrupts on IRQ 15. */
+static void test_secondary_slave(void)
+{
+    IDERig t;
+    Device *dev;
+    Machine *m;
+    uint16_t w[256];
+    struct json_object *props = json_tokener_parse(
+        "{\"driver\": \"ide-hd\", \"drive\": \"d1\", \"bus\": \"ide.1\", "
+        "\"unit\": 1, \"id\": \"sl\", \"model\": \"SLAVE DISK\"}");
+    BlockBackend *blk2;
+    BlockDriverState *bs;
+    struct json_object *o;
+    g_autofree char *json = NULL;
+
+    ide_rig_init(&t, "raw", 1 << 20, NULL, &ide_hd_class);
+    m = t.r.m;
+    json = g_strdup_printf("{\"driver\": \"raw\", \"file\": {\"driver\": "
+                           "\"file\", \"filename\": \"%s\"}}", t.r.img);
+    o = json_tokener_parse(json);
+    bs = bdrv_open_blockdev(o, &error_abort);
+    json_object_put(o);
+    blk2 = blk_new("d1", &error_abort);
+    g_assert_true(blk_insert_bs(blk2, bs, &error_abort));
+    bdrv_unref(bs);
+    dev = device_create(m, props, &error_abort);
+    json_object_put(props);
+    g_assert_nonnull(dev);
+    g_assert_cmpstr(blk_get_qdev(blk2), ==, "sl");
+    machine_reset(m);
+    /* The master is absent: status 0, no-device signature. */
+    g_assert_cmphex(inb(m, 0x177), ==, 0);
+    g_assert_cmphex(inb(m, 0x174), ==, 0xff);
+    outb(m, 0x176, 0xb0);
+    g_assert_cmphex(inb(m, 0x177), ==, ATA_STAT_DRDY | ATA_STAT_DSC);
+    outb(m, 0x177, 0xec);
+    g_assert_true(t.pin[1].level);
+    g_assert_false(t.pin[0].level);
+    for (int i = 0; i < 256; i++) {
+        w[i] = io_space_read(m->io, 0x170, 2);
+    }
+    g_assert_cmphex(w[27], ==, ('S' << 8) | 'L');
+    inb(m, 0x177);
+    g_assert_false(t.pin[1].level);
+    ide_rig_free(&t);
+    blk_unref(blk2);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -641,5 +747,7 @@ int main(int argc, char **argv)
     g_test_add_func("/hw/ide/atapi", test_atapi);
     g_test_add_func("/hw/ide/werror-stop", test_werror_stop);
     g_test_add_func("/hw/ide/werror-report", test_werror_report);
+    g_test_add_func("/hw/ide/features-chs", test_features_chs);
+    g_test_add_func("/hw/ide/secondary-slave", test_secondary_slave);
     return g_test_run();
 }

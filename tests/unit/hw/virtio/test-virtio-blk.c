@@ -129,16 +129,19 @@ static void vr_legacy_setup(VRig *t, uint32_t features)
 /* The modern driver's initialisation (§3.1.1, §4.1.5.1.3). */
 static void vr_modern_setup(VRig *t, bool event_idx)
 {
-    uint32_t hi;
+    uint32_t hi, lo;
 
     mmio_wr(t, 0x14, 0, 1);
     mmio_wr(t, 0x14, 3, 1);
     mmio_wr(t, 0x00, 1, 4);
     hi = mmio_rd(t, 0x04, 4);
     g_assert_true(hi & 1);                  /* VERSION_1 */
+    mmio_wr(t, 0x00, 0, 4);
+    lo = mmio_rd(t, 0x04, 4);
     mmio_wr(t, 0x08, 0, 4);
-    mmio_wr(t, 0x0c, (1u << 28) | (event_idx ? 1u << 29 : 0) |
-            (1u << 13) | (1u << 14) | (1u << 9), 4);
+    mmio_wr(t, 0x0c, lo & ((1u << 28) | (event_idx ? 1u << 29 : 0) |
+                           (1u << 13) | (1u << 14) | (1u << 9) |
+                           (1u << 11)), 4);
     mmio_wr(t, 0x08, 1, 4);
     mmio_wr(t, 0x0c, 1, 4);
     mmio_wr(t, 0x14, 0x0b, 1);
@@ -473,6 +476,70 @@ static void test_werror_stop(void)
     rig_free(&t.r);
 }
 
+/* A read-only drive offers RO and fails writes; a second queue works. */
+static void test_ro_two_queues(void)
+{
+    VRig t;
+    Device *dev;
+    struct json_object *o;
+    BlockDriverState *bs;
+    BlockBackend *ro;
+    g_autofree char *json = NULL;
+    uint8_t *ram;
+
+    memset(&t, 0, sizeof(t));
+    rig_init(&t.r, "raw", 1 << 20, NULL);
+    ram = rig_ram(&t.r);
+    json = g_strdup_printf("{\"driver\": \"raw\", \"read-only\": true, "
+                           "\"file\": {\"driver\": \"file\", "
+                           "\"filename\": \"%s\"}}", t.r.img);
+    o = json_tokener_parse(json);
+    bs = bdrv_open_blockdev(o, &error_abort);
+    json_object_put(o);
+    ro = blk_new("ro0", &error_abort);
+    g_assert_true(blk_insert_bs(ro, bs, &error_abort));
+    bdrv_unref(bs);
+    pci_bus_set_irq_router(t.r.pci, vr_route, &t);
+    o = json_tokener_parse("{\"driver\": \"virtio-blk-pci\", \"drive\": "
+                           "\"ro0\", \"addr\": \"4\", \"num-queues\": 2}");
+    dev = device_create(t.r.m, o, &error_abort);
+    json_object_put(o);
+    t.d = pci_from_dev(dev);
+    machine_reset(t.r.m);
+    pci_config_write(t.d, 0x10, LEG | 1, 4);
+    pci_config_write(t.d, 0x20, (uint32_t)MODERN, 4);
+    pci_config_write(t.d, PCI_COMMAND, PCI_COMMAND_IO | PCI_COMMAND_MEMORY |
+                     PCI_COMMAND_MASTER, 2);
+    g_assert_true(io_space_read(t.r.m->io, LEG, 4) & (1u << 5));   /* RO */
+    g_assert_false(io_space_read(t.r.m->io, LEG, 4) & (1u << 13));
+    g_assert_cmpuint(mmio_rd(&t, 0x12, 2), ==, 2);
+    g_assert_cmpuint(mmio_rd(&t, 0x2000 + 0x22, 2), ==, 2);
+    vr_modern_setup(&t, false);
+    /* Queue 1 at its own rings; notify offset 1 * 4. */
+    mmio_wr(&t, 0x16, 1, 2);
+    g_assert_cmpuint(mmio_rd(&t, 0x1e, 2), ==, 1);
+    mmio_wr(&t, 0x18, 64, 2);
+    mmio_wr(&t, 0x20, RING + 0x4000, 4);
+    mmio_wr(&t, 0x28, RING + 0x5000, 4);
+    mmio_wr(&t, 0x30, RING + 0x6000, 4);
+    mmio_wr(&t, 0x1c, 1, 2);
+    t.q.desc = RING + 0x4000;
+    t.q.avail = RING + 0x5000;
+    t.q.used = RING + 0x6000;
+    vr_hdr(&t, 1, 0);
+    wr_desc(&t, t.q.desc, 0, HDR, 16, VRING_DESC_F_NEXT, 1);
+    wr_desc(&t, t.q.desc, 1, DATA, 512, VRING_DESC_F_NEXT, 2);
+    wr_desc(&t, t.q.desc, 2, STATUS, 1, VRING_DESC_F_WRITE, 0);
+    wr16(&t, t.q.avail + 4, 0);
+    wr16(&t, t.q.avail + 2, 1);
+    t.q.avail_idx = 1;
+    mmio_wr(&t, 0x3004, 1, 2);
+    vr_used(&t, NULL);
+    g_assert_cmpuint(ram[STATUS], ==, 1);           /* IOERR: read-only */
+    rig_free(&t.r);
+    blk_unref(ro);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -484,5 +551,6 @@ int main(int argc, char **argv)
     g_test_add_func("/hw/virtio-blk/modern-indirect", test_modern_indirect);
     g_test_add_func("/hw/virtio-blk/hostile", test_hostile);
     g_test_add_func("/hw/virtio-blk/werror-stop", test_werror_stop);
+    g_test_add_func("/hw/virtio-blk/ro-two-queues", test_ro_two_queues);
     return g_test_run();
 }
