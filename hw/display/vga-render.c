@@ -206,6 +206,8 @@ static void vga_render_text(VGAState *s, bool full)
     int chh = (s->cr[0x09] & 0x1f) + 1;
     int rows = vga_height(s) / chh;
     uint32_t start = (s->cr[0x0c] << 8) | s->cr[0x0d];
+    /* CR13 counts words per row: two cells of character and attribute
+     * in the odd/even layout, so the row stride in cells is CR13 * 2. */
     uint32_t pitch = s->cr[0x13] * 2;
     uint32_t cursor = (s->cr[0x0e] << 8) | s->cr[0x0f];
     bool cursor_on = !(s->cr[0x0a] & 0x20);
@@ -240,7 +242,7 @@ static void vga_render_text(VGAState *s, bool full)
     }
     for (int r = 0; r < rows; r++) {
         for (int c = 0; c < cols; c++) {
-            uint32_t a = (start + r * pitch / 2 + c) & 0xffff;
+            uint32_t a = (start + r * pitch + c) & 0xffff;
             uint32_t off = a << 2;
             bool here = cursor_on && a == (cursor & 0xffff);
 

@@ -189,6 +189,11 @@ static void test_vga_text(Fixture *f, gconstpointer data)
     g_assert_cmphex(pixel(s, 0, 0), ==, 0x000000);   /* background */
     g_assert_cmpint(surface_width(console_surface(s->con)), ==, 720);
     g_assert_cmpint(surface_height(console_surface(s->con)), ==, 400);
+    /* Row 1 starts 80 cells (160 bytes) further on. */
+    memory_map_write(f->m->mem, 0xb8000 + 160, 'A', 1);
+    memory_map_write(f->m->mem, 0xb8000 + 161, 0x07, 1);
+    g_assert_cmphex(pixel(s, 3, 16 + 3), ==, 0xaaaaaa);
+    g_assert_cmphex(pixel(s, 40 * 9 + 3, 3), ==, 0x000000);
     /* Changing the cell redraws it. */
     memory_map_write(f->m->mem, 0xb8000, ' ', 1);
     g_assert_cmphex(pixel(s, 3, 3), ==, 0x000000);
