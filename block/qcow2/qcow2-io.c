@@ -292,10 +292,9 @@ static int qcow2_cow_fill(Qcow2State *s, uint64_t gbase, const uint64_t *old,
         ret = qcow2_read_entry(s, old[0], gbase, nb, head);
     }
     if (ret == 0 && end < total) {
-        uint64_t last = ((uint64_t)m - 1) << s->cluster_bits;
+        /* The tail lies in the last cluster: its old entry describes it. */
         ret = qcow2_read_entry(s, old[m - 1], gbase + end, nb + end,
                                total - end);
-        (void)last;
     }
     return ret;
 }
