@@ -24,7 +24,7 @@
 #define OV_MARGIN        10    /* distance of the toast from the edges */
 #define OV_PAD           12
 #define OV_RADIUS        6     /* xemu's PopupRounding */
-#define OV_TOAST_WIDTH   400
+#define OV_TOAST_WIDTH   480
 #define OV_MODAL_WIDTH   520
 #define OV_ICON_BOX      28
 #define OV_BUTTON_W      116

@@ -100,7 +100,7 @@ static void test_toast(void)
     g_assert_cmpint(box.x2, ==, W - 10);
     g_assert_cmpint(box.y1, ==, 10);
     g_assert_cmpint(box.x2 - box.x1, >, 200);
-    g_assert_cmpint(box.x2 - box.x1, <=, 400);
+    g_assert_cmpint(box.x2 - box.x1, <=, 480);
     g_assert_cmpint(box.y2 - box.y1, >, 40);
     g_assert_cmpint(box.y2 - box.y1, <, 150);
 
