@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# The UI's QMP commands and the headless notification path against the real
-# emulator (-machine none, -display none with a notification log):
+# The UI's QMP commands and the notification path against the real
+# emulator (-machine none, -display DISPLAY with a notification log):
 # screendump's errors as QEMU words them, a BLOCK_WRITE_THRESHOLD caused by
 # a real write (HMP qemu-io) becoming a toast that the notification log
 # records and that x-screendump-window's image shows in the top-right
-# corner.  TAP output.
+# corner.  Usage: test-ui-qmp.py PLIMSOLL DISPLAY (none, or sdl,... under
+# Xvfb).  TAP output.
 import importlib.machinery
 import os
 import shutil
@@ -18,6 +19,7 @@ common = importlib.machinery.SourceFileLoader(
     'qmp_common', os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                'test-qmp-common.py')).load_module()
 BIN = sys.argv[1]
+DISPLAY = sys.argv[2] if len(sys.argv) > 2 else 'none'
 MiB = 1 << 20
 t = common.Tap()
 work = tempfile.mkdtemp(prefix='test-ui-qmp-')
@@ -25,7 +27,8 @@ log = os.path.join(work, 'notifications.log')
 raw = os.path.join(work, 'vm1.img')
 with open(raw, 'wb') as f:
     f.truncate(16 * MiB)
-vm = common.VM(BIN, extra=('-display', 'none,notifications-log=' + log))
+vm = common.VM(BIN, extra=('-display',
+                           DISPLAY + ',notifications-log=' + log))
 c = vm.connect()
 
 
@@ -72,7 +75,7 @@ def threshold_toast():
     t.eq('x-screendump-window', c.cmd('x-screendump-window', filename=shot,
                                       format='ppm'), {})
     w, h, rgb = read_ppm(shot)
-    t.eq('headless window is the default 640x480', (w, h), (640, 480))
+    t.eq('the window is the default 640x480', (w, h), (640, 480))
     amber = 0
     for y in range(10, 60):
         for x in range(w - 410, w - 10):
