@@ -48,30 +48,42 @@ static AioPool pool = { .max_threads = AIO_POOL_DEFAULT_THREADS };
 /* Completion queues                                                       */
 /* ---------------------------------------------------------------------- */
 
+/*
+ * Run callbacks until the queue is empty.  While this runs, "scheduled"
+ * stays set, so completions queued meanwhile (by workers, or inline by
+ * callbacks that submit again) are picked up by this loop instead of
+ * costing an eventfd write each.
+ */
 static void aio_dispatch_list(AioCompletionQueue *cq)
 {
-    AioRequest *list, *rev = NULL;
+    for (;;) {
+        AioRequest *list, *rev = NULL;
 
-    g_mutex_lock(&cq->lock);
-    list = cq->done;
-    cq->done = NULL;
-    cq->scheduled = false;
-    g_mutex_unlock(&cq->lock);
-
-    while (list) {
-        AioRequest *next = list->next;
-        list->next = rev;
-        rev = list;
-        list = next;
-    }
-    while (rev) {
-        AioRequest *r = rev;
-        rev = r->next;
-        if (r->cb) {
-            r->cb(r->opaque, r->ret);
+        g_mutex_lock(&cq->lock);
+        list = cq->done;
+        cq->done = NULL;
+        if (!list) {
+            cq->scheduled = false;
+            g_mutex_unlock(&cq->lock);
+            return;
         }
-        g_free(r);
-        __atomic_fetch_sub(&cq->in_flight, 1, __ATOMIC_RELEASE);
+        g_mutex_unlock(&cq->lock);
+
+        while (list) {
+            AioRequest *next = list->next;
+            list->next = rev;
+            rev = list;
+            list = next;
+        }
+        while (rev) {
+            AioRequest *r = rev;
+            rev = r->next;
+            if (r->cb) {
+                r->cb(r->opaque, r->ret);
+            }
+            g_free(r);
+            __atomic_fetch_sub(&cq->in_flight, 1, __ATOMIC_RELEASE);
+        }
     }
 }
 
@@ -167,6 +179,8 @@ static void aio_cq_attach(AioCompletionQueue *cq)
     as->poll_ns = AIO_POLL_MAX_NS;
     as->fd_tag = g_source_add_unix_fd(&as->base, cq->efd, G_IO_IN);
     cq->source = &as->base;
+    /* A callback may drain (iterate the loop) while we dispatch. */
+    g_source_set_can_recurse(cq->source, TRUE);
     g_source_attach(cq->source, cq->ctx);
 }
 
