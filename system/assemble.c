@@ -276,6 +276,27 @@ static Machine *assemble_machine(SystemConfig *cfg, Error **errp)
     return m;
 }
 
+/* Drives with an interface the machine does not wire (QEMU's check). */
+static bool assemble_check_drives(SystemConfig *cfg, Machine *m,
+                                  Error **errp)
+{
+    guint i;
+
+    for (i = 0; i < cfg->machine.drives->len; i++) {
+        MachineDrive *d = cfg->machine.drives->pdata[i];
+
+        if (d->iface != DRIVE_IF_NONE && m->cls->no_drive_interfaces &&
+            !d->claimed) {
+            error_setg(errp, "-drive %s: machine type does not support "
+                       "if=%s,bus=%d,unit=%d",
+                       (char *)cfg->drive_args->pdata[i],
+                       drive_interface_name(d->iface), d->bus, d->unit);
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool assemble_devices(SystemConfig *cfg, Machine *m, Error **errp)
 {
     guint i;
@@ -336,7 +357,8 @@ Machine *system_assemble(SystemConfig *cfg, Error **errp)
     if (!m) {
         return NULL;
     }
-    if (!assemble_devices(cfg, m, errp) || !assemble_display(cfg, errp)) {
+    if (!assemble_check_drives(cfg, m, errp) ||
+        !assemble_devices(cfg, m, errp) || !assemble_display(cfg, errp)) {
         machine_free(m);
         return NULL;
     }

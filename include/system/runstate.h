@@ -83,6 +83,7 @@ void vm_stop(RunState state);
 
 /**
  * vm_start() - resume from a stopped state (QMP "cont"); raises RESUME.
+ * Main thread only (with the machine lock held, as the main loop has it).
  * Fails with *errp as QEMU does, e.g. in shutdown state without
  * -no-shutdown handling ("Resetting the Virtual Machine is required").
  */

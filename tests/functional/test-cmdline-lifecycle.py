@@ -57,6 +57,15 @@ start_and_signal('none-paused-sigterm',
 start_and_signal('none-running-sigint',
                  ['-machine', 'none', '-display', 'none'], signal.SIGINT)
 
+# A backend-only drive and -snapshot (a temporary overlay) on "none".
+with tempfile.NamedTemporaryFile(suffix='.img') as img:
+    img.truncate(1 << 20)
+    img.flush()
+    start_and_signal('none-drive-snapshot',
+                     ['-machine', 'none', '-S', '-display', 'none',
+                      '-drive', 'file=%s,format=raw,if=none,id=d0'
+                      % img.name, '-snapshot'], signal.SIGTERM)
+
 # A second instance on the same pid file refuses to start.
 with tempfile.TemporaryDirectory() as d:
     pidfile = os.path.join(d, 'pid')

@@ -9,7 +9,11 @@
 
 #include "system/assemble.h"
 #include "system/cmdline.h"
+#include "system/config-seams.h"
 #include "util/keyval.h"
+#if HAVE_UI
+#include "ui/display.h"
+#endif
 
 /* Parse a NULL-terminated list of words after "plimsoll". */
 static SystemConfig *parse_ok(const char *first, ...)
@@ -254,7 +258,8 @@ static void test_help_text(void)
 
 static void test_assemble_none(void)
 {
-    SystemConfig *cfg = parse_ok("-machine", "none", "-S", NULL);
+    SystemConfig *cfg = parse_ok("-machine", "none", "-S", "-display", "none",
+                                 NULL);
     Machine *m = system_assemble(cfg, &error_abort);
     Error *err = NULL;
 
@@ -263,13 +268,17 @@ static void test_assemble_none(void)
     g_assert_cmpuint(m->ncpus, ==, 0);
     g_assert_cmpuint(m->devices->len, ==, 0);
     machine_free(m);
+#if HAVE_UI
+    display_cleanup();
+#endif
     g_assert_null(machine_current());
     system_config_free(cfg);
 
     cfg = parse_ok("-machine", "none", "-device", "nope,id=x", NULL);
     g_assert_null(system_assemble(cfg, &err));
     g_assert_cmpstr(error_get_pretty(err), ==,
-                    "-device nope,id=x: 'nope' is not a valid device model name");
+                    "-device nope,id=x: 'nope' is not a valid device model "
+                    "name");
     error_free(err);
     err = NULL;
     system_config_free(cfg);
