@@ -208,7 +208,8 @@ void aio_pool_set_max_threads(int n)
     g_mutex_unlock(&pool.lock);
 }
 
-void aio_pool_submit(AioCompletionQueue *cq, const AioRequest *tmpl)
+void aio_pool_submit(AioCompletionQueue *cq, const AioRequest *tmpl,
+                     bool inline_ok)
 {
     AioRequest *r = g_new(AioRequest, 1);
     bool spawn = false;
@@ -217,6 +218,11 @@ void aio_pool_submit(AioCompletionQueue *cq, const AioRequest *tmpl)
     r->cq = cq;
     r->next = NULL;
     __atomic_fetch_add(&cq->in_flight, 1, __ATOMIC_ACQ_REL);
+    if (inline_ok) {
+        r->ret = r->run(r);
+        aio_complete(r);
+        return;
+    }
 
     g_mutex_lock(&pool.lock);
     if (pool.tail) {

@@ -76,6 +76,7 @@ static int qcow2_preallocate(Qcow2State *s, uint64_t from, uint64_t to,
         uint64_t end = s->free_cluster_index << s->cluster_bits;
         int64_t cur = s->host.getlength(s->host.opaque);
         if (cur >= 0 && end > (uint64_t)cur) {
+            s->file_end = MAX(s->file_end, end);
             ret = s->host.truncate(s->host.opaque, end, mode ==
                                    QCOW2_PREALLOC_METADATA ?
                                    QCOW2_PREALLOC_OFF : mode);

@@ -259,6 +259,25 @@ static int qcow2_cow_fill(Qcow2State *s, uint64_t gbase, const uint64_t *old,
     return ret;
 }
 
+/* Whether the @m new clusters at @host hold nothing yet (past anything
+ * ever written) and their old contents read as zeroes. */
+static bool qcow2_fresh_zero(Qcow2State *s, uint64_t host,
+                             const uint64_t *old, uint32_t m)
+{
+    if (host < s->file_end) {
+        return false;
+    }
+    for (uint32_t k = 0; k < m; k++) {
+        Qcow2ClusterType t = qcow2_l2_entry_type(old[k], s->meta.h.version);
+        if (t == QCOW2_CLUSTER_UNALLOCATED ? s->has_backing
+                                           : t != QCOW2_CLUSTER_ZERO_PLAIN &&
+                                             t != QCOW2_CLUSTER_ZERO_ALLOC) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Allocating write of up to @len bytes at @off; locked.  Returns bytes
  * written or -errno. */
 static int64_t qcow2_alloc_write(Qcow2State *s, uint64_t off,
@@ -292,16 +311,22 @@ static int64_t qcow2_alloc_write(Qcow2State *s, uint64_t off,
         return host;
     }
     uint64_t total = (uint64_t)m << s->cluster_bits;
-    uint8_t *nb;
-    if (posix_memalign((void **)&nb, 4096, total)) {
-        return -ENOMEM;
+    if (qcow2_fresh_zero(s, (uint64_t)host, old, m)) {
+        /* Never-written clusters past the end of the file read as zero:
+         * only the guest data needs writing (no zero-filled COW). */
+        ret = qcow2_host_write(s, (uint64_t)host + head, buf, n, 0);
+    } else {
+        uint8_t *nb;
+        if (posix_memalign((void **)&nb, 4096, total)) {
+            return -ENOMEM;
+        }
+        ret = qcow2_cow_fill(s, gbase, old, m, nb, head, n);
+        if (ret == 0) {
+            memcpy(nb + head, buf, n);
+            ret = qcow2_host_write(s, (uint64_t)host, nb, total, 0);
+        }
+        free(nb);
     }
-    ret = qcow2_cow_fill(s, gbase, old, m, nb, head, n);
-    if (ret == 0) {
-        memcpy(nb + head, buf, n);
-        ret = qcow2_host_write(s, (uint64_t)host, nb, total, 0);
-    }
-    free(nb);
     if (ret == 0) {
         ret = qcow2_get_l2(s, off, true, &l2, &idx);
     }
@@ -341,9 +366,8 @@ static int64_t qcow2_write_step(Qcow2State *s, uint64_t off,
                                     QCOW2_OFLAG_COMPRESSED | QCOW2_OFLAG_ZERO);
     uint64_t hoff = (e & QCOW2_L2E_OFFSET_MASK) +
                     (off & (s->cluster_size - 1));
-    if (s->overlap && s->opts.overlap_mask) {
-        int t = qcow2_overlap_check(s->overlap, s->opts.overlap_mask, hoff,
-                                    cur);
+    if (s->opts.overlap_mask) {
+        int t = qcow2_overlap_test(s, s->opts.overlap_mask, hoff, cur);
         if (t >= 0) {
             qcow2_signal_corruption(s, true, (int64_t)hoff, (int64_t)cur,
                                     "Preventing invalid write on metadata "

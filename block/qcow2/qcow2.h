@@ -160,6 +160,7 @@ typedef struct Qcow2State {
     Qcow2OverlapMap *overlap;
 
     uint64_t free_cluster_index;  /* allocation hint */
+    uint64_t file_end;            /* nothing was ever written at or past */
     uint64_t free_byte_offset;    /* compressed packing; 0 none */
     GArray *pending_frees;        /* Qcow2PendingFree */
     int unlocked_io;              /* I/O in flight without the lock */
@@ -223,6 +224,9 @@ void qcow2_clean_caches(Qcow2State *s);
 
 int qcow2_host_write(Qcow2State *s, uint64_t off, const void *buf,
                      uint64_t len, uint32_t ign);
+/** qcow2_overlap_test() - overlap type hit by a write, or -1 (locked). */
+int qcow2_overlap_test(Qcow2State *s, uint32_t mask, uint64_t off,
+                       uint64_t len);
 void qcow2_signal_corruption(Qcow2State *s, bool fatal, int64_t off,
                              int64_t size, const char *fmt, ...)
     G_GNUC_PRINTF(5, 6);

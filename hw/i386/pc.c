@@ -133,13 +133,13 @@ static bool pc_init_pci(PCMachineState *pcms, Error **errp)
     Machine *m = &pcms->parent;
     Device *dev;
 
-    pcms->pci = pci_bus_new(m);
     dev = device_new(&i440fx_class.parent, m, NULL);
     device_set_prop_str(dev, "addr", "0.0", &error_abort);
     if (!device_realize(dev, errp)) {
         return false;
     }
     pcms->i440fx = container_of(pci_from_dev(dev), I440FXState, parent);
+    pcms->pci = pcms->i440fx->bus;
 
     dev = device_new(&piix3_class.parent, m, NULL);
     device_set_prop_str(dev, "addr", "1.0", &error_abort);
@@ -190,6 +190,13 @@ static bool pc_init_isa(PCMachineState *pcms, Error **errp)
         return false;
     }
     if (!pc_add(m, &port92_class, errp)) {
+        return false;
+    }
+    dev = device_new(&i8042_class, m, NULL);
+    pcms->kbc = container_of(dev, I8042State, parent);
+    pcms->kbc->irq_kbd = i8259_irq(pcms->pic, 1);
+    pcms->kbc->irq_mouse = i8259_irq(pcms->pic, 12);
+    if (!device_realize(dev, errp)) {
         return false;
     }
     dev = device_new(&port61_class, m, NULL);

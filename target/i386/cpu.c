@@ -16,10 +16,12 @@
 #include "util/error.h"
 
 /* CPUID.1 and 80000001h feature bits of the model (SDM table 3-11). */
-#define F1_EDX (1u << 0 | 1u << 2 | 1u << 3 | 1u << 4 | 1u << 5 | 1u << 6 | 1u << 8 | \
-                1u << 11 | 1u << 12 | 1u << 13 | 1u << 15 | 1u << 16 | \
-                1u << 17 | 1u << 19)
-#define F1_ECX (1u << 13 | 1u << 23)
+#define F1_EDX (1u << 0 | 1u << 2 | 1u << 3 | 1u << 4 | 1u << 5 | 1u << 6 | \
+                1u << 8 | 1u << 11 | 1u << 12 | 1u << 13 | 1u << 15 | \
+                1u << 16 | 1u << 17 | 1u << 19 | 1u << 23 | 1u << 24 | \
+                1u << 25 | 1u << 26)
+#define F1_ECX (1u << 0 | 1u << 9 | 1u << 13 | 1u << 19 | 1u << 20 | \
+                1u << 22 | 1u << 23)
 #define F81_EDX (1u << 11 | 1u << 20 | 1u << 27 | 1u << 29)
 #define F81_ECX (1u << 0 | 1u << 5)
 
@@ -375,6 +377,10 @@ bool x86_msr_write(X86CPU *cpu, uint32_t idx, uint64_t val)
 void x86_cpu_set_intr(X86CPU *cpu, bool level)
 {
     __atomic_store_n(&cpu->intr_line, level, __ATOMIC_RELEASE);
+    if (level) {
+        /* Take it after the current instruction, not the block's end. */
+        cpu->stop_block = true;
+    }
 }
 
 void x86_cpu_nmi(X86CPU *cpu)

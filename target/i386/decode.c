@@ -385,6 +385,12 @@ int x86_decode(X86CPU *cpu, const uint8_t *bytes, unsigned avail,
         op = fetch(&d, 1);
         insn->map = 1;
         e = &x86_map_0f[op];
+        if (op == 0x38 || op == 0x3a) {
+            /* Three-byte maps (sse/sse-table3.c). */
+            insn->map = op == 0x38 ? 2 : 3;
+            op = fetch(&d, 1);
+            e = insn->map == 2 ? &x86_map_0f38[op] : &x86_map_0f3a[op];
+        }
     } else {
         e = &x86_map_onebyte[op];
     }
@@ -446,5 +452,8 @@ int x86_decode(X86CPU *cpu, const uint8_t *bytes, unsigned avail,
     }
     insn->exec = ok ? e->exec : x86_exec_ud;
     insn->end_block = !ok || (e->flags & X86_F_END);
+    if (ok) {
+        x86_specialize(insn);
+    }
     return ok ? DEC_OK : DEC_UD;
 }

@@ -8,6 +8,7 @@
 
 #include "target/i386/insn.h"
 #include "target/i386/fpu/ops-x87.h"
+#include "target/i386/sse/ops-sse.h"
 
 extern const X86OpcodeEntry x86_map_onebyte[256];
 extern const X86OpcodeEntry x86_map_0f[256];
@@ -28,6 +29,7 @@ enum {
 bool x86_cpuid_has(X86CPU *cpu, uint32_t feature);
 
 void x86_exec_gp_len(X86CPU *cpu, const X86Insn *i);
+void x86_specialize(X86Insn *insn);
 void x86_op_aaa(X86CPU *cpu, const X86Insn *i);
 void x86_op_aad(X86CPU *cpu, const X86Insn *i);
 void x86_op_aam(X86CPU *cpu, const X86Insn *i);

@@ -246,11 +246,14 @@ static Float80 round_tiny(FpEnv *env, FpFmt fmt, bool sign, int32_t exp,
         env->flags |= FP_UE | FP_PE;
         return pack_fields(fmt, sign, 0, 0, prec);
     }
+    if (fmt != FMT_F80 && !(env->masks & FP_UE)) {
+        /* Unmasked (SSE #XM, x87 store): UE, and PE when the result at
+         * full precision would be inexact; nothing is delivered. */
+        env->flags |= FP_UE | (inexact ? FP_PE : 0);
+        return pack_fields(fmt, sign, 0, 0, prec);
+    }
     sig = fp_shr_jam(sig, emin - exp);
     m = round_sig(env, sign, sig, prec, &inexact, &up);
-    if (fmt != FMT_F80 && !(env->masks & FP_UE)) {
-        env->flags |= FP_UE;
-    }
     if (inexact) {
         env->flags |= FP_UE | FP_PE | (up ? FP_C1 : 0);
     }
@@ -281,6 +284,10 @@ Float80 fp_round_pack(FpEnv *env, FpFmt fmt, bool sign, int32_t exp,
             exp - X87_BIAS_ADJUST <= f->bias) {
             env->flags |= FP_OE;
             exp -= X87_BIAS_ADJUST;
+        } else if (fmt != FMT_F80 && !(env->masks & FP_OE)) {
+            /* Unmasked: OE, PE only for an inexact significand. */
+            env->flags |= FP_OE | (inexact ? FP_PE : 0);
+            return fp_pack_special(fmt, sign, UNP_INF, 0);
         } else {
             return overflow_result(env, fmt, sign, prec);
         }

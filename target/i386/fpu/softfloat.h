@@ -23,8 +23,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/** struct Float80 - an x87 double extended value: 64-bit significand with
- *  explicit integer bit (bit 63), and sign (bit 15) + 15-bit biased exponent. */
+/**
+ * struct Float80 - an x87 double extended value: 64-bit significand with
+ * explicit integer bit (bit 63), and sign (bit 15) + 15-bit biased exponent.
+ */
 typedef struct Float80 {
     uint64_t mant;
     uint16_t se;

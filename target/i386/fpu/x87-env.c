@@ -8,8 +8,8 @@
  * layouts), 8.1.11 (FSAVE image: registers in stack order ST0..ST7),
  * 10.5.1 table 10-2 (FXSAVE: abridged tag byte, 32- and 64-bit pointer
  * forms).  In real and virtual-8086 mode the image holds the 20/32-bit
- * linear instruction and operand pointers; the CPU passes those to
- * x87_set_pointers() in those modes.
+ * linear instruction and operand pointers, formed from the recorded
+ * selector and offset.
  */
 #include <string.h>
 
@@ -56,6 +56,13 @@ unsigned x87_env_size(X87ImageMode mode)
 static void write_env(const X87State *s, uint8_t *b, X87ImageMode mode)
 {
     uint32_t ip = (uint32_t)s->fip, dp = (uint32_t)s->fdp;
+
+    if (mode == X87_IMAGE_REAL16 || mode == X87_IMAGE_REAL32) {
+        /* Real-mode images hold linear addresses (selector * 16 + offset,
+         * the real-mode segment base). */
+        ip += (uint32_t)s->fcs << 4;
+        dp += (uint32_t)s->fds << 4;
+    }
 
     switch (mode) {
     case X87_IMAGE_REAL16:

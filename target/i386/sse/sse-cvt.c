@@ -27,9 +27,11 @@ static FpEnv fenv(const SseEnv *env)
     return e;
 }
 
-static void done(SseEnv *env, const FpEnv *e)
+/* Collect the flags of one lane (or one scalar result). */
+static void done(SseEnv *env, FpEnv *e)
 {
     env->flags |= e->flags & MXCSR_FLAGS;
+    e->flags = 0;
 }
 
 void sse_cvtps2pd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
@@ -44,10 +46,13 @@ void sse_cvtps2pd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
 void sse_cvtpd2ps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
 {
     FpEnv e = fenv(env);
-    XMMReg r = { .d = { f64_to_f32(&e, s->q[0]), f64_to_f32(&e, s->q[1]) } };
+    XMMReg r = { .q = { 0, 0 } };
 
-    *d = r;
+    r.d[0] = f64_to_f32(&e, s->q[0]);
     done(env, &e);
+    r.d[1] = f64_to_f32(&e, s->q[1]);
+    done(env, &e);
+    *d = r;
 }
 
 void sse_cvtss2sd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
@@ -106,14 +111,46 @@ static void f64_to_i32_lanes(SseEnv *env, XMMReg *d, const XMMReg *s,
     done(env, &e);
 }
 
-void sse_cvtps2dq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { f32_to_i32_lanes(env, d, s, 4, false); }
-void sse_cvttps2dq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { f32_to_i32_lanes(env, d, s, 4, true); }
-void sse_cvtps2pi(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { f32_to_i32_lanes(env, d, s, 2, false); }
-void sse_cvttps2pi(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { f32_to_i32_lanes(env, d, s, 2, true); }
-void sse_cvtpd2dq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { f64_to_i32_lanes(env, d, s, false, false); }
-void sse_cvttpd2dq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { f64_to_i32_lanes(env, d, s, true, false); }
-void sse_cvtpd2pi(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { f64_to_i32_lanes(env, d, s, false, true); }
-void sse_cvttpd2pi(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { f64_to_i32_lanes(env, d, s, true, true); }
+void sse_cvtps2dq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    f32_to_i32_lanes(env, d, s, 4, false);
+}
+
+void sse_cvttps2dq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    f32_to_i32_lanes(env, d, s, 4, true);
+}
+
+void sse_cvtps2pi(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    f32_to_i32_lanes(env, d, s, 2, false);
+}
+
+void sse_cvttps2pi(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    f32_to_i32_lanes(env, d, s, 2, true);
+}
+
+void sse_cvtpd2dq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    f64_to_i32_lanes(env, d, s, false, false);
+}
+
+void sse_cvttpd2dq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    f64_to_i32_lanes(env, d, s, true, false);
+}
+
+void sse_cvtpd2pi(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    f64_to_i32_lanes(env, d, s, false, true);
+}
+
+void sse_cvttpd2pi(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    f64_to_i32_lanes(env, d, s, true, true);
+}
+
 
 void sse_cvtdq2pd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
 {
@@ -205,10 +242,26 @@ static void comi(SseEnv *env, const XMMReg *a, const XMMReg *b, bool dbl,
     done(env, &e);
 }
 
-void sse_comiss(SseEnv *env, const XMMReg *a, const XMMReg *b) { comi(env, a, b, false, false); }
-void sse_ucomiss(SseEnv *env, const XMMReg *a, const XMMReg *b) { comi(env, a, b, false, true); }
-void sse_comisd(SseEnv *env, const XMMReg *a, const XMMReg *b) { comi(env, a, b, true, false); }
-void sse_ucomisd(SseEnv *env, const XMMReg *a, const XMMReg *b) { comi(env, a, b, true, true); }
+void sse_comiss(SseEnv *env, const XMMReg *a, const XMMReg *b)
+{
+    comi(env, a, b, false, false);
+}
+
+void sse_ucomiss(SseEnv *env, const XMMReg *a, const XMMReg *b)
+{
+    comi(env, a, b, false, true);
+}
+
+void sse_comisd(SseEnv *env, const XMMReg *a, const XMMReg *b)
+{
+    comi(env, a, b, true, false);
+}
+
+void sse_ucomisd(SseEnv *env, const XMMReg *a, const XMMReg *b)
+{
+    comi(env, a, b, true, true);
+}
+
 
 void sse_ptest(SseEnv *env, const XMMReg *d, const XMMReg *s)
 {

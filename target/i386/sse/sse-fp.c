@@ -48,9 +48,11 @@ static FpEnv fenv(const SseEnv *env)
     return e;
 }
 
-static void done(SseEnv *env, const FpEnv *e)
+/* Collect the flags of one lane (or one scalar result). */
+static void done(SseEnv *env, FpEnv *e)
 {
     env->flags |= e->flags & MXCSR_FLAGS;
+    e->flags = 0;
 }
 
 static void ps_op(SseEnv *env, XMMReg *d, const XMMReg *s, F32Op *fn,
@@ -60,8 +62,8 @@ static void ps_op(SseEnv *env, XMMReg *d, const XMMReg *s, F32Op *fn,
 
     for (int i = 0; i < lanes; i++) {
         d->d[i] = fn(&e, d->d[i], s->d[i]);
+        done(env, &e);
     }
-    done(env, &e);
 }
 
 static void pd_op(SseEnv *env, XMMReg *d, const XMMReg *s, F64Op *fn,
@@ -71,26 +73,90 @@ static void pd_op(SseEnv *env, XMMReg *d, const XMMReg *s, F64Op *fn,
 
     for (int i = 0; i < lanes; i++) {
         d->q[i] = fn(&e, d->q[i], s->q[i]);
+        done(env, &e);
     }
-    done(env, &e);
 }
 
-void sse_addps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, f32_add, 4); }
-void sse_addss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, f32_add, 1); }
-void sse_addpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, f64_add, 2); }
-void sse_addsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, f64_add, 1); }
-void sse_subps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, f32_sub, 4); }
-void sse_subss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, f32_sub, 1); }
-void sse_subpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, f64_sub, 2); }
-void sse_subsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, f64_sub, 1); }
-void sse_mulps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, f32_mul, 4); }
-void sse_mulss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, f32_mul, 1); }
-void sse_mulpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, f64_mul, 2); }
-void sse_mulsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, f64_mul, 1); }
-void sse_divps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, f32_div, 4); }
-void sse_divss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, f32_div, 1); }
-void sse_divpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, f64_div, 2); }
-void sse_divsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, f64_div, 1); }
+void sse_addps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, f32_add, 4);
+}
+
+void sse_addss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, f32_add, 1);
+}
+
+void sse_addpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, f64_add, 2);
+}
+
+void sse_addsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, f64_add, 1);
+}
+
+void sse_subps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, f32_sub, 4);
+}
+
+void sse_subss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, f32_sub, 1);
+}
+
+void sse_subpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, f64_sub, 2);
+}
+
+void sse_subsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, f64_sub, 1);
+}
+
+void sse_mulps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, f32_mul, 4);
+}
+
+void sse_mulss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, f32_mul, 1);
+}
+
+void sse_mulpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, f64_mul, 2);
+}
+
+void sse_mulsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, f64_mul, 1);
+}
+
+void sse_divps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, f32_div, 4);
+}
+
+void sse_divss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, f32_div, 1);
+}
+
+void sse_divpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, f64_div, 2);
+}
+
+void sse_divsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, f64_div, 1);
+}
+
 
 static uint32_t sqrt32(FpEnv *e, uint32_t a, uint32_t b)
 {
@@ -102,10 +168,26 @@ static uint64_t sqrt64(FpEnv *e, uint64_t a, uint64_t b)
     return f64_sqrt(e, b);
 }
 
-void sse_sqrtps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, sqrt32, 4); }
-void sse_sqrtss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, sqrt32, 1); }
-void sse_sqrtpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, sqrt64, 2); }
-void sse_sqrtsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, sqrt64, 1); }
+void sse_sqrtps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, sqrt32, 4);
+}
+
+void sse_sqrtss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, sqrt32, 1);
+}
+
+void sse_sqrtpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, sqrt64, 2);
+}
+
+void sse_sqrtsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, sqrt64, 1);
+}
+
 
 /* DAZ: a denormal source reads as a zero of its sign. */
 static uint32_t daz32(const FpEnv *e, uint32_t a)
@@ -149,14 +231,46 @@ static uint64_t max64(FpEnv *e, uint64_t a, uint64_t b)
     return f64_compare(e, a, b, false) == FP_REL_GREATER ? a : b;
 }
 
-void sse_minps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, min32, 4); }
-void sse_minss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, min32, 1); }
-void sse_minpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, min64, 2); }
-void sse_minsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, min64, 1); }
-void sse_maxps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, max32, 4); }
-void sse_maxss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { ps_op(env, d, s, max32, 1); }
-void sse_maxpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, max64, 2); }
-void sse_maxsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pd_op(env, d, s, max64, 1); }
+void sse_minps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, min32, 4);
+}
+
+void sse_minss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, min32, 1);
+}
+
+void sse_minpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, min64, 2);
+}
+
+void sse_minsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, min64, 1);
+}
+
+void sse_maxps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, max32, 4);
+}
+
+void sse_maxss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    ps_op(env, d, s, max32, 1);
+}
+
+void sse_maxpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, max64, 2);
+}
+
+void sse_maxsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pd_op(env, d, s, max64, 1);
+}
+
 
 /* CMPcc predicates 0-7: which relations are true, and signalling? */
 static const struct {
@@ -199,10 +313,26 @@ static void cmp_pd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm,
     done(env, &e);
 }
 
-void sse_cmpps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { cmp_ps(env, d, s, imm, 4); }
-void sse_cmpss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { cmp_ps(env, d, s, imm, 1); }
-void sse_cmppd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { cmp_pd(env, d, s, imm, 2); }
-void sse_cmpsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { cmp_pd(env, d, s, imm, 1); }
+void sse_cmpps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    cmp_ps(env, d, s, imm, 4);
+}
+
+void sse_cmpss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    cmp_ps(env, d, s, imm, 1);
+}
+
+void sse_cmppd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    cmp_pd(env, d, s, imm, 2);
+}
+
+void sse_cmpsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    cmp_pd(env, d, s, imm, 1);
+}
+
 
 void sse_andps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
 {
@@ -288,11 +418,14 @@ static void hop_ps(SseEnv *env, XMMReg *d, const XMMReg *s, F32Op *fn)
     XMMReg r;
 
     r.d[0] = fn(&e, d->d[0], d->d[1]);
-    r.d[1] = fn(&e, d->d[2], d->d[3]);
-    r.d[2] = fn(&e, s->d[0], s->d[1]);
-    r.d[3] = fn(&e, s->d[2], s->d[3]);
-    *d = r;
     done(env, &e);
+    r.d[1] = fn(&e, d->d[2], d->d[3]);
+    done(env, &e);
+    r.d[2] = fn(&e, s->d[0], s->d[1]);
+    done(env, &e);
+    r.d[3] = fn(&e, s->d[2], s->d[3]);
+    done(env, &e);
+    *d = r;
 }
 
 static void hop_pd(SseEnv *env, XMMReg *d, const XMMReg *s, F64Op *fn)
@@ -301,15 +434,32 @@ static void hop_pd(SseEnv *env, XMMReg *d, const XMMReg *s, F64Op *fn)
     XMMReg r;
 
     r.q[0] = fn(&e, d->q[0], d->q[1]);
-    r.q[1] = fn(&e, s->q[0], s->q[1]);
-    *d = r;
     done(env, &e);
+    r.q[1] = fn(&e, s->q[0], s->q[1]);
+    done(env, &e);
+    *d = r;
 }
 
-void sse_haddps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { hop_ps(env, d, s, f32_add); }
-void sse_hsubps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { hop_ps(env, d, s, f32_sub); }
-void sse_haddpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { hop_pd(env, d, s, f64_add); }
-void sse_hsubpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { hop_pd(env, d, s, f64_sub); }
+void sse_haddps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    hop_ps(env, d, s, f32_add);
+}
+
+void sse_hsubps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    hop_ps(env, d, s, f32_sub);
+}
+
+void sse_haddpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    hop_pd(env, d, s, f64_add);
+}
+
+void sse_hsubpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    hop_pd(env, d, s, f64_sub);
+}
+
 
 void sse_addsubps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
 {
@@ -318,8 +468,8 @@ void sse_addsubps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
     for (int i = 0; i < 4; i++) {
         d->d[i] = (i & 1) ? f32_add(&e, d->d[i], s->d[i]) :
                             f32_sub(&e, d->d[i], s->d[i]);
+        done(env, &e);
     }
-    done(env, &e);
 }
 
 void sse_addsubpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
@@ -327,6 +477,7 @@ void sse_addsubpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
     FpEnv e = fenv(env);
 
     d->q[0] = f64_sub(&e, d->q[0], s->q[0]);
+    done(env, &e);
     d->q[1] = f64_add(&e, d->q[1], s->q[1]);
     done(env, &e);
 }
@@ -355,10 +506,26 @@ static void round_lanes(SseEnv *env, XMMReg *d, const XMMReg *s,
     done(env, &e);
 }
 
-void sse_roundps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { round_lanes(env, d, s, imm, 4, false); }
-void sse_roundss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { round_lanes(env, d, s, imm, 1, false); }
-void sse_roundpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { round_lanes(env, d, s, imm, 2, true); }
-void sse_roundsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { round_lanes(env, d, s, imm, 1, true); }
+void sse_roundps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    round_lanes(env, d, s, imm, 4, false);
+}
+
+void sse_roundss(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    round_lanes(env, d, s, imm, 1, false);
+}
+
+void sse_roundpd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    round_lanes(env, d, s, imm, 2, true);
+}
+
+void sse_roundsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    round_lanes(env, d, s, imm, 1, true);
+}
+
 
 /*
  * DPPS/DPPD: the SDM's sum is (m0 + m1) + (m2 + m3).  Hardware forms it
@@ -374,6 +541,10 @@ void sse_dpps(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
 
     for (int i = 0; i < 4; i++) {
         m[i] = (imm >> (4 + i)) & 1 ? f32_mul(&e, d->d[i], s->d[i]) : 0;
+    }
+    if (e.flags & ~e.masks & MXCSR_FLAGS) {
+        done(env, &e);      /* #XM after the products: no sums */
+        return;
     }
     for (int i = 0; i < 4; i++) {
         uint32_t t1 = f32_add(&e, m[i], m[i ^ 1]);
@@ -393,6 +564,10 @@ void sse_dppd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
 
     for (int i = 0; i < 2; i++) {
         m[i] = (imm >> (4 + i)) & 1 ? f64_mul(&e, d->q[i], s->q[i]) : 0;
+    }
+    if (e.flags & ~e.masks & MXCSR_FLAGS) {
+        done(env, &e);
+        return;
     }
     r[0] = f64_add(&e, m[0], m[1]);
     r[1] = f64_add(&e, m[1], m[0]);

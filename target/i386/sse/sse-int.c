@@ -88,14 +88,46 @@ static void unpack(SseEnv *env, XMMReg *d, const XMMReg *s, int size, bool hi)
     }
 }
 
-void sse_punpcklbw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { unpack(env, d, s, 1, false); }
-void sse_punpcklwd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { unpack(env, d, s, 2, false); }
-void sse_punpckldq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { unpack(env, d, s, 4, false); }
-void sse_punpcklqdq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { unpack(env, d, s, 8, false); }
-void sse_punpckhbw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { unpack(env, d, s, 1, true); }
-void sse_punpckhwd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { unpack(env, d, s, 2, true); }
-void sse_punpckhdq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { unpack(env, d, s, 4, true); }
-void sse_punpckhqdq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { unpack(env, d, s, 8, true); }
+void sse_punpcklbw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    unpack(env, d, s, 1, false);
+}
+
+void sse_punpcklwd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    unpack(env, d, s, 2, false);
+}
+
+void sse_punpckldq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    unpack(env, d, s, 4, false);
+}
+
+void sse_punpcklqdq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    unpack(env, d, s, 8, false);
+}
+
+void sse_punpckhbw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    unpack(env, d, s, 1, true);
+}
+
+void sse_punpckhwd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    unpack(env, d, s, 2, true);
+}
+
+void sse_punpckhdq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    unpack(env, d, s, 4, true);
+}
+
+void sse_punpckhqdq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    unpack(env, d, s, 8, true);
+}
+
 
 /* Narrow elements of @size to @size / 2 with (un)signed saturation. */
 static void pack(SseEnv *env, XMMReg *d, const XMMReg *s, int size,
@@ -114,10 +146,26 @@ static void pack(SseEnv *env, XMMReg *d, const XMMReg *s, int size,
     }
 }
 
-void sse_packsswb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pack(env, d, s, 2, false); }
-void sse_packuswb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pack(env, d, s, 2, true); }
-void sse_packssdw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pack(env, d, s, 4, false); }
-void sse_packusdw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pack(env, d, s, 4, true); }
+void sse_packsswb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pack(env, d, s, 2, false);
+}
+
+void sse_packuswb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pack(env, d, s, 2, true);
+}
+
+void sse_packssdw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pack(env, d, s, 4, false);
+}
+
+void sse_packusdw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pack(env, d, s, 4, true);
+}
+
 
 typedef enum IntOp {
     I_ADD, I_SUB, I_ADDS, I_ADDUS, I_SUBS, I_SUBUS, I_MULLO, I_MULHI,
@@ -182,56 +230,252 @@ static void int_op(SseEnv *env, XMMReg *d, const XMMReg *s, int size,
     }
 }
 
-void sse_paddb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 1, I_ADD); }
-void sse_paddw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 2, I_ADD); }
-void sse_paddd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 4, I_ADD); }
-void sse_paddq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 8, I_ADD); }
-void sse_psubb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 1, I_SUB); }
-void sse_psubw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 2, I_SUB); }
-void sse_psubd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 4, I_SUB); }
-void sse_psubq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 8, I_SUB); }
-void sse_paddsb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 1, I_ADDS); }
-void sse_paddsw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 2, I_ADDS); }
-void sse_paddusb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 1, I_ADDUS); }
-void sse_paddusw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 2, I_ADDUS); }
-void sse_psubsb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 1, I_SUBS); }
-void sse_psubsw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 2, I_SUBS); }
-void sse_psubusb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 1, I_SUBUS); }
-void sse_psubusw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 2, I_SUBUS); }
-void sse_pmullw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 2, I_MULLO); }
-void sse_pmulhw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 2, I_MULHI); }
-void sse_pmulhuw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 2, I_MULHU); }
-void sse_pavgb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 1, I_AVG); }
-void sse_pavgw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 2, I_AVG); }
-void sse_pminub(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 1, I_MINU); }
-void sse_pmaxub(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 1, I_MAXU); }
-void sse_pminsw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 2, I_MINS); }
-void sse_pmaxsw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 2, I_MAXS); }
-void sse_pcmpeqb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 1, I_CMPEQ); }
-void sse_pcmpeqw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 2, I_CMPEQ); }
-void sse_pcmpeqd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 4, I_CMPEQ); }
-void sse_pcmpgtb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 1, I_CMPGT); }
-void sse_pcmpgtw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 2, I_CMPGT); }
-void sse_pcmpgtd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 4, I_CMPGT); }
+void sse_paddb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 1, I_ADD);
+}
+
+void sse_paddw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 2, I_ADD);
+}
+
+void sse_paddd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 4, I_ADD);
+}
+
+void sse_paddq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 8, I_ADD);
+}
+
+void sse_psubb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 1, I_SUB);
+}
+
+void sse_psubw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 2, I_SUB);
+}
+
+void sse_psubd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 4, I_SUB);
+}
+
+void sse_psubq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 8, I_SUB);
+}
+
+void sse_paddsb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 1, I_ADDS);
+}
+
+void sse_paddsw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 2, I_ADDS);
+}
+
+void sse_paddusb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 1, I_ADDUS);
+}
+
+void sse_paddusw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 2, I_ADDUS);
+}
+
+void sse_psubsb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 1, I_SUBS);
+}
+
+void sse_psubsw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 2, I_SUBS);
+}
+
+void sse_psubusb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 1, I_SUBUS);
+}
+
+void sse_psubusw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 2, I_SUBUS);
+}
+
+void sse_pmullw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 2, I_MULLO);
+}
+
+void sse_pmulhw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 2, I_MULHI);
+}
+
+void sse_pmulhuw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 2, I_MULHU);
+}
+
+void sse_pavgb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 1, I_AVG);
+}
+
+void sse_pavgw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 2, I_AVG);
+}
+
+void sse_pminub(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 1, I_MINU);
+}
+
+void sse_pmaxub(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 1, I_MAXU);
+}
+
+void sse_pminsw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 2, I_MINS);
+}
+
+void sse_pmaxsw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 2, I_MAXS);
+}
+
+void sse_pcmpeqb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 1, I_CMPEQ);
+}
+
+void sse_pcmpeqw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 2, I_CMPEQ);
+}
+
+void sse_pcmpeqd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 4, I_CMPEQ);
+}
+
+void sse_pcmpgtb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 1, I_CMPGT);
+}
+
+void sse_pcmpgtw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 2, I_CMPGT);
+}
+
+void sse_pcmpgtd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 4, I_CMPGT);
+}
+
 /* SSSE3 / SSE4.1 / SSE4.2 lane operations of the same shape. */
-void sse_psignb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 1, I_SIGN); }
-void sse_psignw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 2, I_SIGN); }
-void sse_psignd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 4, I_SIGN); }
-void sse_pabsb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 1, I_ABS); }
-void sse_pabsw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 2, I_ABS); }
-void sse_pabsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 4, I_ABS); }
-void sse_pmulhrsw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 2, I_MULHRS); }
-void sse_pminsb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 1, I_MINS); }
-void sse_pminsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 4, I_MINS); }
-void sse_pmaxsb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 1, I_MAXS); }
-void sse_pmaxsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 4, I_MAXS); }
-void sse_pminuw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 2, I_MINU); }
-void sse_pminud(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 4, I_MINU); }
-void sse_pmaxuw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 2, I_MAXU); }
-void sse_pmaxud(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 4, I_MAXU); }
-void sse_pmulld(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 4, I_MULLO); }
-void sse_pcmpeqq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 8, I_CMPEQ); }
-void sse_pcmpgtq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { int_op(env, d, s, 8, I_CMPGT); }
+void sse_psignb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 1, I_SIGN);
+}
+
+void sse_psignw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 2, I_SIGN);
+}
+
+void sse_psignd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 4, I_SIGN);
+}
+
+void sse_pabsb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 1, I_ABS);
+}
+
+void sse_pabsw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 2, I_ABS);
+}
+
+void sse_pabsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 4, I_ABS);
+}
+
+void sse_pmulhrsw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 2, I_MULHRS);
+}
+
+void sse_pminsb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 1, I_MINS);
+}
+
+void sse_pminsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 4, I_MINS);
+}
+
+void sse_pmaxsb(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 1, I_MAXS);
+}
+
+void sse_pmaxsd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 4, I_MAXS);
+}
+
+void sse_pminuw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 2, I_MINU);
+}
+
+void sse_pminud(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 4, I_MINU);
+}
+
+void sse_pmaxuw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 2, I_MAXU);
+}
+
+void sse_pmaxud(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 4, I_MAXU);
+}
+
+void sse_pmulld(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 4, I_MULLO);
+}
+
+void sse_pcmpeqq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 8, I_CMPEQ);
+}
+
+void sse_pcmpgtq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    int_op(env, d, s, 8, I_CMPGT);
+}
+
 
 void sse_pmuludq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
 {
@@ -320,14 +564,46 @@ static void shift(SseEnv *env, XMMReg *d, const XMMReg *s, int size,
     }
 }
 
-void sse_psllw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { shift(env, d, s, 2, SH_LEFT); }
-void sse_pslld(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { shift(env, d, s, 4, SH_LEFT); }
-void sse_psllq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { shift(env, d, s, 8, SH_LEFT); }
-void sse_psrlw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { shift(env, d, s, 2, SH_RIGHT); }
-void sse_psrld(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { shift(env, d, s, 4, SH_RIGHT); }
-void sse_psrlq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { shift(env, d, s, 8, SH_RIGHT); }
-void sse_psraw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { shift(env, d, s, 2, SH_ARITH); }
-void sse_psrad(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { shift(env, d, s, 4, SH_ARITH); }
+void sse_psllw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    shift(env, d, s, 2, SH_LEFT);
+}
+
+void sse_pslld(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    shift(env, d, s, 4, SH_LEFT);
+}
+
+void sse_psllq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    shift(env, d, s, 8, SH_LEFT);
+}
+
+void sse_psrlw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    shift(env, d, s, 2, SH_RIGHT);
+}
+
+void sse_psrld(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    shift(env, d, s, 4, SH_RIGHT);
+}
+
+void sse_psrlq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    shift(env, d, s, 8, SH_RIGHT);
+}
+
+void sse_psraw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    shift(env, d, s, 2, SH_ARITH);
+}
+
+void sse_psrad(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    shift(env, d, s, 4, SH_ARITH);
+}
+
 
 void sse_pslldq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
 {

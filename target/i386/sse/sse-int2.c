@@ -59,12 +59,36 @@ static void hop_d(SseEnv *env, XMMReg *d, const XMMReg *s, bool sub)
     }
 }
 
-void sse_phaddw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { hop_w(env, d, s, H_ADD); }
-void sse_phaddsw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { hop_w(env, d, s, H_ADDS); }
-void sse_phsubw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { hop_w(env, d, s, H_SUB); }
-void sse_phsubsw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { hop_w(env, d, s, H_SUBS); }
-void sse_phaddd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { hop_d(env, d, s, false); }
-void sse_phsubd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { hop_d(env, d, s, true); }
+void sse_phaddw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    hop_w(env, d, s, H_ADD);
+}
+
+void sse_phaddsw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    hop_w(env, d, s, H_ADDS);
+}
+
+void sse_phsubw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    hop_w(env, d, s, H_SUB);
+}
+
+void sse_phsubsw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    hop_w(env, d, s, H_SUBS);
+}
+
+void sse_phaddd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    hop_d(env, d, s, false);
+}
+
+void sse_phsubd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    hop_d(env, d, s, true);
+}
+
 
 void sse_pmaddubsw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
 {
@@ -163,15 +187,63 @@ static void pmov(XMMReg *d, const XMMReg *s, int from, int to, bool sx)
     *d = r;
 }
 
-void sse_pmovsxbw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pmov(d, s, 1, 2, true); }
-void sse_pmovsxbd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pmov(d, s, 1, 4, true); }
-void sse_pmovsxbq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pmov(d, s, 1, 8, true); }
-void sse_pmovsxwd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pmov(d, s, 2, 4, true); }
-void sse_pmovsxwq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pmov(d, s, 2, 8, true); }
-void sse_pmovsxdq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pmov(d, s, 4, 8, true); }
-void sse_pmovzxbw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pmov(d, s, 1, 2, false); }
-void sse_pmovzxbd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pmov(d, s, 1, 4, false); }
-void sse_pmovzxbq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pmov(d, s, 1, 8, false); }
-void sse_pmovzxwd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pmov(d, s, 2, 4, false); }
-void sse_pmovzxwq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pmov(d, s, 2, 8, false); }
-void sse_pmovzxdq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm) { pmov(d, s, 4, 8, false); }
+void sse_pmovsxbw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pmov(d, s, 1, 2, true);
+}
+
+void sse_pmovsxbd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pmov(d, s, 1, 4, true);
+}
+
+void sse_pmovsxbq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pmov(d, s, 1, 8, true);
+}
+
+void sse_pmovsxwd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pmov(d, s, 2, 4, true);
+}
+
+void sse_pmovsxwq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pmov(d, s, 2, 8, true);
+}
+
+void sse_pmovsxdq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pmov(d, s, 4, 8, true);
+}
+
+void sse_pmovzxbw(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pmov(d, s, 1, 2, false);
+}
+
+void sse_pmovzxbd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pmov(d, s, 1, 4, false);
+}
+
+void sse_pmovzxbq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pmov(d, s, 1, 8, false);
+}
+
+void sse_pmovzxwd(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pmov(d, s, 2, 4, false);
+}
+
+void sse_pmovzxwq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pmov(d, s, 2, 8, false);
+}
+
+void sse_pmovzxdq(SseEnv *env, XMMReg *d, const XMMReg *s, uint8_t imm)
+{
+    pmov(d, s, 4, 8, false);
+}
+

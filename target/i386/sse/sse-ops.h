@@ -88,7 +88,9 @@ static inline bool sse_mxcsr_valid(uint32_t v)
     return !(v & ~(uint32_t)MXCSR_SUPPORTED);
 }
 
-/* SSE/SSE2 packed and scalar arithmetic (0F 58-5F, 0F 51).  Scalar forms touch only the low lane. */
+/* SSE/SSE2 packed and scalar arithmetic (0F 58-5F, 0F 51).  Scalar forms
+ * touch only the low lane.
+ */
 SseOpFn sse_addps;
 SseOpFn sse_addss;
 SseOpFn sse_addpd;
@@ -151,7 +153,10 @@ SseOpFn sse_hsubpd;
 SseOpFn sse_addsubps;
 SseOpFn sse_addsubpd;
 
-/* SSE4.1 floating point: ROUNDxx (@imm bits 0-3), DPPS/DPPD, BLENDPS/PD (@imm), BLENDVPS/PD (env->xmm0), INSERTPS (@imm; for a memory source the CPU puts the m32 in s->d[0] and sets imm bits 6-7 to 0). */
+/* SSE4.1 floating point: ROUNDxx (@imm bits 0-3), DPPS/DPPD, BLENDPS/PD
+ * (@imm), BLENDVPS/PD (env->xmm0), INSERTPS (@imm; for a memory source the
+ * CPU puts the m32 in s->d[0] and sets imm bits 6-7 to 0).
+ */
 SseOpFn sse_roundps;
 SseOpFn sse_roundpd;
 SseOpFn sse_roundss;
@@ -164,7 +169,10 @@ SseOpFn sse_blendvps;
 SseOpFn sse_blendvpd;
 SseOpFn sse_insertps;
 
-/* Conversions between packed/scalar floats and packed integers.  MMX sources/destinations (CVTPI2PS, CVTPS2PI, ...) use the low 64 bits of an XMMReg. */
+/* Conversions between packed/scalar floats and packed integers.  MMX
+ * sources/destinations (CVTPI2PS, CVTPS2PI, ...) use the low 64 bits of an
+ * XMMReg.
+ */
 SseOpFn sse_cvtps2pd;
 SseOpFn sse_cvtpd2ps;
 SseOpFn sse_cvtss2sd;
@@ -236,7 +244,9 @@ SseOpFn sse_pandn;
 SseOpFn sse_por;
 SseOpFn sse_pxor;
 
-/* Shifts: the count is s->q[0] (the CPU puts an imm8 there for the immediate forms); PSLLDQ/PSRLDQ take @imm. */
+/* Shifts: the count is s->q[0] (the CPU puts an imm8 there for the immediate
+ * forms); PSLLDQ/PSRLDQ take @imm.
+ */
 SseOpFn sse_psllw;
 SseOpFn sse_pslld;
 SseOpFn sse_psllq;
@@ -272,7 +282,9 @@ SseOpFn sse_pabsw;
 SseOpFn sse_pabsd;
 SseOpFn sse_palignr;
 
-/* SSE4.1 integer.  PMOVSX/ZX read the low bytes of @s (the CPU loads a narrower memory operand into a zeroed XMMReg). */
+/* SSE4.1 integer.  PMOVSX/ZX read the low bytes of @s (the CPU loads a
+ * narrower memory operand into a zeroed XMMReg).
+ */
 SseOpFn sse_pblendvb;
 SseOpFn sse_pblendw;
 SseOpFn sse_pminsb;
@@ -301,7 +313,10 @@ SseOpFn sse_pmovzxwd;
 SseOpFn sse_pmovzxwq;
 SseOpFn sse_pmovzxdq;
 
-/* SSE4.2.  PCMPESTRx read env->rax/env->rdx (lengths), PCMPxSTRI write env->ecx, PCMPxSTRM write the mask into *@d (XMM0 for the CPU); all set env->eflags (CF, ZF, SF, OF; AF, PF cleared).  PCMPGTQ is a plain op. */
+/* SSE4.2.  PCMPESTRx read env->rax/env->rdx (lengths), PCMPxSTRI write
+ * env->ecx, PCMPxSTRM write the mask into *@d (XMM0 for the CPU); all set
+ * env->eflags (CF, ZF, SF, OF; AF, PF cleared).  PCMPGTQ is a plain op.
+ */
 SseOpFn sse_pcmpgtq;
 SseOpFn sse_pcmpestri;
 SseOpFn sse_pcmpestrm;

@@ -34,9 +34,9 @@ static inline uint64_t fpgen_mant(FpGen *g)
     case 1:
         return ~0ull;
     case 2:
-        return r & 0xff;                 /* few low bits */
+        return r & 0xff; /* few low bits */
     case 3:
-        return r << (r % 64);            /* few high bits */
+        return r << (r % 64); /* few high bits */
     case 4:
         return (1ull << (r % 64)) ^ (r & 7);
     default:
@@ -75,10 +75,10 @@ static inline Float80 fpgen_f80(FpGen *g, Float80 near)
     Float80 v;
 
     if (r % 16 != 0 && e != 0) {
-        m |= 1ull << 63;                 /* mostly valid encodings */
+        m |= 1ull << 63; /* mostly valid encodings */
     }
     if (e == 0 && r % 4 != 0) {
-        m &= ~(1ull << 63);              /* mostly true denormals */
+        m &= ~(1ull << 63); /* mostly true denormals */
     }
     if (r % 7 == 0) {
         m = near.mant ^ (fpgen_next(g) & 0xfff);
@@ -96,7 +96,8 @@ static inline uint32_t fpgen_f32(FpGen *g, uint32_t near)
     uint64_t r = fpgen_next(g);
 
     if (r % 7 == 0) {
-        return near ^ (uint32_t)(fpgen_next(g) & 0x3f) ^ (r & 8 ? 0x80000000u : 0);
+        return near ^ (uint32_t)(fpgen_next(g) & 0x3f) ^
+               (r & 8 ? 0x80000000u : 0);
     }
     return (uint32_t)((r >> 20) & 1) << 31 | e << 23 | m;
 }

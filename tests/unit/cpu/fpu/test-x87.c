@@ -17,9 +17,9 @@
 #include "target/i386/fpu/x87.h"
 #include "tests/unit/cpu/fpu/fp-gen.h"
 
-#define ROUNDS 400
-#define IMAGE 108
-#define EF_MASK 0x8d5u   /* CF PF AF ZF SF OF */
+#define ROUNDS  400
+#define IMAGE   108
+#define EF_MASK 0x8d5u /* CF PF AF ZF SF OF */
 
 typedef uint64_t NativeFn(uint8_t *mem, uint8_t *image, uint64_t eflags);
 
@@ -50,12 +50,12 @@ static void random_image(FpGen *g, uint8_t *img)
     X87State s;
     uint16_t cw = (uint16_t)(0x0040 | (fpgen_next(g) & 0x0f00));
     uint16_t sw;
-    Float80 near = { 0x8000000000000000ull, 0x3fff };
+    Float80 near = {0x8000000000000000ull, 0x3fff};
 
     /* Mostly all exceptions masked; sometimes a few unmasked. */
     cw |= (fpgen_next(g) % 4) ? 0x3f : (uint16_t)(fpgen_next(g) & 0x3f);
     sw = (uint16_t)(fpgen_next(g) & 0x477f);
-    sw &= (uint16_t)~(0x3f & ~cw);   /* nothing pending: no #MF */
+    sw &= (uint16_t) ~(0x3f & ~cw); /* nothing pending: no #MF */
     sw &= (uint16_t)~0x80;
     x87_reset(&s);
     s.fcw = cw;
@@ -64,9 +64,9 @@ static void random_image(FpGen *g, uint8_t *img)
         s.regs[i] = fpgen_f80(g, near);
         near = s.regs[i];
         if (fpgen_next(g) % 3 == 0) {
-            s.regs[i] = f80_make(fpgen_next(g) & 1, 0x3fff +
-                                 (fpgen_next(g) % 8), 0x8000000000000000ull |
-                                 (fpgen_next(g) << 40));
+            s.regs[i] =
+                f80_make(fpgen_next(g) & 1, 0x3fff + (fpgen_next(g) % 8),
+                         0x8000000000000000ull | (fpgen_next(g) << 40));
         }
     }
     s.empty = (uint8_t)(fpgen_next(g) & fpgen_next(g));
@@ -75,7 +75,7 @@ static void random_image(FpGen *g, uint8_t *img)
 
 static void random_mem(FpGen *g, uint8_t *mem, uint8_t op, int reg)
 {
-    Float80 v = fpgen_f80(g, (Float80){ 0x8000000000000000ull, 0x403e });
+    Float80 v = fpgen_f80(g, (Float80){0x8000000000000000ull, 0x403e});
     uint64_t r = fpgen_next(g);
 
     for (int i = 0; i < IMAGE; i++) {
@@ -98,7 +98,8 @@ static void random_mem(FpGen *g, uint8_t *mem, uint8_t op, int reg)
     }
     default:
         for (int i = 0; i < 9; i++) {
-            mem[i] = (uint8_t)((fpgen_next(g) % 10) | (fpgen_next(g) % 10) << 4);
+            mem[i] =
+                (uint8_t)((fpgen_next(g) % 10) | (fpgen_next(g) % 10) << 4);
         }
         mem[9] &= 0x80;
         break;
@@ -107,8 +108,7 @@ static void random_mem(FpGen *g, uint8_t *mem, uint8_t op, int reg)
 
 static bool is_trans(uint8_t op, uint8_t modrm)
 {
-    static const uint8_t t[] = { 0xf0, 0xf1, 0xf2, 0xf3, 0xf9, 0xfb, 0xfe,
-                                 0xff };
+    static const uint8_t t[] = {0xf0, 0xf1, 0xf2, 0xf3, 0xf9, 0xfb, 0xfe, 0xff};
 
     if (op != 0xd9) {
         return false;
@@ -178,7 +178,7 @@ static void mask_image(uint8_t *img, uint16_t sw_mask)
 static uint16_t sw_mask_for(uint8_t op, uint8_t modrm, const uint8_t *ref)
 {
     if (op == 0xd9 && (modrm == 0xf5 || modrm == 0xf8) && (ref[5] & 0x04)) {
-        return 0xbaff;    /* partial FPREM: C0, C1, C3 undefined */
+        return 0xbaff; /* partial FPREM: C0, C1, C3 undefined */
     }
     return 0xffff;
 }
@@ -200,13 +200,13 @@ static bool compare_case(FpGen *g, uint8_t op, uint8_t modrm, unsigned *bad)
     }
     memcpy(himg, img, IMAGE);
     memcpy(hmem, mem, IMAGE);
-    hef = build(op, modrm < 0xc0 ? (uint8_t)((reg << 3) | 7) : modrm)(
-        hmem, himg, ef_in);
+    hef = build(op, modrm < 0xc0 ? (uint8_t)((reg << 3) | 7)
+                                 : modrm)(hmem, himg, ef_in);
     uint16_t m = sw_mask_for(op, modrm, himg);
     mask_image(himg, m);
     mask_image(simg, m);
-    if (modrm < 0xc0 && ((op == 0xd9 && (reg == 6)) ||
-                         (op == 0xdd && reg == 6))) {
+    if (modrm < 0xc0 &&
+        ((op == 0xd9 && (reg == 6)) || (op == 0xdd && reg == 6))) {
         mask_image(hmem, 0xffff);
         mask_image(smem, 0xffff);
     }
@@ -214,16 +214,17 @@ static bool compare_case(FpGen *g, uint8_t op, uint8_t modrm, unsigned *bad)
         ((hef ^ sef) & EF_MASK)) {
         if ((*bad)++ < 6) {
             GString *str = g_string_new(NULL);
-            g_string_append_printf(str, "%02x %02x: cw %02x%02x sw %02x%02x "
-                                   "tw %02x%02x ef %03llx/%03llx", op, modrm,
-                                   img[1], img[0], img[5], img[4], img[9],
-                                   img[8], (unsigned long long)(hef & EF_MASK),
+            g_string_append_printf(str,
+                                   "%02x %02x: cw %02x%02x sw %02x%02x "
+                                   "tw %02x%02x ef %03llx/%03llx",
+                                   op, modrm, img[1], img[0], img[5], img[4],
+                                   img[9], img[8],
+                                   (unsigned long long)(hef & EF_MASK),
                                    (unsigned long long)(sef & EF_MASK));
-            g_string_append_printf(str, " st0 %02x%02x:%016llx st1 %02x%02x:%016llx",
-                                   img[37], img[36],
-                                   (unsigned long long)*(uint64_t *)(img + 28),
-                                   img[47], img[46],
-                                   (unsigned long long)*(uint64_t *)(img + 38));
+            g_string_append_printf(
+                str, " st0 %02x%02x:%016llx st1 %02x%02x:%016llx", img[37],
+                img[36], (unsigned long long)*(uint64_t *)(img + 28), img[47],
+                img[46], (unsigned long long)*(uint64_t *)(img + 38));
             for (int i = 0; i < IMAGE; i++) {
                 if (himg[i] != simg[i]) {
                     g_string_append_printf(str, " img[%d]=%02x/%02x", i,
@@ -243,7 +244,7 @@ static bool compare_case(FpGen *g, uint8_t op, uint8_t modrm, unsigned *bad)
 
 static void test_reg_forms(void)
 {
-    FpGen g = { 0x2545f4914f6cdd1dull };
+    FpGen g = {0x2545f4914f6cdd1dull};
     unsigned bad = 0, cases = 0;
 
     for (int op = 0xd8; op <= 0xdf; op++) {
@@ -268,14 +269,13 @@ static void test_reg_forms(void)
 
 static void test_mem_forms(void)
 {
-    FpGen g = { 0x5851f42d4c957f2dull };
+    FpGen g = {0x5851f42d4c957f2dull};
     unsigned bad = 0, cases = 0;
 
     for (int op = 0xd8; op <= 0xdf; op++) {
         for (int reg = 0; reg < 8; reg++) {
             for (int r = 0; r < ROUNDS * 8; r++) {
-                if (!compare_case(&g, (uint8_t)op, (uint8_t)(reg << 3),
-                                  &bad)) {
+                if (!compare_case(&g, (uint8_t)op, (uint8_t)(reg << 3), &bad)) {
                     break;
                 }
                 cases++;
@@ -283,6 +283,53 @@ static void test_mem_forms(void)
         }
     }
     g_test_message("memory forms: %u cases, %u mismatches", cases, bad);
+    g_assert_cmpuint(bad, ==, 0);
+}
+
+/* FRSTOR a random state, FXSAVE it: the x87 part of the image (bytes
+ * 0-159 but the pointers and FOP, and the host's MXCSR) must match
+ * x87_fxsave(); then FXRSTOR of that image and FNSAVE must match
+ * x87_fxrstor() + x87_save(). */
+static void test_fxsave(void)
+{
+    FpGen g = { 0x1f83d9abfb41bd6bull };
+    unsigned bad = 0;
+
+    for (int r = 0; r < 2000; r++) {
+        uint8_t img[IMAGE], back[IMAGE], sback[IMAGE];
+        uint8_t hfx[512] __attribute__((aligned(16)));
+        uint8_t sfx[512];
+        X87State s;
+
+        random_image(&g, img);
+        memset(hfx, 0, sizeof(hfx));
+        asm volatile("frstor %[i]; fxsave %[f]; fninit; fxrstor %[f]; "
+                     "fnsave %[b]"
+                     : [f] "+m"(hfx), [b] "=m"(back)
+                     : [i] "m"(img));
+        x87_reset(&s);
+        x87_rstor(&s, img, X87_IMAGE_PROT32);
+        x87_fxsave(&s, sfx, 0, 0, false);
+        memset(hfx + 6, 0, 18);    /* FOP, FIP, FCS, FDP, FDS */
+        memset(sfx + 6, 0, 18);
+        memset(hfx + 24, 0, 8);    /* MXCSR, MXCSR_MASK */
+        x87_reset(&s);
+        x87_fxrstor(&s, hfx, false);
+        x87_save(&s, sback, X87_IMAGE_PROT32);
+        mask_image(back, 0xffff);
+        mask_image(sback, 0xffff);
+        if (memcmp(hfx, sfx, 160) || memcmp(back, sback, IMAGE)) {
+            if (bad++ < 4) {
+                for (int i = 0; i < 160; i++) {
+                    if (hfx[i] != sfx[i]) {
+                        g_test_message("fxsave[%d] %02x/%02x", i, hfx[i],
+                                       sfx[i]);
+                    }
+                }
+            }
+        }
+    }
+    g_test_message("fxsave/fxrstor: 2000 states, %u mismatches", bad);
     g_assert_cmpuint(bad, ==, 0);
 }
 
@@ -295,5 +342,6 @@ int main(int argc, char **argv)
     g_assert(code_page != MAP_FAILED);
     g_test_add_func("/cpu/fpu/x87/reg-forms", test_reg_forms);
     g_test_add_func("/cpu/fpu/x87/mem-forms", test_mem_forms);
+    g_test_add_func("/cpu/fpu/x87/fxsave", test_fxsave);
     return g_test_run();
 }
