@@ -125,11 +125,12 @@ static bool opt_memory(SystemConfig *cfg, const char *arg, Error **errp)
     if (!opts || !keyval_check_unused(opts, known, errp)) {
         return false;
     }
+    if (!json_object_object_get_ex(opts, "size", NULL)) {
+        error_setg(errp, "Parameter 'size' is missing");
+        return false;
+    }
     size = keyval_get_str(opts, "size", errp);
     if (!size) {
-        if (errp && !*errp) {
-            error_setg(errp, "Parameter 'size' is missing");
-        }
         return false;
     }
     if (!keyval_parse_size_unit(size, "size", 1 << 20, &bytes, errp)) {
