@@ -83,9 +83,18 @@ static void device_props_help_append(GString *s, const Property *table)
         g_autofree char *left = g_strdup_printf("%s=<%s>", p->name,
                                                 property_type_name(p));
 
+        struct json_object *def = property_default_json(p);
+
         g_string_append_printf(s, "  %-24s", left);
         if (p->description) {
             g_string_append_printf(s, " - %s", p->description);
+        }
+        if (def) {
+            g_string_append_printf(s, " (default: %s)",
+                                   json_object_is_type(def, json_type_string)
+                                       ? json_object_get_string(def)
+                                       : json_object_to_json_string(def));
+            json_object_put(def);
         }
         g_string_append_c(s, '\n');
     }

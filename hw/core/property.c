@@ -399,8 +399,7 @@ void property_free_values(const Property *table, void *base)
     }
 }
 
-/* The default of @p as JSON, or NULL when it has none worth showing. */
-static struct json_object *property_default_json(const Property *p)
+struct json_object *property_default_json(const Property *p)
 {
     switch (p->type) {
     case PROP_TYPE_BOOL:
