@@ -867,6 +867,29 @@ static bool cmdline_run(SystemConfig *cfg, const CmdlineOption *opt,
     return false;
 }
 
+/* Options that exclude each other, with QEMU's messages. */
+static bool cmdline_check_combinations(SystemConfig *cfg, Error **errp)
+{
+    guint i;
+
+    if (!cfg->daemonize || cfg->info) {
+        return true;
+    }
+    if (cfg->nographic) {
+        error_setg(errp, "-nographic cannot be used with -daemonize");
+        return false;
+    }
+    for (i = 0; i < cfg->serial_specs->len; i++) {
+        const char *spec = cfg->serial_specs->pdata[i];
+
+        if (!strcmp(spec, "stdio") || !strcmp(spec, "mon:stdio")) {
+            error_setg(errp, "-serial stdio cannot be used with -daemonize");
+            return false;
+        }
+    }
+    return true;
+}
+
 bool cmdline_parse(SystemConfig *cfg, int argc, char **argv, Error **errp)
 {
     int i;
@@ -899,7 +922,7 @@ bool cmdline_parse(SystemConfig *cfg, int argc, char **argv, Error **errp)
             return false;
         }
     }
-    return true;
+    return cmdline_check_combinations(cfg, errp);
 }
 
 static void cmdline_json_free(gpointer p)
