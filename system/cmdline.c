@@ -91,8 +91,15 @@ static bool opt_machine(SystemConfig *cfg, const char *arg, Error **errp)
     struct json_object *opts;
     const char *type;
 
-    if (cmdline_is_help(arg) || cmdline_ends_with_help(arg)) {
+    if (cmdline_is_help(arg)) {
         cmdline_set_info(cfg, CMDLINE_INFO_MACHINE_HELP, NULL);
+        return true;
+    }
+    if (cmdline_ends_with_help(arg)) {
+        g_autofree char *type = g_strndup(arg, strcspn(arg, ","));
+
+        cmdline_set_info(cfg, CMDLINE_INFO_MACHINE_HELP,
+                         g_str_has_prefix(type, "type=") ? type + 5 : type);
         return true;
     }
     opts = keyval_parse(arg, "type", errp);

@@ -173,6 +173,8 @@ static void test_info_requests(void)
         { "-machine", "help", CMDLINE_INFO_MACHINE_HELP, NULL },
         { "-M", "?", CMDLINE_INFO_MACHINE_HELP, NULL },
         { "-machine", "type=help", CMDLINE_INFO_MACHINE_HELP, NULL },
+        { "-machine", "pc,help", CMDLINE_INFO_MACHINE_HELP, "pc" },
+        { "-machine", "type=none,help", CMDLINE_INFO_MACHINE_HELP, "none" },
         { "-device", "help", CMDLINE_INFO_DEVICE_HELP, NULL },
         { "-device", "isa-serial,help", CMDLINE_INFO_DEVICE_HELP,
           "isa-serial" },
