@@ -33,13 +33,13 @@
 typedef struct State {
     uint64_t r[6];      /* rax rbx rcx rdx rsi rdi */
     uint64_t flags_in, flags_out;
-    uint8_t mem[32];
+    uint8_t mem[32] __attribute__((aligned(16)));
 } State;
 
 /* Kinds of input constraint and flag masking. */
 enum {
     K_PLAIN, K_LOGIC, K_MUL, K_DIV, K_IDIV, K_SHIFT, K_ROT, K_SHXD, K_BT,
-    K_BSF, K_CNT, K_NOFLAGS,
+    K_BSF, K_CNT, K_NOFLAGS, K_CX8,
 };
 
 typedef struct DiffCase {
@@ -117,10 +117,21 @@ static const DiffCase cases[] = {
     { "lzcnt", { NULL, "66f30fbdc3", "f30fbdc3", "f3480fbdc3" }, K_CNT,
       F_OF | F_SF | F_AF | F_PF, 0x80000000u | 5 },
     { "bswap", { NULL, NULL, "0fc8", "480fc8" }, K_NOFLAGS, 0 },
+    { "movbe-load", { NULL, "660f38f01e", "0f38f01e", "480f38f01e" },
+      K_NOFLAGS, 0, 1u << 22 },
+    { "movbe-store", { NULL, "660f38f11e", "0f38f11e", "480f38f11e" },
+      K_NOFLAGS, 0, 1u << 22 },
+    { "crc32", { "f20f38f0c3", "66f20f38f1c3", "f20f38f1c3",
+                 "f2480f38f1c3" }, K_NOFLAGS, 0, 1u << 20 },
+    { "crc32-mem", { "f20f38f01e", "66f20f38f11e", "f20f38f11e",
+                     "f2480f38f11e" }, K_NOFLAGS, 0, 1u << 20 },
     { "xadd", { "0fc0d8", "660fc1d8", "0fc1d8", "480fc1d8" }, K_PLAIN, 0 },
     { "cmpxchg", { "0fb0d8", "660fb1d8", "0fb1d8", "480fb1d8" }, K_PLAIN },
     { "cmpxchg-mem", { "0fb01e", "660fb11e", "0fb11e", "480fb11e" },
       K_PLAIN },
+    { "cmpxchg8b", { NULL, NULL, "0fc74ef8", NULL }, K_CX8, 0 },
+    { "cmpxchg16b", { NULL, NULL, NULL, "480fc74ef8" }, K_CX8, 0,
+      1u << 13 },
     { "xchg", { "86d8", "6687d8", "87d8", "4887d8" }, K_NOFLAGS, 0 },
     { "movzx", { NULL, "660fb6c3", "0fb7c3", "480fb6c3" }, K_NOFLAGS, 0 },
     { "movsx", { NULL, "660fbec3", "0fbfc3", "480fbfc3" }, K_NOFLAGS, 0 },
@@ -291,6 +302,13 @@ static bool constrain(const DiffCase *c, unsigned bytes, State *s)
             return false;       /* result undefined above 16 */
         }
         (void)bits;
+        return true;
+    case K_CX8:
+        /* Half the time the comparand matches memory at [rsi - 8]. */
+        if (g_test_rand_bit()) {
+            memcpy(&s->r[0], s->mem, bytes == 8 ? 8 : 4);
+            memcpy(&s->r[3], s->mem + (bytes == 8 ? 8 : 4), bytes == 8 ? 8 : 4);
+        }
         return true;
     case K_BT:
         if (strstr(c->name, "mem")) {
