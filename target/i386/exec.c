@@ -202,7 +202,7 @@ static void check_interrupts(X86CPU *cpu)
 
 CPUExitReason x86_cpu_run(X86CPU *cpu, uint64_t budget, uint64_t *executed)
 {
-    CPUExitReason why = CPU_EXIT_BUDGET;
+    volatile CPUExitReason why = CPU_EXIT_BUDGET;
 
     cpu->retired = 0;
     cpu->stop_block = false;
