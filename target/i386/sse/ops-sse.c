@@ -35,7 +35,10 @@ static void get_reg(X86CPU *cpu, bool mmx, unsigned n, XMMReg *v)
         v->q[0] = x87_mmx_read(&cpu->x87, (int)n);
         v->q[1] = 0;
     } else {
-        *v = cpu->xmm[n];
+        /* Word copies: the operations write registers 8 bytes at a time,
+         * and a 16-byte reload of those would stall store forwarding. */
+        v->q[0] = cpu->xmm[n].q[0];
+        v->q[1] = cpu->xmm[n].q[1];
     }
 }
 
@@ -44,7 +47,8 @@ static void set_reg(X86CPU *cpu, bool mmx, unsigned n, const XMMReg *v)
     if (mmx) {
         x87_mmx_write(&cpu->x87, (int)n, v->q[0]);
     } else {
-        cpu->xmm[n] = *v;
+        cpu->xmm[n].q[0] = v->q[0];
+        cpu->xmm[n].q[1] = v->q[1];
     }
 }
 
@@ -94,7 +98,8 @@ static void get_rm(X86CPU *cpu, const X86Insn *insn, const SseCtx *c,
 
 static void checks(X86CPU *cpu, const SseCtx *c)
 {
-    bool xmm = !(c->d->flags & SF_MMX);
+    unsigned flags = c->d->flags;
+    bool xmm = !(flags & SF_MMX);
 
     if ((cpu->cr0 & CR0_EM) || (xmm && !(cpu->cr4 & CR4_OSFXSR))) {
         x86_raise_noerr(cpu, EXCP_UD);
@@ -102,7 +107,7 @@ static void checks(X86CPU *cpu, const SseCtx *c)
     if (cpu->cr0 & CR0_TS) {
         x86_raise_noerr(cpu, EXCP_NM);
     }
-    if (c->reg_mmx || c->rm_mmx) {
+    if (flags & (SF_MMX | SF_REG_MMX | SF_RM_MMX)) {
         if (x87_mf_pending(&cpu->x87) && (cpu->cr0 & CR0_NE)) {
             x86_raise_noerr(cpu, EXCP_MF);
         }
