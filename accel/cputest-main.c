@@ -14,6 +14,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "accel/test-machine.h"
@@ -22,6 +23,7 @@ static gboolean opt_multiboot, opt_stats;
 static gchar *opt_addr, *opt_entry;
 static gint opt_ram = 64;
 static gint64 opt_max = 2000000000;
+static gchar *opt_log;
 
 static GOptionEntry entries[] = {
     { "multiboot", 'm', 0, G_OPTION_ARG_NONE, &opt_multiboot,
@@ -33,6 +35,8 @@ static GOptionEntry entries[] = {
     { "ram", 'r', 0, G_OPTION_ARG_INT, &opt_ram, "RAM in MiB (64)", "MB" },
     { "max-insns", 'n', 0, G_OPTION_ARG_INT64, &opt_max,
       "stop after N instructions", "N" },
+    { "log", 'd', 0, G_OPTION_ARG_STRING, &opt_log,
+      "trace items: in_asm,exec,int,cpu", "ITEMS" },
     { "stats", 's', 0, G_OPTION_ARG_NONE, &opt_stats,
       "print instructions, seconds and MIPS to stderr", NULL },
     { NULL }
@@ -104,6 +108,14 @@ int main(int argc, char **argv)
         return 125;
     }
     m->echo = true;
+    if (opt_log) {
+        unsigned mask = 0;
+        mask |= strstr(opt_log, "in_asm") ? X86_LOG_IN_ASM : 0;
+        mask |= strstr(opt_log, "exec") ? X86_LOG_EXEC : 0;
+        mask |= strstr(opt_log, "int") ? X86_LOG_INT : 0;
+        mask |= strstr(opt_log, "cpu") ? X86_LOG_CPU : 0;
+        x86_cpu_set_log(m->cpu, mask);
+    }
     t0 = now_s();
     n = test_machine_run(m, opt_max);
     t = now_s() - t0;

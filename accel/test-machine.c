@@ -63,9 +63,11 @@ static void tm_io_write(void *opaque, uint16_t port, uint32_t val,
         }
         break;
     case TEST_MACHINE_PORT_EXIT:
-        m->exited = true;
-        m->exit_code = val;
-        x86_cpu_kick(m->cpu);
+        if (!m->exited) {
+            m->exited = true;
+            m->exit_code = val;
+            x86_cpu_kick(m->cpu);
+        }
         break;
     case TEST_PORT_IRQ:
         m->irq_vector = val & 0xff;

@@ -143,6 +143,14 @@ void x86_cpu_set_reg(X86CPU *cpu, int reg, uint64_t val);
  */
 void x86_cpu_enter_flat32(X86CPU *cpu, uint32_t eip);
 
+/* -d items the CPU implements (x86_cpu_set_log()). */
+#define X86_LOG_IN_ASM  (1u << 0)   /* disassemble each new block */
+#define X86_LOG_EXEC    (1u << 1)   /* one line per block executed */
+#define X86_LOG_INT     (1u << 2)   /* exceptions and interrupts */
+#define X86_LOG_CPU     (1u << 3)   /* registers before each block */
+/** x86_cpu_set_log() - enable the -d items in @mask (stderr). */
+void x86_cpu_set_log(X86CPU *cpu, unsigned mask);
+
 /**
  * x86_cpu_model_name() - the @idx-th CPU model for -cpu help, or NULL past
  * the end; *@desc (if not NULL) gets a one-line description.

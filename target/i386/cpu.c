@@ -377,6 +377,10 @@ bool x86_msr_write(X86CPU *cpu, uint32_t idx, uint64_t val)
 void x86_cpu_set_intr(X86CPU *cpu, bool level)
 {
     __atomic_store_n(&cpu->intr_line, level, __ATOMIC_RELEASE);
+    if (level) {
+        /* Take it after the current instruction, not the block's end. */
+        cpu->stop_block = true;
+    }
 }
 
 void x86_cpu_nmi(X86CPU *cpu)

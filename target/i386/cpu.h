@@ -153,6 +153,10 @@ enum {
     CC_OP_NR,
 };
 
+/* Linear-address cache in front of the block hash (exec.c). */
+#define X86_JC_BITS 12
+#define X86_JC_SIZE (1u << X86_JC_BITS)
+
 typedef struct X86Block X86Block;
 typedef struct X86BlockCache X86BlockCache;
 typedef struct X86Insn X86Insn;
@@ -173,6 +177,11 @@ struct X86CPU {
     X86Block *cur_block;        /* the block executing */
     bool stop_block;            /* end the block after this instruction */
     X86TLBEntry tlb[2][X86_TLB_SIZE];
+    struct X86JumpCache {
+        uint64_t lin;           /* linear address of the block */
+        X86Block *block;
+        uint32_t key;           /* code_size | mmu_idx << 4 */
+    } jc[X86_JC_SIZE];
 
     /* Mode. */
     uint8_t cpl;
@@ -251,7 +260,24 @@ void x86_iret(X86CPU *cpu, unsigned opsize);
 /* Flags (flags.c). */
 uint32_t x86_eflags_get(X86CPU *cpu);
 void x86_eflags_set(X86CPU *cpu, uint32_t val, uint32_t mask);
-bool x86_get_cf(X86CPU *cpu);
+static inline bool x86_get_cf(X86CPU *cpu)
+{
+    uint64_t a = cpu->cc_src, b = cpu->cc_src2, r = cpu->cc_dst;
+    unsigned top = cpu->cc_size * 8 - 1;
+
+    switch (cpu->cc_op) {
+    case CC_OP_EFLAGS:
+        return a & CC_C;
+    case CC_OP_ADD:
+        return (((a & b) | ((a | b) & ~r)) >> top) & 1;
+    case CC_OP_SUB:
+        return (((~a & b) | (~(a ^ b) & r)) >> top) & 1;
+    case CC_OP_LOGIC:
+        return false;
+    default:
+        return b;
+    }
+}
 uint32_t x86_flags_szp(uint64_t r, unsigned size);
 /* Replace the six arithmetic flags with @f (CC_* bits). */
 static inline void x86_cc_eflags(X86CPU *cpu, uint32_t f)
@@ -264,7 +290,18 @@ static inline uint32_t x86_cc_all(X86CPU *cpu)
 {
     return x86_eflags_get(cpu) & CC_ALL;
 }
-bool x86_cond(X86CPU *cpu, unsigned cc);
+bool x86_cond_slow(X86CPU *cpu, unsigned cc);
+/* Condition @cc (low nibble of Jcc); ZF and SF tests of a recorded result
+ * are answered inline. */
+static inline bool x86_cond(X86CPU *cpu, unsigned cc)
+{
+    if ((cc >> 1) == 2 && cpu->cc_op != CC_OP_EFLAGS) {
+        uint64_t m = cpu->cc_size == 8 ? ~0ull
+                                       : (1ull << (cpu->cc_size * 8)) - 1;
+        return ((cpu->cc_dst & m) == 0) ^ (cc & 1);
+    }
+    return x86_cond_slow(cpu, cc);
+}
 
 /* Mode and state changes (cpu.c, seg.c). */
 void x86_update_mode(X86CPU *cpu);
@@ -296,6 +333,7 @@ uint64_t x86_rdtsc(X86CPU *cpu);
 void x86_bc_create(X86CPU *cpu);
 void x86_bc_destroy(X86CPU *cpu);
 void x86_bc_flush(X86CPU *cpu);
+void x86_jc_flush(X86CPU *cpu);
 void x86_bc_invalidate_phys(X86CPU *cpu, uint64_t paddr, uint64_t len);
 bool x86_bc_page_has_code(X86CPU *cpu, uint64_t paddr);
 

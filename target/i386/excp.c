@@ -8,6 +8,7 @@
  * mode) and the 64-bit IDT (IST, 16-byte aligned stack), and IRET.
  */
 #include "target/i386/ops.h"
+#include "target/i386/tb.h"
 
 void x86_tss_stack(X86CPU *cpu, unsigned dpl, uint16_t *ss, uint64_t *sp);
 void x86_load_inner_ss(X86CPU *cpu, uint16_t ss, unsigned cpl, int exc);
@@ -205,6 +206,9 @@ void x86_deliver_interrupt(X86CPU *cpu, int vector, bool soft, bool has_err,
                            uint32_t err, uint64_t next_eip)
 {
     cpu->halted = false;
+    if (unlikely(cpu->log_mask & X86_LOG_INT)) {
+        x86_log_interrupt(cpu, vector, soft, has_err, err);
+    }
     if (!(cpu->cr0 & CR0_PE)) {
         deliver_real(cpu, vector, next_eip);
     } else {

@@ -81,10 +81,19 @@ static X86Block *find_block(X86CPU *cpu)
     X86TLBEntry *e;
     X86Block *b;
 
+    uint32_t key = cpu->code_size | cpu->mmu_idx << 4;
+    struct X86JumpCache *jc;
+
     if (cpu->code_size != 8 && eip > cs->limit) {
         x86_raise(cpu, EXCP_GP, 0);
     }
     lin = (cs->base + eip) & cpu->lin_mask;
+    jc = &cpu->jc[(lin ^ (lin >> X86_JC_BITS)) & (X86_JC_SIZE - 1)];
+    if (likely(jc->lin == lin && jc->key == key && jc->block &&
+               jc->block->valid &&
+               !(cpu->log_mask & (X86_LOG_EXEC | X86_LOG_CPU)))) {
+        return jc->block;
+    }
     e = x86_tlb_entry(cpu, lin);
     if ((e->tag_x & ~2ull) != (lin & ~0xfffull)) {
         e = x86_tlb_fill(cpu, lin, ACC_EXEC, cpu->mmu_idx);
@@ -95,15 +104,33 @@ static X86Block *find_block(X86CPU *cpu)
     }
     b = x86_bc_lookup(cpu, paddr, cpu->code_size);
     if (likely(b)) {
-        return b;
+        if (unlikely(cpu->log_mask)) {
+            x86_log_block(cpu, b, false);
+        }
+    } else {
+        b = decode_block(cpu, (const uint8_t *)(uintptr_t)
+                         ((lin & ~0xfffull) + e->addend), paddr, lin);
+        if (unlikely(cpu->log_mask)) {
+            x86_log_block(cpu, b, true);
+        }
     }
-    return decode_block(cpu, (const uint8_t *)(uintptr_t)
-                        ((lin & ~0xfffull) + e->addend), paddr, lin);
+    if (b->valid) {
+        jc->lin = lin;
+        jc->key = key;
+        jc->block = b;
+    }
+    return b;
 }
 
 static void run_block(X86CPU *cpu, X86Block *b)
 {
     const X86Insn *i = b->insns, *end = b->insns + b->n_insns;
+
+    /* In an interrupt shadow with an interrupt waiting, run one
+     * instruction so the interrupt is taken right after it. */
+    if (unlikely(cpu->inhibit_irq) && (cpu->intr_line || cpu->nmi_pending)) {
+        end = i + 1;
+    }
 
     cpu->cur_block = b;
     cpu->insn_eip = cpu->regs[R_RIP];
@@ -113,12 +140,11 @@ static void run_block(X86CPU *cpu, X86Block *b)
         i->exec(cpu, i);
         i++;
     } while (i < end && likely(!cpu->stop_block));
-    if (cpu->code_size == 2) {
+    if (unlikely(cpu->code_size == 2)) {
         cpu->regs[R_RIP] &= 0xffff;
     }
     cpu->retired += i - b->insns;
     cpu->cur_insn = NULL;
-    cpu->cur_block = NULL;
 }
 
 /* An exception left an instruction: rewind to it and deliver. */
@@ -176,7 +202,7 @@ static void check_interrupts(X86CPU *cpu)
 
 CPUExitReason x86_cpu_run(X86CPU *cpu, uint64_t budget, uint64_t *executed)
 {
-    CPUExitReason why = CPU_EXIT_BUDGET;
+    volatile CPUExitReason why = CPU_EXIT_BUDGET;
 
     cpu->retired = 0;
     cpu->stop_block = false;
@@ -186,21 +212,22 @@ CPUExitReason x86_cpu_run(X86CPU *cpu, uint64_t budget, uint64_t *executed)
         exception_exit(cpu);
     }
     while (cpu->retired < budget) {
-        if (unlikely(cpu->reset_requested)) {
-            why = CPU_EXIT_RESET;
-            break;
-        }
-        if (unlikely(cpu->nmi_pending || cpu->intr_line || cpu->halted)) {
+        if (unlikely(cpu->reset_requested | cpu->nmi_pending |
+                     cpu->intr_line | cpu->halted | cpu->kick)) {
+            if (cpu->reset_requested) {
+                why = CPU_EXIT_RESET;
+                break;
+            }
             check_interrupts(cpu);
             if (cpu->halted) {
                 why = CPU_EXIT_HALTED;
                 break;
             }
-        }
-        if (unlikely(__atomic_load_n(&cpu->kick, __ATOMIC_ACQUIRE))) {
-            __atomic_store_n(&cpu->kick, 0, __ATOMIC_RELAXED);
-            why = CPU_EXIT_KICKED;
-            break;
+            if (__atomic_load_n(&cpu->kick, __ATOMIC_ACQUIRE)) {
+                __atomic_store_n(&cpu->kick, 0, __ATOMIC_RELAXED);
+                why = CPU_EXIT_KICKED;
+                break;
+            }
         }
         run_block(cpu, find_block(cpu));
         cpu->stop_block = false;

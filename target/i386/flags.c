@@ -74,25 +74,6 @@ static uint32_t flags_compute(X86CPU *cpu)
     }
 }
 
-bool x86_get_cf(X86CPU *cpu)
-{
-    uint64_t a = cpu->cc_src, b = cpu->cc_src2, r = cpu->cc_dst;
-
-    switch (cpu->cc_op) {
-    case CC_OP_ADD:
-        return msb((a & b) | ((a | b) & ~r), cpu->cc_size);
-    case CC_OP_SUB:
-        return msb((~a & b) | (~(a ^ b) & r), cpu->cc_size);
-    case CC_OP_LOGIC:
-        return false;
-    case CC_OP_INC:
-    case CC_OP_DEC:
-        return b;
-    default:
-        return cpu->cc_src & CC_C;
-    }
-}
-
 uint32_t x86_eflags_get(X86CPU *cpu)
 {
     return cpu->eflags | flags_compute(cpu);
@@ -113,7 +94,7 @@ void x86_eflags_set(X86CPU *cpu, uint32_t val, uint32_t mask)
  * Condition codes (SDM vol. 2 appendix B.1), cc = low nibble of Jcc.
  * The common compare-and-branch cases are answered from the operands.
  */
-bool x86_cond(X86CPU *cpu, unsigned cc)
+bool x86_cond_slow(X86CPU *cpu, unsigned cc)
 {
     uint32_t f;
     bool r;
@@ -133,7 +114,7 @@ bool x86_cond(X86CPU *cpu, unsigned cc)
         }
         return r ^ (cc & 1);
     }
-    if (cpu->cc_op == CC_OP_LOGIC && ((cc >> 1) == 2 || (cc >> 1) == 4)) {
+    if (cpu->cc_op != CC_OP_EFLAGS && ((cc >> 1) == 2 || (cc >> 1) == 4)) {
         uint64_t v = cpu->cc_dst & x86_size_mask(cpu->cc_size);
         r = (cc >> 1) == 2 ? v == 0 : (v >> (cpu->cc_size * 8 - 1)) & 1;
         return r ^ (cc & 1);

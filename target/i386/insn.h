@@ -135,13 +135,13 @@ static inline uint64_t x86_insn_ea(X86CPU *cpu, const X86Insn *i)
             (int64_t)i->disp) & i->amask;
 }
 
-static inline uint64_t x86_reg_read(X86CPU *cpu, unsigned off, unsigned size)
+static inline __attribute__((always_inline)) uint64_t x86_reg_read(X86CPU *cpu, unsigned off, unsigned size)
 {
     return x86_host_ld(x86_reg_ptr(cpu, off), size);
 }
 
 /* Register writes: 32-bit results zero-extend (SDM vol. 1 3.4.1.1). */
-static inline void x86_reg_write(X86CPU *cpu, unsigned off, uint64_t val,
+static inline __attribute__((always_inline)) void x86_reg_write(X86CPU *cpu, unsigned off, uint64_t val,
                                  unsigned size)
 {
     uint8_t *p = x86_reg_ptr(cpu, off);
@@ -153,65 +153,60 @@ static inline void x86_reg_write(X86CPU *cpu, unsigned off, uint64_t val,
     }
 }
 
-static inline uint64_t x86_op_read(X86CPU *cpu, const X86Insn *i, int n)
+#define X86_INLINE static inline __attribute__((always_inline))
+
+/* Memory operands take the out-of-line path (ops-mem.c) so the register
+ * and immediate forms stay short. */
+uint64_t x86_op_read_mem(X86CPU *cpu, const X86Insn *i, int n);
+uint64_t x86_op_read_mem_rmw(X86CPU *cpu, const X86Insn *i, int n);
+void x86_op_write_mem(X86CPU *cpu, const X86Insn *i, int n, uint64_t val,
+                      bool reuse_ea);
+
+X86_INLINE uint64_t x86_op_read(X86CPU *cpu, const X86Insn *i, int n)
 {
     const X86Operand *o = &i->op[n];
-    switch (o->kind) {
-    case OPK_REG:
+    if (likely(o->kind == OPK_REG)) {
         return x86_reg_read(cpu, o->reg, o->size);
-    case OPK_MEM:
-        cpu->ea = x86_insn_ea(cpu, i);
-        return x86_ld(cpu, i->seg, cpu->ea, o->size);
-    default:
-        return i->imm;
     }
+    if (o->kind == OPK_MEM) {
+        return x86_op_read_mem(cpu, i, n);
+    }
+    return i->imm;
 }
 
 /*
  * Read operand @n for a read-modify-write: the write permission is checked
  * first so a fault leaves memory and registers unchanged.
  */
-static inline uint64_t x86_op_read_rmw(X86CPU *cpu, const X86Insn *i, int n)
+X86_INLINE uint64_t x86_op_read_rmw(X86CPU *cpu, const X86Insn *i, int n)
 {
-    const X86Operand *o = &i->op[n];
-    if (o->kind == OPK_MEM) {
-        uint64_t lin;
-        cpu->ea = x86_insn_ea(cpu, i);
-        lin = x86_seg_lin(cpu, i->seg, cpu->ea, o->size,
-                          SEG_PERM_R | SEG_PERM_W);
-        if (unlikely(!(cpu->seg[i->seg].perm & SEG_PERM_W))) {
-            x86_seg_fault(cpu, i->seg, cpu->ea);
-        }
-        x86_probe_write(cpu, lin, o->size);
-        return x86_ld_lin(cpu, lin, o->size);
+    if (unlikely(i->op[n].kind == OPK_MEM)) {
+        return x86_op_read_mem_rmw(cpu, i, n);
     }
     return x86_op_read(cpu, i, n);
 }
 
 /* Write operand @n; a memory operand reuses the address computed by the
  * preceding read of the same instruction when @reuse_ea is set. */
-static inline void x86_op_write_ea(X86CPU *cpu, const X86Insn *i, int n,
-                                   uint64_t val, bool reuse_ea)
+X86_INLINE void x86_op_write_ea(X86CPU *cpu, const X86Insn *i, int n,
+                                uint64_t val, bool reuse_ea)
 {
     const X86Operand *o = &i->op[n];
-    if (o->kind == OPK_REG) {
+    if (likely(o->kind == OPK_REG)) {
         x86_reg_write(cpu, o->reg, val, o->size);
     } else {
-        if (!reuse_ea) {
-            cpu->ea = x86_insn_ea(cpu, i);
-        }
-        x86_st(cpu, i->seg, cpu->ea, val, o->size);
+        x86_op_write_mem(cpu, i, n, val, reuse_ea);
     }
 }
 
-static inline void x86_op_write(X86CPU *cpu, const X86Insn *i, int n,
-                                uint64_t val)
+X86_INLINE void x86_op_write(X86CPU *cpu, const X86Insn *i, int n,
+                             uint64_t val)
 {
     x86_op_write_ea(cpu, i, n, val, true);
 }
 
-static inline void x86_op_store(X86CPU *cpu, const X86Insn *i, int n,
-                                uint64_t val)
+X86_INLINE void x86_op_store(X86CPU *cpu, const X86Insn *i, int n,
+                             uint64_t val)
 {
     x86_op_write_ea(cpu, i, n, val, false);
 }

@@ -54,6 +54,7 @@ void x86_phys_st(X86CPU *cpu, uint64_t paddr, uint64_t val, unsigned size)
 
 void x86_tlb_flush(X86CPU *cpu, bool global)
 {
+    x86_jc_flush(cpu);
     for (int m = 0; m < 2; m++) {
         for (unsigned i = 0; i < X86_TLB_SIZE; i++) {
             X86TLBEntry *e = &cpu->tlb[m][i];
@@ -67,6 +68,7 @@ void x86_tlb_flush(X86CPU *cpu, bool global)
 
 void x86_tlb_flush_page(X86CPU *cpu, uint64_t lin)
 {
+    x86_jc_flush(cpu);
     for (int m = 0; m < 2; m++) {
         X86TLBEntry *e = &cpu->tlb[m][(lin >> 12) & (X86_TLB_SIZE - 1)];
         if (((e->tag_r | e->tag_w | e->tag_x) & ~0xfffull) ==

@@ -1,22 +1,162 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Hardware task switching (SDM vol. 3A ch. 7): JMP/CALL to a TSS or task
- * gate, interrupts through task gates, IRET with NT set.
- * Deviation: not modelled yet; the attempt raises #GP(selector) and is
- * logged once, so a guest that needs it fails visibly.
+ * Hardware task switching (SDM vol. 3A ch. 7): JMP or CALL to a TSS
+ * descriptor or task gate, interrupts and exceptions through task gates,
+ * and IRET with EFLAGS.NT (return to the previous task).  Follows the
+ * steps of 7.3: checks on the new TSS descriptor, saving the current state
+ * in the old TSS, busy flags and the previous-task link, CR0.TS, then the
+ * new CR3, LDTR, EFLAGS, EIP, general and segment registers.
+ * Deviation: 16-bit TSSs are not modelled (#GP); faults while loading the
+ * new task's segment registers are reported as #GP/#SS/#NP rather than #TS.
  */
 #include <stdio.h>
 
 #include "target/i386/ops.h"
 
+enum { TS_JMP = 0, TS_CALL = 1, TS_INT = 2, TS_IRET = 3 };
+
+static const int tss_segs[6] = { R_ES, R_CS, R_SS, R_DS, R_FS, R_GS };
+
+static void set_busy(X86CPU *cpu, uint16_t sel, bool busy)
+{
+    uint64_t addr = cpu->gdt.base + (sel & ~7u) + 4;
+    uint32_t d1 = x86_ld_sys(cpu, addr, 4);
+    d1 = busy ? d1 | (2u << 8) : d1 & ~(2u << 8);
+    x86_st_sys(cpu, addr, d1, 4);
+}
+
+static void save_state(X86CPU *cpu, uint64_t tss, uint32_t eflags)
+{
+    static const int gpr[8] = { R_EAX, R_ECX, R_EDX, R_EBX,
+                                R_ESP, R_EBP, R_ESI, R_EDI };
+    x86_st_sys(cpu, tss + 0x20, cpu->regs[R_RIP], 4);
+    x86_st_sys(cpu, tss + 0x24, eflags, 4);
+    for (int k = 0; k < 8; k++) {
+        x86_st_sys(cpu, tss + 0x28 + k * 4, cpu->regs[gpr[k]], 4);
+    }
+    for (int k = 0; k < 6; k++) {
+        x86_st_sys(cpu, tss + 0x48 + k * 4, cpu->seg[tss_segs[k]].sel, 2);
+    }
+}
+
+static void load_segments(X86CPU *cpu, const uint16_t sel[6])
+{
+    uint32_t d[2];
+
+    if (cpu->eflags & EF_VM) {
+        for (int k = 0; k < 6; k++) {
+            x86_seg_load_real(cpu, tss_segs[k], sel[k]);
+        }
+        return;
+    }
+    if ((sel[1] & ~3u) == 0 || !x86_desc_fetch(cpu, sel[1], d, EXCP_TS) ||
+        !(d[1] & DESC_S) || !(d[1] & DESC_CODE)) {
+        x86_raise(cpu, EXCP_TS, sel[1] & ~3u);
+    }
+    if (!(d[1] & DESC_P)) {
+        x86_raise(cpu, EXCP_NP, sel[1] & ~3u);
+    }
+    x86_set_cpl(cpu, sel[1] & 3);
+    x86_seg_load_desc(cpu, R_CS, sel[1], d);
+    x86_seg_load(cpu, R_SS, sel[2]);
+    x86_seg_load(cpu, R_ES, sel[0]);
+    x86_seg_load(cpu, R_DS, sel[3]);
+    x86_seg_load(cpu, R_FS, sel[4]);
+    x86_seg_load(cpu, R_GS, sel[5]);
+}
+
+static void load_state(X86CPU *cpu, uint64_t tss, uint16_t ldt,
+                       const uint32_t regs[8], uint32_t eflags, uint32_t eip,
+                       const uint16_t sel[6])
+{
+    static const int gpr[8] = { R_EAX, R_ECX, R_EDX, R_EBX,
+                                R_ESP, R_EBP, R_ESI, R_EDI };
+    uint32_t d[2];
+
+    for (int k = 0; k < 8; k++) {
+        cpu->regs[gpr[k]] = regs[k];
+    }
+    cpu->regs[R_RIP] = eip;
+    x86_eflags_set(cpu, eflags, ~0u);
+    x86_update_mode(cpu);
+    if ((ldt & ~3u) == 0) {
+        x86_seg_set_cache(cpu, R_LDTR, ldt, 0, 0, 0);
+    } else if (!(ldt & 4) && x86_desc_fetch(cpu, ldt, d, EXCP_TS) &&
+               !(d[1] & DESC_S) && ((d[1] >> 8) & 0xf) == 2 &&
+               (d[1] & DESC_P)) {
+        x86_seg_load_desc(cpu, R_LDTR, ldt, d);
+    } else {
+        x86_raise(cpu, EXCP_TS, ldt & ~3u);
+    }
+    load_segments(cpu, sel);
+}
+
 void x86_task_switch(X86CPU *cpu, uint16_t sel, int reason, bool has_err,
                      uint32_t err)
 {
-    static bool logged;
-    if (!logged) {
-        logged = true;
-        fprintf(stderr, "plimsoll: unimplemented: hardware task switch "
-                "(selector 0x%x)\n", sel);
+    uint32_t d[2], type, regs[8], eflags, eip, new_cr3;
+    uint16_t segsel[6], ldt, old_tr = cpu->seg[R_TR].sel;
+    uint64_t old_tss = cpu->seg[R_TR].base, new_tss;
+    uint32_t old_flags = x86_eflags_get(cpu);
+
+    if ((sel & 4) || !x86_desc_fetch(cpu, sel, d, EXCP_GP)) {
+        x86_raise(cpu, reason == TS_IRET ? EXCP_TS : EXCP_GP, sel & ~3u);
     }
-    x86_raise(cpu, EXCP_GP, sel & ~3u);
+    type = (d[1] >> 8) & 0x1f;
+    if (type == 0x05) {         /* task gate: its TSS selector */
+        sel = d[0] >> 16;
+        if ((sel & 4) || !x86_desc_fetch(cpu, sel, d, EXCP_GP)) {
+            x86_raise(cpu, EXCP_GP, sel & ~3u);
+        }
+        type = (d[1] >> 8) & 0x1f;
+    } else if (reason <= TS_CALL &&
+               ((d[1] >> DESC_DPL_SHIFT) & 3) < cpu->cpl) {
+        x86_raise(cpu, EXCP_GP, sel & ~3u);
+    }
+    if (type != (reason == TS_IRET ? 0x0b : 0x09)) {
+        x86_raise(cpu, reason == TS_IRET ? EXCP_TS : EXCP_GP, sel & ~3u);
+    }
+    if (!(d[1] & DESC_P)) {
+        x86_raise(cpu, EXCP_NP, sel & ~3u);
+    }
+    if (x86_desc_limit(d) < 0x67) {
+        x86_raise(cpu, EXCP_TS, sel & ~3u);
+    }
+    new_tss = (d[0] >> 16) | ((d[1] & 0xff) << 16) | (d[1] & 0xff000000u);
+
+    /* Read the whole new state first: a fault here changes nothing. */
+    new_cr3 = x86_ld_sys(cpu, new_tss + 0x1c, 4);
+    eip = x86_ld_sys(cpu, new_tss + 0x20, 4);
+    eflags = x86_ld_sys(cpu, new_tss + 0x24, 4);
+    for (int k = 0; k < 8; k++) {
+        regs[k] = x86_ld_sys(cpu, new_tss + 0x28 + k * 4, 4);
+    }
+    for (int k = 0; k < 6; k++) {
+        segsel[k] = x86_ld_sys(cpu, new_tss + 0x48 + k * 4, 2);
+    }
+    ldt = x86_ld_sys(cpu, new_tss + 0x60, 2);
+
+    if (reason == TS_JMP || reason == TS_IRET) {
+        set_busy(cpu, old_tr, false);
+    }
+    save_state(cpu, old_tss, reason == TS_IRET ? old_flags & ~EF_NT
+                                              : old_flags);
+    if (reason == TS_CALL || reason == TS_INT) {
+        x86_st_sys(cpu, new_tss, old_tr, 2);
+        eflags |= EF_NT;
+    }
+    if (reason != TS_IRET) {
+        set_busy(cpu, sel, true);
+        d[1] |= 2u << 8;
+    }
+    x86_seg_load_desc(cpu, R_TR, sel, d);
+    cpu->cr0 |= CR0_TS;
+    if (cpu->cr0 & CR0_PG) {
+        x86_set_cr3(cpu, new_cr3);
+    }
+    load_state(cpu, new_tss, ldt, regs, eflags, eip, segsel);
+    if (has_err) {
+        x86_push(cpu, err, 4);
+    }
+    cpu->stop_block = true;
 }

@@ -50,9 +50,15 @@ void x86_bc_destroy(X86CPU *cpu)
     cpu->bc = NULL;
 }
 
+void x86_jc_flush(X86CPU *cpu)
+{
+    memset(cpu->jc, 0, sizeof(cpu->jc));
+}
+
 void x86_bc_flush(X86CPU *cpu)
 {
     X86BlockCache *bc = cpu->bc;
+    x86_jc_flush(cpu);
     memset(bc->hash, 0, sizeof(bc->hash));
     bc->n_blocks = bc->n_insns = 0;
     g_hash_table_remove_all(bc->pages);

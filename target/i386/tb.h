@@ -33,4 +33,9 @@ X86Block *x86_bc_alloc(X86CPU *cpu, unsigned max);
 void x86_bc_commit(X86CPU *cpu, X86Block *b);
 X86Block *x86_bc_scratch(X86CPU *cpu);
 
+/* log.c */
+void x86_log_block(X86CPU *cpu, const X86Block *b, bool is_new);
+void x86_log_interrupt(X86CPU *cpu, int vec, bool soft, bool has_err,
+                       uint32_t err);
+
 #endif /* TARGET_I386_TB_H */
