@@ -20,6 +20,8 @@ const DeviceClass *const device_classes[] = {
     /* hw/i386 */
 
     /* hw/ide */
+    &ide_hd_class,
+    &ide_cd_class,
 
     /* hw/input */
 
@@ -34,6 +36,7 @@ const DeviceClass *const device_classes[] = {
     /* hw/timer */
 
     /* hw/virtio */
+    &virtio_blk_pci_class.parent,
 
     NULL,
 };

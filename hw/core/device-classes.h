@@ -19,6 +19,7 @@ extern const DeviceClass uart16550_class;
 /* hw/i386 */
 
 /* hw/ide */
+#include "hw/ide/ide-dev.h"
 
 /* hw/input */
 
@@ -32,5 +33,6 @@ extern const DeviceClass uart16550_class;
 /* hw/timer */
 
 /* hw/virtio */
+#include "hw/virtio/virtio-blk.h"
 
 #endif /* HW_CORE_DEVICE_CLASSES_H */

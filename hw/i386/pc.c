@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "hw/i386/acpi-build.h"
+#include "hw/i386/pc-drives.h"
 
 #include "hw/char/uart-16550.h"
 #include "hw/display/vga-pci.h"
@@ -359,7 +360,7 @@ static bool pc_init(Machine *m, Error **errp)
         return false;
     }
     if (!pc_init_ram(pcms, errp) || !pc_init_isa(pcms, errp) ||
-        !pc_init_pci(pcms, errp)) {
+        !pc_init_pci(pcms, errp) || !pc_init_drives(pcms, errp)) {
         return false;
     }
     if (!pc_init_vga(pcms, errp)) {
