@@ -136,8 +136,7 @@ static BlockDriverState *qmp_chain_by_file(BlockDriverState *top,
                                            const char *file)
 {
     for (BlockDriverState *b = top; b; b = bdrv_get_backing(b)) {
-        if (!strcmp(bdrv_get_filename(b), file) ||
-            (b != top && !strcmp(b->backing_file, file))) {
+        if (!strcmp(bdrv_get_filename(b), file)) {
             return b;
         }
     }
@@ -270,8 +269,9 @@ void qmp_block_commit(bool has_job_id, const char *job_id,
                    "active layer");
         return;
     }
-    if (!c.job_id && !blk) {
-        c.job_id = "";
+    if (!c.job_id) {
+        /* The job belongs to the active layer, as QEMU's. */
+        c.job_id = blk ? device : "";
     }
     commit_start(&c, blk, active, top_bs, base_bs,
                  has_backing_file ? backing_file : NULL, errp);

@@ -1,0 +1,377 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Block jobs over QMP against the real emulator (-machine none, -drive):
+# block-stream to completion (data and backing link checked with
+# qemu-img), rate-limited, paused and resumed, cancelled and restarted,
+# failing under on-error policies (blkdebug), with concurrent HMP qemu-io
+# writes; block-commit (intermediate and active with READY/complete);
+# blockdev-snapshot-sync; change-backing-file; block_passwd; the job
+# events in QEMU's order and shapes (BLOCK-QMP-REFERENCE.md section 6).
+# TAP output.  Needs qemu-img/qemu-io to build the images.
+import importlib.machinery
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+common = importlib.machinery.SourceFileLoader(
+    'qmp_common', os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                               'test-qmp-common.py')).load_module()
+BIN = sys.argv[1]
+MiB = 1 << 20
+t = common.Tap()
+work = tempfile.mkdtemp(prefix='test-qmp-jobs-')
+
+
+def p(name):
+    return os.path.join(work, name)
+
+
+def sh(*args):
+    subprocess.check_call(args, stdout=subprocess.DEVNULL)
+
+
+def out(*args):
+    return subprocess.run(args, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True).stdout
+
+
+def chain(size=4):
+    """base (0x11 everywhere) <- mid (0x33 at 2M) <- top (0x22 at 1M)."""
+    for f in ('base', 'mid', 'top'):
+        if os.path.exists(p(f + '.qcow2')):
+            os.unlink(p(f + '.qcow2'))
+    sh('qemu-img', 'create', '-q', '-f', 'qcow2', p('base.qcow2'),
+       '%dM' % size)
+    sh('qemu-io', '-c', 'write -P 0x11 0 %dM' % size, p('base.qcow2'))
+    sh('qemu-img', 'create', '-q', '-f', 'qcow2', '-b', p('base.qcow2'),
+       '-F', 'qcow2', p('mid.qcow2'))
+    sh('qemu-io', '-c', 'write -P 0x33 2M 512k', p('mid.qcow2'))
+    sh('qemu-img', 'create', '-q', '-f', 'qcow2', '-b', p('mid.qcow2'),
+       '-F', 'qcow2', p('top.qcow2'))
+    sh('qemu-io', '-c', 'write -P 0x22 1M 512k', p('top.qcow2'))
+
+
+def start(img='top.qcow2', extra=()):
+    vm = common.VM(BIN, extra=['-drive', 'file=%s,format=qcow2,if=none,'
+                               'id=disk0,node-name=top0' % p(img)] + list(extra))
+    return vm, vm.connect()
+
+
+def stop(vm, c):
+    c.close()
+    vm.stop()
+
+
+def events(c, until, timeout=20):
+    """Collect events up to and including the first @until."""
+    got = []
+    end = time.time() + timeout
+    while time.time() < end:
+        ev = c.get_event(None, timeout=end - time.time())
+        if ev is None:
+            break
+        got.append(ev)
+        if ev['event'] == until:
+            break
+    return got
+
+
+def names(evs):
+    return [e['event'] if e['event'] != 'JOB_STATUS_CHANGE'
+            else e['data']['status'] for e in evs]
+
+
+def patterns(img, spec):
+    o = out('qemu-io', '-r', '-c', ' ; '.join([]) or 'help', img)
+    for pat, off, ln in spec:
+        o = out('qemu-io', '-r', '-c', 'read -P %s %s %s' % (pat, off, ln),
+                img)
+        if 'failed' in o or 'read ' not in o:
+            return '%s %s %s: %s' % (pat, off, ln, o)
+    return None
+
+
+def stream_full():
+    chain()
+    vm, c = start()
+    c.cmd('block-stream', device='disk0')
+    evs = events(c, 'BLOCK_JOB_COMPLETED')
+    t.eq('stream: event order', names(evs),
+         ['created', 'running', 'waiting', 'pending', 'BLOCK_JOB_COMPLETED'])
+    t.eq('stream: completed payload', evs[-1]['data'],
+         {'type': 'stream', 'device': 'disk0', 'len': 4 * MiB,
+          'offset': 4 * MiB, 'speed': 0})
+    evs = events(c, 'JOB_STATUS_CHANGE', 5) + \
+        events(c, 'JOB_STATUS_CHANGE', 5)
+    t.eq('stream: concluded, null', names(evs), ['concluded', 'null'])
+    t.eq('stream: no job left', c.cmd('query-block-jobs'), [])
+    ins = c.cmd('query-block')[0]['inserted']
+    t.check('stream: no backing any more', 'backing_file' not in ins,
+            ins.get('backing_file'))
+    stop(vm, c)
+    t.check('stream: header has no backing',
+            'backing file' not in out('qemu-img', 'info', p('top.qcow2')))
+    t.eq('stream: data', patterns(p('top.qcow2'), [
+        ('0x11', '0', '1M'), ('0x22', '1M', '512k'), ('0x11', '1536k', '512k'),
+        ('0x33', '2M', '512k'), ('0x11', '2560k', '1536k')]), None)
+    t.check('stream: qemu-img check',
+            'No errors' in out('qemu-img', 'check', p('top.qcow2')))
+
+
+def stream_base_and_writes():
+    chain()
+    vm, c = start()
+    c.cmd('block-stream', device='disk0', speed=2 * MiB,
+          base=p('base.qcow2'))
+    # Concurrent guest-path writes while the job runs.
+    top = c.cmd('query-block')[0]['inserted']['node-name']
+    c.hmp('qemu-io %s "write -P 0x44 2M 64k"' % top)
+    c.hmp('qemu-io %s "write -P 0x55 3M 64k"' % top)
+    evs = events(c, 'BLOCK_JOB_COMPLETED')
+    t.check('stream base: completed', evs and 'error' not in evs[-1]['data'],
+            evs[-1:])
+    stop(vm, c)
+    info = out('qemu-img', 'info', p('top.qcow2'))
+    t.check('stream base: backing is base', 'backing file: %s'
+            % p('base.qcow2') in info, info)
+    t.eq('stream base: data incl. concurrent writes', patterns(
+        p('top.qcow2'), [('0x22', '1M', '512k'), ('0x44', '2M', '64k'),
+                         ('0x33', '2112k', '448k'), ('0x55', '3M', '64k'),
+                         ('0x11', '0', '1M')]), None)
+    t.check('stream base: qemu-img check', 'No errors' in out(
+        'qemu-img', 'check', p('top.qcow2')))
+
+
+def stream_speed_pause_cancel():
+    chain(size=16)
+    vm, c = start()
+    c.cmd('block-stream', device='disk0', speed=4 * MiB)
+    time.sleep(0.3)
+    a = c.cmd('query-block-jobs')[0]
+    t0 = time.time()
+    time.sleep(1.0)
+    b = c.cmd('query-block-jobs')[0]
+    rate = (b['offset'] - a['offset']) / (time.time() - t0)
+    t.check('stream: rate near 4 MiB/s (%.2f MiB/s)' % (rate / MiB),
+            abs(rate - 4 * MiB) < 0.15 * 4 * MiB, rate)
+    t.eq('stream: query shape', sorted(b.keys()), sorted(
+        ['type', 'device', 'len', 'offset', 'busy', 'paused', 'speed',
+         'io-status', 'ready', 'status', 'auto-finalize', 'auto-dismiss']))
+    c.cmd('block-job-pause', device='disk0')
+    time.sleep(0.3)
+    q = c.cmd('query-block-jobs')[0]
+    t.check('stream: paused', q['paused'] and q['status'] == 'paused', q)
+    time.sleep(0.3)
+    t.eq('stream: no progress while paused',
+         c.cmd('query-block-jobs')[0]['offset'], q['offset'])
+    t.error('stream: cancel paused needs force',
+            lambda: c.cmd('block-job-cancel', device='disk0'),
+            'GenericError',
+            "The block job for device 'disk0' is currently paused")
+    c.cmd('block-job-resume', device='disk0')
+    time.sleep(0.3)
+    q2 = c.cmd('query-block-jobs')[0]
+    t.check('stream: resumed', q2['status'] == 'running' and
+            q2['offset'] > q['offset'], q2)
+    c.cmd('block-job-set-speed', device='disk0', speed=1 * MiB)
+    c.cmd('block-job-cancel', device='disk0')
+    evs = events(c, 'BLOCK_JOB_CANCELLED')
+    t.check('stream: cancelled', evs and
+            evs[-1]['event'] == 'BLOCK_JOB_CANCELLED' and
+            0 < evs[-1]['data']['offset'] < 16 * MiB, evs[-1:])
+    t.check('stream: aborting before CANCELLED',
+            names(evs)[-2:] == ['aborting', 'BLOCK_JOB_CANCELLED'],
+            names(evs))
+    stop(vm, c)
+    t.check('stream cancel: image consistent, still backed',
+            'No errors' in out('qemu-img', 'check', p('top.qcow2')) and
+            'backing file' in out('qemu-img', 'info', p('top.qcow2')))
+    vm, c = start()
+    c.cmd('block-stream', device='disk0')
+    evs = events(c, 'BLOCK_JOB_COMPLETED')
+    stop(vm, c)
+    t.eq('stream: a later stream finishes it', patterns(p('top.qcow2'), [
+        ('0x11', '0', '1M'), ('0x33', '2M', '512k'), ('0x11', '4M', '12M')]),
+        None)
+
+
+def stream_errors():
+    chain()
+    vm, c = start()
+    t.error('stream: unknown device',
+            lambda: c.cmd('block-stream', device='nodev'), 'GenericError',
+            "Cannot find device='nodev' nor node-name='nodev'")
+    t.error('stream: negative speed',
+            lambda: c.cmd('block-stream', device='disk0', speed=-1),
+            'GenericError', "Parameter 'speed' expects a non-negative value")
+    t.error('stream: base not in chain',
+            lambda: c.cmd('block-stream', device='disk0', base='/nope'),
+            'GenericError', "Can't find '/nope' in the backing chain")
+    t.error('job verbs: missing job',
+            lambda: c.cmd('block-job-pause', device='nojob'),
+            'DeviceNotActive', "Block job 'nojob' not found")
+    t.error('commit: unknown device',
+            lambda: c.cmd('block-commit', device='nodev'), 'DeviceNotFound',
+            "Device 'nodev' not found")
+    c.cmd('block-stream', device='disk0', speed=64 * 1024)
+    t.error('job: complete not allowed while running',
+            lambda: c.cmd('block-job-complete', device='disk0'),
+            'GenericError', "Job 'disk0' in state 'running' cannot accept "
+            "command verb 'complete'")
+    t.error('job: id in use',
+            lambda: c.cmd('block-stream', device='disk0'), 'GenericError',
+            "Job ID 'disk0' already in use")
+    c.cmd('block-job-cancel', device='disk0')
+    events(c, 'BLOCK_JOB_CANCELLED')
+    t.error('block_passwd: unencrypted',
+            lambda: c.cmd('block_passwd', device='disk0', password='x'),
+            'GenericError', "Device 'disk0' is not encrypted")
+    stop(vm, c)
+
+
+def on_error(policy):
+    chain()
+    bd = ('driver=qcow2,node-name=fmt0,file.driver=blkdebug,'
+          'file.inject-error.0.event=read_aio,file.inject-error.0.errno=5,'
+          'file.inject-error.0.once=on,file.image.driver=file,'
+          'file.image.filename=%s' % p('top.qcow2'))
+    vm = common.VM(BIN, extra=['-blockdev', bd])
+    c = vm.connect()
+    c.cmd('block-stream', device='fmt0', **{'on-error': policy,
+                                            'job-id': 'disk0'})
+    if policy == 'stop':
+        ev = c.get_event('BLOCK_JOB_ERROR', timeout=10)
+        t.eq('on-error stop: BLOCK_JOB_ERROR', ev and ev['data'],
+             {'device': 'disk0', 'operation': 'read', 'action': 'stop'})
+        time.sleep(0.2)
+        q = c.cmd('query-block-jobs')[0]
+        t.check('on-error stop: paused, io-status failed',
+                q['paused'] and q['io-status'] == 'failed', q)
+        c.cmd('block-job-resume', device='disk0')
+    evs = events(c, 'BLOCK_JOB_COMPLETED')
+    err = [e for e in evs if e['event'] == 'BLOCK_JOB_ERROR']
+    done = evs[-1]['data'] if evs else {}
+    if policy == 'report':
+        t.eq('on-error report: error event', err and err[0]['data'],
+             {'device': 'disk0', 'operation': 'read', 'action': 'report'})
+        t.eq('on-error report: completed with error', done.get('error'),
+             'Input/output error')
+    elif policy == 'ignore':
+        t.eq('on-error ignore: error event', err and err[0]['data'],
+             {'device': 'disk0', 'operation': 'read', 'action': 'ignore'})
+        t.check('on-error ignore: ran to the end', done.get('offset') ==
+                done.get('len'), done)
+    elif policy == 'enospc':
+        t.eq('on-error enospc: EIO reports', err and err[0]['data'],
+             {'device': 'disk0', 'operation': 'read', 'action': 'report'})
+    else:
+        t.check('on-error stop: completes after resume',
+                'error' not in done and done.get('offset') == 4 * MiB, done)
+    stop(vm, c)
+
+
+def commit_intermediate():
+    chain()
+    vm, c = start()
+    nodes = {n['file']: n['node-name']
+             for n in c.cmd('query-named-block-nodes')}
+    base = nodes[p('base.qcow2')]
+    c.cmd('block-set-write-threshold', **{'node-name': base,
+                                           'write-threshold': 3 * MiB})
+    c.cmd('block-commit', device='disk0', top=p('mid.qcow2'),
+          base=p('base.qcow2'))
+    evs = events(c, 'BLOCK_JOB_COMPLETED')
+    thr = [e for e in evs if e['event'] == 'BLOCK_WRITE_THRESHOLD']
+    t.check('commit: threshold on the base fires',
+            thr and thr[0]['data']['node-name'] == base, names(evs))
+    t.check('commit: completed', evs and evs[-1]['event'] ==
+            'BLOCK_JOB_COMPLETED' and 'error' not in evs[-1]['data'] and
+            evs[-1]['data']['type'] == 'commit', evs[-1:])
+    ins = c.cmd('query-block')[0]['inserted']
+    t.eq('commit: chain is top <- base', ins['image'].get('backing-image',
+         {}).get('filename'), p('base.qcow2'))
+    stop(vm, c)
+    t.check('commit: top header points at base', 'backing file: %s' %
+            p('base.qcow2') in out('qemu-img', 'info', p('top.qcow2')))
+    t.eq('commit: base holds mid data', patterns(p('base.qcow2'), [
+        ('0x11', '0', '2M'), ('0x33', '2M', '512k')]), None)
+    t.check('commit: qemu-img check base', 'No errors' in out(
+        'qemu-img', 'check', p('base.qcow2')))
+
+
+def commit_active():
+    chain()
+    vm, c = start()
+    top = c.cmd('query-block')[0]['inserted']['node-name']
+    c.cmd('block-commit', device='disk0')
+    ev = c.get_event('BLOCK_JOB_READY', timeout=20)
+    t.check('active commit: READY', ev and ev['data']['type'] == 'commit' and
+            ev['data']['device'] == 'disk0', ev)
+    q = c.cmd('query-block-jobs')[0]
+    t.check('active commit: ready in query', q['ready'] and
+            q['status'] == 'ready', q)
+    c.hmp('qemu-io %s "write -P 0x66 3M 64k"' % top)
+    c.cmd('block-job-complete', device='disk0')
+    evs = events(c, 'BLOCK_JOB_COMPLETED')
+    t.check('active commit: completed', evs and 'error' not in
+            evs[-1]['data'], evs[-1:])
+    ins = c.cmd('query-block')[0]['inserted']
+    t.eq('active commit: device now on base', ins['file'], p('base.qcow2'))
+    stop(vm, c)
+    t.eq('active commit: base has everything', patterns(p('base.qcow2'), [
+        ('0x11', '0', '1M'), ('0x22', '1M', '512k'), ('0x33', '2M', '512k'),
+        ('0x66', '3M', '64k')]), None)
+    t.check('active commit: qemu-img check', 'No errors' in out(
+        'qemu-img', 'check', p('base.qcow2')))
+
+
+def snapshot_and_backing():
+    chain()
+    vm, c = start()
+    c.cmd('blockdev-snapshot-sync', device='disk0',
+          **{'snapshot-file': p('snap.qcow2'), 'format': 'qcow2',
+             'snapshot-node-name': 'snap0'})
+    ins = c.cmd('query-block')[0]['inserted']
+    t.eq('snapshot-sync: device on the overlay',
+         (ins['file'], ins['node-name'], ins.get('backing_file')),
+         (p('snap.qcow2'), 'snap0', p('top.qcow2')))
+    c.hmp('qemu-io snap0 "write -P 0x77 0 64k"')
+    nodes = {n['file']: n['node-name']
+             for n in c.cmd('query-named-block-nodes')}
+    c.cmd('change-backing-file', device='disk0',
+          **{'image-node-name': 'snap0', 'backing-file': 'top.qcow2'})
+    t.error('change-backing-file: node without backing',
+            lambda: c.cmd('change-backing-file', device='disk0',
+                          **{'image-node-name': nodes[p('base.qcow2')],
+                             'backing-file': 'x'}), 'GenericError',
+            'not allowing backing file change on an image without a '
+            'backing file')
+    stop(vm, c)
+    t.check('snapshot-sync: relative backing name written',
+            'backing file: top.qcow2' in out('qemu-img', 'info',
+                                             p('snap.qcow2')))
+    t.eq('snapshot-sync: overlay data', patterns(p('snap.qcow2'), [
+        ('0x77', '0', '64k'), ('0x22', '1M', '512k'), ('0x33', '2M', '512k')]),
+        None)
+    t.eq('snapshot-sync: top untouched', patterns(p('top.qcow2'), [
+        ('0x11', '0', '64k')]), None)
+
+
+if shutil.which('qemu-img') is None or shutil.which('qemu-io') is None:
+    print('1..0 # SKIP qemu-img/qemu-io not installed')
+    sys.exit(0)
+t.run('stream full', stream_full)
+t.run('stream base and writes', stream_base_and_writes)
+t.run('stream speed pause cancel', stream_speed_pause_cancel)
+t.run('stream errors', stream_errors)
+for pol in ('report', 'ignore', 'enospc', 'stop'):
+    t.run('on-error ' + pol, lambda: on_error(pol))
+t.run('commit intermediate', commit_intermediate)
+t.run('commit active', commit_active)
+t.run('snapshot and backing', snapshot_and_backing)
+shutil.rmtree(work, ignore_errors=True)
+t.finish()
