@@ -234,11 +234,20 @@ def stream_errors():
 
 
 def on_error(policy):
-    chain()
-    bd = ('driver=qcow2,node-name=fmt0,file.driver=blkdebug,'
-          'file.inject-error.0.event=read_aio,file.inject-error.0.errno=5,'
-          'file.inject-error.0.once=on,file.image.driver=file,'
-          'file.image.filename=%s' % p('top.qcow2'))
+    with open(p('base.raw'), 'wb') as f:
+        f.write(b'\x11' * (4 * MiB))
+    if os.path.exists(p('top.qcow2')):
+        os.unlink(p('top.qcow2'))
+    sh('qemu-img', 'create', '-q', '-f', 'qcow2', '-b', p('base.raw'),
+       '-F', 'raw', p('top.qcow2'))
+    bd = ('driver=qcow2,node-name=fmt0,file.driver=file,'
+          'file.filename=%s,backing.driver=raw,'
+          'backing.file.driver=blkdebug,'
+          'backing.file.inject-error.0.event=read_aio,'
+          'backing.file.inject-error.0.errno=5,'
+          'backing.file.inject-error.0.once=on,'
+          'backing.file.image.driver=file,'
+          'backing.file.image.filename=%s' % (p('top.qcow2'), p('base.raw')))
     vm = common.VM(BIN, extra=['-blockdev', bd])
     c = vm.connect()
     c.cmd('block-stream', device='fmt0', **{'on-error': policy,
@@ -281,7 +290,7 @@ def commit_intermediate():
              for n in c.cmd('query-named-block-nodes')}
     base = nodes[p('base.qcow2')]
     c.cmd('block-set-write-threshold', **{'node-name': base,
-                                           'write-threshold': 3 * MiB})
+                                           'write-threshold': 2 * MiB + 65536})
     c.cmd('block-commit', device='disk0', top=p('mid.qcow2'),
           base=p('base.qcow2'))
     evs = events(c, 'BLOCK_JOB_COMPLETED')
