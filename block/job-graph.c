@@ -135,3 +135,60 @@ BlockDriverState *block_job_make_writable(BlockDriverState *parent,
     bdrv_unref(bs);
     return nbs;
 }
+
+static bool job_graph_create(const char *file, const char *fmt,
+                             int64_t size, BlockDriverState *backing,
+                             Error **errp)
+{
+    struct json_object *o = json_object_new_object();
+    bool ok;
+
+    json_object_object_add(o, "size", json_object_new_int64(size));
+    if (backing) {
+        json_object_object_add(o, "backing_file", json_object_new_string(
+                                   bdrv_get_filename(backing)));
+        json_object_object_add(o, "backing_fmt", json_object_new_string(
+                                   bdrv_get_format_name(backing)));
+    }
+    ok = bdrv_create(fmt, file, o, errp);
+    json_object_put(o);
+    return ok;
+}
+
+BlockDriverState *block_job_open_target(const char *file, const char *fmt,
+                                        bool create, int64_t size,
+                                        BlockDriverState *backing,
+                                        const char *node_name, Error **errp)
+{
+    struct json_object *opts;
+    BlockDriverState *bs;
+    bool has_backing = strcmp(fmt, "raw") != 0;
+
+    if (create && !job_graph_create(file, fmt, size,
+                                    has_backing ? backing : NULL, errp)) {
+        return NULL;
+    }
+    opts = json_object_new_object();
+    json_object_object_add(opts, "driver", json_object_new_string(fmt));
+    if (has_backing) {
+        json_object_object_add(opts, "backing", NULL);
+    }
+    if (node_name) {
+        json_object_object_add(opts, "node-name",
+                               json_object_new_string(node_name));
+    }
+    bs = bdrv_open(file, opts, BDRV_O_RDWR, errp);
+    json_object_put(opts);
+    if (!bs) {
+        return NULL;
+    }
+    if (has_backing && backing) {
+        bdrv_ref(backing);
+        bs->backing = g_new0(BdrvChild, 1);
+        bs->backing->bs = backing;
+        bs->backing->parent = bs;
+        bs->backing->name = g_strdup("backing");
+        qcow2_bdrv_backing_changed(bs);
+    }
+    return bs;
+}

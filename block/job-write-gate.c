@@ -8,6 +8,9 @@
  */
 #include "block/job-write-gate.h"
 
+/* More gates on one node than jobs can put there are not entered. */
+#define GATES_PER_NODE_MAX 8
+
 static GMutex gates_lock;
 static GPtrArray *gates;                /* BdrvWriteGate * */
 static int gate_count;                  /* atomic */
@@ -66,7 +69,8 @@ void bdrv_write_gate_set_bypass(bool bypass)
 int bdrv_write_gate_enter(BlockDriverState *bs, int64_t offset,
                           int64_t bytes)
 {
-    int ret = 0;
+    BdrvWriteGate *held[GATES_PER_NODE_MAX];
+    int n = 0, ret = 0;
 
     if (!__atomic_load_n(&gate_count, __ATOMIC_SEQ_CST) || gate_bypass) {
         return 0;
@@ -75,22 +79,26 @@ int bdrv_write_gate_enter(BlockDriverState *bs, int64_t offset,
     for (guint i = 0; gates && i < gates->len; i++) {
         BdrvWriteGate *gate = g_ptr_array_index(gates, i);
 
-        if (gate->bs == bs) {
+        if (gate->bs == bs && n < GATES_PER_NODE_MAX) {
             g_rw_lock_reader_lock(&gate->lock);
             gates_held++;
-            if (ret == 0 && gate->before) {
-                ret = gate->before(gate->opaque, offset, bytes);
-            }
+            held[n++] = gate;
         }
     }
     g_mutex_unlock(&gates_lock);
+    /* Hooks run unlocked: they do I/O that re-enters the request path. */
+    for (int i = 0; i < n && ret == 0; i++) {
+        if (held[i]->before) {
+            ret = held[i]->before(held[i]->opaque, offset, bytes);
+        }
+    }
     return ret;
 }
 
 void bdrv_write_gate_leave(BlockDriverState *bs, int64_t offset,
                            int64_t bytes, int ret)
 {
-    if (!gates_held) {
+    if (!gates_held || gate_bypass) {
         return;
     }
     g_mutex_lock(&gates_lock);

@@ -174,6 +174,7 @@ BlockJob *block_job_create(const char *job_id, const BlockJobDriver *drv,
     g_cond_init(&job->cond);
     job->speed = speed;
     job->on_error = on_error;
+    job->on_error_write = on_error;
     job->auto_finalize = auto_finalize;
     job->auto_dismiss = auto_dismiss;
     job->status = JOB_STATUS_UNDEFINED;
@@ -578,7 +579,7 @@ BlockErrorAction block_job_error_action(BlockJob *job, bool is_read,
 {
     BlockErrorAction action;
 
-    switch (job->on_error) {
+    switch (is_read ? job->on_error : job->on_error_write) {
     case BLOCKDEV_ON_ERROR_JOB_IGNORE:
         action = BLOCK_ERROR_ACTION_IGNORE;
         break;

@@ -428,3 +428,192 @@ void qmp_block_passwd(bool has_device, const char *device,
     error_setg(errp, "Use of AES-CBC encrypted qcow2 images is no longer "
                "supported in system emulators");
 }
+
+/* The device a mirror or backup copies: backend and root node. */
+static BlockBackend *qmp_job_blk(const char *device, Error **errp)
+{
+    BlockBackend *blk = blk_by_name(device);
+    BlockDriverState *bs;
+
+    if (!blk) {
+        bs = bdrv_find_node(device);
+        blk = bs ? qmp_blk_of(bs) : NULL;
+    }
+    if (!blk || !blk_bs(blk)) {
+        error_setg(errp, "Cannot find device='%s' nor node-name='%s'",
+                   device, device);
+        return NULL;
+    }
+    return blk;
+}
+
+/* The backing node a new target gets for @sync. */
+static BlockDriverState *qmp_target_backing(BlockDriverState *src,
+                                            MirrorSyncMode sync)
+{
+    return sync == MIRROR_SYNC_MODE_NONE ? src
+           : sync == MIRROR_SYNC_MODE_TOP ? bdrv_get_backing(src) : NULL;
+}
+
+void qmp_drive_mirror(bool has_job_id, const char *job_id,
+                      const char *device, const char *target,
+                      bool has_format, const char *format,
+                      bool has_node_name, const char *node_name,
+                      bool has_replaces, const char *replaces,
+                      MirrorSyncMode sync, bool has_mode, NewImageMode mode,
+                      bool has_speed, int64_t speed, bool has_granularity,
+                      uint32_t granularity, bool has_buf_size,
+                      int64_t buf_size, bool has_on_source_error,
+                      BlockdevOnErrorJob on_source_error,
+                      bool has_on_target_error,
+                      BlockdevOnErrorJob on_target_error, bool has_unmap,
+                      bool unmap, bool has_auto_finalize, bool auto_finalize,
+                      bool has_auto_dismiss, bool auto_dismiss, Error **errp)
+{
+    BlockJobCommon c;
+    BlockBackend *blk = qmp_job_blk(device, errp);
+    BlockDriverState *src, *tgt;
+    bool create = !has_mode || mode != NEW_IMAGE_MODE_EXISTING;
+    int64_t gran = has_granularity ? granularity : 65536;
+
+    if (!blk) {
+        return;
+    }
+    src = blk_bs(blk);
+    qmp_job_common(&c, has_job_id, job_id, has_speed, speed,
+                   has_on_source_error, on_source_error, has_auto_finalize,
+                   auto_finalize, has_auto_dismiss, auto_dismiss);
+    if (!c.job_id) {
+        c.job_id = blk_name(blk);
+    }
+    if (gran < 512 || gran > 64 * 1024 * 1024) {
+        error_setg(errp, "Parameter 'granularity' expects a value in range "
+                   "[512B, 64MB]");
+        return;
+    }
+    if (gran & (gran - 1)) {
+        error_setg(errp, "Parameter 'granularity' expects a power of 2");
+        return;
+    }
+    if (has_buf_size && buf_size < 0) {
+        error_setg(errp, "Parameter 'buf-size' expects a non-negative value");
+        return;
+    }
+    if (has_replaces && bdrv_find_node(replaces) != src) {
+        error_setg(errp, "Node '%s' is not the device's root node",
+                   replaces);
+        return;
+    }
+    if (block_job_node_busy(src)) {
+        error_setg(errp, "Node '%s' is busy: block device is in use by "
+                   "block job: %s", bdrv_get_node_name(src),
+                   JobType_str(block_job_node_busy(src)->drv->type));
+        return;
+    }
+    tgt = block_job_open_target(target,
+                                has_format ? format
+                                           : bdrv_get_format_name(src),
+                                create, bdrv_getlength(src),
+                                qmp_target_backing(src, sync),
+                                has_node_name ? node_name : NULL, errp);
+    if (!tgt) {
+        return;
+    }
+    mirror_start(&c, blk, tgt, sync, gran,
+                 has_buf_size && buf_size ? buf_size : 1024 * 1024, !create,
+                 has_on_target_error ? on_target_error
+                                     : BLOCKDEV_ON_ERROR_JOB_REPORT, errp);
+    bdrv_unref(tgt);
+}
+
+static void qmp_backup(BlockJobCommon *c, BlockDriverState *src,
+                       BlockDriverState *tgt, MirrorSyncMode sync,
+                       bool is_new, bool has_on_target_error,
+                       BlockdevOnErrorJob on_target_error, Error **errp)
+{
+    backup_start(c, src, tgt, sync, is_new,
+                 has_on_target_error ? on_target_error
+                                     : BLOCKDEV_ON_ERROR_JOB_REPORT, errp);
+}
+
+void qmp_drive_backup(bool has_job_id, const char *job_id,
+                      const char *device, const char *target,
+                      bool has_format, const char *format,
+                      MirrorSyncMode sync, bool has_mode, NewImageMode mode,
+                      bool has_speed, int64_t speed,
+                      bool has_on_source_error,
+                      BlockdevOnErrorJob on_source_error,
+                      bool has_on_target_error,
+                      BlockdevOnErrorJob on_target_error,
+                      bool has_auto_finalize, bool auto_finalize,
+                      bool has_auto_dismiss, bool auto_dismiss, Error **errp)
+{
+    BlockJobCommon c;
+    BlockBackend *blk = qmp_job_blk(device, errp);
+    BlockDriverState *src, *tgt;
+    bool create = !has_mode || mode != NEW_IMAGE_MODE_EXISTING;
+
+    if (!blk) {
+        return;
+    }
+    src = blk_bs(blk);
+    qmp_job_common(&c, has_job_id, job_id, has_speed, speed,
+                   has_on_source_error, on_source_error, has_auto_finalize,
+                   auto_finalize, has_auto_dismiss, auto_dismiss);
+    if (!c.job_id) {
+        c.job_id = blk_name(blk);
+    }
+    if (block_job_node_busy(src)) {
+        error_setg(errp, "Node '%s' is busy: block device is in use by "
+                   "block job: %s", bdrv_get_node_name(src),
+                   JobType_str(block_job_node_busy(src)->drv->type));
+        return;
+    }
+    tgt = block_job_open_target(target,
+                                has_format ? format
+                                           : bdrv_get_format_name(src),
+                                create, bdrv_getlength(src),
+                                qmp_target_backing(src, sync), NULL, errp);
+    if (!tgt) {
+        return;
+    }
+    qmp_backup(&c, src, tgt, sync, create, has_on_target_error,
+               on_target_error, errp);
+    bdrv_unref(tgt);
+}
+
+void qmp_blockdev_backup(bool has_job_id, const char *job_id,
+                         const char *device, const char *target,
+                         MirrorSyncMode sync, bool has_speed, int64_t speed,
+                         bool has_on_source_error,
+                         BlockdevOnErrorJob on_source_error,
+                         bool has_on_target_error,
+                         BlockdevOnErrorJob on_target_error,
+                         bool has_auto_finalize, bool auto_finalize,
+                         bool has_auto_dismiss, bool auto_dismiss,
+                         Error **errp)
+{
+    BlockJobCommon c;
+    BlockDriverState *src = qmp_job_device(device, errp), *tgt;
+
+    if (!src) {
+        return;
+    }
+    tgt = bdrv_find_node(target);
+    if (!tgt) {
+        error_setg(errp, "Cannot find device='%s' nor node-name='%s'",
+                   target, target);
+        return;
+    }
+    qmp_job_common(&c, has_job_id, job_id, has_speed, speed,
+                   has_on_source_error, on_source_error, has_auto_finalize,
+                   auto_finalize, has_auto_dismiss, auto_dismiss);
+    if (block_job_node_busy(src)) {
+        error_setg(errp, "Node '%s' is busy: block device is in use by "
+                   "block job: %s", bdrv_get_node_name(src),
+                   JobType_str(block_job_node_busy(src)->drv->type));
+        return;
+    }
+    qmp_backup(&c, src, tgt, sync, false, has_on_target_error,
+               on_target_error, errp);
+}

@@ -39,4 +39,26 @@ bool commit_start(const BlockJobCommon *c, BlockBackend *blk,
                   BlockDriverState *base, const char *backing_file,
                   Error **errp);
 
+/**
+ * mirror_start() - drive-mirror from @blk's root to @target (referenced
+ * by the job) with @sync; dirty map of @granularity bytes (a power of 2),
+ * copies of up to @buf_size bytes.  @zero_target: the target was not
+ * created empty, so regions that read as zero are written too.
+ */
+bool mirror_start(const BlockJobCommon *c, BlockBackend *blk,
+                  BlockDriverState *target, MirrorSyncMode sync,
+                  int64_t granularity, int64_t buf_size, bool zero_target,
+                  BlockdevOnErrorJob on_target_error, Error **errp);
+
+/**
+ * backup_start() - a point-in-time copy of @src (a device's root) into
+ * @target: what @src holds when the job starts, whatever the guest
+ * writes afterwards (copy-before-write).  sync none copies only what the
+ * guest overwrites, until cancelled.
+ */
+bool backup_start(const BlockJobCommon *c, BlockDriverState *src,
+                  BlockDriverState *target, MirrorSyncMode sync,
+                  bool target_is_new, BlockdevOnErrorJob on_target_error,
+                  Error **errp);
+
 #endif /* BLOCK_JOB_DRIVERS_H */

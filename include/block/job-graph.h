@@ -46,4 +46,16 @@ BlockDriverState *block_job_make_writable(BlockDriverState *parent,
                                           BlockDriverState *bs,
                                           Error **errp);
 
+/**
+ * block_job_open_target() - the target image of drive-mirror or
+ * drive-backup: created (@create: @size bytes, format @fmt, backing file
+ * name of @backing when given) or opened as it is, read-write, with
+ * @backing (may be NULL) as its backing node and @node_name (may be NULL).
+ * Returns the node (one reference) or NULL with @errp set.
+ */
+BlockDriverState *block_job_open_target(const char *file, const char *fmt,
+                                        bool create, int64_t size,
+                                        BlockDriverState *backing,
+                                        const char *node_name, Error **errp);
+
 #endif /* BLOCK_JOB_GRAPH_H */

@@ -65,7 +65,8 @@ struct BlockJob {
     bool finished;                /* run() returned */
     BlockDeviceIoStatus iostatus;
     /* main thread */
-    BlockdevOnErrorJob on_error;
+    BlockdevOnErrorJob on_error;        /* reads (on-source-error) */
+    BlockdevOnErrorJob on_error_write;  /* writes (on-target-error) */
     bool auto_finalize;
     bool auto_dismiss;
     int ret;

@@ -370,6 +370,105 @@ def snapshot_and_backing():
         ('0x11', '0', '64k')]), None)
 
 
+def mirror(sync):
+    chain()
+    tgt = p('mirror-%s.qcow2' % sync)
+    vm, c = start()
+    t.error('mirror: granularity range',
+            lambda: c.cmd('drive-mirror', device='disk0', target=tgt,
+                          sync=sync, granularity=256), 'GenericError',
+            "Parameter 'granularity' expects a value in range [512B, 64MB]")
+    t.error('mirror: granularity power of 2',
+            lambda: c.cmd('drive-mirror', device='disk0', target=tgt,
+                          sync=sync, granularity=3 * 4096), 'GenericError',
+            "Parameter 'granularity' expects a power of 2")
+    c.cmd('drive-mirror', device='disk0', target=tgt, sync=sync,
+          format='qcow2', granularity=65536, **{'buf-size': 262144,
+                                                'node-name': 'tgt0'})
+    c.cmd('block-set-write-threshold', **{'node-name': 'tgt0',
+                                           'write-threshold': 1 << 30})
+    evs = events(c, 'BLOCK_JOB_READY')
+    t.check('mirror %s: created, running, ready' % sync, names(evs)[-3:] ==
+            ['running', 'ready', 'BLOCK_JOB_READY'], names(evs))
+    ready = evs[-1]['data'] if evs else {}
+    t.check('mirror %s: READY payload' % sync,
+            ready.get('type') == 'mirror' and ready.get('device') == 'disk0'
+            and ready.get('offset') == ready.get('len'), ready)
+    c.hmp('qemu-io top0 "write -P 0x88 3M 128k"')
+    c.cmd('block-set-write-threshold', **{'node-name': 'tgt0',
+                                           'write-threshold': 3 * MiB})
+    c.hmp('qemu-io top0 "write -P 0x99 3584k 64k"')
+    ev = c.get_event('BLOCK_WRITE_THRESHOLD', timeout=5)
+    t.check('mirror %s: threshold on the target node fires' % sync,
+            ev and ev['data']['node-name'] == 'tgt0', ev)
+    c.cmd('block-job-complete', device='disk0')
+    evs = events(c, 'BLOCK_JOB_COMPLETED')
+    t.check('mirror %s: completed' % sync, evs and 'error' not in
+            evs[-1]['data'], evs[-1:])
+    ins = c.cmd('query-block')[0]['inserted']
+    t.eq('mirror %s: device pivoted' % sync, (ins['file'], ins['node-name']),
+         (tgt, 'tgt0'))
+    c.hmp('qemu-io disk0 "write -P 0xaa 0 64k"')
+    stop(vm, c)
+    want = [('0xaa', '0', '64k'), ('0x22', '1M', '512k'),
+            ('0x88', '3M', '128k'), ('0x99', '3584k', '64k')]
+    if sync != 'top':
+        want += [('0x33', '2M', '512k'), ('0x11', '64k', '960k')]
+    t.eq('mirror %s: target data' % sync, patterns(tgt, want), None)
+    t.check('mirror %s: qemu-img check' % sync,
+            'No errors' in out('qemu-img', 'check', tgt))
+    t.eq('mirror %s: source untouched by later writes' % sync,
+         patterns(p('top.qcow2'), [('0x22', '1M', '512k')]), None)
+
+
+def mirror_cancel_ready():
+    chain()
+    vm, c = start()
+    c.cmd('drive-mirror', device='disk0', target=p('m.qcow2'), sync='full')
+    events(c, 'BLOCK_JOB_READY')
+    c.cmd('block-job-cancel', device='disk0')
+    evs = events(c, 'BLOCK_JOB_COMPLETED')
+    t.check('mirror: cancel when ready completes',
+            evs and evs[-1]['event'] == 'BLOCK_JOB_COMPLETED', names(evs))
+    t.eq('mirror: no pivot after cancel',
+         c.cmd('query-block')[0]['inserted']['file'], p('top.qcow2'))
+    stop(vm, c)
+    sh('qemu-img', 'compare', '-q', p('m.qcow2'), p('top.qcow2'))
+    t.check('mirror: qemu-img compare equal', True)
+
+
+def backup(cmd):
+    chain(size=8)
+    tgt = p('backup.qcow2')
+    vm, c = start()
+    if cmd == 'drive-backup':
+        c.cmd('drive-backup', device='disk0', target=tgt, sync='full',
+              format='qcow2', speed=8 * MiB)
+    else:
+        sh('qemu-img', 'create', '-q', '-f', 'qcow2', tgt, '8M')
+        c.cmd('blockdev-add', driver='qcow2', **{'node-name': 'bk0'},
+              file={'driver': 'file', 'filename': tgt})
+        c.cmd('blockdev-backup', device='disk0', target='bk0', sync='full',
+              speed=8 * MiB)
+    # Guest writes during the backup must not leak into it.
+    c.hmp('qemu-io top0 "write -P 0xbb 6M 256k"')
+    c.hmp('qemu-io top0 "write -P 0xcc 0 64k"')
+    evs = events(c, 'BLOCK_JOB_COMPLETED')
+    done = evs[-1]['data'] if evs else {}
+    t.check('%s: completed' % cmd, done.get('type') == 'backup' and
+            'error' not in done and done.get('offset') == 8 * MiB, done)
+    t.eq('%s: device keeps its image' % cmd,
+         c.cmd('query-block')[0]['inserted']['file'], p('top.qcow2'))
+    stop(vm, c)
+    t.eq('%s: point-in-time content' % cmd, patterns(tgt, [
+        ('0x11', '0', '1M'), ('0x22', '1M', '512k'), ('0x33', '2M', '512k'),
+        ('0x11', '6M', '256k')]), None)
+    t.eq('%s: the guest writes are in the source' % cmd, patterns(
+        p('top.qcow2'), [('0xbb', '6M', '256k'), ('0xcc', '0', '64k')]), None)
+    t.check('%s: qemu-img check' % cmd,
+            'No errors' in out('qemu-img', 'check', tgt))
+
+
 if shutil.which('qemu-img') is None or shutil.which('qemu-io') is None:
     print('1..0 # SKIP qemu-img/qemu-io not installed')
     sys.exit(0)
@@ -382,5 +481,10 @@ for pol in ('report', 'ignore', 'enospc', 'stop'):
 t.run('commit intermediate', commit_intermediate)
 t.run('commit active', commit_active)
 t.run('snapshot and backing', snapshot_and_backing)
+for sync in ('full', 'top', 'none'):
+    t.run('mirror ' + sync, lambda: mirror(sync))
+t.run('mirror cancel ready', mirror_cancel_ready)
+t.run('drive-backup', lambda: backup('drive-backup'))
+t.run('blockdev-backup', lambda: backup('blockdev-backup'))
 shutil.rmtree(work, ignore_errors=True)
 t.finish()
