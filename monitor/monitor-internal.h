@@ -78,4 +78,13 @@ void monitor_runstate_events_init(void);
 /* hmp.c: run one HMP command line, appending its output to @out. */
 void hmp_run_line(const char *line, GString *out);
 
+/**
+ * qmp_throttle_fill_info() - the throttle members of @info for @blk
+ * (monitor/qmp-cmds-throttle.c); @info may be NULL.
+ */
+struct BlockDeviceInfo;
+struct BlockBackend;
+void qmp_throttle_fill_info(struct BlockBackend *blk,
+                            struct BlockDeviceInfo *info);
+
 #endif /* MONITOR_MONITOR_INTERNAL_H */
