@@ -469,6 +469,39 @@ def backup(cmd):
             'No errors' in out('qemu-img', 'check', tgt))
 
 
+def h(c, line):
+    return c.hmp(line).replace('\r\n', '\n')
+
+
+def hmp():
+    chain(size=8)
+    vm, c = start()
+    t.eq('hmp: info block-jobs, none', h(c, 'info block-jobs'),
+         'No active jobs\n')
+    t.eq('hmp: block_stream', h(c, 'block_stream disk0 1048576'), '')
+    o = h(c, 'info block-jobs')
+    t.check('hmp: info block-jobs line', o.startswith(
+        'Streaming device disk0: Completed ') and o.endswith(
+        ' of 8388608 bytes, speed limit 1048576 bytes/s\n'), o)
+    t.eq('hmp: pause', h(c, 'block_job_pause disk0'), '')
+    t.eq('hmp: cancel of a paused job refused',
+         h(c, 'block_job_cancel disk0'),
+         "Error: The block job for device 'disk0' is currently paused\n")
+    t.eq('hmp: resume', h(c, 'block_job_resume disk0'), '')
+    t.eq('hmp: set speed', h(c, 'block_job_set_speed disk0 2097152'), '')
+    t.check('hmp: speed shown', 'speed limit 2097152 bytes/s' in
+            h(c, 'info block-jobs'))
+    t.eq('hmp: cancel', h(c, 'block_job_cancel -f disk0'), '')
+    events(c, 'BLOCK_JOB_CANCELLED')
+    t.eq('hmp: complete without job', h(c, 'block_job_complete disk0'),
+         "Error: Block job 'disk0' not found\n")
+    t.eq('hmp: block_set_io_throttle',
+         h(c, 'block_set_io_throttle disk0 0 0 1048576 0 0 0'), '')
+    t.eq('hmp: throttle in query-block',
+         c.cmd('query-block')[0]['inserted']['bps_wr'], MiB)
+    stop(vm, c)
+
+
 if shutil.which('qemu-img') is None or shutil.which('qemu-io') is None:
     print('1..0 # SKIP qemu-img/qemu-io not installed')
     sys.exit(0)
@@ -484,6 +517,7 @@ t.run('snapshot and backing', snapshot_and_backing)
 for sync in ('full', 'top', 'none'):
     t.run('mirror ' + sync, lambda: mirror(sync))
 t.run('mirror cancel ready', mirror_cancel_ready)
+t.run('hmp', hmp)
 t.run('drive-backup', lambda: backup('drive-backup'))
 t.run('blockdev-backup', lambda: backup('blockdev-backup'))
 shutil.rmtree(work, ignore_errors=True)
