@@ -282,6 +282,10 @@ static void job_finish_bh(void *opaque)
 {
     BlockJob *job = opaque;
 
+    /* block_job_cancel_sync_all() may have ended it already (exit). */
+    if (!g_queue_find(&all_jobs, job) || !job->thread) {
+        return;
+    }
     g_thread_join(job->thread);
     job->thread = NULL;
     if (job->ret < 0 || (job->cancelled && job->ret == -ECANCELED)) {

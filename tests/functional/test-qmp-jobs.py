@@ -502,6 +502,23 @@ def hmp():
     stop(vm, c)
 
 
+def quit_during_job():
+    chain()
+    vm, c = start()
+    c.cmd('block-stream', device='disk0', speed=256 * 1024)
+    time.sleep(0.2)
+    c.cmd('quit')
+    try:
+        rc = vm.proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        rc = None
+    t.eq('quit: exits cleanly', rc, 0)
+    c.close()
+    vm.stop()
+    t.check('quit: image consistent',
+            'No errors' in out('qemu-img', 'check', p('top.qcow2')))
+
+
 if shutil.which('qemu-img') is None or shutil.which('qemu-io') is None:
     print('1..0 # SKIP qemu-img/qemu-io not installed')
     sys.exit(0)
@@ -518,6 +535,7 @@ for sync in ('full', 'top', 'none'):
     t.run('mirror ' + sync, lambda: mirror(sync))
 t.run('mirror cancel ready', mirror_cancel_ready)
 t.run('hmp', hmp)
+t.run('quit during job', quit_during_job)
 t.run('drive-backup', lambda: backup('drive-backup'))
 t.run('blockdev-backup', lambda: backup('blockdev-backup'))
 shutil.rmtree(work, ignore_errors=True)
