@@ -19,6 +19,9 @@
 #include "system/config-seams.h"
 #include "system/cpus.h"
 #include "system/drive.h"
+#if HAVE_BLOCK
+#include "block/job.h"
+#endif
 #include "system/runstate.h"
 #include "util/chardev.h"
 #include "util/error.h"
@@ -162,6 +165,9 @@ static void main_cleanup(Machine *m)
     cpus_destroy(m);
     machine_lock();
     machine_free(m);
+#if HAVE_BLOCK
+    block_job_cancel_sync_all();   /* jobs hold nodes and run threads */
+#endif
 #if HAVE_QMP
     monitor_cleanup();
 #endif
