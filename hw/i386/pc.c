@@ -359,11 +359,11 @@ static bool pc_init(Machine *m, Error **errp)
         error_setg(errp, "smm=on: system management mode is not emulated");
         return false;
     }
+    /* QEMU's order, which fixes the PCI addresses guests and managers
+     * see: chipset functions, VGA at 00:02.0, then -drive if=virtio. */
     if (!pc_init_ram(pcms, errp) || !pc_init_isa(pcms, errp) ||
-        !pc_init_pci(pcms, errp) || !pc_init_drives(pcms, errp)) {
-        return false;
-    }
-    if (!pc_init_vga(pcms, errp)) {
+        !pc_init_pci(pcms, errp) || !pc_init_vga(pcms, errp) ||
+        !pc_init_drives(pcms, errp)) {
         return false;
     }
     dev = pc_add(m, &fw_cfg_class, errp);
