@@ -12,6 +12,7 @@
 
 #include "block/block-backend.h"
 #include "block/block-int.h"
+#include "block/throttle.h"
 #include "aio-pool.h"
 #include "block-backend-int.h"
 
@@ -108,6 +109,7 @@ void blk_unref(BlockBackend *blk)
     if (!blk || --blk->refcnt > 0) {
         return;
     }
+    blk_throttle_forget(blk);
     blk_remove_bs(blk);
     g_queue_remove(&all_backends, blk);
     aio_completion_queue_free(blk->cq);
@@ -282,6 +284,7 @@ int blk_preadv(BlockBackend *blk, int64_t offset, int64_t bytes,
         block_acct_invalid(&blk->stats, BLOCK_ACCT_READ);
         return ret;
     }
+    blk_throttle_wait(blk, false, bytes);
     ret = bdrv_node_preadv(blk_bs(blk), offset, bytes, qiov, flags);
     return blk_account(blk, BLOCK_ACCT_READ, ret, start, offset, bytes);
 }
@@ -296,6 +299,7 @@ int blk_pwritev(BlockBackend *blk, int64_t offset, int64_t bytes,
         block_acct_invalid(&blk->stats, BLOCK_ACCT_WRITE);
         return ret;
     }
+    blk_throttle_wait(blk, true, bytes);
     ret = bdrv_node_pwritev(blk_bs(blk), offset, bytes, qiov, flags);
     return blk_account(blk, BLOCK_ACCT_WRITE, ret, start, offset, bytes);
 }
@@ -328,6 +332,7 @@ int blk_pwrite_zeroes(BlockBackend *blk, int64_t offset, int64_t bytes,
         block_acct_invalid(&blk->stats, BLOCK_ACCT_WRITE);
         return ret;
     }
+    blk_throttle_wait(blk, true, bytes);
     ret = bdrv_node_pwrite_zeroes(blk_bs(blk), offset, bytes, flags);
     return blk_account(blk, BLOCK_ACCT_WRITE, ret, start, offset, bytes);
 }
@@ -376,7 +381,7 @@ int blk_truncate(BlockBackend *blk, int64_t offset, bool exact,
 /* Asynchronous requests: see block/aio-pool.c                             */
 /* ---------------------------------------------------------------------- */
 
-static int blk_aio_run(const AioRequest *r)
+static int blk_aio_run_kind(const AioRequest *r)
 {
     BlockBackend *blk = r->blk;
 
@@ -395,6 +400,27 @@ static int blk_aio_run(const AioRequest *r)
     return -EINVAL;
 }
 
+/* Requests admitted by the throttle (block/throttle.c) are not
+ * throttled again on the worker thread. */
+static int blk_aio_run(const AioRequest *r)
+{
+    int ret;
+
+    blk_throttle_set_async_context(true);
+    ret = blk_aio_run_kind(r);
+    blk_throttle_set_async_context(false);
+    return ret;
+}
+
+static void blk_aio_submit_deferred(void *opaque)
+{
+    AioRequest *r = opaque;
+    BlockDriverState *bs = blk_bs(r->blk);
+
+    aio_pool_submit(r->blk->cq, r, bs && bs->nonblocking);
+    g_free(r);
+}
+
 static void blk_aio_submit(BlockBackend *blk, AioKind kind, int64_t offset,
                            int64_t bytes, BlockIOV *qiov,
                            BdrvRequestFlags flags, BlockCompletionFunc *cb,
@@ -408,6 +434,15 @@ static void blk_aio_submit(BlockBackend *blk, AioKind kind, int64_t offset,
 
     BlockDriverState *bs = blk_bs(blk);
 
+    if (kind != AIO_DISCARD && kind != AIO_FLUSH) {
+        AioRequest *copy = g_memdup2(&r, sizeof(r));
+
+        if (blk_throttle_defer(blk, kind != AIO_READ, bytes,
+                               blk_aio_submit_deferred, copy)) {
+            return;
+        }
+        g_free(copy);
+    }
     aio_pool_submit(blk->cq, &r, bs && bs->nonblocking);
 }
 

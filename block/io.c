@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "block/block-int.h"
+#include "block/job-write-gate.h"
 #include "block/write-threshold.h"
 
 #define ZERO_CHUNK (1u << 20)
@@ -399,7 +400,11 @@ int bdrv_node_pwritev(BlockDriverState *bs, int64_t offset, int64_t bytes,
         block_acct_invalid(&bs->stats, BLOCK_ACCT_WRITE);
         return ret < 0 ? ret : -EIO;
     }
-    ret = bdrv_do_pwritev(bs, offset, bytes, qiov, flags);
+    ret = bdrv_write_gate_enter(bs, offset, bytes);
+    if (ret >= 0) {
+        ret = bdrv_do_pwritev(bs, offset, bytes, qiov, flags);
+    }
+    bdrv_write_gate_leave(bs, offset, bytes, ret);
     block_acct_done(&bs->stats, BLOCK_ACCT_WRITE, ret, start, offset, bytes);
     return ret;
 }
@@ -472,7 +477,10 @@ int bdrv_node_pwrite_zeroes(BlockDriverState *bs, int64_t offset,
     }
     int64_t body = (offset + align - 1) & ~(int64_t)(align - 1);
     int64_t body_end = end & ~(int64_t)(align - 1);
-    if (body >= body_end) {
+    ret = bdrv_write_gate_enter(bs, offset, bytes);
+    if (ret < 0) {
+        /* a block job's copy-before-write failed: the write fails */
+    } else if (body >= body_end) {
         /* Within one block (or two partial ones): plain zero RMW. */
         ret = bytes ? bdrv_zero_piece(bs, offset, bytes, flags) : 0;
     } else {
@@ -486,6 +494,7 @@ int bdrv_node_pwrite_zeroes(BlockDriverState *bs, int64_t offset,
             ret = bdrv_zero_piece(bs, body_end, end - body_end, flags);
         }
     }
+    bdrv_write_gate_leave(bs, offset, bytes, ret);
     block_acct_done(&bs->stats, BLOCK_ACCT_WRITE, ret, start, offset, bytes);
     return ret;
 }
@@ -508,13 +517,17 @@ int bdrv_node_pdiscard(BlockDriverState *bs, int64_t offset, int64_t bytes)
     }
     int64_t a = (offset + align - 1) & ~(int64_t)(align - 1);
     int64_t e = (offset + bytes) & ~(int64_t)(align - 1);
+    ret = bdrv_write_gate_enter(bs, offset, bytes);
     req_begin(bs, &req, offset, bytes, false);
     bdrv_write_threshold_check_write(bs, offset, bytes);
-    ret = a < e ? bs->drv->pdiscard(bs, a, e - a) : 0;
+    if (ret >= 0) {
+        ret = a < e ? bs->drv->pdiscard(bs, a, e - a) : 0;
+    }
     if (ret == -ENOTSUP) {
         ret = 0;
     }
     req_end(bs, &req);
+    bdrv_write_gate_leave(bs, offset, bytes, ret);
     block_acct_done(&bs->stats, BLOCK_ACCT_UNMAP, ret, start, offset, bytes);
     return ret;
 }

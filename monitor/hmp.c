@@ -130,6 +130,8 @@ static const HmpCommand hmp_info_table[] = {
     { "block", "", "show the block devices", 0, 0, hmp_info_block },
     { "blockstats", "", "show block device statistics", 0, 0,
       hmp_info_blockstats },
+    { "block-jobs", "", "show progress of ongoing block device operations",
+      0, 0, hmp_info_block_jobs },
     { "status", "", "show the current VM status (running|paused)", 0, 0,
       hmp_info_status },
     { "version", "", "show the version of QEMU", 0, 0, hmp_info_version },
@@ -304,6 +306,21 @@ static const HmpCommand hmp_table[] = {
       hmp_block_resize },
     { "qemu-io", "device \"command\"", "run a plimsoll-io command on a block "
       "device or node", 2, 2, hmp_qemu_io },
+    { "block_stream", "device [speed [base]]", "copy data from a backing "
+      "file into a block device", 1, 3, hmp_block_stream },
+    { "block_job_set_speed", "device speed", "set maximum speed for a "
+      "background block operation", 2, 2, hmp_block_job_set_speed },
+    { "block_job_cancel", "[-f] device", "stop an active background block "
+      "operation (-f: also a paused one)", 1, 2, hmp_block_job_cancel },
+    { "block_job_complete", "device", "stop an active background block "
+      "operation", 1, 1, hmp_block_job_complete },
+    { "block_job_pause", "device", "pause an active background block "
+      "operation", 1, 1, hmp_block_job_pause },
+    { "block_job_resume", "device", "resume a paused background block "
+      "operation", 1, 1, hmp_block_job_resume },
+    { "block_set_io_throttle", "device bps bps_rd bps_wr iops iops_rd "
+      "iops_wr", "change I/O throttle limits for a block drive", 7, 7,
+      hmp_block_set_io_throttle },
 };
 
 static void hmp_help(GString *out, int argc, char **argv)

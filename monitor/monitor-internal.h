@@ -78,4 +78,23 @@ void monitor_runstate_events_init(void);
 /* hmp.c: run one HMP command line, appending its output to @out. */
 void hmp_run_line(const char *line, GString *out);
 
+/**
+ * qmp_throttle_fill_info() - the throttle members of @info for @blk
+ * (monitor/qmp-cmds-throttle.c); @info may be NULL.
+ */
+struct BlockDeviceInfo;
+struct BlockBackend;
+void qmp_throttle_fill_info(struct BlockBackend *blk,
+                            struct BlockDeviceInfo *info);
+
+/* HMP block job and throttle commands (monitor/hmp-cmds-jobs.c). */
+void hmp_info_block_jobs(GString *out, int argc, char **argv);
+void hmp_block_stream(GString *out, int argc, char **argv);
+void hmp_block_job_set_speed(GString *out, int argc, char **argv);
+void hmp_block_job_cancel(GString *out, int argc, char **argv);
+void hmp_block_job_pause(GString *out, int argc, char **argv);
+void hmp_block_job_resume(GString *out, int argc, char **argv);
+void hmp_block_job_complete(GString *out, int argc, char **argv);
+void hmp_block_set_io_throttle(GString *out, int argc, char **argv);
+
 #endif /* MONITOR_MONITOR_INTERNAL_H */

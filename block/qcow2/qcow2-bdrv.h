@@ -29,4 +29,18 @@ int64_t qcow2_bdrv_cluster_size(BlockDriverState *bs);
  */
 int qcow2_bdrv_make_empty(BlockDriverState *bs);
 
+/**
+ * qcow2_bdrv_change_backing() - rewrite the backing file name (and format,
+ * or none) in the image header on disk (block jobs, change-backing-file).
+ * The graph is not touched.  Returns 0 or -errno.
+ */
+int qcow2_bdrv_change_backing(BlockDriverState *bs, const char *file,
+                              const char *fmt);
+
+/**
+ * qcow2_bdrv_backing_changed() - @bs->backing was relinked by a block
+ * job: read unallocated clusters from the new backing node (or zeroes).
+ */
+void qcow2_bdrv_backing_changed(BlockDriverState *bs);
+
 #endif /* BLOCK_QCOW2_BDRV_H */

@@ -561,3 +561,40 @@ int qcow2_bdrv_make_empty(BlockDriverState *bs)
     Qcow2Driver *d = bs->opaque;
     return qcow2_make_empty(d->s);
 }
+
+int qcow2_bdrv_change_backing(BlockDriverState *bs, const char *file,
+                              const char *fmt)
+{
+    if (!qcow2_bdrv_is_qcow2(bs)) {
+        return -ENOTSUP;
+    }
+    Qcow2Driver *d = bs->opaque;
+    Qcow2State *s = d->s;
+    int ret;
+
+    g_mutex_lock(&s->lock);
+    g_free(s->meta.backing_file);
+    g_free(s->meta.backing_format);
+    s->meta.backing_file = file && file[0] ? g_strdup(file) : NULL;
+    s->meta.backing_format = s->meta.backing_file && fmt && fmt[0]
+                             ? g_strdup(fmt) : NULL;
+    ret = qcow2_update_header(s);
+    g_mutex_unlock(&s->lock);
+    g_strlcpy(bs->backing_file, file ? file : "", sizeof(bs->backing_file));
+    g_strlcpy(bs->backing_format, s->meta.backing_format ? fmt : "",
+              sizeof(bs->backing_format));
+    return ret;
+}
+
+void qcow2_bdrv_backing_changed(BlockDriverState *bs)
+{
+    if (!qcow2_bdrv_is_qcow2(bs)) {
+        return;
+    }
+    Qcow2Driver *d = bs->opaque;
+
+    g_mutex_lock(&d->s->lock);
+    memset(&d->s->backing, 0, sizeof(d->s->backing));
+    qcow2_drv_attach_backing(d, bs);
+    g_mutex_unlock(&d->s->lock);
+}

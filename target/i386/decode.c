@@ -61,6 +61,7 @@
 
 #include "target/i386/decode-onebyte.c.inc"
 #include "target/i386/decode-twobyte.c.inc"
+#include "target/i386/decode-threebyte.c.inc"
 
 void x86_exec_ud(X86CPU *cpu, const X86Insn *insn)
 {

@@ -143,9 +143,9 @@ int img_snapshot(int argc, char **argv)
     return ret;
 }
 
-/* Copy what @top itself holds into @base. */
-static int img_commit_copy(BlockBackend *top, BlockBackend *base,
-                           bool progress)
+/* Copy what @top and the layers above @chain_base hold into @base. */
+static int img_commit_copy(BlockBackend *top, BlockDriverState *chain_base,
+                           BlockBackend *base, bool progress)
 {
     BlockDriverState *bs = blk_bs(top);
     int64_t len = blk_getlength(top);
@@ -154,8 +154,9 @@ static int img_commit_copy(BlockBackend *top, BlockBackend *base,
     for (int64_t off = 0; off < len;) {
         int64_t pnum, map;
         BlockDriverState *file;
-        int ret = bdrv_block_status(bs, off, MIN(len - off, IMG_CHUNK),
-                                    &pnum, &map, &file);
+        int ret = bdrv_block_status_above(bs, chain_base, off,
+                                          MIN(len - off, IMG_CHUNK),
+                                          &pnum, &map, &file);
         if (ret < 0) {
             return ret;
         }
@@ -180,6 +181,14 @@ static int img_commit_copy(BlockBackend *top, BlockBackend *base,
     return blk_flush(base);
 }
 
+/* Whether two names are the same file (as qemu-img -b matches them). */
+static bool img_same_file(const char *a, const char *b)
+{
+    g_autofree char *ra = realpath(a, NULL), *rb = realpath(b, NULL);
+
+    return !strcmp(a, b) || (ra && rb && !strcmp(ra, rb));
+}
+
 int img_commit(int argc, char **argv)
 {
     static const struct option lopts[] = {
@@ -189,6 +198,7 @@ int img_commit(int argc, char **argv)
     };
     ImgOpenOpts oo = { .writable = true }, bo = { .writable = true };
     bool keep = false, progress = false, quiet = false;
+    const char *base_name = NULL;
     Error *err = NULL;
     int c, ret = 1;
 
@@ -199,7 +209,8 @@ int img_commit(int argc, char **argv)
         case 'd': keep = true; break;
         case 'p': progress = true; break;
         case 'q': quiet = true; break;
-        case 'b': case 'r': case OPT_OBJECT: break;
+        case 'b': base_name = optarg; keep = true; break;
+        case 'r': case OPT_OBJECT: break;
         case OPT_IMAGE_OPTS: oo.image_opts = true; break;
         default: return 1;
         }
@@ -213,12 +224,20 @@ int img_commit(int argc, char **argv)
     if (top && !b) {
         error_setg(&err, "Image does not have a backing file");
     }
+    /* -b: the base is any image of the chain (-d is implied). */
+    while (b && base_name && !img_same_file(bdrv_get_filename(b), base_name)) {
+        b = bdrv_get_backing(b);
+        if (!b) {
+            error_setg(&err, "Base image '%s' not found in the backing chain "
+                       "of '%s'", base_name, argv[optind]);
+        }
+    }
     if (b) {
         bo.fmt = b->drv->format_name;
         base = img_open(bdrv_get_filename(b), &bo, &err);
     }
     if (base) {
-        ret = img_commit_copy(top, base, progress && !quiet);
+        ret = img_commit_copy(top, b, base, progress && !quiet);
         if (ret == 0 && !keep && qcow2_bdrv_is_qcow2(blk_bs(top))) {
             ret = qcow2_bdrv_make_empty(blk_bs(top));
         }
