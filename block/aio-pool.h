@@ -51,8 +51,13 @@ int aio_completion_queue_in_flight(AioCompletionQueue *cq);
 /** aio_completion_queue_drain() - until every callback has run. */
 void aio_completion_queue_drain(AioCompletionQueue *cq);
 
-/** aio_pool_submit() - copy @tmpl and run it on the pool. */
-void aio_pool_submit(AioCompletionQueue *cq, const AioRequest *tmpl);
+/**
+ * aio_pool_submit() - copy @tmpl and run it on the pool, or right here
+ * when @inline_ok (the request cannot block); the callback runs later
+ * from the completion queue either way.
+ */
+void aio_pool_submit(AioCompletionQueue *cq, const AioRequest *tmpl,
+                     bool inline_ok);
 
 /** aio_pool_set_max_threads() - workers (default 64, as QEMU's pool). */
 void aio_pool_set_max_threads(int n);

@@ -608,6 +608,7 @@ const BlockDriver bdrv_blkdebug = {
     .protocol_name = "blkdebug",
     .instance_size = sizeof(BlkdebugState),
     .is_filter = true,
+    .nonblocking = true,
     .has_variable_length = true,
     .runtime_opts = blkdebug_runtime_opts,
     .parse_filename = blkdebug_parse_filename,

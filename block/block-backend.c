@@ -406,7 +406,9 @@ static void blk_aio_submit(BlockBackend *blk, AioKind kind, int64_t offset,
         .opaque = opaque,
     };
 
-    aio_pool_submit(blk->cq, &r);
+    BlockDriverState *bs = blk_bs(blk);
+
+    aio_pool_submit(blk->cq, &r, bs && bs->nonblocking);
 }
 
 void blk_aio_preadv(BlockBackend *blk, int64_t offset, BlockIOV *qiov,

@@ -243,54 +243,49 @@ static BlockDriverState *bdrv_new(void)
 /* Generic options                                                         */
 /* ---------------------------------------------------------------------- */
 
-/* Take the generic options out of @opts into @bs / *@flags. */
-static bool bdrv_take_generic_opts(BlockDriverState *bs,
-                                   struct json_object *opts, int *flags,
-                                   Error **errp)
+/* cache.direct / cache.no-flush */
+static bool bdrv_take_cache_opts(struct json_object *opts, int *flags,
+                                 Error **errp)
 {
-    g_autofree char *name = NULL, *discard = NULL, *aio = NULL;
-    g_autofree char *dz = NULL;
-    bool ro, direct, no_flush, dummy;
+    bool direct = *flags & BDRV_O_NOCACHE;
+    bool no_flush = *flags & BDRV_O_NO_FLUSH;
     struct json_object *cache;
 
-    if (!bdrv_opt_take_str(opts, "node-name", &name, errp) ||
-        !bdrv_opt_take_bool(opts, "read-only", !(*flags & BDRV_O_RDWR), &ro,
-                            errp) ||
-        !bdrv_opt_take_str(opts, "discard", &discard, errp) ||
-        !bdrv_opt_take_str(opts, "aio", &aio, errp) ||
-        !bdrv_opt_take_str(opts, "detect-zeroes", &dz, errp) ||
-        !bdrv_opt_take_bool(opts, "auto-read-only", false, &dummy, errp) ||
-        !bdrv_opt_take_bool(opts, "force-share", false, &dummy, errp)) {
+    if (!json_object_object_get_ex(opts, "cache", &cache)) {
+        return true;
+    }
+    if (!json_object_is_type(cache, json_type_object)) {
+        error_setg(errp, "Invalid parameter type for 'cache', expected: "
+                   "object");
         return false;
     }
-    *flags = ro ? (*flags & ~BDRV_O_RDWR) : (*flags | BDRV_O_RDWR);
-
-    direct = *flags & BDRV_O_NOCACHE;
-    no_flush = *flags & BDRV_O_NO_FLUSH;
-    if (json_object_object_get_ex(opts, "cache", &cache)) {
-        if (!json_object_is_type(cache, json_type_object) ||
-            !bdrv_opt_take_bool(cache, "direct", direct, &direct, errp) ||
-            !bdrv_opt_take_bool(cache, "no-flush", no_flush, &no_flush,
-                                errp)) {
-            if (!json_object_is_type(cache, json_type_object)) {
-                error_setg(errp, "Invalid parameter type for 'cache', "
-                           "expected: object");
-            }
-            return false;
-        }
-        if (json_object_object_length(cache)) {
-            json_object_object_foreach(cache, k, v) {
-                (void)v;
-                error_setg(errp, "Invalid parameter 'cache.%s'", k);
-                return false;
-            }
-        }
-        json_object_object_del(opts, "cache");
+    if (!bdrv_opt_take_bool(cache, "direct", direct, &direct, errp) ||
+        !bdrv_opt_take_bool(cache, "no-flush", no_flush, &no_flush, errp)) {
+        return false;
     }
+    json_object_object_foreach(cache, k, v) {
+        (void)v;
+        error_setg(errp, "Invalid parameter 'cache.%s'", k);
+        return false;
+    }
+    json_object_object_del(opts, "cache");
     *flags = direct ? (*flags | BDRV_O_NOCACHE) : (*flags & ~BDRV_O_NOCACHE);
     *flags = no_flush ? (*flags | BDRV_O_NO_FLUSH)
                       : (*flags & ~BDRV_O_NO_FLUSH);
+    return true;
+}
 
+/* discard, aio, detect-zeroes (accepted, not acted on) */
+static bool bdrv_take_mode_opts(struct json_object *opts, int *flags,
+                                Error **errp)
+{
+    g_autofree char *discard = NULL, *aio = NULL, *dz = NULL;
+
+    if (!bdrv_opt_take_str(opts, "discard", &discard, errp) ||
+        !bdrv_opt_take_str(opts, "aio", &aio, errp) ||
+        !bdrv_opt_take_str(opts, "detect-zeroes", &dz, errp)) {
+        return false;
+    }
     if (discard) {
         if (!strcmp(discard, "unmap") || !strcmp(discard, "on")) {
             *flags |= BDRV_O_UNMAP;
@@ -301,42 +296,67 @@ static bool bdrv_take_generic_opts(BlockDriverState *bs,
             return false;
         }
     }
+    if (aio && strcmp(aio, "threads") && strcmp(aio, "io_uring")) {
+        error_setg(errp, "Parameter 'aio' does not accept value '%s'", aio);
+        return false;
+    }
     if (aio) {
-        if (!strcmp(aio, "io_uring")) {
-            *flags |= BDRV_O_IO_URING;
-        } else if (!strcmp(aio, "threads")) {
-            *flags &= ~BDRV_O_IO_URING;
-        } else {
-            error_setg(errp, "Parameter 'aio' does not accept value '%s'",
-                       aio);
-            return false;
-        }
+        *flags = !strcmp(aio, "io_uring") ? (*flags | BDRV_O_IO_URING)
+                                          : (*flags & ~BDRV_O_IO_URING);
     }
     if (dz && strcmp(dz, "off") && strcmp(dz, "on") && strcmp(dz, "unmap")) {
         error_setg(errp, "Parameter 'detect-zeroes' does not accept value "
                    "'%s'", dz);
         return false;
     }
+    return true;
+}
 
-    if (name) {
-        if (!bdrv_node_name_valid(name)) {
-            error_setg(errp, "Invalid node-name: '%s'", name);
-            return false;
-        }
-        if (bdrv_find_node(name)) {
-            error_setg(errp, "Duplicate nodes with node-name='%s'", name);
-            return false;
-        }
-        if (blk_by_name(name)) {
-            error_setg(errp, "node-name=%s is conflicting with a device id",
-                       name);
-            return false;
-        }
-        g_strlcpy(bs->node_name, name, sizeof(bs->node_name));
-    } else {
+/* node-name: given (checked) or generated. */
+static bool bdrv_set_node_name(BlockDriverState *bs, const char *name,
+                               Error **errp)
+{
+    if (!name) {
         snprintf(bs->node_name, sizeof(bs->node_name), "#block%u",
                  node_counter++);
+        return true;
     }
+    if (!bdrv_node_name_valid(name)) {
+        error_setg(errp, "Invalid node-name: '%s'", name);
+        return false;
+    }
+    if (bdrv_find_node(name)) {
+        error_setg(errp, "Duplicate nodes with node-name='%s'", name);
+        return false;
+    }
+    if (blk_by_name(name)) {
+        error_setg(errp, "node-name=%s is conflicting with a device id",
+                   name);
+        return false;
+    }
+    g_strlcpy(bs->node_name, name, sizeof(bs->node_name));
+    return true;
+}
+
+/* Take the generic options out of @opts into @bs / *@flags. */
+static bool bdrv_take_generic_opts(BlockDriverState *bs,
+                                   struct json_object *opts, int *flags,
+                                   Error **errp)
+{
+    g_autofree char *name = NULL;
+    bool ro, dummy;
+
+    if (!bdrv_opt_take_str(opts, "node-name", &name, errp) ||
+        !bdrv_opt_take_bool(opts, "read-only", !(*flags & BDRV_O_RDWR), &ro,
+                            errp) ||
+        !bdrv_opt_take_bool(opts, "auto-read-only", false, &dummy, errp) ||
+        !bdrv_opt_take_bool(opts, "force-share", false, &dummy, errp) ||
+        !bdrv_take_cache_opts(opts, flags, errp) ||
+        !bdrv_take_mode_opts(opts, flags, errp) ||
+        !bdrv_set_node_name(bs, name, errp)) {
+        return false;
+    }
+    *flags = ro ? (*flags & ~BDRV_O_RDWR) : (*flags | BDRV_O_RDWR);
     bs->read_only = ro;
     return true;
 }
@@ -420,32 +440,6 @@ static const BlockDriver *bdrv_probe_child(BlockDriverState *bs,
     return drv;
 }
 
-static const BlockDriver *bdrv_pick_driver(const char *filename,
-                                           struct json_object *opts,
-                                           int flags, Error **errp)
-{
-    g_autofree char *name = NULL;
-
-    if (!bdrv_opt_take_str(opts, "driver", &name, errp)) {
-        return NULL;
-    }
-    if (name) {
-        const BlockDriver *drv = bdrv_find_format(name);
-        if (!drv) {
-            error_setg(errp, "Unknown driver '%s'", name);
-        }
-        return drv;
-    }
-    if (flags & BDRV_O_PROTOCOL) {
-        if (!filename) {
-            error_setg(errp, "Parameter 'driver' is missing");
-            return NULL;
-        }
-        return bdrv_find_protocol(filename);
-    }
-    return NULL;   /* probe */
-}
-
 /* Let a protocol driver turn @filename into options. */
 static bool bdrv_apply_filename(const BlockDriver *drv, const char *filename,
                                 struct json_object *opts, Error **errp)
@@ -463,6 +457,106 @@ static bool bdrv_apply_filename(const BlockDriver *drv, const char *filename,
     return true;
 }
 
+/* The driver named by "driver" or the filename; *out NULL: probe. */
+static bool bdrv_pick_driver(const char *filename, struct json_object *opts,
+                             int flags, const BlockDriver **out,
+                             Error **errp)
+{
+    g_autofree char *name = NULL;
+
+    *out = NULL;
+    if (!bdrv_opt_take_str(opts, "driver", &name, errp)) {
+        return false;
+    }
+    if (name) {
+        *out = bdrv_find_format(name);
+        if (!*out) {
+            error_setg(errp, "Unknown driver '%s'", name);
+            return false;
+        }
+        return true;
+    }
+    if (flags & BDRV_O_PROTOCOL) {
+        if (!filename) {
+            error_setg(errp, "Parameter 'driver' is missing");
+            return false;
+        }
+        *out = bdrv_find_protocol(filename);
+    }
+    return true;
+}
+
+/*
+ * Choose the driver and give formats their "file" child (probing the
+ * format from it when no driver was named).
+ */
+static const BlockDriver *bdrv_open_prepare(BlockDriverState *bs,
+                                            const char *filename,
+                                            struct json_object *opts,
+                                            int flags, Error **errp)
+{
+    const BlockDriver *drv;
+
+    if (!bdrv_pick_driver(filename, opts, flags, &drv, errp)) {
+        return NULL;
+    }
+    if (drv && (drv->is_protocol || drv->is_filter)) {
+        return bdrv_apply_filename(drv, filename, opts, errp) ? drv : NULL;
+    }
+    bs->file = bdrv_open_child(filename, opts, "file", bs, true, false,
+                               errp);
+    if (!bs->file) {
+        return NULL;
+    }
+    return drv ? drv : bdrv_probe_child(bs, filename, errp);
+}
+
+/* Run the driver's open() and settle limits and size; false on error. */
+static bool bdrv_open_driver(BlockDriverState *bs, const BlockDriver *drv,
+                             const char *filename, struct json_object *opts,
+                             int flags, Error **errp)
+{
+    Error *local_err = NULL;
+    int ret;
+
+    bs->drv = drv;
+    bs->open_flags = flags;
+    if (!bs->filename) {
+        bs->filename = g_strdup(filename ? filename :
+                                bs->file ? bs->file->bs->filename : "");
+    }
+    bs->opaque = g_malloc0(MAX(drv->instance_size, 1));
+    bs->nonblocking = drv->nonblocking;
+    ret = drv->open(bs, opts, flags, &local_err);
+    if (ret < 0) {
+        if (!local_err) {
+            error_setg_errno(&local_err, -ret, "Could not open '%s'",
+                             bs->filename);
+        }
+        error_propagate(errp, local_err);
+        g_free(bs->opaque);
+        bs->opaque = NULL;
+        return false;
+    }
+    error_free(local_err);
+    if (!bdrv_check_leftover_opts(bs, opts, errp)) {
+        return false;
+    }
+    if (drv->refresh_limits) {
+        drv->refresh_limits(bs);
+    }
+    bs->nonblocking = bs->nonblocking &&
+                      (!bs->file || bs->file->bs->nonblocking) &&
+                      (!bs->backing || bs->backing->bs->nonblocking);
+    bs->total_size = drv->getlength ? drv->getlength(bs) : 0;
+    if (bs->total_size < 0) {
+        error_setg_errno(errp, (int)-bs->total_size,
+                         "Could not get the size of '%s'", bs->filename);
+        return false;
+    }
+    return true;
+}
+
 static BlockDriverState *bdrv_open_inherit(const char *filename,
                                            struct json_object *opts,
                                            int flags, Error **errp)
@@ -470,7 +564,6 @@ static BlockDriverState *bdrv_open_inherit(const char *filename,
     BlockDriverState *bs = bdrv_new();
     struct json_object *saved = NULL;
     const BlockDriver *drv;
-    int ret;
 
     if (filename && g_str_has_prefix(filename, "json:")) {
         if (!bdrv_merge_json_filename(filename, opts, errp)) {
@@ -485,55 +578,11 @@ static BlockDriverState *bdrv_open_inherit(const char *filename,
     }
     /* Children opened below inherit these (cache mode, discard, aio). */
     bs->open_flags = flags;
-    drv = bdrv_pick_driver(filename, opts, flags, errp);
-    if (!drv && errp && *errp) {
+    drv = bdrv_open_prepare(bs, filename, opts, flags, errp);
+    if (!drv) {
         goto fail;
     }
-    if (drv && (drv->is_protocol || drv->is_filter)) {
-        if (!bdrv_apply_filename(drv, filename, opts, errp)) {
-            goto fail;
-        }
-    } else {
-        /* A format: its "file" child first; probe if no driver was named. */
-        bs->file = bdrv_open_child(filename, opts, "file", bs, true, false,
-                                   errp);
-        if (!bs->file) {
-            goto fail;
-        }
-        if (!drv) {
-            drv = bdrv_probe_child(bs, filename, errp);
-            if (!drv) {
-                goto fail;
-            }
-        }
-    }
-    bs->drv = drv;
-    bs->open_flags = flags;
-    if (!bs->filename) {
-        bs->filename = g_strdup(filename ? filename :
-                                bs->file ? bs->file->bs->filename : "");
-    }
-    bs->opaque = g_malloc0(MAX(drv->instance_size, 1));
-    ret = drv->open(bs, opts, flags, errp);
-    if (ret < 0) {
-        if (errp && !*errp) {
-            error_setg_errno(errp, -ret, "Could not open '%s'",
-                             bs->filename);
-        }
-        g_free(bs->opaque);
-        bs->opaque = NULL;
-        goto fail;
-    }
-    if (!bdrv_check_leftover_opts(bs, opts, errp)) {
-        goto fail;
-    }
-    if (drv->refresh_limits) {
-        drv->refresh_limits(bs);
-    }
-    bs->total_size = drv->getlength ? drv->getlength(bs) : 0;
-    if (bs->total_size < 0) {
-        error_setg_errno(errp, (int)-bs->total_size,
-                         "Could not get the size of '%s'", bs->filename);
+    if (!bdrv_open_driver(bs, drv, filename, opts, flags, errp)) {
         goto fail;
     }
     bs->options = saved;

@@ -493,14 +493,11 @@ static bool file_create_with_opts(const char *filename, struct json_object *o,
         error_setg_errno(errp, errno, "Could not create '%s'", filename);
         return false;
     }
-    if (ftruncate(s.fd, 0) < 0 ||
-        (prealloc != PREALLOC_MODE_OFF &&
-         file_preallocate(&s, 0, size, prealloc, errp) < 0) ||
-        ftruncate(s.fd, size) < 0) {
-        if (errp && !*errp) {
-            error_setg_errno(errp, errno, "Could not resize file");
-        }
+    if (ftruncate(s.fd, 0) < 0 || ftruncate(s.fd, size) < 0) {
+        error_setg_errno(errp, errno, "Could not resize file");
         ret = -1;
+    } else if (prealloc != PREALLOC_MODE_OFF) {
+        ret = file_preallocate(&s, 0, size, prealloc, errp);
     }
     close(s.fd);
     return ret == 0;

@@ -55,6 +55,7 @@ static int null_open(BlockDriverState *bs, struct json_object *opts,
         error_setg(errp, "size too large");
         return -EINVAL;
     }
+    bs->nonblocking = s->latency_ns == 0;
     g_free(bs->filename);
     bs->filename = g_strdup("null-co://");
     return 0;
@@ -125,6 +126,7 @@ const BlockDriver bdrv_null_co = {
     .protocol_name = "null-co",
     .instance_size = sizeof(NullState),
     .is_protocol = true,
+    .nonblocking = true,
     .runtime_opts = null_runtime_opts,
     .parse_filename = null_parse_filename,
     .open = null_open,

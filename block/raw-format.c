@@ -213,6 +213,7 @@ const BlockDriver bdrv_raw = {
     .format_name = "raw",
     .instance_size = sizeof(RawState),
     .has_variable_length = true,
+    .nonblocking = true,
     .runtime_opts = raw_runtime_opts,
     .create_opts = raw_create_opts,
     .probe = raw_probe,

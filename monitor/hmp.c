@@ -246,6 +246,8 @@ static void hmp_qemu_io_run(GString *out, BlockBackend *blk, const char *cmd)
     fflush(stdout);
     stdout = mem;
     io_run_command_line(&ctx, cmd);
+    /* aio_read/aio_write print when they complete: wait for them. */
+    blk_drain(blk);
     fflush(mem);
     stdout = saved;
     fclose(mem);

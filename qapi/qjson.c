@@ -95,11 +95,9 @@ static void qjson_append_number(GString *out, struct json_object *obj)
             g_string_append(out, "null");
             return;
         }
+        /* 17 significant digits, as QEMU prints doubles (1000.0 is "1000"). */
         g_ascii_formatd(buf, sizeof(buf), "%.17g", d);
         g_string_append(out, buf);
-        if (!strpbrk(buf, ".eE")) {
-            g_string_append(out, ".0");
-        }
     }
 }
 

@@ -41,6 +41,9 @@ static GPtrArray *vcpus;
 static bool cpus_may_run;
 static bool cpus_exiting;
 static GCond cpus_cond;
+/* Bumped by every kick, so a vCPU that halts just after an interrupt was
+ * raised does not sleep through it. */
+static unsigned cpus_kick_gen;
 
 bool cpus_available(void)
 {
@@ -162,10 +165,13 @@ static const MemoryListener cpus_listener = {
 };
 
 /* React to why x86_cpu_run() returned; called with the lock held. */
-static void cpus_handle_exit(VCPU *v, CPUExitReason reason)
+static void cpus_handle_exit(VCPU *v, CPUExitReason reason, unsigned gen)
 {
     switch (reason) {
     case CPU_EXIT_HALTED:
+        if (gen != __atomic_load_n(&cpus_kick_gen, __ATOMIC_SEQ_CST)) {
+            break;      /* kicked while running: look at INTR again */
+        }
         v->halted = true;
         machine_lock_cond_wait(&cpus_cond, CPUS_HALT_POLL_US);
         v->halted = false;
@@ -186,18 +192,20 @@ static gpointer cpus_thread_fn(gpointer opaque)
     machine_lock();
     while (!cpus_exiting) {
         CPUExitReason reason;
+        unsigned gen;
 
         if (!cpus_may_run) {
             machine_lock_cond_wait(&cpus_cond, 0);
             continue;
         }
         v->in_guest = true;
+        gen = __atomic_load_n(&cpus_kick_gen, __ATOMIC_SEQ_CST);
         machine_unlock();
         reason = x86_cpu_run(v->cpu, CPUS_SLICE, NULL);
         machine_lock();
         v->in_guest = false;
         cpus_wake_all();
-        cpus_handle_exit(v, reason);
+        cpus_handle_exit(v, reason, gen);
     }
     machine_unlock();
     return NULL;
@@ -259,6 +267,7 @@ void cpus_kick_all(void)
 {
     guint i;
 
+    __atomic_add_fetch(&cpus_kick_gen, 1, __ATOMIC_SEQ_CST);
     for (i = 0; vcpus && i < vcpus->len; i++) {
 #if HAVE_X86_CPU
         x86_cpu_kick(((VCPU *)g_ptr_array_index(vcpus, i))->cpu);

@@ -20,6 +20,7 @@
 #endif
 
 #include "system/runstate.h"
+#include "ui/disk-names.h"
 #include "ui/display-int.h"
 
 static struct {
@@ -249,6 +250,7 @@ static bool display_start_model(Error **errp)
     notif_model_set_actions(dpy.model, &display_actions);
     notif_model_set_toasts_enabled(dpy.model, dpy.opts.notifications);
     notif_model_set_changed_cb(dpy.model, display_kick, NULL);
+    notif_model_set_disk_namer(dpy.model, ui_disk_name, NULL);
     if (!notif_model_set_log_file(dpy.model, dpy.opts.notifications_log,
                                   errp)) {
         return false;

@@ -14,7 +14,8 @@
  * drawn only when something changed, so an idle window draws nothing.
  *
  * Hotkeys (Ctrl+Alt held): G grab/release keyboard and mouse, F full
- * screen, U restore the guest's own size, N notification history.  While
+ * screen, U restore the guest's own size, N notification history, S save
+ * a screenshot of the window (PNG in the current directory).  While
  * a modal is shown, R/Enter, P and D press its buttons.
  */
 #include "ui/sdl2.h"
@@ -28,6 +29,7 @@
 #include "system/runstate.h"
 #include "ui/display-int.h"
 #include "ui/input.h"
+#include "ui/screendump.h"
 
 #define SDL2_ACTIVE_MS 16
 #define SDL2_IDLE_MS   30
@@ -111,6 +113,8 @@ static struct {
     int ow, oh;
     pixman_box32_t ov_box;         /* what the overlay covered last frame */
     bool ov_shown;
+    uint64_t toast_id;             /* toast and opacity last drawn */
+    double toast_alpha;
     guint timer;
     int interval;
     guint x11_watch;               /* fd watch on the X connection */
@@ -289,6 +293,24 @@ static void sdl2_toggle_history(void)
     notif_model_toggle_history(display_notifications());
 }
 
+/* Ctrl+Alt+S: the window as shown, to a PNG in the current directory. */
+static void sdl2_save_screenshot(void)
+{
+    NotifModel *m = display_notifications();
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *stamp = g_date_time_format(now, "%Y%m%d-%H%M%S");
+    g_autofree char *path = g_strdup_printf("plimsoll-%s.png", stamp);
+    Error *err = NULL;
+
+    if (screendump_window(path, "png", &err)) {
+        notif_model_toast(m, NOTIF_INFO, "UI", "Screenshot saved", path);
+        return;
+    }
+    notif_model_toast(m, NOTIF_ERROR, "UI", "Screenshot failed",
+                      error_get_pretty(err));
+    error_free(err);
+}
+
 static const struct {
     SDL_Scancode key;
     void (*fn)(void);
@@ -297,6 +319,7 @@ static const struct {
     { SDL_SCANCODE_F, sdl2_toggle_full_screen },
     { SDL_SCANCODE_U, sdl2_restore_size },
     { SDL_SCANCODE_N, sdl2_toggle_history },
+    { SDL_SCANCODE_S, sdl2_save_screenshot },
 };
 
 /* Keys that press a modal's buttons. */
@@ -484,6 +507,8 @@ static int sdl2_idle_ms(void)
 static bool sdl2_frame(void)
 {
     NotifModel *m = display_notifications();
+    const Notification *toast;
+    double alpha;
     SDL_Event ev;
     bool animating, guest_changed;
     pixman_box32_t dst;
@@ -495,12 +520,18 @@ static bool sdl2_frame(void)
     guest_changed = sdl2_update_guest();
     notif_model_tick(m);
     animating = notif_model_ms_to_change(m) == 0;
+    toast = notif_model_current_toast(m, &alpha);
     /*
      * Toast start and expiry, modals and history kick the overlay; a
-     * fading toast changes every frame; a steady one not at all.
+     * fading toast changes every frame; a steady one only once, to be
+     * drawn fully opaque however late the last fading frame came.
      */
-    if (g_atomic_int_exchange(&sdl.overlay_kick, 0) || animating) {
+    if (g_atomic_int_exchange(&sdl.overlay_kick, 0) ||
+        (toast ? toast->id != sdl.toast_id || alpha != sdl.toast_alpha
+               : sdl.toast_id != 0)) {
         sdl2_update_overlay(m);
+        sdl.toast_id = toast ? toast->id : 0;
+        sdl.toast_alpha = alpha;
     }
     sdl2_update_title();
     if (guest_changed || sdl.redraw) {

@@ -76,6 +76,7 @@ static int qcow2_preallocate(Qcow2State *s, uint64_t from, uint64_t to,
         uint64_t end = s->free_cluster_index << s->cluster_bits;
         int64_t cur = s->host.getlength(s->host.opaque);
         if (cur >= 0 && end > (uint64_t)cur) {
+            s->file_end = MAX(s->file_end, end);
             ret = s->host.truncate(s->host.opaque, end, mode ==
                                    QCOW2_PREALLOC_METADATA ?
                                    QCOW2_PREALLOC_OFF : mode);
@@ -119,6 +120,7 @@ int qcow2_resize(Qcow2State *s, uint64_t new_size, Qcow2Prealloc prealloc,
     int ret = 0;
 
     g_mutex_lock(&s->lock);
+    qcow2_drain_locked(s);
     if (!s->writable || s->corrupt) {
         ret = -EACCES;
         error_setg(errp, "Image is not writable");

@@ -22,6 +22,7 @@ typedef struct CheckCtx {
     Qcow2CheckResult *res;
     uint32_t *ref;
     uint64_t nb;
+    uint64_t last_stored;   /* 1 + highest cluster with a refcount */
     int fix;
     uint8_t *buf;
 } CheckCtx;
@@ -68,8 +69,10 @@ static void check_l2(CheckCtx *c, uint64_t l2_off, bool active)
             qcow2_compressed_decode(e, s->cluster_bits, &off, &len);
             check_ref(c, off, len);
             if (active) {
+                /* qemu-img counts every compressed cluster as fragmented */
                 c->res->compressed_clusters++;
                 c->res->allocated_clusters++;
+                c->res->fragmented_clusters++;
             }
             prev = 0;
             break;
@@ -173,6 +176,9 @@ static void check_compare(CheckCtx *c)
             c->res->check_errors++;
             continue;
         }
+        if (rc) {
+            c->last_stored = i + 1;
+        }
         if (rc == c->ref[i]) {
             continue;
         }
@@ -272,6 +278,7 @@ static void check_finish(CheckCtx *c)
             last = i + 1;
         }
     }
+    last = MAX(last, c->last_stored);
     c->res->image_end_offset = (int64_t)(last << s->cluster_bits);
     c->res->total_clusters = (int64_t)((s->size + s->cluster_size - 1)
                                        >> s->cluster_bits);
@@ -284,6 +291,7 @@ int qcow2_check_locked(Qcow2State *s, Qcow2CheckResult *res, int fix)
     int ret = 0;
 
     memset(res, 0, sizeof(*res));
+    qcow2_drain_locked(s);
     if (flen < 0) {
         res->check_errors++;
         return (int)flen;

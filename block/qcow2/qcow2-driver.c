@@ -202,6 +202,9 @@ static int qcow2_drv_preadv(BlockDriverState *bs, int64_t offset,
         }
         g_free(buf);
     }
+    if (ret < 0) {
+        qcow2_drv_fail(bs, d);
+    }
     return ret;
 }
 

@@ -17,6 +17,57 @@
 #include "block/qcow2/qcow2-check.h"
 #include "util/event-bus.h"
 
+static bool qcow2_extent_hit(uint64_t off, uint64_t len, uint64_t start,
+                             uint64_t bytes, uint64_t cs)
+{
+    uint64_t a = off & ~(cs - 1), b = qcow2_align_up(off + len, cs);
+
+    return bytes && start < b && a < start + bytes;
+}
+
+/* The structures with one extent each, checked without the map so they
+ * stay protected even where the map gave up for lack of memory. */
+static int qcow2_constant_check(Qcow2State *s, uint32_t mask, uint64_t off,
+                                uint64_t len)
+{
+    uint64_t cs = s->cluster_size;
+
+    if ((mask & QCOW2_OL_BIT(QCOW2_OL_MAIN_HEADER)) && off < cs) {
+        return QCOW2_OL_MAIN_HEADER;
+    }
+    if ((mask & QCOW2_OL_BIT(QCOW2_OL_ACTIVE_L1)) &&
+        qcow2_extent_hit(off, len, s->l1_offset, (uint64_t)s->l1_size * 8,
+                         cs)) {
+        return QCOW2_OL_ACTIVE_L1;
+    }
+    if ((mask & QCOW2_OL_BIT(QCOW2_OL_REFCOUNT_TABLE)) &&
+        qcow2_extent_hit(off, len, s->reftable_offset,
+                         s->reftable_entries * 8, cs)) {
+        return QCOW2_OL_REFCOUNT_TABLE;
+    }
+    if ((mask & QCOW2_OL_BIT(QCOW2_OL_SNAPSHOT_TABLE)) &&
+        qcow2_extent_hit(off, len, s->snapshots_offset, s->snapshots_size,
+                         cs)) {
+        return QCOW2_OL_SNAPSHOT_TABLE;
+    }
+    return -1;
+}
+
+int qcow2_overlap_test(Qcow2State *s, uint32_t mask, uint64_t off,
+                       uint64_t len)
+{
+    int t;
+
+    if (!mask || !len) {
+        return -1;
+    }
+    t = qcow2_constant_check(s, mask, off, len);
+    if (t < 0 && s->overlap) {
+        t = qcow2_overlap_check(s->overlap, mask, off, len);
+    }
+    return t;
+}
+
 int qcow2_host_write(Qcow2State *s, uint64_t off, const void *buf,
                      uint64_t len, uint32_t ign)
 {
@@ -25,8 +76,8 @@ int qcow2_host_write(Qcow2State *s, uint64_t off, const void *buf,
     if (s->corrupt) {
         return -EIO;
     }
-    if (mask && s->overlap) {
-        int t = qcow2_overlap_check(s->overlap, mask, off, len);
+    if (mask) {
+        int t = qcow2_overlap_test(s, mask, off, len);
         if (t >= 0) {
             qcow2_signal_corruption(s, true, (int64_t)off, (int64_t)len,
                                     "Preventing invalid write on metadata "
@@ -35,7 +86,11 @@ int qcow2_host_write(Qcow2State *s, uint64_t off, const void *buf,
             return -EIO;
         }
     }
-    return s->host.pwrite(s->host.opaque, off, buf, len);
+    int ret = s->host.pwrite(s->host.opaque, off, buf, len);
+    if (ret == 0 && off + len > s->file_end) {
+        s->file_end = off + len;
+    }
+    return ret;
 }
 
 static void qcow2_emit_corrupted(Qcow2State *s, const char *msg,
@@ -246,6 +301,7 @@ static bool qcow2_open_meta(Qcow2State *s, Error **errp)
         error_setg_errno(errp, -ret, "Could not read qcow2 header");
         return false;
     }
+    s->file_end = (uint64_t)flen;
     if (!qcow2_meta_parse(buf, n, (uint64_t)flen, &s->meta, errp)) {
         return false;
     }
@@ -348,6 +404,7 @@ Qcow2State *qcow2_open(const Qcow2Host *host, const Qcow2Backing *backing,
     s->opts.node_name = s->node_name;
     s->writable = !opts->read_only;
     s->pending_frees = g_array_new(FALSE, FALSE, sizeof(Qcow2PendingFree));
+    s->inflight = g_array_new(FALSE, FALSE, sizeof(Qcow2Inflight));
     if (backing) {
         s->backing = *backing;
         s->has_backing = true;
@@ -423,6 +480,7 @@ int qcow2_close(Qcow2State *s)
         return 0;
     }
     g_mutex_lock(&s->lock);
+    qcow2_drain_locked(s);
     if (s->writable && !s->corrupt) {
         ret = qcow2_flush_locked(s);
         if (ret == 0 && s->pending_frees->len) {
@@ -441,6 +499,7 @@ int qcow2_close(Qcow2State *s)
     g_free(s->reftable);
     g_free(s->zbuf);
     g_array_free(s->pending_frees, TRUE);
+    g_array_free(s->inflight, TRUE);
     qcow2_meta_clear(&s->meta);
     g_free(s->device);
     g_free(s->node_name);

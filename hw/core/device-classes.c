@@ -15,6 +15,7 @@ const DeviceClass *const device_classes[] = {
     &uart16550_class,
 
     /* hw/display */
+    &vga_pci_class.parent,
 
     /* hw/i386 */
 

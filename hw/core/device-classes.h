@@ -14,6 +14,7 @@
 extern const DeviceClass uart16550_class;
 
 /* hw/display */
+#include "hw/display/vga-pci.h"
 
 /* hw/i386 */
 

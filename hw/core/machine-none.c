@@ -14,4 +14,5 @@ const MachineClass machine_none_class = {
     .instance_size = sizeof(Machine),
     .default_ram_size = 0,
     .max_cpus = 1,
+    .no_drive_interfaces = true,
 };

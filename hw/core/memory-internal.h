@@ -30,10 +30,11 @@ struct MemoryMap {
     bool dirty;
     uint64_t order_counter;
     uint64_t generation;
+    size_t last_hit;         /* flat index of the last lookup (a hint) */
 };
 
 /* The flat range holding @addr, or NULL (unassigned). */
-const FlatRange *memory_map_find(const MemoryMap *map, uint64_t addr);
+const FlatRange *memory_map_find(MemoryMap *map, uint64_t addr);
 /* Tell every listener of @map that RAM at [@addr, +@len) was written. */
 void memory_map_notify_written(MemoryMap *map, uint64_t addr, uint64_t len);
 /* Rebuild every map: @mr changed in a way aliases may show. */

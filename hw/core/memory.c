@@ -439,9 +439,19 @@ void memory_map_notify_written(MemoryMap *map, uint64_t addr, uint64_t len)
     }
 }
 
-const FlatRange *memory_map_find(const MemoryMap *map, uint64_t addr)
+const FlatRange *memory_map_find(MemoryMap *map, uint64_t addr)
 {
     size_t lo = 0, hi = map->nflat;
+
+    /* Accesses cluster (a loop over RAM, a driver polling a register):
+     * try the range that answered last time before searching. */
+    if (map->last_hit < map->nflat) {
+        const FlatRange *fr = &map->flat[map->last_hit];
+
+        if (addr >= fr->start && addr < fr->end) {
+            return fr;
+        }
+    }
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -452,6 +462,7 @@ const FlatRange *memory_map_find(const MemoryMap *map, uint64_t addr)
         } else if (addr >= fr->end) {
             lo = mid + 1;
         } else {
+            map->last_hit = mid;
             return fr;
         }
     }

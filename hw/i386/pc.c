@@ -24,6 +24,7 @@
 #include "hw/i386/acpi-build.h"
 
 #include "hw/char/uart-16550.h"
+#include "hw/display/vga-pci.h"
 #include "hw/core/ioport.h"
 #include "system/cpus.h"
 #include "util/chardev.h"
@@ -133,13 +134,13 @@ static bool pc_init_pci(PCMachineState *pcms, Error **errp)
     Machine *m = &pcms->parent;
     Device *dev;
 
-    pcms->pci = pci_bus_new(m);
     dev = device_new(&i440fx_class.parent, m, NULL);
     device_set_prop_str(dev, "addr", "0.0", &error_abort);
     if (!device_realize(dev, errp)) {
         return false;
     }
     pcms->i440fx = container_of(pci_from_dev(dev), I440FXState, parent);
+    pcms->pci = pcms->i440fx->bus;
 
     dev = device_new(&piix3_class.parent, m, NULL);
     device_set_prop_str(dev, "addr", "1.0", &error_abort);
@@ -192,6 +193,13 @@ static bool pc_init_isa(PCMachineState *pcms, Error **errp)
     if (!pc_add(m, &port92_class, errp)) {
         return false;
     }
+    dev = device_new(&i8042_class, m, NULL);
+    pcms->kbc = container_of(dev, I8042State, parent);
+    pcms->kbc->irq_kbd = i8259_irq(pcms->pic, 1);
+    pcms->kbc->irq_mouse = i8259_irq(pcms->pic, 12);
+    if (!device_realize(dev, errp)) {
+        return false;
+    }
     dev = device_new(&port61_class, m, NULL);
     pcms->port61 = container_of(dev, Port61State, parent);
     pcms->port61->pit = pcms->pit;
@@ -215,6 +223,24 @@ static bool pc_init_isa(PCMachineState *pcms, Error **errp)
         }
     }
     return true;
+}
+
+/* -vga: "std" (the default) is the PCI VGA at 00:02.0; "none" has none. */
+static bool pc_init_vga(PCMachineState *pcms, Error **errp)
+{
+    const char *vga = pcms->parent.cfg->vga;
+    Device *dev;
+
+    if (vga && !strcmp(vga, "none")) {
+        return true;
+    }
+    if (vga && strcmp(vga, "std")) {
+        error_setg(errp, "-vga %s: only 'std' and 'none' are supported", vga);
+        return false;
+    }
+    dev = device_new(&vga_pci_class.parent, &pcms->parent, NULL);
+    device_set_prop_str(dev, "addr", "2.0", &error_abort);
+    return device_realize(dev, errp);
 }
 
 unsigned pc_e820_table(PCMachineState *pcms, uint8_t **table)
@@ -334,6 +360,9 @@ static bool pc_init(Machine *m, Error **errp)
     }
     if (!pc_init_ram(pcms, errp) || !pc_init_isa(pcms, errp) ||
         !pc_init_pci(pcms, errp)) {
+        return false;
+    }
+    if (!pc_init_vga(pcms, errp)) {
         return false;
     }
     dev = pc_add(m, &fw_cfg_class, errp);

@@ -182,7 +182,10 @@ static bool i440fx_realize(Device *dev, Error **errp)
     PCIDevice *d = pci_from_dev(dev);
     I440FXState *s = i440fx_from_pci(d);
 
+    /* The host bridge owns the root bus: it exists as long as the bridge. */
+    s->bus = pci_bus_new(dev->machine);
     if (!pci_device_plug(d, errp)) {
+        pci_bus_free(s->bus);
         return false;
     }
     for (int i = 0; i < I440FX_PAM_SEGMENTS; i++) {
@@ -237,6 +240,7 @@ static void i440fx_unrealize(Device *dev)
         memory_region_destroy(&s->pam[i]);
     }
     pci_device_unplug(d);
+    pci_bus_free(s->bus);
 }
 
 const PCIDeviceClass i440fx_class = {

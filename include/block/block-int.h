@@ -146,6 +146,10 @@ typedef struct BlockSnapshotInfo {
  * @is_protocol: opens a host resource itself (no "file" child).
  * @is_filter: passes data through to its file child (blkdebug).
  * @has_variable_length: getlength() is re-asked on every size check.
+ * @nonblocking: requests never block (no host I/O, no sleeping locks);
+ *               a node whose whole subtree is nonblocking has its async
+ *               requests run on the submitting thread (null-co, raw and
+ *               blkdebug over it).  open() may clear bs->nonblocking.
  * @runtime_opts: NULL-terminated option names the driver consumes
  *                (top-level members; nested objects by their first key).
  * @create_opts: NULL-terminated creation option names, for tools' help.
@@ -193,6 +197,7 @@ struct BlockDriver {
     bool is_protocol;
     bool is_filter;
     bool has_variable_length;
+    bool nonblocking;
     const char *const *runtime_opts;
     const char *const *create_opts;
 
@@ -308,6 +313,7 @@ struct BlockDriverState {
     int supported_zero_flags;
 
     int refcnt;
+    bool nonblocking;        /* this node and its subtree never block */
     bool probed;             /* a probed raw image: guard sector 0 */
     int unusable;            /* atomic: set by bdrv_mark_unusable() */
     uint64_t write_threshold; /* atomic; 0 = disabled */

@@ -9,7 +9,8 @@
 # ("0", "1", ...), except built-in types, which keep their names; all
 # integer types appear as "int"; an array's name is "[<element>]"; a
 # command without arguments or result refers to an empty object type;
-# an optional member carries "default": null.
+# an optional member carries "default": null; a union lists every value
+# of its tag, those without a branch mapped to the empty object.
 
 import json
 
@@ -74,9 +75,13 @@ class Introspector:
         d = {'name': name, 'meta-type': 'object',
              'members': self.members(t.all_members())}
         if t.tag:
+            # Every tag value is a case; values without a branch of their
+            # own select the empty object, as QEMU lists them.
+            branches = {c: v for c, _, v in t.variants}
             d['tag'] = t.tag
-            d['variants'] = [{'case': c, 'type': self.use(v)}
-                             for c, _, v in t.variants]
+            d['variants'] = [{'case': c,
+                              'type': self.use(branches.get(c, self.empty))}
+                             for c in t.tag_member().type.values]
         return d
 
     def run(self):

@@ -7,6 +7,7 @@
 # and values in one line with exit status 1).  TAP output.
 import subprocess
 import sys
+import tempfile
 
 BIN = sys.argv[1]
 results = []
@@ -66,6 +67,31 @@ one_line_error('bad-log-item', ['-d', 'bogus'], "Unknown -d log item")
 one_line_error('bad-json', ['-device', '{"driver":'], 'JSON parse error')
 one_line_error('smp-limit', ['-M', 'none', '-smp', '2'],
                "Invalid SMP CPUs 2")
+
+rc, out, err = run('-cpu', 'help')
+check('cpu-help', (rc == 0 and 'qemu64' in out) or
+      (rc == 1 and 'not built yet' in err), out + err)
+
+rc, out, err = run('-device', 'nonesuch,help')
+check('device-props-help-unknown', rc == 1 and
+      "'nonesuch' is not a valid device model name" in err, err)
+
+# Disks: errors name the -drive argument as typed.
+one_line_error('drive-missing-file',
+               ['-M', 'none', '-display', 'none', '-drive',
+                'file=/nonexistent/x.img,format=raw,if=none'],
+               "-drive file=/nonexistent/x.img,format=raw,if=none: ")
+with tempfile.NamedTemporaryFile(suffix='.img') as img:
+    img.truncate(1 << 20)
+    img.flush()
+    one_line_error('drive-if-on-none',
+                   ['-M', 'none', '-display', 'none', '-drive',
+                    'file=%s,format=raw' % img.name],
+                   'machine type does not support if=ide,bus=0,unit=0')
+    one_line_error('drive-bad-werror',
+                   ['-M', 'none', '-display', 'none', '-drive',
+                    'file=%s,format=raw,if=none,werror=maybe' % img.name],
+                   "'maybe' invalid write error action")
 
 # -msg timestamp=on prefixes reports with an ISO time.
 rc, out, err = run('-msg', 'timestamp=on', '-M', 'nonesuch')

@@ -190,6 +190,47 @@ def delete():
     t.check('nodes gone', node('fmt0') is None and node('prot0') is None)
 
 
+def drive_backend():
+    """-drive: a backend over auto-named nodes, as libvirt/oVirt see it."""
+    d = common.VM(BIN, extra=['-drive', 'file=%s,format=raw,if=none,'
+                              'id=disk0,werror=stop' % raw_path])
+    dc = d.connect()
+    blocks = dc.cmd('query-block')
+    b = blocks[0] if blocks else {}
+    t.check('query-block: the -drive backend', len(blocks) == 1 and
+            b['device'] == 'disk0' and b['type'] == 'unknown' and
+            b['removable'] is False and b['locked'] is False and
+            b['inserted']['drv'] == 'raw' and
+            b['inserted']['node-name'].startswith('#block'), blocks)
+    fmt = b['inserted']['node-name']
+    prot = [n['node-name'] for n in dc.cmd('query-named-block-nodes')
+            if n['drv'] == 'file']
+    t.check('auto-named file node listed', len(prot) == 1, prot)
+    dc.cmd('block-set-write-threshold',
+           {'node-name': prot[0], 'write-threshold': 2 * MiB})
+    dc.hmp('qemu-io disk0 "write 2M 512"')
+    ev = dc.get_event('BLOCK_WRITE_THRESHOLD')
+    t.eq('threshold on the auto-named protocol node', ev and ev['data'],
+         {'node-name': prot[0], 'amount-exceeded': 512,
+          'write-threshold': 2 * MiB})
+    st = dc.cmd('query-blockstats')
+    t.check('query-blockstats: backend with its file child as parent',
+            len(st) == 1 and st[0]['device'] == 'disk0' and
+            st[0]['node-name'] == fmt and
+            st[0]['stats']['wr_operations'] == 1 and
+            st[0]['parent']['node-name'] == prot[0] and
+            st[0]['parent']['stats']['wr_highest_offset'] == 2 * MiB + 512,
+            st)
+    dc.cmd('block_resize', device='disk0', size=24 * MiB)
+    t.eq('block_resize by device',
+         dc.cmd('query-block')[0]['inserted']['image']['virtual-size'],
+         24 * MiB)
+    t.check('hmp info block', dc.hmp('info block').startswith(
+        'disk0 (%s): %s (raw)' % (fmt, raw_path)))
+    dc.close()
+    t.eq('-drive VM exits cleanly', d.stop()[0], 0)
+
+
 for name, fn in [('add', add_and_query), ('thresholds', thresholds),
                  ('stats', stats_and_resize), ('qcow2', qcow2_file_node),
                  ('delete', delete)]:
@@ -197,5 +238,6 @@ for name, fn in [('add', add_and_query), ('thresholds', thresholds),
 c.close()
 rc, err = vm.stop()
 t.eq('clean exit', rc, 0)
+t.run('drive', drive_backend)
 shutil.rmtree(work, ignore_errors=True)
 t.finish()

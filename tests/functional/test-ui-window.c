@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Functional test of the real SDL window (run under Xvfb by
- * test-ui-window.sh): a console shows a test pattern, the display starts
+ * test-ui-xvfb.sh): a console shows a test pattern, the display starts
  * with "-display sdl,gl=on|off", a BLOCK_WRITE_THRESHOLD raised on the
  * event bus from another thread must show up as a toast in the top-right
  * corner of the window as the X server has it (captured with XGetImage,
@@ -10,14 +10,15 @@
  * io-error) must show the modal and " [Paused: disk full]" in the title,
  * and a click on Resume must resume the VM.
  *
- * The machine and its run state are not part of this program: the run
- * state functions the display uses are faked below, recording calls.
+ * There is no machine: the console is the test's, the run state is the
+ * real one (system/runstate.c) without vCPUs.
  *
  * Usage: test-ui-window SPEC OUTDIR   (SPEC e.g. "sdl,gl=on")
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <unistd.h>
 #include <string.h>
 #include <glib.h>
 #include <SDL.h>
@@ -35,55 +36,19 @@
 #include "ui/screendump.h"
 #include "util/event-bus.h"
 
-/* ---- fake run state -------------------------------------------------- */
+/* ---- run state: system/runstate.c itself, watched by a hook ---------- */
 
-static RunState fake_state = RUN_STATE_RUNNING;
-static RunStateHook fake_hook;
-static void *fake_hook_opaque;
-static int fake_starts, fake_shutdowns;
+static int shutdowns;
+static ShutdownCause last_cause;
 
-RunState runstate_get(void)
+static void watch_runstate(RunStateNotice notice, RunState old_state,
+                           RunState new_state, ShutdownCause cause,
+                           void *opaque)
 {
-    return fake_state;
-}
-
-bool runstate_is_running(void)
-{
-    return fake_state == RUN_STATE_RUNNING;
-}
-
-void runstate_add_hook(RunStateHook fn, void *opaque)
-{
-    fake_hook = fn;
-    fake_hook_opaque = opaque;
-}
-
-void runstate_remove_hook(RunStateHook fn, void *opaque)
-{
-    fake_hook = NULL;
-}
-
-static void fake_set_state(RunState s)
-{
-    RunState old = fake_state;
-
-    fake_state = s;
-    if (fake_hook) {
-        fake_hook(RUNSTATE_NOTICE_STATE, old, s, SHUTDOWN_CAUSE_NONE,
-                  fake_hook_opaque);
+    if (notice == RUNSTATE_NOTICE_SHUTDOWN) {
+        shutdowns++;
+        last_cause = cause;
     }
-}
-
-bool vm_start(Error **errp)
-{
-    fake_starts++;
-    fake_set_state(RUN_STATE_RUNNING);
-    return true;
-}
-
-void system_shutdown_request(ShutdownCause cause)
-{
-    fake_shutdowns++;
 }
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -355,7 +320,7 @@ static void check_modal(const char *dir, const char *tag)
                                       "\"action\": \"stop\", \"nospace\": "
                                       "true, \"reason\": \"No space left on "
                                       "device\"}"));
-    fake_set_state(RUN_STATE_IO_ERROR);
+    vm_stop(RUN_STATE_IO_ERROR);
     event_bus_emit("STOP", NULL);
     run_loop_ms(400);
     CHECK(!strcmp(SDL_GetWindowTitle(win),
@@ -378,7 +343,8 @@ static void check_modal(const char *dir, const char *tag)
     click.button.y = by;
     push_event(&click);
     run_loop_ms(300);
-    CHECK(fake_starts == 1, "Resume called vm_start %d times", fake_starts);
+    CHECK(runstate_is_running(), "Resume left the VM in '%s'",
+          runstate_name(runstate_get()));
     CHECK(!notif_model_current_modal(display_notifications()),
           "modal still shown after Resume");
     CHECK(!strcmp(SDL_GetWindowTitle(win), "test-vm - Plimsoll"),
@@ -431,6 +397,22 @@ static void check_input(void)
     input_unregister_kbd(&fake_kbd);
 }
 
+/* Ctrl+Alt+S saves the window (the cwd is OUTDIR) and says so. */
+static void check_screenshot(void)
+{
+    const Notification *n;
+
+    push_key(SDL_SCANCODE_S, KMOD_LCTRL | KMOD_LALT, true);
+    run_loop_ms(100);
+    n = notif_model_current_toast(display_notifications(), NULL);
+    CHECK(n && !strcmp(n->title, "Screenshot saved") &&
+          g_file_test(n->body, G_FILE_TEST_IS_REGULAR),
+          "no screenshot: %s", n ? n->body : "no toast");
+    if (n) {
+        remove(n->body);
+    }
+}
+
 /* A wider window pillarboxes the guest; the capture still matches. */
 static void check_resize(const char *dir, const char *tag)
 {
@@ -443,7 +425,16 @@ static void check_resize(const char *dir, const char *tag)
     SDL_SetWindowPosition(win, 0, 0);
     SDL_SetWindowSize(win, 960, 480);
     run_loop_ms(400);
-    cap = capture_window();
+    /* A loaded X server may take a while to show the new frame. */
+    for (int tries = 0; tries < 20; tries++) {
+        cap = capture_window();
+        if (!cap || (pixman_image_get_width(cap) == 960 &&
+                     pix(cap, 100, 400) == 0)) {
+            break;
+        }
+        pixman_image_unref(cap);
+        run_loop_ms(100);
+    }
     CHECK(cap && pixman_image_get_width(cap) == 960, "window not resized");
     if (!cap || pixman_image_get_width(cap) != 960) {
         return;
@@ -541,6 +532,13 @@ int main(int argc, char **argv)
     remove(log);
     full = g_strdup_printf("%s,notifications-log=%s", spec, log);
 
+    runstate_init(false, false);
+    runstate_add_hook(watch_runstate, NULL);
+    CHECK(vm_start(NULL), "cannot start the VM");
+    if (g_mkdir_with_parents(dir, 0755) < 0 || chdir(dir) < 0) {
+        perror(dir);
+        return 1;
+    }
     con = console_create("video0", 0, NULL, NULL);
     draw_pattern(con);
     if (!display_init(full, &err)) {
@@ -566,12 +564,15 @@ int main(int argc, char **argv)
     check_log(log);
     check_resize(dir, tag);
     check_idle();
+    check_screenshot();
 
     /* The close button asks for a shutdown (window-close=on). */
     SDL_Event quit = { .type = SDL_QUIT };
     push_event(&quit);
     run_loop_ms(100);
-    CHECK(fake_shutdowns == 1, "close button: %d shutdowns", fake_shutdowns);
+    CHECK(shutdowns == 1 && last_cause == SHUTDOWN_CAUSE_HOST_UI,
+          "close button: %d shutdowns, cause %s", shutdowns,
+          shutdown_cause_name(last_cause));
 
     display_cleanup();
     console_destroy(con);

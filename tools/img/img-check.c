@@ -10,6 +10,7 @@
  * measure: BlockMeasureInfo for a new image of a size or of an image's
  * data.  Reference: QEMU's qemu-img manual and its outputs.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -64,19 +65,20 @@ static void img_check_json(const BdrvCheckResult *r, const char *filename,
 {
     struct json_object *o = json_object_new_object();
 
+    /* qemu-img's member order (its QDict's) */
     img_add_nz(o, "image-end-offset", r->image_end_offset);
+    img_add_nz(o, "compressed-clusters", r->compressed_clusters);
     img_add_nz(o, "total-clusters", r->total_clusters);
     img_add_nz(o, "corruptions", r->corruptions);
-    img_add_nz(o, "leaks", r->leaks);
     img_add_nz(o, "corruptions-fixed", r->corruptions_fixed);
-    img_add_nz(o, "leaks-fixed", r->leaks_fixed);
     json_object_object_add(o, "check-errors",
                            json_object_new_int(r->check_errors));
+    img_add_nz(o, "leaks", r->leaks);
+    img_add_nz(o, "leaks-fixed", r->leaks_fixed);
     img_add_nz(o, "allocated-clusters", r->allocated_clusters);
-    img_add_nz(o, "fragmented-clusters", r->fragmented_clusters);
-    img_add_nz(o, "compressed-clusters", r->compressed_clusters);
     json_object_object_add(o, "filename", json_object_new_string(filename));
     json_object_object_add(o, "format", json_object_new_string(fmt));
+    img_add_nz(o, "fragmented-clusters", r->fragmented_clusters);
     img_json_print(o);
     json_object_put(o);
 }
@@ -239,7 +241,8 @@ static bool img_map_mergeable(const MapEntry *a, const MapEntry *b)
                                    !strcmp(a->file, b->file)));
 }
 
-static void img_map_print(const MapEntry *e, bool json, bool first)
+/* One map line; false for data without an offset (human form only). */
+static bool img_map_print(const MapEntry *e, bool json, bool first)
 {
     if (json) {
         printf("%s{ \"start\": %lld, \"length\": %lld, \"depth\": %d, "
@@ -251,11 +254,14 @@ static void img_map_print(const MapEntry *e, bool json, bool first)
             printf(", \"offset\": %lld", (long long)e->offset);
         }
         printf("}");
+    } else if (e->data && !e->has_offset) {
+        return false;
     } else if (e->data && e->has_offset) {
         printf("%#-16llx%#-16llx%#-16llx%s\n", (unsigned long long)e->start,
                (unsigned long long)e->length, (unsigned long long)e->offset,
                e->file ? e->file : "");
     }
+    return true;
 }
 
 int img_map(int argc, char **argv)
@@ -334,15 +340,20 @@ int img_map(int argc, char **argv)
             cur.length += next.length;
             continue;
         }
-        if (have) {
-            img_map_print(&cur, json, first);
-            first = false;
+        if (have && !img_map_print(&cur, json, first)) {
+            ret = -ENOTSUP;
+            break;
         }
+        first = !have && first;
         cur = next;
         have = true;
     }
-    if (have && ret == 0) {
-        img_map_print(&cur, json, first);
+    if (have && ret == 0 && !img_map_print(&cur, json, first)) {
+        ret = -ENOTSUP;
+    }
+    if (ret == -ENOTSUP) {
+        error_report("File contains external, encrypted or compressed "
+                     "clusters.");
     }
     if (json) {
         printf("]\n");

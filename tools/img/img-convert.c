@@ -133,7 +133,9 @@ static int64_t convert_step(ConvertState *c, int64_t off, uint8_t *buf)
     if (ret < 0) {
         return ret;
     }
-    bool zero = (ret & BDRV_BLOCK_ZERO) && !(ret & BDRV_BLOCK_DATA);
+    /* -S 0: fully allocated output, zeroes included */
+    bool zero = (ret & BDRV_BLOCK_ZERO) && !(ret & BDRV_BLOCK_DATA) &&
+                (c->sparse || c->compress);
     if (c->compress && !(zero && pnum >= want)) {
         ret = convert_read(c, off, buf, want);
         if (ret == 0) {

@@ -168,6 +168,7 @@ int img_create(int argc, char **argv)
         json_object_object_add(o, "backing_fmt", json_object_new_string(bfmt));
     }
     if (!img_check_create_opts(fmt, o, &err)) {
+        error_prepend(&err, "%s: ", file);
         goto out;
     }
     if (backing && bfmt && !img_backing_size(file, o, &err)) {
@@ -270,13 +271,11 @@ int img_resize(int argc, char **argv)
                strcmp(blk_bs(blk)->drv->format_name, "raw")) {
         error_report("Use the --shrink option to perform a shrink "
                      "operation.");
+        warn_report("Shrinking an image will delete all data beyond the "
+                    "shrunken image's end. Before performing such an "
+                    "operation, make sure there is no important data "
+                    "there.");
     } else {
-        if (target < cur) {
-            warn_report("Shrinking an image will delete all data beyond the "
-                        "shrunken image's end. Before performing such an "
-                        "operation, make sure there is no important data "
-                        "there.");
-        }
         ret = blk_truncate(blk, target, false, prealloc, &err) < 0;
         if (ret) {
             error_report_err(err);

@@ -230,14 +230,15 @@ int img_info(int argc, char **argv)
         return 1;
     }
     struct json_object *all = json_object_new_array();
-    const char *name = argv[optind];
+    g_autofree char *name = g_strdup(argv[optind]);
     for (BlockDriverState *bs = blk_bs(blk); bs; bs = bdrv_get_backing(bs)) {
         json_object_array_add(all, img_image_info(bs, name));
-        name = bdrv_get_filename(bdrv_get_backing(bs) ? bdrv_get_backing(bs)
-                                                      : bs);
-        if (!chain) {
+        if (!chain || !bs->backing_file[0]) {
             break;
         }
+        char *next = img_full_backing(name, bs->backing_file);
+        g_free(name);
+        name = next;
     }
     if (json) {
         img_json_print(chain ? all : json_object_array_get_idx(all, 0));

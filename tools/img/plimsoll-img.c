@@ -15,6 +15,7 @@
 #include <string.h>
 #include "config-host.h"
 #include "tools/img/img.h"
+#include "util/keyval.h"
 
 typedef struct ImgCommand {
     const char *name;
@@ -85,10 +86,9 @@ BlockBackend *img_open(const char *filename, const ImgOpenOpts *o,
         return NULL;
     }
     if (o->image_opts) {
-        opts = json_tokener_parse(filename);
-        if (!opts || !json_object_is_type(opts, json_type_object)) {
-            json_object_put(opts);
-            error_setg(errp, "--image-opts expects a JSON object");
+        /* key=value,a.b=c (dotted keys) or a JSON object */
+        opts = keyval_parse_or_json(filename, NULL, errp);
+        if (!opts) {
             return NULL;
         }
         blk = blk_new_open(NULL, opts, flags, errp);

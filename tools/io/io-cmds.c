@@ -112,6 +112,20 @@ static bool parse_num(const char *s, int64_t *out)
     return true;
 }
 
+/* A request length: also bounded, so a typo cannot allocate 1 TiB. */
+static bool parse_len(const char *s, int64_t *out)
+{
+    if (!parse_num(s, out)) {
+        return false;
+    }
+    if (*out > BDRV_REQUEST_MAX_BYTES) {
+        printf("length cannot exceed %u, given %s\n",
+               BDRV_REQUEST_MAX_BYTES, s);
+        return false;
+    }
+    return true;
+}
+
 static bool parse_pattern(const char *s, int *out)
 {
     char *end;
@@ -203,7 +217,7 @@ static int cmd_read(IoContext *ctx, int argc, char **argv)
     int ret;
 
     if (!rw_parse_opts(&argc, &argv, "qvP:", &o) || argc != 2 ||
-        !parse_num(argv[0], &off) || !parse_num(argv[1], &len)) {
+        !parse_num(argv[0], &off) || !parse_len(argv[1], &len)) {
         ctx->failures++;
         return -EINVAL;
     }
@@ -234,7 +248,7 @@ static int cmd_write(IoContext *ctx, int argc, char **argv)
     int ret;
 
     if (!rw_parse_opts(&argc, &argv, "bcfnqzuP:s:", &o) || argc != 2 ||
-        !parse_num(argv[0], &off) || !parse_num(argv[1], &len)) {
+        !parse_num(argv[0], &off) || !parse_len(argv[1], &len)) {
         ctx->failures++;
         return -EINVAL;
     }
@@ -275,29 +289,35 @@ static int cmd_write(IoContext *ctx, int argc, char **argv)
     return 0;
 }
 
-/* Build a vector of buffers from "len [len...]"; returns total or -1. */
-static int64_t build_iov(BlockIOV *v, int argc, char **argv, int pattern)
-{
-    int64_t total = 0;
-
-    block_iov_init(v, argc);
-    for (int i = 0; i < argc; i++) {
-        int64_t len;
-        if (!parse_num(argv[i], &len)) {
-            return -1;
-        }
-        block_iov_add(v, io_alloc(len, pattern), len);
-        total += len;
-    }
-    return total;
-}
-
 static void free_iov(BlockIOV *v)
 {
     for (int i = 0; i < v->niov; i++) {
         free(v->iov[i].iov_base);
     }
     block_iov_destroy(v);
+}
+
+/* Build a vector of buffers from "len [len...]"; returns total, or -1
+ * (nothing left allocated). */
+static int64_t build_iov(BlockIOV *v, int argc, char **argv, int pattern)
+{
+    int64_t total = 0, len = 0;
+
+    block_iov_init(v, argc);
+    for (int i = 0; i < argc; i++) {
+        if (!parse_len(argv[i], &len)) {
+            free_iov(v);
+            return -1;
+        }
+        if (total + len > BDRV_REQUEST_MAX_BYTES) {
+            printf("length cannot exceed %u\n", BDRV_REQUEST_MAX_BYTES);
+            free_iov(v);
+            return -1;
+        }
+        block_iov_add(v, io_alloc(len, pattern), len);
+        total += len;
+    }
+    return total;
 }
 
 static int cmd_readv(IoContext *ctx, int argc, char **argv)
@@ -456,7 +476,7 @@ static int cmd_discard(IoContext *ctx, int argc, char **argv)
     int ret;
 
     if (!rw_parse_opts(&argc, &argv, "Cq", &o) || argc != 2 ||
-        !parse_num(argv[0], &off) || !parse_num(argv[1], &len)) {
+        !parse_num(argv[0], &off) || !parse_len(argv[1], &len)) {
         ctx->failures++;
         return -EINVAL;
     }

@@ -53,7 +53,7 @@ typedef enum DriveInterface {
  * @bus, @unit: bus= and unit= (or derived from index=), -1 when unset.
  * @index: index= or -1.
  * @cdrom: media=cdrom.
- * @bootindex: not on -drive itself; -1.
+ * @claimed: set by the machine when it wired a controller to the drive.
  */
 typedef struct MachineDrive {
     char *id;
@@ -62,6 +62,7 @@ typedef struct MachineDrive {
     int unit;
     int index;
     bool cdrom;
+    bool claimed;
 } MachineDrive;
 
 /**
@@ -150,6 +151,9 @@ struct Machine {
  * @default_cpu_model: -cpu default ("qemu64"), or NULL.
  * @props: machine options (-machine pc,smm=off) stored in the instance;
  *         NULL if none.  Generic keys (type, accel, ...) are not here.
+ * @no_drive_interfaces: the machine wires no -drive interface (if=ide,
+ *         virtio, ...): such drives fail with QEMU's "machine type does
+ *         not support if=ide,bus=0,unit=0" (only if=none is useful).
  * @init: build the machine; on failure set *errp (system/ then exits 1).
  * @reset: called by machine_reset() after devices were reset and lines
  *         re-synced: reset CPUs, reload firmware or boot images.  May be
@@ -165,6 +169,7 @@ struct MachineClass {
     unsigned max_cpus;
     const char *default_cpu_model;
     const Property *props;
+    bool no_drive_interfaces;
     bool (*init)(Machine *m, Error **errp);
     void (*reset)(Machine *m);
 };

@@ -8,6 +8,7 @@
 
 #include "hw/core/irq.h"
 #include "hw/core/machine.h"
+#include "hw/input/i8042.h"
 #include "hw/intc/i8259.h"
 #include "hw/misc/pc-misc.h"
 #include "hw/nvram/fw_cfg.h"
@@ -44,6 +45,7 @@ typedef struct PCMachineState {
     PIIX3State *piix3;
     PIIX4PMState *pm;
     Port61State *port61;
+    I8042State *kbc;
     /* memory */
     MemoryRegion ram;
     MemoryRegion ram_below;

@@ -17,6 +17,7 @@ typedef struct I440FXState {
     uint32_t config_address;        /* port 0xcf8 */
     uint8_t rcr;                    /* port 0xcf9, PIIX3 reset control */
     /* host plumbing */
+    PCIBus *bus;                    /* the root bus, owned */
     MemoryRegion conf_addr_io;
     MemoryRegion conf_data_io;
     MemoryRegion pam[I440FX_PAM_SEGMENTS];   /* shadow RAM per segment */

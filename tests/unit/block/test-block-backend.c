@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "block/block-backend.h"
@@ -224,13 +225,14 @@ static void aio_cb(void *opaque, int ret)
     s->done++;
 }
 
-static void test_async(void)
+/* 64 reads/writes + one past the end + a flush, all in flight at once. */
+static void run_async(BlockBackend *blk, bool expect_inline)
 {
-    BlockBackend *blk = new_null_backend("");
     AioState s = { .main_thread = g_thread_self() };
     static uint8_t bufs[64][4096];
     BlockIOV v[64];
 
+    g_assert_cmpint(blk_bs(blk)->nonblocking, ==, expect_inline);
     for (int i = 0; i < 64; i++) {
         block_iov_init_buf(&v[i], bufs[i], 4096);
         if (i % 2) {
@@ -241,7 +243,7 @@ static void test_async(void)
     }
     blk_aio_pwritev(blk, 1 << 20, &v[0], 0, aio_cb, &s);   /* past end */
     blk_aio_flush(blk, aio_cb, &s);
-    /* Never completed synchronously. */
+    /* Never completed synchronously, even when run inline. */
     g_assert_cmpint(s.done, ==, 0);
     blk_drain(blk);
     g_assert_cmpint(s.done, ==, 66);
@@ -252,7 +254,33 @@ static void test_async(void)
     g_assert_cmpuint(st.ops[BLOCK_ACCT_WRITE], ==, 32);
     g_assert_cmpuint(st.ops[BLOCK_ACCT_READ], ==, 32);
     g_assert_cmpuint(st.invalid_ops[BLOCK_ACCT_WRITE], ==, 1);
+}
+
+static void test_async_inline(void)
+{
+    BlockBackend *blk = new_null_backend("");
+
+    run_async(blk, true);
     blk_unref(blk);
+}
+
+/* A file node blocks: the requests go through the worker pool. */
+static void test_async_pool(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("plimsoll-blk-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "img", NULL);
+    g_autofree char *zero = g_malloc0(1 << 20);
+    struct json_object *o = json_object_new_object();
+    BlockBackend *blk;
+
+    g_assert_true(g_file_set_contents(path, zero, 1 << 20, NULL));
+    json_object_object_add(o, "driver", json_object_new_string("raw"));
+    blk = blk_new_open(path, o, BDRV_O_RDWR, &error_abort);
+    json_object_put(o);
+    run_async(blk, false);
+    blk_unref(blk);
+    g_unlink(path);
+    g_rmdir(dir);
 }
 
 int main(int argc, char **argv)
@@ -267,7 +295,8 @@ int main(int argc, char **argv)
     g_test_add_func("/block/backend/stop-sequence", test_stop_sequence);
     g_test_add_func("/block/backend/names", test_names);
     g_test_add_func("/block/backend/range-check", test_range_check);
-    g_test_add_func("/block/backend/async", test_async);
+    g_test_add_func("/block/backend/async-inline", test_async_inline);
+    g_test_add_func("/block/backend/async-pool", test_async_pool);
     g_test_add_func("/block/backend/write-cache", test_write_cache);
     ret = g_test_run();
     json_object_put(last_io_error);

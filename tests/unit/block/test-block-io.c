@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "block/block-int.h"
 
@@ -388,6 +389,33 @@ static void test_flag_inheritance(Fixture *f, gconstpointer data)
     bdrv_unref(bs);
 }
 
+static void test_create(Fixture *f, gconstpointer data)
+{
+    g_autofree char *p = g_build_filename(f->dir, "new", NULL);
+    struct json_object *o = json_tokener_parse(
+        "{\"size\": \"1M\", \"preallocation\": \"falloc\"}");
+    Error *err = NULL;
+    struct stat st;
+
+    g_assert_true(bdrv_create("raw", p, o, &error_abort));
+    g_assert_cmpint(stat(p, &st), ==, 0);
+    g_assert_cmpint(st.st_size, ==, 1 << 20);
+    g_assert_cmpint(st.st_blocks * 512, >=, 1 << 20);
+    json_object_put(o);
+    o = json_tokener_parse("{\"size\": \"1M\", \"preallocation\": "
+                           "\"metadata\"}");
+    g_assert_false(bdrv_create("file", p, o, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "Unsupported preallocation mode 'metadata'");
+    error_free(err);
+    err = NULL;
+    json_object_put(o);
+    g_assert_false(bdrv_create("nosuch", p, NULL, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==, "Unknown file format 'nosuch'");
+    error_free(err);
+    g_unlink(p);
+}
+
 static void add(const char *path,
                 void (*fn)(Fixture *f, gconstpointer data))
 {
@@ -410,5 +438,6 @@ int main(int argc, char **argv)
     add("raw-window", test_raw_window);
     add("probed-raw-guard", test_probed_raw_guard);
     add("flag-inheritance", test_flag_inheritance);
+    add("create", test_create);
     return g_test_run();
 }

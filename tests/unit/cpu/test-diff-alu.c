@@ -318,7 +318,7 @@ static bool constrain(const DiffCase *c, unsigned bytes, State *s)
         }
         if (g_test_rand_bit()) {
             /* Make REPE/REPNE comparisons stop somewhere. */
-            memcpy(&s->mem[s->r[5]], &s->mem[s->r[4]], 14 * bytes);
+            memmove(&s->mem[s->r[5]], &s->mem[s->r[4]], 14 * bytes);
             s->mem[s->r[5] + g_test_rand_int_range(0, 14 * bytes)] ^= 1;
             memcpy(&s->r[0], &s->mem[s->r[5] + bytes * 3], 8);
         }

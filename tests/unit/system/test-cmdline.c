@@ -9,7 +9,11 @@
 
 #include "system/assemble.h"
 #include "system/cmdline.h"
+#include "system/config-seams.h"
 #include "util/keyval.h"
+#if HAVE_UI
+#include "ui/display.h"
+#endif
 
 /* Parse a NULL-terminated list of words after "plimsoll". */
 static SystemConfig *parse_ok(const char *first, ...)
@@ -150,6 +154,10 @@ static void test_errors(void)
     parse_fails("-vga vesa: unknown vga type 'vesa'", "-vga", "vesa", NULL);
     parse_fails("-net user: networking is not built yet (only 'none')",
                 "-net", "user", NULL);
+    parse_fails("-nographic cannot be used with -daemonize", "-nographic",
+                "-daemonize", NULL);
+    parse_fails("-serial stdio cannot be used with -daemonize", "-daemonize",
+                "-serial", "stdio", NULL);
 }
 
 static void test_info_requests(void)
@@ -165,6 +173,8 @@ static void test_info_requests(void)
         { "-machine", "help", CMDLINE_INFO_MACHINE_HELP, NULL },
         { "-M", "?", CMDLINE_INFO_MACHINE_HELP, NULL },
         { "-machine", "type=help", CMDLINE_INFO_MACHINE_HELP, NULL },
+        { "-machine", "pc,help", CMDLINE_INFO_MACHINE_HELP, "pc" },
+        { "-machine", "type=none,help", CMDLINE_INFO_MACHINE_HELP, "none" },
         { "-device", "help", CMDLINE_INFO_DEVICE_HELP, NULL },
         { "-device", "isa-serial,help", CMDLINE_INFO_DEVICE_HELP,
           "isa-serial" },
@@ -254,7 +264,8 @@ static void test_help_text(void)
 
 static void test_assemble_none(void)
 {
-    SystemConfig *cfg = parse_ok("-machine", "none", "-S", NULL);
+    SystemConfig *cfg = parse_ok("-machine", "none", "-S", "-display", "none",
+                                 NULL);
     Machine *m = system_assemble(cfg, &error_abort);
     Error *err = NULL;
 
@@ -263,13 +274,17 @@ static void test_assemble_none(void)
     g_assert_cmpuint(m->ncpus, ==, 0);
     g_assert_cmpuint(m->devices->len, ==, 0);
     machine_free(m);
+#if HAVE_UI
+    display_cleanup();
+#endif
     g_assert_null(machine_current());
     system_config_free(cfg);
 
     cfg = parse_ok("-machine", "none", "-device", "nope,id=x", NULL);
     g_assert_null(system_assemble(cfg, &err));
     g_assert_cmpstr(error_get_pretty(err), ==,
-                    "-device nope,id=x: 'nope' is not a valid device model name");
+                    "-device nope,id=x: 'nope' is not a valid device model "
+                    "name");
     error_free(err);
     err = NULL;
     system_config_free(cfg);

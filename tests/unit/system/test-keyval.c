@@ -371,6 +371,40 @@ static void test_check_unused(void)
     json_object_put(o);
 }
 
+/*
+ * Random strings over the parser's special characters: each either parses
+ * or fails with an error, never both and never neither; the JSON path too.
+ */
+static void test_random_inputs(void)
+{
+    static const char alphabet[] = ",,==..{}[]\"ab1 -_:";
+    GRand *rand = g_rand_new_with_seed(20261122);
+    unsigned i, j;
+
+    for (i = 0; i < 20000; i++) {
+        char buf[24];
+        unsigned len = g_rand_int_range(rand, 0, sizeof(buf));
+        Error *err = NULL;
+        struct json_object *o;
+
+        for (j = 0; j < len; j++) {
+            buf[j] = alphabet[g_rand_int_range(rand, 0,
+                                               sizeof(alphabet) - 1)];
+        }
+        buf[len] = '\0';
+        o = keyval_parse_or_json(buf, (i & 1) ? "driver" : NULL, &err);
+        g_assert_true((o == NULL) != (err == NULL));
+        if (o) {
+            g_assert_true(json_object_is_type(o, json_type_object));
+            json_object_put(o);
+        } else {
+            g_assert_cmpstr(error_get_pretty(err), !=, "");
+            error_free(err);
+        }
+    }
+    g_rand_free(rand);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -386,5 +420,6 @@ int main(int argc, char **argv)
     g_test_add_func("/util/keyval/sizes", test_sizes);
     g_test_add_func("/util/keyval/size-unit", test_size_unit);
     g_test_add_func("/util/keyval/check-unused", test_check_unused);
+    g_test_add_func("/util/keyval/random-inputs", test_random_inputs);
     return g_test_run();
 }

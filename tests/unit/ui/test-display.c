@@ -6,8 +6,8 @@
  * state, writes the notification log, titles itself and composes the
  * "window" (guest plus overlay) for screendump_window().
  *
- * The run state belongs to system/; the few functions the display calls
- * are faked here and record what the display asked for.
+ * The run state is system/runstate.c itself (no machine, no vCPUs), so
+ * Resume and Power off go through vm_start() and the shutdown request.
  */
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -20,51 +20,18 @@
 #include "ui/screendump.h"
 #include "util/event-bus.h"
 
-static RunState fake_state = RUN_STATE_PRELAUNCH;
-static RunStateHook fake_hook;
-static int fake_starts, fake_shutdowns;
+/* Run-state notices seen, to check what Power off asked for. */
+static int shutdowns;
+static ShutdownCause last_cause;
 
-RunState runstate_get(void)
+static void watch_runstate(RunStateNotice notice, RunState old_state,
+                           RunState new_state, ShutdownCause cause,
+                           void *opaque)
 {
-    return fake_state;
-}
-
-bool runstate_is_running(void)
-{
-    return fake_state == RUN_STATE_RUNNING;
-}
-
-void runstate_add_hook(RunStateHook fn, void *opaque)
-{
-    fake_hook = fn;
-}
-
-void runstate_remove_hook(RunStateHook fn, void *opaque)
-{
-    fake_hook = NULL;
-}
-
-static void fake_set_state(RunState s)
-{
-    RunState old = fake_state;
-
-    fake_state = s;
-    if (fake_hook) {
-        fake_hook(RUNSTATE_NOTICE_STATE, old, s, SHUTDOWN_CAUSE_NONE, NULL);
+    if (notice == RUNSTATE_NOTICE_SHUTDOWN) {
+        shutdowns++;
+        last_cause = cause;
     }
-}
-
-bool vm_start(Error **errp)
-{
-    fake_starts++;
-    fake_set_state(RUN_STATE_RUNNING);
-    return true;
-}
-
-void system_shutdown_request(ShutdownCause cause)
-{
-    g_assert_cmpint(cause, ==, SHUTDOWN_CAUSE_HOST_UI);
-    fake_shutdowns++;
 }
 
 static void test_parse(void)
@@ -176,7 +143,7 @@ static void test_headless(void)
     title = display_title();
     g_assert_cmpstr(title, ==, "vm1 - Plimsoll [Paused]");
     g_free(title);
-    fake_set_state(RUN_STATE_RUNNING);
+    g_assert_true(vm_start(&error_abort));
     title = display_title();
     g_assert_cmpstr(title, ==, "vm1 - Plimsoll");
     g_free(title);
@@ -191,7 +158,7 @@ static void test_headless(void)
                                       "\"nospace\": true, \"reason\": "
                                       "\"No space left on device\"}"));
     /* The stop reaches the display before the queued bus events. */
-    fake_set_state(RUN_STATE_IO_ERROR);
+    vm_stop(RUN_STATE_IO_ERROR);
     iterate();
     title = display_title();
     g_assert_cmpstr(title, ==, "vm1 - Plimsoll [Paused: disk full]");
@@ -208,15 +175,25 @@ static void test_headless(void)
 
     g_assert_true(notif_model_press(display_notifications(),
                                     NOTIF_BUTTON_RESUME, &error_abort));
-    g_assert_cmpint(fake_starts, ==, 1);
+    g_assert_true(runstate_is_running());
     g_assert_null(notif_model_current_modal(display_notifications()));
-    fake_set_state(RUN_STATE_IO_ERROR);
+    g_free(title);
+    title = display_title();
+    g_assert_cmpstr(title, ==, "vm1 - Plimsoll");
+
+    /* An io-error stop without a BLOCK_IO_ERROR still gets a modal. */
+    vm_stop(RUN_STATE_IO_ERROR);
+    g_assert_cmpstr(notif_model_current_modal(display_notifications())->title,
+                    ==, "VM paused: disk error");
+    runstate_add_hook(watch_runstate, NULL);
     g_assert_true(notif_model_press(display_notifications(),
                                     NOTIF_BUTTON_POWER_OFF, &error_abort));
-    g_assert_cmpint(fake_shutdowns, ==, 1);
+    iterate();
+    runstate_remove_hook(watch_runstate, NULL);
+    g_assert_cmpint(shutdowns, ==, 1);
+    g_assert_cmpint(last_cause, ==, SHUTDOWN_CAUSE_HOST_UI);
     display_cleanup();
     g_assert_null(display_notifications());
-    g_assert_null(fake_hook);
 
     g_assert_true(g_file_get_contents(log, &text, NULL, NULL));
     g_assert_nonnull(strstr(text, " toast warning BLOCK_WRITE_THRESHOLD "));
@@ -243,6 +220,7 @@ static void test_bad_log(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    runstate_init(false, false);
     g_test_add_func("/ui/display/parse", test_parse);
     g_test_add_func("/ui/display/parse-values", test_parse_values);
     g_test_add_func("/ui/display/layout", test_layout);
