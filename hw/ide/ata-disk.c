@@ -283,13 +283,13 @@ static void ata_dsm_start(IDEDrive *d, const uint8_t *buf, uint64_t len)
 
     req->ranges = g_new(uint64_t, 2 * (len / 8));
     for (uint64_t i = 0; i + 8 <= len; i += 8) {
-        uint64_t e = ((uint64_t)buf[i + 7] << 56) | ((uint64_t)buf[i + 6] << 48) |
-                     ((uint64_t)buf[i + 5] << 40) | ((uint64_t)buf[i + 4] << 32) |
-                     ((uint64_t)buf[i + 3] << 24) | (buf[i + 2] << 16) |
-                     (buf[i + 1] << 8) | buf[i];
-        uint64_t lba = e & 0xffffffffffffULL;
-        uint64_t cnt = e >> 48;
+        uint64_t e = 0, lba, cnt;
 
+        for (int k = 7; k >= 0; k--) {
+            e = (e << 8) | buf[i + k];
+        }
+        lba = e & 0xffffffffffffULL;
+        cnt = e >> 48;
         if (!cnt) {
             continue;
         }

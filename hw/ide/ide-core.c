@@ -378,10 +378,11 @@ void ide_ctl_write(IDEBus *bus, uint8_t val)
 
 uint8_t ide_ctl_read(IDEBus *bus)
 {
+    IDEDrive *d = ide_bus_selected(bus);
+
     if (ide_bus_empty(bus)) {
         return 0xff;
     }
-    IDEDrive *d = ide_bus_selected(bus);
     return d->kind == IDE_KIND_NONE ? 0 : d->status;
 }
 
