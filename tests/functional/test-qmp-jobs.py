@@ -519,6 +519,40 @@ def quit_during_job():
             'No errors' in out('qemu-img', 'check', p('top.qcow2')))
 
 
+def internal_snapshots():
+    chain()
+    vm, c = start()
+    c.cmd('blockdev-snapshot-internal-sync', {'device': 'disk0', 'name': 's1'})
+    t.error('internal snapshot: duplicate name',
+            lambda: c.cmd('blockdev-snapshot-internal-sync', {'device': 'disk0',
+                          'name': 's1'}), 'GenericError',
+            "Snapshot with name 's1' already exists on device 'disk0'")
+    t.error('internal snapshot: empty name',
+            lambda: c.cmd('blockdev-snapshot-internal-sync', {'device': 'disk0',
+                          'name': ''}), 'GenericError', 'Name is empty')
+    c.cmd('blockdev-snapshot-internal-sync', {'device': 'disk0', 'name': 's2'})
+    t.error('internal snapshot delete: nothing given',
+            lambda: c.cmd('blockdev-snapshot-delete-internal-sync',
+                          {'device': 'disk0'}), 'GenericError',
+            'Name or id must be provided')
+    t.error('internal snapshot delete: missing',
+            lambda: c.cmd('blockdev-snapshot-delete-internal-sync',
+                          {'device': 'disk0', 'name': 'zz'}), 'GenericError',
+            "Snapshot with id '(null)' and name 'zz' does not exist on "
+            "device 'disk0'")
+    r = c.cmd('blockdev-snapshot-delete-internal-sync', {'device': 'disk0',
+              'name': 's1'})
+    t.check('internal snapshot delete: returns SnapshotInfo',
+            r.get('name') == 's1' and r.get('id') == '1' and
+            'date-sec' in r and 'vm-clock-nsec' in r, r)
+    stop(vm, c)
+    o = out('qemu-img', 'snapshot', '-l', p('top.qcow2'))
+    t.check('internal snapshot: qemu-img sees s2 only',
+            ' s2 ' in o and ' s1 ' not in o, o)
+    t.check('internal snapshot: qemu-img check',
+            'No errors' in out('qemu-img', 'check', p('top.qcow2')))
+
+
 if shutil.which('qemu-img') is None or shutil.which('qemu-io') is None:
     print('1..0 # SKIP qemu-img/qemu-io not installed')
     sys.exit(0)
@@ -535,6 +569,7 @@ for sync in ('full', 'top', 'none'):
     t.run('mirror ' + sync, lambda: mirror(sync))
 t.run('mirror cancel ready', mirror_cancel_ready)
 t.run('hmp', hmp)
+t.run('internal snapshots', internal_snapshots)
 t.run('quit during job', quit_during_job)
 t.run('drive-backup', lambda: backup('drive-backup'))
 t.run('blockdev-backup', lambda: backup('blockdev-backup'))
