@@ -56,5 +56,5 @@ for cache in writeback none; do
     row "raw $cache 64k write qd1"  -f raw -t $cache -w -c 4000 -d 1 -s 64k "$img"
     row "raw $cache 64k write qd32" -f raw -t $cache -w -c 8000 -d 32 -s 64k "$img"
 done
-row "null-co 4k read qd1"  -c 50000 -d 1 -s 4k "null-co://"
-row "null-co 4k read qd32" -c 200000 -d 32 -s 4k "null-co://"
+row "null-co 4k read qd1"  -f raw -c 50000 -d 1 -s 4k "null-co://"
+row "null-co 4k read qd32" -f raw -c 200000 -d 32 -s 4k "null-co://"

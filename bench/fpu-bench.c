@@ -6,8 +6,11 @@
  * iteration so nothing is hoisted).  Run: build/bench/fpu-bench
  */
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
+#include "accel/test-machine.h"
+#include "target/i386/cpu.h"
 #include "target/i386/fpu/x87.h"
 #include "target/i386/sse/sse-ops.h"
 
@@ -103,6 +106,46 @@ static void bench_sse(const char *name, SseFn *fn)
     report(name, t0, N, d.q[0]);
 }
 
+/* A guest loop of SSE2 string-search instructions (as glibc's strlen
+ * uses them) and one of x87 arithmetic, run on the emulated CPU. */
+static void bench_guest(const char *name, const uint8_t *body, int len,
+                        int insns_per_iter)
+{
+    uint8_t code[64];
+    TestMachine *m = test_machine_new(4, &error_abort);
+    X86CPU *cpu = m->cpu;
+    uint64_t done = 0;
+    const unsigned iters = 1000000;
+    double t0;
+    int n = 0;
+
+    code[n++] = 0xb9;                              /* mov ecx, iters */
+    memcpy(code + n, &iters, 4);
+    n += 4;
+    memcpy(code + n, body, len);
+    n += len;
+    code[n++] = 0x49;                              /* dec ecx */
+    code[n++] = 0x75;                              /* jnz body */
+    code[n] = (uint8_t)(-(len + 3));
+    n++;
+    code[n++] = 0xf4;
+    test_machine_load(m, 0x10000, code, n, &error_abort);
+    x86_cpu_enter_flat32(cpu, 0x10000);
+    cpu->cr4 |= CR4_OSFXSR;
+    cpu->regs[R_ESI] = 0x20000;
+    t0 = now();
+    while (!cpu->halted && done < 20ull * iters) {
+        uint64_t k = 0;
+        x86_cpu_run(cpu, 10000000, &k);
+        done += k;
+    }
+    if (!cpu->halted) {
+        printf("%s: the guest loop did not finish\n", name);
+    }
+    report(name, t0, (unsigned long)iters * (insns_per_iter + 2), done);
+    test_machine_free(m);
+}
+
 int main(void)
 {
     bench_f80("f80 add", f80_add);
@@ -116,5 +159,18 @@ int main(void)
     bench_sse("sse paddb (16 lanes)", sse_paddb);
     bench_sse("sse pcmpeqb (16 lanes)", sse_pcmpeqb);
     bench_sse("sse pxor", sse_pxor);
+    static const uint8_t sse_loop[] = {
+        0x66, 0x0f, 0x74, 0xca,         /* pcmpeqb xmm1, xmm2 */
+        0x66, 0x0f, 0xd7, 0xc1,         /* pmovmskb eax, xmm1 */
+        0x66, 0x0f, 0xef, 0xc9,         /* pxor xmm1, xmm1 */
+        0x66, 0x0f, 0x6f, 0x16,         /* movdqa xmm2, [esi] */
+    };
+    static const uint8_t x87_loop[] = {
+        0xd9, 0xe8,                     /* fld1 */
+        0xd8, 0xc0,                     /* fadd st0, st0 */
+        0xdd, 0xd8,                     /* fstp st0 */
+    };
+    bench_guest("guest SSE2 loop (insns)", sse_loop, sizeof(sse_loop), 4);
+    bench_guest("guest x87 loop (insns)", x87_loop, sizeof(x87_loop), 3);
     return 0;
 }

@@ -17,7 +17,7 @@ if [ ! -x "$prog" ]; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$srcdir/tests/functional/test-ui-window.sh" "$prog" "sdl,gl=on" "$tmp" >/dev/null
+"$srcdir/tests/functional/test-ui-xvfb.sh" "$prog" "sdl,gl=on" "$tmp" >/dev/null
 mkdir -p "$srcdir/docs/images"
 cp "$tmp/window-modal-gl.png" "$srcdir/docs/images/notifications.png"
 echo "ui-screenshot: wrote docs/images/notifications.png"

@@ -17,6 +17,7 @@
 #include "system/config-seams.h"
 #include "system/cpus.h"
 #include "system/drive.h"
+#include "system/runstate.h"
 #include "util/chardev.h"
 #include "util/keyval.h"
 #include "util/log.h"
@@ -82,14 +83,56 @@ static bool assemble_chardevs(SystemConfig *cfg, Error **errp)
     return true;
 }
 
-/* -serial specs, or "stdio" for COM1 with -nographic and no -serial. */
+#if HAVE_CHARDEV
+/* Ctrl-A x on a mux chardev: QEMU calls qmp_quit(). */
+static void assemble_mux_exit(void *opaque)
+{
+    system_shutdown_request(SHUTDOWN_CAUSE_HOST_QMP_QUIT);
+}
+
+#endif
+
+/*
+ * "mon:SPEC": the serial port shares the chardev with a human monitor.
+ * Attached after the machine, so the UART is the mux's first frontend and
+ * has the focus (Ctrl-A c switches to the monitor), as in QEMU.
+ */
+static bool assemble_serial_monitors(SystemConfig *cfg, Error **errp)
+{
+    guint i;
+
+    for (i = 0; i < cfg->serial_specs->len && i < 4; i++) {
+        const char *spec = cfg->serial_specs->pdata[i];
+        Chardev *chr = cfg->machine.serial[i];
+
+        if (!g_str_has_prefix(spec, "mon:") || !chr) {
+            continue;
+        }
+#if HAVE_CHARDEV
+        chardev_set_mux_exit_hook(assemble_mux_exit, NULL);
+#endif
+#if HAVE_QMP
+        if (!monitor_init_hmp(chr, errp)) {
+            error_prepend(errp, "-serial %s: ", spec);
+            return false;
+        }
+#endif
+    }
+    return true;
+}
+
+/*
+ * -serial specs.  With -nographic and neither -serial nor -monitor, COM1
+ * is "mon:stdio" (serial and human monitor on stdio), as in QEMU.
+ */
 static bool assemble_serials(SystemConfig *cfg, Error **errp)
 {
     MachineConfig *m = &cfg->machine;
     guint i;
 
     if (cfg->nographic && cfg->serial_specs->len == 0) {
-        g_ptr_array_add(cfg->serial_specs, g_strdup("stdio"));
+        g_ptr_array_add(cfg->serial_specs,
+                        g_strdup(cfg->monitors->len ? "stdio" : "mon:stdio"));
     }
     for (i = 0; i < cfg->serial_specs->len && i < 4; i++) {
         const char *spec = cfg->serial_specs->pdata[i];
@@ -358,7 +401,9 @@ Machine *system_assemble(SystemConfig *cfg, Error **errp)
         return NULL;
     }
     if (!assemble_check_drives(cfg, m, errp) ||
-        !assemble_devices(cfg, m, errp) || !assemble_display(cfg, errp)) {
+        !assemble_devices(cfg, m, errp) ||
+        !assemble_serial_monitors(cfg, errp) ||
+        !assemble_display(cfg, errp)) {
         machine_free(m);
         return NULL;
     }

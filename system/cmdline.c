@@ -91,8 +91,15 @@ static bool opt_machine(SystemConfig *cfg, const char *arg, Error **errp)
     struct json_object *opts;
     const char *type;
 
-    if (cmdline_is_help(arg) || cmdline_ends_with_help(arg)) {
+    if (cmdline_is_help(arg)) {
         cmdline_set_info(cfg, CMDLINE_INFO_MACHINE_HELP, NULL);
+        return true;
+    }
+    if (cmdline_ends_with_help(arg)) {
+        g_autofree char *type = g_strndup(arg, strcspn(arg, ","));
+
+        cmdline_set_info(cfg, CMDLINE_INFO_MACHINE_HELP,
+                         g_str_has_prefix(type, "type=") ? type + 5 : type);
         return true;
     }
     opts = keyval_parse(arg, "type", errp);
@@ -125,11 +132,12 @@ static bool opt_memory(SystemConfig *cfg, const char *arg, Error **errp)
     if (!opts || !keyval_check_unused(opts, known, errp)) {
         return false;
     }
+    if (!json_object_object_get_ex(opts, "size", NULL)) {
+        error_setg(errp, "Parameter 'size' is missing");
+        return false;
+    }
     size = keyval_get_str(opts, "size", errp);
     if (!size) {
-        if (errp && !*errp) {
-            error_setg(errp, "Parameter 'size' is missing");
-        }
         return false;
     }
     if (!keyval_parse_size_unit(size, "size", 1 << 20, &bytes, errp)) {
@@ -866,6 +874,29 @@ static bool cmdline_run(SystemConfig *cfg, const CmdlineOption *opt,
     return false;
 }
 
+/* Options that exclude each other, with QEMU's messages. */
+static bool cmdline_check_combinations(SystemConfig *cfg, Error **errp)
+{
+    guint i;
+
+    if (!cfg->daemonize || cfg->info) {
+        return true;
+    }
+    if (cfg->nographic) {
+        error_setg(errp, "-nographic cannot be used with -daemonize");
+        return false;
+    }
+    for (i = 0; i < cfg->serial_specs->len; i++) {
+        const char *spec = cfg->serial_specs->pdata[i];
+
+        if (!strcmp(spec, "stdio") || !strcmp(spec, "mon:stdio")) {
+            error_setg(errp, "-serial stdio cannot be used with -daemonize");
+            return false;
+        }
+    }
+    return true;
+}
+
 bool cmdline_parse(SystemConfig *cfg, int argc, char **argv, Error **errp)
 {
     int i;
@@ -898,7 +929,7 @@ bool cmdline_parse(SystemConfig *cfg, int argc, char **argv, Error **errp)
             return false;
         }
     }
-    return true;
+    return cmdline_check_combinations(cfg, errp);
 }
 
 static void cmdline_json_free(gpointer p)

@@ -54,6 +54,31 @@ static void main_print_device_help(const char *driver)
     fputs(text, stdout);
 }
 
+/* -machine help, or -machine TYPE,help: that type's properties. */
+static int main_print_machine_help(const char *type)
+{
+    g_autofree char *text = NULL;
+    g_autofree char *title = NULL;
+    const MachineClass *cls;
+
+    if (!type) {
+        text = machine_class_list_help();
+        fputs(text, stdout);
+        return 0;
+    }
+    cls = machine_class_find(type);
+    if (!cls) {
+        error_report("-machine %s,help: unsupported machine type (use "
+                     "-machine help to list them)", type);
+        return 1;
+    }
+    title = g_strdup_printf("%s options:", cls->name);
+    text = property_list_help(title, NULL, cls->props,
+                              "There are no options for this machine.");
+    fputs(text, stdout);
+    return 0;
+}
+
 static int main_print_cpu_help(void)
 {
     if (!cpus_available()) {
@@ -90,9 +115,7 @@ static int main_print_info(SystemConfig *cfg)
         fputs(text, stdout);
         return 0;
     case CMDLINE_INFO_MACHINE_HELP:
-        text = machine_class_list_help();
-        fputs(text, stdout);
-        return 0;
+        return main_print_machine_help(cfg->info_arg);
     case CMDLINE_INFO_DEVICE_HELP:
         main_print_device_help(cfg->info_arg);
         return 0;

@@ -214,8 +214,21 @@ void vm_stop(RunState state)
     main_loop_call(runstate_stop_cb, GINT_TO_POINTER(state));
 }
 
+static void runstate_start_cb(void *opaque)
+{
+    Error *err = NULL;
+
+    if (!vm_start(&err)) {
+        warn_report_err(err);
+    }
+}
+
 bool vm_start(Error **errp)
 {
+    if (!runstate_on_main_thread()) {
+        main_loop_call(runstate_start_cb, NULL);
+        return true;
+    }
     if (runstate_needs_reset()) {
         error_setg(errp, "Resetting the Virtual Machine is required");
         return false;

@@ -52,6 +52,10 @@ char *ui_disk_name(const char *name, void *opaque)
     if (!drive) {
         drive = bdrv_get_device_name(bs);
     }
+    /* No backend (-blockdev): the top node is what a device attaches. */
+    if (!drive || !*drive) {
+        drive = bdrv_get_node_name(bs);
+    }
     if (!drive || !*drive) {
         drive = name;
     }

@@ -24,7 +24,7 @@
 #define OV_MARGIN        10    /* distance of the toast from the edges */
 #define OV_PAD           12
 #define OV_RADIUS        6     /* xemu's PopupRounding */
-#define OV_TOAST_WIDTH   400
+#define OV_TOAST_WIDTH   480
 #define OV_MODAL_WIDTH   520
 #define OV_ICON_BOX      28
 #define OV_BUTTON_W      116
@@ -62,8 +62,8 @@ static const struct {
     const char *label;
 } ov_buttons[] = {
     { NOTIF_BUTTON_RESUME, "Resume" },
-    { NOTIF_BUTTON_POWER_OFF, "Power off" },
     { NOTIF_BUTTON_DISMISS, "Dismiss" },
+    { NOTIF_BUTTON_POWER_OFF, "Power off" },   /* the destructive one last */
 };
 
 typedef struct OvCard {
@@ -228,6 +228,34 @@ static pixman_image_t *ov_text_mask(TTF_Font *font, const char *text,
     return m;
 }
 
+/*
+ * @text cut to fit @max_w pixels on one line, with an ellipsis when cut
+ * (whole UTF-8 characters are dropped from the end).
+ */
+static char *ov_fit_text(TTF_Font *font, const char *text, int max_w)
+{
+    GString *s = g_string_new(text);
+    int w = 0, h;
+
+    TTF_SizeUTF8(font, s->str, &w, &h);
+    if (w <= max_w) {
+        return g_string_free(s, FALSE);
+    }
+    while (s->len) {
+        const char *last = g_utf8_find_prev_char(s->str, s->str + s->len);
+
+        g_string_truncate(s, last ? (gsize)(last - s->str) : 0);
+        g_string_append(s, "\u2026");
+        TTF_SizeUTF8(font, s->str, &w, &h);
+        g_string_truncate(s, s->len - strlen("\u2026"));
+        if (w <= max_w) {
+            break;
+        }
+    }
+    g_string_append(s, "\u2026");
+    return g_string_free(s, FALSE);
+}
+
 /* Draw @text at x, y; returns its height (0 when nothing was drawn). */
 static int ov_text(pixman_image_t *dst, TTF_Font *font, const char *text,
                    int wrap, OvColor c, int x, int y)
@@ -275,7 +303,10 @@ static void ov_card_buttons(Overlay *ov, OvCard *card, const Notification *n,
     for (int i = G_N_ELEMENTS(ov_buttons) - 1; i >= 0; i--) {
         int tw, th;
         pixman_image_t *label;
-        bool primary = ov_buttons[i].button == NOTIF_BUTTON_RESUME;
+        /* Enter presses the primary: Resume if offered, else Dismiss. */
+        bool primary = ov_buttons[i].button ==
+                       (n->buttons & NOTIF_BUTTON_RESUME ? NOTIF_BUTTON_RESUME
+                                                         : NOTIF_BUTTON_DISMISS);
         int k = card->n_buttons;
 
         if (!(n->buttons & ov_buttons[i].button)) {
@@ -480,8 +511,9 @@ static bool ov_draw_history(Overlay *ov, NotifModel *m, pixman_image_t *dst)
         g_autofree char *when = g_date_time_format(t, "%H:%M:%S");
         g_autofree char *line = g_strdup_printf("%s  %s: %s", when,
                                                 hist[i]->title, hist[i]->body);
+        g_autofree char *fit = ov_fit_text(ov->small, line, w - 2 * OV_PAD);
 
-        ov_text(panel, ov->small, line, 0, ov_accent[hist[i]->severity],
+        ov_text(panel, ov->small, fit, 0, ov_accent[hist[i]->severity],
                 OV_PAD, y);
         y += line_h;
     }

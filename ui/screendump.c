@@ -118,7 +118,8 @@ bool screendump(const char *filename, const char *device, bool has_head,
         error_setg(errp, "Head '%" G_GINT64_FORMAT "' not found", head);
         return false;
     }
-    con = console_lookup(device, has_head ? (int)head : 0, errp);
+    con = device ? console_lookup(device, has_head ? (int)head : 0, errp)
+                 : console_lookup(NULL, 0, errp);
     if (!con) {
         return false;
     }

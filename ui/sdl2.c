@@ -113,6 +113,8 @@ static struct {
     int ow, oh;
     pixman_box32_t ov_box;         /* what the overlay covered last frame */
     bool ov_shown;
+    uint64_t toast_id;             /* toast and opacity last drawn */
+    double toast_alpha;
     guint timer;
     int interval;
     guint x11_watch;               /* fd watch on the X connection */
@@ -505,6 +507,8 @@ static int sdl2_idle_ms(void)
 static bool sdl2_frame(void)
 {
     NotifModel *m = display_notifications();
+    const Notification *toast;
+    double alpha;
     SDL_Event ev;
     bool animating, guest_changed;
     pixman_box32_t dst;
@@ -516,12 +520,18 @@ static bool sdl2_frame(void)
     guest_changed = sdl2_update_guest();
     notif_model_tick(m);
     animating = notif_model_ms_to_change(m) == 0;
+    toast = notif_model_current_toast(m, &alpha);
     /*
      * Toast start and expiry, modals and history kick the overlay; a
-     * fading toast changes every frame; a steady one not at all.
+     * fading toast changes every frame; a steady one only once, to be
+     * drawn fully opaque however late the last fading frame came.
      */
-    if (g_atomic_int_exchange(&sdl.overlay_kick, 0) || animating) {
+    if (g_atomic_int_exchange(&sdl.overlay_kick, 0) ||
+        (toast ? toast->id != sdl.toast_id || alpha != sdl.toast_alpha
+               : sdl.toast_id != 0)) {
         sdl2_update_overlay(m);
+        sdl.toast_id = toast ? toast->id : 0;
+        sdl.toast_alpha = alpha;
     }
     sdl2_update_title();
     if (guest_changed || sdl.redraw) {

@@ -10,7 +10,8 @@
  *   param    := key '=' value | value          (bare value: implied key,
  *                                               first parameter only)
  *   key      := fragment { '.' fragment }      fragment: [A-Za-z0-9_-]+,
- *                                               at most 127 characters
+ *                                               at most 127 characters,
+ *                                               at most 64 levels
  *   value    := any characters; ",," stands for one ','
  * Dotted keys build nested objects.  Leaves are JSON strings.
  *
@@ -28,6 +29,9 @@
 #include "util/keyval.h"
 
 #define KEYVAL_FRAGMENT_MAX 127
+/* Nesting limit of dotted keys (json-c frees nested objects recursively,
+ * so a hostile "a.a.a...." must not build a million levels). */
+#define KEYVAL_DEPTH_MAX 64
 
 static bool keyval_key_char_ok(char c)
 {
@@ -41,6 +45,7 @@ static bool keyval_key_char_ok(char c)
 static bool keyval_check_key(const char *key, Error **errp)
 {
     const char *frag = key;
+    unsigned depth = 0;
 
     if (!*key) {
         error_setg(errp, "Invalid parameter ''");
@@ -66,6 +71,11 @@ static bool keyval_check_key(const char *key, Error **errp)
         }
         if (!frag[n]) {
             return true;
+        }
+        if (++depth >= KEYVAL_DEPTH_MAX) {
+            error_setg(errp, "Parameter '%.32s...' nests deeper than %d "
+                       "levels", key, KEYVAL_DEPTH_MAX);
+            return false;
         }
         frag += n + 1;
     }

@@ -120,6 +120,7 @@ int qcow2_resize(Qcow2State *s, uint64_t new_size, Qcow2Prealloc prealloc,
     int ret = 0;
 
     g_mutex_lock(&s->lock);
+    qcow2_drain_locked(s);
     if (!s->writable || s->corrupt) {
         ret = -EACCES;
         error_setg(errp, "Image is not writable");

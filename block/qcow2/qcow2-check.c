@@ -291,6 +291,7 @@ int qcow2_check_locked(Qcow2State *s, Qcow2CheckResult *res, int fix)
     int ret = 0;
 
     memset(res, 0, sizeof(*res));
+    qcow2_drain_locked(s);
     if (flen < 0) {
         res->check_errors++;
         return (int)flen;

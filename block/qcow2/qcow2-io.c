@@ -133,7 +133,48 @@ static void qcow2_unlocked_begin(Qcow2State *s)
 static void qcow2_unlocked_end(Qcow2State *s)
 {
     g_mutex_lock(&s->lock);
-    s->unlocked_io--;
+    if (--s->unlocked_io == 0) {
+        g_cond_broadcast(&s->io_cond);
+    }
+}
+
+static bool qcow2_inflight_hit(Qcow2State *s, uint64_t first, uint64_t last)
+{
+    for (guint i = 0; i < s->inflight->len; i++) {
+        Qcow2Inflight *f = &g_array_index(s->inflight, Qcow2Inflight, i);
+        if (f->first <= last && first <= f->last) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void qcow2_inflight_wait(Qcow2State *s, uint64_t off, uint64_t len)
+{
+    uint64_t first = off >> s->cluster_bits;
+    uint64_t last = (off + MAX(len, 1) - 1) >> s->cluster_bits;
+
+    while (qcow2_inflight_hit(s, first, last)) {
+        g_cond_wait(&s->io_cond, &s->lock);
+    }
+}
+
+void qcow2_drain_locked(Qcow2State *s)
+{
+    while (s->unlocked_io || s->inflight->len) {
+        g_cond_wait(&s->io_cond, &s->lock);
+    }
+}
+
+static void qcow2_inflight_end(Qcow2State *s, uint64_t first)
+{
+    for (guint i = 0; i < s->inflight->len; i++) {
+        if (g_array_index(s->inflight, Qcow2Inflight, i).first == first) {
+            g_array_remove_index_fast(s->inflight, i);
+            break;
+        }
+    }
+    g_cond_broadcast(&s->io_cond);
 }
 
 /* Bytes from @off that map to contiguous host clusters starting at
@@ -251,10 +292,9 @@ static int qcow2_cow_fill(Qcow2State *s, uint64_t gbase, const uint64_t *old,
         ret = qcow2_read_entry(s, old[0], gbase, nb, head);
     }
     if (ret == 0 && end < total) {
-        uint64_t last = ((uint64_t)m - 1) << s->cluster_bits;
+        /* The tail lies in the last cluster: its old entry describes it. */
         ret = qcow2_read_entry(s, old[m - 1], gbase + end, nb + end,
                                total - end);
-        (void)last;
     }
     return ret;
 }
@@ -280,12 +320,62 @@ static bool qcow2_fresh_zero(Qcow2State *s, uint64_t host,
 
 /* Allocating write of up to @len bytes at @off; locked.  Returns bytes
  * written or -errno. */
+/* The data write of an allocation, without the lock: the new clusters
+ * belong to nobody else until the L2 entries point at them, and other
+ * writers to these guest clusters wait in qcow2_inflight_wait(). */
+static int qcow2_alloc_data(Qcow2State *s, uint64_t gfirst, uint32_t m,
+                            uint64_t woff, const uint8_t *wbuf, uint64_t wlen)
+{
+    Qcow2Inflight f = { gfirst, gfirst + m - 1 };
+    int t = qcow2_overlap_test(s, s->opts.overlap_mask, woff, wlen);
+    int ret;
+
+    if (t >= 0) {
+        qcow2_signal_corruption(s, true, (int64_t)woff, (int64_t)wlen,
+                                "Preventing invalid write on metadata "
+                                "(overlaps with %s)",
+                                qcow2_overlap_type_name(t));
+        return -EIO;
+    }
+    s->file_end = MAX(s->file_end, woff + wlen);
+    g_array_append_val(s->inflight, f);
+    g_mutex_unlock(&s->lock);
+    ret = s->host.pwrite(s->host.opaque, woff, wbuf, wlen);
+    g_mutex_lock(&s->lock);
+    qcow2_inflight_end(s, gfirst);
+    return ret;
+}
+
+/* Clusters from @idx one allocating write takes: those needing a new
+ * cluster, not being allocated by another request, covering the data. */
+static uint32_t qcow2_alloc_span(Qcow2State *s, const uint8_t *l2,
+                                 uint32_t idx, uint64_t gfirst, uint64_t need,
+                                 uint64_t *old)
+{
+    uint32_t max_m = MIN(s->l2_entries - idx,
+                         QCOW2_MAX_ALLOC_BYTES >> s->cluster_bits);
+    uint32_t m = 0;
+
+    max_m = MAX(max_m, 1);
+    while (m < max_m && ((uint64_t)m << s->cluster_bits) < need) {
+        uint64_t e = qcow2_l2e(l2, idx + m);
+        if (m && (!qcow2_needs_alloc(s, e) ||
+                  qcow2_inflight_hit(s, gfirst + m, gfirst + m))) {
+            break;
+        }
+        old[m++] = e;
+    }
+    return m;
+}
+
+/* Allocating write of up to @len bytes at @off; locked.  Returns bytes
+ * written or -errno. */
 static int64_t qcow2_alloc_write(Qcow2State *s, uint64_t off,
                                  const uint8_t *buf, uint64_t len)
 {
     uint64_t head = off & (s->cluster_size - 1), gbase = off - head;
-    uint8_t *l2;
-    uint32_t idx, m = 0;
+    uint8_t *l2, *nb = NULL;
+    uint32_t idx, m;
     int ret = qcow2_mark_dirty(s);
 
     if (ret == 0) {
@@ -294,36 +384,29 @@ static int64_t qcow2_alloc_write(Qcow2State *s, uint64_t off,
     if (ret < 0) {
         return ret;
     }
-    uint32_t max_m = MIN(s->l2_entries - idx,
-                         QCOW2_MAX_ALLOC_BYTES >> s->cluster_bits);
-    max_m = MAX(max_m, 1);
-    g_autofree uint64_t *old = g_new(uint64_t, max_m);
-    while (m < max_m && ((uint64_t)m << s->cluster_bits) < head + len) {
-        uint64_t e = qcow2_l2e(l2, idx + m);
-        if (m && !qcow2_needs_alloc(s, e)) {
-            break;
-        }
-        old[m++] = e;
-    }
+    g_autofree uint64_t *old = g_new(uint64_t, QCOW2_MAX_ALLOC_BYTES /
+                                     s->cluster_size + 1);
+    m = qcow2_alloc_span(s, l2, idx, gbase >> s->cluster_bits, head + len,
+                         old);
     uint64_t n = MIN(len, ((uint64_t)m << s->cluster_bits) - head);
+    uint64_t total = (uint64_t)m << s->cluster_bits;
     int64_t host = qcow2_alloc_clusters(s, m);
     if (host < 0) {
         return host;
     }
-    uint64_t total = (uint64_t)m << s->cluster_bits;
     if (qcow2_fresh_zero(s, (uint64_t)host, old, m)) {
         /* Never-written clusters past the end of the file read as zero:
          * only the guest data needs writing (no zero-filled COW). */
-        ret = qcow2_host_write(s, (uint64_t)host + head, buf, n, 0);
+        ret = qcow2_alloc_data(s, gbase >> s->cluster_bits, m,
+                               (uint64_t)host + head, buf, n);
+    } else if (posix_memalign((void **)&nb, 4096, total)) {
+        ret = -ENOMEM;
     } else {
-        uint8_t *nb;
-        if (posix_memalign((void **)&nb, 4096, total)) {
-            return -ENOMEM;
-        }
         ret = qcow2_cow_fill(s, gbase, old, m, nb, head, n);
         if (ret == 0) {
             memcpy(nb + head, buf, n);
-            ret = qcow2_host_write(s, (uint64_t)host, nb, total, 0);
+            ret = qcow2_alloc_data(s, gbase >> s->cluster_bits, m,
+                                   (uint64_t)host, nb, total);
         }
         free(nb);
     }
@@ -335,9 +418,11 @@ static int64_t qcow2_alloc_write(Qcow2State *s, uint64_t off,
         return ret;
     }
     for (uint32_t k = 0; k < m; k++) {
+        /* Free what the entry holds now (other writers waited for us). */
+        uint64_t cur = qcow2_l2e(l2, idx + k);
         qcow2_set_l2e(l2, idx + k, ((uint64_t)host + ((uint64_t)k <<
                                     s->cluster_bits)) | QCOW2_OFLAG_COPIED);
-        qcow2_free_l2_entry(s, old[k]);
+        qcow2_free_l2_entry(s, cur);
     }
     qcow2_cache_dirty(s->l2_cache, qcow2_l2_table_off(s, off));
     return (int64_t)n;
@@ -349,7 +434,14 @@ static int64_t qcow2_write_step(Qcow2State *s, uint64_t off,
 {
     uint8_t *l2;
     uint32_t idx;
-    int ret = qcow2_get_l2(s, off, false, &l2, &idx);
+    int ret;
+
+    qcow2_inflight_wait(s, off, MIN(len, s->cluster_size -
+                                    (off & (s->cluster_size - 1))));
+    if (s->corrupt) {
+        return -ENOMEDIUM;
+    }
+    ret = qcow2_get_l2(s, off, false, &l2, &idx);
 
     if (ret < 0) {
         return ret;
@@ -416,8 +508,10 @@ static int qcow2_write_compressed_locked(Qcow2State *s, uint64_t off,
 {
     uint8_t *l2;
     uint32_t idx;
-    int ret = qcow2_mark_dirty(s);
+    int ret;
 
+    qcow2_inflight_wait(s, off, s->cluster_size);
+    ret = qcow2_mark_dirty(s);
     if (ret == 0) {
         ret = qcow2_get_l2(s, off, true, &l2, &idx);
     }
@@ -527,6 +621,7 @@ static int qcow2_zero_range(Qcow2State *s, uint64_t off, uint64_t len,
         if (s->corrupt) {
             return -ENOMEDIUM;
         }
+        qcow2_inflight_wait(s, off, cur);
         if (!in && cur == s->cluster_size) {
             ret = qcow2_zero_cluster(s, off, may_unmap, discard);
         } else if (discard) {
@@ -613,6 +708,7 @@ int qcow2_make_empty(Qcow2State *s)
     int ret = 0;
 
     g_mutex_lock(&s->lock);
+    qcow2_drain_locked(s);
     if (!s->writable || s->corrupt) {
         ret = -EACCES;
     }

@@ -404,6 +404,7 @@ Qcow2State *qcow2_open(const Qcow2Host *host, const Qcow2Backing *backing,
     s->opts.node_name = s->node_name;
     s->writable = !opts->read_only;
     s->pending_frees = g_array_new(FALSE, FALSE, sizeof(Qcow2PendingFree));
+    s->inflight = g_array_new(FALSE, FALSE, sizeof(Qcow2Inflight));
     if (backing) {
         s->backing = *backing;
         s->has_backing = true;
@@ -479,6 +480,7 @@ int qcow2_close(Qcow2State *s)
         return 0;
     }
     g_mutex_lock(&s->lock);
+    qcow2_drain_locked(s);
     if (s->writable && !s->corrupt) {
         ret = qcow2_flush_locked(s);
         if (ret == 0 && s->pending_frees->len) {
@@ -497,6 +499,7 @@ int qcow2_close(Qcow2State *s)
     g_free(s->reftable);
     g_free(s->zbuf);
     g_array_free(s->pending_frees, TRUE);
+    g_array_free(s->inflight, TRUE);
     qcow2_meta_clear(&s->meta);
     g_free(s->device);
     g_free(s->node_name);

@@ -354,8 +354,10 @@ static int qcow2_snapshot_create_locked(Qcow2State *s, const char *name,
     uint64_t bytes = qcow2_align_up((uint64_t)s->l1_size * 8,
                                     s->cluster_size);
     int64_t off = 0;
-    int ret = qcow2_flush_locked(s);
+    int ret;
 
+    qcow2_drain_locked(s);
+    ret = qcow2_flush_locked(s);
     if (ret == 0 && bytes) {
         off = qcow2_alloc_clusters(s, bytes >> s->cluster_bits);
         ret = off < 0 ? (int)off : 0;
@@ -438,8 +440,10 @@ int qcow2_snapshot_create(Qcow2State *s, const char *id, const char *name,
 
 static int qcow2_snapshot_goto_locked(Qcow2State *s, Qcow2Snapshot *sn)
 {
-    int ret = qcow2_flush_locked(s);
+    int ret;
 
+    qcow2_drain_locked(s);
+    ret = qcow2_flush_locked(s);
     if (ret == 0 && sn->l1_size > s->l1_size) {
         ret = qcow2_grow_l1(s, sn->l1_size);
     }
@@ -509,9 +513,11 @@ int qcow2_snapshot_goto(Qcow2State *s, const char *id_or_name, Error **errp)
 
 static int qcow2_snapshot_delete_locked(Qcow2State *s, int idx)
 {
-    Qcow2Snapshot sn = s->snapshots[idx];
+    Qcow2Snapshot sn;
     int ret;
 
+    qcow2_drain_locked(s);
+    sn = s->snapshots[idx];
     memmove(&s->snapshots[idx], &s->snapshots[idx + 1],
             (s->nb_snapshots - idx - 1) * sizeof(Qcow2Snapshot));
     s->nb_snapshots--;

@@ -123,6 +123,11 @@ typedef struct Qcow2Snapshot {
     uint64_t *l1;                /* its L1 table (host order) */
 } Qcow2Snapshot;
 
+/* Guest clusters [first, last] whose allocating write is in flight. */
+typedef struct Qcow2Inflight {
+    uint64_t first, last;
+} Qcow2Inflight;
+
 typedef struct Qcow2PendingFree {
     uint64_t offset, bytes;
     bool discard;
@@ -164,7 +169,8 @@ typedef struct Qcow2State {
     uint64_t free_byte_offset;    /* compressed packing; 0 none */
     GArray *pending_frees;        /* Qcow2PendingFree */
     int unlocked_io;              /* I/O in flight without the lock */
-    GCond io_cond;
+    GArray *inflight;             /* Qcow2Inflight: clusters being allocated */
+    GCond io_cond;                /* unlocked I/O or an allocation ended */
 
     bool dirty_set;               /* we set the dirty bit this session */
     bool lazy;                    /* lazy refcounts active */
@@ -257,6 +263,14 @@ int qcow2_write_refblocks_first(Qcow2State *s);
 
 int qcow2_get_l2(Qcow2State *s, uint64_t guest_off, bool alloc,
                  uint8_t **l2, uint32_t *idx);
+/**
+ * qcow2_inflight_wait() - wait (dropping the lock) until no allocating
+ * write is in flight on the guest clusters of [@off, @off + @len).
+ */
+void qcow2_inflight_wait(Qcow2State *s, uint64_t off, uint64_t len);
+/** qcow2_drain_locked() - wait until no unlocked I/O or allocation runs. */
+void qcow2_drain_locked(Qcow2State *s);
+
 int qcow2_write_l1_entry(Qcow2State *s, uint32_t idx);
 int qcow2_grow_l1(Qcow2State *s, uint64_t min_size);
 

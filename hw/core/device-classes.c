@@ -15,10 +15,13 @@ const DeviceClass *const device_classes[] = {
     &uart16550_class,
 
     /* hw/display */
+    &vga_pci_class.parent,
 
     /* hw/i386 */
 
     /* hw/ide */
+    &ide_hd_class,
+    &ide_cd_class,
 
     /* hw/input */
 
@@ -33,6 +36,7 @@ const DeviceClass *const device_classes[] = {
     /* hw/timer */
 
     /* hw/virtio */
+    &virtio_blk_pci_class.parent,
 
     NULL,
 };

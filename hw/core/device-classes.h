@@ -14,10 +14,12 @@
 extern const DeviceClass uart16550_class;
 
 /* hw/display */
+#include "hw/display/vga-pci.h"
 
 /* hw/i386 */
 
 /* hw/ide */
+#include "hw/ide/ide-dev.h"
 
 /* hw/input */
 
@@ -31,5 +33,6 @@ extern const DeviceClass uart16550_class;
 /* hw/timer */
 
 /* hw/virtio */
+#include "hw/virtio/virtio-blk.h"
 
 #endif /* HW_CORE_DEVICE_CLASSES_H */

@@ -75,33 +75,12 @@ char *device_class_list_help(void)
     return g_string_free(s, FALSE);
 }
 
-static void device_props_help_append(GString *s, const Property *table)
-{
-    const Property *p;
-
-    for (p = table; p && p->name; p++) {
-        g_autofree char *left = g_strdup_printf("%s=<%s>", p->name,
-                                                property_type_name(p));
-
-        g_string_append_printf(s, "  %-24s", left);
-        if (p->description) {
-            g_string_append_printf(s, " - %s", p->description);
-        }
-        g_string_append_c(s, '\n');
-    }
-}
-
 char *device_class_props_help(const DeviceClass *cls)
 {
-    GString *s = g_string_new(NULL);
+    g_autofree char *title = g_strdup_printf("%s options:", cls->name);
 
-    g_string_append_printf(s, "%s options:\n", cls->name);
-    device_props_help_append(s, cls->base_props);
-    device_props_help_append(s, cls->props);
-    if (!cls->base_props && !cls->props) {
-        g_string_append(s, "There are no options for this device.\n");
-    }
-    return g_string_free(s, FALSE);
+    return property_list_help(title, cls->base_props, cls->props,
+                              "There are no options for this device.");
 }
 
 struct json_object *device_class_props_json(const DeviceClass *cls)

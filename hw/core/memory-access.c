@@ -64,6 +64,9 @@ static uint64_t memory_io_read(MemoryRegion *mr, uint64_t offset,
     if (!ops->read) {
         return memory_size_mask(size);
     }
+    if (ops->unaligned && u == size) {
+        return ops->read(mr->opaque, offset, size) & memory_size_mask(size);
+    }
     for (a = offset & ~(uint64_t)(u - 1); a < end; a += u) {
         uint64_t v = ops->read(mr->opaque, a, u) & memory_size_mask(u);
         uint64_t lo = MAX(a, offset), hi = MIN(a + u, end);
@@ -83,6 +86,10 @@ static void memory_io_write(MemoryRegion *mr, uint64_t offset, uint64_t val,
     uint64_t a, end = offset + size;
 
     if (!ops->write) {
+        return;
+    }
+    if (ops->unaligned && u == size) {
+        ops->write(mr->opaque, offset, val & memory_size_mask(size), size);
         return;
     }
     for (a = offset & ~(uint64_t)(u - 1); a < end; a += u) {

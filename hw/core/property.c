@@ -399,8 +399,7 @@ void property_free_values(const Property *table, void *base)
     }
 }
 
-/* The default of @p as JSON, or NULL when it has none worth showing. */
-static struct json_object *property_default_json(const Property *p)
+struct json_object *property_default_json(const Property *p)
 {
     switch (p->type) {
     case PROP_TYPE_BOOL:
@@ -449,4 +448,42 @@ struct json_object *property_list_json(const Property *base_table,
     property_list_append(arr, base_table);
     property_list_append(arr, table);
     return arr;
+}
+
+static void property_help_append(GString *s, const Property *table)
+{
+    const Property *p;
+
+    for (p = table; p && p->name; p++) {
+        g_autofree char *left = g_strdup_printf("%s=<%s>", p->name,
+                                                property_type_name(p));
+        struct json_object *def = property_default_json(p);
+
+        g_string_append_printf(s, "  %-24s", left);
+        if (p->description) {
+            g_string_append_printf(s, " - %s", p->description);
+        }
+        if (def) {
+            g_string_append_printf(s, " (default: %s)",
+                                   json_object_is_type(def, json_type_string)
+                                       ? json_object_get_string(def)
+                                       : json_object_to_json_string(def));
+            json_object_put(def);
+        }
+        g_string_append_c(s, '\n');
+    }
+}
+
+char *property_list_help(const char *title, const Property *base_table,
+                         const Property *table, const char *none)
+{
+    GString *s = g_string_new(title);
+
+    g_string_append_c(s, '\n');
+    property_help_append(s, base_table);
+    property_help_append(s, table);
+    if ((!base_table || !base_table->name) && (!table || !table->name)) {
+        g_string_append_printf(s, "%s\n", none);
+    }
+    return g_string_free(s, FALSE);
 }

@@ -22,8 +22,10 @@
 #include <string.h>
 
 #include "hw/i386/acpi-build.h"
+#include "hw/i386/pc-drives.h"
 
 #include "hw/char/uart-16550.h"
+#include "hw/display/vga-pci.h"
 #include "hw/core/ioport.h"
 #include "system/cpus.h"
 #include "util/chardev.h"
@@ -224,6 +226,24 @@ static bool pc_init_isa(PCMachineState *pcms, Error **errp)
     return true;
 }
 
+/* -vga: "std" (the default) is the PCI VGA at 00:02.0; "none" has none. */
+static bool pc_init_vga(PCMachineState *pcms, Error **errp)
+{
+    const char *vga = pcms->parent.cfg->vga;
+    Device *dev;
+
+    if (vga && !strcmp(vga, "none")) {
+        return true;
+    }
+    if (vga && strcmp(vga, "std")) {
+        error_setg(errp, "-vga %s: only 'std' and 'none' are supported", vga);
+        return false;
+    }
+    dev = device_new(&vga_pci_class.parent, &pcms->parent, NULL);
+    device_set_prop_str(dev, "addr", "2.0", &error_abort);
+    return device_realize(dev, errp);
+}
+
 unsigned pc_e820_table(PCMachineState *pcms, uint8_t **table)
 {
     struct { uint64_t addr, len; uint32_t type; } ent[3];
@@ -339,8 +359,11 @@ static bool pc_init(Machine *m, Error **errp)
         error_setg(errp, "smm=on: system management mode is not emulated");
         return false;
     }
+    /* QEMU's order, which fixes the PCI addresses guests and managers
+     * see: chipset functions, VGA at 00:02.0, then -drive if=virtio. */
     if (!pc_init_ram(pcms, errp) || !pc_init_isa(pcms, errp) ||
-        !pc_init_pci(pcms, errp)) {
+        !pc_init_pci(pcms, errp) || !pc_init_vga(pcms, errp) ||
+        !pc_init_drives(pcms, errp)) {
         return false;
     }
     dev = pc_add(m, &fw_cfg_class, errp);

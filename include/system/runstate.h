@@ -83,7 +83,9 @@ void vm_stop(RunState state);
 
 /**
  * vm_start() - resume from a stopped state (QMP "cont"); raises RESUME.
- * Main thread only (with the machine lock held, as the main loop has it).
+ * On the main thread (machine lock held, as the main loop has it) the VM
+ * runs when it returns; from another thread the start is posted to the
+ * main loop, vm_start returns true, and a refusal is only logged.
  * Fails with *errp as QEMU does, e.g. in shutdown state without
  * -no-shutdown handling ("Resetting the Virtual Machine is required").
  */

@@ -15,7 +15,8 @@
  * @name: a node of a drive resolves to the drive above it (a protocol
  * node to the format node using it as "file", up to the backend).
  * Returns a new string, or NULL when @name is neither a backend nor a
- * node (the caller then shows @name itself).
+ * node (the caller then shows @name itself).  Without a backend above,
+ * the drive part is the top node's name (what -device drive= names).
  */
 char *ui_disk_name(const char *name, void *opaque);
 

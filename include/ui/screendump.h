@@ -37,9 +37,10 @@ bool screendump_save(pixman_image_t *img, const char *filename,
 
 /**
  * screendump() - QMP screendump: the surface of the console of @device
- * (NULL: the first console) and @head (ignored unless @has_head) to
- * @filename in @format (NULL: "ppm").  The device renders pending changes
- * first.
+ * (NULL: the first console) and @head (0 unless @has_head; not looked at
+ * without @device, as in QEMU, though a negative or huge one is refused)
+ * to @filename in @format (NULL: "ppm").  The device renders pending
+ * changes first.
  */
 bool screendump(const char *filename, const char *device, bool has_head,
                 int64_t head, const char *format, Error **errp);

@@ -234,7 +234,8 @@ struct X86CPU {
     /* Host plumbing. */
     CPUPlatform plat;
     X86BlockCache *bc;
-    uint32_t log_mask;
+    uint32_t log_mask;          /* X86_LOG_* in force this slice */
+    uint32_t log_forced;        /* set by x86_cpu_set_log() */
 };
 
 /* A general register as a byte array (host is little endian). */

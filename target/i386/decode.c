@@ -61,6 +61,7 @@
 
 #include "target/i386/decode-onebyte.c.inc"
 #include "target/i386/decode-twobyte.c.inc"
+#include "target/i386/decode-threebyte.c.inc"
 
 void x86_exec_ud(X86CPU *cpu, const X86Insn *insn)
 {
@@ -386,7 +387,6 @@ int x86_decode(X86CPU *cpu, const uint8_t *bytes, unsigned avail,
         insn->map = 1;
         e = &x86_map_0f[op];
         if (op == 0x38 || op == 0x3a) {
-            /* Three-byte maps (sse/sse-table3.c). */
             insn->map = op == 0x38 ? 2 : 3;
             op = fetch(&d, 1);
             e = insn->map == 2 ? &x86_map_0f38[op] : &x86_map_0f3a[op];

@@ -9,6 +9,7 @@
  * Guest exceptions arrive here through x86_raise()'s siglongjmp.
  */
 #include "target/i386/tb.h"
+#include "util/log.h"
 
 /* Fetch @n code bytes at @lin through the slow path (page-crossing or MMIO
  * code); faults are those of the instruction fetch. */
@@ -128,8 +129,12 @@ static void run_block(X86CPU *cpu, X86Block *b)
 
     /* In an interrupt shadow with an interrupt waiting, run one
      * instruction so the interrupt is taken right after it. */
-    if (unlikely(cpu->inhibit_irq) && (cpu->intr_line || cpu->nmi_pending)) {
-        end = i + 1;
+    if (unlikely(cpu->inhibit_irq)) {
+        if (cpu->regs[R_RIP] != cpu->inhibit_irq_eip) {
+            cpu->inhibit_irq = false;       /* the shadow has passed */
+        } else if (cpu->intr_line || cpu->nmi_pending) {
+            end = i + 1;
+        }
     }
 
     cpu->cur_block = b;
@@ -202,8 +207,14 @@ static void check_interrupts(X86CPU *cpu)
 
 CPUExitReason x86_cpu_run(X86CPU *cpu, uint64_t budget, uint64_t *executed)
 {
-    CPUExitReason why = CPU_EXIT_BUDGET;
+    volatile CPUExitReason why = CPU_EXIT_BUDGET;
 
+    /* -d items from the command line (util/log.c), plus any set directly. */
+    cpu->log_mask = cpu->log_forced |
+                    (log_enabled(LOG_IN_ASM) ? X86_LOG_IN_ASM : 0) |
+                    (log_enabled(LOG_EXEC) ? X86_LOG_EXEC : 0) |
+                    (log_enabled(LOG_INT) ? X86_LOG_INT : 0) |
+                    (log_enabled(LOG_CPU) ? X86_LOG_CPU : 0);
     cpu->retired = 0;
     cpu->stop_block = false;
     cpu->cur_insn = NULL;

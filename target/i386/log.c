@@ -11,6 +11,7 @@
 
 void x86_cpu_set_log(X86CPU *cpu, unsigned mask)
 {
+    cpu->log_forced = mask;
     cpu->log_mask = mask;
 }
 

@@ -2,7 +2,7 @@
 /*
  * Shifts, rotates and bit operations: ROL ROR RCL RCR SHL SHR SAR SHLD SHRD
  * (SDM vol. 2B "RCL/RCR/ROL/ROR", "SAL/SAR/SHL/SHR", "SHLD", "SHRD"),
- * BT BTS BTR BTC, BSF BSR, POPCNT, TZCNT, LZCNT, BSWAP.
+ * BT BTS BTR BTC, BSF BSR, POPCNT, TZCNT, LZCNT, BSWAP, MOVBE, CRC32.
  *
  * The count is masked to 5 bits (6 with a 64-bit operand); a masked count
  * of zero changes no flag.  OF is architecturally defined only for a count
@@ -336,4 +336,31 @@ void x86_op_bswap(X86CPU *cpu, const X86Insn *i)
     } else {
         x86_reg_write(cpu, i->op[0].reg, __builtin_bswap32(v), 4);
     }
+}
+
+/* MOVBE: load or store with the bytes reversed (one operand is memory). */
+void x86_op_movbe(X86CPU *cpu, const X86Insn *i)
+{
+    unsigned size = i->op[0].size;
+    uint64_t v = x86_op_read(cpu, i, 1);
+
+    v = size == 2 ? __builtin_bswap16(v) :
+        size == 4 ? __builtin_bswap32(v) : __builtin_bswap64(v);
+    x86_op_store(cpu, i, 0, v);
+}
+
+/* CRC32: CRC-32C (polynomial 11EDC6F41h, bit-reflected), no inversion,
+ * over the source bytes in memory order (SDM "CRC32"). */
+void x86_op_crc32(X86CPU *cpu, const X86Insn *i)
+{
+    uint32_t crc = x86_reg_read(cpu, i->op[0].reg, 4);
+    uint64_t src = x86_op_read(cpu, i, 1);
+
+    for (unsigned b = 0; b < i->op[1].size; b++) {
+        crc ^= (src >> (b * 8)) & 0xff;
+        for (int k = 0; k < 8; k++) {
+            crc = (crc >> 1) ^ (0x82f63b78u & -(crc & 1));
+        }
+    }
+    x86_reg_write(cpu, i->op[0].reg, crc, i->op[0].size);
 }

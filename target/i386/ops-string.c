@@ -10,6 +10,8 @@
  * interrupts are taken between iterations as on hardware; every iteration
  * commits its register updates, so a fault leaves a restartable state.
  */
+#include <glib.h>
+
 #include "target/i386/ops.h"
 
 #define REP_CHUNK 4096
@@ -38,8 +40,82 @@ static inline void idx_step(X86CPU *cpu, int r, const StrCtx *c)
     x86_reg_write(cpu, r * 8, cpu->regs[r] + c->step, as);
 }
 
+/*
+ * REP MOVS/STOS fast path: as many elements as fit in the current pages,
+ * straight through the TLB's host pointers, going forward one element at
+ * a time exactly as the architecture defines (overlapping MOVS replicates).
+ * Returns the elements done (0: take the element-by-element path).
+ */
+static uint64_t rep_fast(X86CPU *cpu, const X86Insn *i, const StrCtx *c,
+                         bool movs)
+{
+    unsigned sz = c->size;
+    uint64_t cnt = cpu->regs[R_ECX] & c->amask, n;
+    uint64_t di = idx_reg(cpu, R_EDI, c), si = idx_reg(cpu, R_ESI, c);
+    const X86Seg *es = &cpu->seg[R_ES], *ss = &cpu->seg[i->seg];
+    uint64_t dlin, slin = 0;
+    X86TLBEntry *de, *se = NULL;
+    uint8_t *d, *src = NULL;
+
+    if (c->step < 0 || cnt < 2 || !(es->perm & SEG_PERM_W) ||
+        (movs && !(ss->perm & SEG_PERM_R))) {
+        return 0;
+    }
+    n = cnt < REP_CHUNK ? cnt : REP_CHUNK;
+    dlin = (es->base + di) & cpu->lin_mask;
+    n = MIN(n, (0x1000 - (dlin & 0xfff)) / sz);
+    n = MIN(n, (c->amask - di) / sz + 1);
+    if (di < es->lo || di > es->hi) {
+        return 0;
+    }
+    n = MIN(n, (es->hi - di) / sz + ((es->hi - di) % sz == sz - 1));
+    if (movs) {
+        slin = (ss->base + si) & cpu->lin_mask;
+        n = MIN(n, (0x1000 - (slin & 0xfff)) / sz);
+        n = MIN(n, (c->amask - si) / sz + 1);
+        if (si < ss->lo || si > ss->hi) {
+            return 0;
+        }
+        n = MIN(n, (ss->hi - si) / sz + ((ss->hi - si) % sz == sz - 1));
+        se = x86_tlb_entry(cpu, slin);
+        if (se->tag_r != (slin & ~0xfffull)) {
+            return 0;
+        }
+        src = (uint8_t *)(uintptr_t)(slin + se->addend);
+    }
+    de = x86_tlb_entry(cpu, dlin);
+    if (n == 0 || de->tag_w != (dlin & ~0xfffull)) {
+        return 0;
+    }
+    d = (uint8_t *)(uintptr_t)(dlin + de->addend);
+    if (movs) {
+        for (uint64_t k = 0; k < n * sz; k += sz) {
+            x86_host_st(d + k, x86_host_ld(src + k, sz), sz);
+        }
+    } else {
+        uint64_t v = x86_reg_read(cpu, 0, sz);
+        for (uint64_t k = 0; k < n; k++) {
+            x86_host_st(d + k * sz, v, sz);
+        }
+    }
+    return n;
+}
+
+static void rep_advance(X86CPU *cpu, const X86Insn *i, const StrCtx *c,
+                        uint64_t n, bool movs)
+{
+    unsigned as = i->addrsize;
+    x86_reg_write(cpu, R_EDI * 8, cpu->regs[R_EDI] + n * c->size, as);
+    if (movs) {
+        x86_reg_write(cpu, R_ESI * 8, cpu->regs[R_ESI] + n * c->size, as);
+    }
+    x86_reg_write(cpu, R_ECX * 8, cpu->regs[R_ECX] - n, as);
+}
+
 /* Run @one up to the REP count; @cmp_kind: 0 none, else REPE/REPNE test. */
 typedef void (*StrStep)(X86CPU *cpu, const X86Insn *i, const StrCtx *c);
+static void movs_one(X86CPU *cpu, const X86Insn *i, const StrCtx *c);
+static void stos_one(X86CPU *cpu, const X86Insn *i, const StrCtx *c);
 
 static void str_run(X86CPU *cpu, const X86Insn *i, StrStep one, bool is_cmp)
 {
@@ -50,6 +126,16 @@ static void str_run(X86CPU *cpu, const X86Insn *i, StrStep one, bool is_cmp)
     if (!i->rep) {
         one(cpu, i, &c);
         return;
+    }
+    if (one == movs_one || one == stos_one) {
+        bool movs = one == movs_one;
+        for (unsigned round = 0; round < 64; round++) {
+            uint64_t n = rep_fast(cpu, i, &c, movs);
+            if (n == 0) {
+                break;
+            }
+            rep_advance(cpu, i, &c, n, movs);
+        }
     }
     for (unsigned n = 0; n < REP_CHUNK; n++) {
         uint64_t cnt = cpu->regs[R_ECX] & c.amask;

@@ -12,6 +12,8 @@
 
 extern const X86OpcodeEntry x86_map_onebyte[256];
 extern const X86OpcodeEntry x86_map_0f[256];
+extern const X86OpcodeEntry x86_map_0f38[256];
+extern const X86OpcodeEntry x86_map_0f3a[256];
 
 /* CPUID feature identifiers for X86OpcodeEntry.cpuid: word, bit. */
 #define CPUID_FEATURE(word, bit) ((((word) << 5) | (bit)) + 1)
@@ -116,6 +118,8 @@ void x86_op_mov_to_seg(X86CPU *cpu, const X86Insn *i);
 void x86_op_movs(X86CPU *cpu, const X86Insn *i);
 void x86_op_movsx(X86CPU *cpu, const X86Insn *i);
 void x86_op_movsxd(X86CPU *cpu, const X86Insn *i);
+void x86_op_movbe(X86CPU *cpu, const X86Insn *i);
+void x86_op_crc32(X86CPU *cpu, const X86Insn *i);
 void x86_op_movzx(X86CPU *cpu, const X86Insn *i);
 void x86_op_mul(X86CPU *cpu, const X86Insn *i);
 void x86_op_neg(X86CPU *cpu, const X86Insn *i);

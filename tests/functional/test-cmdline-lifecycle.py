@@ -66,6 +66,26 @@ with tempfile.NamedTemporaryFile(suffix='.img') as img:
                       '-drive', 'file=%s,format=raw,if=none,id=d0'
                       % img.name, '-snapshot'], signal.SIGTERM)
 
+# -nographic: serial and human monitor muxed on stdio ("mon:stdio");
+# Ctrl-A x ends the emulator with status 0.
+p = subprocess.Popen([BIN, '-machine', 'none', '-S', '-nographic'],
+                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                     stderr=subprocess.PIPE)
+try:
+    time.sleep(0.5)
+    p.stdin.write(b'info status\n')
+    p.stdin.flush()
+    time.sleep(0.5)
+    p.stdin.write(b'\x01x')
+    p.stdin.flush()
+    out, err = p.communicate(timeout=10)
+except subprocess.TimeoutExpired:
+    p.kill()
+    out, err = p.communicate()
+check('nographic-mon-stdio', p.returncode == 0 and
+      b'paused (prelaunch)' in out and b'Terminated' in out,
+      'rc=%s out=%r err=%r' % (p.returncode, out, err))
+
 # A second instance on the same pid file refuses to start.
 with tempfile.TemporaryDirectory() as d:
     pidfile = os.path.join(d, 'pid')

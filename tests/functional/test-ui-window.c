@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Functional test of the real SDL window (run under Xvfb by
- * test-ui-window.sh): a console shows a test pattern, the display starts
+ * test-ui-xvfb.sh): a console shows a test pattern, the display starts
  * with "-display sdl,gl=on|off", a BLOCK_WRITE_THRESHOLD raised on the
  * event bus from another thread must show up as a toast in the top-right
  * corner of the window as the X server has it (captured with XGetImage,
@@ -535,7 +535,7 @@ int main(int argc, char **argv)
     runstate_init(false, false);
     runstate_add_hook(watch_runstate, NULL);
     CHECK(vm_start(NULL), "cannot start the VM");
-    if (chdir(dir) < 0) {
+    if (g_mkdir_with_parents(dir, 0755) < 0 || chdir(dir) < 0) {
         perror(dir);
         return 1;
     }

@@ -64,6 +64,9 @@ typedef struct Device Device;
  * @write: store @val (@size bytes) at @offset; same guarantees.
  * @min_access: smallest size the callbacks implement (1, 2, 4, 8); 0 = 1.
  * @max_access: largest size they implement; 0 = 4.
+ * @unaligned: the callbacks also take accesses of a declared size at any
+ *        offset (overlapping 16-bit ports such as Bochs VBE's 0x1ce/0x1cf);
+ *        the core then passes such an access through unsplit.
  * Either callback may be NULL: reads then return all-ones and writes are
  * dropped (a write-only or read-only register block).
  */
@@ -72,6 +75,7 @@ typedef struct MemoryRegionOps {
     void (*write)(void *opaque, uint64_t offset, uint64_t val, unsigned size);
     unsigned min_access;
     unsigned max_access;
+    bool unaligned;
 } MemoryRegionOps;
 
 typedef enum MemoryRegionKind {

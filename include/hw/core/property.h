@@ -141,6 +141,18 @@ bool property_set(const Property *prop, const char *owner, void *base,
  */
 struct json_object *property_get_json(const Property *prop, const void *base);
 
+/** property_default_json() - the default of @p as new json-c, or NULL
+ *  when it has none (CHARDEV, DRIVE and unset STR). */
+struct json_object *property_default_json(const Property *p);
+
+/**
+ * property_list_help() - "@title" then one line per property of
+ * @base_table and @table: "  name=<type>  - description (default: x)",
+ * or the line @none when both are empty.  Returns a new string.
+ */
+char *property_list_help(const char *title, const Property *base_table,
+                         const Property *table, const char *none);
+
 /** property_free_values() - g_free the STR/DRIVE fields of @base. */
 void property_free_values(const Property *table, void *base);
 

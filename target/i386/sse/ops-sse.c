@@ -35,7 +35,10 @@ static void get_reg(X86CPU *cpu, bool mmx, unsigned n, XMMReg *v)
         v->q[0] = x87_mmx_read(&cpu->x87, (int)n);
         v->q[1] = 0;
     } else {
-        *v = cpu->xmm[n];
+        /* Word copies: the operations write registers 8 bytes at a time,
+         * and a 16-byte reload of those would stall store forwarding. */
+        v->q[0] = cpu->xmm[n].q[0];
+        v->q[1] = cpu->xmm[n].q[1];
     }
 }
 
@@ -44,7 +47,8 @@ static void set_reg(X86CPU *cpu, bool mmx, unsigned n, const XMMReg *v)
     if (mmx) {
         x87_mmx_write(&cpu->x87, (int)n, v->q[0]);
     } else {
-        cpu->xmm[n] = *v;
+        cpu->xmm[n].q[0] = v->q[0];
+        cpu->xmm[n].q[1] = v->q[1];
     }
 }
 
@@ -94,7 +98,8 @@ static void get_rm(X86CPU *cpu, const X86Insn *insn, const SseCtx *c,
 
 static void checks(X86CPU *cpu, const SseCtx *c)
 {
-    bool xmm = !(c->d->flags & SF_MMX);
+    unsigned flags = c->d->flags;
+    bool xmm = !(flags & SF_MMX);
 
     if ((cpu->cr0 & CR0_EM) || (xmm && !(cpu->cr4 & CR4_OSFXSR))) {
         x86_raise_noerr(cpu, EXCP_UD);
@@ -102,7 +107,7 @@ static void checks(X86CPU *cpu, const SseCtx *c)
     if (cpu->cr0 & CR0_TS) {
         x86_raise_noerr(cpu, EXCP_NM);
     }
-    if (c->reg_mmx || c->rm_mmx) {
+    if (flags & (SF_MMX | SF_REG_MMX | SF_RM_MMX)) {
         if (x87_mf_pending(&cpu->x87) && (cpu->cr0 & CR0_NE)) {
             x86_raise_noerr(cpu, EXCP_MF);
         }
@@ -377,56 +382,6 @@ static void do_sse4(X86CPU *cpu, const X86Insn *insn, const SseCtx *c)
     }
 }
 
-static uint32_t crc32c(uint32_t crc, uint64_t data, unsigned bytes)
-{
-    for (unsigned i = 0; i < 8 * bytes; i++) {
-        crc ^= (uint32_t)(data >> i) & 1;
-        crc = (crc >> 1) ^ (0x82f63b78u & -(crc & 1));
-    }
-    return crc;
-}
-
-static uint64_t bswap(uint64_t v, unsigned size)
-{
-    switch (size) {
-    case 2:
-        return __builtin_bswap16((uint16_t)v);
-    case 4:
-        return __builtin_bswap32((uint32_t)v);
-    default:
-        return __builtin_bswap64(v);
-    }
-}
-
-/* MOVBE and CRC32: general-register instructions of the 0F 38 map. */
-static void do_gpr38(X86CPU *cpu, const X86Insn *insn, const SseCtx *c)
-{
-    unsigned size = insn->opcode == 0xf0 && c->d->kind == SK_CRC32 ? 1 :
-                    insn->opsize;
-    uint64_t v;
-
-    if (c->d->kind == SK_MOVBE) {
-        if (insn->opcode == 0xf0) {
-            v = x86_ld(cpu, insn->seg, c->ea, size);
-            x86_reg_write(cpu, c->gpr_reg * 8, bswap(v, size), size);
-        } else {
-            v = x86_reg_read(cpu, c->gpr_reg * 8, size);
-            x86_st(cpu, insn->seg, c->ea, bswap(v, size), size);
-        }
-        return;
-    }
-    if (c->mem) {
-        v = x86_ld(cpu, insn->seg, c->ea, size);
-    } else if (size == 1 && !insn->rex && c->gpr_rm >= 4) {
-        v = x86_reg_read(cpu, (c->gpr_rm - 4) * 8 + 1, 1);   /* AH..BH */
-    } else {
-        v = x86_reg_read(cpu, c->gpr_rm * 8, size);
-    }
-    x86_reg_write(cpu, c->gpr_reg * 8,
-                  crc32c((uint32_t)cpu->regs[c->gpr_reg], v, size),
-                  (insn->rex & 8) ? 8 : 4);
-}
-
 static const SseDesc *lookup(const X86Insn *insn, int pfx)
 {
     switch (insn->map) {
@@ -459,9 +414,7 @@ static void sse_exec(X86CPU *cpu, const X86Insn *insn, int pfx)
     c.gpr_rm = (insn->modrm & 7) | rexb;
     c.reg = c.reg_mmx ? insn->modrm_reg : c.gpr_reg;
     c.rm = c.rm_mmx ? (insn->modrm & 7u) : c.gpr_rm;
-    if (c.d->kind != SK_MOVBE && c.d->kind != SK_CRC32) {
-        checks(cpu, &c);
-    }
+    checks(cpu, &c);
     if (c.mem) {
         c.ea = cpu->ea = x86_insn_ea(cpu, insn);
     }
@@ -482,9 +435,6 @@ static void sse_exec(X86CPU *cpu, const X86Insn *insn, int pfx)
         break;
     case SK_PEXTR: case SK_PINSR: case SK_INSERTPS: case SK_PCMPSTR:
         do_sse4(cpu, insn, &c);
-        break;
-    case SK_MOVBE: case SK_CRC32:
-        do_gpr38(cpu, insn, &c);
         break;
     default:
         do_gpr(cpu, insn, &c);

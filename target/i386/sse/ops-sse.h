@@ -47,8 +47,6 @@ typedef enum SseKind {
     SK_PINSR,       /* PINSRB/D/Q: lane imm of reg <- r/m */
     SK_INSERTPS,    /* INSERTPS (memory form reads one m32) */
     SK_PCMPSTR,     /* PCMPxSTRx: implicit RAX/RDX, RCX or XMM0, EFLAGS */
-    SK_MOVBE,       /* MOVBE (general registers; 0F 38 F0/F1) */
-    SK_CRC32,       /* CRC32 (general registers; F2 0F 38 F0/F1) */
 } SseKind;
 
 /* Entry flags. */
@@ -82,9 +80,6 @@ typedef struct SseDesc {
 extern const SseDesc x86_sse_table[256][4];
 extern const SseDesc x86_sse_table_0f38[256][4];
 extern const SseDesc x86_sse_table_0f3a[256][4];
-/* Decoder rows of the three-byte maps (sse-table3.c). */
-extern const X86OpcodeEntry x86_map_0f38[256];
-extern const X86OpcodeEntry x86_map_0f3a[256];
 extern const X86OpcodeEntry x86_sse_rows[4];
 extern const X86OpcodeEntry x86_sse_rows_ib[4];
 

@@ -218,9 +218,69 @@ static uint64_t int_lane(IntOp op, int size, int64_t a, int64_t b,
     }
 }
 
+/* Lane masks of the element sizes: low bits and high bit of each lane. */
+static const uint64_t lane_hi[9] = {
+    [1] = 0x8080808080808080ull, [2] = 0x8000800080008000ull,
+    [4] = 0x8000000080000000ull, [8] = 0x8000000000000000ull,
+};
+
+/*
+ * Wrapping add/subtract and equality on whole 64-bit words (the hot
+ * forms of string and memory routines): carries are kept inside each
+ * lane by adding the low bits separately from the top bit.
+ */
+static uint64_t swar_add(uint64_t a, uint64_t b, int size)
+{
+    uint64_t h = lane_hi[size];
+
+    return ((a & ~h) + (b & ~h)) ^ ((a ^ b) & h);
+}
+
+static uint64_t swar_sub(uint64_t a, uint64_t b, int size)
+{
+    uint64_t h = lane_hi[size];
+
+    return ((a | h) - (b & ~h)) ^ ((a ^ ~b) & h);
+}
+
+static uint64_t swar_eq(uint64_t a, uint64_t b, int size)
+{
+    uint64_t h = lane_hi[size], x = a ^ b;
+    uint64_t ne = (((x & ~h) + ~h) | x) & h;     /* top bit: lane != 0 */
+    uint64_t eq = ~ne & h;
+
+    return (eq >> (8 * size - 1)) * (size == 8 ? ~0ull :
+                                     (1ull << (8 * size)) - 1);
+}
+
+static bool swar_op(SseEnv *env, XMMReg *d, const XMMReg *s, int size,
+                    IntOp op)
+{
+    for (int i = 0; i < env->vlen / 8; i++) {
+        switch (op) {
+        case I_ADD:
+            d->q[i] = swar_add(d->q[i], s->q[i], size);
+            break;
+        case I_SUB:
+            d->q[i] = swar_sub(d->q[i], s->q[i], size);
+            break;
+        case I_CMPEQ:
+            d->q[i] = swar_eq(d->q[i], s->q[i], size);
+            break;
+        default:
+            return false;
+        }
+    }
+    return true;
+}
+
 static void int_op(SseEnv *env, XMMReg *d, const XMMReg *s, int size,
                    IntOp op)
 {
+    if ((op == I_ADD || op == I_SUB || op == I_CMPEQ) &&
+        swar_op(env, d, s, size, op)) {
+        return;
+    }
     int n = env->vlen / size;
 
     for (int i = 0; i < n; i++) {

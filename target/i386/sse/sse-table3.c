@@ -2,10 +2,8 @@
 /*
  * The SSE tables of the three-byte maps 0F 38 and 0F 3A (SSSE3, SSE4.1,
  * SSE4.2), indexed like x86_sse_table by opcode and mandatory prefix,
- * and the decoder's rows for those maps (all routed to the SSE
- * dispatcher, including MOVBE and CRC32 at 0F 38 F0/F1, which are
- * general-register instructions handled in ops-sse.c for want of another
- * three-byte map user).
+ * whose rows (decode-sse38.c.inc, decode-sse3a.c.inc) the CPU's
+ * three-byte maps include.
  *
  * Spec: Intel SDM vol. 2D tables A-4 (0F 38) and A-5 (0F 3A).  PEXTRW at
  * 0F 3A 15 is the memory-capable form; PEXTRD/PINSRD become PEXTRQ/PINSRQ
@@ -167,16 +165,6 @@ const SseDesc x86_sse_table_0f38[256][4] = {
     [0x41] = {
         [1] = { .kind = SK_OP, .msize = 16, .fn = sse_phminposuw },
     },
-    [0xf0] = {
-        [0] = { .kind = SK_MOVBE, .flags = SF_MEM_ONLY },
-        [1] = { .kind = SK_MOVBE, .flags = SF_MEM_ONLY },
-        [3] = { .kind = SK_CRC32, .msize = 1 },
-    },
-    [0xf1] = {
-        [0] = { .kind = SK_MOVBE, .flags = SF_MEM_ONLY },
-        [1] = { .kind = SK_MOVBE, .flags = SF_MEM_ONLY },
-        [3] = { .kind = SK_CRC32 },
-    },
 };
 
 const SseDesc x86_sse_table_0f3a[256][4] = {
@@ -251,80 +239,4 @@ const SseDesc x86_sse_table_0f3a[256][4] = {
         [1] = { .kind = SK_PCMPSTR, .msize = 16, .flags = SF_UNALIGNED,
                 .fn = sse_pcmpistri },
     },
-};
-
-const X86OpcodeEntry x86_map_0f38[256] = {
-    [0xf0] = { .prefixed = x86_sse_rows },
-    [0xf1] = { .prefixed = x86_sse_rows },
-    [0x00] = { .prefixed = x86_sse_rows },
-    [0x01] = { .prefixed = x86_sse_rows },
-    [0x02] = { .prefixed = x86_sse_rows },
-    [0x03] = { .prefixed = x86_sse_rows },
-    [0x04] = { .prefixed = x86_sse_rows },
-    [0x05] = { .prefixed = x86_sse_rows },
-    [0x06] = { .prefixed = x86_sse_rows },
-    [0x07] = { .prefixed = x86_sse_rows },
-    [0x08] = { .prefixed = x86_sse_rows },
-    [0x09] = { .prefixed = x86_sse_rows },
-    [0x0a] = { .prefixed = x86_sse_rows },
-    [0x0b] = { .prefixed = x86_sse_rows },
-    [0x10] = { .prefixed = x86_sse_rows },
-    [0x14] = { .prefixed = x86_sse_rows },
-    [0x15] = { .prefixed = x86_sse_rows },
-    [0x17] = { .prefixed = x86_sse_rows },
-    [0x1c] = { .prefixed = x86_sse_rows },
-    [0x1d] = { .prefixed = x86_sse_rows },
-    [0x1e] = { .prefixed = x86_sse_rows },
-    [0x20] = { .prefixed = x86_sse_rows },
-    [0x21] = { .prefixed = x86_sse_rows },
-    [0x22] = { .prefixed = x86_sse_rows },
-    [0x23] = { .prefixed = x86_sse_rows },
-    [0x24] = { .prefixed = x86_sse_rows },
-    [0x25] = { .prefixed = x86_sse_rows },
-    [0x28] = { .prefixed = x86_sse_rows },
-    [0x29] = { .prefixed = x86_sse_rows },
-    [0x2a] = { .prefixed = x86_sse_rows },
-    [0x2b] = { .prefixed = x86_sse_rows },
-    [0x30] = { .prefixed = x86_sse_rows },
-    [0x31] = { .prefixed = x86_sse_rows },
-    [0x32] = { .prefixed = x86_sse_rows },
-    [0x33] = { .prefixed = x86_sse_rows },
-    [0x34] = { .prefixed = x86_sse_rows },
-    [0x35] = { .prefixed = x86_sse_rows },
-    [0x37] = { .prefixed = x86_sse_rows },
-    [0x38] = { .prefixed = x86_sse_rows },
-    [0x39] = { .prefixed = x86_sse_rows },
-    [0x3a] = { .prefixed = x86_sse_rows },
-    [0x3b] = { .prefixed = x86_sse_rows },
-    [0x3c] = { .prefixed = x86_sse_rows },
-    [0x3d] = { .prefixed = x86_sse_rows },
-    [0x3e] = { .prefixed = x86_sse_rows },
-    [0x3f] = { .prefixed = x86_sse_rows },
-    [0x40] = { .prefixed = x86_sse_rows },
-    [0x41] = { .prefixed = x86_sse_rows },
-};
-
-const X86OpcodeEntry x86_map_0f3a[256] = {
-    [0x08] = { .prefixed = x86_sse_rows_ib },
-    [0x09] = { .prefixed = x86_sse_rows_ib },
-    [0x0a] = { .prefixed = x86_sse_rows_ib },
-    [0x0b] = { .prefixed = x86_sse_rows_ib },
-    [0x0c] = { .prefixed = x86_sse_rows_ib },
-    [0x0d] = { .prefixed = x86_sse_rows_ib },
-    [0x0e] = { .prefixed = x86_sse_rows_ib },
-    [0x0f] = { .prefixed = x86_sse_rows_ib },
-    [0x14] = { .prefixed = x86_sse_rows_ib },
-    [0x15] = { .prefixed = x86_sse_rows_ib },
-    [0x16] = { .prefixed = x86_sse_rows_ib },
-    [0x17] = { .prefixed = x86_sse_rows_ib },
-    [0x20] = { .prefixed = x86_sse_rows_ib },
-    [0x21] = { .prefixed = x86_sse_rows_ib },
-    [0x22] = { .prefixed = x86_sse_rows_ib },
-    [0x40] = { .prefixed = x86_sse_rows_ib },
-    [0x41] = { .prefixed = x86_sse_rows_ib },
-    [0x42] = { .prefixed = x86_sse_rows_ib },
-    [0x60] = { .prefixed = x86_sse_rows_ib },
-    [0x61] = { .prefixed = x86_sse_rows_ib },
-    [0x62] = { .prefixed = x86_sse_rows_ib },
-    [0x63] = { .prefixed = x86_sse_rows_ib },
 };

@@ -33,13 +33,13 @@
 typedef struct State {
     uint64_t r[6];      /* rax rbx rcx rdx rsi rdi */
     uint64_t flags_in, flags_out;
-    uint8_t mem[32];
+    uint8_t mem[256] __attribute__((aligned(16)));
 } State;
 
 /* Kinds of input constraint and flag masking. */
 enum {
     K_PLAIN, K_LOGIC, K_MUL, K_DIV, K_IDIV, K_SHIFT, K_ROT, K_SHXD, K_BT,
-    K_BSF, K_CNT, K_NOFLAGS,
+    K_BSF, K_CNT, K_NOFLAGS, K_CX8, K_STR,
 };
 
 typedef struct DiffCase {
@@ -117,10 +117,26 @@ static const DiffCase cases[] = {
     { "lzcnt", { NULL, "66f30fbdc3", "f30fbdc3", "f3480fbdc3" }, K_CNT,
       F_OF | F_SF | F_AF | F_PF, 0x80000000u | 5 },
     { "bswap", { NULL, NULL, "0fc8", "480fc8" }, K_NOFLAGS, 0 },
+    { "movbe-load", { NULL, "660f38f01e", "0f38f01e", "480f38f01e" },
+      K_NOFLAGS, 0, 1u << 22 },
+    { "movbe-store", { NULL, "660f38f11e", "0f38f11e", "480f38f11e" },
+      K_NOFLAGS, 0, 1u << 22 },
+    { "crc32", { "f20f38f0c3", "66f20f38f1c3", "f20f38f1c3",
+                 "f2480f38f1c3" }, K_NOFLAGS, 0, 1u << 20 },
+    { "crc32-mem", { "f20f38f01e", "66f20f38f11e", "f20f38f11e",
+                     "f2480f38f11e" }, K_NOFLAGS, 0, 1u << 20 },
     { "xadd", { "0fc0d8", "660fc1d8", "0fc1d8", "480fc1d8" }, K_PLAIN, 0 },
     { "cmpxchg", { "0fb0d8", "660fb1d8", "0fb1d8", "480fb1d8" }, K_PLAIN },
     { "cmpxchg-mem", { "0fb01e", "660fb11e", "0fb11e", "480fb11e" },
       K_PLAIN },
+    { "cmpxchg8b", { NULL, NULL, "0fc74ef8", NULL }, K_CX8, 0 },
+    { "cmpxchg16b", { NULL, NULL, NULL, "480fc74ef8" }, K_CX8, 0,
+      1u << 13 },
+    { "rep-stos", { "f3aa", "66f3ab", "f3ab", "f348ab" }, K_STR, 0 },
+    { "rep-movs", { "f3a4", "66f3a5", "f3a5", "f348a5" }, K_STR, 0 },
+    { "lods", { "ac", "66ad", "ad", "48ad" }, K_STR, 0 },
+    { "repe-cmps", { "f3a6", "66f3a7", "f3a7", "f348a7" }, K_STR, 0 },
+    { "repne-scas", { "f2ae", "66f2af", "f2af", "f248af" }, K_STR, 0 },
     { "xchg", { "86d8", "6687d8", "87d8", "4887d8" }, K_NOFLAGS, 0 },
     { "movzx", { NULL, "660fb6c3", "0fb7c3", "480fb6c3" }, K_NOFLAGS, 0 },
     { "movsx", { NULL, "660fbec3", "0fbfc3", "480fbfc3" }, K_NOFLAGS, 0 },
@@ -213,9 +229,9 @@ static void emu_run(State *s)
         cpu->regs[k < 4 ? (int[]){ R_EAX, R_EBX, R_ECX, R_EDX }[k]
                         : k == 4 ? R_ESI : R_EDI] = s->r[k];
     }
-    cpu->regs[R_ESI] = MEM_ADDR + 8;
     cpu->regs[R_ESP] = STACK_TOP;
     memcpy(tm->ram + MEM_ADDR, s->mem, sizeof(s->mem));
+    x86_cpu_phys_written(cpu, MEM_ADDR, sizeof(s->mem));
     x86_eflags_set(cpu, s->flags_in, 0xffffffffu);
     cpu->regs[R_RIP] = CODE_ADDR;
     cpu->halted = false;
@@ -291,6 +307,28 @@ static bool constrain(const DiffCase *c, unsigned bytes, State *s)
             return false;       /* result undefined above 16 */
         }
         (void)bits;
+        return true;
+    case K_STR:
+        /* Count, and source/destination offsets inside the buffer. */
+        s->r[2] = g_test_rand_int_range(0, 14);
+        s->r[4] = g_test_rand_int_range(0, 256 - 15 * bytes);
+        s->r[5] = g_test_rand_int_range(0, 256 - 15 * bytes);
+        if (g_test_rand_bit()) {
+            s->r[5] = s->r[4] + g_test_rand_int_range(0, 3) * bytes / 2;
+        }
+        if (g_test_rand_bit()) {
+            /* Make REPE/REPNE comparisons stop somewhere. */
+            memmove(&s->mem[s->r[5]], &s->mem[s->r[4]], 14 * bytes);
+            s->mem[s->r[5] + g_test_rand_int_range(0, 14 * bytes)] ^= 1;
+            memcpy(&s->r[0], &s->mem[s->r[5] + bytes * 3], 8);
+        }
+        return true;
+    case K_CX8:
+        /* Half the time the comparand matches memory at [rsi - 8]. */
+        if (g_test_rand_bit()) {
+            memcpy(&s->r[0], s->mem, bytes == 8 ? 8 : 4);
+            memcpy(&s->r[3], s->mem + (bytes == 8 ? 8 : 4), bytes == 8 ? 8 : 4);
+        }
         return true;
     case K_BT:
         if (strstr(c->name, "mem")) {
@@ -383,11 +421,24 @@ static void run_case(gconstpointer data)
                 continue;
             }
             nat = in;
-            nat.r[4] = (uint64_t)(uintptr_t)(nat.mem + 8);
-            fn(&nat);
-            nat.r[4] = MEM_ADDR + 8;
             emu = in;
+            if (c->kind == K_STR) {
+                nat.r[4] = (uint64_t)(uintptr_t)nat.mem + in.r[4];
+                nat.r[5] = (uint64_t)(uintptr_t)nat.mem + in.r[5];
+                emu.r[4] = MEM_ADDR + in.r[4];
+                emu.r[5] = MEM_ADDR + in.r[5];
+            } else {
+                nat.r[4] = (uint64_t)(uintptr_t)(nat.mem + 8);
+                emu.r[4] = MEM_ADDR + 8;
+            }
+            fn(&nat);
             emu_run(&emu);
+            nat.r[4] -= (uint64_t)(uintptr_t)nat.mem;
+            emu.r[4] -= MEM_ADDR;
+            if (c->kind == K_STR) {
+                nat.r[5] -= (uint64_t)(uintptr_t)nat.mem;
+                emu.r[5] -= MEM_ADDR;
+            }
             mask = defined_flags(c, bytes, &in);
             if (c->kind == K_BSF && (in.r[1] & (bytes == 8 ? ~0ull :
                                    (1ull << (bytes * 8)) - 1)) == 0) {
@@ -410,7 +461,7 @@ static void run_case(gconstpointer data)
                 g_test_message("  flags native %03x emu %03x mask %03x",
                                (unsigned)nat.flags_out & F_ALL,
                                (unsigned)emu.flags_out & F_ALL, mask);
-                g_test_message("  mem %s", memcmp(nat.mem, emu.mem, 32) ?
+                g_test_message("  mem %s", memcmp(nat.mem, emu.mem, sizeof(nat.mem)) ?
                                "differs" : "same");
                 g_test_fail();
                 return;

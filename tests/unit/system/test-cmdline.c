@@ -154,6 +154,10 @@ static void test_errors(void)
     parse_fails("-vga vesa: unknown vga type 'vesa'", "-vga", "vesa", NULL);
     parse_fails("-net user: networking is not built yet (only 'none')",
                 "-net", "user", NULL);
+    parse_fails("-nographic cannot be used with -daemonize", "-nographic",
+                "-daemonize", NULL);
+    parse_fails("-serial stdio cannot be used with -daemonize", "-daemonize",
+                "-serial", "stdio", NULL);
 }
 
 static void test_info_requests(void)
@@ -169,6 +173,8 @@ static void test_info_requests(void)
         { "-machine", "help", CMDLINE_INFO_MACHINE_HELP, NULL },
         { "-M", "?", CMDLINE_INFO_MACHINE_HELP, NULL },
         { "-machine", "type=help", CMDLINE_INFO_MACHINE_HELP, NULL },
+        { "-machine", "pc,help", CMDLINE_INFO_MACHINE_HELP, "pc" },
+        { "-machine", "type=none,help", CMDLINE_INFO_MACHINE_HELP, "none" },
         { "-device", "help", CMDLINE_INFO_DEVICE_HELP, NULL },
         { "-device", "isa-serial,help", CMDLINE_INFO_DEVICE_HELP,
           "isa-serial" },

@@ -180,6 +180,28 @@ static void test_huge(void)
     json_object_put(o);
     g_string_free(s, TRUE);
 
+    /* A million-level dotted key is refused, not built. */
+    s = g_string_new(NULL);
+    for (i = 0; i < 1000000; i++) {
+        g_string_append(s, "a.");
+    }
+    g_string_append(s, "b=1");
+    o = keyval_parse(s->str, NULL, &err);
+    g_assert_null(o);
+    g_assert_nonnull(strstr(error_get_pretty(err), "nests deeper"));
+    error_free(err);
+    err = NULL;
+    g_string_free(s, TRUE);
+    /* 63 levels are fine. */
+    s = g_string_new(NULL);
+    for (i = 0; i < 63; i++) {
+        g_string_append(s, "a.");
+    }
+    g_string_append(s, "b=1");
+    o = keyval_parse(s->str, NULL, &error_abort);
+    json_object_put(o);
+    g_string_free(s, TRUE);
+
     /* An over-long key fragment is refused, not truncated. */
     o = keyval_parse(longkey_opt, NULL, &err);
     g_assert_null(o);

@@ -135,6 +135,23 @@ static void test_stop_other_thread(void)
     g_assert_true(runstate_check(RUN_STATE_IO_ERROR));
 }
 
+static gpointer start_from_thread(gpointer opaque)
+{
+    return GINT_TO_POINTER(vm_start(NULL));
+}
+
+static void test_start_other_thread(void)
+{
+    GThread *t;
+
+    setup(false, false);
+    t = g_thread_new("starter", start_from_thread, NULL);
+    g_assert_true(GPOINTER_TO_INT(g_thread_join(t)));
+    g_assert_true(runstate_check(RUN_STATE_PRELAUNCH));
+    drain();
+    g_assert_true(runstate_is_running());
+}
+
 static void test_reset_request(void)
 {
     setup(false, false);
@@ -209,6 +226,8 @@ int main(int argc, char **argv)
                     test_stop_start_clock);
     g_test_add_func("/system/runstate/stop-other-thread",
                     test_stop_other_thread);
+    g_test_add_func("/system/runstate/start-other-thread",
+                    test_start_other_thread);
     g_test_add_func("/system/runstate/reset-request", test_reset_request);
     g_test_add_func("/system/runstate/shutdown-request",
                     test_shutdown_request);

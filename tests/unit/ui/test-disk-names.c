@@ -45,6 +45,18 @@ static void test_names(void)
     }
     g_assert_null(ui_disk_name("nope", NULL));
 
+    /* -blockdev style, no backend: the top node names the drive. */
+    g_free(json);
+    json = g_strdup_printf("{\"driver\": \"raw\", \"node-name\": \"fmt1\", "
+                           "\"file\": {\"driver\": \"file\", \"node-name\": "
+                           "\"proto1\", \"filename\": \"%s\"}}", img);
+    opts = json_tokener_parse(json);
+    BlockDriverState *bs1 = bdrv_open(NULL, opts, 0, &error_abort);
+    json_object_put(opts);
+    g_autofree char *s1 = ui_disk_name("proto1", NULL);
+    g_assert_cmpstr(s1, ==, "fmt1 (vm1.img)");
+    bdrv_unref(bs1);
+
     m = notif_model_new(NULL, NULL);
     notif_model_set_disk_namer(m, ui_disk_name, NULL);
     opts = json_tokener_parse("{\"node-name\": \"proto0\", "

@@ -100,7 +100,7 @@ static void test_toast(void)
     g_assert_cmpint(box.x2, ==, W - 10);
     g_assert_cmpint(box.y1, ==, 10);
     g_assert_cmpint(box.x2 - box.x1, >, 200);
-    g_assert_cmpint(box.x2 - box.x1, <=, 400);
+    g_assert_cmpint(box.x2 - box.x1, <=, 480);
     g_assert_cmpint(box.y2 - box.y1, >, 40);
     g_assert_cmpint(box.y2 - box.y1, <, 150);
 
@@ -247,6 +247,37 @@ static void test_history_and_small(void)
     overlay_free(ov);
 }
 
+/* The corruption modal: Dismiss and Power off, no Resume. */
+static void test_corrupt_modal(void)
+{
+    Overlay *ov = new_overlay();
+    NotifModel *m = notif_model_new(fake_clock, NULL);
+    pixman_image_t *img = pattern();
+    struct json_object *ev = json_tokener_parse(
+        "{\"device\": \"disk0\", \"node-name\": \"fmt0\", \"msg\": "
+        "\"Preventing invalid write on metadata (overlaps with refcount "
+        "table)\", \"offset\": 65536, \"size\": 65536, \"fatal\": true}");
+    bool seen[8] = { false };
+
+    fake_now = 0;
+    notif_model_event(m, "BLOCK_IMAGE_CORRUPTED", ev);
+    json_object_put(ev);
+    notif_model_toggle_history(m);
+    g_assert_true(overlay_render(ov, m, img));
+    keep(img, "overlay-corrupt.png");
+    for (int y = 0; y < H; y += 3) {
+        for (int x = 0; x < W; x += 3) {
+            seen[overlay_hit(ov, x, y)] = true;
+        }
+    }
+    g_assert_true(seen[NOTIF_BUTTON_DISMISS]);
+    g_assert_true(seen[NOTIF_BUTTON_POWER_OFF]);
+    g_assert_false(seen[NOTIF_BUTTON_RESUME]);
+    pixman_image_unref(img);
+    notif_model_free(m);
+    overlay_free(ov);
+}
+
 static void test_missing_font(void)
 {
     Error *err = NULL;
@@ -262,6 +293,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ui/overlay/toast", test_toast);
     g_test_add_func("/ui/overlay/modal", test_modal);
     g_test_add_func("/ui/overlay/history", test_history_and_small);
+    g_test_add_func("/ui/overlay/corrupt-modal", test_corrupt_modal);
     g_test_add_func("/ui/overlay/missing-font", test_missing_font);
     return g_test_run();
 }

@@ -12,7 +12,7 @@
 #include "target/i386/fpu/softfloat.h"
 #include "tests/unit/cpu/fpu/fp-gen.h"
 
-#define ITER     200000
+#define ITER     120000
 #define SW_CHECK 0x023f
 
 typedef struct __attribute__((packed)) HostF80 {

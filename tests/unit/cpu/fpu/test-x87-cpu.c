@@ -252,6 +252,116 @@ static void test_fxsave(void)
                     MXCSR_DEFAULT);
 }
 
+/*
+ * Fault delivery through the CPU: a GDT and an IDT whose #UD, #NM, #MF and
+ * #XM handlers store their vector at RESULT_ADDR and halt.
+ */
+#define GDT_ADDR 0x1000
+#define IDT_ADDR 0x2000
+#define HANDLER_ADDR 0x3000
+#define RESULT_ADDR 0x4000
+
+static void setup_idt(void)
+{
+    static const uint64_t gdt[3] = { 0, 0x00cf9a000000ffffull,
+                                     0x00cf92000000ffffull };
+    X86CPU *cpu = tm->cpu;
+
+    test_machine_load(tm, GDT_ADDR, gdt, sizeof(gdt), &error_abort);
+    for (int v = 0; v < 32; v++) {
+        uint32_t h = HANDLER_ADDR + 16 * v;
+        uint64_t gate = (h & 0xffff) | (0x08u << 16) |
+                        ((uint64_t)(0x8e00 | (h & 0xffff0000u)) << 32);
+        uint8_t code[11] = { 0xc7, 0x05 };   /* mov dword [RESULT], v */
+        uint32_t addr = RESULT_ADDR;
+
+        memcpy(code + 2, &addr, 4);
+        memcpy(code + 6, &v, 4);
+        code[10] = 0xf4;                      /* hlt */
+        test_machine_load(tm, IDT_ADDR + 8 * v, &gate, 8, &error_abort);
+        test_machine_load(tm, h, code, sizeof(code), &error_abort);
+    }
+    cpu->gdt.base = GDT_ADDR;
+    cpu->gdt.limit = sizeof(gdt) - 1;
+    cpu->idt.base = IDT_ADDR;
+    cpu->idt.limit = 32 * 8 - 1;
+    cpu->regs[R_ESP] = 0x8000;
+}
+
+/* Run @hex at CODE_ADDR; returns the vector delivered, or -1 if the code
+ * reached its own HLT. */
+static int run_fault(const char *hex)
+{
+    X86CPU *cpu = tm->cpu;
+    uint8_t code[32];
+    uint32_t none = 0xffffffff;
+    int n = 0;
+
+    for (; hex[0] && hex[1]; hex += 2) {
+        code[n++] = (uint8_t)(g_ascii_xdigit_value(hex[0]) << 4 |
+                              g_ascii_xdigit_value(hex[1]));
+    }
+    code[n++] = 0xf4;
+    test_machine_load(tm, CODE_ADDR, code, n, &error_abort);
+    test_machine_load(tm, RESULT_ADDR, &none, 4, &error_abort);
+    cpu->regs[R_ESP] = 0x8000;
+    cpu->regs[R_RIP] = CODE_ADDR;
+    cpu->regs[R_EDI] = MEM_ADDR;
+    cpu->halted = false;
+    x86_cpu_run(cpu, 1000, NULL);
+    g_assert_true(cpu->halted);
+    return (int32_t)*(uint32_t *)(tm->ram + RESULT_ADDR);
+}
+
+static void test_faults(void)
+{
+    X86CPU *cpu = tm->cpu;
+    uint64_t cr0 = cpu->cr0, cr4 = cpu->cr4;
+    uint32_t mx = 0x1f80 & ~(uint32_t)MXCSR_ZE << 7;   /* ZE unmasked */
+    uint32_t zero = 0;
+
+    setup_idt();
+    test_machine_load(tm, MEM_ADDR, &zero, 4, &error_abort);
+    test_machine_load(tm, MEM_ADDR + 4, &mx, 4, &error_abort);
+    /* fld1; fdiv dword [edi] (1/0, ZE masked): no fault. */
+    x87_reset(&cpu->x87);
+    g_assert_cmpint(run_fault("d9e8d837"), ==, -1);
+    g_assert_true(cpu->x87.fsw & X87_SW_ZE);
+    /* Unmask ZE: FDIV flags ES; the next waiting instruction gets #MF. */
+    x87_reset(&cpu->x87);
+    cpu->x87.fcw = 0x037b;
+    g_assert_cmpint(run_fault("d9e8d8379b"), ==, EXCP_MF);
+    /* FNCLEX (no-wait) clears it: no #MF. */
+    x87_reset(&cpu->x87);
+    cpu->x87.fcw = 0x037b;
+    g_assert_cmpint(run_fault("d9e8d837dbe29b"), ==, -1);
+    /* CR0.TS: x87 and SSE give #NM; WAIT only with CR0.MP. */
+    x87_reset(&cpu->x87);
+    cpu->cr0 |= CR0_TS;
+    g_assert_cmpint(run_fault("d9e8"), ==, EXCP_NM);
+    g_assert_cmpint(run_fault("0f58ca"), ==, EXCP_NM);
+    g_assert_cmpint(run_fault("9b"), ==, -1);
+    cpu->cr0 |= CR0_MP;
+    g_assert_cmpint(run_fault("9b"), ==, EXCP_NM);
+    cpu->cr0 = cr0;
+    /* SSE: #UD without CR4.OSFXSR; MMX still runs. */
+    cpu->cr4 &= ~(uint64_t)CR4_OSFXSR;
+    g_assert_cmpint(run_fault("0f58ca"), ==, EXCP_UD);
+    g_assert_cmpint(run_fault("0ffcca0f77"), ==, -1);
+    /* Unmasked SSE divide by zero: #XM, or #UD without OSXMMEXCPT. */
+    cpu->cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
+    cpu->xmm[1].d[0] = 0x3f800000;
+    cpu->xmm[2].d[0] = 0;
+    g_assert_cmpint(run_fault("0fae5704" "f30f5eca"), ==, EXCP_XM);
+    g_assert_true(cpu->mxcsr & MXCSR_ZE);
+    g_assert_cmphex(cpu->xmm[1].d[0], ==, 0x3f800000);   /* unchanged */
+    cpu->cr4 &= ~(uint64_t)CR4_OSXMMEXCPT;
+    g_assert_cmpint(run_fault("0fae5704" "f30f5eca"), ==, EXCP_UD);
+    cpu->cr4 = cr4;
+    cpu->mxcsr = MXCSR_DEFAULT;
+    x87_reset(&cpu->x87);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -263,6 +373,7 @@ int main(int argc, char **argv)
     x86_set_cr0(tm->cpu, tm->cpu->cr0 | CR0_NE);
     g_test_add_func("/cpu/fpu/wired/x87", test_wired);
     g_test_add_func("/cpu/fpu/wired/fxsave", test_fxsave);
+    g_test_add_func("/cpu/fpu/wired/faults", test_faults);
     int r = g_test_run();
     test_machine_free(tm);
     return r;

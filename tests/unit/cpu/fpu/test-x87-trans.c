@@ -12,7 +12,7 @@
 #include "target/i386/fpu/softfloat.h"
 #include "tests/unit/cpu/fpu/fp-gen.h"
 
-#define ITER 60000
+#define ITER 40000
 
 typedef struct __attribute__((packed)) HostF80 {
     uint64_t m;

@@ -333,6 +333,53 @@ static void test_fxsave(void)
     g_assert_cmpuint(bad, ==, 0);
 }
 
+/* The 16-bit protected-mode environment and state images (operand-size
+ * prefix in 64-bit mode): FNSTENV/FNSAVE written by the host must match
+ * x87_stenv()/x87_save(), and FLDENV/FRSTOR of them must load the same
+ * state.  Pointer fields (bytes 6-13) are not compared. */
+static void test_env16(void)
+{
+    FpGen g = { 0x6c8e9cf570932bd5ull };
+    unsigned bad = 0;
+
+    for (int r = 0; r < 2000; r++) {
+        uint8_t img[IMAGE], henv[14], hsav[94], senv[14], ssav[94];
+        uint8_t back[IMAGE], sback[IMAGE];
+        X87State s;
+
+        random_image(&g, img);
+        asm volatile("frstor %[i]; data16 fnstenv %[e]; frstor %[i]; "
+                     "data16 fnsave %[v]; data16 frstor %[v]; fnsave %[b]"
+                     : [e] "=m"(henv), [v] "=m"(hsav), [b] "=m"(back)
+                     : [i] "m"(img));
+        x87_reset(&s);
+        x87_rstor(&s, img, X87_IMAGE_PROT32);
+        x87_stenv(&s, senv, X87_IMAGE_PROT16);
+        x87_reset(&s);
+        x87_rstor(&s, img, X87_IMAGE_PROT32);
+        x87_save(&s, ssav, X87_IMAGE_PROT16);
+        x87_reset(&s);
+        x87_rstor(&s, hsav, X87_IMAGE_PROT16);
+        x87_save(&s, sback, X87_IMAGE_PROT32);
+        memset(henv + 6, 0, 8);
+        memset(senv + 6, 0, 8);
+        memset(hsav + 6, 0, 8);
+        memset(ssav + 6, 0, 8);
+        mask_image(back, 0xffff);
+        mask_image(sback, 0xffff);
+        if (memcmp(henv, senv, 14) || memcmp(hsav, ssav, 94) ||
+            memcmp(back, sback, IMAGE)) {
+            if (bad++ < 4) {
+                g_test_message("env16 case %d: env %d save %d reload %d", r,
+                               memcmp(henv, senv, 14), memcmp(hsav, ssav, 94),
+                               memcmp(back, sback, IMAGE));
+            }
+        }
+    }
+    g_test_message("16-bit images: 2000 states, %u mismatches", bad);
+    g_assert_cmpuint(bad, ==, 0);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -343,5 +390,6 @@ int main(int argc, char **argv)
     g_test_add_func("/cpu/fpu/x87/reg-forms", test_reg_forms);
     g_test_add_func("/cpu/fpu/x87/mem-forms", test_mem_forms);
     g_test_add_func("/cpu/fpu/x87/fxsave", test_fxsave);
+    g_test_add_func("/cpu/fpu/x87/env16", test_env16);
     return g_test_run();
 }

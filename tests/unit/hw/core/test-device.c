@@ -248,7 +248,8 @@ static void test_help(void)
 
     g_assert_true(g_str_has_prefix(props, "test-dev options:\n"));
     g_assert_nonnull(strstr(props, "  iobase=<uint16>"));
-    g_assert_nonnull(strstr(props, " - I/O base\n"));
+    g_assert_nonnull(strstr(props, " - I/O base (default: 1016)\n"));
+    g_assert_nonnull(strstr(props, " - a switch (default: true)\n"));
     g_assert_nonnull(strstr(props, "  bootindex=<int32>"));
     g_assert_nonnull(strstr(props, "  size=<size>"));
 

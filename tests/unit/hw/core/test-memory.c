@@ -56,6 +56,19 @@ static const MemoryRegionOps ops_any = {
     .read = fake_read, .write = fake_write, .min_access = 1, .max_access = 8,
 };
 
+/* Overlapping 16-bit ports (Bochs VBE 0x1ce/0x1cf): unaligned passes. */
+static uint64_t loose_read(void *opaque, uint64_t offset, unsigned size)
+{
+    FakeDev *d = opaque;
+
+    g_string_append_printf(d->log, "r%u@%u ", size, (unsigned)offset);
+    return 0xbeef;
+}
+
+static const MemoryRegionOps ops_unaligned_word = {
+    .read = loose_read, .min_access = 2, .max_access = 2, .unaligned = true,
+};
+
 static FakeDev *fake_new(void)
 {
     FakeDev *d = g_new0(FakeDev, 1);
@@ -182,6 +195,28 @@ static void test_unaligned_any(void)
     /* An unaligned dword at 2: aligned dword units at 0 and 4. */
     g_assert_cmpuint(memory_map_read(map, 2, 4), ==, 0x15141312);
     g_assert_cmpstr(d->log->str, ==, "r4@0 r4@4 ");
+
+    memory_region_destroy(&io);
+    memory_map_free(map);
+    fake_free(d);
+}
+
+static void test_unaligned_declared(void)
+{
+    MemoryMap *map = memory_map_new("test", 0x10000);
+    FakeDev *d = fake_new();
+    MemoryRegion io;
+
+    memory_region_init_io(&io, "vbe", &ops_unaligned_word, d, 4);
+    memory_map_add(map, &io, 0x1ce, 0);
+    /* A word at the odd port reaches the device as it is. */
+    g_assert_cmpuint(memory_map_read(map, 0x1cf, 2), ==, 0xbeef);
+    g_assert_cmpuint(memory_map_read(map, 0x1ce, 2), ==, 0xbeef);
+    /* A byte is still widened to the declared word size. */
+    g_assert_cmpuint(memory_map_read(map, 0x1cf, 1), ==, 0xbe);
+    /* Running off the region's end: byte by byte, the rest unassigned. */
+    g_assert_cmpuint(memory_map_read(map, 0x1d1, 2), ==, 0xffbe);
+    g_assert_cmpstr(d->log->str, ==, "r2@1 r2@0 r2@0 r2@2 ");
 
     memory_region_destroy(&io);
     memory_map_free(map);
@@ -421,6 +456,8 @@ int main(int argc, char **argv)
     g_test_add_func("/hw/core/memory/split-wide", test_split_wide);
     g_test_add_func("/hw/core/memory/widen-narrow", test_widen_narrow);
     g_test_add_func("/hw/core/memory/unaligned", test_unaligned_any);
+    g_test_add_func("/hw/core/memory/unaligned-declared",
+                    test_unaligned_declared);
     g_test_add_func("/hw/core/memory/priority", test_priority_overlap);
     g_test_add_func("/hw/core/memory/alias-move", test_alias_move);
     g_test_add_func("/hw/core/memory/readonly-listeners",

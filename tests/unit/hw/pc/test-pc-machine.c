@@ -8,7 +8,9 @@
  */
 #include <string.h>
 
+#include "hw/display/vga-pci.h"
 #include "hw/i386/pc.h"
+#include "ui/console.h"
 #include "pc-test-machine.h"
 
 typedef struct Fixture {
@@ -86,9 +88,115 @@ static void test_pam(Fixture *f, gconstpointer data)
     /* Disabled again: the ROM shows through. */
     pci_cfg_write(f, 0x00, 0x59, 0x00, 1);
     g_assert_cmphex(memory_map_read(mem, 0xffff0, 4), ==, bios_word);
-    /* The VGA hole is not RAM. */
+    /* Below the BIOS: the VGA window, not RAM; with -vga none, nothing. */
     memory_map_write(mem, 0xa0000, 0x55, 1);
-    g_assert_cmphex(memory_map_read(mem, 0xa0000, 1), ==, 0xff);
+    g_assert_cmphex(memory_map_read(mem, 0xa0000, 1), ==, 0x55);
+    g_assert_cmphex(memory_map_read(mem, 0xc8000, 1), ==, 0xff);
+}
+
+static VGAState *pc_vga(Fixture *f)
+{
+    PCIDevice *d = pci_bus_find(f->pc->pci, PCI_DEVFN(2, 0));
+
+    g_assert_nonnull(d);
+    return &container_of(d, VGAPCIState, parent)->vga;
+}
+
+static uint32_t pixel(VGAState *s, int x, int y)
+{
+    DisplaySurface *surf;
+
+    console_hw_update(s->con);
+    surf = console_surface(s->con);
+    return ((uint32_t *)(surface_data(surf) + y * surface_stride(surf)))[x] &
+           0xffffff;
+}
+
+static void vbe_write(Fixture *f, uint16_t idx, uint16_t val)
+{
+    io_space_write(f->m->io, 0x1ce, idx, 2);
+    io_space_write(f->m->io, 0x1cf, val, 2);
+}
+
+static void test_vga_vbe(Fixture *f, gconstpointer data)
+{
+    VGAState *s = pc_vga(f);
+
+    g_assert_cmphex(pci_cfg_read(f, PCI_DEVFN(2, 0), 0, 4), ==, 0x11111234);
+    io_space_write(f->m->io, 0x1ce, 0, 2);
+    g_assert_cmphex(io_space_read(f->m->io, 0x1cf, 2), ==, 0xb0c5);
+    vbe_write(f, VBE_DISPI_INDEX_XRES, 64);
+    vbe_write(f, VBE_DISPI_INDEX_YRES, 48);
+    vbe_write(f, VBE_DISPI_INDEX_BPP, 32);
+    vbe_write(f, VBE_DISPI_INDEX_ENABLE,
+              VBE_DISPI_ENABLED | VBE_DISPI_LFB_ENABLED);
+    /* Through the banked 0xa0000 window: pixel (3, 2) = 0x123456. */
+    memory_map_write(f->m->mem, 0xa0000 + (2 * 64 + 3) * 4, 0x00123456, 4);
+    g_assert_cmpint(surface_width(console_surface(s->con)), ==, 640);
+    g_assert_cmphex(pixel(s, 3, 2), ==, 0x123456);
+    g_assert_cmpint(surface_width(console_surface(s->con)), ==, 64);
+    g_assert_cmphex(pixel(s, 4, 2), ==, 0);
+    /* Hostile: a mode bigger than VRAM is refused, not rendered. */
+    vbe_write(f, VBE_DISPI_INDEX_ENABLE, 0);
+    vbe_write(f, VBE_DISPI_INDEX_XRES, 0xffff);
+    vbe_write(f, VBE_DISPI_INDEX_ENABLE, VBE_DISPI_ENABLED);
+    io_space_write(f->m->io, 0x1ce, VBE_DISPI_INDEX_ENABLE, 2);
+    g_assert_cmphex(io_space_read(f->m->io, 0x1cf, 2) & 1, ==, 0);
+}
+
+static void vga_reg(Fixture *f, uint16_t port, uint8_t idx, uint8_t val)
+{
+    outb(f->m, port, idx);
+    outb(f->m, port + 1, val);
+}
+
+static void test_vga_text(Fixture *f, gconstpointer data)
+{
+    VGAState *s = pc_vga(f);
+    static const uint8_t glyph_a[16] = {
+        0, 0, 0x10, 0x38, 0x6c, 0xc6, 0xc6, 0xfe, 0xc6, 0xc6, 0xc6, 0xc6,
+    };
+
+    /* Load one glyph into plane 2, as the VGA BIOS loads its font. */
+    vga_reg(f, 0x3c4, 0x02, 0x04);
+    vga_reg(f, 0x3c4, 0x04, 0x06);
+    vga_reg(f, 0x3ce, 0x05, 0x00);
+    vga_reg(f, 0x3ce, 0x06, 0x04);
+    for (int y = 0; y < 16; y++) {
+        memory_map_write(f->m->mem, 0xa0000 + 'A' * 32 + y, glyph_a[y], 1);
+    }
+    /* 80x25 text at 0xb8000, 9-dot, 16 lines per row. */
+    vga_reg(f, 0x3c4, 0x02, 0x03);
+    vga_reg(f, 0x3c4, 0x04, 0x02);
+    vga_reg(f, 0x3ce, 0x06, 0x0e);
+    vga_reg(f, 0x3d4, 0x01, 79);
+    vga_reg(f, 0x3d4, 0x09, 15);
+    vga_reg(f, 0x3d4, 0x12, 0x8f);
+    vga_reg(f, 0x3d4, 0x07, 0x02);
+    vga_reg(f, 0x3d4, 0x13, 40);
+    vga_reg(f, 0x3d4, 0x0a, 0x20);     /* cursor off */
+    (void)inb(f->m, 0x3da);
+    outb(f->m, 0x3c0, 0x07);
+    outb(f->m, 0x3c0, 0x07);
+    outb(f->m, 0x3c0, 0x20);           /* palette source: display on */
+    outb(f->m, 0x3c8, 7);
+    outb(f->m, 0x3c9, 42);
+    outb(f->m, 0x3c9, 42);
+    outb(f->m, 0x3c9, 42);
+    memory_map_write(f->m->mem, 0xb8000, 'A', 1);
+    memory_map_write(f->m->mem, 0xb8001, 0x07, 1);
+    g_assert_cmphex(pixel(s, 3, 3), ==, 0xaaaaaa);   /* the A's apex */
+    g_assert_cmphex(pixel(s, 0, 0), ==, 0x000000);   /* background */
+    g_assert_cmpint(surface_width(console_surface(s->con)), ==, 720);
+    g_assert_cmpint(surface_height(console_surface(s->con)), ==, 400);
+    /* Row 1 starts 80 cells (160 bytes) further on. */
+    memory_map_write(f->m->mem, 0xb8000 + 160, 'A', 1);
+    memory_map_write(f->m->mem, 0xb8000 + 161, 0x07, 1);
+    g_assert_cmphex(pixel(s, 3, 16 + 3), ==, 0xaaaaaa);
+    g_assert_cmphex(pixel(s, 40 * 9 + 3, 3), ==, 0x000000);
+    /* Changing the cell redraws it. */
+    memory_map_write(f->m->mem, 0xb8000, ' ', 1);
+    g_assert_cmphex(pixel(s, 3, 3), ==, 0x000000);
 }
 
 static void test_pirq_route(Fixture *f, gconstpointer data)
@@ -293,5 +401,7 @@ int main(int argc, char **argv)
     ADD("fw-cfg-dma", test_fw_cfg_dma);
     ADD("i8042", test_i8042);
     ADD("cmos-fields", test_cmos_fields);
+    ADD("vga-vbe", test_vga_vbe);
+    ADD("vga-text", test_vga_text);
     return g_test_run();
 }

@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Turning VGA and VBE state into pixels on the console surface.
+ *
+ * Modes: VBE linear framebuffer at 8 (palette), 15, 16, 24 and 32 bits;
+ * VGA text (8 or 9 dot characters from the font in plane 2, attribute
+ * colours through the attribute palette and the DAC, blink, cursor);
+ * VGA 256-colour chain-4 (mode 13h and friends) and 16-colour planar
+ * graphics (mode 12h).  Geometry comes from the CRTC: horizontal display
+ * end, vertical display end with its overflow bits, maximum scan line and
+ * scan doubling, start address and offset.
+ *
+ * Unchanged frames cost a comparison and nothing else: the renderer keeps
+ * a shadow of the VRAM bytes it last turned into pixels and redraws only
+ * scanlines (graphics) or cells (text) whose bytes changed, unless the
+ * mode, palette or registers changed, which redraws everything.
+ */
+#include "hw/display/vga.h"
+
+#include <string.h>
+
+#include "ui/console.h"
+#include "util/clock.h"
+
+enum { MODE_BLANK, MODE_TEXT, MODE_G256, MODE_G16, MODE_VBE };
+
+/* 6-bit DAC value to 8 bits (or 8-bit DAC as is). */
+static uint32_t vga_rgb(VGAState *s, uint8_t idx)
+{
+    const uint8_t *p = &s->palette[(idx & s->pel_mask) * 3];
+
+    if (s->vbe_regs[VBE_DISPI_INDEX_ENABLE] & VBE_DISPI_8BIT_DAC) {
+        return (p[0] << 16) | (p[1] << 8) | p[2];
+    }
+    return ((p[0] & 63) * 255 / 63) << 16 | ((p[1] & 63) * 255 / 63) << 8 |
+           ((p[2] & 63) * 255 / 63);
+}
+
+/* An attribute colour index (0-15) through the attribute palette. */
+static uint32_t vga_attr_rgb(VGAState *s, uint8_t c)
+{
+    uint8_t v = s->ar[c & 15] & 0x3f;
+
+    if (s->ar[0x10] & 0x80) {
+        v = (v & 0x0f) | ((s->ar[0x14] & 0x03) << 4);
+    }
+    v |= (s->ar[0x14] & 0x0c) << 4;
+    return vga_rgb(s, v);
+}
+
+static int vga_height(VGAState *s)
+{
+    int h = s->cr[0x12] | ((s->cr[0x07] & 0x02) << 7) |
+            ((s->cr[0x07] & 0x40) << 3);
+
+    return h + 1;
+}
+
+static int vga_mode(VGAState *s)
+{
+    if (s->vbe_regs[VBE_DISPI_INDEX_ENABLE] & VBE_DISPI_ENABLED) {
+        return MODE_VBE;
+    }
+    if (!(s->ar_index & 0x20)) {
+        /* Palette address source clear: the screen shows nothing. */
+        return MODE_BLANK;
+    }
+    if (!(s->gr[6] & 0x01)) {
+        return MODE_TEXT;
+    }
+    return (s->gr[5] & 0x40) ? MODE_G256 : MODE_G16;
+}
+
+static DisplaySurface *vga_surface(VGAState *s, int w, int h, int mode)
+{
+    if (w != s->last_w || h != s->last_h || mode != s->last_mode) {
+        if (w <= 0 || h <= 0 || w > 4096 || h > 4096 ||
+            !console_resize(s->con, w, h, NULL)) {
+            return NULL;
+        }
+        s->last_w = w;
+        s->last_h = h;
+        s->last_mode = mode;
+        s->full_update = true;
+    }
+    return console_surface(s->con);
+}
+
+/* Whether @len VRAM bytes at @off differ from the shadow; updates it. */
+static bool vga_changed(VGAState *s, uint32_t off, uint32_t len, bool force)
+{
+    bool diff;
+
+    if (off >= s->vram_size) {
+        return false;
+    }
+    if (off + len > s->vram_size) {
+        len = s->vram_size - off;
+    }
+    diff = force || memcmp(s->shadow + off, s->vram + off, len);
+    if (diff) {
+        memcpy(s->shadow + off, s->vram + off, len);
+    }
+    return diff;
+}
+
+static void vga_render_vbe(VGAState *s, bool full)
+{
+    uint16_t *r = s->vbe_regs;
+    int w = r[VBE_DISPI_INDEX_XRES], h = r[VBE_DISPI_INDEX_YRES];
+    int bpp = r[VBE_DISPI_INDEX_BPP];
+    uint32_t bytes = (bpp + 7) / 8;
+    uint32_t stride = r[VBE_DISPI_INDEX_VIRT_WIDTH] * bytes;
+    uint32_t start = r[VBE_DISPI_INDEX_Y_OFFSET] * stride +
+                     r[VBE_DISPI_INDEX_X_OFFSET] * bytes;
+    DisplaySurface *surf = vga_surface(s, w, h, MODE_VBE);
+
+    if (!surf) {
+        return;
+    }
+    full |= s->full_update;
+    for (int y = 0; y < h; y++) {
+        uint32_t off = start + y * stride;
+        uint32_t *dst = (uint32_t *)(surface_data(surf) +
+                                     y * surface_stride(surf));
+        const uint8_t *src = s->vram + off;
+
+        if (off + w * bytes > s->vram_size ||
+            !vga_changed(s, off, w * bytes, full)) {
+            continue;
+        }
+        for (int x = 0; x < w; x++) {
+            const uint8_t *p = src + x * bytes;
+            uint32_t px;
+
+            switch (bpp) {
+            case 8:
+                px = vga_rgb(s, p[0]);
+                break;
+            case 15: {
+                uint16_t v = p[0] | (p[1] << 8);
+                px = ((v >> 10) & 31) * 255 / 31 << 16 |
+                     ((v >> 5) & 31) * 255 / 31 << 8 | (v & 31) * 255 / 31;
+                break;
+            }
+            case 16: {
+                uint16_t v = p[0] | (p[1] << 8);
+                px = (v >> 11) * 255 / 31 << 16 |
+                     ((v >> 5) & 63) * 255 / 63 << 8 | (v & 31) * 255 / 31;
+                break;
+            }
+            case 24:
+                px = p[2] << 16 | p[1] << 8 | p[0];
+                break;
+            default:
+                px = p[2] << 16 | p[1] << 8 | p[0];
+                break;
+            }
+            dst[x] = px;
+        }
+        console_mark_dirty(s->con, 0, y, w, 1);
+    }
+}
+
+static void vga_draw_glyph(VGAState *s, DisplaySurface *surf, int cx, int cy,
+                           int cw, int chh, uint8_t ch, uint8_t attr,
+                           bool cursor_here)
+{
+    uint32_t fg = vga_attr_rgb(s, attr & 15);
+    uint32_t bg;
+    bool blink = s->ar[0x10] & 0x08;
+    /* Font block A from SR03 (bits 0-1 and 4): 8 KiB steps in plane 2. */
+    unsigned sel = (s->sr[3] & 3) | ((s->sr[3] >> 2) & 4);
+    uint32_t font = sel * 0x2000 + ch * 32;
+
+    bg = vga_attr_rgb(s, blink ? (attr >> 4) & 7 : attr >> 4);
+    if (blink && (attr & 0x80) && !s->blink_on) {
+        fg = bg;
+    }
+    for (int y = 0; y < chh; y++) {
+        uint8_t bits = s->vram[((font + y) << 2 | 2) & (s->vram_size - 1)];
+        uint32_t *row = (uint32_t *)(surface_data(surf) +
+                                     (cy * chh + y) * surface_stride(surf)) +
+                        cx * cw;
+        bool cur = cursor_here && s->blink_on &&
+                   y >= (s->cr[0x0a] & 0x1f) && y <= (s->cr[0x0b] & 0x1f);
+
+        for (int x = 0; x < cw; x++) {
+            bool on;
+            if (x < 8) {
+                on = (bits >> (7 - x)) & 1;
+            } else {
+                /* Ninth dot: line-drawing characters repeat the eighth. */
+                on = (s->ar[0x10] & 0x04) && ch >= 0xc0 && ch <= 0xdf &&
+                     (bits & 1);
+            }
+            row[x] = (on || cur) ? fg : bg;
+        }
+    }
+}
+
+static void vga_render_text(VGAState *s, bool full)
+{
+    int cols = s->cr[0x01] + 1;
+    int cw = (s->sr[1] & 0x01) ? 8 : 9;
+    int chh = (s->cr[0x09] & 0x1f) + 1;
+    int rows = vga_height(s) / chh;
+    uint32_t start = (s->cr[0x0c] << 8) | s->cr[0x0d];
+    /* CR13 counts words per row: two cells of character and attribute
+     * in the odd/even layout, so the row stride in cells is CR13 * 2. */
+    uint32_t pitch = s->cr[0x13] * 2;
+    uint32_t cursor = (s->cr[0x0e] << 8) | s->cr[0x0f];
+    bool cursor_on = !(s->cr[0x0a] & 0x20);
+    int64_t now = clock_get_ns(CLOCK_TYPE_REALTIME);
+    DisplaySurface *surf;
+
+    if (rows <= 0 || cols <= 0 || rows > 200) {
+        return;
+    }
+    surf = vga_surface(s, cols * cw, rows * chh, MODE_TEXT);
+    if (!surf) {
+        return;
+    }
+    if (now - s->last_blink_ns > 266000000LL) {
+        /* Cursor and character blink at about 1.9 Hz, as the VGA does. */
+        s->blink_on = !s->blink_on;
+        s->last_blink_ns = now;
+        full = true;
+    }
+    full |= s->full_update;
+    /* The font lives in plane 2: any change there redraws everything. */
+    for (uint32_t f = 0; f < 0x10000 && !full; f += 0x1000) {
+        for (uint32_t i = f; i < f + 0x1000; i++) {
+            if (s->shadow[(i << 2) | 2] != s->vram[(i << 2) | 2]) {
+                full = true;
+                break;
+            }
+        }
+    }
+    for (uint32_t i = 0; i < 0x10000 && full; i++) {
+        s->shadow[(i << 2) | 2] = s->vram[(i << 2) | 2];
+    }
+    for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < cols; c++) {
+            uint32_t a = (start + r * pitch + c) & 0xffff;
+            uint32_t off = a << 2;
+            bool here = cursor_on && a == (cursor & 0xffff);
+
+            if (!vga_changed(s, off, 2, full || here)) {
+                continue;
+            }
+            vga_draw_glyph(s, surf, c, r, cw, chh, s->vram[off],
+                           s->vram[off + 1], here);
+            console_mark_dirty(s->con, c * cw, r * chh, cw, chh);
+        }
+    }
+    console_set_text_mode(s->con, true, cols, rows);
+    console_set_text_cursor(s->con, cursor % (cols ? cols : 1),
+                            cursor / (cols ? cols : 1), cursor_on);
+}
+
+static void vga_render_graphics(VGAState *s, bool full, int mode)
+{
+    int line_rep = ((s->cr[0x09] & 0x1f) + 1) << ((s->cr[0x09] >> 7) & 1);
+    int h = vga_height(s) / line_rep;
+    int w = (s->cr[0x01] + 1) * 8;
+    uint32_t start = ((s->cr[0x0c] << 8) | s->cr[0x0d]) << 2;
+    uint32_t pitch = s->cr[0x13] * (mode == MODE_G256 ? 8 : 2);
+    DisplaySurface *surf;
+
+    if (mode == MODE_G256) {
+        w /= 2;
+    }
+    surf = vga_surface(s, w, h, mode);
+    if (!surf) {
+        return;
+    }
+    full |= s->full_update;
+    for (int y = 0; y < h; y++) {
+        uint32_t *dst = (uint32_t *)(surface_data(surf) +
+                                     y * surface_stride(surf));
+
+        if (mode == MODE_G256) {
+            uint32_t off = (start + y * pitch) & (s->vram_size - 1);
+            if (!vga_changed(s, off, w, full)) {
+                continue;
+            }
+            for (int x = 0; x < w; x++) {
+                dst[x] = vga_rgb(s, s->vram[(off + x) & (s->vram_size - 1)]);
+            }
+        } else {
+            /* 16 colours: 8 pixels per byte, one bit from each plane. */
+            uint32_t off = ((start >> 2) + y * pitch) & 0xffff;
+            if (!vga_changed(s, off << 2, (w / 8) * 4, full)) {
+                continue;
+            }
+            for (int x = 0; x < w; x++) {
+                uint32_t o = ((off + x / 8) & 0xffff) << 2;
+                int bit = 7 - (x & 7);
+                uint8_t c = ((s->vram[o] >> bit) & 1) |
+                            (((s->vram[o + 1] >> bit) & 1) << 1) |
+                            (((s->vram[o + 2] >> bit) & 1) << 2) |
+                            (((s->vram[o + 3] >> bit) & 1) << 3);
+                dst[x] = vga_attr_rgb(s, c & s->ar[0x12]);
+            }
+        }
+        console_mark_dirty(s->con, 0, y, w, 1);
+    }
+}
+
+void vga_render(VGAState *s)
+{
+    int mode = vga_mode(s);
+    bool full = s->pal_gen != s->last_pal_gen;
+
+    s->last_pal_gen = s->pal_gen;
+    switch (mode) {
+    case MODE_VBE:
+        console_set_text_mode(s->con, false, 0, 0);
+        vga_render_vbe(s, full);
+        break;
+    case MODE_TEXT:
+        vga_render_text(s, full);
+        break;
+    case MODE_G256:
+    case MODE_G16:
+        console_set_text_mode(s->con, false, 0, 0);
+        vga_render_graphics(s, full, mode);
+        break;
+    default:
+        break;
+    }
+    s->full_update = false;
+}
