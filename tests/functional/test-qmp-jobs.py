@@ -61,9 +61,14 @@ def start(img='top.qcow2', extra=()):
     return vm, vm.connect()
 
 
+sanitizer_reports = []
+
+
 def stop(vm, c):
     c.close()
-    vm.stop()
+    rc, err = vm.stop()
+    if 'Sanitizer' in (err or '') or 'runtime error' in (err or ''):
+        sanitizer_reports.append(err)
 
 
 def events(c, until, timeout=20):
@@ -479,6 +484,7 @@ def hmp():
     t.eq('hmp: info block-jobs, none', h(c, 'info block-jobs'),
          'No active jobs\n')
     t.eq('hmp: block_stream', h(c, 'block_stream disk0 1048576'), '')
+    time.sleep(0.3)
     o = h(c, 'info block-jobs')
     t.check('hmp: info block-jobs line', o.startswith(
         'Streaming device disk0: Completed ') and o.endswith(
@@ -513,8 +519,7 @@ def quit_during_job():
     except subprocess.TimeoutExpired:
         rc = None
     t.eq('quit: exits cleanly', rc, 0)
-    c.close()
-    vm.stop()
+    stop(vm, c)
     t.check('quit: image consistent',
             'No errors' in out('qemu-img', 'check', p('top.qcow2')))
 
@@ -573,5 +578,7 @@ t.run('internal snapshots', internal_snapshots)
 t.run('quit during job', quit_during_job)
 t.run('drive-backup', lambda: backup('drive-backup'))
 t.run('blockdev-backup', lambda: backup('blockdev-backup'))
+t.check('no sanitizer report from the emulator', not sanitizer_reports,
+        '\n'.join(sanitizer_reports)[:4000])
 shutil.rmtree(work, ignore_errors=True)
 t.finish()
