@@ -6,6 +6,8 @@
  */
 #include "apic-test.h"
 
+#include "hw/i386/acpi-build.h"
+
 static void test_regs(Fixture *f, gconstpointer data)
 {
     g_assert_cmphex(apic_rd(f, 0, 0x30), ==, 0x50014);
@@ -295,6 +297,101 @@ static void test_hostile(Fixture *f, gconstpointer data)
     g_assert_cmpint(apic_intr_ack(f->pc->apic, 77), ==, 0xff);
 }
 
+static uint32_t get32(const uint8_t *p)
+{
+    return p[0] | (p[1] << 8) | (p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+static uint8_t sum(const uint8_t *p, unsigned len)
+{
+    uint8_t s = 0;
+
+    for (unsigned i = 0; i < len; i++) {
+        s += p[i];
+    }
+    return s;
+}
+
+/* The direct boot's RSDT lists a MADT and an HPET table. */
+static void test_acpi_tables(Fixture *f, gconstpointer data)
+{
+    g_autofree uint8_t *ram = g_malloc0(0x100000);
+    uint64_t rsdp = acpi_build_tables(f->pc, ram);
+    const uint8_t *rsdt = ram + get32(ram + rsdp + 16);
+    const uint8_t *madt = NULL, *hpet = NULL;
+    unsigned n = (get32(rsdt + 4) - 36) / 4;
+    unsigned lapics = 0, ioapics = 0, iso0 = 0, nmi = 0;
+
+    g_assert_cmpuint(n, ==, 3);
+    for (unsigned i = 0; i < n; i++) {
+        const uint8_t *t = ram + get32(rsdt + 36 + 4 * i);
+
+        g_assert_cmpuint(sum(t, get32(t + 4)), ==, 0);
+        if (!memcmp(t, "APIC", 4)) {
+            madt = t;
+        } else if (!memcmp(t, "HPET", 4)) {
+            hpet = t;
+        }
+    }
+    g_assert_nonnull(madt);
+    g_assert_nonnull(hpet);
+    g_assert_cmphex(get32(madt + 36), ==, 0xfee00000);
+    for (const uint8_t *e = madt + 44; e < madt + get32(madt + 4);
+         e += e[1]) {
+        g_assert_cmpuint(e[1], >=, 2);
+        switch (e[0]) {
+        case 0:
+            g_assert_cmpuint(e[3], ==, lapics);
+            lapics++;
+            break;
+        case 1:
+            g_assert_cmphex(get32(e + 4), ==, 0xfec00000);
+            ioapics++;
+            break;
+        case 2:
+            if (e[3] == 0) {
+                g_assert_cmpuint(get32(e + 4), ==, 2);
+                iso0++;
+            }
+            break;
+        case 4:
+            g_assert_cmpuint(e[5], ==, 1);
+            nmi++;
+            break;
+        }
+    }
+    g_assert_cmpuint(lapics, ==, TEST_MAX_CPUS);
+    g_assert_cmpuint(ioapics + iso0 + nmi, ==, 3);
+    g_assert_cmphex(get32(hpet + 44), ==, 0xfed00000);
+    g_assert_cmphex(get32(hpet + 36),  ==,
+                    (uint32_t)memory_map_read(f->m->mem, 0xfed00000, 4));
+}
+
+/* Without apic=on (the default) none of the devices exists. */
+static void test_default_off(void)
+{
+    MachineConfig cfg = { 0 };
+    static char *dirs[] = { "/usr/share/seabios", NULL };
+    Machine *m;
+
+    (void)test_machine_new();
+    cfg.ram_size = 32 * 1024 * 1024;
+    cfg.smp_cpus = 1;
+    cfg.firmware_dirs = dirs;
+    cfg.boot_reboot_timeout = -1;
+    cfg.boot_splash_time = -1;
+    cfg.vga = (char *)"none";
+    m = machine_new(&pc_i440fx_class, &cfg);
+    g_assert_false(pc_from_machine(m)->apic_on);
+    g_assert_true(machine_init(m, &error_abort));
+    machine_reset(m);
+    g_assert_null(pc_from_machine(m)->apic);
+    g_assert_cmphex(memory_map_read(m->mem, 0xfee00030, 4), ==, 0xffffffff);
+    g_assert_cmphex(memory_map_read(m->mem, 0xfed00000, 4), ==, 0xffffffff);
+    cpus_destroy(m);
+    machine_free(m);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -314,5 +411,8 @@ int main(int argc, char **argv)
                fixture_teardown);
     g_test_add("/apic/hostile", Fixture, NULL, fixture_setup, test_hostile,
                fixture_teardown);
+    g_test_add("/apic/acpi-tables", Fixture, NULL, fixture_setup_smp,
+               test_acpi_tables, fixture_teardown);
+    g_test_add_func("/apic/default-off", test_default_off);
     return g_test_run();
 }
