@@ -17,6 +17,7 @@
  */
 #include "hw/i386/acpi-build.h"
 
+#include <glib.h>
 #include <string.h>
 
 #include "hw/i386/pc.h"
@@ -26,7 +27,7 @@
 #define RSDP_OFF      0x000
 #define RSDT_OFF      0x040
 #define FADT_OFF      0x080
-#define DSDT_OFF      0x100
+#define DSDT_OFF      0x1000
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -65,19 +66,18 @@ static void acpi_header(uint8_t *t, const char *sig, uint32_t len, uint8_t rev)
     t[9] = acpi_checksum(t, len);
 }
 
-/* DSDT: DefinitionBlock with Name (_S5, Package (4) { 0, 0, 0, 0 }). */
-static uint32_t acpi_build_dsdt(uint8_t *t)
+/* DSDT: the AML of hw/i386/acpi-dsdt.c in a table header. */
+static uint32_t acpi_build_dsdt(uint8_t *t, uint64_t ram_below_4g)
 {
-    static const uint8_t aml[] = {
-        0x08, '_', 'S', '5', '_',   /* NameOp "_S5_" */
-        0x12, 0x06, 0x04,           /* PackageOp, PkgLength 6, 4 elements */
-        0x00, 0x00, 0x00, 0x00,     /* ZeroOp x 4: SLP_TYPa/b = 0 */
-    };
-    uint32_t len = 36 + sizeof(aml);
+    GByteArray *aml = acpi_dsdt_aml(ram_below_4g);
+    uint32_t len = 36 + aml->len;
 
+    /* The area from DSDT_OFF to the end of the F segment holds it. */
+    g_assert(len <= 0x10000 - DSDT_OFF);
     memset(t, 0, len);
-    memcpy(t + 36, aml, sizeof(aml));
+    memcpy(t + 36, aml->data, aml->len);
     acpi_header(t, "DSDT", len, 1);
+    g_byte_array_free(aml, TRUE);
     return len;
 }
 
@@ -120,7 +120,7 @@ uint64_t acpi_build_tables(PCMachineState *pcms, uint8_t *ram)
     unsigned nent = 1;
 
     memset(area, 0, 0x800);
-    acpi_build_dsdt(area + DSDT_OFF);
+    acpi_build_dsdt(area + DSDT_OFF, pcms->below_4g);
     acpi_build_fadt(area + FADT_OFF, ACPI_AREA + DSDT_OFF);
     put32(rsdt + 36, ACPI_AREA + FADT_OFF);
     nent += acpi_build_apic_tables(pcms, area, rsdt + 40);

@@ -408,6 +408,12 @@ static void pc_reset(Machine *m)
         pci_config_write(&pcms->pm->parent, 0x40, ACPI_PM_BASE | 1, 4);
         pci_config_write(&pcms->pm->parent, 0x80, 1, 1);
     }
+    if (!pcms->bios_loaded) {
+        /* PIRQA-D -> IRQ 10, 10, 11, 11, level-triggered: the routes the
+         * direct boot's DSDT _PRT describes (hw/i386/acpi-dsdt.c). */
+        pci_config_write(&pcms->piix3->parent, 0x60, 0x0b0b0a0a, 4);
+        io_space_write(m->io, 0x4d1, 0x0c, 1);
+    }
     for (unsigned i = 0; i < m->ncpus; i++) {
         x86_cpu_reset(m->cpus[i], false);
     }

@@ -21,6 +21,14 @@ typedef struct PCMachineState PCMachineState;
  */
 uint64_t acpi_build_tables(PCMachineState *pcms, uint8_t *ram);
 
+/**
+ * acpi_dsdt_aml() - the DSDT's AML body (PCI root bridge with _PRT and
+ * _CRS, the PCI hole starting at or above @ram_below_4g; _S5);
+ * caller frees with g_byte_array_free().
+ */
+struct _GByteArray;
+struct _GByteArray *acpi_dsdt_aml(uint64_t ram_below_4g);
+
 /** pirq_build_table() - write the $PIR table at 0xf0800. */
 void pirq_build_table(PCMachineState *pcms, uint8_t *ram);
 
