@@ -99,7 +99,11 @@ bool x86_cond_slow(X86CPU *cpu, unsigned cc)
     uint32_t f;
     bool r;
 
-    if (cpu->cc_op == CC_OP_SUB && (cc >> 1) != 0 && (cc >> 1) != 5) {
+    /* Compare-and-branch: answer from the operands, unless the SUB was an
+     * SBB that consumed a borrow (its result is not a - b). */
+    if (cpu->cc_op == CC_OP_SUB && (cc >> 1) != 0 && (cc >> 1) != 5 &&
+        (((cpu->cc_src - cpu->cc_src2) ^ cpu->cc_dst) &
+         x86_size_mask(cpu->cc_size)) == 0) {
         uint64_t m = x86_size_mask(cpu->cc_size);
         uint64_t a = cpu->cc_src & m, b = cpu->cc_src2 & m;
         unsigned sh = 64 - cpu->cc_size * 8;
