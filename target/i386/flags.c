@@ -99,10 +99,10 @@ bool x86_cond_slow(X86CPU *cpu, unsigned cc)
     uint32_t f;
     bool r;
 
-    /* Only a plain subtraction (SUB, CMP) may be answered from the
-     * operands: after SBB with a borrow in, a - b is not the result. */
+    /* Compare-and-branch: answer from the operands, unless the SUB was an
+     * SBB that consumed a borrow (its result is not a - b). */
     if (cpu->cc_op == CC_OP_SUB && (cc >> 1) != 0 && (cc >> 1) != 5 &&
-        ((cpu->cc_src - cpu->cc_src2 - cpu->cc_dst) &
+        (((cpu->cc_src - cpu->cc_src2) ^ cpu->cc_dst) &
          x86_size_mask(cpu->cc_size)) == 0) {
         uint64_t m = x86_size_mask(cpu->cc_size);
         uint64_t a = cpu->cc_src & m, b = cpu->cc_src2 & m;

@@ -154,6 +154,13 @@ static const DiffCase cases[] = {
     { "cmova", { NULL, "660f47c3", "0f47c3", "480f47c3" }, K_NOFLAGS },
     { "cmovge", { NULL, "660f4dc3", "0f4dc3", "480f4dc3" }, K_NOFLAGS },
     { "cmovnp", { NULL, "660f4bc3", "0f4bc3", "480f4bc3" }, K_NOFLAGS },
+    /* Conditions read right after a borrow/carry chain. */
+    { "sbb-setcc", { "18d80f92c10f9cc2", "6619d80f92c10f9cc20f96c6",
+                     "19d80f92c10f9cc20f96c6", "4819d80f92c10f9cc20f96c6" },
+      K_PLAIN },
+    { "adc-setcc", { "10d80f92c10f9ec2", "6611d80f92c10f9ec20f90c6",
+                     "11d80f92c10f9ec20f97c6", "4811d80f92c10f9ec20f97c6" },
+      K_PLAIN },
     { "lahf", { "9f" }, K_NOFLAGS }, { "sahf", { "9e" }, K_PLAIN },
     { "cmc", { "f5" }, K_PLAIN }, { "stc", { "f9" }, K_PLAIN },
 };
