@@ -383,6 +383,19 @@ static void test_default_off(void)
     cfg.vga = (char *)"none";
     m = machine_new(&pc_i440fx_class, &cfg);
     g_assert_false(pc_from_machine(m)->apic_on);
+    {
+        /* -machine pc,apic=... parses; a bad value is refused. */
+        struct json_object *o = json_tokener_parse("{\"apic\": \"maybe\"}");
+        Error *err = NULL;
+
+        g_assert_false(machine_set_props(m, o, &err));
+        g_assert_nonnull(err);
+        error_free(err);
+        json_object_put(o);
+        o = json_tokener_parse("{\"apic\": \"off\"}");
+        g_assert_true(machine_set_props(m, o, &error_abort));
+        json_object_put(o);
+    }
     g_assert_true(machine_init(m, &error_abort));
     machine_reset(m);
     g_assert_null(pc_from_machine(m)->apic);
