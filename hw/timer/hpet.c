@@ -230,15 +230,9 @@ static void hpet_write_conf(HPETState *s, uint64_t val)
 
 static void hpet_write_tconf(HPETTimer *t, uint64_t val)
 {
-    unsigned route = (val & HPET_TN_ROUTE) >> HPET_TN_ROUTE_SHIFT;
-
     if (t->level_out) {
         irq_set(hpet_route(t), false);
         t->level_out = false;
-    }
-    if ((val & HPET_TN_INT_ENB) && !(HPET_ROUTE_CAP & (1u << route))) {
-        log_guest_error("hpet: timer %u route %u not in capability",
-                        t->index, route);
     }
     t->config = (t->config & ~HPET_TN_WRITABLE) | (val & HPET_TN_WRITABLE);
     if (t->config & HPET_TN_FSB_EN) {
