@@ -7,6 +7,7 @@
 ;   P  four periodic local APIC timer interrupts,
 ;   H  three HPET timer 0 interrupts in legacy replacement mode, through
 ;      IOAPIC pin 2 (vector 0x41), acknowledged by EOI,
+;   S  the second vCPU (-smp 2) started by INIT and STARTUP IPIs,
 ; printing each letter on port 0xe9, and exits through isa-debug-exit at
 ; 0xf4 with 0 (status 1).  An unexpected vector prints X and exits with 3.
 
@@ -19,6 +20,7 @@ HPET        equ 0xfed00000
 IDT         equ 0x1000
 COUNT40     equ 0x2000
 COUNT41     equ 0x2004
+APCOUNT     equ 0x2008
 ROM         equ 0xf0000
 
 start:
@@ -101,6 +103,22 @@ pm32:
     mov dword [HPET + 0x10], 0
     mov al, 'H'
     out 0xe9, al
+    ; S: wake the application processor with INIT and STARTUP (vector 8:
+    ; 0x8000) to all excluding self, as SeaBIOS does; it counts in.
+    mov esi, ROM + trampoline
+    mov edi, 0x8000
+    mov ecx, trampoline_end - trampoline
+    rep movsb
+    mov dword [APCOUNT], 0
+    mov dword [APIC + 0x310], 0
+    mov dword [APIC + 0x300], 0xc4500
+    mov dword [APIC + 0x300], 0xc4608
+.ap_wait:
+    pause
+    cmp dword [APCOUNT], 1
+    jb .ap_wait
+    mov al, 'S'
+    out 0xe9, al
     mov al, 0
     out 0xf4, al
 .stop:
@@ -126,6 +144,19 @@ set_gate:
     shr eax, 16
     mov [edi + 6], ax
     ret
+
+; The application processor's start-up code, copied to 0x8000.
+bits 16
+trampoline:
+    xor ax, ax
+    mov ds, ax
+    lock inc dword [APCOUNT]
+.park:
+    cli
+    hlt
+    jmp .park
+trampoline_end:
+bits 32
 
 h_apic_timer:
     inc dword [COUNT40]
