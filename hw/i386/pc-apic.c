@@ -101,6 +101,15 @@ void pc_apic_signal(void *opaque, unsigned cpu, APICSignal sig, int arg)
     cpus_kick_all();
 }
 
+void pc_apic_reset_cpus(PCMachineState *pcms)
+{
+    Machine *m = &pcms->parent;
+
+    for (unsigned i = 1; i < m->ncpus; i++) {
+        x86_cpu_init_sipi(m->cpus[i], -1);
+    }
+}
+
 static int pc_apic_intr_ack(Machine *m, unsigned cpu_index)
 {
     return apic_intr_ack(pc_from_machine(m)->apic, cpu_index);

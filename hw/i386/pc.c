@@ -417,6 +417,9 @@ static void pc_reset(Machine *m)
     for (unsigned i = 0; i < m->ncpus; i++) {
         x86_cpu_reset(m->cpus[i], false);
     }
+    if (pcms->apic) {
+        pc_apic_reset_cpus(pcms);
+    }
 }
 
 static const Property pc_props[] = {

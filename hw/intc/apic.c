@@ -21,6 +21,7 @@
  * LVT timer, one-shot and periodic, counting at 1 GHz / divisor from the
  * virtual clock (the count is computed, never stepped); LINT0 ExtINT
  * (virtual wire mode to the 8259) and LINT1 NMI.
+ * IA32_APIC_BASE's global enable arrives through apic_set_hw_enabled().
  * Left out: TSC-deadline mode (the CPU does not advertise it), x2APIC, SMI
  * delivery, thermal/perf sources, the remote read register.
  *
@@ -140,6 +141,9 @@ bool apic_accepts_pic(const LocalAPIC *l)
 {
     uint32_t lvt0 = l->lvt[APIC_LVT_LINT0];
 
+    if (l->hw_disabled) {
+        return l->index == 0;   /* no APIC: the 8259 drives INTR */
+    }
     return !(lvt0 & APIC_LVT_MASKED) &&
            ((lvt0 >> 8) & 7) == APIC_DM_EXTINT;
 }
@@ -302,6 +306,7 @@ static void apic_reset_one(LocalAPIC *l, bool power_on)
     Timer *timer = l->timer;
     bool intr_out = l->intr_out;
     bool lint0 = l->lint_level[0], lint1 = l->lint_level[1];
+    bool hw_disabled = !power_on && l->hw_disabled;
 
     timer_del(timer);
     *l = (LocalAPIC){ 0 };
@@ -311,6 +316,7 @@ static void apic_reset_one(LocalAPIC *l, bool power_on)
     l->intr_out = intr_out;
     l->lint_level[0] = lint0;
     l->lint_level[1] = lint1;
+    l->hw_disabled = hw_disabled;
     l->id = id;
     l->dfr = 0xffffffff;
     l->svr = 0xff;
@@ -379,11 +385,19 @@ static int apic_lowest_priority(APICState *s, const bool *hit)
     return best;
 }
 
-static unsigned apic_deliver_set(APICState *s, const bool *hit,
+static unsigned apic_deliver_set(APICState *s, bool *hit,
                                  APICDeliveryMode mode, uint8_t vector,
                                  bool level_trig)
 {
     unsigned n = 0;
+
+    for (unsigned i = 0; i < s->ncpus; i++) {
+        /* A hardware-disabled APIC only takes part in INIT/SIPI. */
+        if (s->cpu[i].hw_disabled && mode != APIC_DM_INIT &&
+            mode != APIC_DM_STARTUP) {
+            hit[i] = false;
+        }
+    }
 
     if (mode == APIC_DM_LOWEST) {
         int best = apic_lowest_priority(s, hit);
@@ -678,29 +692,58 @@ static uint64_t apic_mmio_read(void *opaque, uint64_t offset, unsigned size)
 {
     APICState *s = opaque;
 
+    LocalAPIC *l = &s->cpu[apic_mmio_access_cpu(s)];
+
+    if (l->hw_disabled) {
+        return UINT32_MAX;  /* not decoded: the bus floats */
+    }
     if (offset & 0xf) {
         return 0;   /* the upper dwords of each 16-byte slot */
     }
-    return apic_reg_read(&s->cpu[apic_mmio_access_cpu(s)], offset >> 4);
+    return apic_reg_read(l, offset >> 4);
 }
 
 static void apic_mmio_write(void *opaque, uint64_t offset, uint64_t val,
                             unsigned size)
 {
     APICState *s = opaque;
+    LocalAPIC *l = &s->cpu[apic_mmio_access_cpu(s)];
 
+    if (l->hw_disabled) {
+        return;
+    }
     if (offset & 0xf) {
         log_guest_error("apic: write at unaligned offset 0x%03x",
                         (unsigned)offset);
         return;
     }
-    apic_reg_write(&s->cpu[apic_mmio_access_cpu(s)], offset >> 4, val);
+    apic_reg_write(l, offset >> 4, val);
 }
 
 static const MemoryRegionOps apic_mmio_ops = {
     .read = apic_mmio_read, .write = apic_mmio_write,
     .min_access = 4, .max_access = 4,
 };
+
+void apic_set_hw_enabled(APICState *s, unsigned cpu, bool enabled)
+{
+    LocalAPIC *l;
+
+    if (cpu >= s->ncpus || s->cpu[cpu].hw_disabled == !enabled) {
+        return;
+    }
+    l = &s->cpu[cpu];
+    if (!enabled) {
+        apic_reset_one(l, false);
+        /* Deviation: the BSP keeps its power-on LINT0 so that re-enabling
+         * stays in virtual wire mode until software reprograms it. */
+        if (l->index == 0) {
+            l->lvt[APIC_LVT_LINT0] = APIC_DM_EXTINT << 8;
+        }
+    }
+    l->hw_disabled = !enabled;
+    apic_update_intr(l);
+}
 
 void apic_set_signal(APICState *s, APICSignalFn fn, void *opaque)
 {

@@ -230,15 +230,9 @@ static void hpet_write_conf(HPETState *s, uint64_t val)
 
 static void hpet_write_tconf(HPETTimer *t, uint64_t val)
 {
-    unsigned route = (val & HPET_TN_ROUTE) >> HPET_TN_ROUTE_SHIFT;
-
     if (t->level_out) {
         irq_set(hpet_route(t), false);
         t->level_out = false;
-    }
-    if ((val & HPET_TN_INT_ENB) && !(HPET_ROUTE_CAP & (1u << route))) {
-        log_guest_error("hpet: timer %u route %u not in capability",
-                        t->index, route);
     }
     t->config = (t->config & ~HPET_TN_WRITABLE) | (val & HPET_TN_WRITABLE);
     if (t->config & HPET_TN_FSB_EN) {
@@ -253,16 +247,24 @@ static void hpet_write_tconf(HPETTimer *t, uint64_t val)
     hpet_arm(t, false);
 }
 
-static void hpet_write_cmp(HPETTimer *t, uint64_t val)
+/*
+ * @val is the merged 64-bit value; @mask the bits the guest wrote.  With
+ * VAL_SET, a 64-bit timer written as two dwords keeps VAL_SET until the
+ * high dword (written second, as drivers do) has been stored too.
+ */
+static void hpet_write_cmp(HPETTimer *t, uint64_t val, uint64_t mask)
 {
     if (hpet_timer_32bit(t)) {
         val = (uint32_t)val;
+        mask = UINT64_MAX;
     }
     if (t->config & HPET_TN_PERIODIC) {
-        t->period = val;
+        t->period = (t->period & ~mask) | (val & mask);
         if (t->config & HPET_TN_VAL_SET) {
             t->cmp = val;
-            t->config &= ~HPET_TN_VAL_SET;
+            if (mask >> 32) {
+                t->config &= ~HPET_TN_VAL_SET;
+            }
         }
     } else {
         t->cmp = val;
@@ -301,7 +303,7 @@ static void hpet_reg_write(HPETState *s, unsigned reg, uint64_t val,
         if ((reg & 0x1f) == 0x00) {
             hpet_write_tconf(t, merged);
         } else if ((reg & 0x1f) == 0x08) {
-            hpet_write_cmp(t, merged);
+            hpet_write_cmp(t, merged, mask);
         }
         return;
     }

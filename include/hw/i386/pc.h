@@ -88,6 +88,13 @@ static inline PCMachineState *pc_from_machine(Machine *m)
  */
 bool pc_init_apic(PCMachineState *pcms, Error **errp);
 
+/**
+ * pc_apic_reset_cpus() - after a system reset, park every application
+ * processor (vCPU 1..n-1) in wait-for-SIPI, as on an MP system with
+ * APICs (MP spec 1.4 §B.4): only the BSP runs the firmware.
+ */
+void pc_apic_reset_cpus(PCMachineState *pcms);
+
 /** pc_isa_irq() - the line an ISA device uses for IRQ @n (0-15). */
 IRQLine *pc_isa_irq(PCMachineState *pcms, int n);
 

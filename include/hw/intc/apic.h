@@ -90,6 +90,7 @@ typedef struct LocalAPIC {
     uint32_t divide_conf;
     int64_t timer_load_ns;
     bool lint_level[2];
+    bool hw_disabled;
     /* host plumbing */
     APICState *apic;
     unsigned index;
@@ -162,6 +163,15 @@ unsigned apic_mmio_access_cpu(const APICState *s);
  * virtual time @now (for tests; MMIO reads use the clock).
  */
 uint32_t apic_timer_current(const LocalAPIC *l, int64_t now);
+
+/**
+ * apic_set_hw_enabled() - IA32_APIC_BASE bit 11 (global enable) of vCPU
+ * @cpu changed (SDM 10.4.3).  Disabled, the APIC takes no messages, its
+ * state returns to power-on values and LINT0 passes the 8259's INTR
+ * straight through, as on a CPU without an APIC.  For the CPU's WRMSR,
+ * through the machine.
+ */
+void apic_set_hw_enabled(APICState *s, unsigned cpu, bool enabled);
 
 /** apic_accepts_pic() - LINT0 of @cpu passes 8259 interrupts (ExtINT). */
 bool apic_accepts_pic(const LocalAPIC *l);

@@ -69,7 +69,14 @@ static inline void fixture_setup_n(Fixture *f, unsigned ncpus)
     f->cfg.vga = (char *)"none";
     f->m = machine_new(&pc_i440fx_class, &f->cfg);
     f->pc = pc_from_machine(f->m);
-    f->pc->apic_on = true;
+    {
+        /* As -machine pc,apic=on sets it. */
+        struct json_object *o = json_tokener_parse("{\"apic\": \"on\"}");
+
+        g_assert_true(machine_set_props(f->m, o, &error_abort));
+        json_object_put(o);
+    }
+    g_assert_true(f->pc->apic_on);
     g_assert_true(machine_init(f->m, &error_abort));
     g_assert_nonnull(f->pc->apic);
     apic_set_signal(f->pc->apic, recorder_signal, &f->rec);

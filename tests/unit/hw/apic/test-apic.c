@@ -252,6 +252,32 @@ static void test_extint(Fixture *f, gconstpointer data)
     g_assert_cmpint(f->rec.nmi[0], ==, 1);
 }
 
+/* IA32_APIC_BASE global disable: no messages, no MMIO, 8259 direct. */
+static void test_hw_disable(Fixture *f, gconstpointer data)
+{
+    APICState *a = f->pc->apic;
+
+    apic_enable_all(f);
+    apic_wr(f, 0, 0x350, 0x18700);              /* LINT0 masked */
+    apic_set_hw_enabled(a, 0, false);
+    g_assert_cmphex(apic_rd(f, 0, 0x30), ==, 0xffffffff);
+    g_assert_cmpuint(apic_deliver(a, 0, false, APIC_DM_FIXED, 0x50, false),
+                     ==, 0);
+    g_assert_false(f->rec.intr[0]);
+    outb(f->m, 0x20, 0x11);
+    outb(f->m, 0x21, 0x08);
+    outb(f->m, 0x21, 0x04);
+    outb(f->m, 0x21, 0x01);
+    outb(f->m, 0x21, 0xfd);
+    irq_raise(pc_isa_irq(f->pc, 1));
+    g_assert_true(f->rec.intr[0]);
+    g_assert_cmpint(f->m->intr_ack(f->m, 0), ==, 0x09);
+    apic_set_hw_enabled(a, 0, true);
+    g_assert_cmphex(apic_rd(f, 0, 0x30), ==, 0x50014);
+    g_assert_cmphex(apic_rd(f, 0, 0xf0), ==, 0xff);   /* reset values */
+    g_assert_cmphex(apic_rd(f, 0, 0x350), ==, 0x700);
+}
+
 static void test_hostile(Fixture *f, gconstpointer data)
 {
     MemoryMap *mem = f->m->mem;
@@ -383,6 +409,19 @@ static void test_default_off(void)
     cfg.vga = (char *)"none";
     m = machine_new(&pc_i440fx_class, &cfg);
     g_assert_false(pc_from_machine(m)->apic_on);
+    {
+        /* -machine pc,apic=... parses; a bad value is refused. */
+        struct json_object *o = json_tokener_parse("{\"apic\": \"maybe\"}");
+        Error *err = NULL;
+
+        g_assert_false(machine_set_props(m, o, &err));
+        g_assert_nonnull(err);
+        error_free(err);
+        json_object_put(o);
+        o = json_tokener_parse("{\"apic\": \"off\"}");
+        g_assert_true(machine_set_props(m, o, &error_abort));
+        json_object_put(o);
+    }
     g_assert_true(machine_init(m, &error_abort));
     machine_reset(m);
     g_assert_null(pc_from_machine(m)->apic);
@@ -409,6 +448,8 @@ int main(int argc, char **argv)
                test_ipi_logical, fixture_teardown);
     g_test_add("/apic/extint", Fixture, NULL, fixture_setup, test_extint,
                fixture_teardown);
+    g_test_add("/apic/hw-disable", Fixture, NULL, fixture_setup,
+               test_hw_disable, fixture_teardown);
     g_test_add("/apic/hostile", Fixture, NULL, fixture_setup, test_hostile,
                fixture_teardown);
     g_test_add("/apic/acpi-tables", Fixture, NULL, fixture_setup_smp,

@@ -110,6 +110,21 @@ static void test_periodic_legacy(Fixture *f, gconstpointer data)
     }
     g_assert_cmpint(fired, ==, 4);
     g_assert_cmpuint(hpet_rd64(f, 0x108), ==, 500);
+    /* 64-bit periodic set up with dword writes, low then high. */
+    hpet_wr32(f, 0x100, (1u << 2) | (1u << 3) | (1u << 6));
+    hpet_wr32(f, 0x108, 1000);
+    hpet_wr32(f, 0x10c, 0);
+    g_assert_cmphex(hpet_rd64(f, 0x100) & (1u << 6), ==, 0);
+    g_assert_cmpuint(hpet_rd64(f, 0x108), ==, 1000);
+    hpet_wr32(f, 0x108, 100);
+    hpet_wr32(f, 0x10c, 0);
+    g_assert_cmpuint(hpet_rd64(f, 0x108), ==, 1000);
+    g_assert_cmpuint(hpet_rd64(f, 0xf0), ==, 400);
+    test_clock_step(6500);
+    g_assert_true(apic_irr(f, 0, 0x22));
+    g_assert_cmpint(apic_intr_ack(f->pc->apic, 0), ==, 0x22);
+    apic_wr(f, 0, 0xb0, 0);
+    g_assert_cmpuint(hpet_rd64(f, 0x108), ==, 1100);
     /* The PIT is disconnected meanwhile. */
     hpet_wr32(f, 0x100, 0);
     irq_raise(pc_isa_irq(f->pc, 0));
