@@ -11,7 +11,9 @@
 # sends cont (RESUME), and from then on it extends the volume ahead of the
 # guest at each BLOCK_WRITE_THRESHOLD.  Checks: the events in that order
 # with the file node's name and positive amounts, the guest's checksums,
-# the data on the image, and qemu-img check / plimsoll-img check clean.
+# the data on the image, qemu-img check / plimsoll-img check clean, and what
+# a person sees: the notification log's toasts and disk-full modal, and the
+# window captured while paused showing the modal.
 import hashlib
 import importlib.machinery
 import os
@@ -19,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 common = importlib.machinery.SourceFileLoader(
@@ -34,11 +37,15 @@ PATTERN = (LINE[:63] + b'\n') * (CHUNK_MB * MiB // 64)
 
 
 class LateManager(tm.ThinManager):
-    """A manager too slow for the first crossing; on time afterwards."""
+    """A manager too slow for the first crossing; on time afterwards.
+    While the VM sits paused on the full disk it captures the window as a
+    person sees it (x-screendump-window) before it resumes the VM."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, shot=None, **kwargs):
         self.events = []
         self.missed = False
+        self.shot = shot
+        self.shot_taken = False
         super().__init__(*args, **kwargs)
 
     def on_event(self, ev):
@@ -46,7 +53,23 @@ class LateManager(tm.ThinManager):
         if ev['event'] == 'BLOCK_WRITE_THRESHOLD' and not self.missed:
             self.missed = True
             return True
+        if ev['event'] == 'BLOCK_IO_ERROR' and not self.shot_taken:
+            stop = self.qmp.get_event('STOP', timeout=10)
+            if stop:
+                self.events.append(stop)
+            time.sleep(1.0)     # let the modal fade in
+            self.qmp.cmd('x-screendump-window', filename=self.shot,
+                         format='ppm')
+            self.shot_taken = True
         return super().on_event(ev)
+
+
+def read_ppm(path):
+    with open(path, 'rb') as f:
+        data = f.read()
+    parts = data.split(maxsplit=4)
+    w, h = int(parts[1]), int(parts[2])
+    return w, h, parts[4][-w * h * 3:]
 
 
 def main():
@@ -82,9 +105,13 @@ def run(tap, binary, build, guest, vol):
     img = os.path.join(build, 'tools', 'img', 'plimsoll-img')
     subprocess.run([img, 'create', '-q', '-f', 'qcow2', image, '64M'],
                    check=True)
-    sock = os.path.join(tempfile.mkdtemp(prefix='e2e-qmp-'), 'qmp.sock')
+    work = tempfile.mkdtemp(prefix='e2e-qmp-')
+    sock = os.path.join(work, 'qmp.sock')
+    nlog = os.path.join(work, 'notifications.log')
+    shot = os.path.join(work, 'window.ppm')
     proc = subprocess.Popen([
-        binary, '-m', '256', '-display', 'none', '-serial', 'stdio',
+        binary, '-m', '256', '-serial', 'stdio',
+        '-display', 'none,notifications-log=' + nlog,
         '-no-reboot', '-S',
         '-kernel', os.path.join(guest, 'vmlinuz'),
         '-initrd', os.path.join(guest, 'initrd.img'),
@@ -101,7 +128,7 @@ def run(tap, binary, build, guest, vol):
     client = tm.QMPClient(sock, timeout=10)
     log = []
     mgr = LateManager(client, 'disk0', tm.TmpfsVolume(vol), 4 * MiB,
-                      1 * MiB, 64 * MiB, log=log.append)
+                      1 * MiB, 64 * MiB, log=log.append, shot=shot)
     client.cmd('cont')
     t = threading.Thread(target=mgr.run, daemon=True)
     t.start()
@@ -144,7 +171,23 @@ def run(tap, binary, build, guest, vol):
     chk = subprocess.run([img, 'check', image], capture_output=True,
                          text=True)
     tap.eq('plimsoll-img check: clean', chk.returncode, 0)
-    raw = os.path.join(os.path.dirname(sock), 'data.raw')
+    with open(nlog) as f:
+        notes = f.read()
+    tap.check('the notification log shows the threshold toasts',
+              'toast warning BLOCK_WRITE_THRESHOLD Disk almost full' in notes,
+              notes)
+    tap.check('the notification log shows the disk-full modal',
+              any(' modal ' in l and 'disk full' in l
+                  for l in notes.splitlines()), notes)
+    tap.check('the window image was captured while paused',
+              mgr.shot_taken and os.path.exists(shot))
+    if mgr.shot_taken:
+        w, h, rgb = read_ppm(shot)
+        red = sum(1 for i in range(0, len(rgb), 3)
+                  if rgb[i] > 180 and rgb[i + 1] < 110 and rgb[i + 2] < 110)
+        tap.check('the captured window shows the modal (red title, button)',
+                  red > 300, '%d red pixels' % red)
+    raw = os.path.join(work, 'data.raw')
     subprocess.run(['qemu-img', 'convert', '-O', 'raw', image, raw],
                    check=True)
     with open(raw, 'rb') as f:
