@@ -146,7 +146,8 @@ static void pm_io_write(void *opaque, uint64_t offset, uint64_t val,
         pm_update_sci(s);
         break;
     case PM1_EN:
-        s->pm1_en = val & (PM1_STS_TMR | PM1_STS_PWRBTN | 0x0020);
+        /* TMR_EN, GBL_EN, PWRBTN_EN and RTC_EN are the enables this PM has. */
+        s->pm1_en = val & (PM1_STS_TMR | 0x0020 | PM1_STS_PWRBTN | 0x0400);
         pm_update_sci(s);
         pm_arm_overflow(s);
         break;
