@@ -204,6 +204,41 @@ def stream_speed_pause_cancel():
         None)
 
 
+def stream_manual_finalize():
+    chain()
+    vm, c = start()
+    nodes = {n['file']: n['node-name']
+             for n in c.cmd('query-named-block-nodes')}
+    c.cmd('block-stream', device='top0', **{
+        'job-id': 'j1', 'base-node': nodes[p('base.qcow2')],
+        'auto-finalize': False, 'auto-dismiss': False})
+    evs = events(c, 'BLOCK_JOB_PENDING')
+    t.eq('manual: stops in pending', names(evs),
+         ['created', 'running', 'waiting', 'pending', 'BLOCK_JOB_PENDING'])
+    t.eq('manual: PENDING payload', evs[-1]['data'],
+         {'type': 'stream', 'id': 'j1'})
+    q = c.cmd('query-block-jobs')[0]
+    t.check('manual: query shows pending', q['status'] == 'pending' and
+            not q['auto-finalize'] and not q['auto-dismiss'], q)
+    t.error('manual: dismiss before conclusion',
+            lambda: c.cmd('block-job-dismiss', id='j1'), 'GenericError',
+            "Job 'j1' in state 'pending' cannot accept command verb "
+            "'dismiss'")
+    c.cmd('block-job-finalize', id='j1')
+    evs = events(c, 'JOB_STATUS_CHANGE', 5)
+    t.eq('manual: finalize completes', names(evs),
+         ['BLOCK_JOB_COMPLETED', 'concluded'])
+    t.eq('manual: concluded job listed',
+         c.cmd('query-block-jobs')[0]['status'], 'concluded')
+    c.cmd('block-job-dismiss', id='j1')
+    evs = events(c, 'JOB_STATUS_CHANGE', 5)
+    t.eq('manual: dismissed', names(evs), ['null'])
+    t.eq('manual: gone', c.cmd('query-block-jobs'), [])
+    stop(vm, c)
+    t.check('manual: backing is base (base-node)', 'backing file: %s'
+            % p('base.qcow2') in out('qemu-img', 'info', p('top.qcow2')))
+
+
 def stream_errors():
     chain()
     vm, c = start()
@@ -565,6 +600,7 @@ t.run('stream full', stream_full)
 t.run('stream base and writes', stream_base_and_writes)
 t.run('stream speed pause cancel', stream_speed_pause_cancel)
 t.run('stream errors', stream_errors)
+t.run('stream manual finalize', stream_manual_finalize)
 for pol in ('report', 'ignore', 'enospc', 'stop'):
     t.run('on-error ' + pol, lambda: on_error(pol))
 t.run('commit intermediate', commit_intermediate)
