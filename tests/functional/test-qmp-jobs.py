@@ -58,7 +58,18 @@ def chain(size=4):
 def start(img='top.qcow2', extra=()):
     vm = common.VM(BIN, extra=['-drive', 'file=%s,format=qcow2,if=none,'
                                'id=disk0,node-name=top0' % p(img)] + list(extra))
-    return vm, vm.connect()
+    return vm, connect(vm)
+
+
+def connect(vm):
+    """The socket file exists from bind(); listen() may come a moment
+    later on a loaded machine."""
+    for _ in range(50):
+        try:
+            return vm.connect()
+        except ConnectionRefusedError:
+            time.sleep(0.05)
+    return vm.connect()
 
 
 sanitizer_reports = []
@@ -289,7 +300,7 @@ def on_error(policy):
           'backing.file.image.driver=file,'
           'backing.file.image.filename=%s' % (p('top.qcow2'), p('base.raw')))
     vm = common.VM(BIN, extra=['-blockdev', bd])
-    c = vm.connect()
+    c = connect(vm)
     c.cmd('block-stream', device='fmt0', **{'on-error': policy,
                                             'job-id': 'disk0'})
     if policy == 'stop':
