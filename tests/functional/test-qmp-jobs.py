@@ -111,6 +111,85 @@ def patterns(img, spec):
     return None
 
 
+def model_chain(size):
+    """What chain() images read as, byte by byte."""
+    m = bytearray(b'\x11' * (size * MiB))
+    m[2 * MiB:2 * MiB + 512 * 1024] = b'\x33' * (512 * 1024)
+    m[1 * MiB:1 * MiB + 512 * 1024] = b'\x22' * (512 * 1024)
+    return m
+
+
+def raw_of(img):
+    dst = img + '.raw'
+    sh('qemu-img', 'convert', '-O', 'raw', img, dst)
+    with open(dst, 'rb') as f:
+        data = f.read()
+    os.unlink(dst)
+    return data
+
+
+def random_writes(c, model, n, seed):
+    """@n writes of 4-64 KiB at random places through HMP qemu-io on
+    the device, applied to @model too."""
+    import random
+    rnd = random.Random(seed)
+    for i in range(n):
+        ln = rnd.randrange(1, 17) * 4096
+        off = rnd.randrange(0, (len(model) - ln) // 512) * 512
+        pat = 0x40 + i
+        c.hmp('qemu-io disk0 "write -q -P 0x%x %d %d"' % (pat, off, ln))
+        model[off:off + ln] = bytes([pat]) * ln
+        time.sleep(0.01)
+
+
+def stress(kind):
+    chain(size=8)
+    model = model_chain(8)
+    vm, c = start()
+    if kind == 'stream':
+        c.cmd('block-stream', device='disk0', speed=8 * MiB)
+    elif kind == 'commit':
+        c.cmd('block-commit', device='disk0', speed=8 * MiB)
+    else:
+        c.cmd('drive-mirror', device='disk0', target=p('stress.qcow2'),
+              sync='full', speed=8 * MiB, granularity=4096)
+    random_writes(c, model, 40, kind)
+    if kind != 'stream':
+        events(c, 'BLOCK_JOB_READY')
+        random_writes(c, model, 10, kind + '2')
+        c.cmd('block-job-complete', device='disk0')
+    evs = events(c, 'BLOCK_JOB_COMPLETED')
+    t.check('stress %s: completed' % kind, evs and 'error' not in
+            evs[-1]['data'], evs[-1:])
+    stop(vm, c)
+    img = {'stream': 'top.qcow2', 'commit': 'base.qcow2',
+           'mirror': 'stress.qcow2'}[kind]
+    data = raw_of(p(img))
+    bad = next((i for i in range(len(model)) if data[i] != model[i]), None)
+    t.check('stress %s: result equals the model (50 concurrent writes)'
+            % kind, bad is None, 'first difference at %r' % bad)
+    t.check('stress %s: qemu-img check' % kind,
+            'No errors' in out('qemu-img', 'check', p(img)))
+
+
+def stress_backup():
+    chain(size=8)
+    model = model_chain(8)
+    before = bytes(model)
+    vm, c = start()
+    c.cmd('drive-backup', device='disk0', target=p('bk.qcow2'), sync='full',
+          format='qcow2', speed=4 * MiB)
+    random_writes(c, model, 40, 'backup')
+    evs = events(c, 'BLOCK_JOB_COMPLETED')
+    t.check('stress backup: completed', evs and 'error' not in
+            evs[-1]['data'], evs[-1:])
+    stop(vm, c)
+    t.check('stress backup: target is the image at the start',
+            raw_of(p('bk.qcow2')) == before)
+    t.check('stress backup: source has every write',
+            raw_of(p('top.qcow2')) == bytes(model))
+
+
 def stream_full():
     chain()
     vm, c = start()
@@ -626,6 +705,9 @@ t.run('snapshot and backing', snapshot_and_backing)
 for sync in ('full', 'top', 'none'):
     t.run('mirror ' + sync, lambda: mirror(sync))
 t.run('mirror cancel ready', mirror_cancel_ready)
+for kind in ('stream', 'commit', 'mirror'):
+    t.run('stress ' + kind, lambda: stress(kind))
+t.run('stress backup', stress_backup)
 t.run('hmp', hmp)
 t.run('internal snapshots', internal_snapshots)
 t.run('quit during job', quit_during_job)
