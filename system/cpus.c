@@ -44,6 +44,18 @@ static GCond cpus_cond;
 /* Bumped by every kick, so a vCPU that halts just after an interrupt was
  * raised does not sleep through it. */
 static unsigned cpus_kick_gen;
+/* The vCPU this thread runs (cpus_current_index()); -1 elsewhere. */
+static __thread int cpus_current = -1;
+
+int cpus_current_index(void)
+{
+    return cpus_current;
+}
+
+void cpus_set_current_index(int index)
+{
+    cpus_current = index;
+}
 
 bool cpus_available(void)
 {
@@ -189,6 +201,7 @@ static gpointer cpus_thread_fn(gpointer opaque)
 {
     VCPU *v = opaque;
 
+    cpus_set_current_index(v->index);
     machine_lock();
     while (!cpus_exiting) {
         CPUExitReason reason;

@@ -7,8 +7,9 @@
  * package.  That is what Linux needs to power the machine off: it writes
  * SLP_TYP 0 | SLP_EN to PM1a_CNT at ACPI_PM_BASE + 4 (hw/pci/piix4-pm.c),
  * after enabling ACPI through SMI_CMD (0xb2) if SCI_EN is clear.  The PM
- * timer, SCI on IRQ 9 and the reset register complete the FADT.  There is
- * no MADT (no APIC on this machine), so Linux runs the 8259s.
+ * timer, SCI on IRQ 9 and the reset register complete the FADT.  Without
+ * apic=on there is no MADT, so Linux runs the 8259s; with it the RSDT also
+ * lists a MADT and an HPET table (at the end of this file).
  *
  * $PIR (Microsoft "PCI IRQ Routing Table Specification" 1.0): router
  * 00:01.0 PIIX3 8086:7000, link values 0x60-0x63 (the PIRQRC registers),
@@ -108,17 +109,22 @@ static uint32_t acpi_build_fadt(uint8_t *t, uint32_t dsdt)
     return len;
 }
 
+static unsigned acpi_build_apic_tables(PCMachineState *pcms, uint8_t *area,
+                                       uint8_t *rsdt_entries);
+
 uint64_t acpi_build_tables(PCMachineState *pcms, uint8_t *ram)
 {
     uint8_t *area = ram + ACPI_AREA;
     uint8_t *rsdp = area + RSDP_OFF;
     uint8_t *rsdt = area + RSDT_OFF;
+    unsigned nent = 1;
 
     memset(area, 0, 0x800);
     acpi_build_dsdt(area + DSDT_OFF);
     acpi_build_fadt(area + FADT_OFF, ACPI_AREA + DSDT_OFF);
     put32(rsdt + 36, ACPI_AREA + FADT_OFF);
-    acpi_header(rsdt, "RSDT", 40, 1);
+    nent += acpi_build_apic_tables(pcms, area, rsdt + 40);
+    acpi_header(rsdt, "RSDT", 36 + 4 * nent, 1);
     memcpy(rsdp, "RSD PTR ", 8);
     memcpy(rsdp + 9, "PLIMSL", 6);
     rsdp[15] = 0;                   /* revision 0: ACPI 1.0 */
@@ -155,4 +161,105 @@ void pirq_build_table(PCMachineState *pcms, uint8_t *ram)
         e[14] = slot;
     }
     t[31] = acpi_checksum(t, len);
+}
+
+/* ---- MADT and HPET tables (apic=on; hw/i386/pc-apic.c) ---- */
+
+#define HPET_TBL_OFF  0x140
+#define MADT_OFF      0x180
+#define MADT_MAX_LEN  (0x800 - MADT_OFF)
+
+/* ISA IRQs whose GSI differs from the IRQ or that are level-triggered
+ * (SCI and the PCI interrupt links): IRQ0 -> GSI 2; 5, 9, 10 and 11 level,
+ * active high (MPS INTI flags 0x000d). */
+static const struct {
+    uint8_t irq;
+    uint8_t gsi;
+    uint16_t flags;
+} madt_overrides[] = {
+    { 0, 2, 0x0000 },
+    { 5, 5, 0x000d },
+    { 9, 9, 0x000d },
+    { 10, 10, 0x000d },
+    { 11, 11, 0x000d },
+};
+
+/* MADT revision 1 (ACPI 1.0b §5.2.8, ACPI 2.0 §5.2.10.4 for type 4). */
+static uint32_t acpi_build_madt(PCMachineState *pcms, uint8_t *t)
+{
+    unsigned fixed = 44 + 12 + 10 * G_N_ELEMENTS(madt_overrides) + 6;
+    unsigned ncpus = pcms->apic->ncpus;
+    uint32_t len;
+    uint8_t *e;
+
+    /* A guest sees at most what fits below the $PIR table. */
+    ncpus = MIN(ncpus, (MADT_MAX_LEN - fixed) / 8);
+    len = fixed + 8 * ncpus;
+    memset(t, 0, len);
+    put32(t + 36, APIC_DEFAULT_ADDR);
+    put32(t + 40, 1);                   /* PCAT_COMPAT: 8259s present */
+    e = t + 44;
+    for (unsigned i = 0; i < ncpus; i++, e += 8) {
+        e[0] = 0;                       /* processor local APIC */
+        e[1] = 8;
+        e[2] = i;                       /* ACPI processor ID */
+        e[3] = pcms->apic->cpu[i].id;
+        put32(e + 4, 1);                /* enabled */
+    }
+    e[0] = 1;                           /* I/O APIC */
+    e[1] = 12;
+    e[2] = 0;                           /* its ID (reset value) */
+    put32(e + 4, IOAPIC_DEFAULT_ADDR);
+    put32(e + 8, 0);                    /* GSI base */
+    e += 12;
+    for (unsigned i = 0; i < G_N_ELEMENTS(madt_overrides); i++, e += 10) {
+        e[0] = 2;                       /* interrupt source override */
+        e[1] = 10;
+        e[2] = 0;                       /* ISA */
+        e[3] = madt_overrides[i].irq;
+        put32(e + 4, madt_overrides[i].gsi);
+        put16(e + 8, madt_overrides[i].flags);
+    }
+    e[0] = 4;                           /* local APIC NMI */
+    e[1] = 6;
+    e[2] = 0xff;                        /* all processors */
+    put16(e + 3, 0);                    /* conforming polarity/trigger */
+    e[5] = 1;                           /* LINT1 */
+    acpi_header(t, "APIC", len, 1);
+    return len;
+}
+
+/* IA-PC HPET table (HPET specification 1.0a §3.2.4). */
+static uint32_t acpi_build_hpet(uint8_t *t)
+{
+    const uint32_t len = 56;
+
+    memset(t, 0, len);
+    /* Event timer block ID: GCAP_ID bits 31-0. */
+    put32(t + 36, 0x8086a201);
+    t[40] = 0;                          /* GAS: system memory */
+    t[41] = 64;                         /* register bit width */
+    t[42] = 0;
+    put32(t + 44, (uint32_t)HPET_DEFAULT_ADDR);
+    put32(t + 48, 0);
+    t[52] = 0;                          /* HPET number */
+    put16(t + 53, 0x80);                /* minimum periodic tick */
+    t[55] = 0;                          /* no page protection */
+    acpi_header(t, "HPET", len, 1);
+    return len;
+}
+
+/* With apic=on: build both tables, list them at @rsdt_entries, return
+ * how many were listed. */
+static unsigned acpi_build_apic_tables(PCMachineState *pcms, uint8_t *area,
+                                       uint8_t *rsdt_entries)
+{
+    if (!pcms->apic) {
+        return 0;
+    }
+    acpi_build_madt(pcms, area + MADT_OFF);
+    acpi_build_hpet(area + HPET_TBL_OFF);
+    put32(rsdt_entries, ACPI_AREA + MADT_OFF);
+    put32(rsdt_entries + 4, ACPI_AREA + HPET_TBL_OFF);
+    return 2;
 }

@@ -61,8 +61,8 @@ bool pc_init_drives(PCMachineState *pcms, Error **errp)
     dev = device_new(&piix3_ide_class.parent, m, NULL);
     device_set_prop_str(dev, "addr", "1.1", &error_abort);
     ide = piix_ide_from_dev(dev);
-    ide->irq[0] = i8259_irq(pcms->pic, 14);
-    ide->irq[1] = i8259_irq(pcms->pic, 15);
+    ide->irq[0] = pc_isa_irq(pcms, 14);
+    ide->irq[1] = pc_isa_irq(pcms, 15);
     if (!device_realize(dev, errp)) {
         return false;
     }

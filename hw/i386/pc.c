@@ -147,7 +147,10 @@ static bool pc_init_pci(PCMachineState *pcms, Error **errp)
     device_set_prop_str(dev, "addr", "1.0", &error_abort);
     pcms->piix3 = container_of(pci_from_dev(dev), PIIX3State, parent);
     for (int i = 0; i < 16; i++) {
-        pcms->piix3->isa_irq[i] = i8259_irq(pcms->pic, i);
+        pcms->piix3->isa_irq[i] = pc_isa_irq(pcms, i);
+    }
+    for (int i = 0; pcms->ioapic && i < 4; i++) {
+        pcms->piix3->ioapic_pirq[i] = ioapic_irq(pcms->ioapic, 16 + i);
     }
     if (!device_realize(dev, errp)) {
         return false;
@@ -157,7 +160,7 @@ static bool pc_init_pci(PCMachineState *pcms, Error **errp)
         dev = device_new(&piix4_pm_class.parent, m, NULL);
         device_set_prop_str(dev, "addr", "1.3", &error_abort);
         pcms->pm = container_of(pci_from_dev(dev), PIIX4PMState, parent);
-        pcms->pm->sci = i8259_irq(pcms->pic, 9);
+        pcms->pm->sci = pc_isa_irq(pcms, 9);
         if (!device_realize(dev, errp)) {
             return false;
         }
@@ -178,16 +181,19 @@ static bool pc_init_isa(PCMachineState *pcms, Error **errp)
     irq_init(&pcms->cpu_intr, pc_cpu_intr, m, 0);
     pcms->pic->out = &pcms->cpu_intr;
     m->intr_ack = pc_intr_ack;
+    if (pcms->apic_on && !pc_init_apic(pcms, errp)) {
+        return false;
+    }
 
     dev = device_new(&i8254_class, m, NULL);
     pcms->pit = container_of(dev, I8254State, parent);
-    pcms->pit->irq = i8259_irq(pcms->pic, 0);
+    pcms->pit->irq = pc_isa_irq(pcms, 0);
     if (!device_realize(dev, errp)) {
         return false;
     }
     dev = device_new(&mc146818_class, m, NULL);
     pcms->rtc = container_of(dev, MC146818State, parent);
-    pcms->rtc->irq = i8259_irq(pcms->pic, 8);
+    pcms->rtc->irq = pc_isa_irq(pcms, 8);
     if (!device_realize(dev, errp)) {
         return false;
     }
@@ -196,8 +202,8 @@ static bool pc_init_isa(PCMachineState *pcms, Error **errp)
     }
     dev = device_new(&i8042_class, m, NULL);
     pcms->kbc = container_of(dev, I8042State, parent);
-    pcms->kbc->irq_kbd = i8259_irq(pcms->pic, 1);
-    pcms->kbc->irq_mouse = i8259_irq(pcms->pic, 12);
+    pcms->kbc->irq_kbd = pc_isa_irq(pcms, 1);
+    pcms->kbc->irq_mouse = pc_isa_irq(pcms, 12);
     if (!device_realize(dev, errp)) {
         return false;
     }
@@ -218,7 +224,7 @@ static bool pc_init_isa(PCMachineState *pcms, Error **errp)
             g_autofree char *base = g_strdup_printf("%u", uart16550_pc_iobase[i]);
             device_set_prop_str(dev, "iobase", base, &error_abort);
         }
-        uart16550_connect_irq(dev, i8259_irq(pcms->pic, uart16550_pc_irq[i]));
+        uart16550_connect_irq(dev, pc_isa_irq(pcms, uart16550_pc_irq[i]));
         if (!device_realize(dev, errp)) {
             return false;
         }
@@ -412,6 +418,8 @@ static const Property pc_props[] = {
                      "system management mode (not emulated; must be off)"),
     DEFINE_PROP_BOOL("acpi", PCMachineState, acpi, true,
                      "ACPI power management (PIIX4 PM)"),
+    DEFINE_PROP_BOOL("apic", PCMachineState, apic_on, false,
+                     "local APICs, IOAPIC and HPET"),
     { 0 },
 };
 

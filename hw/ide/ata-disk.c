@@ -15,9 +15,10 @@
  * Errors: a range past the end of the medium is IDNF, an unsupported
  * command or a failed transfer is ABRT (reads UNC), as §6.2 defines.
  *
- * Data moves in DRQ blocks of one sector (or the multiple count): each
- * block is read from / written to the backend asynchronously while the
- * device shows BSY.  DMA commands wait for the bus master's start bit and
+ * Data moves in DRQ blocks of one sector (or the multiple count).  Reads
+ * fetch up to 128 KiB of the command at once while the device shows BSY;
+ * each written block goes to the backend asynchronously before the next
+ * DRQ.  DMA commands wait for the bus master's start bit and
  * move the whole command through a bounce buffer.
  */
 #include "hw/ide/ide.h"
@@ -108,11 +109,33 @@ static bool ata_req_failed(IDEReq *req, int ret, bool dma)
 /* ---- PIO ------------------------------------------------------------ */
 
 static void ata_pio_read_next(IDEDrive *d);
+static void ata_pio_read_end(IDEDrive *d);
 static void ata_pio_write_end(IDEDrive *d);
+
+/*
+ * PIO reads fetch up to IDE_IO_BUF_SIZE at once (a multiple of every DRQ
+ * block size) and hand it out block by block; only an exhausted buffer
+ * waits for the backend again.
+ */
+static void ata_pio_read_block(IDEDrive *d)
+{
+    uint32_t n = MIN(d->block_sectors, d->chunk_left);
+
+    ide_drive_pio_window(d, d->chunk_pos * IDE_SECTOR_SIZE,
+                         n * IDE_SECTOR_SIZE, ata_pio_read_end);
+    d->chunk_pos += n;
+    d->chunk_left -= n;
+    d->sector_num += n;
+    d->nsector_left -= n;
+    ide_drive_set_lba(d, d->sector_num - 1);
+    ide_drive_set_irq(d);
+}
 
 static void ata_pio_read_end(IDEDrive *d)
 {
-    if (d->nsector_left) {
+    if (d->chunk_left) {
+        ata_pio_read_block(d);
+    } else if (d->nsector_left) {
         ata_pio_read_next(d);
     } else {
         d->status = ATA_STAT_DRDY | ATA_STAT_DSC;
@@ -122,23 +145,20 @@ static void ata_pio_read_end(IDEDrive *d)
 static void ata_pio_read_done(IDEReq *req, int ret)
 {
     IDEDrive *d = req->d;
-    uint32_t n = req->bytes / IDE_SECTOR_SIZE;
 
     if (ata_req_failed(req, ret, false)) {
         return;
     }
     memcpy(d->io_buf, req->buf, req->bytes);
+    d->chunk_pos = 0;
+    d->chunk_left = req->bytes / IDE_SECTOR_SIZE;
     ide_req_free(req);
-    d->sector_num += n;
-    d->nsector_left -= n;
-    ide_drive_set_lba(d, d->sector_num - 1);
-    ide_drive_pio_start(d, n * IDE_SECTOR_SIZE, ata_pio_read_end);
-    ide_drive_set_irq(d);
+    ata_pio_read_block(d);
 }
 
 static void ata_pio_read_next(IDEDrive *d)
 {
-    uint32_t n = MIN(d->nsector_left, d->block_sectors);
+    uint32_t n = MIN(d->nsector_left, IDE_IO_BUF_SIZE / IDE_SECTOR_SIZE);
 
     ide_req_submit(ide_req_new(d, IDE_REQ_READ,
                                d->sector_num * IDE_SECTOR_SIZE,
@@ -199,6 +219,7 @@ static void ata_pio_begin(IDEDrive *d, bool write, bool multiple)
     d->sector_num = lba;
     d->nsector_left = n;
     d->block_sectors = multiple ? d->mult_sectors : 1;
+    d->chunk_left = 0;
     if (write) {
         ata_pio_write_block(d);
     } else {

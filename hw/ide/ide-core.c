@@ -161,9 +161,16 @@ bool ide_drive_is_busy(const IDEDrive *d)
 
 void ide_drive_pio_start(IDEDrive *d, uint32_t len, void (*end)(IDEDrive *d))
 {
-    assert(len <= IDE_IO_BUF_SIZE);    /* callers size their blocks */
-    d->data_pos = 0;
-    d->data_end = len;
+    ide_drive_pio_window(d, 0, len, end);
+}
+
+/* The data port serves io_buf[@start, @start + @len). */
+void ide_drive_pio_window(IDEDrive *d, uint32_t start, uint32_t len,
+                          void (*end)(IDEDrive *d))
+{
+    assert(start + len <= IDE_IO_BUF_SIZE);    /* callers size blocks */
+    d->data_pos = start;
+    d->data_end = start + len;
     d->end_transfer = end;
     d->status = ATA_STAT_DRDY | ATA_STAT_DRQ |
                 (d->kind == IDE_KIND_HD ? ATA_STAT_DSC : 0);
@@ -298,6 +305,7 @@ static void ide_drive_cancel(IDEDrive *d)
     ide_req_free(d->retry);
     d->retry = NULL;
     d->data_end = d->data_pos = 0;
+    d->chunk_left = 0;
     d->dma_pending = false;
     d->intrq = false;
 }
@@ -517,6 +525,7 @@ static void ide_exec_cmd(IDEBus *bus, uint8_t cmd)
         return;
     }
     d->data_end = d->data_pos = 0;
+    d->chunk_left = 0;
     d->end_transfer = NULL;
     d->dma_pending = false;
     d->cmd = cmd;

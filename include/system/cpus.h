@@ -49,6 +49,22 @@ void cpus_pause(void);
  */
 void cpus_kick_all(void);
 
+/**
+ * cpus_current_index() - the index (in m->cpus[]) of the vCPU whose thread
+ * is calling, or -1 on any other thread (main loop, QMP, tests).  Each
+ * vCPU thread sets it once when it starts, so every CPUPlatform callback
+ * (and so every device MMIO handler it reaches) can tell which vCPU made
+ * the access: the local APIC shows each vCPU its own registers.
+ */
+int cpus_current_index(void);
+
+/**
+ * cpus_set_current_index() - set the calling thread's current vCPU index
+ * (-1 for none).  The vCPU threads call it; tests call it to act as vCPU
+ * @index when driving per-CPU devices.
+ */
+void cpus_set_current_index(int index);
+
 /** cpus_destroy() - join the threads and free the vCPUs of @m (at exit).
  *  Call without the machine lock. */
 void cpus_destroy(Machine *m);

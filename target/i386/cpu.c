@@ -328,6 +328,11 @@ bool x86_msr_read(X86CPU *cpu, uint32_t idx, uint64_t *val)
     switch (idx) {
     case 0x10: *val = x86_rdtsc(cpu); return true;
     case 0x1b: *val = cpu->apic_base; return true;
+    case 0x17: *val = 0; return true;               /* IA32_PLATFORM_ID */
+    case 0x3a: *val = 1; return true;               /* FEATURE_CONTROL: locked */
+    case 0x8b: *val = 0; return true;               /* BIOS_SIGN_ID (no ucode) */
+    case 0x179: *val = 0; return true;              /* MCG_CAP: no banks */
+    case 0x17a: *val = 0; return true;              /* MCG_STATUS */
     case 0xfe: *val = (1u << 10) | (1u << 8) | 8; return true; /* MTRRcap */
     case 0xc0000080: *val = cpu->efer; return true;
     }
@@ -347,6 +352,9 @@ bool x86_msr_write(X86CPU *cpu, uint32_t idx, uint64_t val)
     switch (idx) {
     case 0x10:
         cpu->tsc_offset = val - (uint64_t)cpu->plat.clock_ns(cpu->plat.opaque);
+        return true;
+    case 0x8b:          /* BIOS_SIGN_ID: written before CPUID 1, ignored */
+    case 0x17a:
         return true;
     case 0x1b:
         cpu->apic_base = (val & ~0x6ffull) | (cpu->apic_base & 0x100);

@@ -307,6 +307,10 @@ void x86_op_popcnt(X86CPU *cpu, const X86Insn *i)
 void x86_op_tzcnt(X86CPU *cpu, const X86Insn *i)
 {
     unsigned size = i->op[0].size;
+    if (!x86_cpuid_has(cpu, CPUID_BMI1)) {
+        x86_op_bsf(cpu, i);
+        return;
+    }
     uint64_t v = x86_op_read(cpu, i, 1);
     unsigned r = v ? __builtin_ctzll(v) : size * 8;
     uint32_t f = x86_cc_all(cpu) & ~(CC_C | CC_Z);

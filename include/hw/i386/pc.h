@@ -9,11 +9,14 @@
 #include "hw/core/irq.h"
 #include "hw/core/machine.h"
 #include "hw/input/i8042.h"
+#include "hw/intc/apic.h"
 #include "hw/intc/i8259.h"
+#include "hw/intc/ioapic.h"
 #include "hw/misc/pc-misc.h"
 #include "hw/nvram/fw_cfg.h"
 #include "hw/pci/i440fx.h"
 #include "hw/pci/piix.h"
+#include "hw/timer/hpet.h"
 #include "hw/timer/i8254.h"
 #include "hw/timer/mc146818.h"
 
@@ -26,12 +29,16 @@
  * struct PCMachineState - the PC.
  * @below_4g, @above_4g: RAM split around the PCI hole.
  * @cpu_intr: INTR input of vCPU 0, driven by the PIC.
+ * @apic_on: property "apic": local APICs, IOAPIC and HPET (pc-apic.c).
+ * @isa_in: with the APIC on, the ISA IRQ pins devices drive; each goes
+ *          to the 8259 and the IOAPIC (pc_isa_irq()).
  */
 typedef struct PCMachineState {
     Machine parent;
     /* properties */
     bool smm;
     bool acpi;
+    bool apic_on;
     /* layout */
     uint64_t below_4g;
     uint64_t above_4g;
@@ -46,6 +53,9 @@ typedef struct PCMachineState {
     PIIX4PMState *pm;
     Port61State *port61;
     I8042State *kbc;
+    APICState *apic;
+    IOAPICState *ioapic;
+    HPETState *hpet;
     /* memory */
     MemoryRegion ram;
     MemoryRegion ram_below;
@@ -56,6 +66,10 @@ typedef struct PCMachineState {
     bool bios_loaded;
     /* wiring */
     IRQLine cpu_intr;
+    IRQLine isa_in[16];
+    bool isa_level[16];
+    IRQLine hpet_legacy_in[2];
+    bool hpet_legacy;
 } PCMachineState;
 
 extern const MachineClass pc_i440fx_class;
@@ -64,6 +78,25 @@ static inline PCMachineState *pc_from_machine(Machine *m)
 {
     return container_of(m, PCMachineState, parent);
 }
+
+/**
+ * pc_init_apic() - with apic=on: create the local APICs (one per vCPU),
+ * the IOAPIC and the HPET, route the ISA IRQs to both the 8259 and the
+ * IOAPIC (IRQ0 to pin 2), the PIIX3 PIRQs to pins 16-19, the 8259's INTR
+ * to LINT0, and take over INTA (hw/i386/pc-apic.c).  Call right after the
+ * 8259 is created and before any ISA device is wired.
+ */
+bool pc_init_apic(PCMachineState *pcms, Error **errp);
+
+/** pc_isa_irq() - the line an ISA device uses for IRQ @n (0-15). */
+IRQLine *pc_isa_irq(PCMachineState *pcms, int n);
+
+/**
+ * pc_apic_signal() - the APICs' hook to the vCPUs: x86_cpu_set_intr,
+ * x86_cpu_nmi, x86_cpu_init_sipi, then cpus_kick_all().  @opaque is the
+ * Machine.  Tests replace it with apic_set_signal().
+ */
+void pc_apic_signal(void *opaque, unsigned cpu, APICSignal sig, int arg);
 
 /**
  * pc_linux_boot() - load -kernel/-initrd/-append into RAM by the Linux x86

@@ -157,6 +157,8 @@ struct IDEDrive {
     int64_t sector_num;
     uint32_t nsector_left;
     uint32_t block_sectors;
+    uint32_t chunk_pos;         /* PIO read-ahead: next sector in io_buf */
+    uint32_t chunk_left;        /* sectors of io_buf not handed out yet */
     bool dma_pending;
     bool dma_write;
     /* PIO data port */
@@ -254,6 +256,8 @@ void ide_drive_abort(IDEDrive *d);
 void ide_drive_cmd_done(IDEDrive *d);
 void ide_drive_pio_start(IDEDrive *d, uint32_t len,
                          void (*end)(IDEDrive *d));
+void ide_drive_pio_window(IDEDrive *d, uint32_t start, uint32_t len,
+                          void (*end)(IDEDrive *d));
 IDEReq *ide_req_new(IDEDrive *d, IDEReqKind kind, int64_t offset,
                     uint64_t bytes, void (*done)(IDEReq *req, int ret));
 void ide_req_submit(IDEReq *req);

@@ -228,6 +228,21 @@ static void test_pio_rw(gconstpointer fmt)
     memset(in, 0, 16 * 512);
     ide_pio_read(&t, 0x29, 100, 10, 4, in, true);
     g_assert_cmpmem(in, 10 * 512, out, 10 * 512);
+    /* Read-ahead: 44 sectors in 4-sector blocks take one backend read,
+     * 300 sectors (LBA48) two (256 + 44), not one per DRQ block. */
+    {
+        uint64_t before = blk_get_stats(t.r.blk)->ops[BLOCK_ACCT_READ];
+        g_autofree uint8_t *big = g_malloc(300 * 512);
+
+        ide_pio_read(&t, 0xc4, 0, 300 & 0xff, 4, big, false);
+        g_assert_cmpuint(blk_get_stats(t.r.blk)->ops[BLOCK_ACCT_READ] -
+                         before, ==, 1);
+        before = blk_get_stats(t.r.blk)->ops[BLOCK_ACCT_READ];
+        ide_pio_read(&t, 0x29, 0, 300, 4, big, true);
+        g_assert_cmpuint(blk_get_stats(t.r.blk)->ops[BLOCK_ACCT_READ] -
+                         before, ==, 2);
+        g_assert_cmpmem(big + 100 * 512, 10 * 512, out, 10 * 512);
+    }
     /* A multiple count that is not a power of two is refused. */
     outb(t.r.m, 0x1f2, 3);
     outb(t.r.m, 0x1f7, 0xc6);
