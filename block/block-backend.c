@@ -488,6 +488,7 @@ int blk_in_flight(BlockBackend *blk)
 
 void blk_drain(BlockBackend *blk)
 {
+    blk_throttle_flush(blk);     /* throttled requests go now, as QEMU */
     aio_completion_queue_drain(blk->cq);
     if (blk_bs(blk)) {
         bdrv_drain(blk_bs(blk));

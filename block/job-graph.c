@@ -62,6 +62,7 @@ bool block_job_set_backing(BlockDriverState *bs, BlockDriverState *base,
     if (!file) {
         file = base ? bdrv_get_filename(base) : "";
     }
+    blk_drain_all();
     bdrv_drain(bs);
     if (!block_job_write_backing_name(bs, file, fmt, errp)) {
         return false;
@@ -117,6 +118,8 @@ BlockDriverState *block_job_make_writable(BlockDriverState *parent,
     if (!nbs) {
         return NULL;
     }
+    /* Requests may be on their way down from any node above. */
+    blk_drain_all();
     bdrv_drain(parent);
     bdrv_drain(bs);
     job_graph_take_identity(nbs, bs);

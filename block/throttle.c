@@ -271,6 +271,26 @@ void blk_throttle_wait(BlockBackend *blk, bool is_write, int64_t bytes)
     }
 }
 
+void blk_throttle_flush(BlockBackend *blk)
+{
+    GSList *go = NULL;
+    ThrottleGroup *g;
+
+    if (!__atomic_load_n(&members, __ATOMIC_ACQUIRE)) {
+        return;
+    }
+    g_mutex_lock(&throttle_lock);
+    g = group_of(blk);
+    while (g && !g_queue_is_empty(&g->queue)) {
+        ThrottleWaiter *w = g_queue_pop_head(&g->queue);
+
+        group_account(g, w->is_write, w->bytes);
+        go = g_slist_append(go, w);
+    }
+    g_mutex_unlock(&throttle_lock);
+    run_waiters(go);
+}
+
 void blk_throttle_set_async_context(bool on)
 {
     in_async = on;

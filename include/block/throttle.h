@@ -72,6 +72,12 @@ void blk_throttle_wait(BlockBackend *blk, bool is_write, int64_t bytes);
  *  that blk_throttle_defer() already admitted. */
 void blk_throttle_set_async_context(bool on);
 
+/**
+ * blk_throttle_flush() - submit every request of @blk's group that waits
+ * (drain: nothing may stay queued).  Main thread.
+ */
+void blk_throttle_flush(BlockBackend *blk);
+
 /** blk_throttle_forget() - @blk goes away. */
 void blk_throttle_forget(BlockBackend *blk);
 

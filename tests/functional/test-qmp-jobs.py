@@ -58,7 +58,18 @@ def chain(size=4):
 def start(img='top.qcow2', extra=()):
     vm = common.VM(BIN, extra=['-drive', 'file=%s,format=qcow2,if=none,'
                                'id=disk0,node-name=top0' % p(img)] + list(extra))
-    return vm, vm.connect()
+    return vm, connect(vm)
+
+
+def connect(vm):
+    """The socket file exists from bind(); listen() may come a moment
+    later on a loaded machine."""
+    for _ in range(50):
+        try:
+            return vm.connect()
+        except ConnectionRefusedError:
+            time.sleep(0.05)
+    return vm.connect()
 
 
 sanitizer_reports = []
@@ -98,6 +109,85 @@ def patterns(img, spec):
         if 'failed' in o or 'read ' not in o:
             return '%s %s %s: %s' % (pat, off, ln, o)
     return None
+
+
+def model_chain(size):
+    """What chain() images read as, byte by byte."""
+    m = bytearray(b'\x11' * (size * MiB))
+    m[2 * MiB:2 * MiB + 512 * 1024] = b'\x33' * (512 * 1024)
+    m[1 * MiB:1 * MiB + 512 * 1024] = b'\x22' * (512 * 1024)
+    return m
+
+
+def raw_of(img):
+    dst = img + '.raw'
+    sh('qemu-img', 'convert', '-O', 'raw', img, dst)
+    with open(dst, 'rb') as f:
+        data = f.read()
+    os.unlink(dst)
+    return data
+
+
+def random_writes(c, model, n, seed):
+    """@n writes of 4-64 KiB at random places through HMP qemu-io on
+    the device, applied to @model too."""
+    import random
+    rnd = random.Random(seed)
+    for i in range(n):
+        ln = rnd.randrange(1, 17) * 4096
+        off = rnd.randrange(0, (len(model) - ln) // 512) * 512
+        pat = 0x40 + i
+        c.hmp('qemu-io disk0 "write -q -P 0x%x %d %d"' % (pat, off, ln))
+        model[off:off + ln] = bytes([pat]) * ln
+        time.sleep(0.01)
+
+
+def stress(kind):
+    chain(size=8)
+    model = model_chain(8)
+    vm, c = start()
+    if kind == 'stream':
+        c.cmd('block-stream', device='disk0', speed=8 * MiB)
+    elif kind == 'commit':
+        c.cmd('block-commit', device='disk0', speed=8 * MiB)
+    else:
+        c.cmd('drive-mirror', device='disk0', target=p('stress.qcow2'),
+              sync='full', speed=8 * MiB, granularity=4096)
+    random_writes(c, model, 40, kind)
+    if kind != 'stream':
+        events(c, 'BLOCK_JOB_READY')
+        random_writes(c, model, 10, kind + '2')
+        c.cmd('block-job-complete', device='disk0')
+    evs = events(c, 'BLOCK_JOB_COMPLETED')
+    t.check('stress %s: completed' % kind, evs and 'error' not in
+            evs[-1]['data'], evs[-1:])
+    stop(vm, c)
+    img = {'stream': 'top.qcow2', 'commit': 'base.qcow2',
+           'mirror': 'stress.qcow2'}[kind]
+    data = raw_of(p(img))
+    bad = next((i for i in range(len(model)) if data[i] != model[i]), None)
+    t.check('stress %s: result equals the model (50 concurrent writes)'
+            % kind, bad is None, 'first difference at %r' % bad)
+    t.check('stress %s: qemu-img check' % kind,
+            'No errors' in out('qemu-img', 'check', p(img)))
+
+
+def stress_backup():
+    chain(size=8)
+    model = model_chain(8)
+    before = bytes(model)
+    vm, c = start()
+    c.cmd('drive-backup', device='disk0', target=p('bk.qcow2'), sync='full',
+          format='qcow2', speed=4 * MiB)
+    random_writes(c, model, 40, 'backup')
+    evs = events(c, 'BLOCK_JOB_COMPLETED')
+    t.check('stress backup: completed', evs and 'error' not in
+            evs[-1]['data'], evs[-1:])
+    stop(vm, c)
+    t.check('stress backup: target is the image at the start',
+            raw_of(p('bk.qcow2')) == before)
+    t.check('stress backup: source has every write',
+            raw_of(p('top.qcow2')) == bytes(model))
 
 
 def stream_full():
@@ -204,6 +294,41 @@ def stream_speed_pause_cancel():
         None)
 
 
+def stream_manual_finalize():
+    chain()
+    vm, c = start()
+    nodes = {n['file']: n['node-name']
+             for n in c.cmd('query-named-block-nodes')}
+    c.cmd('block-stream', device='top0', **{
+        'job-id': 'j1', 'base-node': nodes[p('base.qcow2')],
+        'auto-finalize': False, 'auto-dismiss': False})
+    evs = events(c, 'BLOCK_JOB_PENDING')
+    t.eq('manual: stops in pending', names(evs),
+         ['created', 'running', 'waiting', 'pending', 'BLOCK_JOB_PENDING'])
+    t.eq('manual: PENDING payload', evs[-1]['data'],
+         {'type': 'stream', 'id': 'j1'})
+    q = c.cmd('query-block-jobs')[0]
+    t.check('manual: query shows pending', q['status'] == 'pending' and
+            not q['auto-finalize'] and not q['auto-dismiss'], q)
+    t.error('manual: dismiss before conclusion',
+            lambda: c.cmd('block-job-dismiss', id='j1'), 'GenericError',
+            "Job 'j1' in state 'pending' cannot accept command verb "
+            "'dismiss'")
+    c.cmd('block-job-finalize', id='j1')
+    evs = events(c, 'JOB_STATUS_CHANGE', 5)
+    t.eq('manual: finalize completes', names(evs),
+         ['BLOCK_JOB_COMPLETED', 'concluded'])
+    t.eq('manual: concluded job listed',
+         c.cmd('query-block-jobs')[0]['status'], 'concluded')
+    c.cmd('block-job-dismiss', id='j1')
+    evs = events(c, 'JOB_STATUS_CHANGE', 5)
+    t.eq('manual: dismissed', names(evs), ['null'])
+    t.eq('manual: gone', c.cmd('query-block-jobs'), [])
+    stop(vm, c)
+    t.check('manual: backing is base (base-node)', 'backing file: %s'
+            % p('base.qcow2') in out('qemu-img', 'info', p('top.qcow2')))
+
+
 def stream_errors():
     chain()
     vm, c = start()
@@ -254,7 +379,7 @@ def on_error(policy):
           'backing.file.image.driver=file,'
           'backing.file.image.filename=%s' % (p('top.qcow2'), p('base.raw')))
     vm = common.VM(BIN, extra=['-blockdev', bd])
-    c = vm.connect()
+    c = connect(vm)
     c.cmd('block-stream', device='fmt0', **{'on-error': policy,
                                             'job-id': 'disk0'})
     if policy == 'stop':
@@ -438,8 +563,14 @@ def mirror_cancel_ready():
     t.eq('mirror: no pivot after cancel',
          c.cmd('query-block')[0]['inserted']['file'], p('top.qcow2'))
     stop(vm, c)
-    sh('qemu-img', 'compare', '-q', p('m.qcow2'), p('top.qcow2'))
-    t.check('mirror: qemu-img compare equal', True)
+    t.eq('mirror: qemu-img compare equal', subprocess.call(
+        ['qemu-img', 'compare', '-q', p('m.qcow2'), p('top.qcow2')]), 0)
+    img = os.path.join(os.path.dirname(os.path.abspath(BIN)), 'tools',
+                       'img', 'plimsoll-img')
+    if os.path.exists(img):
+        o = out(img, 'compare', p('m.qcow2'), p('top.qcow2'))
+        t.check('mirror: plimsoll-img compare equal',
+                'Images are identical' in o, o)
 
 
 def backup(cmd):
@@ -565,6 +696,7 @@ t.run('stream full', stream_full)
 t.run('stream base and writes', stream_base_and_writes)
 t.run('stream speed pause cancel', stream_speed_pause_cancel)
 t.run('stream errors', stream_errors)
+t.run('stream manual finalize', stream_manual_finalize)
 for pol in ('report', 'ignore', 'enospc', 'stop'):
     t.run('on-error ' + pol, lambda: on_error(pol))
 t.run('commit intermediate', commit_intermediate)
@@ -573,6 +705,9 @@ t.run('snapshot and backing', snapshot_and_backing)
 for sync in ('full', 'top', 'none'):
     t.run('mirror ' + sync, lambda: mirror(sync))
 t.run('mirror cancel ready', mirror_cancel_ready)
+for kind in ('stream', 'commit', 'mirror'):
+    t.run('stress ' + kind, lambda: stress(kind))
+t.run('stress backup', stress_backup)
 t.run('hmp', hmp)
 t.run('internal snapshots', internal_snapshots)
 t.run('quit during job', quit_during_job)

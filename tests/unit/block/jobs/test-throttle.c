@@ -109,6 +109,17 @@ static void test_deferred_fifo(void)
         main_loop_wait(false);
     }
     g_assert_cmpstr(order->str, ==, "0 1 2 3 4 5 ");
+    /* Drain does not wait for the clock: queued requests go at once. */
+    g_string_truncate(order, 0);
+    for (int i = 0; i < 4; i++) {
+        if (!blk_throttle_defer(a, true, 1024 * 1024, submit_cb,
+                                GINT_TO_POINTER(i))) {
+            submit_cb(GINT_TO_POINTER(i));
+        }
+    }
+    g_assert_cmpint(order->len, <, 8);
+    blk_throttle_flush(a);
+    g_assert_cmpstr(order->str, ==, "0 1 2 3 ");
     g_string_free(order, TRUE);
     blk_unref(a);
     blk_unref(b);
