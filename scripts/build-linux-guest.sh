@@ -27,6 +27,11 @@ i386) meta=linux-image-686; sfx=":i386" ;;
 *) echo "build-linux-guest: unknown ARCH '$ARCH' (amd64 or i386)" >&2; exit 1 ;;
 esac
 
+mkdir -p "$dest"
+# Tests build the guest in parallel: one builder at a time per directory,
+# and the others find it up to date when they get the lock.
+exec 9>"$dest/.lock"
+flock 9
 if [ -f "$dest/initrd.img" ] && [ -f "$dest/vmlinuz" ] &&
    [ "$dest/initrd.img" -nt "$0" ]; then
     echo "build-linux-guest: $dest is up to date"
@@ -73,7 +78,8 @@ echo "build-linux-guest: kernel $(basename "$kdeb"), $(basename "$bdeb")"
 dpkg-deb -x "$kdeb" "$work/k"
 dpkg-deb -x "$bdeb" "$work/b"
 kver=$(ls "$work/k/lib/modules" | head -n 1)
-cp "$work/k/boot/vmlinuz-$kver" "$dest/vmlinuz"
+cp "$work/k/boot/vmlinuz-$kver" "$dest/vmlinuz.tmp"
+mv "$dest/vmlinuz.tmp" "$dest/vmlinuz"
 
 root=$work/root
 mkdir -p "$root/bin" "$root/sbin" "$root/proc" "$root/sys" "$root/dev" \
@@ -106,6 +112,7 @@ sed -e "s/@WRITE_MB@/$WRITE_MB/" -e "s/@KVER@/$kver/" \
     "$src/scripts/guest-init.sh" > "$root/init"
 chmod +x "$root/init"
 
-(cd "$root" && find . | cpio -o -H newc --quiet | gzip -9) > "$dest/initrd.img"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -9) > "$dest/initrd.tmp"
+mv "$dest/initrd.tmp" "$dest/initrd.img"
 echo "$kver" > "$dest/kernel-version"
 echo "build-linux-guest: built $dest (kernel $kver, write ${WRITE_MB} MiB)"
