@@ -297,6 +297,19 @@ static uint64_t ld_page(X86CPU *cpu, uint64_t lin, unsigned size, int acc,
     return x86_host_ld((void *)(uintptr_t)(lin + e->addend), size);
 }
 
+/* A RAM store of @size bytes at @paddr is about to happen through @e:
+ * drop the decoded code it overlaps. */
+static void st_code_check(X86CPU *cpu, X86TLBEntry *e, uint64_t paddr,
+                          unsigned size)
+{
+    if (x86_bc_page_has_code(cpu, paddr)) {
+        x86_bc_invalidate_phys(cpu, paddr, size);
+        if (!x86_bc_page_has_code(cpu, paddr)) {
+            e->tag_w &= ~TAG_SLOW;
+        }
+    }
+}
+
 static void st_page(X86CPU *cpu, X86TLBEntry *e, uint64_t lin, uint64_t val,
                     unsigned size)
 {
@@ -309,13 +322,31 @@ static void st_page(X86CPU *cpu, X86TLBEntry *e, uint64_t lin, uint64_t val,
         cpu->plat.phys_write(cpu->plat.opaque, paddr, val, size);
         return;
     }
-    if (x86_bc_page_has_code(cpu, paddr)) {
-        x86_bc_invalidate_phys(cpu, paddr, size);
-        if (!x86_bc_page_has_code(cpu, paddr)) {
-            e->tag_w &= ~TAG_SLOW;
-        }
-    }
+    st_code_check(cpu, e, paddr, size);
     x86_host_st((void *)(uintptr_t)(lin + e->addend), val, size);
+}
+
+/*
+ * The host address for a locked read-modify-write of @size bytes at @lin
+ * (within one page), with the write checked (#PF) and the decoded code it
+ * overlaps dropped; NULL when the page is not RAM (MMIO, ROM).
+ */
+void *x86_tlb_host_rmw(X86CPU *cpu, uint64_t lin, unsigned size)
+{
+    X86TLBEntry *e = x86_tlb_entry(cpu, lin);
+    uint8_t *host;
+
+    if (likely(e->tag_w == (lin & ~0xfffull))) {
+        return (void *)(uintptr_t)(lin + e->addend);
+    }
+    e = tlb_get(cpu, lin, ACC_WRITE, cpu->mmu_idx);
+    if (e->mmio ||
+        cpu->plat.phys_map(cpu->plat.opaque, e->paddr, &host) !=
+        PHYS_PAGE_RAM) {
+        return NULL;
+    }
+    st_code_check(cpu, e, e->paddr | (lin & 0xfff), size);
+    return (void *)(uintptr_t)(lin + e->addend);
 }
 
 static uint64_t ld_any(X86CPU *cpu, uint64_t lin, unsigned size, int acc,
