@@ -159,6 +159,7 @@ enum {
 
 typedef struct X86Block X86Block;
 typedef struct X86BlockCache X86BlockCache;
+typedef struct X86SmpState X86SmpState;
 typedef struct X86Insn X86Insn;
 
 struct X86CPU {
@@ -234,6 +235,9 @@ struct X86CPU {
     /* Host plumbing. */
     CPUPlatform plat;
     X86BlockCache *bc;
+    X86SmpState *smp;           /* cross-vCPU requests (smp.c) */
+    unsigned smp_slot;          /* this vCPU's bit in the code map */
+    int smp_pending;            /* requests are waiting in smp */
     uint32_t log_mask;          /* X86_LOG_* in force this slice */
     uint32_t log_forced;        /* set by x86_cpu_set_log() */
 };
@@ -337,5 +341,19 @@ void x86_bc_flush(X86CPU *cpu);
 void x86_jc_flush(X86CPU *cpu);
 void x86_bc_invalidate_phys(X86CPU *cpu, uint64_t paddr, uint64_t len);
 bool x86_bc_page_has_code(X86CPU *cpu, uint64_t paddr);
+
+/* Cross-modifying code between vCPUs (smp.c). */
+void x86_smp_register(X86CPU *cpu);
+void x86_smp_unregister(X86CPU *cpu);
+/* Some vCPU has decoded code on the page of @paddr. */
+bool x86_smp_page_has_code(uint64_t paddr);
+/* tb.c: this vCPU now has (no longer has) decoded code on @ppage. */
+void x86_smp_code_added(X86CPU *cpu, uint64_t ppage);
+void x86_smp_code_removed(X86CPU *cpu, uint64_t ppage);
+/* A store to RAM [@paddr, +@len) on a page with code: drop the code it
+ * overlaps here and in the other vCPUs; true while the page has code. */
+bool x86_smp_ram_store(X86CPU *cpu, uint64_t paddr, uint64_t len);
+/* Apply the requests other vCPUs posted (run loop, owning thread). */
+void x86_smp_process(X86CPU *cpu);
 
 #endif /* TARGET_I386_CPU_H */

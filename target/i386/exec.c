@@ -215,6 +215,9 @@ CPUExitReason x86_cpu_run(X86CPU *cpu, uint64_t budget, uint64_t *executed)
                     (log_enabled(LOG_EXEC) ? X86_LOG_EXEC : 0) |
                     (log_enabled(LOG_INT) ? X86_LOG_INT : 0) |
                     (log_enabled(LOG_CPU) ? X86_LOG_CPU : 0);
+    if (unlikely(__atomic_load_n(&cpu->smp_pending, __ATOMIC_ACQUIRE))) {
+        x86_smp_process(cpu);
+    }
     cpu->retired = 0;
     cpu->stop_block = false;
     cpu->cur_insn = NULL;
