@@ -55,7 +55,13 @@ static X86Block *decode_block(X86CPU *cpu, const uint8_t *page,
     b->mode = cpu->code_size;
     while (b->n_insns < X86_BLOCK_MAX && off < 0x1000) {
         X86Insn *i = &b->insns[b->n_insns];
-        int r = x86_decode(cpu, page + off, 0x1000 - off, cpu->code_size, i);
+        int r;
+        /* A debugger breakpoint starts a block of its own. */
+        if (unlikely(cpu->debug_flags & X86_DEBUG_BP) && b->n_insns &&
+            x86_debug_bp_at(cpu, (lin + off - start) & cpu->lin_mask)) {
+            break;
+        }
+        r = x86_decode(cpu, page + off, 0x1000 - off, cpu->code_size, i);
         if (r == DEC_SHORT) {
             break;
         }
@@ -100,7 +106,8 @@ static X86Block *find_block(X86CPU *cpu)
         e = x86_tlb_fill(cpu, lin, ACC_EXEC, cpu->mmu_idx);
     }
     paddr = e->paddr | (lin & 0xfff);
-    if (e->mmio) {
+    /* Single-stepping runs one instruction per block. */
+    if (e->mmio || unlikely(cpu->debug_flags & X86_DEBUG_STEP)) {
         return decode_scratch(cpu, lin, paddr);
     }
     b = x86_bc_lookup(cpu, paddr, cpu->code_size);
@@ -242,6 +249,10 @@ CPUExitReason x86_cpu_run(X86CPU *cpu, uint64_t budget, uint64_t *executed)
                 why = CPU_EXIT_KICKED;
                 break;
             }
+        }
+        if (unlikely(cpu->debug_flags) && x86_debug_check(cpu)) {
+            why = CPU_EXIT_DEBUG;
+            break;
         }
         run_block(cpu, find_block(cpu));
         cpu->stop_block = false;
