@@ -4,7 +4,8 @@
  *
  * Models 32-bit paging with 4 MiB pages (PSE, PSE-36), PAE paging, 4-level
  * paging, the U/S, R/W and NX bits, CR0.WP, global pages, accessed and
- * dirty bits and the #PF error code (4.7).  The TLB is direct mapped, one
+ * dirty bits (set atomically, as other vCPUs share the tables: 4.8) and
+ * the #PF error code (4.7).  The TLB is direct mapped, one
  * for supervisor and one for user accesses; entries give a host pointer
  * for RAM.  Tags with bit 1 set are "slow": they match only here, for
  * MMIO, ROM writes and writes to pages holding decoded code.
@@ -110,17 +111,50 @@ typedef struct Walk {
     bool user, write, nx, global, dirty;
 } Walk;
 
+/*
+ * Set the @set bits (accessed, dirty) in the paging entry at @addr, which
+ * read @pte.  The processor does this with a locked operation (SDM vol. 3A
+ * 4.8): here a compare-and-swap on RAM, so a change another vCPU made to
+ * the entry since it was read is never overwritten.  Returns false when
+ * the entry changed: the walk starts again.
+ */
 static bool pte_update(X86CPU *cpu, uint64_t addr, uint64_t pte,
                        uint64_t set, unsigned size)
 {
-    if ((pte & set) != set) {
-        x86_phys_st(cpu, addr, pte | set, size);
+    uint8_t *host;
+    bool ok;
+
+    if ((pte & set) == set) {
+        return true;
     }
-    return true;
+    if (cpu->plat.phys_map(cpu->plat.opaque, addr, &host) != PHYS_PAGE_RAM ||
+        (addr & (size - 1))) {
+        x86_phys_st(cpu, addr, pte | set, size);
+        return true;
+    }
+    host += addr & 0xfff;
+    if (size == 8) {
+        ok = __atomic_compare_exchange_n((uint64_t *)host, &pte, pte | set,
+                                         false, __ATOMIC_SEQ_CST,
+                                         __ATOMIC_SEQ_CST);
+    } else {
+        uint32_t old = pte;
+        ok = __atomic_compare_exchange_n((uint32_t *)host, &old,
+                                         (uint32_t)(pte | set), false,
+                                         __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    }
+    if (ok && x86_smp_page_has_code(addr)) {
+        x86_smp_ram_store(cpu, addr, size);
+    }
+    return ok;
 }
 
-/* Walk the tables; returns 0 or a #PF error code (without the U/I bits). */
-static uint32_t walk(X86CPU *cpu, uint64_t lin, bool is_write, Walk *w)
+/* walk() result: an entry changed under an accessed/dirty update. */
+#define WALK_RETRY 0xfffffffeu
+
+/* Walk the tables; returns 0xffffffff (translated), WALK_RETRY, or a #PF
+ * error code (without the U/I bits) ORed with 0x100. */
+static uint32_t walk_once(X86CPU *cpu, uint64_t lin, bool is_write, Walk *w)
 {
     bool pae = cpu->cr4 & CR4_PAE;
     bool lm = cpu->long_mode;
@@ -187,9 +221,24 @@ static uint32_t walk(X86CPU *cpu, uint64_t lin, bool is_write, Walk *w)
     /* Accessed bits on every level; dirty on the leaf for writes. */
     for (int i = 0; i < n; i++) {
         uint64_t set = PTE_A | (i == n - 1 && is_write ? PTE_D : 0);
-        pte_update(cpu, addrs[i], ptes[i], set, esz);
+        if (!pte_update(cpu, addrs[i], ptes[i], set, esz)) {
+            return WALK_RETRY;
+        }
     }
     return 0xffffffffu;
+}
+
+/* Walk again while other vCPUs change the entries under us (bounded: a
+ * guest rewriting its tables in a loop gets the last translation). */
+static uint32_t walk(X86CPU *cpu, uint64_t lin, bool is_write, Walk *w)
+{
+    uint32_t r;
+    int tries = 0;
+
+    do {
+        r = walk_once(cpu, lin, is_write, w);
+    } while (r == WALK_RETRY && ++tries < 16);
+    return r == WALK_RETRY ? 0xffffffffu : r;
 }
 
 /*
