@@ -53,6 +53,7 @@ void x86_bc_destroy(X86CPU *cpu)
 void x86_jc_flush(X86CPU *cpu)
 {
     memset(cpu->jc, 0, sizeof(cpu->jc));
+    cpu->chain_gen++;
 }
 
 void x86_bc_flush(X86CPU *cpu)
