@@ -451,7 +451,8 @@ int qcow2_apply_frees(Qcow2State *s)
 {
     int ret = 0;
 
-    if (s->unlocked_io || !s->pending_frees->len) {
+    if (__atomic_load_n(&s->unlocked_io, __ATOMIC_SEQ_CST) ||
+        !s->pending_frees->len) {
         return 0;
     }
     for (guint i = 0; i < s->pending_frees->len; i++) {
