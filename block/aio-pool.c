@@ -55,6 +55,7 @@ typedef enum AioNowaitState {
     AIO_NOWAIT_OFF,
     AIO_NOWAIT_ON,
     AIO_NOWAIT_BAILED,
+    AIO_NOWAIT_COMMITTED,
 } AioNowaitState;
 
 static __thread AioNowaitState nowait_state;
@@ -314,14 +315,20 @@ static gpointer aio_worker(gpointer unused)
 
 bool aio_nowait_active(void)
 {
-    return nowait_state != AIO_NOWAIT_OFF;
+    return nowait_state == AIO_NOWAIT_ON || nowait_state == AIO_NOWAIT_BAILED;
 }
 
 int aio_nowait_bail(void)
 {
-    assert(nowait_state != AIO_NOWAIT_OFF);
+    assert(aio_nowait_active());
     nowait_state = AIO_NOWAIT_BAILED;
     return -EAGAIN;
+}
+
+void aio_nowait_commit(void)
+{
+    assert(nowait_state == AIO_NOWAIT_ON);
+    nowait_state = AIO_NOWAIT_COMMITTED;
 }
 
 bool aio_nowait_bailed(void)

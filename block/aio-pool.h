@@ -89,6 +89,14 @@ int aio_nowait_bail(void);
 bool aio_nowait_bailed(void);
 
 /**
+ * aio_nowait_commit() - the inline attempt has changed state it cannot
+ * undo cheaply (a qcow2 cluster allocation): it finishes on this thread,
+ * and from now on aio_nowait_active() is false, so lower layers may wait.
+ * Only for paths whose remaining waits are short (page-cache writes).
+ */
+void aio_nowait_commit(void);
+
+/**
  * aio_pool_set_inline() - allow inline attempts (default true); tests
  * turn them off to force the pool path.
  */

@@ -67,6 +67,21 @@ static const uint8_t *zero_chunk(void)
 /* In-flight counting and overlap serialisation                            */
 /* ---------------------------------------------------------------------- */
 
+/*
+ * Threads waiting on some node's reqs_cond.  Raised under the node's
+ * reqs_lock before waiting, so a request ending on that node, which reads
+ * it under the same lock, never misses a waiter; an ending request only
+ * pays for a broadcast (a futex call) when someone waits somewhere.
+ */
+static int reqs_waiters;
+
+static void req_wait(BlockDriverState *bs)
+{
+    __atomic_add_fetch(&reqs_waiters, 1, __ATOMIC_RELAXED);
+    g_cond_wait(&bs->reqs_cond, &bs->reqs_lock);
+    __atomic_sub_fetch(&reqs_waiters, 1, __ATOMIC_RELAXED);
+}
+
 static bool req_overlaps(const BdrvTrackedRequest *a, int64_t offset,
                          int64_t bytes)
 {
@@ -101,7 +116,7 @@ static int req_begin(BlockDriverState *bs, BdrvTrackedRequest *req,
                 g_mutex_unlock(&bs->reqs_lock);
                 return aio_nowait_bail();
             }
-            g_cond_wait(&bs->reqs_cond, &bs->reqs_lock);
+            req_wait(bs);
         }
         req->next = bs->tracked;
         bs->tracked = req;
@@ -127,7 +142,9 @@ static void req_end(BlockDriverState *bs, BdrvTrackedRequest *req)
     }
     bs->in_flight--;
     /* Waiters are rare (RMW overlap, drain): broadcast when any exist. */
-    g_cond_broadcast(&bs->reqs_cond);
+    if (__atomic_load_n(&reqs_waiters, __ATOMIC_RELAXED)) {
+        g_cond_broadcast(&bs->reqs_cond);
+    }
     g_mutex_unlock(&bs->reqs_lock);
 }
 
@@ -135,7 +152,7 @@ void bdrv_drain(BlockDriverState *bs)
 {
     g_mutex_lock(&bs->reqs_lock);
     while (bs->in_flight > 0) {
-        g_cond_wait(&bs->reqs_cond, &bs->reqs_lock);
+        req_wait(bs);
     }
     g_mutex_unlock(&bs->reqs_lock);
     if (bs->file) {
@@ -148,11 +165,13 @@ void bdrv_drain(BlockDriverState *bs)
 
 /*
  * Whether an inline attempt must stop at @bs: blkdebug counts events and
- * may suspend requests, so a debugged node is always served by the pool.
+ * may suspend requests, so a debugged node is always served by the pool;
+ * with O_DIRECT (cache.direct) every transfer waits for the device.
  */
 static bool nowait_refused(BlockDriverState *bs)
 {
-    return aio_nowait_active() && bs->drv->debug_event;
+    return aio_nowait_active() &&
+           (bs->drv->debug_event || (bs->open_flags & BDRV_O_NOCACHE));
 }
 
 /* ---------------------------------------------------------------------- */

@@ -167,7 +167,8 @@ static void qcow2_unlocked_done(Qcow2State *s)
 static void qcow2_unlocked_end(Qcow2State *s)
 {
     g_mutex_lock(&s->lock);
-    if (__atomic_sub_fetch(&s->unlocked_io, 1, __ATOMIC_SEQ_CST) == 0) {
+    if (__atomic_sub_fetch(&s->unlocked_io, 1, __ATOMIC_SEQ_CST) == 0 &&
+        __atomic_load_n(&s->io_waiters, __ATOMIC_SEQ_CST)) {
         g_cond_broadcast(&s->io_cond);
     }
 }
@@ -223,7 +224,10 @@ static void qcow2_inflight_end(Qcow2State *s, uint64_t first)
             break;
         }
     }
-    g_cond_broadcast(&s->io_cond);
+    /* Waiters count themselves under the lock, which we hold. */
+    if (__atomic_load_n(&s->io_waiters, __ATOMIC_SEQ_CST)) {
+        g_cond_broadcast(&s->io_cond);
+    }
 }
 
 /* Bytes from @off that map to contiguous host clusters starting at
@@ -434,6 +438,47 @@ static uint32_t qcow2_alloc_span(Qcow2State *s, const uint8_t *l2,
     return m;
 }
 
+/* Whether the old contents of a cluster described by @e read as zeroes
+ * without host I/O. */
+static bool qcow2_entry_reads_zero(Qcow2State *s, uint64_t e)
+{
+    switch (qcow2_l2_entry_type(e, s->meta.h.version)) {
+    case QCOW2_CLUSTER_UNALLOCATED:
+        return !s->has_backing;
+    case QCOW2_CLUSTER_ZERO_PLAIN:
+    case QCOW2_CLUSTER_ZERO_ALLOC:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/*
+ * Whether an inline attempt may allocate for a write at @off (@idx in the
+ * cached table @l2): no dirty bit, L1 or L2 table to write first, and no
+ * old data to copy around a partial cluster.  Refcount blocks are checked
+ * by qcow2_alloc_clusters() itself, which bails out before any change.
+ */
+static bool qcow2_alloc_inline_ok(Qcow2State *s, const uint8_t *l2,
+                                  uint32_t idx, uint64_t off, uint64_t len)
+{
+    uint64_t l1_idx = off >> (s->cluster_bits + s->l2_bits);
+    uint64_t head = off & (s->cluster_size - 1);
+    uint64_t last = idx + ((head + len - 1) >> s->cluster_bits);
+
+    if ((s->lazy && !s->dirty_set) || !l2 ||
+        !(s->l1[l1_idx] & QCOW2_OFLAG_COPIED)) {
+        return false;
+    }
+    if (head && !qcow2_entry_reads_zero(s, qcow2_l2e(l2, idx))) {
+        return false;
+    }
+    /* A tail past this table ends the step on a cluster boundary. */
+    return ((head + len) & (s->cluster_size - 1)) == 0 ||
+           last >= s->l2_entries ||
+           qcow2_entry_reads_zero(s, qcow2_l2e(l2, (uint32_t)last));
+}
+
 /* Allocating write of up to @len bytes at @off; locked.  Returns bytes
  * written or -errno. */
 static int64_t qcow2_alloc_write(Qcow2State *s, uint64_t off,
@@ -459,6 +504,10 @@ static int64_t qcow2_alloc_write(Qcow2State *s, uint64_t off,
     int64_t host = qcow2_alloc_clusters(s, m);
     if (host < 0) {
         return host;
+    }
+    if (aio_nowait_active()) {
+        /* Past the point of no return: finish here (a page-cache write). */
+        aio_nowait_commit();
     }
     if (qcow2_fresh_zero(s, (uint64_t)host, old, m)) {
         /* Never-written clusters past the end of the file read as zero:
@@ -533,7 +582,8 @@ static int64_t qcow2_write_step(Qcow2State *s, uint64_t off,
     }
     uint64_t e = l2 ? qcow2_l2e(l2, idx) : 0;
     if (qcow2_needs_alloc(s, e)) {
-        if (aio_nowait_active()) {
+        if (aio_nowait_active() &&
+            !qcow2_alloc_inline_ok(s, l2, idx, off, len)) {
             return aio_nowait_bail();
         }
         return qcow2_alloc_write(s, off, buf, len);
