@@ -216,9 +216,40 @@ static int drv_preadv(BlockDriverState *bs, int64_t offset, int64_t bytes,
     return drv_rw_split(bs, bs->drv->preadv, offset, bytes, qiov, flags);
 }
 
+static int drv_pwrite_zeroes(BlockDriverState *bs, int64_t offset,
+                             int64_t bytes, BdrvRequestFlags flags);
+
+/*
+ * detect-zeroes: the flags that turn a write of nothing but zeroes into
+ * write-zeroes, or 0 to write it as it is.  Only on a driver with its own
+ * write-zeroes; unmapping needs detect-zeroes=unmap and discard=unmap.
+ * QEMU's docs for -drive detect-zeroes; it checks the aligned request too.
+ */
+static BdrvRequestFlags bdrv_detect_zeroes(BlockDriverState *bs,
+                                           BlockIOV *qiov, int64_t bytes,
+                                           BdrvRequestFlags flags)
+{
+    if (bs->detect_zeroes == BDRV_DETECT_ZEROES_OFF ||
+        (flags & BDRV_REQ_ZERO_WRITE) || !bs->drv->pwrite_zeroes ||
+        !block_iov_is_zero(qiov, 0, (size_t)bytes)) {
+        return 0;
+    }
+    flags |= BDRV_REQ_ZERO_WRITE;
+    if (bs->detect_zeroes == BDRV_DETECT_ZEROES_UNMAP &&
+        (bs->open_flags & BDRV_O_UNMAP)) {
+        flags |= BDRV_REQ_MAY_UNMAP;
+    }
+    return flags;
+}
+
 static int drv_pwritev(BlockDriverState *bs, int64_t offset, int64_t bytes,
                        BlockIOV *qiov, BdrvRequestFlags flags)
 {
+    BdrvRequestFlags zero_flags = bdrv_detect_zeroes(bs, qiov, bytes, flags);
+
+    if (zero_flags) {
+        return drv_pwrite_zeroes(bs, offset, bytes, zero_flags);
+    }
     if (!bs->drv->pwritev) {
         return -ENOTSUP;
     }

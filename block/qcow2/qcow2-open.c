@@ -123,10 +123,10 @@ void qcow2_signal_corruption(Qcow2State *s, bool fatal, int64_t off,
 {
     va_list ap;
 
+    fatal = fatal && s->writable;
     if (s->corrupt || (!fatal && s->corruption_reported)) {
         return;
     }
-    fatal = fatal && s->writable;
     va_start(ap, fmt);
     g_autofree char *msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
