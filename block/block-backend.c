@@ -215,6 +215,12 @@ void blk_set_dev_ops(BlockBackend *blk, const BlockDevOps *ops, void *opaque)
     blk->dev_opaque = opaque;
 }
 
+const BlockDevOps *blk_get_dev_ops(BlockBackend *blk, void **opaque)
+{
+    *opaque = blk->dev_opaque;
+    return blk->dev_ops;
+}
+
 void blk_resize_notify(BlockBackend *blk)
 {
     if (blk->dev_ops && blk->dev_ops->resize_cb) {
