@@ -165,13 +165,16 @@ void bdrv_drain(BlockDriverState *bs)
 
 /*
  * Whether an inline attempt must stop at @bs: blkdebug counts events and
- * may suspend requests, so a debugged node is always served by the pool;
- * with O_DIRECT (cache.direct) every transfer waits for the device.
+ * may suspend requests, so a debugged node is always served by the pool,
+ * and so is its parent, which raises events on it (raw_pwritev and the
+ * format drivers signal their file child before calling into it); with
+ * O_DIRECT (cache.direct) every transfer waits for the device.
  */
 static bool nowait_refused(BlockDriverState *bs)
 {
     return aio_nowait_active() &&
-           (bs->drv->debug_event || (bs->open_flags & BDRV_O_NOCACHE));
+           (bs->drv->debug_event || (bs->open_flags & BDRV_O_NOCACHE) ||
+            (bs->file && bs->file->bs->drv->debug_event));
 }
 
 /* ---------------------------------------------------------------------- */
