@@ -156,6 +156,7 @@ void x86_set_cpl(X86CPU *cpu, unsigned cpl)
 {
     cpu->cpl = cpl;
     cpu->mmu_idx = cpl == 3;
+    cpu->chain_gen++;           /* block links assume the old CPL */
 }
 
 /* Recompute the decode mode after CR0, EFER, CS or EFLAGS.VM changed. */
@@ -163,6 +164,8 @@ void x86_update_mode(X86CPU *cpu)
 {
     unsigned old = cpu->code_size;
     const X86Seg *cs = &cpu->seg[R_CS];
+
+    cpu->chain_gen++;           /* block links assume the old CS and mode */
 
     if (cpu->long_mode && (cs->flags & DESC_L)) {
         cpu->code_size = 8;

@@ -181,6 +181,24 @@ struct X86CPU {
     uint64_t insn_eip;          /* EIP of the first insn of the block */
     X86Block *cur_block;        /* the block executing */
     bool stop_block;            /* end the block after this instruction */
+    /*
+     * Reasons to leave the block loop, in one word so the run loop tests
+     * them all with one load per block (other threads set intr_line,
+     * nmi_pending and kick with atomic stores).
+     */
+    union {
+        struct {
+            bool intr_line;
+            volatile bool nmi_pending;
+            bool halted;
+            bool reset_requested;
+            volatile int kick;
+        };
+        uint64_t events;
+    };
+    /* Bumped by every jump-cache flush and by every change of CS, code
+     * size or CPL: block links made before are stale (exec.c, tb.h). */
+    uint32_t chain_gen;
     X86TLBEntry tlb[2][X86_TLB_SIZE];
     struct X86JumpCache {
         uint64_t lin;           /* linear address of the block */
@@ -208,16 +226,11 @@ struct X86CPU {
     uint32_t mxcsr;
 
     /* Interrupts and run state. */
-    bool intr_line;
-    volatile bool nmi_pending;
     bool nmi_blocked;
-    bool halted;
     uint64_t inhibit_irq_eip;   /* interrupt shadow (STI, MOV SS) */
     bool inhibit_irq;
-    volatile int kick;
     int exc_depth;              /* 0, or vector class being delivered */
     int last_excp;
-    bool reset_requested;
     uint64_t retired;           /* instructions retired this slice */
 
     /* Exceptions leave through x86_raise() to here. */

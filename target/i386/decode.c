@@ -444,6 +444,7 @@ int x86_decode(X86CPU *cpu, const uint8_t *bytes, unsigned avail,
         ok = false;
     }
     insn->prefix66 |= d.p66;
+    insn->flat64 = code_size == 8;
     insn->len = d.pos;
     if (d.pos > X86_MAX_INSN_LEN) {
         insn->exec = x86_exec_gp_len;

@@ -53,6 +53,7 @@ void x86_bc_destroy(X86CPU *cpu)
 void x86_jc_flush(X86CPU *cpu)
 {
     memset(cpu->jc, 0, sizeof(cpu->jc));
+    cpu->chain_gen++;
 }
 
 static void bc_page_gone(gpointer key, gpointer value, gpointer opaque)
