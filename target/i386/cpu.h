@@ -159,8 +159,12 @@ enum {
 
 typedef struct X86Block X86Block;
 #define X86_MAX_BREAKPOINTS 64
-#define X86_DEBUG_BP   1u
-#define X86_DEBUG_STEP 2u
+#define X86_DEBUG_BP   1u       /* gdb or DR7 instruction breakpoints */
+#define X86_DEBUG_STEP 2u       /* gdb single-step */
+#define X86_DEBUG_TF   4u       /* EFLAGS.TF (maybe) set, or its trap owed */
+#define X86_DEBUG_WATCH 8u      /* DR7 data breakpoints armed */
+#define X86_DEBUG_DB_PENDING 16u /* a data breakpoint hit: trap owed */
+#define X86_DEBUG_ONE_INSN (X86_DEBUG_STEP | X86_DEBUG_TF)
 
 typedef struct X86BlockCache X86BlockCache;
 typedef struct X86SmpState X86SmpState;
@@ -259,6 +263,12 @@ struct X86CPU {
     bool debug_skip;            /* resume over a breakpoint at ... */
     uint64_t debug_skip_lin;    /* ... this linear address, once */
     X86DebugStop debug_stop;    /* why the last CPU_EXIT_DEBUG */
+    /* The guest's debug registers as armed (debugreg.c). */
+    uint32_t dr_exec;           /* DRn armed as instruction breakpoints */
+    uint32_t dr_watch;          /* DRn armed as data breakpoints */
+    uint32_t dr_hits;           /* data breakpoints hit, trap owed */
+    bool tf_armed;              /* TF was set when this insn started */
+    uint64_t tf_retired;        /* cpu->retired when it started */
 
     /* Host plumbing. */
     CPUPlatform plat;
@@ -373,7 +383,18 @@ bool x86_bc_page_has_code(X86CPU *cpu, uint64_t paddr);
 /* Debugger (gdb.c): at a block start, true if the CPU must stop here
  * (breakpoint, or the single step is done); only while debug_flags. */
 bool x86_debug_check(X86CPU *cpu);
+/* A block must end before @lin (gdb or DR7 instruction breakpoint). */
 bool x86_debug_bp_at(X86CPU *cpu, uint64_t lin);
+
+/* Guest debug registers, #DB, TF, RF (debugreg.c). */
+void x86_debug_update_flags(X86CPU *cpu);
+void x86_debug_dr_changed(X86CPU *cpu);
+bool x86_debug_dr_exec_at(X86CPU *cpu, uint64_t lin, uint32_t *hits);
+bool x86_debug_watch_page(X86CPU *cpu, uint64_t page, int acc);
+void x86_debug_watch_access(X86CPU *cpu, uint64_t lin, unsigned size,
+                            bool is_write);
+void x86_debug_tf_set(X86CPU *cpu);
+void x86_debug_guest_check(X86CPU *cpu, uint64_t lin);
 
 /* Cross-modifying code between vCPUs (smp.c). */
 void x86_smp_register(X86CPU *cpu);

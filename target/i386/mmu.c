@@ -325,6 +325,16 @@ X86TLBEntry *x86_tlb_fill(X86CPU *cpu, uint64_t lin, int acc, bool user)
         bool slow = kind != PHYS_PAGE_RAM || x86_smp_page_has_code(paddr);
         e->tag_w = page | (slow ? TAG_SLOW : 0);
     }
+    /* Pages with a guest data breakpoint: every access is checked. */
+    if (unlikely(cpu->dr_watch)) {
+        if (x86_debug_watch_page(cpu, page, ACC_READ)) {
+            e->tag_r |= TAG_SLOW;
+        }
+        if (x86_debug_watch_page(cpu, page, ACC_WRITE) &&
+            !(e->tag_w & X86_TLB_INVALID)) {
+            e->tag_w |= TAG_SLOW;
+        }
+    }
     return e;
 }
 
@@ -343,6 +353,9 @@ static uint64_t ld_page(X86CPU *cpu, uint64_t lin, unsigned size, int acc,
                         bool user)
 {
     X86TLBEntry *e = tlb_get(cpu, lin, acc, user);
+    if (unlikely(cpu->dr_watch) && acc == ACC_READ) {
+        x86_debug_watch_access(cpu, lin, size, false);
+    }
     if (e->mmio) {
         return cpu->plat.phys_read(cpu->plat.opaque,
                                    e->paddr | (lin & 0xfff), size);
@@ -355,6 +368,14 @@ static uint64_t ld_page(X86CPU *cpu, uint64_t lin, unsigned size, int acc,
 static void st_code_check(X86CPU *cpu, X86TLBEntry *e, uint64_t paddr,
                           unsigned size)
 {
+    if (unlikely(cpu->dr_watch)) {
+        uint64_t lin = (e->tag_w & ~0xfffull) | (paddr & 0xfff);
+        x86_debug_watch_access(cpu, lin, size, true);
+        if (x86_debug_watch_page(cpu, lin & ~0xfffull, ACC_WRITE)) {
+            x86_smp_ram_store(cpu, paddr, size);
+            return;
+        }
+    }
     if (x86_smp_page_has_code(paddr) &&
         !x86_smp_ram_store(cpu, paddr, size)) {
         e->tag_w &= ~TAG_SLOW;
@@ -370,6 +391,9 @@ static void st_page(X86CPU *cpu, X86TLBEntry *e, uint64_t lin, uint64_t val,
     if (e->mmio ||
         cpu->plat.phys_map(cpu->plat.opaque, e->paddr, &host) !=
         PHYS_PAGE_RAM) {
+        if (unlikely(cpu->dr_watch)) {
+            x86_debug_watch_access(cpu, lin, size, true);
+        }
         cpu->plat.phys_write(cpu->plat.opaque, paddr, val, size);
         return;
     }

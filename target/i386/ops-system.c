@@ -163,17 +163,28 @@ void x86_op_mov_from_dr(X86CPU *cpu, const X86Insn *i)
     x86_reg_write(cpu, i->op[0].reg, cpu->dr[n], cpu->code_size == 8 ? 8 : 4);
 }
 
-/* Deviation: debug registers hold their values; breakpoints are not
- * armed (the gdbstub is the debugging path). */
+/* Breakpoints DR0-DR3 as DR7 arms them are modelled in debugreg.c;
+ * DR6 and DR7 keep their fixed-1 bits (SDM vol. 3B 17.2.3, 17.2.4). */
 void x86_op_mov_to_dr(X86CPU *cpu, const X86Insn *i)
 {
     unsigned n = i->op[0].reg;
+    uint64_t v;
+
     require_cpl0(cpu);
     if (n > 7 || ((n == 4 || n == 5) && (cpu->cr4 & CR4_DE))) {
         x86_raise(cpu, EXCP_UD, 0);
     }
     n = n == 4 ? 6 : n == 5 ? 7 : n;
-    cpu->dr[n] = x86_reg_read(cpu, i->op[1].reg, cpu->code_size == 8 ? 8 : 4);
+    v = x86_reg_read(cpu, i->op[1].reg, cpu->code_size == 8 ? 8 : 4);
+    if (n >= 6 && (v >> 32)) {
+        x86_raise(cpu, EXCP_GP, 0);
+    }
+    cpu->dr[n] = n == 6 ? (v | 0xffff0ff0u) & ~0x1000ull :
+                 n == 7 ? (v | 0x400) & ~0xd800ull : v;
+    if (n != 6) {
+        x86_debug_dr_changed(cpu);
+        cpu->stop_block = true;
+    }
 }
 
 static void load_dt(X86CPU *cpu, const X86Insn *i, X86DescTable *t)
