@@ -24,6 +24,9 @@
                 1u << 22 | 1u << 23)
 #define F81_EDX (1u << 11 | 1u << 20 | 1u << 27 | 1u << 29)
 #define F81_ECX (1u << 0 | 1u << 5)
+/* CPUID.7.0: EBX bit 7 SMEP; ECX bit 2 UMIP (SMAP is not modelled). */
+#define F7_EBX (1u << 7)
+#define F7_ECX (1u << 2)
 
 typedef struct X86Model {
     const char *name;
@@ -51,7 +54,8 @@ bool x86_cpuid_has(X86CPU *cpu, uint32_t feature)
 {
     unsigned word = (feature - 1) >> 5, bit = (feature - 1) & 31;
     uint32_t w[] = { cpu->features_edx, cpu->features_ecx,
-                     cpu->ext_features_edx, cpu->ext_features_ecx, 0 };
+                     cpu->ext_features_edx, cpu->ext_features_ecx,
+                     cpu->features7_ebx };
     return word < G_N_ELEMENTS(w) && ((w[word] >> bit) & 1);
 }
 
@@ -81,6 +85,8 @@ X86CPU *x86_cpu_new(const char *model, uint32_t apic_id,
     cpu->features_ecx = F1_ECX;
     cpu->ext_features_edx = F81_EDX;
     cpu->ext_features_ecx = F81_ECX;
+    cpu->features7_ebx = F7_EBX;
+    cpu->features7_ecx = F7_ECX;
     snprintf(cpu->model_id, sizeof(cpu->model_id), "Plimsoll x86-64 CPU");
     x86_bc_create(cpu);
     x86_smp_register(cpu);
@@ -230,13 +236,19 @@ void x86_set_cr3(X86CPU *cpu, uint64_t val)
 
 void x86_set_cr4(X86CPU *cpu, uint64_t val)
 {
-    const uint64_t ok = CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE |
-                        CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR |
-                        CR4_OSXMMEXCPT;
+    uint64_t ok = CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE |
+                  CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR |
+                  CR4_OSXMMEXCPT;
+    if (cpu->features7_ebx & (1u << 7)) {
+        ok |= CR4_SMEP;
+    }
+    if (cpu->features7_ecx & (1u << 2)) {
+        ok |= CR4_UMIP;
+    }
     if ((val & ~ok) || (cpu->long_mode && !(val & CR4_PAE))) {
         x86_raise(cpu, EXCP_GP, 0);
     }
-    if ((cpu->cr4 ^ val) & (CR4_PSE | CR4_PAE | CR4_PGE)) {
+    if ((cpu->cr4 ^ val) & (CR4_PSE | CR4_PAE | CR4_PGE | CR4_SMEP)) {
         x86_tlb_flush(cpu, true);
     }
     cpu->cr4 = val;
@@ -273,6 +285,12 @@ bool x86_cpuid(X86CPU *cpu, uint32_t leaf, uint32_t sub, uint32_t out[4])
         out[1] = (cpu->apic_id << 24) | (1u << 16) | (8u << 8);
         out[2] = cpu->features_ecx;
         out[3] = cpu->features_edx;
+        return true;
+    case 7:
+        if (sub == 0) {
+            out[1] = cpu->features7_ebx;
+            out[2] = cpu->features7_ecx;
+        }
         return true;
     case 0x80000000:
         out[0] = cpu->cpuid_xlevel;

@@ -79,6 +79,8 @@ enum { R_ES, R_CS, R_SS, R_DS, R_FS, R_GS, R_LDTR, R_TR, X86_NSEGS };
 #define CR4_PCE (1u << 8)
 #define CR4_OSFXSR (1u << 9)
 #define CR4_OSXMMEXCPT (1u << 10)
+#define CR4_UMIP (1u << 11)
+#define CR4_SMEP (1u << 20)
 #define EFER_SCE (1u << 0)
 #define EFER_LME (1u << 8)
 #define EFER_LMA (1u << 10)
@@ -250,6 +252,7 @@ struct X86CPU {
     uint32_t cpuid_sig;
     uint32_t features_edx, features_ecx;
     uint32_t ext_features_edx, ext_features_ecx;
+    uint32_t features7_ebx, features7_ecx;      /* CPUID.(EAX=7,ECX=0) */
     uint32_t apic_id;
     char model_id[48];
 

@@ -9,8 +9,9 @@
  * for supervisor and one for user accesses; entries give a host pointer
  * for RAM.  Tags with bit 1 set are "slow": they match only here, for
  * MMIO, ROM writes and writes to pages holding decoded code.
+ * SMEP (4.6.1) is modelled.
  * Deviation: PAE PDPTEs are read on every walk rather than cached at CR3
- * load; SMEP/SMAP/PKU and the paging-structure caches are not modelled.
+ * load; SMAP, PKU and the paging-structure caches are not modelled.
  */
 #include "target/i386/mem.h"
 
@@ -266,16 +267,19 @@ static bool translate(X86CPU *cpu, uint64_t lin, int acc, bool user,
     }
     r = walk(cpu, lin, false, &w);
     err = (is_write ? PF_W : 0) | (user ? PF_U : 0) |
-          (acc == ACC_EXEC && (cpu->efer & EFER_NXE) ? PF_I : 0);
+          (acc == ACC_EXEC && (cpu->efer & EFER_NXE || cpu->cr4 & CR4_SMEP)
+           ? PF_I : 0);
     if (r != 0xffffffffu) {
         if (probe) {
             return false;
         }
         page_fault(cpu, lin, err | (r & 0xff));
     }
+    /* SMEP (4.6.1): no supervisor fetch from a user-accessible page. */
     if ((user && !w.user) ||
         (is_write && !w.write && (user || (cpu->cr0 & CR0_WP))) ||
-        (acc == ACC_EXEC && w.nx)) {
+        (acc == ACC_EXEC && w.nx) ||
+        (acc == ACC_EXEC && !user && w.user && (cpu->cr4 & CR4_SMEP))) {
         if (probe) {
             return false;
         }
@@ -318,7 +322,7 @@ X86TLBEntry *x86_tlb_fill(X86CPU *cpu, uint64_t lin, int acc, bool user)
     e->global = w.global;
     e->addend = kind == PHYS_PAGE_MMIO ? 0 : (uintptr_t)host - page;
     e->tag_r = page | (kind == PHYS_PAGE_MMIO ? TAG_SLOW : 0);
-    if (!w.nx) {
+    if (!w.nx && !(!user && w.user && (cpu->cr4 & CR4_SMEP))) {
         e->tag_x = e->tag_r;
     }
     if (acc == ACC_WRITE) {

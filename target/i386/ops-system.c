@@ -219,16 +219,32 @@ static void store_dt(X86CPU *cpu, const X86Insn *i, X86DescTable *t)
 
 void x86_op_lgdt(X86CPU *cpu, const X86Insn *i) { load_dt(cpu, i, &cpu->gdt); }
 void x86_op_lidt(X86CPU *cpu, const X86Insn *i) { load_dt(cpu, i, &cpu->idt); }
-void x86_op_sidt(X86CPU *cpu, const X86Insn *i) { store_dt(cpu, i, &cpu->idt); }
+
+/* CR4.UMIP: SGDT, SIDT, SLDT, SMSW and STR fault outside ring 0 (SDM vol.
+ * 3A 2.5, "User-Mode Instruction Prevention"). */
+static void umip_check(X86CPU *cpu)
+{
+    if ((cpu->cr4 & CR4_UMIP) && cpu->cpl > 0) {
+        x86_raise(cpu, EXCP_GP, 0);
+    }
+}
+
+void x86_op_sidt(X86CPU *cpu, const X86Insn *i)
+{
+    umip_check(cpu);
+    store_dt(cpu, i, &cpu->idt);
+}
 
 /* SGDT, and with mod = 3 the 0F 01 /0 register forms (none modelled). */
 void x86_op_sgdt(X86CPU *cpu, const X86Insn *i)
 {
+    umip_check(cpu);
     store_dt(cpu, i, &cpu->gdt);
 }
 
 void x86_op_smsw(X86CPU *cpu, const X86Insn *i)
 {
+    umip_check(cpu);
     if (i->op[0].kind == OPK_MEM) {
         x86_op_store(cpu, i, 0, cpu->cr0 & 0xffff);
     } else {
@@ -280,6 +296,7 @@ void x86_op_sldt(X86CPU *cpu, const X86Insn *i)
     if (!pe_mode(cpu)) {
         x86_raise(cpu, EXCP_UD, 0);
     }
+    umip_check(cpu);
     x86_op_store(cpu, i, 0, cpu->seg[R_LDTR].sel);
 }
 
@@ -288,6 +305,7 @@ void x86_op_str(X86CPU *cpu, const X86Insn *i)
     if (!pe_mode(cpu)) {
         x86_raise(cpu, EXCP_UD, 0);
     }
+    umip_check(cpu);
     x86_op_store(cpu, i, 0, cpu->seg[R_TR].sel);
 }
 
