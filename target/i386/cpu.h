@@ -12,6 +12,7 @@
 #define TARGET_I386_CPU_H
 
 #include <setjmp.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -150,6 +151,10 @@ enum {
     CC_OP_LOGIC,        /* cc_dst = result; CF=OF=0 */
     CC_OP_INC,          /* cc_dst = result, cc_src2 = old CF */
     CC_OP_DEC,
+    CC_OP_ADC,          /* as ADD, with a carry in: r is a+b+CF */
+    CC_OP_SBB,          /* as SUB, with a borrow in: r is a-b-CF */
+    CC_OP_SHIFT,        /* cc_dst = result (SF ZF PF), cc_src = CF,
+                           cc_src2 = OF, AF clear: shifts, multiplies */
     CC_OP_NR,
 };
 
@@ -176,6 +181,7 @@ struct X86CPU {
     uint64_t insn_eip;          /* EIP of the first insn of the block */
     X86Block *cur_block;        /* the block executing */
     bool stop_block;            /* end the block after this instruction */
+    const X86Insn *run_end;     /* the run loop stops before this one */
     /*
      * Reasons to leave the block loop, in one word so the run loop tests
      * them all with one load per block (other threads set intr_line,
@@ -251,6 +257,18 @@ struct X86CPU {
     uint32_t log_forced;        /* set by x86_cpu_set_log() */
 };
 
+/* The run loop reads events == 1 as "only INTR raised". */
+_Static_assert(offsetof(X86CPU, intr_line) == offsetof(X86CPU, events),
+               "intr_line must be the low byte of events");
+
+/* End the running block after the current instruction (the run loop
+ * compares against run_end alone, so both are set). */
+static inline void x86_stop_block(X86CPU *cpu)
+{
+    cpu->stop_block = true;
+    cpu->run_end = NULL;
+}
+
 /* A general register as a byte array (host is little endian). */
 static inline uint8_t *x86_reg_ptr(X86CPU *cpu, unsigned off)
 {
@@ -277,17 +295,24 @@ void x86_eflags_set(X86CPU *cpu, uint32_t val, uint32_t mask);
 static inline bool x86_get_cf(X86CPU *cpu)
 {
     uint64_t a = cpu->cc_src, b = cpu->cc_src2, r = cpu->cc_dst;
+    uint64_t m = x86_size_mask(cpu->cc_size);
     unsigned top = cpu->cc_size * 8 - 1;
 
     switch (cpu->cc_op) {
     case CC_OP_EFLAGS:
         return a & CC_C;
     case CC_OP_ADD:
-        return (((a & b) | ((a | b) & ~r)) >> top) & 1;
+        return (r & m) < (a & m);
     case CC_OP_SUB:
+        return (a & m) < (b & m);
+    case CC_OP_ADC:
+        return (((a & b) | ((a | b) & ~r)) >> top) & 1;
+    case CC_OP_SBB:
         return (((~a & b) | (~(a ^ b) & r)) >> top) & 1;
     case CC_OP_LOGIC:
         return false;
+    case CC_OP_SHIFT:
+        return a;
     default:
         return b;
     }

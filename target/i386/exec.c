@@ -172,12 +172,12 @@ static void run_block(X86CPU *cpu, X86Block *b)
 
     cpu->cur_block = b;
     cpu->insn_eip = cpu->regs[R_RIP];
+    cpu->run_end = end;
     do {
         cpu->cur_insn = i;
         cpu->regs[R_RIP] += i->len;
         i->exec(cpu, i);
-        i++;
-    } while (i < end && likely(!cpu->stop_block));
+    } while (++i < cpu->run_end);
     if (unlikely(cpu->code_size == 2)) {
         cpu->regs[R_RIP] &= 0xffff;
     }
@@ -238,11 +238,42 @@ static void check_interrupts(X86CPU *cpu)
     cpu->stop_block = false;
 }
 
+/* Blocks until the budget is spent or something needs the caller. */
+static CPUExitReason run_loop(X86CPU *cpu, uint64_t budget)
+{
+    X86Block *prev = NULL, *b;
+
+    while (cpu->retired < budget) {
+        uint64_t ev = __atomic_load_n(&cpu->events, __ATOMIC_RELAXED);
+
+        /* Only INTR raised (the first byte) while IF is clear, as in a
+         * kernel's critical sections: nothing to do here. */
+        if (unlikely(ev) && (ev != 1 || (cpu->eflags & EF_IF))) {
+            if (cpu->reset_requested) {
+                return CPU_EXIT_RESET;
+            }
+            check_interrupts(cpu);
+            if (cpu->halted) {
+                return CPU_EXIT_HALTED;
+            }
+            if (__atomic_load_n(&cpu->kick, __ATOMIC_ACQUIRE)) {
+                __atomic_store_n(&cpu->kick, 0, __ATOMIC_RELAXED);
+                return CPU_EXIT_KICKED;
+            }
+        }
+        /* A link only records "EIP X in generation G is block B", which
+         * stays true however @prev ended, so every block may link. */
+        b = find_block(cpu, prev);
+        run_block(cpu, b);
+        prev = b;
+        cpu->stop_block = false;
+    }
+    return CPU_EXIT_BUDGET;
+}
+
 CPUExitReason x86_cpu_run(X86CPU *cpu, uint64_t budget, uint64_t *executed)
 {
-    volatile CPUExitReason why = CPU_EXIT_BUDGET;
-    X86Block *prev = NULL;
-    X86Block *b;
+    CPUExitReason why;
 
     /* -d items from the command line (util/log.c), plus any set directly. */
     cpu->log_mask = cpu->log_forced |
@@ -256,32 +287,9 @@ CPUExitReason x86_cpu_run(X86CPU *cpu, uint64_t budget, uint64_t *executed)
     cpu->cur_block = NULL;
     if (sigsetjmp(cpu->jmp, 0)) {
         exception_exit(cpu);
-        prev = NULL;
     }
-    while (cpu->retired < budget) {
-        if (unlikely(__atomic_load_n(&cpu->events, __ATOMIC_RELAXED))) {
-            prev = NULL;
-            if (cpu->reset_requested) {
-                why = CPU_EXIT_RESET;
-                break;
-            }
-            check_interrupts(cpu);
-            if (cpu->halted) {
-                why = CPU_EXIT_HALTED;
-                break;
-            }
-            if (__atomic_load_n(&cpu->kick, __ATOMIC_ACQUIRE)) {
-                __atomic_store_n(&cpu->kick, 0, __ATOMIC_RELAXED);
-                why = CPU_EXIT_KICKED;
-                break;
-            }
-        }
-        b = find_block(cpu, prev);
-        run_block(cpu, b);
-        /* A block cut short (invalidated while running) is not linked. */
-        prev = cpu->stop_block ? NULL : b;
-        cpu->stop_block = false;
-    }
+    /* Entered again after every exception, with no previous block. */
+    why = run_loop(cpu, budget);
     if (cpu->reset_requested) {
         why = CPU_EXIT_RESET;
     }

@@ -38,10 +38,10 @@ X86_INLINE void alu(X86CPU *cpu, const X86Insn *i, unsigned size, int op,
     }
     cpu->cc_size = size;
     cpu->cc_dst = r;
-    if (op <= ALU_ADC) {
-        cpu->cc_op = CC_OP_ADD, cpu->cc_src = a, cpu->cc_src2 = b;
-    } else if (op <= ALU_SBB || op == ALU_CMP) {
-        cpu->cc_op = CC_OP_SUB, cpu->cc_src = a, cpu->cc_src2 = b;
+    if (op <= ALU_SBB || op == ALU_CMP) {
+        cpu->cc_op = op == ALU_ADD ? CC_OP_ADD : op == ALU_ADC ? CC_OP_ADC :
+                     op == ALU_SBB ? CC_OP_SBB : CC_OP_SUB;
+        cpu->cc_src = a, cpu->cc_src2 = b;
     } else {
         cpu->cc_op = CC_OP_LOGIC;
     }

@@ -151,7 +151,7 @@ static void str_run(X86CPU *cpu, const X86Insn *i, StrStep one, bool is_cmp)
     if ((cpu->regs[R_ECX] & c.amask) != 0) {
         /* Not finished: come back after checking for interrupts. */
         cpu->regs[R_RIP] -= i->len;
-        cpu->stop_block = true;
+        x86_stop_block(cpu);
     }
 }
 

@@ -64,7 +64,7 @@ void x86_bc_flush(X86CPU *cpu)
     bc->n_blocks = bc->n_insns = 0;
     g_hash_table_remove_all(bc->pages);
     if (cpu->cur_block) {
-        cpu->stop_block = true;
+        x86_stop_block(cpu);
     }
 }
 
@@ -113,7 +113,7 @@ static void block_unlink(X86CPU *cpu, X86Block *b)
     }
     b->valid = false;
     if (b == cpu->cur_block) {
-        cpu->stop_block = true;
+        x86_stop_block(cpu);
     }
 }
 
