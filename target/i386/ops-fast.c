@@ -417,33 +417,42 @@ static const X86FastForm x86_fast_table[] = {
     { x86_op_dec, dec_r4, NULL, dec_r8, NULL },
 };
 
-/* Swap @insn's handler for a specialised one when its shape allows. */
-void x86_specialize(X86Insn *insn)
+/* The register-destination forms of this file, or false. */
+static bool specialize_reg(X86Insn *insn)
 {
     const X86Operand *d = &insn->op[0], *s = &insn->op[1];
-    bool unary;
+    X86ExecFn fn = NULL;
 
-    if (specialize_other(insn)) {
-        return;
-    }
     if (d->kind != OPK_REG || (d->size != 4 && d->size != 8) ||
         insn->lock) {
-        return;
+        return false;
     }
     for (unsigned k = 0; k < G_N_ELEMENTS(x86_fast_table); k++) {
         const X86FastForm *f = &x86_fast_table[k];
+        bool unary = f->ri4 == NULL;
         if (f->generic != insn->exec) {
             continue;
         }
-        unary = f->ri4 == NULL;
         if (unary && s->kind == OPK_NONE) {
-            insn->exec = d->size == 4 ? f->rr4 : f->rr8;
+            fn = d->size == 4 ? f->rr4 : f->rr8;
         } else if (!unary && s->kind == OPK_REG && s->size == d->size) {
-            insn->exec = d->size == 4 ? f->rr4 : f->rr8;
+            fn = d->size == 4 ? f->rr4 : f->rr8;
         } else if (!unary && s->kind == OPK_IMM && s->size <= d->size &&
                    insn->op[2].kind == OPK_NONE) {
-            insn->exec = d->size == 4 ? f->ri4 : f->ri8;
+            fn = d->size == 4 ? f->ri4 : f->ri8;
         }
-        return;
+        break;
+    }
+    if (fn) {
+        insn->exec = fn;
+    }
+    return fn != NULL;
+}
+
+/* Swap @insn's handler for a specialised one when its shape allows. */
+void x86_specialize(X86Insn *insn)
+{
+    if (!specialize_other(insn) && !specialize_reg(insn)) {
+        x86_specialize_mem(insn);
     }
 }

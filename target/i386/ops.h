@@ -32,6 +32,7 @@ bool x86_cpuid_has(X86CPU *cpu, uint32_t feature);
 
 void x86_exec_gp_len(X86CPU *cpu, const X86Insn *i);
 void x86_specialize(X86Insn *insn);
+bool x86_specialize_mem(X86Insn *insn);
 void x86_op_aaa(X86CPU *cpu, const X86Insn *i);
 void x86_op_aad(X86CPU *cpu, const X86Insn *i);
 void x86_op_aam(X86CPU *cpu, const X86Insn *i);
