@@ -28,10 +28,32 @@
 #define PF_RSVD 8u
 #define PF_I    16u
 
+/* The host page of RAM page @paddr, or NULL if it is not RAM. */
+static uint8_t *phys_ram_page(X86CPU *cpu, uint64_t paddr)
+{
+    uint64_t page = paddr & ~0xfffull;
+    struct X86PhysCache *c = &cpu->phys_cache[(paddr >> 12) & 63];
+    uint8_t *host;
+
+    if (c->key == (page | 1)) {
+        return c->host;
+    }
+    if (cpu->plat.phys_map(cpu->plat.opaque, page, &host) != PHYS_PAGE_RAM) {
+        return NULL;
+    }
+    c->key = page | 1;
+    c->host = host;
+    return host;
+}
+
 uint64_t x86_phys_ld(X86CPU *cpu, uint64_t paddr, unsigned size)
 {
-    uint8_t *host;
-    PhysPageKind k = cpu->plat.phys_map(cpu->plat.opaque, paddr, &host);
+    uint8_t *host = phys_ram_page(cpu, paddr);
+    PhysPageKind k = PHYS_PAGE_RAM;
+
+    if (!host) {
+        k = cpu->plat.phys_map(cpu->plat.opaque, paddr, &host);
+    }
     if (k != PHYS_PAGE_MMIO && (paddr & 0xfff) <= 0x1000u - size) {
         return x86_host_ld(host + (paddr & 0xfff), size);
     }
@@ -40,9 +62,9 @@ uint64_t x86_phys_ld(X86CPU *cpu, uint64_t paddr, unsigned size)
 
 void x86_phys_st(X86CPU *cpu, uint64_t paddr, uint64_t val, unsigned size)
 {
-    uint8_t *host;
-    PhysPageKind k = cpu->plat.phys_map(cpu->plat.opaque, paddr, &host);
-    if (k == PHYS_PAGE_RAM && (paddr & 0xfff) <= 0x1000u - size) {
+    uint8_t *host = phys_ram_page(cpu, paddr);
+
+    if (host && (paddr & 0xfff) <= 0x1000u - size) {
         if (x86_bc_page_has_code(cpu, paddr)) {
             x86_bc_invalidate_phys(cpu, paddr, size);
         }
@@ -55,6 +77,9 @@ void x86_phys_st(X86CPU *cpu, uint64_t paddr, uint64_t val, unsigned size)
 void x86_tlb_flush(X86CPU *cpu, bool global)
 {
     x86_jc_flush(cpu);
+    if (global) {
+        memset(cpu->phys_cache, 0, sizeof(cpu->phys_cache));
+    }
     for (int m = 0; m < 2; m++) {
         for (unsigned i = 0; i < X86_TLB_SIZE; i++) {
             X86TLBEntry *e = &cpu->tlb[m][i];
@@ -301,11 +326,8 @@ static void st_page(X86CPU *cpu, X86TLBEntry *e, uint64_t lin, uint64_t val,
                     unsigned size)
 {
     uint64_t paddr = e->paddr | (lin & 0xfff);
-    uint8_t *host;
 
-    if (e->mmio ||
-        cpu->plat.phys_map(cpu->plat.opaque, e->paddr, &host) !=
-        PHYS_PAGE_RAM) {
+    if (e->mmio || !phys_ram_page(cpu, e->paddr)) {
         cpu->plat.phys_write(cpu->plat.opaque, paddr, val, size);
         return;
     }
