@@ -302,26 +302,28 @@ void x86_eflags_set(X86CPU *cpu, uint32_t val, uint32_t mask);
 static inline bool x86_get_cf(X86CPU *cpu)
 {
     uint64_t a = cpu->cc_src, b = cpu->cc_src2, r = cpu->cc_dst;
-    uint64_t m = x86_size_mask(cpu->cc_size);
-    unsigned top = cpu->cc_size * 8 - 1;
+    /* Shifting the operands to the top compares only their low
+     * cc_size bytes. */
+    unsigned sh = 64 - cpu->cc_size * 8;
 
     switch (cpu->cc_op) {
+    case CC_OP_INC:
+    case CC_OP_DEC:
+        return b;
     case CC_OP_EFLAGS:
         return a & CC_C;
     case CC_OP_ADD:
-        return (r & m) < (a & m);
+        return (r << sh) < (a << sh);
     case CC_OP_SUB:
-        return (a & m) < (b & m);
+        return (a << sh) < (b << sh);
     case CC_OP_ADC:
-        return (((a & b) | ((a | b) & ~r)) >> top) & 1;
+        return ((((a & b) | ((a | b) & ~r)) << sh) >> 63) & 1;
     case CC_OP_SBB:
-        return (((~a & b) | (~(a ^ b) & r)) >> top) & 1;
-    case CC_OP_LOGIC:
-        return false;
+        return ((((~a & b) | (~(a ^ b) & r)) << sh) >> 63) & 1;
     case CC_OP_SHIFT:
         return a;
     default:
-        return b;
+        return false;       /* CC_OP_LOGIC */
     }
 }
 uint32_t x86_flags_szp(uint64_t r, unsigned size);

@@ -8,6 +8,7 @@
  * simplified to NMI before INTR; interrupt shadows after STI and MOV SS).
  * Guest exceptions arrive here through x86_raise()'s siglongjmp.
  */
+#include "target/i386/ops.h"
 #include "target/i386/tb.h"
 #include "util/log.h"
 
@@ -71,6 +72,11 @@ static X86Block *decode_block(X86CPU *cpu, const uint8_t *page,
         return decode_scratch(cpu, lin, paddr);
     }
     b->bytes = off - start;
+    if (b->n_insns >= 2 &&
+        x86_fuse_jcc(&b->insns[b->n_insns - 2], &b->insns[b->n_insns - 1])) {
+        b->n_insns--;
+        b->fused = true;
+    }
     x86_bc_commit(cpu, b);
     return b;
 }
@@ -181,7 +187,8 @@ static void run_block(X86CPU *cpu, X86Block *b)
     if (unlikely(cpu->code_size == 2)) {
         cpu->regs[R_RIP] &= 0xffff;
     }
-    cpu->retired += i - b->insns;
+    /* A fused last entry retires two instructions. */
+    cpu->retired += i - b->insns + (b->fused && i == b->insns + b->n_insns);
     cpu->cur_insn = NULL;
 }
 
