@@ -131,7 +131,9 @@ typedef struct X86DescTable {
 /* Software TLB (CPU-ENGINE.md): direct mapped, one per privilege class. */
 #define X86_TLB_BITS 10
 #define X86_TLB_SIZE (1u << X86_TLB_BITS)
-#define X86_TLB_INVALID 1ull    /* set in a tag: never matches an address */
+/* Tag bits, above the alignment bits the fast path compares (mem.h). */
+#define X86_TLB_INVALID 0x400ull /* never matches an address */
+#define X86_TLB_SLOW    0x800ull /* matches only in mmu.c: MMIO, code pages */
 
 typedef struct X86TLBEntry {
     uint64_t tag_r;     /* page-aligned linear address, or INVALID */

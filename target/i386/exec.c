@@ -96,7 +96,7 @@ static X86Block *lookup_block(X86CPU *cpu, uint64_t lin, uint32_t key)
         return jc->block;
     }
     e = x86_tlb_entry(cpu, lin);
-    if ((e->tag_x & ~2ull) != (lin & ~0xfffull)) {
+    if ((e->tag_x & ~X86_TLB_SLOW) != (lin & ~0xfffull)) {
         e = x86_tlb_fill(cpu, lin, ACC_EXEC, cpu->mmu_idx);
     }
     paddr = e->paddr | (lin & 0xfff);

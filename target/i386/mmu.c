@@ -13,7 +13,7 @@
  */
 #include "target/i386/mem.h"
 
-#define TAG_SLOW 2ull
+#define TAG_SLOW X86_TLB_SLOW
 #define PTE_P   (1ull << 0)
 #define PTE_RW  (1ull << 1)
 #define PTE_US  (1ull << 2)
