@@ -225,7 +225,7 @@ void x86_set_cr0(X86CPU *cpu, uint64_t val)
         x86_seg_refresh_all(cpu);
     }
     x86_update_mode(cpu);
-    cpu->stop_block = true;
+    x86_stop_block(cpu);
 }
 
 void x86_set_cr3(X86CPU *cpu, uint64_t val)
@@ -252,7 +252,7 @@ void x86_set_cr4(X86CPU *cpu, uint64_t val)
         x86_tlb_flush(cpu, true);
     }
     cpu->cr4 = val;
-    cpu->stop_block = true;
+    x86_stop_block(cpu);
 }
 
 uint64_t x86_rdtsc(X86CPU *cpu)
@@ -413,7 +413,7 @@ void x86_cpu_set_intr(X86CPU *cpu, bool level)
     __atomic_store_n(&cpu->intr_line, level, __ATOMIC_RELEASE);
     if (level) {
         /* Take it after the current instruction, not the block's end. */
-        cpu->stop_block = true;
+        x86_stop_block(cpu);
     }
 }
 

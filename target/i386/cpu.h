@@ -12,6 +12,7 @@
 #define TARGET_I386_CPU_H
 
 #include <setjmp.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -130,9 +131,11 @@ typedef struct X86DescTable {
 } X86DescTable;
 
 /* Software TLB (CPU-ENGINE.md): direct mapped, one per privilege class. */
-#define X86_TLB_BITS 8
+#define X86_TLB_BITS 10
 #define X86_TLB_SIZE (1u << X86_TLB_BITS)
-#define X86_TLB_INVALID 1ull    /* set in a tag: never matches an address */
+/* Tag bits, above the alignment bits the fast path compares (mem.h). */
+#define X86_TLB_INVALID 0x400ull /* never matches an address */
+#define X86_TLB_SLOW    0x800ull /* matches only in mmu.c: MMIO, code pages */
 
 typedef struct X86TLBEntry {
     uint64_t tag_r;     /* page-aligned linear address, or INVALID */
@@ -152,6 +155,10 @@ enum {
     CC_OP_LOGIC,        /* cc_dst = result; CF=OF=0 */
     CC_OP_INC,          /* cc_dst = result, cc_src2 = old CF */
     CC_OP_DEC,
+    CC_OP_ADC,          /* as ADD, with a carry in: r is a+b+CF */
+    CC_OP_SBB,          /* as SUB, with a borrow in: r is a-b-CF */
+    CC_OP_SHIFT,        /* cc_dst = result (SF ZF PF), cc_src = CF,
+                           cc_src2 = OF, AF clear: shifts, multiplies */
     CC_OP_NR,
 };
 
@@ -187,6 +194,7 @@ struct X86CPU {
     uint64_t insn_eip;          /* EIP of the first insn of the block */
     X86Block *cur_block;        /* the block executing */
     bool stop_block;            /* end the block after this instruction */
+    const X86Insn *run_end;     /* the run loop stops before this one */
     /*
      * Reasons to leave the block loop, in one word so the run loop tests
      * them all with one load per block (other threads set intr_line,
@@ -206,6 +214,13 @@ struct X86CPU {
      * size or CPL: block links made before are stale (exec.c, tb.h). */
     uint32_t chain_gen;
     X86TLBEntry tlb[2][X86_TLB_SIZE];
+    /* Host pointers of RAM pages the page walker and slow stores used
+     * lately (mmu.c), so they skip the platform's locked lookup; keyed
+     * by page | 1, 0 = empty; emptied with every global TLB flush. */
+    struct X86PhysCache {
+        uint64_t key;
+        uint8_t *host;
+    } phys_cache[64];
     struct X86JumpCache {
         uint64_t lin;           /* linear address of the block */
         X86Block *block;
@@ -283,6 +298,18 @@ struct X86CPU {
     uint32_t log_forced;        /* set by x86_cpu_set_log() */
 };
 
+/* The run loop reads events == 1 as "only INTR raised". */
+_Static_assert(offsetof(X86CPU, intr_line) == offsetof(X86CPU, events),
+               "intr_line must be the low byte of events");
+
+/* End the running block after the current instruction (the run loop
+ * compares against run_end alone, so both are set). */
+static inline void x86_stop_block(X86CPU *cpu)
+{
+    cpu->stop_block = true;
+    cpu->run_end = NULL;
+}
+
 /* A general register as a byte array (host is little endian). */
 static inline uint8_t *x86_reg_ptr(X86CPU *cpu, unsigned off)
 {
@@ -309,19 +336,28 @@ void x86_eflags_set(X86CPU *cpu, uint32_t val, uint32_t mask);
 static inline bool x86_get_cf(X86CPU *cpu)
 {
     uint64_t a = cpu->cc_src, b = cpu->cc_src2, r = cpu->cc_dst;
-    unsigned top = cpu->cc_size * 8 - 1;
+    /* Shifting the operands to the top compares only their low
+     * cc_size bytes. */
+    unsigned sh = 64 - cpu->cc_size * 8;
 
     switch (cpu->cc_op) {
+    case CC_OP_INC:
+    case CC_OP_DEC:
+        return b;
     case CC_OP_EFLAGS:
         return a & CC_C;
     case CC_OP_ADD:
-        return (((a & b) | ((a | b) & ~r)) >> top) & 1;
+        return (r << sh) < (a << sh);
     case CC_OP_SUB:
-        return (((~a & b) | (~(a ^ b) & r)) >> top) & 1;
-    case CC_OP_LOGIC:
-        return false;
+        return (a << sh) < (b << sh);
+    case CC_OP_ADC:
+        return ((((a & b) | ((a | b) & ~r)) << sh) >> 63) & 1;
+    case CC_OP_SBB:
+        return ((((~a & b) | (~(a ^ b) & r)) << sh) >> 63) & 1;
+    case CC_OP_SHIFT:
+        return a;
     default:
-        return b;
+        return false;       /* CC_OP_LOGIC */
     }
 }
 uint32_t x86_flags_szp(uint64_t r, unsigned size);

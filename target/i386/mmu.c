@@ -15,7 +15,7 @@
  */
 #include "target/i386/mem.h"
 
-#define TAG_SLOW 2ull
+#define TAG_SLOW X86_TLB_SLOW
 #define PTE_P   (1ull << 0)
 #define PTE_RW  (1ull << 1)
 #define PTE_US  (1ull << 2)
@@ -30,10 +30,32 @@
 #define PF_RSVD 8u
 #define PF_I    16u
 
+/* The host page of RAM page @paddr, or NULL if it is not RAM. */
+static uint8_t *phys_ram_page(X86CPU *cpu, uint64_t paddr)
+{
+    uint64_t page = paddr & ~0xfffull;
+    struct X86PhysCache *c = &cpu->phys_cache[(paddr >> 12) & 63];
+    uint8_t *host;
+
+    if (c->key == (page | 1)) {
+        return c->host;
+    }
+    if (cpu->plat.phys_map(cpu->plat.opaque, page, &host) != PHYS_PAGE_RAM) {
+        return NULL;
+    }
+    c->key = page | 1;
+    c->host = host;
+    return host;
+}
+
 uint64_t x86_phys_ld(X86CPU *cpu, uint64_t paddr, unsigned size)
 {
-    uint8_t *host;
-    PhysPageKind k = cpu->plat.phys_map(cpu->plat.opaque, paddr, &host);
+    uint8_t *host = phys_ram_page(cpu, paddr);
+    PhysPageKind k = PHYS_PAGE_RAM;
+
+    if (!host) {
+        k = cpu->plat.phys_map(cpu->plat.opaque, paddr, &host);
+    }
     if (k != PHYS_PAGE_MMIO && (paddr & 0xfff) <= 0x1000u - size) {
         return x86_host_ld(host + (paddr & 0xfff), size);
     }
@@ -42,9 +64,9 @@ uint64_t x86_phys_ld(X86CPU *cpu, uint64_t paddr, unsigned size)
 
 void x86_phys_st(X86CPU *cpu, uint64_t paddr, uint64_t val, unsigned size)
 {
-    uint8_t *host;
-    PhysPageKind k = cpu->plat.phys_map(cpu->plat.opaque, paddr, &host);
-    if (k == PHYS_PAGE_RAM && (paddr & 0xfff) <= 0x1000u - size) {
+    uint8_t *host = phys_ram_page(cpu, paddr);
+
+    if (host && (paddr & 0xfff) <= 0x1000u - size) {
         if (x86_smp_page_has_code(paddr)) {
             x86_smp_ram_store(cpu, paddr, size);
         }
@@ -57,6 +79,9 @@ void x86_phys_st(X86CPU *cpu, uint64_t paddr, uint64_t val, unsigned size)
 void x86_tlb_flush(X86CPU *cpu, bool global)
 {
     x86_jc_flush(cpu);
+    if (global) {
+        memset(cpu->phys_cache, 0, sizeof(cpu->phys_cache));
+    }
     for (int m = 0; m < 2; m++) {
         for (unsigned i = 0; i < X86_TLB_SIZE; i++) {
             X86TLBEntry *e = &cpu->tlb[m][i];
@@ -390,11 +415,8 @@ static void st_page(X86CPU *cpu, X86TLBEntry *e, uint64_t lin, uint64_t val,
                     unsigned size)
 {
     uint64_t paddr = e->paddr | (lin & 0xfff);
-    uint8_t *host;
 
-    if (e->mmio ||
-        cpu->plat.phys_map(cpu->plat.opaque, e->paddr, &host) !=
-        PHYS_PAGE_RAM) {
+    if (e->mmio || !phys_ram_page(cpu, e->paddr)) {
         if (unlikely(cpu->dr_watch)) {
             x86_debug_watch_access(cpu, lin, size, true);
         }

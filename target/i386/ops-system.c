@@ -104,7 +104,7 @@ void x86_op_hlt(X86CPU *cpu, const X86Insn *i)
 {
     require_cpl0(cpu);
     cpu->halted = true;
-    cpu->stop_block = true;
+    x86_stop_block(cpu);
 }
 
 void x86_op_clts(X86CPU *cpu, const X86Insn *i)
