@@ -207,6 +207,7 @@ struct X86CPU {
     volatile bool nmi_pending;
     bool nmi_blocked;
     bool halted;
+    bool wait_sipi;             /* after INIT: only a STARTUP IPI wakes */
     uint64_t inhibit_irq_eip;   /* interrupt shadow (STI, MOV SS) */
     bool inhibit_irq;
     volatile int kick;

@@ -229,6 +229,10 @@ CPUExitReason x86_cpu_run(X86CPU *cpu, uint64_t budget, uint64_t *executed)
                 why = CPU_EXIT_RESET;
                 break;
             }
+            if (cpu->wait_sipi) {
+                why = CPU_EXIT_HALTED;  /* deaf to INTR and NMI */
+                break;
+            }
             check_interrupts(cpu);
             if (cpu->halted) {
                 why = CPU_EXIT_HALTED;
