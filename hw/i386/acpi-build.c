@@ -203,7 +203,7 @@ static uint32_t acpi_build_madt(PCMachineState *pcms, uint8_t *t)
         e[0] = 0;                       /* processor local APIC */
         e[1] = 8;
         e[2] = i;                       /* ACPI processor ID */
-        e[3] = pcms->apic->cpu[i].id;
+        e[3] = i;                       /* APIC ID at power-on */
         put32(e + 4, 1);                /* enabled */
     }
     e[0] = 1;                           /* I/O APIC */

@@ -125,7 +125,7 @@ static void pc_apic_base_write(Machine *m, unsigned cpu, uint64_t val)
 
     if ((val & ~0xfffULL) != APIC_DEFAULT_ADDR) {
         log_unimp("apic: relocating the local APIC to 0x%" PRIx64
-                  " is not supported\n", val & ~0xfffULL);
+                  " is not supported", val & ~(uint64_t)0xfff);
     }
     apic_set_hw_enabled(pcms->apic, cpu, val & (1u << 11));
 }

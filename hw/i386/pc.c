@@ -55,6 +55,26 @@ static void pc_cpu_intr(void *opaque, int n, bool level)
     }
 }
 
+/* The A20M# pin of every vCPU: PIIX3 asserts it while both the fast A20
+ * gate (port 0x92 bit 1) and the keyboard controller's are low. */
+static void pc_a20_update(PCMachineState *pcms)
+{
+    Machine *m = &pcms->parent;
+    bool on = pcms->a20_level[0] || pcms->a20_level[1];
+
+    for (unsigned i = 0; i < m->ncpus; i++) {
+        x86_cpu_set_a20(m->cpus[i], on);
+    }
+}
+
+static void pc_a20_handler(void *opaque, int n, bool level)
+{
+    PCMachineState *pcms = opaque;
+
+    pcms->a20_level[n] = level;
+    pc_a20_update(pcms);
+}
+
 static int pc_intr_ack(Machine *m, unsigned cpu_index)
 {
     return i8259_acknowledge(pc_from_machine(m)->pic);
@@ -197,13 +217,19 @@ static bool pc_init_isa(PCMachineState *pcms, Error **errp)
     if (!device_realize(dev, errp)) {
         return false;
     }
-    if (!pc_add(m, &port92_class, errp)) {
+    for (int i = 0; i < 2; i++) {
+        irq_init(&pcms->a20_in[i], pc_a20_handler, pcms, i);
+    }
+    dev = device_new(&port92_class, m, NULL);
+    container_of(dev, Port92State, parent)->a20 = &pcms->a20_in[0];
+    if (!device_realize(dev, errp)) {
         return false;
     }
     dev = device_new(&i8042_class, m, NULL);
     pcms->kbc = container_of(dev, I8042State, parent);
     pcms->kbc->irq_kbd = pc_isa_irq(pcms, 1);
     pcms->kbc->irq_mouse = pc_isa_irq(pcms, 12);
+    pcms->kbc->a20 = &pcms->a20_in[1];
     if (!device_realize(dev, errp)) {
         return false;
     }
@@ -417,6 +443,9 @@ static void pc_reset(Machine *m)
     for (unsigned i = 0; i < m->ncpus; i++) {
         x86_cpu_reset(m->cpus[i], false);
     }
+    /* Both gates come out of reset enabled. */
+    pcms->a20_level[0] = pcms->a20_level[1] = true;
+    pc_a20_update(pcms);
     if (pcms->apic) {
         pc_apic_reset_cpus(pcms);
     }

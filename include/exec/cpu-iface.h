@@ -118,6 +118,15 @@ void x86_cpu_nmi(X86CPU *cpu);
  */
 void x86_cpu_init_sipi(X86CPU *cpu, int vector);
 
+/**
+ * x86_cpu_set_a20() - the A20M# pin: while @enabled is false, bit 20 of
+ * every physical address the CPU issues reads as 0 (the 8086 wrap-around
+ * the PC's A20 gate emulates).  Flushes the CPU's TLB on a change.  Call
+ * from the vCPU's own thread or while it is stopped (firmware gates A20
+ * before it starts application processors).  Power-on: enabled.
+ */
+void x86_cpu_set_a20(X86CPU *cpu, bool enabled);
+
 /** x86_cpu_memory_map_changed() - drop every cached host pointer. */
 void x86_cpu_memory_map_changed(X86CPU *cpu);
 /** x86_cpu_phys_written() - RAM at [@paddr, +@len) changed behind the

@@ -78,6 +78,7 @@ X86CPU *x86_cpu_new(const char *model, uint32_t apic_id,
     cpu = g_new0(X86CPU, 1);
     cpu->plat = *platform;
     cpu->apic_id = apic_id;
+    cpu->a20_mask = ~0ull;
     memcpy(cpu->cpuid_vendor, "GenuineIntel", 12);
     cpu->cpuid_level = 7;
     cpu->cpuid_xlevel = 0x80000008;
@@ -446,6 +447,16 @@ void x86_cpu_init_sipi(X86CPU *cpu, int vector)
                       DESC_P | DESC_S | DESC_RW | DESC_A | DESC_CODE);
     cpu->regs[R_RIP] = 0;
     cpu->halted = false;
+}
+
+void x86_cpu_set_a20(X86CPU *cpu, bool enabled)
+{
+    uint64_t mask = enabled ? ~0ull : ~(1ull << 20);
+
+    if (cpu->a20_mask != mask) {
+        cpu->a20_mask = mask;
+        x86_tlb_flush(cpu, true);
+    }
 }
 
 void x86_cpu_kick(X86CPU *cpu)

@@ -32,6 +32,8 @@
  * @apic_on: property "apic": local APICs, IOAPIC and HPET (pc-apic.c).
  * @isa_in: with the APIC on, the ISA IRQ pins devices drive; each goes
  *          to the 8259 and the IOAPIC (pc_isa_irq()).
+ * @a20_in: the A20 gates of port 0x92 [0] and the keyboard controller
+ *          [1]; A20 is masked only while both are low (pc_a20_update()).
  */
 typedef struct PCMachineState {
     Machine parent;
@@ -70,6 +72,8 @@ typedef struct PCMachineState {
     bool isa_level[16];
     IRQLine hpet_legacy_in[2];
     bool hpet_legacy;
+    IRQLine a20_in[2];
+    bool a20_level[2];
 } PCMachineState;
 
 extern const MachineClass pc_i440fx_class;
