@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The PC's APIC interrupt architecture, built with "-machine pc,apic=on":
+ * The PC's APIC interrupt architecture, built unless "-machine pc,apic=off":
  * one local APIC per vCPU at 0xfee00000, the IOAPIC at 0xfec00000 and the
  * HPET at 0xfed00000, wired as on QEMU's i440FX PC (Intel MultiProcessor
  * Specification 1.4 §3.6 "virtual wire" and the ACPI MADT's default

@@ -446,9 +446,9 @@ static void pc_reset(Machine *m)
     /* Both gates come out of reset enabled. */
     pcms->a20_level[0] = pcms->a20_level[1] = true;
     pc_a20_update(pcms);
-    if (pcms->apic) {
-        pc_apic_reset_cpus(pcms);
-    }
+    /* Application processors wait for a STARTUP IPI; without APICs none
+     * ever comes, and only the BSP runs. */
+    pc_apic_reset_cpus(pcms);
 }
 
 static const Property pc_props[] = {
@@ -456,7 +456,7 @@ static const Property pc_props[] = {
                      "system management mode (not emulated; must be off)"),
     DEFINE_PROP_BOOL("acpi", PCMachineState, acpi, true,
                      "ACPI power management (PIIX4 PM)"),
-    DEFINE_PROP_BOOL("apic", PCMachineState, apic_on, false,
+    DEFINE_PROP_BOOL("apic", PCMachineState, apic_on, true,
                      "local APICs, IOAPIC and HPET"),
     { 0 },
 };

@@ -95,7 +95,8 @@ bool pc_init_apic(PCMachineState *pcms, Error **errp);
 /**
  * pc_apic_reset_cpus() - after a system reset, park every application
  * processor (vCPU 1..n-1) in wait-for-SIPI, as on an MP system with
- * APICs (MP spec 1.4 §B.4): only the BSP runs the firmware.
+ * APICs (MP spec 1.4 §B.4): only the BSP runs the firmware.  With
+ * apic=off they stay parked.
  */
 void pc_apic_reset_cpus(PCMachineState *pcms);
 
