@@ -424,6 +424,46 @@ static bool pc_init(Machine *m, Error **errp)
     return true;
 }
 
+void pc_boot_image_save(PCMachineState *pcms, uint64_t addr, uint64_t len)
+{
+    PCBootImage *img;
+
+    if (!len) {
+        return;
+    }
+    g_assert(addr + len <= pcms->below_4g);   /* loaders checked it */
+    img = g_malloc(sizeof(*img) + len);
+    img->addr = addr;
+    img->len = len;
+    memcpy(img->data, memory_region_get_ram_ptr(&pcms->ram) + addr, len);
+    if (!pcms->boot_images) {
+        pcms->boot_images = g_ptr_array_new_with_free_func(g_free);
+    }
+    g_ptr_array_add(pcms->boot_images, img);
+}
+
+/* Direct boot: put the loaded images back and, for Multiboot, hand the
+ * BSP over in the state the specification (§3.2) asks for. */
+static void pc_reset_direct_boot(PCMachineState *pcms)
+{
+    Machine *m = &pcms->parent;
+    uint8_t *ram = memory_region_get_ram_ptr(&pcms->ram);
+
+    for (guint i = 0; pcms->boot_images && i < pcms->boot_images->len; i++) {
+        PCBootImage *img = g_ptr_array_index(pcms->boot_images, i);
+
+        memcpy(ram + img->addr, img->data, img->len);
+        for (unsigned c = 0; c < m->ncpus; c++) {
+            x86_cpu_phys_written(m->cpus[c], img->addr, img->len);
+        }
+    }
+    if (pcms->multiboot && m->ncpus) {
+        x86_cpu_enter_flat32(m->cpus[0], pcms->mb_entry);
+        x86_cpu_set_reg(m->cpus[0], X86_REG_RAX, 0x2badb002);
+        x86_cpu_set_reg(m->cpus[0], X86_REG_RAX + 3, pcms->mb_info);
+    }
+}
+
 static void pc_reset(Machine *m)
 {
     PCMachineState *pcms = pc_from_machine(m);
@@ -449,6 +489,17 @@ static void pc_reset(Machine *m)
     /* Application processors wait for a STARTUP IPI; without APICs none
      * ever comes, and only the BSP runs. */
     pc_apic_reset_cpus(pcms);
+    pc_reset_direct_boot(pcms);
+}
+
+static void pc_finalize(Machine *m)
+{
+    PCMachineState *pcms = pc_from_machine(m);
+
+    if (pcms->boot_images) {
+        g_ptr_array_free(pcms->boot_images, TRUE);
+        pcms->boot_images = NULL;
+    }
 }
 
 static const Property pc_props[] = {
@@ -473,4 +524,5 @@ const MachineClass pc_i440fx_class = {
     .props = pc_props,
     .init = pc_init,
     .reset = pc_reset,
+    .finalize = pc_finalize,
 };

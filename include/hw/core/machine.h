@@ -164,6 +164,8 @@ struct Machine {
  * @reset: called by machine_reset() after devices were reset and lines
  *         re-synced: reset CPUs, reload firmware or boot images.  May be
  *         NULL.
+ * @finalize: called by machine_free() before the devices go: free what
+ *         init allocated outside devices.  May be NULL.
  */
 struct MachineClass {
     const char *name;
@@ -178,6 +180,7 @@ struct MachineClass {
     bool no_drive_interfaces;
     bool (*init)(Machine *m, Error **errp);
     void (*reset)(Machine *m);
+    void (*finalize)(Machine *m);
 };
 
 /** The machine types, NULL-terminated (hw/core/machine-classes.c). */
