@@ -189,6 +189,7 @@ struct X86CPU {
     uint32_t mmu_idx;           /* 0 = supervisor, 1 = user (CPL 3) */
     X86Seg seg[X86_NSEGS];
     uint64_t lin_mask;          /* 0xffffffff outside long mode */
+    uint64_t a20_mask;          /* ~bit 20 while the A20M# pin masks it */
     const X86Insn *cur_insn;    /* the instruction executing */
     uint64_t ea;                /* effective address of the memory operand */
     uint64_t insn_eip;          /* EIP of the first insn of the block */
@@ -248,6 +249,7 @@ struct X86CPU {
 
     /* Interrupts and run state. */
     bool nmi_blocked;
+    bool wait_sipi;             /* after INIT: only a STARTUP IPI wakes */
     uint64_t inhibit_irq_eip;   /* interrupt shadow (STI, MOV SS) */
     bool inhibit_irq;
     int exc_depth;              /* 0, or vector class being delivered */

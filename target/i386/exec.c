@@ -266,6 +266,9 @@ static CPUExitReason run_loop(X86CPU *cpu, uint64_t budget)
             if (cpu->reset_requested) {
                 return CPU_EXIT_RESET;
             }
+            if (cpu->wait_sipi) {
+                return CPU_EXIT_HALTED;     /* deaf to INTR and NMI */
+            }
             check_interrupts(cpu);
             if (cpu->halted) {
                 return CPU_EXIT_HALTED;

@@ -285,7 +285,7 @@ static bool translate(X86CPU *cpu, uint64_t lin, int acc, bool user,
         x86_raise(cpu, EXCP_GP, 0);
     }
     if (!(cpu->cr0 & CR0_PG)) {
-        wp->paddr = lin & cpu->lin_mask;
+        wp->paddr = lin & cpu->lin_mask & cpu->a20_mask;
         wp->user = wp->write = true;
         wp->nx = wp->global = false;
         return true;
@@ -313,6 +313,7 @@ static bool translate(X86CPU *cpu, uint64_t lin, int acc, bool user,
     if (is_write) {
         walk(cpu, lin, true, &w);
     }
+    w.paddr &= cpu->a20_mask;
     *wp = w;
     return true;
 }
