@@ -297,13 +297,15 @@ static bool bdrv_take_mode_opts(BlockDriverState *bs,
             return false;
         }
     }
-    if (aio && strcmp(aio, "threads") && strcmp(aio, "io_uring")) {
+    if (aio && strcmp(aio, "threads") && strcmp(aio, "io_uring") &&
+        strcmp(aio, "native")) {
         error_setg(errp, "Parameter 'aio' does not accept value '%s'", aio);
         return false;
     }
     if (aio) {
-        *flags = !strcmp(aio, "io_uring") ? (*flags | BDRV_O_IO_URING)
-                                          : (*flags & ~BDRV_O_IO_URING);
+        /* native (Linux AIO in QEMU) is served by io_uring here. */
+        *flags = strcmp(aio, "threads") ? (*flags | BDRV_O_IO_URING)
+                                        : (*flags & ~BDRV_O_IO_URING);
     }
     bs->detect_zeroes = BDRV_DETECT_ZEROES_OFF;
     return !dz || bdrv_parse_detect_zeroes(dz, &bs->detect_zeroes, errp);
