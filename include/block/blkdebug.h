@@ -2,9 +2,10 @@
 /*
  * blkdebug at run time: suspend points (qemu-io's break, wait_break,
  * resume and remove_break), and Plimsoll's ENOSPC limit (a stand-in for
- * the end of a thin volume).  Suspend points: a request that raises a blkdebug event with a breakpoint
- * on it stops inside the blkdebug node until resumed by tag, so tests can
- * act while a request is known to be in flight at that exact place.
+ * the end of a thin volume).  Suspend points: a request that raises a
+ * blkdebug event with a breakpoint on it stops inside the blkdebug node
+ * until resumed by tag, so tests can act while a request is known to be
+ * in flight at that exact place.
  *
  * Each call looks for the blkdebug node from @bs down its file children
  * (the way qemu-io finds it under a format node); with none: -ENOTSUP.
