@@ -142,6 +142,9 @@ static bool pc_init_pci(PCMachineState *pcms, Error **errp)
     }
     pcms->i440fx = container_of(pci_from_dev(dev), I440FXState, parent);
     pcms->pci = pcms->i440fx->bus;
+    if (pcms->apic) {
+        pci_bus_set_msi(pcms->pci, pc_apic_msi, pcms->apic);
+    }
 
     dev = device_new(&piix3_class.parent, m, NULL);
     device_set_prop_str(dev, "addr", "1.0", &error_abort);
