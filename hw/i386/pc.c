@@ -404,6 +404,11 @@ static bool pc_init(Machine *m, Error **errp)
 static void pc_reset(Machine *m)
 {
     PCMachineState *pcms = pc_from_machine(m);
+    /* -device disks exist only now: their bootindex orders the boot. */
+    g_autoptr(GByteArray) bootorder = pc_drives_bootorder(m);
+
+    fw_cfg_add_file(pcms->fw_cfg, "bootorder", bootorder->data,
+                    bootorder->len);
 
     if (!pcms->bios_loaded && pcms->pm) {
         /* Direct boot: no firmware programs the PM base the ACPI tables

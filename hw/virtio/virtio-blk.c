@@ -607,7 +607,8 @@ static bool vblk_realize(Device *dev, Error **errp)
                    VIRTIO_PCI_MAX_QUEUES);
         return false;
     }
-    if (!disk_attach(&s->attach, dev, s->drive, "/virtio-backend", true,
+    if (!disk_check_bootindex(dev, s->bootindex, errp) ||
+        !disk_attach(&s->attach, dev, s->drive, "/virtio-backend", true,
                      errp)) {
         return false;
     }
