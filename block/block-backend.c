@@ -276,6 +276,9 @@ static int blk_check_byte_request(BlockBackend *blk, int64_t offset,
 static int blk_account(BlockBackend *blk, BlockAcctType type, int ret,
                        int64_t start, int64_t offset, int64_t bytes)
 {
+    if (aio_nowait_bailed()) {
+        return ret;    /* given up inline; the pool runs it again */
+    }
     block_acct_done(&blk->stats, type, ret, start, offset, bytes);
     return ret;
 }
