@@ -165,6 +165,11 @@ static bool pc_apic_create(PCMachineState *pcms, Error **errp)
     return true;
 }
 
+void pc_apic_msi(void *opaque, uint64_t addr, uint32_t data)
+{
+    apic_deliver_msi(opaque, addr, data);
+}
+
 bool pc_init_apic(PCMachineState *pcms, Error **errp)
 {
     Machine *m = &pcms->parent;

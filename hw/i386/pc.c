@@ -162,6 +162,9 @@ static bool pc_init_pci(PCMachineState *pcms, Error **errp)
     }
     pcms->i440fx = container_of(pci_from_dev(dev), I440FXState, parent);
     pcms->pci = pcms->i440fx->bus;
+    if (pcms->apic) {
+        pci_bus_set_msi(pcms->pci, pc_apic_msi, pcms->apic);
+    }
 
     dev = device_new(&piix3_class.parent, m, NULL);
     device_set_prop_str(dev, "addr", "1.0", &error_abort);
@@ -467,6 +470,11 @@ static void pc_reset_direct_boot(PCMachineState *pcms)
 static void pc_reset(Machine *m)
 {
     PCMachineState *pcms = pc_from_machine(m);
+    /* -device disks exist only now: their bootindex orders the boot. */
+    g_autoptr(GByteArray) bootorder = pc_drives_bootorder(m);
+
+    fw_cfg_add_file(pcms->fw_cfg, "bootorder", bootorder->data,
+                    bootorder->len);
 
     if (!pcms->bios_loaded && pcms->pm) {
         /* Direct boot: no firmware programs the PM base the ACPI tables

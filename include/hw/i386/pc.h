@@ -126,6 +126,9 @@ IRQLine *pc_isa_irq(PCMachineState *pcms, int n);
  */
 void pc_apic_signal(void *opaque, unsigned cpu, APICSignal sig, int arg);
 
+/** pc_apic_msi() - the PCI bus's MSI route (@opaque: the APICState). */
+void pc_apic_msi(void *opaque, uint64_t addr, uint32_t data);
+
 /**
  * pc_linux_boot() - load -kernel/-initrd/-append into RAM by the Linux x86
  * boot protocol and install the direct-boot entry stub (hw/i386/
