@@ -28,8 +28,10 @@ import os
 import shutil
 import subprocess
 import sys
+import struct
 import tempfile
 import time
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.dirname(os.path.dirname(HERE))
@@ -78,6 +80,50 @@ def compare(tap, name, shot, size, pixel):
               '%d pixels differ; first: %s' % (nbad, '; '.join(bad)))
 
 
+def read_png_rgb(path):
+    """(width, height, rgb bytes) of an 8-bit RGB, non-interlaced PNG
+    (what screendump writes): the IDAT stream inflated and unfiltered
+    (PNG specification, section 9)."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    assert data[:8] == b'\x89PNG\r\n\x1a\n'
+    pos, idat = 8, b''
+    while pos < len(data):
+        n, kind = struct.unpack('>I4s', data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b'IHDR':
+            w, h, depth, colour, _, _, interlace = struct.unpack('>IIBBBBB',
+                                                                 body)
+            assert (depth, colour, interlace) == (8, 2, 0)
+        elif kind == b'IDAT':
+            idat += body
+        pos += 12 + n
+    raw = zlib.decompress(idat)
+    out = bytearray()
+    prev = bytearray(w * 3)
+    for y in range(h):
+        ftype = raw[y * (w * 3 + 1)]
+        line = bytearray(raw[y * (w * 3 + 1) + 1:(y + 1) * (w * 3 + 1)])
+        for i in range(len(line)):
+            a = line[i - 3] if i >= 3 else 0
+            b = prev[i]
+            c = prev[i - 3] if i >= 3 else 0
+            if ftype == 1:
+                line[i] = (line[i] + a) & 255
+            elif ftype == 2:
+                line[i] = (line[i] + b) & 255
+            elif ftype == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif ftype == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                pred = a if pa <= pb and pa <= pc else b if pb <= pc else c
+                line[i] = (line[i] + pred) & 255
+        out += line
+        prev = line
+    return w, h, bytes(out)
+
+
 class Guest:
     """One boot of an assembled VGA program; output on port 0xe9."""
 
@@ -123,6 +169,13 @@ class Guest:
         client.close()
         return read_ppm(path)
 
+    def hmp(self, line):
+        client = common.QMPClient(self.qmp, timeout=10)
+        try:
+            return client.hmp(line)
+        finally:
+            client.close()
+
     def stop(self):
         if self.proc.poll() is None:
             try:
@@ -166,8 +219,31 @@ def case_mode13(tap, g):
     tap.check('mode13: DAC entry 200 reads back 32,28,22',
               'DAC200=32,28,22\n' in out, out[-200:])
     pal = [mode13_dac(i) for i in range(256)]
-    compare(tap, 'mode13', g.screendump(), (320, 200),
+    shot = g.screendump()
+    compare(tap, 'mode13', shot, (320, 200),
             lambda x, y: pal[(x + 3 * y) % 256])
+    hmp_screendump(tap, g, shot)
+
+
+def hmp_screendump(tap, g, shot):
+    """HMP screendump writes what QMP's does, in PPM and PNG."""
+    ppm = os.path.join(g.work, 'hmp.ppm')
+    png = os.path.join(g.work, 'hmp.png')
+    tap.eq('hmp screendump: no output on success',
+           g.hmp('screendump ' + ppm), '')
+    tap.check('hmp screendump: the PPM is the QMP one',
+              os.path.exists(ppm) and read_ppm(ppm) == shot)
+    tap.eq('hmp screendump -f png: no output on success',
+           g.hmp('screendump -f png ' + png), '')
+    tap.check('hmp screendump -f png: the same pixels',
+              os.path.exists(png) and read_png_rgb(png) == shot)
+    tap.eq('hmp screendump: jpeg is not a format',
+           g.hmp('screendump %s -f jpeg' % ppm),
+           "Error: Parameter 'format' does not accept value 'jpeg'\r\n")
+    tap.check('hmp screendump: an unknown device is an error',
+              g.hmp('screendump %s -d nosuch' % ppm).startswith('Error: '))
+    tap.check('hmp screendump: a filename is needed',
+              'usage' in g.hmp('screendump'))
 
 
 def case_vbe_port(tap, g):
