@@ -17,6 +17,10 @@
 #   mode12    640x480x16 planar, write modes 0-3, set/reset, XOR, rotate,
 #             read mode 1 (colour compare) read back by the guest.
 #   mode13    320x200x256 chain-4 with a DAC palette the program loads.
+#   split     mode 12h with a moved start address, pixel panning (AR13)
+#             and a split screen (line compare) that AR10 keeps unpanned.
+#   cga4/6    CGA modes 04h and 06h: B800h interleaved rows (CR17 bit 0),
+#             2-bit pixels through the shift register interleave (04h).
 #   vbe-port  Bochs VBE through ports 0x1ce/0x1cf: 640x480x32 pattern in
 #             the linear framebuffer (PCI BAR0) written in protected mode.
 #   vbe-mmio  The same through the MMIO BAR (BAR2, DISPI words at 0x500,
@@ -127,10 +131,9 @@ def read_png_rgb(path):
 class Guest:
     """One boot of an assembled VGA program; output on port 0xe9."""
 
-    def __init__(self, binary, work, name, defines=()):
+    def __init__(self, binary, work, name, src, defines=()):
         self.work = work
         self.name = name
-        src = name.split('-')[0] if name.startswith('vbe') else name
         img = os.path.join(work, name + '.img')
         subprocess.run(['nasm', '-f', 'bin', '-I', ASM + '/', '-o', img] +
                        ['-D' + d for d in defines] +
@@ -310,12 +313,45 @@ def case_text(tap, g):
             text_pixel(cells, font, ar10 & 0x04))
 
 
+CGA_DAC = [(5, 10, 15), (63, 20, 0), (0, 40, 63), (50, 50, 50)]
+
+
+def case_cga4(tap, g):
+    pal = [tuple(dac8(v) for v in e) for e in CGA_DAC]
+    compare(tap, 'cga4', g.screendump(), (320, 200),
+            lambda x, y: pal[(x // 2 + x // 32 + y) % 4])
+
+
+def case_cga6(tap, g):
+    pal = [tuple(dac8(v) for v in e) for e in CGA_DAC]
+    compare(tap, 'cga6', g.screendump(), (640, 200),
+            lambda x, y: pal[(x // 4 + x // 64 + y) % 2])
+
+
+def split_plane(p, o):
+    return (o & 255, o >> 8, 0xaa, (o // 80) & 255)[p]
+
+
+def split_pixel(x, y):
+    line, pan = (8002 + 80 * y, 3) if y <= 300 else (80 * (y - 301), 0)
+    o = (line + (x + pan) // 8) & 0xffff
+    bit = 7 - (x + pan) % 8
+    return EGA[sum(((split_plane(p, o) >> bit) & 1) << p for p in range(4))]
+
+
+def case_split(tap, g):
+    compare(tap, 'split', g.screendump(), (640, 480), split_pixel)
+
+
 CASES = [
-    ('text', (), case_text),
-    ('mode12', (), case_mode12),
-    ('mode13', (), case_mode13),
-    ('vbe-port', (), case_vbe_port),
-    ('vbe-mmio', ('MMIO',), case_vbe_mmio),
+    ('text', 'text', (), case_text),
+    ('mode12', 'mode12', (), case_mode12),
+    ('mode13', 'mode13', (), case_mode13),
+    ('split', 'split', (), case_split),
+    ('cga4', 'cga', (), case_cga4),
+    ('cga6', 'cga', ('MODE6',), case_cga6),
+    ('vbe-port', 'vbe', (), case_vbe_port),
+    ('vbe-mmio', 'vbe', ('MMIO',), case_vbe_mmio),
 ]
 
 
@@ -328,10 +364,10 @@ def main():
         print('1..0 # SKIP seabios or nasm not installed')
         return
     work = tempfile.mkdtemp(prefix='test-vga-golden-')
-    for name, defines, check in CASES:
+    for name, src, defines, check in CASES:
         if only and name not in only:
             continue
-        g = Guest(binary, work, name, defines)
+        g = Guest(binary, work, name, src, defines)
         try:
             if tap.check(name + ': the program drew its picture',
                          g.wait_ready(), g.output()[-400:]):
