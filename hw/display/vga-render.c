@@ -107,64 +107,6 @@ static bool vga_changed(VGAState *s, uint32_t off, uint32_t len, bool force)
     return diff;
 }
 
-static void vga_render_vbe(VGAState *s, bool full)
-{
-    uint16_t *r = s->vbe_regs;
-    int w = r[VBE_DISPI_INDEX_XRES], h = r[VBE_DISPI_INDEX_YRES];
-    int bpp = r[VBE_DISPI_INDEX_BPP];
-    uint32_t bytes = (bpp + 7) / 8;
-    uint32_t stride = r[VBE_DISPI_INDEX_VIRT_WIDTH] * bytes;
-    uint32_t start = r[VBE_DISPI_INDEX_Y_OFFSET] * stride +
-                     r[VBE_DISPI_INDEX_X_OFFSET] * bytes;
-    DisplaySurface *surf = vga_surface(s, w, h, MODE_VBE);
-
-    if (!surf) {
-        return;
-    }
-    full |= s->full_update;
-    for (int y = 0; y < h; y++) {
-        uint32_t off = start + y * stride;
-        uint32_t *dst = (uint32_t *)(surface_data(surf) +
-                                     y * surface_stride(surf));
-        const uint8_t *src = s->vram + off;
-
-        if (off + w * bytes > s->vram_size ||
-            !vga_changed(s, off, w * bytes, full)) {
-            continue;
-        }
-        for (int x = 0; x < w; x++) {
-            const uint8_t *p = src + x * bytes;
-            uint32_t px;
-
-            switch (bpp) {
-            case 8:
-                px = vga_rgb(s, p[0]);
-                break;
-            case 15: {
-                uint16_t v = p[0] | (p[1] << 8);
-                px = ((v >> 10) & 31) * 255 / 31 << 16 |
-                     ((v >> 5) & 31) * 255 / 31 << 8 | (v & 31) * 255 / 31;
-                break;
-            }
-            case 16: {
-                uint16_t v = p[0] | (p[1] << 8);
-                px = (v >> 11) * 255 / 31 << 16 |
-                     ((v >> 5) & 63) * 255 / 63 << 8 | (v & 31) * 255 / 31;
-                break;
-            }
-            case 24:
-                px = p[2] << 16 | p[1] << 8 | p[0];
-                break;
-            default:
-                px = p[2] << 16 | p[1] << 8 | p[0];
-                break;
-            }
-            dst[x] = px;
-        }
-        console_mark_dirty(s->con, 0, y, w, 1);
-    }
-}
-
 static void vga_draw_glyph(VGAState *s, DisplaySurface *surf, int cx, int cy,
                            int cw, int chh, uint8_t ch, uint8_t attr,
                            bool cursor_here)
@@ -323,21 +265,21 @@ static uint32_t vga_line_addr(const VGALineMap *lm, int y, bool *split)
 }
 
 /*
- * One line of 16-colour graphics from plane offset @o, shifted left by
- * @pan pixels (AR13).  Planar: pixel x is bit 7 - x % 8 of the byte at
+ * One line of 16-colour graphics from plane offset @o (wrapped by @mask),
+ * shifted left by @pan pixels (AR13).  Planar: pixel x is bit 7 - x % 8 of the byte at
  * o + x / 8 of each plane, plane p giving colour bit p.  With GR05 bit 5
  * (shift register interleave, CGA 4-colour modes) each offset holds 8
  * pixels of 2 bits, the first four in plane 0 and the last four in plane
  * 1, leftmost in the top bits, exactly as a CGA byte.
  */
 static void vga_draw_line16(VGAState *s, uint32_t *dst, int w, uint32_t o,
-                            int pan)
+                            int pan, uint32_t mask)
 {
     bool cga = s->gr[5] & 0x20;
 
     for (int x = 0; x < w; x++) {
         int px = x + pan;
-        const uint8_t *b = &s->vram[((o + px / 8) & 0xffff) << 2];
+        const uint8_t *b = &s->vram[((o + px / 8) & mask) << 2];
         uint8_t c;
 
         if (cga) {
@@ -404,7 +346,75 @@ static void vga_render_graphics(VGAState *s, bool full, int mode)
             if (!vga_line_changed(s, o, w / 8 + 1, mode, full)) {
                 continue;
             }
-            vga_draw_line16(s, dst, w, o, p);
+            vga_draw_line16(s, dst, w, o, p, 0xffff);
+        }
+        console_mark_dirty(s->con, 0, y, w, 1);
+    }
+}
+
+/* One VBE pixel of @bpp (8 through the DAC, 15/16/24/32 direct). */
+static uint32_t vga_vbe_pixel(VGAState *s, const uint8_t *p, int bpp)
+{
+    uint16_t v = p[0] | (bpp > 8 ? p[1] << 8 : 0);
+
+    switch (bpp) {
+    case 8:
+        return vga_rgb(s, p[0]);
+    case 15:
+        return ((v >> 10) & 31) * 255 / 31 << 16 |
+               ((v >> 5) & 31) * 255 / 31 << 8 | (v & 31) * 255 / 31;
+    case 16:
+        return (v >> 11) * 255 / 31 << 16 |
+               ((v >> 5) & 63) * 255 / 63 << 8 | (v & 31) * 255 / 31;
+    default:
+        return p[2] << 16 | p[1] << 8 | p[0];
+    }
+}
+
+/*
+ * The VBE framebuffer: XRES x YRES from the virtual screen of VIRT_WIDTH
+ * pixels per line, starting at (X_OFFSET, Y_OFFSET).  4 bpp is planar, as
+ * in QEMU: the VGA's 16-colour path over plane offsets, VIRT_WIDTH / 8 per
+ * line.  Offsets are 64-bit: a guest's registers can describe lines far
+ * outside VRAM, and those lines are not drawn.
+ */
+static void vga_render_vbe(VGAState *s, bool full)
+{
+    uint16_t *r = s->vbe_regs;
+    int w = r[VBE_DISPI_INDEX_XRES], h = r[VBE_DISPI_INDEX_YRES];
+    int bpp = r[VBE_DISPI_INDEX_BPP];
+    bool planar = bpp == 4;
+    /* Bytes per pixel, or for 4 bpp bytes of VRAM (4 planes) per 8. */
+    uint64_t bytes = planar ? 4 : (bpp + 7) / 8;
+    uint64_t vw = r[VBE_DISPI_INDEX_VIRT_WIDTH];
+    uint64_t first = r[VBE_DISPI_INDEX_Y_OFFSET] * vw +
+                     r[VBE_DISPI_INDEX_X_OFFSET];
+    uint64_t stride = planar ? vw / 8 * bytes : vw * bytes;
+    uint64_t start = planar ? first / 8 * bytes : first * bytes;
+    uint64_t len = planar ? ((w - 1 + (first & 7)) / 8 + 1) * bytes
+                          : w * bytes;
+    DisplaySurface *surf = vga_surface(s, w, h, MODE_VBE);
+
+    if (!surf) {
+        return;
+    }
+    full |= s->full_update;
+    for (int y = 0; y < h; y++) {
+        uint64_t off = start + y * stride;
+        uint32_t *dst = (uint32_t *)(surface_data(surf) +
+                                     y * surface_stride(surf));
+
+        if (off + len > s->vram_size ||
+            !vga_changed(s, off, len, full)) {
+            continue;
+        }
+        if (planar) {
+            vga_draw_line16(s, dst, w, off / 4, (int)(first & 7),
+                            s->vram_size / 4 - 1);
+        } else {
+            for (int x = 0; x < w; x++) {
+                dst[x] = vga_vbe_pixel(s, s->vram + off + x * bytes, bpp);
+            }
         }
         console_mark_dirty(s->con, 0, y, w, 1);
     }
