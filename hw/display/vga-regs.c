@@ -225,7 +225,9 @@ uint8_t vga_ioport_read(VGAState *s, uint16_t port)
     case 0x3c0:
         return s->ar_flip_flop ? 0 : s->ar_index;
     case 0x3c1:
-        return s->ar[s->ar_index & 0x1f] ;
+        /* AR15-AR1F do not exist. */
+        return (s->ar_index & 0x1f) < sizeof(s->ar) ?
+               s->ar[s->ar_index & 0x1f] : 0;
     case 0x3c2:
         return 0x10;            /* input status 0: switch sense */
     case 0x3c4:

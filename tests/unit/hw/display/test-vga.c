@@ -204,13 +204,13 @@ static void test_vbe_vram_end(void)
     }
 }
 
-/* A register file write as a guest would do it, the value random. */
+/* A register or memory access as a guest would do it, values random. */
 static void random_write(Fixture *f)
 {
     VGAState *s = &f->s;
     uint8_t v = g_test_rand_int_range(0, 256);
 
-    switch (g_test_rand_int_range(0, 9)) {
+    switch (g_test_rand_int_range(0, 10)) {
     case 0:
         vga_ioport_write(s, 0x3c2, v | 1);
         break;
@@ -249,6 +249,9 @@ static void random_write(Fixture *f)
     }
     case 7:
         vga_mem_writeb(s, g_test_rand_int_range(0, 0x20000), v);
+        break;
+    case 8:
+        vga_ioport_read(s, g_test_rand_int_range(0x3b0, 0x3e0));
         break;
     default:
         vga_mem_readb(s, g_test_rand_int_range(0, 0x20000));
