@@ -107,16 +107,32 @@ static bool vga_changed(VGAState *s, uint32_t off, uint32_t len, bool force)
     return diff;
 }
 
+/*
+ * Plane 2 offset of character map @sel (SR03): maps 0-3 at 16 KiB steps,
+ * 4-7 between them (IBM VGA Technical Reference, Character Map Select).
+ */
+static uint32_t vga_font_base(unsigned sel)
+{
+    return (sel & 3) * 0x4000 + (sel >> 2) * 0x2000;
+}
+
+/*
+ * One character cell.  Attribute bit 3 picks character map A (SR03 bits
+ * 2-3 and 5) over map B (bits 0-1 and 4), which is how 512-character
+ * fonts work; @xs is 2 when the dot clock is halved (SR01 bit 3, 40
+ * columns), each dot then two pixels wide.
+ */
 static void vga_draw_glyph(VGAState *s, DisplaySurface *surf, int cx, int cy,
-                           int cw, int chh, uint8_t ch, uint8_t attr,
+                           int cw, int xs, int chh, uint8_t ch, uint8_t attr,
                            bool cursor_here)
 {
     uint32_t fg = vga_attr_rgb(s, attr & 15);
     uint32_t bg;
     bool blink = s->ar[0x10] & 0x08;
-    /* Font block A from SR03 (bits 0-1 and 4): 8 KiB steps in plane 2. */
-    unsigned sel = (s->sr[3] & 3) | ((s->sr[3] >> 2) & 4);
-    uint32_t font = sel * 0x2000 + ch * 32;
+    uint8_t sr3 = s->sr[3];
+    unsigned sel = (attr & 0x08) ? ((sr3 >> 2) & 3) | ((sr3 >> 3) & 4)
+                                 : (sr3 & 3) | ((sr3 >> 2) & 4);
+    uint32_t font = vga_font_base(sel) + ch * 32;
 
     bg = vga_attr_rgb(s, blink ? (attr >> 4) & 7 : attr >> 4);
     if (blink && (attr & 0x80) && !s->blink_on) {
@@ -126,14 +142,16 @@ static void vga_draw_glyph(VGAState *s, DisplaySurface *surf, int cx, int cy,
         uint8_t bits = s->vram[((font + y) << 2 | 2) & (s->vram_size - 1)];
         uint32_t *row = (uint32_t *)(surface_data(surf) +
                                      (cy * chh + y) * surface_stride(surf)) +
-                        cx * cw;
+                        cx * cw * xs;
         bool cur = cursor_here && s->blink_on &&
                    y >= (s->cr[0x0a] & 0x1f) && y <= (s->cr[0x0b] & 0x1f);
 
-        for (int x = 0; x < cw; x++) {
+        for (int x = 0; x < cw * xs; x++) {
+            int dot = x / xs;
             bool on;
-            if (x < 8) {
-                on = (bits >> (7 - x)) & 1;
+
+            if (dot < 8) {
+                on = (bits >> (7 - dot)) & 1;
             } else {
                 /* Ninth dot: line-drawing characters repeat the eighth. */
                 on = (s->ar[0x10] & 0x04) && ch >= 0xc0 && ch <= 0xdf &&
@@ -148,6 +166,7 @@ static void vga_render_text(VGAState *s, bool full)
 {
     int cols = s->cr[0x01] + 1;
     int cw = (s->sr[1] & 0x01) ? 8 : 9;
+    int xs = (s->sr[1] & 0x08) ? 2 : 1;
     int chh = (s->cr[0x09] & 0x1f) + 1;
     int rows = vga_height(s) / chh;
     uint32_t start = (s->cr[0x0c] << 8) | s->cr[0x0d];
@@ -162,7 +181,7 @@ static void vga_render_text(VGAState *s, bool full)
     if (rows <= 0 || cols <= 0 || rows > 200) {
         return;
     }
-    surf = vga_surface(s, cols * cw, rows * chh, MODE_TEXT);
+    surf = vga_surface(s, cols * cw * xs, rows * chh, MODE_TEXT);
     if (!surf) {
         return;
     }
@@ -194,9 +213,9 @@ static void vga_render_text(VGAState *s, bool full)
             if (!vga_changed(s, off, 2, full || here)) {
                 continue;
             }
-            vga_draw_glyph(s, surf, c, r, cw, chh, s->vram[off],
+            vga_draw_glyph(s, surf, c, r, cw, xs, chh, s->vram[off],
                            s->vram[off + 1], here);
-            console_mark_dirty(s->con, c * cw, r * chh, cw, chh);
+            console_mark_dirty(s->con, c * cw * xs, r * chh, cw * xs, chh);
         }
     }
     console_set_text_mode(s->con, true, cols, rows);

@@ -14,6 +14,9 @@
 #             coloured characters; the program reads the screen and the
 #             font back (font from plane 2 through GR04/SR04), so the
 #             expected pixels are the glyph bits the guest itself sees.
+#   text40    40x25 text (dots doubled), blink off (16 backgrounds) and a
+#             512-character font: attribute bit 3 picks map 1, which
+#             holds glyphs the program loaded through INT 10h AX=1100h.
 #   mode12    640x480x16 planar, write modes 0-3, set/reset, XOR, rotate,
 #             read mode 1 (colour compare) read back by the guest.
 #   mode13    320x200x256 chain-4 with a DAC palette the program loads.
@@ -313,6 +316,47 @@ def case_text(tap, g):
             text_pixel(cells, font, ar10 & 0x04))
 
 
+def text40_pixel(cells, fonts, sr3):
+    """pixel(x, y) of a 40x25 screen of 9-dot cells, dots doubled, blink
+    off, attribute bit 3 choosing map A over map B (SR03)."""
+    map_a = ((sr3 >> 2) & 3) | ((sr3 >> 3) & 4)
+    map_b = (sr3 & 3) | ((sr3 >> 2) & 4)
+
+    def pixel(x, y):
+        cell = (y // 16) * 40 + x // 18
+        ch, attr = cells[2 * cell], cells[2 * cell + 1]
+        font = fonts[map_a if attr & 8 else map_b]
+        bits = font[ch * 16 + y % 16]
+        dot = x % 18 // 2
+        if dot < 8:
+            on = (bits >> (7 - dot)) & 1
+        else:
+            on = 0xc0 <= ch <= 0xdf and bits & 1
+        return EGA[attr & 15] if on else EGA[attr >> 4]
+    return pixel
+
+
+def case_text40(tap, g):
+    out = g.output()
+    cells = field(out, b'TEXT:', 2000)
+    ar10 = field(out, b'AR10:', 1)[0]
+    sr3 = field(out, b'SR03:', 1)[0]
+    fonts = {0: field(out, b'FONT0:', 4096), 1: field(out, b'FONT1:', 4096)}
+    tap.eq('text40: blink off, line graphics on (AR10)', ar10 & 0x0c, 0x04)
+    tap.eq('text40: map A = 1, map B = 0 (SR03)', sr3, 0x04)
+    want = bytes(((0x81 << k | 0x81 >> (8 - k)) & 255) ^ (0x11 * r)
+                 for k in range(8) for r in range(16))
+    tap.eq('text40: the user glyphs in map 1', fonts[1][0x41 * 16:0x49 * 16],
+           want)
+    tap.check('text40: map 0 keeps the BIOS font',
+              fonts[0][0x41 * 16:0x42 * 16].hex() ==
+              '000010386cc6c6fec6c6c6c600000000')
+    tap.check('text40: both maps in use on row 0',
+              {cells[2 * i + 1] & 8 for i in range(40)} == {0, 8})
+    compare(tap, 'text40', g.screendump(), (720, 400),
+            text40_pixel(cells, fonts, sr3))
+
+
 CGA_DAC = [(5, 10, 15), (63, 20, 0), (0, 40, 63), (50, 50, 50)]
 
 
@@ -345,6 +389,7 @@ def case_split(tap, g):
 
 CASES = [
     ('text', 'text', (), case_text),
+    ('text40', 'text40', (), case_text40),
     ('mode12', 'mode12', (), case_mode12),
     ('mode13', 'mode13', (), case_mode13),
     ('split', 'split', (), case_split),
