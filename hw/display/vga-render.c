@@ -120,7 +120,8 @@ static uint32_t vga_font_base(unsigned sel)
  * One character cell.  Attribute bit 3 picks character map A (SR03 bits
  * 2-3 and 5) over map B (bits 0-1 and 4), which is how 512-character
  * fonts work; @xs is 2 when the dot clock is halved (SR01 bit 3, 40
- * columns), each dot then two pixels wide.
+ * columns), each dot then two pixels wide.  Colour modes put the
+ * underline location (CR14) below the cell, so only mode 7 underlines.
  */
 static void vga_draw_glyph(VGAState *s, DisplaySurface *surf, int cx, int cy,
                            int cw, int xs, int chh, uint8_t ch, uint8_t attr,
@@ -145,6 +146,8 @@ static void vga_draw_glyph(VGAState *s, DisplaySurface *surf, int cx, int cy,
                         cx * cw * xs;
         bool cur = cursor_here && s->blink_on &&
                    y >= (s->cr[0x0a] & 0x1f) && y <= (s->cr[0x0b] & 0x1f);
+        /* MDA underline: foreground 1 on background 0, line CR14. */
+        bool ul = (attr & 0x77) == 0x01 && y == (s->cr[0x14] & 0x1f);
 
         for (int x = 0; x < cw * xs; x++) {
             int dot = x / xs;
@@ -157,7 +160,7 @@ static void vga_draw_glyph(VGAState *s, DisplaySurface *surf, int cx, int cy,
                 on = (s->ar[0x10] & 0x04) && ch >= 0xc0 && ch <= 0xdf &&
                      (bits & 1);
             }
-            row[x] = (on || cur) ? fg : bg;
+            row[x] = (on || cur || ul) ? fg : bg;
         }
     }
 }

@@ -17,6 +17,7 @@
 #   text40    40x25 text (dots doubled), blink off (16 backgrounds) and a
 #             512-character font: attribute bit 3 picks map 1, which
 #             holds glyphs the program loaded through INT 10h AX=1100h.
+#   mono      mode 7: CRTC at 3B4h, text at B000h, MDA underline (CR14).
 #   mode12    640x480x16 planar, write modes 0-3, set/reset, XOR, rotate,
 #             read mode 1 (colour compare) read back by the guest.
 #   mode13    320x200x256 chain-4 with a DAC palette the program loads.
@@ -357,6 +358,51 @@ def case_text40(tap, g):
             text40_pixel(cells, fonts, sr3))
 
 
+def case_mono(tap, g):
+    out = g.output()
+    cells = field(out, b'TEXT:', 4000)
+    ar = field(out, b'AR:', 21)
+    cr14 = field(out, b'CR14:', 1)[0]
+    dac = field(out, b'DAC:', 768)
+    font = field(out, b'FONT:', 4096)
+
+    def attr_rgb(c):
+        v = ar[c & 15] & 0x3f
+        if ar[0x10] & 0x80:
+            v = (v & 0x0f) | ((ar[0x14] & 3) << 4)
+        v |= (ar[0x14] & 0x0c) << 4
+        return tuple(dac8(dac[v * 3 + i] & 63) for i in range(3))
+
+    def pixel(x, y):
+        cell = (y // 16) * 80 + x // 9
+        ch, attr = cells[2 * cell], cells[2 * cell + 1]
+        bits = font[ch * 16 + y % 16]
+        dot = x % 9
+        on = (bits >> (7 - dot)) & 1 if dot < 8 else \
+            ar[0x10] & 4 and 0xc0 <= ch <= 0xdf and bits & 1
+        on = on or ((attr & 0x77) == 1 and y % 16 == cr14 & 0x1f)
+        return attr_rgb(attr) if on else attr_rgb((attr >> 4) & 7)
+
+    tap.check('mono: the words on row 0 of B000h',
+              cells[0:18:2] == b'PLIMSOLL ' and cells[1] == 0x07 and
+              cells[3 * 18 + 1] == 0x01, cells[:120])
+    tap.check('mono: the underline lies inside the cell (CR14 < 16)',
+              (cr14 & 0x1f) < 16, cr14)
+    tap.check('mono: the attribute palette has black, grey and white',
+              len({attr_rgb(c) for c in range(16)}) >= 3)
+    shot = g.screendump()
+    compare(tap, 'mono', shot, (720, 400), pixel)
+    w, h, pix = shot
+    # Underlined "P" at column 27: its underline row is lit across the
+    # cell; the same row of the plain "P" at column 0 is not.
+    y = cr14 & 0x1f
+
+    def lit(col):
+        return sum(pix[(y * w + col * 9 + i) * 3] > 0 for i in range(8))
+    tap.eq('mono: the underline is drawn (8 dots lit)', (lit(27), lit(0)),
+           (8, 0))
+
+
 CGA_DAC = [(5, 10, 15), (63, 20, 0), (0, 40, 63), (50, 50, 50)]
 
 
@@ -390,6 +436,7 @@ def case_split(tap, g):
 CASES = [
     ('text', 'text', (), case_text),
     ('text40', 'text40', (), case_text40),
+    ('mono', 'mono', (), case_mono),
     ('mode12', 'mode12', (), case_mode12),
     ('mode13', 'mode13', (), case_mode13),
     ('split', 'split', (), case_split),
