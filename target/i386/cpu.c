@@ -83,6 +83,7 @@ X86CPU *x86_cpu_new(const char *model, uint32_t apic_id,
     cpu->ext_features_ecx = F81_ECX;
     snprintf(cpu->model_id, sizeof(cpu->model_id), "Plimsoll x86-64 CPU");
     x86_bc_create(cpu);
+    x86_smp_register(cpu);
     x86_cpu_reset(cpu, false);
     return cpu;
 }
@@ -90,6 +91,7 @@ X86CPU *x86_cpu_new(const char *model, uint32_t apic_id,
 void x86_cpu_free(X86CPU *cpu)
 {
     if (cpu) {
+        x86_smp_unregister(cpu);
         x86_bc_destroy(cpu);
         g_free(cpu);
     }
@@ -154,6 +156,7 @@ void x86_set_cpl(X86CPU *cpu, unsigned cpl)
 {
     cpu->cpl = cpl;
     cpu->mmu_idx = cpl == 3;
+    cpu->chain_gen++;           /* block links assume the old CPL */
 }
 
 /* Recompute the decode mode after CR0, EFER, CS or EFLAGS.VM changed. */
@@ -161,6 +164,8 @@ void x86_update_mode(X86CPU *cpu)
 {
     unsigned old = cpu->code_size;
     const X86Seg *cs = &cpu->seg[R_CS];
+
+    cpu->chain_gen++;           /* block links assume the old CS and mode */
 
     if (cpu->long_mode && (cs->flags & DESC_L)) {
         cpu->code_size = 8;

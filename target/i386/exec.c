@@ -55,7 +55,13 @@ static X86Block *decode_block(X86CPU *cpu, const uint8_t *page,
     b->mode = cpu->code_size;
     while (b->n_insns < X86_BLOCK_MAX && off < 0x1000) {
         X86Insn *i = &b->insns[b->n_insns];
-        int r = x86_decode(cpu, page + off, 0x1000 - off, cpu->code_size, i);
+        int r;
+        /* A debugger breakpoint starts a block of its own. */
+        if (unlikely(cpu->debug_flags & X86_DEBUG_BP) && b->n_insns &&
+            x86_debug_bp_at(cpu, (lin + off - start) & cpu->lin_mask)) {
+            break;
+        }
+        r = x86_decode(cpu, page + off, 0x1000 - off, cpu->code_size, i);
         if (r == DEC_SHORT) {
             break;
         }
@@ -75,20 +81,14 @@ static X86Block *decode_block(X86CPU *cpu, const uint8_t *page,
     return b;
 }
 
-static X86Block *find_block(X86CPU *cpu)
+/* The jump cache and the block hash: the slow way to a block. */
+static X86Block *lookup_block(X86CPU *cpu, uint64_t lin, uint32_t key)
 {
-    uint64_t eip = cpu->regs[R_RIP], lin, paddr;
-    const X86Seg *cs = &cpu->seg[R_CS];
+    struct X86JumpCache *jc;
     X86TLBEntry *e;
     X86Block *b;
+    uint64_t paddr;
 
-    uint32_t key = cpu->code_size | cpu->mmu_idx << 4;
-    struct X86JumpCache *jc;
-
-    if (cpu->code_size != 8 && eip > cs->limit) {
-        x86_raise(cpu, EXCP_GP, 0);
-    }
-    lin = (cs->base + eip) & cpu->lin_mask;
     jc = &cpu->jc[(lin ^ (lin >> X86_JC_BITS)) & (X86_JC_SIZE - 1)];
     if (likely(jc->lin == lin && jc->key == key && jc->block &&
                jc->block->valid &&
@@ -100,7 +100,8 @@ static X86Block *find_block(X86CPU *cpu)
         e = x86_tlb_fill(cpu, lin, ACC_EXEC, cpu->mmu_idx);
     }
     paddr = e->paddr | (lin & 0xfff);
-    if (e->mmio) {
+    /* Single-stepping runs one instruction per block. */
+    if (e->mmio || unlikely(cpu->debug_flags & X86_DEBUG_STEP)) {
         return decode_scratch(cpu, lin, paddr);
     }
     b = x86_bc_lookup(cpu, paddr, cpu->code_size);
@@ -119,6 +120,45 @@ static X86Block *find_block(X86CPU *cpu)
         jc->lin = lin;
         jc->key = key;
         jc->block = b;
+    }
+    return b;
+}
+
+/*
+ * The block at CS:RIP.  @prev, the block that just ran (or NULL), keeps
+ * links to its successors (CPU-ENGINE.md "No central dispatch"), so a
+ * loop or a chain of direct jumps finds its next block in @prev itself.
+ * A link is checked by EIP and generation only: every change to CS, the
+ * code size, the CPL or the paging view bumps cpu->chain_gen.
+ */
+static X86Block *find_block(X86CPU *cpu, X86Block *prev)
+{
+    uint64_t eip = cpu->regs[R_RIP], lin;
+    const X86Seg *cs = &cpu->seg[R_CS];
+    uint32_t key;
+    X86BlockLink *l;
+    X86Block *b;
+
+    if (likely(prev != NULL)) {
+        for (l = prev->link; l < prev->link + 2; l++) {
+            if (l->eip == eip && l->gen == cpu->chain_gen &&
+                l->next->valid) {
+                return l->next;
+            }
+        }
+    }
+    if (cpu->code_size != 8 && eip > cs->limit) {
+        x86_raise(cpu, EXCP_GP, 0);
+    }
+    lin = (cs->base + eip) & cpu->lin_mask;
+    key = cpu->code_size | cpu->mmu_idx << 4;
+    b = lookup_block(cpu, lin, key);
+    if (prev && prev->valid && b->valid && !cpu->log_mask) {
+        l = &prev->link[prev->link_next];
+        prev->link_next ^= 1;
+        l->eip = eip;
+        l->gen = cpu->chain_gen;
+        l->next = b;
     }
     return b;
 }
@@ -208,6 +248,8 @@ static void check_interrupts(X86CPU *cpu)
 CPUExitReason x86_cpu_run(X86CPU *cpu, uint64_t budget, uint64_t *executed)
 {
     volatile CPUExitReason why = CPU_EXIT_BUDGET;
+    X86Block *prev = NULL;
+    X86Block *b;
 
     /* -d items from the command line (util/log.c), plus any set directly. */
     cpu->log_mask = cpu->log_forced |
@@ -215,16 +257,20 @@ CPUExitReason x86_cpu_run(X86CPU *cpu, uint64_t budget, uint64_t *executed)
                     (log_enabled(LOG_EXEC) ? X86_LOG_EXEC : 0) |
                     (log_enabled(LOG_INT) ? X86_LOG_INT : 0) |
                     (log_enabled(LOG_CPU) ? X86_LOG_CPU : 0);
+    if (unlikely(__atomic_load_n(&cpu->smp_pending, __ATOMIC_ACQUIRE))) {
+        x86_smp_process(cpu);
+    }
     cpu->retired = 0;
     cpu->stop_block = false;
     cpu->cur_insn = NULL;
     cpu->cur_block = NULL;
     if (sigsetjmp(cpu->jmp, 0)) {
         exception_exit(cpu);
+        prev = NULL;
     }
     while (cpu->retired < budget) {
-        if (unlikely(cpu->reset_requested | cpu->nmi_pending |
-                     cpu->intr_line | cpu->halted | cpu->kick)) {
+        if (unlikely(__atomic_load_n(&cpu->events, __ATOMIC_RELAXED))) {
+            prev = NULL;
             if (cpu->reset_requested) {
                 why = CPU_EXIT_RESET;
                 break;
@@ -240,7 +286,14 @@ CPUExitReason x86_cpu_run(X86CPU *cpu, uint64_t budget, uint64_t *executed)
                 break;
             }
         }
-        run_block(cpu, find_block(cpu));
+        if (unlikely(cpu->debug_flags) && x86_debug_check(cpu)) {
+            why = CPU_EXIT_DEBUG;
+            break;
+        }
+        b = find_block(cpu, prev);
+        run_block(cpu, b);
+        /* A block cut short (invalidated while running) is not linked. */
+        prev = cpu->stop_block ? NULL : b;
         cpu->stop_block = false;
     }
     if (cpu->reset_requested) {

@@ -114,6 +114,7 @@ struct X86Insn {
     uint8_t rex;
     uint8_t prefix66;
     uint8_t end_block;  /* branch or mode change: last of its block */
+    uint8_t flat64;     /* 64-bit code: no limit checks, base only */
     uint16_t off;       /* offset from the start of its block */
     uint16_t imm2;      /* ENTER level, far pointer selector */
     int32_t disp;

@@ -18,7 +18,8 @@ bool x86_translate(X86CPU *cpu, uint64_t lin, int acc, bool user,
                    uint64_t *paddr, bool probe);
 void x86_tlb_flush(X86CPU *cpu, bool global);
 void x86_tlb_flush_page(X86CPU *cpu, uint64_t lin);
-void x86_tlb_drop_phys_write(X86CPU *cpu, uint64_t ppage);
+bool x86_tlb_drop_phys_write(X86CPU *cpu, uint64_t ppage);
+void *x86_tlb_host_rmw(X86CPU *cpu, uint64_t lin, unsigned size);
 uint64_t x86_phys_ld(X86CPU *cpu, uint64_t paddr, unsigned size);
 void x86_phys_st(X86CPU *cpu, uint64_t paddr, uint64_t val, unsigned size);
 
@@ -105,6 +106,40 @@ static inline void x86_st(X86CPU *cpu, int seg, uint64_t off, uint64_t val,
                           unsigned size)
 {
     x86_st_lin(cpu, x86_seg_lin(cpu, seg, off, size, SEG_PERM_W), val, size);
+}
+
+/*
+ * Linear address of offset @off in segment @seg for an access of @size
+ * bytes by code decoded for 64-bit mode (@flat64) or not.  64-bit code has
+ * no limit or type checks (SDM vol. 3A 3.2.4; the decoder maps CS/DS/ES/SS
+ * overrides to DS or SS, all flat and writable there), so the check is a
+ * decode-time constant rather than a per-access test.
+ */
+static inline __attribute__((always_inline)) uint64_t
+x86_lin_addr(X86CPU *cpu, bool flat64, int seg, uint64_t off, unsigned size,
+             unsigned perm)
+{
+    if (flat64) {
+        return cpu->seg[seg].base + off;
+    }
+    return x86_seg_lin(cpu, seg, off, size, perm);
+}
+
+/* Loads and stores of 1, 2, 4 or 8 bytes with @size a compile-time
+ * constant at the call site, so the TLB fast path has no size switch. */
+static inline __attribute__((always_inline)) uint64_t
+x86_ld_seg(X86CPU *cpu, bool flat64, int seg, uint64_t off, unsigned size)
+{
+    return x86_ld_lin(cpu, x86_lin_addr(cpu, flat64, seg, off, size,
+                                        SEG_PERM_R), size);
+}
+
+static inline __attribute__((always_inline)) void
+x86_st_seg(X86CPU *cpu, bool flat64, int seg, uint64_t off, uint64_t val,
+           unsigned size)
+{
+    x86_st_lin(cpu, x86_lin_addr(cpu, flat64, seg, off, size, SEG_PERM_W),
+               val, size);
 }
 
 /* Supervisor-mode (implicit) accesses to system tables: GDT, IDT, TSS. */

@@ -285,14 +285,20 @@ static void dec_r8(X86CPU *c, const X86Insn *i)
 X86_INLINE void mov_load(X86CPU *cpu, const X86Insn *i, unsigned size)
 {
     uint64_t ea = x86_insn_ea(cpu, i);
-    uint64_t v = x86_ld(cpu, i->seg, ea, size);
+    uint64_t v = i->flat64 ? x86_ld_seg(cpu, true, i->seg, ea, size)
+                           : x86_ld_seg(cpu, false, i->seg, ea, size);
     cpu->regs[i->op[0].reg >> 3] = v;
 }
 
 X86_INLINE void mov_store(X86CPU *cpu, const X86Insn *i, unsigned size)
 {
     uint64_t ea = x86_insn_ea(cpu, i);
-    x86_st(cpu, i->seg, ea, cpu->regs[i->op[1].reg >> 3], size);
+    uint64_t v = cpu->regs[i->op[1].reg >> 3];
+    if (i->flat64) {
+        x86_st_seg(cpu, true, i->seg, ea, v, size);
+    } else {
+        x86_st_seg(cpu, false, i->seg, ea, v, size);
+    }
 }
 
 static void mov_load4(X86CPU *c, const X86Insn *i)

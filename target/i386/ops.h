@@ -32,6 +32,11 @@ bool x86_cpuid_has(X86CPU *cpu, uint32_t feature);
 
 void x86_exec_gp_len(X86CPU *cpu, const X86Insn *i);
 void x86_specialize(X86Insn *insn);
+/* ops-atomic.c: swap a locked instruction's handler for its atomic form. */
+void x86_atomic_specialize(X86Insn *insn);
+void x86_op_lfence(X86CPU *cpu, const X86Insn *i);
+void x86_op_mfence(X86CPU *cpu, const X86Insn *i);
+void x86_op_sfence(X86CPU *cpu, const X86Insn *i);
 void x86_op_aaa(X86CPU *cpu, const X86Insn *i);
 void x86_op_aad(X86CPU *cpu, const X86Insn *i);
 void x86_op_aam(X86CPU *cpu, const X86Insn *i);

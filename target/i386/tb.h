@@ -15,6 +15,18 @@ typedef struct X86PageCode {
     X86Block *page_first;       /* blocks starting on this page */
 } X86PageCode;
 
+/*
+ * A remembered successor: the block that ran after this one when EIP was
+ * @eip.  It stays right while cpu->chain_gen equals @gen (no change to CS,
+ * code size, CPL, or the TLB since) and @next is still valid (no write to
+ * its bytes).
+ */
+typedef struct X86BlockLink {
+    uint64_t eip;
+    X86Block *next;
+    uint32_t gen;
+} X86BlockLink;
+
 struct X86Block {
     uint64_t phys;              /* physical address of the first byte */
     uint32_t mode;              /* code size it was decoded for */
@@ -26,6 +38,8 @@ struct X86Block {
     X86Block *page_next;
     X86PageCode *page_owner;
     X86PageCode page_code;      /* used when this block created the list */
+    X86BlockLink link[2];       /* successors (taken, fall-through) */
+    uint8_t link_next;          /* slot the next new link replaces */
 };
 
 X86Block *x86_bc_lookup(X86CPU *cpu, uint64_t paddr, unsigned mode);
