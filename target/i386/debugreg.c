@@ -115,7 +115,7 @@ void x86_debug_watch_access(X86CPU *cpu, uint64_t lin, unsigned size,
         if (lin < a + len && a < lin + size) {
             cpu->dr_hits |= 1u << n;
             cpu->debug_flags |= X86_DEBUG_DB_PENDING;
-            cpu->stop_block = true;
+            x86_stop_block(cpu);
         }
     }
 }
@@ -124,7 +124,7 @@ void x86_debug_watch_access(X86CPU *cpu, uint64_t lin, unsigned size,
 void x86_debug_tf_set(X86CPU *cpu)
 {
     cpu->debug_flags |= X86_DEBUG_TF;
-    cpu->stop_block = true;
+    x86_stop_block(cpu);
     x86_jc_flush(cpu);
 }
 

@@ -183,7 +183,7 @@ void x86_op_mov_to_dr(X86CPU *cpu, const X86Insn *i)
                  n == 7 ? (v | 0x400) & ~0xd800ull : v;
     if (n != 6) {
         x86_debug_dr_changed(cpu);
-        cpu->stop_block = true;
+        x86_stop_block(cpu);
     }
 }
 
