@@ -16,9 +16,10 @@
  * Threads are vCPUs: thread id = CPU index + 1.  Registers follow the
  * CPU's target description (qXfer:features:read:target.xml).  Breakpoints
  * (Z0 software, Z1 hardware: both by linear address, guest memory is not
- * patched) are set on every vCPU.  Not supported: watchpoints (Z2-Z4;
- * gdb falls back to single-stepping), the binary X packet (gdb uses M),
- * non-stop mode, no-ack mode.
+ * patched) and watchpoints (Z2 write, Z3 read, Z4 access: pages holding
+ * one take the CPU's slow memory path) are set on every vCPU.  Not
+ * supported: the binary X packet (gdb uses M), non-stop mode, no-ack
+ * mode.
  */
 #include <glib.h>
 #include <string.h>
@@ -155,14 +156,31 @@ static void gdb_send_stop(GdbState *s, int sig)
     int idx = s->g_cpu < 0 ? 0 : s->g_cpu;
     const char *extra = "";
 
+    g_autofree char *watch = NULL;
+
     for (unsigned k = 0; k < s->m->ncpus; k++) {
-        X86DebugStop why = x86_cpu_debug_stop_reason(s->m->cpus[k]);
-        if (why != X86_DEBUG_STOP_NONE) {
-            idx = k;
-            sig = 5;
-            extra = why == X86_DEBUG_STOP_BREAKPOINT ? "swbreak:;" : "";
-            break;
+        X86CPU *cpu = s->m->cpus[k];
+        X86DebugStop why = x86_cpu_debug_stop_reason(cpu);
+        uint64_t addr;
+        X86WatchKind kind;
+
+        if (why == X86_DEBUG_STOP_NONE) {
+            continue;
         }
+        idx = k;
+        sig = 5;
+        if (why == X86_DEBUG_STOP_BREAKPOINT) {
+            extra = "swbreak:;";
+        } else if (why == X86_DEBUG_STOP_WATCH &&
+                   x86_cpu_debug_watch_hit(cpu, &addr, &kind)) {
+            watch = g_strdup_printf("%s:%" G_GINT64_MODIFIER "x;",
+                                    kind == X86_WATCH_WRITE ? "watch" :
+                                    kind == X86_WATCH_READ ? "rwatch"
+                                                           : "awatch",
+                                    addr);
+            extra = watch;
+        }
+        break;
     }
     s->g_cpu = s->c_cpu = idx;
     g_string_printf(r, "T%02xthread:%x;%s", sig, idx + 1, extra);
@@ -435,14 +453,22 @@ static void cmd_breakpoint(GdbState *s, const char *p, bool insert)
         gdb_reply(s, "E01");
         return;
     }
-    if (type > 1) {
-        gdb_reply(s, "");       /* watchpoints: not supported */
+    if (type > 4) {
+        gdb_reply(s, "");       /* unknown kind: not supported */
         return;
     }
     for (unsigned k = 0; k < s->m->ncpus; k++) {
         X86CPU *cpu = s->m->cpus[k];
-        ok &= insert ? x86_cpu_breakpoint_insert(cpu, addr)
-                     : x86_cpu_breakpoint_remove(cpu, addr);
+        /* Z2 write, Z3 read, Z4 access watchpoints. */
+        X86WatchKind wk = type == 2 ? X86_WATCH_WRITE :
+                          type == 3 ? X86_WATCH_READ : X86_WATCH_ACCESS;
+        if (type <= 1) {
+            ok &= insert ? x86_cpu_breakpoint_insert(cpu, addr)
+                         : x86_cpu_breakpoint_remove(cpu, addr);
+        } else {
+            ok &= insert ? x86_cpu_watchpoint_insert(cpu, addr, kind, wk)
+                         : x86_cpu_watchpoint_remove(cpu, addr, kind, wk);
+        }
     }
     gdb_reply(s, ok ? "OK" : "E22");
 }
@@ -488,6 +514,7 @@ static void gdb_release(GdbState *s)
     }
     for (unsigned k = 0; k < s->m->ncpus; k++) {
         x86_cpu_breakpoint_remove_all(s->m->cpus[k]);
+        x86_cpu_watchpoint_remove_all(s->m->cpus[k]);
         x86_cpu_debug_resume(s->m->cpus[k], false);
     }
     s->waiting = false;

@@ -177,7 +177,15 @@ typedef enum X86DebugStop {
     X86_DEBUG_STOP_NONE = 0,
     X86_DEBUG_STOP_BREAKPOINT,  /* CS:RIP reached a breakpoint */
     X86_DEBUG_STOP_STEP,        /* one instruction was single-stepped */
+    X86_DEBUG_STOP_WATCH,       /* an instruction hit a watchpoint */
 } X86DebugStop;
+
+/** Accesses a watchpoint fires on. */
+typedef enum X86WatchKind {
+    X86_WATCH_WRITE = 1,
+    X86_WATCH_READ = 2,
+    X86_WATCH_ACCESS = 3,
+} X86WatchKind;
 
 /** x86_cpu_gdb_target_xml() - gdb target description (i386:x86-64). */
 const char *x86_cpu_gdb_target_xml(void);
@@ -217,6 +225,24 @@ void x86_cpu_breakpoint_remove_all(X86CPU *cpu);
  * CPU stops (CPU_EXIT_DEBUG) after one instruction.
  */
 void x86_cpu_debug_resume(X86CPU *cpu, bool step);
+/**
+ * x86_cpu_watchpoint_insert() - stop (CPU_EXIT_DEBUG) right after an
+ * instruction that accesses [@addr, @addr + @len) (linear, @len 1..4096)
+ * as @kind says.  Four per vCPU; false when full or invalid.
+ */
+bool x86_cpu_watchpoint_insert(X86CPU *cpu, uint64_t addr, uint64_t len,
+                               X86WatchKind kind);
+/** x86_cpu_watchpoint_remove() - false if there was no such one. */
+bool x86_cpu_watchpoint_remove(X86CPU *cpu, uint64_t addr, uint64_t len,
+                               X86WatchKind kind);
+void x86_cpu_watchpoint_remove_all(X86CPU *cpu);
+/**
+ * x86_cpu_debug_watch_hit() - after X86_DEBUG_STOP_WATCH: the watchpoint's
+ * address and the kind of access that hit it (X86_WATCH_ACCESS for an
+ * access watchpoint).
+ */
+bool x86_cpu_debug_watch_hit(X86CPU *cpu, uint64_t *addr,
+                             X86WatchKind *kind);
 /** x86_cpu_debug_stop_reason() - why the last CPU_EXIT_DEBUG. */
 X86DebugStop x86_cpu_debug_stop_reason(X86CPU *cpu);
 

@@ -175,6 +175,12 @@ typedef struct X86Block X86Block;
 #define X86_DEBUG_DB_PENDING 16u /* a data breakpoint hit: trap owed */
 #define X86_DEBUG_ONE_INSN (X86_DEBUG_STEP | X86_DEBUG_TF)
 
+#define X86_GDB_WATCH_SLOTS 4
+typedef struct X86GdbWatch {
+    uint64_t addr, len;
+    unsigned kind;              /* X86WatchKind */
+} X86GdbWatch;
+
 typedef struct X86BlockCache X86BlockCache;
 typedef struct X86SmpState X86SmpState;
 typedef struct X86Insn X86Insn;
@@ -285,7 +291,11 @@ struct X86CPU {
     X86DebugStop debug_stop;    /* why the last CPU_EXIT_DEBUG */
     /* The guest's debug registers as armed (debugreg.c). */
     uint32_t dr_exec;           /* DRn armed as instruction breakpoints */
-    uint32_t dr_watch;          /* DRn armed as data breakpoints */
+    uint32_t dr_watch;          /* watch slots armed: DRn (bits 0-3),
+                                   debugger watchpoints (bits 4-7) */
+    X86GdbWatch gdb_watch[X86_GDB_WATCH_SLOTS];
+    unsigned gdb_watch_hit;     /* 1 + slot of a debugger watch hit */
+    unsigned gdb_watch_hit_kind;
     uint32_t dr_hits;           /* data breakpoints hit, trap owed */
     bool tf_armed;              /* TF was set when this insn started */
     uint64_t tf_retired;        /* cpu->retired when it started */

@@ -45,10 +45,38 @@ static bool dr7_enabled(uint64_t dr7, int n)
     return (dr7 >> (2 * n)) & 3;
 }
 
-/* Recompute which guest breakpoints are armed (after DR0-3 or DR7). */
+/*
+ * Data breakpoints are "watch slots": 0-3 are DR0-DR3 as DR7 arms them,
+ * 4-7 the debugger's watchpoints (x86_cpu_watchpoint_insert()).  A slot
+ * covers [addr, addr + len) and fires on writes (WATCH_WRITE), reads
+ * (WATCH_READ, debugger only) or both.
+ */
+#define GDB_SLOT0 4
+
+static bool watch_slot(X86CPU *cpu, int n, uint64_t *addr, uint64_t *len,
+                       unsigned *kind)
+{
+    if (!(cpu->dr_watch & (1u << n))) {
+        return false;
+    }
+    if (n < GDB_SLOT0) {
+        *len = dr7_len(cpu->dr[7], n);
+        *addr = cpu->dr[n] & cpu->lin_mask & ~(*len - 1);
+        *kind = dr7_rw(cpu->dr[7], n) == 1 ? X86_WATCH_WRITE
+                                            : X86_WATCH_ACCESS;
+    } else {
+        *addr = cpu->gdb_watch[n - GDB_SLOT0].addr;
+        *len = cpu->gdb_watch[n - GDB_SLOT0].len;
+        *kind = cpu->gdb_watch[n - GDB_SLOT0].kind;
+    }
+    return true;
+}
+
+/* Recompute which breakpoints are armed (after DR0-3, DR7 or the
+ * debugger's watchpoints changed). */
 void x86_debug_dr_changed(X86CPU *cpu)
 {
-    uint32_t exec = 0, watch = 0;
+    uint32_t exec = 0, watch = cpu->dr_watch & ~0xfu;
 
     for (int n = 0; n < 4; n++) {
         if (!dr7_enabled(cpu->dr[7], n)) {
@@ -88,14 +116,13 @@ bool x86_debug_dr_exec_at(X86CPU *cpu, uint64_t lin, uint32_t *hits)
 /* Does the page at @page hold a data breakpoint for accesses @acc? */
 bool x86_debug_watch_page(X86CPU *cpu, uint64_t page, int acc)
 {
-    for (int n = 0; n < 4; n++) {
-        uint64_t a = cpu->dr[n] & cpu->lin_mask;
-        unsigned len = dr7_len(cpu->dr[7], n);
-        if (!(cpu->dr_watch & (1u << n)) ||
-            (acc == ACC_READ && dr7_rw(cpu->dr[7], n) == 1)) {
-            continue;
-        }
-        if (((a & ~(uint64_t)(len - 1)) & ~0xfffull) == page) {
+    unsigned want = acc == ACC_READ ? X86_WATCH_READ : X86_WATCH_WRITE;
+    uint64_t addr, len;
+    unsigned kind;
+
+    for (int n = 0; n < 8; n++) {
+        if (watch_slot(cpu, n, &addr, &len, &kind) && (kind & want) &&
+            addr < page + 0x1000 && page < addr + len) {
             return true;
         }
     }
@@ -105,19 +132,84 @@ bool x86_debug_watch_page(X86CPU *cpu, uint64_t page, int acc)
 void x86_debug_watch_access(X86CPU *cpu, uint64_t lin, unsigned size,
                             bool is_write)
 {
-    for (int n = 0; n < 4; n++) {
-        unsigned len = dr7_len(cpu->dr[7], n);
-        uint64_t a = cpu->dr[n] & cpu->lin_mask & ~(uint64_t)(len - 1);
-        if (!(cpu->dr_watch & (1u << n)) ||
-            (!is_write && dr7_rw(cpu->dr[7], n) == 1)) {
+    unsigned want = is_write ? X86_WATCH_WRITE : X86_WATCH_READ;
+    uint64_t addr, len;
+    unsigned kind;
+
+    for (int n = 0; n < 8; n++) {
+        if (!watch_slot(cpu, n, &addr, &len, &kind) || !(kind & want) ||
+            lin >= addr + len || addr >= lin + size) {
             continue;
         }
-        if (lin < a + len && a < lin + size) {
+        if (n < GDB_SLOT0) {
             cpu->dr_hits |= 1u << n;
-            cpu->debug_flags |= X86_DEBUG_DB_PENDING;
-            x86_stop_block(cpu);
+        } else if (!cpu->gdb_watch_hit) {
+            cpu->gdb_watch_hit = n - GDB_SLOT0 + 1;
+            cpu->gdb_watch_hit_kind = want;
+        }
+        cpu->debug_flags |= X86_DEBUG_DB_PENDING;
+        x86_stop_block(cpu);
+    }
+}
+
+bool x86_cpu_watchpoint_insert(X86CPU *cpu, uint64_t addr, uint64_t len,
+                               X86WatchKind kind)
+{
+    int free_slot = -1;
+
+    if (len == 0 || len > 0x1000 || !(kind & X86_WATCH_ACCESS)) {
+        return false;
+    }
+    for (int k = 0; k < X86_GDB_WATCH_SLOTS; k++) {
+        X86GdbWatch *w = &cpu->gdb_watch[k];
+        bool used = cpu->dr_watch & (1u << (GDB_SLOT0 + k));
+        if (used && w->addr == addr && w->len == len && w->kind == kind) {
+            return true;
+        }
+        if (!used && free_slot < 0) {
+            free_slot = k;
         }
     }
+    if (free_slot < 0) {
+        return false;
+    }
+    cpu->gdb_watch[free_slot] = (X86GdbWatch){ addr, len, kind };
+    cpu->dr_watch |= 1u << (GDB_SLOT0 + free_slot);
+    x86_debug_dr_changed(cpu);
+    return true;
+}
+
+bool x86_cpu_watchpoint_remove(X86CPU *cpu, uint64_t addr, uint64_t len,
+                               X86WatchKind kind)
+{
+    for (int k = 0; k < X86_GDB_WATCH_SLOTS; k++) {
+        X86GdbWatch *w = &cpu->gdb_watch[k];
+        if ((cpu->dr_watch & (1u << (GDB_SLOT0 + k))) && w->addr == addr &&
+            w->len == len && w->kind == kind) {
+            cpu->dr_watch &= ~(1u << (GDB_SLOT0 + k));
+            x86_debug_dr_changed(cpu);
+            return true;
+        }
+    }
+    return false;
+}
+
+void x86_cpu_watchpoint_remove_all(X86CPU *cpu)
+{
+    cpu->dr_watch &= 0xfu;
+    x86_debug_dr_changed(cpu);
+}
+
+bool x86_cpu_debug_watch_hit(X86CPU *cpu, uint64_t *addr,
+                             X86WatchKind *kind)
+{
+    if (!cpu->gdb_watch_hit) {
+        return false;
+    }
+    *addr = cpu->gdb_watch[cpu->gdb_watch_hit - 1].addr;
+    *kind = cpu->gdb_watch[cpu->gdb_watch_hit - 1].kind == X86_WATCH_ACCESS
+            ? X86_WATCH_ACCESS : cpu->gdb_watch_hit_kind;
+    return true;
 }
 
 /* EFLAGS.TF may have become set (flags.c): run one instruction a block. */
@@ -135,7 +227,7 @@ void x86_debug_update_flags(X86CPU *cpu)
         (cpu->debug_step ? X86_DEBUG_STEP : 0) |
         (cpu->eflags & EF_TF ? X86_DEBUG_TF : 0) |
         (cpu->dr_watch ? X86_DEBUG_WATCH : 0) |
-        (cpu->dr_hits ? X86_DEBUG_DB_PENDING : 0) |
+        (cpu->dr_hits || cpu->gdb_watch_hit ? X86_DEBUG_DB_PENDING : 0) |
         (cpu->tf_armed ? X86_DEBUG_TF : 0);
 }
 

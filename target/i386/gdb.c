@@ -357,6 +357,7 @@ void x86_cpu_debug_resume(X86CPU *cpu, bool step)
     cpu->debug_step = step;
     cpu->debug_stepped = false;
     cpu->debug_stop = X86_DEBUG_STOP_NONE;
+    cpu->gdb_watch_hit = 0;
     x86_debug_update_flags(cpu);
     /* A cached block would run more than the one instruction. */
     x86_jc_flush(cpu);
@@ -373,6 +374,10 @@ bool x86_debug_check(X86CPU *cpu)
     bool skip = cpu->debug_skip && cpu->debug_skip_lin == lin;
 
     cpu->debug_skip = false;
+    if (cpu->gdb_watch_hit) {
+        cpu->debug_stop = X86_DEBUG_STOP_WATCH;
+        return true;
+    }
     if (cpu->debug_step && cpu->debug_stepped) {
         cpu->debug_stop = X86_DEBUG_STOP_STEP;
         return true;
