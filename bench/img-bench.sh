@@ -6,32 +6,40 @@
 # 64 KiB sequential writes, 4 KiB reads and in-place rewrites of allocated
 # data at a large step (a scattered pattern; qemu-img bench has no random
 # mode), at queue depth 1 and 32, cache=none and writeback; then the
-# overlap-check modes none, cached and all.  Each case runs REPS times per
-# tool, alternating tools, and the best time counts (the machine is
-# shared).  Ratio = qemu-img time / plimsoll-img time (>= 1: as fast).
+# overlap-check modes none, cached and all.
+#
+# Trust: each case runs REPS times per tool, the two tools interleaved
+# (q p, p q, q p, ...) so that a burst of load or the kernel writing back
+# an earlier case's dirty pages hits both alike; `sync` runs before every
+# timed run (outside the timing); the best time counts.  Both times and
+# the ratio qemu-img / plimsoll-img (>= 1: we are as fast) are printed,
+# with the load average before and after.
 #
 # Usage: bench/img-bench.sh BUILDDIR [SCRATCHDIR]
+#   REPS=N (default 3), SCALE=N multiplies every request count (default 1),
+#   CASES=regex runs only the matching case labels.
 set -u
 BUILD=$(cd "${1:-build}" && pwd)
 DIR=${2:-$(mktemp -d /var/tmp/plimsoll-bench.XXXXXX)}
 PIMG="$BUILD/tools/img/plimsoll-img"
 REPS=${REPS:-3}
+SCALE=${SCALE:-1}
+CASES=${CASES:-.}
 cd "$DIR" || exit 1
 
-best_time()   # tool args... -> seconds (best of REPS)
+run_once()   # tool prep args... -> seconds
 {
-    local tool=$1 prep=$2; shift 2
-    local best=999999 t
-    for ((r = 0; r < REPS; r++)); do
-        $prep
-        t=$("$tool" bench "$@" 2>&1 | sed -n 's/^Run completed in \([0-9.]*\).*/\1/p')
-        [ -n "$t" ] || { echo "FAILED: $tool bench $*" >&2; t=999999; }
-        best=$(echo "$t $best" | awk '{print ($1 < $2) ? $1 : $2}')
-    done
-    echo "$best"
+    local tool=$1 prep=$2 t; shift 2
+    $prep
+    sync
+    t=$("$tool" bench "$@" 2>&1 | sed -n 's/^Run completed in \([0-9.]*\).*/\1/p')
+    [ -n "$t" ] || { echo "FAILED: $tool bench $*" >&2; t=999999; }
+    echo "$t"
 }
 
-fresh() { rm -f b.qcow2; qemu-img create -q -f qcow2 b.qcow2 1G; }
+min() { echo "$1 $2" | awk '{print ($1 < $2) ? $1 : $2}'; }
+
+fresh() { rm -f b.qcow2; qemu-img create -q -f qcow2 b.qcow2 2G; }
 full()  { :; }
 prepare_full()
 {
@@ -43,18 +51,27 @@ prepare_full()
 row()   # label prep args...
 {
     local label=$1 prep=$2; shift 2
-    local q p
-    q=$(best_time qemu-img "$prep" "$@")
-    p=$(best_time "$PIMG" "$prep" "$@")
+    local q=999999 p=999999 r
+    [[ $label =~ $CASES ]] || return 0
+    for ((r = 0; r < REPS; r++)); do
+        if ((r % 2 == 0)); then
+            q=$(min "$q" "$(run_once qemu-img "$prep" "$@")")
+            p=$(min "$p" "$(run_once "$PIMG" "$prep" "$@")")
+        else
+            p=$(min "$p" "$(run_once "$PIMG" "$prep" "$@")")
+            q=$(min "$q" "$(run_once qemu-img "$prep" "$@")")
+        fi
+    done
     printf '| %-44s | %8s | %8s | %5.2f |\n' "$label" "$q" "$p" \
         "$(echo "$q $p" | awk '{print $1 / $2}')"
 }
 
 prepare_full
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); REPS=$REPS SCALE=$SCALE"
 echo "| case | qemu-img s | plimsoll-img s | ratio |"
 echo "|---|---|---|---|"
 for cache in writeback none; do
-    n=8000; [ $cache = none ] && n=2000
+    n=$((16000 * SCALE)); [ $cache = none ] && n=$((4000 * SCALE))
     for qd in 1 32; do
         row "4k alloc write, QD$qd, cache=$cache" fresh -w -s 4k -S 64k \
             -c $n -d $qd -t $cache -f qcow2 b.qcow2
@@ -68,10 +85,11 @@ for mode in none cached all; do
     for qd in 1 32; do
         opts="driver=qcow2,file.driver=file,file.filename=b.qcow2,overlap-check=$mode"
         row "4k alloc write, QD$qd, overlap-check=$mode" fresh -w -s 4k -S 64k \
-            -c 8000 -d $qd --image-opts "$opts"
+            -c $((16000 * SCALE)) -d $qd --image-opts "$opts"
         opts="driver=qcow2,file.driver=file,file.filename=d.qcow2,overlap-check=$mode"
         row "4k rewrite (step 1020k), QD$qd, overlap-check=$mode" full -w -s 4k \
-            -S 1044480 -c 16000 -d $qd --image-opts "$opts"
+            -S 1044480 -c $((32000 * SCALE)) -d $qd --image-opts "$opts"
     done
 done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -f b.qcow2 d.qcow2

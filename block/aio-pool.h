@@ -62,4 +62,55 @@ void aio_pool_submit(AioCompletionQueue *cq, const AioRequest *tmpl,
 /** aio_pool_set_max_threads() - workers (default 64, as QEMU's pool). */
 void aio_pool_set_max_threads(int n);
 
+/*
+ * Inline attempts ("nowait" mode).  A small read or write is first run on
+ * the submitting thread with nowait mode on: every layer that would have
+ * to wait (a lock held by someone else, a metadata cache miss, a host read
+ * the page cache cannot answer, O_DIRECT, a flush, a block job's
+ * copy-before-write) calls aio_nowait_bail() before it changes any state
+ * and returns its result (-EAGAIN) upwards; no layer accounts or reports
+ * a bailed request.  The request is then queued to the pool as usual.  A
+ * host request that was served inline costs no thread hand-off at all.
+ */
+
+/** AIO_INLINE_MAX_BYTES - larger requests always go to the pool. */
+#define AIO_INLINE_MAX_BYTES (128 * 1024)
+
+/** aio_nowait_active() - whether this thread runs an inline attempt. */
+bool aio_nowait_active(void);
+
+/**
+ * aio_nowait_bail() - give the inline attempt up (call only when
+ * aio_nowait_active()); returns -EAGAIN for the caller to pass up.
+ */
+int aio_nowait_bail(void);
+
+/** aio_nowait_bailed() - whether this thread's attempt was given up. */
+bool aio_nowait_bailed(void);
+
+/**
+ * aio_nowait_commit() - the inline attempt has changed state it cannot
+ * undo cheaply (a qcow2 cluster allocation): it finishes on this thread,
+ * and from now on aio_nowait_active() is false, so lower layers may wait.
+ * Only for paths whose remaining waits are short (page-cache writes).
+ */
+void aio_nowait_commit(void);
+
+/**
+ * aio_pool_set_inline() - allow inline attempts (default true); tests
+ * turn them off to force the pool path.
+ */
+void aio_pool_set_inline(bool on);
+
+/**
+ * AioPoolStats - counters since start: requests served inline, inline
+ * attempts given up, requests run by workers.
+ */
+typedef struct AioPoolStats {
+    uint64_t inline_done, inline_bailed, pool_done;
+} AioPoolStats;
+
+/** aio_pool_get_stats() - a snapshot of the counters. */
+void aio_pool_get_stats(AioPoolStats *st);
+
 #endif /* BLOCK_AIO_POOL_H */

@@ -10,6 +10,15 @@
  *    state), the rule becomes active; from then on every request of a
  *    matching type (and, with @sector, covering byte sector*512) fails
  *    with -errno.  once=on removes the rule after its first failure.
+ *    immediately: QEMU fails a request at once with immediately=on and
+ *    otherwise yields first, so that the requests already running in the
+ *    node go ahead of the failure.  Here requests are threads, so the
+ *    default (off) makes the failing request wait until the requests that
+ *    entered the node's I/O before it have left (at most
+ *    BLKDEBUG_YIELD_MAX_US); on fails at once, overtaking them.  A request
+ *    stopped at a breakpoint (events come before a request enters) is not
+ *    waited for, as in QEMU; nor does a request on the thread that owns
+ *    the main loop wait.
  *  - set-state {event, state?, new_state}: the event moves the state
  *    machine (which starts in state 1) to @new_state.
  * An event that arms inject rules replaces the set of active rules with
@@ -22,8 +31,8 @@
  * file of [inject-error] and [set-state] sections), and the "inject-error"
  * and "set-state" option lists.
  *
- * Deviation: "immediately" is accepted and has no effect (requests here
- * are synchronous either way).  Left out: suspend/resume breakpoints.
+ * Suspend points (include/block/blkdebug.h): a breakpoint on an event
+ * stops the next request raising it, on its own thread, until resumed.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -31,7 +40,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "block/blkdebug.h"
 #include "block/block-int.h"
+
+/* The longest a non-immediate failure waits for earlier requests. */
+#define BLKDEBUG_YIELD_MAX_US (2 * G_USEC_PER_SEC)
 
 typedef enum BlkdebugIOType {
     BLKDEBUG_IO_TYPE_READ,
@@ -75,16 +88,34 @@ typedef struct BlkdebugRule {
     int error;              /* positive errno */
     int64_t offset;         /* -1: any */
     bool once;
+    bool immediately;
     unsigned iotypes;
     int new_state;
     bool active;
     bool removed;
 } BlkdebugRule;
 
+/* A breakpoint (a suspend rule): the next request raising @event stops. */
+typedef struct BlkdebugBreak {
+    int event;
+    char *tag;
+} BlkdebugBreak;
+
+/* A request stopped at a breakpoint; lives on the stopped thread's stack. */
+typedef struct BlkdebugSuspended {
+    const char *tag;
+    bool resume;
+} BlkdebugSuspended;
+
 typedef struct BlkdebugState {
     GMutex lock;
+    GCond cond;             /* resume, a request left, a request stopped */
     int state;
     GPtrArray *rules;       /* BlkdebugRule *, owned */
+    GPtrArray *breaks;      /* BlkdebugBreak *, owned */
+    GPtrArray *suspended;   /* BlkdebugSuspended *, not owned */
+    GArray *inside;         /* uint64_t: sequence numbers of requests in */
+    uint64_t next_seq;
     uint64_t align;
     uint64_t max_transfer;
     char *config;
@@ -183,8 +214,7 @@ static bool rule_set(BlkdebugRule *r, const char *key, const char *val,
                parse_bool(val, &r->once)) {
         /* parsed */
     } else if (!strcmp(key, "immediately") && r->inject) {
-        bool dummy;
-        if (!parse_bool(val, &dummy)) {
+        if (!parse_bool(val, &r->immediately)) {
             goto bad;
         }
     } else if (!strcmp(key, "iotype") && r->inject) {
@@ -400,12 +430,27 @@ static bool blkdebug_take_rules(BlkdebugState *s, struct json_object *opts,
     return true;
 }
 
+static void blkdebug_break_free(gpointer p)
+{
+    BlkdebugBreak *b = p;
+
+    g_free(b->tag);
+    g_free(b);
+}
+
 static void blkdebug_free_state(BlkdebugState *s)
 {
     if (s->rules) {
         g_ptr_array_free(s->rules, TRUE);
         s->rules = NULL;
     }
+    if (s->breaks) {
+        g_ptr_array_free(s->breaks, TRUE);
+        g_ptr_array_free(s->suspended, TRUE);
+        g_array_free(s->inside, TRUE);
+        s->breaks = NULL;
+    }
+    g_cond_clear(&s->cond);
     g_free(s->config);
     s->config = NULL;
     g_mutex_clear(&s->lock);
@@ -419,8 +464,12 @@ static int blkdebug_open(BlockDriverState *bs, struct json_object *opts,
     uint64_t dummy;
 
     g_mutex_init(&s->lock);
+    g_cond_init(&s->cond);
     s->state = 1;
     s->rules = g_ptr_array_new_with_free_func(g_free);
+    s->breaks = g_ptr_array_new_with_free_func(blkdebug_break_free);
+    s->suspended = g_ptr_array_new();
+    s->inside = g_array_new(FALSE, FALSE, sizeof(uint64_t));
     if (!blkdebug_take_rules(s, opts, errp) ||
         !bdrv_opt_take_str(opts, "x-image", &image, errp) ||
         !bdrv_opt_take_size(opts, "align", 0, &s->align, errp) ||
@@ -469,6 +518,165 @@ static void blkdebug_refresh_limits(BlockDriverState *bs)
 /* Events and injection                                                    */
 /* ---------------------------------------------------------------------- */
 
+/* ---------------------------------------------------------------------- */
+/* Suspend points                                                          */
+/* ---------------------------------------------------------------------- */
+
+static BlkdebugSuspendNotify *suspend_notify;
+
+void blkdebug_set_suspend_notify(BlkdebugSuspendNotify *fn)
+{
+    suspend_notify = fn;
+}
+
+/* Stop here if a breakpoint is set on @event (used up), until resumed. */
+static void blkdebug_suspend_locked(BlkdebugState *s, BlkdebugEvent event)
+{
+    for (guint i = 0; i < s->breaks->len; i++) {
+        BlkdebugBreak *b = g_ptr_array_index(s->breaks, i);
+        if (b->event != (int)event) {
+            continue;
+        }
+        g_autofree char *tag = g_strdup(b->tag);
+        BlkdebugSuspended me = { .tag = tag };
+        g_ptr_array_remove_index(s->breaks, i);
+        g_ptr_array_add(s->suspended, &me);
+        if (suspend_notify) {
+            suspend_notify(tag, false);
+        }
+        g_cond_broadcast(&s->cond);
+        while (!me.resume) {
+            g_cond_wait(&s->cond, &s->lock);
+        }
+        if (suspend_notify) {
+            suspend_notify(tag, true);
+        }
+        g_ptr_array_remove(s->suspended, &me);
+        g_cond_broadcast(&s->cond);
+        return;
+    }
+}
+
+/* The blkdebug node at or under @bs (down file children), or NULL; with
+ * @async, the nodes above it stop running requests inline. */
+static BlkdebugState *blkdebug_find(BlockDriverState *bs, bool async)
+{
+    for (; bs; bs = bs->file ? bs->file->bs : NULL) {
+        if (async) {
+            bs->nonblocking = false;
+        }
+        if (bs->drv == &bdrv_blkdebug) {
+            return bs->opaque;
+        }
+    }
+    return NULL;
+}
+
+int bdrv_debug_breakpoint(BlockDriverState *bs, const char *event,
+                          const char *tag)
+{
+    BlkdebugState *s = blkdebug_find(bs, true);
+    int ev = blkdebug_event_lookup(event);
+
+    if (!s) {
+        return -ENOTSUP;
+    }
+    if (ev < 0) {
+        return -ENOENT;
+    }
+    BlkdebugBreak *b = g_new0(BlkdebugBreak, 1);
+    b->event = ev;
+    b->tag = g_strdup(tag);
+    g_mutex_lock(&s->lock);
+    g_ptr_array_add(s->breaks, b);
+    g_mutex_unlock(&s->lock);
+    return 0;
+}
+
+/*
+ * Resume the requests suspended with @tag (all, or the first) and wait
+ * until they are on their way, so that what they report comes before
+ * what the caller does next (QEMU re-enters them synchronously).
+ */
+static int blkdebug_resume_locked(BlkdebugState *s, const char *tag,
+                                  bool all)
+{
+    g_autoptr(GPtrArray) woken = g_ptr_array_new();
+
+    for (guint i = 0; i < s->suspended->len; i++) {
+        BlkdebugSuspended *r = g_ptr_array_index(s->suspended, i);
+        if (!r->resume && !strcmp(r->tag, tag)) {
+            r->resume = true;
+            g_ptr_array_add(woken, r);
+            if (!all) {
+                break;
+            }
+        }
+    }
+    g_cond_broadcast(&s->cond);
+    for (guint i = 0; i < woken->len; i++) {
+        while (g_ptr_array_find(s->suspended, woken->pdata[i], NULL)) {
+            g_cond_wait(&s->cond, &s->lock);
+        }
+    }
+    return (int)woken->len;
+}
+
+int bdrv_debug_remove_breakpoint(BlockDriverState *bs, const char *tag)
+{
+    BlkdebugState *s = blkdebug_find(bs, false);
+    int n;
+
+    if (!s) {
+        return -ENOTSUP;
+    }
+    g_mutex_lock(&s->lock);
+    /* Requests stopped with @tag go on; only breakpoints count as found,
+     * as in QEMU. */
+    blkdebug_resume_locked(s, tag, true);
+    n = 0;
+    for (guint i = s->breaks->len; i-- > 0;) {
+        BlkdebugBreak *b = g_ptr_array_index(s->breaks, i);
+        if (!strcmp(b->tag, tag)) {
+            g_ptr_array_remove_index(s->breaks, i);
+            n++;
+        }
+    }
+    g_mutex_unlock(&s->lock);
+    return n ? 0 : -ENOENT;
+}
+
+int bdrv_debug_resume(BlockDriverState *bs, const char *tag)
+{
+    BlkdebugState *s = blkdebug_find(bs, false);
+    int n;
+
+    if (!s) {
+        return -ENOTSUP;
+    }
+    g_mutex_lock(&s->lock);
+    n = blkdebug_resume_locked(s, tag, false);
+    g_mutex_unlock(&s->lock);
+    return n ? 0 : -ENOENT;
+}
+
+bool bdrv_debug_is_suspended(BlockDriverState *bs, const char *tag)
+{
+    BlkdebugState *s = blkdebug_find(bs, false);
+    bool found = false;
+
+    if (!s) {
+        return false;
+    }
+    g_mutex_lock(&s->lock);
+    for (guint i = 0; i < s->suspended->len && !found; i++) {
+        BlkdebugSuspended *r = g_ptr_array_index(s->suspended, i);
+        found = !r->resume && !strcmp(r->tag, tag);
+    }
+    g_mutex_unlock(&s->lock);
+    return found;
+}
+
 static void blkdebug_debug_event(BlockDriverState *bs, BlkdebugEvent event)
 {
     BlkdebugState *s = bs->opaque;
@@ -496,6 +704,7 @@ static void blkdebug_debug_event(BlockDriverState *bs, BlkdebugEvent event)
         }
     }
     s->state = new_state;
+    blkdebug_suspend_locked(s, event);
     g_mutex_unlock(&s->lock);
 }
 
@@ -506,12 +715,62 @@ void bdrv_debug_event(BlockDriverState *bs, BlkdebugEvent event)
     }
 }
 
+/* A request enters the node: its place in line. */
+static uint64_t blkdebug_enter(BlkdebugState *s)
+{
+    g_mutex_lock(&s->lock);
+    uint64_t seq = s->next_seq++;
+    g_array_append_val(s->inside, seq);
+    g_mutex_unlock(&s->lock);
+    return seq;
+}
+
+static void blkdebug_leave(BlkdebugState *s, uint64_t seq)
+{
+    g_mutex_lock(&s->lock);
+    for (guint i = 0; i < s->inside->len; i++) {
+        if (g_array_index(s->inside, uint64_t, i) == seq) {
+            g_array_remove_index_fast(s->inside, i);
+            break;
+        }
+    }
+    g_cond_broadcast(&s->cond);
+    g_mutex_unlock(&s->lock);
+}
+
+/* Whether a request that entered before @seq is still in the node. */
+static bool blkdebug_ahead_locked(BlkdebugState *s, uint64_t seq)
+{
+    for (guint i = 0; i < s->inside->len; i++) {
+        if (g_array_index(s->inside, uint64_t, i) < seq) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A non-immediate failure lets the requests ahead of it finish first. */
+static void blkdebug_yield_locked(BlkdebugState *s, uint64_t seq)
+{
+    int64_t deadline = g_get_monotonic_time() + BLKDEBUG_YIELD_MAX_US;
+
+    if (g_main_context_is_owner(g_main_context_default())) {
+        return;
+    }
+    while (blkdebug_ahead_locked(s, seq) &&
+           g_cond_wait_until(&s->cond, &s->lock, deadline)) {
+        /* woken: look again */
+    }
+}
+
 /* Fail a request if an active rule covers it: -errno, else 0. */
 static int blkdebug_rule_check(BlockDriverState *bs, int64_t offset,
-                               int64_t bytes, BlkdebugIOType type)
+                               int64_t bytes, BlkdebugIOType type,
+                               uint64_t seq)
 {
     BlkdebugState *s = bs->opaque;
     int err = 0;
+    bool immediately = true;
 
     g_mutex_lock(&s->lock);
     for (guint i = 0; i < s->rules->len; i++) {
@@ -524,10 +783,14 @@ static int blkdebug_rule_check(BlockDriverState *bs, int64_t offset,
             continue;
         }
         err = r->error;
+        immediately = r->immediately;
         if (r->once) {
             g_ptr_array_remove_index(s->rules, i);
         }
         break;
+    }
+    if (err && !immediately) {
+        blkdebug_yield_locked(s, seq);
     }
     g_mutex_unlock(&s->lock);
     return -err;
@@ -537,43 +800,68 @@ static int blkdebug_preadv(BlockDriverState *bs, int64_t offset,
                            int64_t bytes, BlockIOV *qiov,
                            BdrvRequestFlags flags)
 {
-    int ret = blkdebug_rule_check(bs, offset, bytes, BLKDEBUG_IO_TYPE_READ);
+    uint64_t seq = blkdebug_enter(bs->opaque);
+    int ret = blkdebug_rule_check(bs, offset, bytes, BLKDEBUG_IO_TYPE_READ,
+                                  seq);
 
-    return ret ? ret : bdrv_child_preadv(bs->file, offset, bytes, qiov, flags);
+    if (!ret) {
+        ret = bdrv_child_preadv(bs->file, offset, bytes, qiov, flags);
+    }
+    blkdebug_leave(bs->opaque, seq);
+    return ret;
 }
 
 static int blkdebug_pwritev(BlockDriverState *bs, int64_t offset,
                             int64_t bytes, BlockIOV *qiov,
                             BdrvRequestFlags flags)
 {
-    int ret = blkdebug_rule_check(bs, offset, bytes, BLKDEBUG_IO_TYPE_WRITE);
+    uint64_t seq = blkdebug_enter(bs->opaque);
+    int ret = blkdebug_rule_check(bs, offset, bytes, BLKDEBUG_IO_TYPE_WRITE,
+                                  seq);
 
-    return ret ? ret : bdrv_child_pwritev(bs->file, offset, bytes, qiov,
-                                          flags);
+    if (!ret) {
+        ret = bdrv_child_pwritev(bs->file, offset, bytes, qiov, flags);
+    }
+    blkdebug_leave(bs->opaque, seq);
+    return ret;
 }
 
 static int blkdebug_pwrite_zeroes(BlockDriverState *bs, int64_t offset,
                                   int64_t bytes, BdrvRequestFlags flags)
 {
+    uint64_t seq = blkdebug_enter(bs->opaque);
     int ret = blkdebug_rule_check(bs, offset, bytes,
-                                  BLKDEBUG_IO_TYPE_WRITE_ZEROES);
+                                  BLKDEBUG_IO_TYPE_WRITE_ZEROES, seq);
 
-    return ret ? ret : bdrv_child_pwrite_zeroes(bs->file, offset, bytes,
-                                                flags & ~BDRV_REQ_ZERO_WRITE);
+    if (!ret) {
+        ret = bdrv_child_pwrite_zeroes(bs->file, offset, bytes,
+                                       flags & ~BDRV_REQ_ZERO_WRITE);
+    }
+    blkdebug_leave(bs->opaque, seq);
+    return ret;
 }
 
 static int blkdebug_pdiscard(BlockDriverState *bs, int64_t offset,
                              int64_t bytes)
 {
+    uint64_t seq = blkdebug_enter(bs->opaque);
     int ret = blkdebug_rule_check(bs, offset, bytes,
-                                  BLKDEBUG_IO_TYPE_DISCARD);
+                                  BLKDEBUG_IO_TYPE_DISCARD, seq);
 
-    return ret ? ret : bdrv_child_pdiscard(bs->file, offset, bytes);
+    if (!ret) {
+        ret = bdrv_child_pdiscard(bs->file, offset, bytes);
+    }
+    blkdebug_leave(bs->opaque, seq);
+    return ret;
 }
 
 static int blkdebug_flush(BlockDriverState *bs)
 {
-    return blkdebug_rule_check(bs, 0, 0, BLKDEBUG_IO_TYPE_FLUSH);
+    uint64_t seq = blkdebug_enter(bs->opaque);
+    int ret = blkdebug_rule_check(bs, 0, 0, BLKDEBUG_IO_TYPE_FLUSH, seq);
+
+    blkdebug_leave(bs->opaque, seq);
+    return ret;
 }
 
 static int64_t blkdebug_getlength(BlockDriverState *bs)
@@ -591,8 +879,11 @@ static int blkdebug_block_status(BlockDriverState *bs, int64_t offset,
                                  int64_t bytes, int64_t *pnum, int64_t *map,
                                  BlockDriverState **file)
 {
+    uint64_t seq = blkdebug_enter(bs->opaque);
     int ret = blkdebug_rule_check(bs, offset, bytes,
-                                  BLKDEBUG_IO_TYPE_BLOCK_STATUS);
+                                  BLKDEBUG_IO_TYPE_BLOCK_STATUS, seq);
+
+    blkdebug_leave(bs->opaque, seq);
 
     if (ret) {
         return ret;

@@ -215,6 +215,12 @@ void blk_set_dev_ops(BlockBackend *blk, const BlockDevOps *ops, void *opaque)
     blk->dev_opaque = opaque;
 }
 
+const BlockDevOps *blk_get_dev_ops(BlockBackend *blk, void **opaque)
+{
+    *opaque = blk->dev_opaque;
+    return blk->dev_ops;
+}
+
 void blk_resize_notify(BlockBackend *blk)
 {
     if (blk->dev_ops && blk->dev_ops->resize_cb) {
@@ -270,6 +276,9 @@ static int blk_check_byte_request(BlockBackend *blk, int64_t offset,
 static int blk_account(BlockBackend *blk, BlockAcctType type, int ret,
                        int64_t start, int64_t offset, int64_t bytes)
 {
+    if (aio_nowait_bailed()) {
+        return ret;    /* given up inline; the pool runs it again */
+    }
     block_acct_done(&blk->stats, type, ret, start, offset, bytes);
     return ret;
 }

@@ -38,6 +38,26 @@ bool prealloc_mode_parse(const char *s, PreallocMode *out, Error **errp)
     return false;
 }
 
+static const char *const detect_zeroes_names[] = {
+    [BDRV_DETECT_ZEROES_OFF] = "off",
+    [BDRV_DETECT_ZEROES_ON] = "on",
+    [BDRV_DETECT_ZEROES_UNMAP] = "unmap",
+};
+
+bool bdrv_parse_detect_zeroes(const char *s, BdrvDetectZeroes *out,
+                              Error **errp)
+{
+    for (unsigned i = 0; i < G_N_ELEMENTS(detect_zeroes_names); i++) {
+        if (!strcmp(s, detect_zeroes_names[i])) {
+            *out = (BdrvDetectZeroes)i;
+            return true;
+        }
+    }
+    error_setg(errp, "Parameter 'detect-zeroes' does not accept value '%s'",
+               s);
+    return false;
+}
+
 bool bdrv_parse_size(const char *str, const char *name, uint64_t *out,
                      Error **errp)
 {

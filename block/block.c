@@ -275,8 +275,9 @@ static bool bdrv_take_cache_opts(struct json_object *opts, int *flags,
     return true;
 }
 
-/* discard, aio, detect-zeroes (accepted, not acted on) */
-static bool bdrv_take_mode_opts(struct json_object *opts, int *flags,
+/* discard, aio, detect-zeroes (acted on by block/io.c's write path) */
+static bool bdrv_take_mode_opts(BlockDriverState *bs,
+                                struct json_object *opts, int *flags,
                                 Error **errp)
 {
     g_autofree char *discard = NULL, *aio = NULL, *dz = NULL;
@@ -296,20 +297,18 @@ static bool bdrv_take_mode_opts(struct json_object *opts, int *flags,
             return false;
         }
     }
-    if (aio && strcmp(aio, "threads") && strcmp(aio, "io_uring")) {
+    if (aio && strcmp(aio, "threads") && strcmp(aio, "io_uring") &&
+        strcmp(aio, "native")) {
         error_setg(errp, "Parameter 'aio' does not accept value '%s'", aio);
         return false;
     }
     if (aio) {
-        *flags = !strcmp(aio, "io_uring") ? (*flags | BDRV_O_IO_URING)
-                                          : (*flags & ~BDRV_O_IO_URING);
+        /* native (Linux AIO in QEMU) is served by io_uring here. */
+        *flags = strcmp(aio, "threads") ? (*flags | BDRV_O_IO_URING)
+                                        : (*flags & ~BDRV_O_IO_URING);
     }
-    if (dz && strcmp(dz, "off") && strcmp(dz, "on") && strcmp(dz, "unmap")) {
-        error_setg(errp, "Parameter 'detect-zeroes' does not accept value "
-                   "'%s'", dz);
-        return false;
-    }
-    return true;
+    bs->detect_zeroes = BDRV_DETECT_ZEROES_OFF;
+    return !dz || bdrv_parse_detect_zeroes(dz, &bs->detect_zeroes, errp);
 }
 
 /* node-name: given (checked) or generated. */
@@ -352,7 +351,7 @@ static bool bdrv_take_generic_opts(BlockDriverState *bs,
         !bdrv_opt_take_bool(opts, "auto-read-only", false, &dummy, errp) ||
         !bdrv_opt_take_bool(opts, "force-share", false, &dummy, errp) ||
         !bdrv_take_cache_opts(opts, flags, errp) ||
-        !bdrv_take_mode_opts(opts, flags, errp) ||
+        !bdrv_take_mode_opts(bs, opts, flags, errp) ||
         !bdrv_set_node_name(bs, name, errp)) {
         return false;
     }

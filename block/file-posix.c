@@ -18,9 +18,20 @@
  * time it is asked for, so a file or LV grown behind our back is seen.
  * Block status comes from SEEK_DATA/SEEK_HOLE.
  *
- * Deviation: aio=io_uring is accepted and runs on the worker pool like
- * aio=threads (the per-request blocking driver model gains nothing from
- * a ring per worker).  Left out: file locking, pr-manager, cdrom/floppy.
+ * aio=io_uring (and aio=native, its alias here): each thread that runs
+ * requests of such a node gets its own ring (liburing), created on first
+ * use, and transfers go through it; when liburing is missing or the
+ * kernel refuses a ring (seccomp, io_uring_disabled), the thread falls
+ * back to preadv/pwritev for good.  Deviation: QEMU's native is Linux
+ * AIO and needs cache.direct=on; here both names mean the io_uring path.
+ *
+ * Inline attempts (block/aio-pool.h nowait mode): reads use preadv2 with
+ * RWF_NOWAIT, which fails with EAGAIN unless the page cache holds the
+ * data; O_DIRECT requests wait for the device and always bail out; small
+ * buffered writes use RWF_NOWAIT where the file system supports it, and
+ * otherwise run as plain pwritev (a page-cache copy) unless a recent
+ * inline write was slow (dirty-page throttling): then writes go to the
+ * pool for a while.  Left out: file locking, pr-manager, cdrom/floppy.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,9 +44,28 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "block/aio-pool.h"
 #include "block/block-int.h"
+#include "block/file-posix.h"
+#include "config-host.h"
+
+#if CONFIG_LIBURING
+#include <liburing.h>
+#endif
 
 #define FILE_MEM_ALIGN 4096
+
+/*
+ * Largest buffered write an inline attempt does.  After an inline write
+ * slower than FILE_SLOW_WRITE_US (dirty-page throttling, a page under
+ * writeback, or just preemption on a busy host) the next writes go to
+ * the pool: 16 of them, doubling while slow writes keep coming, up to
+ * FILE_WRITE_BACKOFF_MAX; a fast write halves the streak again.
+ */
+#define FILE_INLINE_WRITE_MAX (64 * 1024)
+#define FILE_SLOW_WRITE_US 500
+#define FILE_WRITE_BACKOFF_MIN 16
+#define FILE_WRITE_BACKOFF_MAX 4096
 
 typedef struct FileState {
     int fd;
@@ -43,8 +73,14 @@ typedef struct FileState {
     bool is_blockdev;
     bool has_punch_hole;
     bool has_zero_range;
+    bool use_uring;         /* aio=io_uring|native */
+    bool no_nowait_write;   /* atomic: RWF_NOWAIT writes unsupported */
+    int write_skip;         /* atomic: writes to send to the pool */
+    int write_backoff;      /* atomic: the current streak's skip count */
     uint32_t mem_align;     /* O_DIRECT buffer alignment (512 or 4096) */
 } FileState;
+
+static uint64_t uring_requests;     /* atomic; for tests */
 
 static const char *const file_runtime_opts[] = {
     "filename", "locking", "x-check-cache-dropped", "drop-cache", NULL,
@@ -85,6 +121,7 @@ static int file_open_common(BlockDriverState *bs, struct json_object *opts,
         return -err;
     }
     s->direct = flags & BDRV_O_NOCACHE;
+    s->use_uring = flags & BDRV_O_IO_URING;
     if (fstat(s->fd, &st) < 0) {
         int err = errno;
         error_setg_errno(errp, err, "Could not stat '%s'", filename);
@@ -171,7 +208,121 @@ static bool file_iov_aligned(const BlockIOV *qiov, uint32_t align)
     return true;
 }
 
-/* preadv/pwritev until done; short reads past EOF are zero-filled. */
+/* ---------------------------------------------------------------------- */
+/* io_uring: one ring per thread                                           */
+/* ---------------------------------------------------------------------- */
+
+#if CONFIG_LIBURING
+#define FILE_URING_ENTRIES 4
+
+typedef struct FileRing {
+    struct io_uring ring;
+    bool tried, ok;
+} FileRing;
+
+static void file_ring_exit(gpointer ring)
+{
+    io_uring_queue_exit(ring);
+}
+
+static __thread FileRing thread_ring;
+static GPrivate ring_owner = G_PRIVATE_INIT(file_ring_exit);
+
+/* This thread's ring, created on first use; NULL if the kernel said no. */
+static struct io_uring *file_thread_ring(void)
+{
+    FileRing *r = &thread_ring;
+
+    if (!r->tried) {
+        r->tried = true;
+        r->ok = io_uring_queue_init(FILE_URING_ENTRIES, &r->ring, 0) == 0;
+        if (r->ok) {
+            /* Torn down when the thread exits. */
+            g_private_set(&ring_owner, &r->ring);
+        }
+    }
+    return r->ok ? &r->ring : NULL;
+}
+
+/* One readv/writev through @ring: bytes transferred or -errno. */
+static ssize_t file_uring_xfer(struct io_uring *ring, int fd,
+                               const struct iovec *iov, int niov,
+                               int64_t offset, bool write)
+{
+    struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+    struct io_uring_cqe *cqe;
+    ssize_t res;
+    int ret;
+
+    if (!sqe) {
+        return -EBUSY;     /* cannot happen: one request at a time */
+    }
+    if (write) {
+        io_uring_prep_writev(sqe, fd, iov, niov, offset);
+    } else {
+        io_uring_prep_readv(sqe, fd, iov, niov, offset);
+    }
+    /* -EINTR from io_uring_enter means nothing was submitted yet. */
+    do {
+        ret = io_uring_submit_and_wait(ring, 1);
+    } while (ret == -EINTR);
+    if (ret < 0) {
+        return ret;
+    }
+    do {
+        ret = io_uring_wait_cqe(ring, &cqe);
+    } while (ret == -EINTR);
+    if (ret < 0) {
+        return ret;
+    }
+    res = cqe->res;
+    io_uring_cqe_seen(ring, cqe);
+    __atomic_fetch_add(&uring_requests, 1, __ATOMIC_RELAXED);
+    return res;
+}
+#endif
+
+bool file_posix_uring_available(void)
+{
+#if CONFIG_LIBURING
+    return file_thread_ring() != NULL;
+#else
+    return false;
+#endif
+}
+
+uint64_t file_posix_uring_requests(void)
+{
+    return __atomic_load_n(&uring_requests, __ATOMIC_RELAXED);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Transfers                                                               */
+/* ---------------------------------------------------------------------- */
+
+/* One host transfer: bytes done or -errno. */
+static ssize_t file_xfer(FileState *s, const struct iovec *iov, int niov,
+                         int64_t offset, bool write, int rwf)
+{
+    ssize_t n;
+
+#if CONFIG_LIBURING
+    struct io_uring *ring = s->use_uring && !rwf ? file_thread_ring() : NULL;
+    if (ring) {
+        return file_uring_xfer(ring, s->fd, iov, niov, offset, write);
+    }
+#endif
+    if (rwf) {
+        n = write ? pwritev2(s->fd, iov, niov, offset, rwf)
+                  : preadv2(s->fd, iov, niov, offset, rwf);
+    } else {
+        n = write ? pwritev(s->fd, iov, niov, offset)
+                  : preadv(s->fd, iov, niov, offset);
+    }
+    return n < 0 ? -errno : n;
+}
+
+/* Transfer until done; short reads past EOF are zero-filled. */
 static int file_rw_loop(FileState *s, int64_t offset, int64_t bytes,
                         struct iovec *iov, int niov, bool write)
 {
@@ -183,8 +334,7 @@ static int file_rw_loop(FileState *s, int64_t offset, int64_t bytes,
         ssize_t n;
 
         if (niov > 0 && done == 0) {
-            n = write ? pwritev(s->fd, iov, MIN(niov, IOV_MAX), offset)
-                      : preadv(s->fd, iov, MIN(niov, IOV_MAX), offset);
+            n = file_xfer(s, iov, MIN(niov, IOV_MAX), offset, write, 0);
         } else {
             /* After a short transfer: rebuild the remaining vector. */
             BlockIOV all = { .iov = iov, .niov = niov, .size = bytes };
@@ -193,14 +343,13 @@ static int file_rw_loop(FileState *s, int64_t offset, int64_t bytes,
             int cnt = MIN(rest.niov, (int)G_N_ELEMENTS(local));
             memcpy(local, rest.iov, cnt * sizeof(local[0]));
             block_iov_destroy(&rest);
-            n = write ? pwritev(s->fd, local, cnt, offset + done)
-                      : preadv(s->fd, local, cnt, offset + done);
+            n = file_xfer(s, local, cnt, offset + done, write, 0);
+        }
+        if (n == -EINTR || n == -EAGAIN) {
+            continue;
         }
         if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return -errno;
+            return (int)n;
         }
         if (n == 0) {
             if (write) {
@@ -216,6 +365,80 @@ static int file_rw_loop(FileState *s, int64_t offset, int64_t bytes,
     return 0;
 }
 
+/* Note how long an inline write took (see FILE_SLOW_WRITE_US). */
+static void file_note_write_time(FileState *s, int64_t us)
+{
+    int b = __atomic_load_n(&s->write_backoff, __ATOMIC_RELAXED);
+
+    if (us > FILE_SLOW_WRITE_US) {
+        b = b ? MIN(b * 2, FILE_WRITE_BACKOFF_MAX) : FILE_WRITE_BACKOFF_MIN;
+        __atomic_store_n(&s->write_skip, b, __ATOMIC_RELAXED);
+    } else {
+        b /= 2;
+    }
+    __atomic_store_n(&s->write_backoff, b, __ATOMIC_RELAXED);
+}
+
+/* A buffered write without RWF_NOWAIT support: inline if small and not
+ * backing off after slow ones; -EAGAIN (bail) otherwise. */
+static int file_inline_plain_write(FileState *s, int64_t offset,
+                                   int64_t bytes, BlockIOV *qiov)
+{
+    int64_t t0;
+    int ret;
+
+    if (bytes > FILE_INLINE_WRITE_MAX) {
+        return aio_nowait_bail();
+    }
+    if (__atomic_load_n(&s->write_skip, __ATOMIC_RELAXED) > 0) {
+        __atomic_fetch_sub(&s->write_skip, 1, __ATOMIC_RELAXED);
+        return aio_nowait_bail();
+    }
+    t0 = g_get_monotonic_time();
+    ret = file_rw_loop(s, offset, bytes, qiov->iov, qiov->niov, true);
+    file_note_write_time(s, g_get_monotonic_time() - t0);
+    return ret;
+}
+
+/*
+ * An inline attempt (nowait mode): the whole request in one call that
+ * does not wait for the disk, or -EAGAIN after aio_nowait_bail().
+ */
+static int file_rw_nowait(FileState *s, int64_t offset, int64_t bytes,
+                          BlockIOV *qiov, bool write)
+{
+    ssize_t n;
+
+    if (s->direct || qiov->niov > IOV_MAX) {
+        return aio_nowait_bail();
+    }
+    if (write && __atomic_load_n(&s->no_nowait_write, __ATOMIC_RELAXED)) {
+        return file_inline_plain_write(s, offset, bytes, qiov);
+    }
+    n = file_xfer(s, qiov->iov, qiov->niov, offset, write, RWF_NOWAIT);
+    if (n == bytes) {
+        return 0;
+    }
+    if (n == -EOPNOTSUPP && write) {
+        __atomic_store_n(&s->no_nowait_write, true, __ATOMIC_RELAXED);
+        return file_inline_plain_write(s, offset, bytes, qiov);
+    }
+    if (n >= 0 && n < bytes && !write) {
+        /* Short: either the end of the file or only partly cached. */
+        int64_t len = lseek(s->fd, 0, SEEK_END);
+        if (len >= 0 && offset + n >= len) {
+            BlockIOV all = { .iov = qiov->iov, .niov = qiov->niov,
+                             .size = bytes };
+            block_iov_memset(&all, n, 0, bytes - n);
+            return 0;
+        }
+    }
+    if (n < 0 && n != -EAGAIN && n != -EOPNOTSUPP && n != -EINTR) {
+        return (int)n;      /* a real error: the pool would get it too */
+    }
+    return aio_nowait_bail();
+}
+
 static int file_rw(BlockDriverState *bs, int64_t offset, int64_t bytes,
                    BlockIOV *qiov, bool write)
 {
@@ -223,6 +446,9 @@ static int file_rw(BlockDriverState *bs, int64_t offset, int64_t bytes,
     void *bounce;
     int ret;
 
+    if (aio_nowait_active()) {
+        return file_rw_nowait(s, offset, bytes, qiov, write);
+    }
     if (!s->direct || file_iov_aligned(qiov, s->mem_align)) {
         return file_rw_loop(s, offset, bytes, qiov->iov, qiov->niov, write);
     }

@@ -17,12 +17,16 @@
  * Request tracking costs a mutex round trip per request; nodes with
  * request_alignment 1 never need serialising and skip the overlap list.
  * Blocking: everything here runs on the caller's thread (a block worker or
- * a tool); there are no coroutines.
+ * a tool); there are no coroutines.  In an inline attempt (nowait mode,
+ * block/aio-pool.h) a request that would wait here (an overlapping
+ * serialising request, a block job's write gate, a writethrough or FUA
+ * flush) bails out before any side effect, and is not accounted.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "block/aio-pool.h"
 #include "block/block-int.h"
 #include "block/job-write-gate.h"
 #include "block/write-threshold.h"
@@ -63,6 +67,21 @@ static const uint8_t *zero_chunk(void)
 /* In-flight counting and overlap serialisation                            */
 /* ---------------------------------------------------------------------- */
 
+/*
+ * Threads waiting on some node's reqs_cond.  Raised under the node's
+ * reqs_lock before waiting, so a request ending on that node, which reads
+ * it under the same lock, never misses a waiter; an ending request only
+ * pays for a broadcast (a futex call) when someone waits somewhere.
+ */
+static int reqs_waiters;
+
+static void req_wait(BlockDriverState *bs)
+{
+    __atomic_add_fetch(&reqs_waiters, 1, __ATOMIC_RELAXED);
+    g_cond_wait(&bs->reqs_cond, &bs->reqs_lock);
+    __atomic_sub_fetch(&reqs_waiters, 1, __ATOMIC_RELAXED);
+}
+
 static bool req_overlaps(const BdrvTrackedRequest *a, int64_t offset,
                          int64_t bytes)
 {
@@ -82,8 +101,9 @@ static bool req_must_wait(BlockDriverState *bs, int64_t offset,
     return false;
 }
 
-static void req_begin(BlockDriverState *bs, BdrvTrackedRequest *req,
-                      int64_t offset, int64_t bytes, bool serialising)
+/* Track @req; 0, or -EAGAIN when an inline attempt would have to wait. */
+static int req_begin(BlockDriverState *bs, BdrvTrackedRequest *req,
+                     int64_t offset, int64_t bytes, bool serialising)
 {
     req->offset = offset;
     req->bytes = bytes;
@@ -92,7 +112,11 @@ static void req_begin(BlockDriverState *bs, BdrvTrackedRequest *req,
     g_mutex_lock(&bs->reqs_lock);
     if (bs->request_alignment > 1 || serialising) {
         while (req_must_wait(bs, offset, bytes, serialising)) {
-            g_cond_wait(&bs->reqs_cond, &bs->reqs_lock);
+            if (aio_nowait_active()) {
+                g_mutex_unlock(&bs->reqs_lock);
+                return aio_nowait_bail();
+            }
+            req_wait(bs);
         }
         req->next = bs->tracked;
         bs->tracked = req;
@@ -102,6 +126,7 @@ static void req_begin(BlockDriverState *bs, BdrvTrackedRequest *req,
     }
     bs->in_flight++;
     g_mutex_unlock(&bs->reqs_lock);
+    return 0;
 }
 
 static void req_end(BlockDriverState *bs, BdrvTrackedRequest *req)
@@ -117,7 +142,9 @@ static void req_end(BlockDriverState *bs, BdrvTrackedRequest *req)
     }
     bs->in_flight--;
     /* Waiters are rare (RMW overlap, drain): broadcast when any exist. */
-    g_cond_broadcast(&bs->reqs_cond);
+    if (__atomic_load_n(&reqs_waiters, __ATOMIC_RELAXED)) {
+        g_cond_broadcast(&bs->reqs_cond);
+    }
     g_mutex_unlock(&bs->reqs_lock);
 }
 
@@ -125,7 +152,7 @@ void bdrv_drain(BlockDriverState *bs)
 {
     g_mutex_lock(&bs->reqs_lock);
     while (bs->in_flight > 0) {
-        g_cond_wait(&bs->reqs_cond, &bs->reqs_lock);
+        req_wait(bs);
     }
     g_mutex_unlock(&bs->reqs_lock);
     if (bs->file) {
@@ -134,6 +161,20 @@ void bdrv_drain(BlockDriverState *bs)
     if (bs->backing) {
         bdrv_drain(bs->backing->bs);
     }
+}
+
+/*
+ * Whether an inline attempt must stop at @bs: blkdebug counts events and
+ * may suspend requests, so a debugged node is always served by the pool,
+ * and so is its parent, which raises events on it (raw_pwritev and the
+ * format drivers signal their file child before calling into it); with
+ * O_DIRECT (cache.direct) every transfer waits for the device.
+ */
+static bool nowait_refused(BlockDriverState *bs)
+{
+    return aio_nowait_active() &&
+           (bs->drv->debug_event || (bs->open_flags & BDRV_O_NOCACHE) ||
+            (bs->file && bs->file->bs->drv->debug_event));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -178,9 +219,40 @@ static int drv_preadv(BlockDriverState *bs, int64_t offset, int64_t bytes,
     return drv_rw_split(bs, bs->drv->preadv, offset, bytes, qiov, flags);
 }
 
+static int drv_pwrite_zeroes(BlockDriverState *bs, int64_t offset,
+                             int64_t bytes, BdrvRequestFlags flags);
+
+/*
+ * detect-zeroes: the flags that turn a write of nothing but zeroes into
+ * write-zeroes, or 0 to write it as it is.  Only on a driver with its own
+ * write-zeroes; unmapping needs detect-zeroes=unmap and discard=unmap.
+ * QEMU's docs for -drive detect-zeroes; it checks the aligned request too.
+ */
+static BdrvRequestFlags bdrv_detect_zeroes(BlockDriverState *bs,
+                                           BlockIOV *qiov, int64_t bytes,
+                                           BdrvRequestFlags flags)
+{
+    if (bs->detect_zeroes == BDRV_DETECT_ZEROES_OFF ||
+        (flags & BDRV_REQ_ZERO_WRITE) || !bs->drv->pwrite_zeroes ||
+        !block_iov_is_zero(qiov, 0, (size_t)bytes)) {
+        return 0;
+    }
+    flags |= BDRV_REQ_ZERO_WRITE;
+    if (bs->detect_zeroes == BDRV_DETECT_ZEROES_UNMAP &&
+        (bs->open_flags & BDRV_O_UNMAP)) {
+        flags |= BDRV_REQ_MAY_UNMAP;
+    }
+    return flags;
+}
+
 static int drv_pwritev(BlockDriverState *bs, int64_t offset, int64_t bytes,
                        BlockIOV *qiov, BdrvRequestFlags flags)
 {
+    BdrvRequestFlags zero_flags = bdrv_detect_zeroes(bs, qiov, bytes, flags);
+
+    if (zero_flags) {
+        return drv_pwrite_zeroes(bs, offset, bytes, zero_flags);
+    }
     if (!bs->drv->pwritev) {
         return -ENOTSUP;
     }
@@ -252,11 +324,17 @@ int bdrv_node_preadv(BlockDriverState *bs, int64_t offset, int64_t bytes,
         block_acct_invalid(&bs->stats, BLOCK_ACCT_READ);
         return -EIO;
     }
+    if (nowait_refused(bs)) {
+        return aio_nowait_bail();
+    }
     start = block_acct_now_ns();
     bool aligned = is_pow2_aligned(offset | bytes, align);
     int64_t ao = offset & ~(int64_t)(align - 1);
     int64_t ae = (offset + bytes + align - 1) & ~(int64_t)(align - 1);
-    req_begin(bs, &req, ao, ae - ao, false);
+    ret = req_begin(bs, &req, ao, ae - ao, false);
+    if (ret < 0) {
+        return ret;
+    }
     if (bytes == 0) {
         ret = 0;
     } else if (aligned) {
@@ -265,7 +343,10 @@ int bdrv_node_preadv(BlockDriverState *bs, int64_t offset, int64_t bytes,
         ret = bdrv_padded_preadv(bs, offset, bytes, qiov, flags);
     }
     req_end(bs, &req);
-    block_acct_done(&bs->stats, BLOCK_ACCT_READ, ret, start, offset, bytes);
+    if (!aio_nowait_bailed()) {
+        block_acct_done(&bs->stats, BLOCK_ACCT_READ, ret, start, offset,
+                        bytes);
+    }
     return ret;
 }
 
@@ -374,7 +455,14 @@ static int bdrv_do_pwritev(BlockDriverState *bs, int64_t offset,
     int64_t ae = (offset + bytes + align - 1) & ~(int64_t)(align - 1);
     int ret;
 
-    req_begin(bs, &req, ao, ae - ao, !aligned);
+    if (aio_nowait_active() && ((flags & BDRV_REQ_FUA) ||
+                                (bs->open_flags & BDRV_O_WRITETHROUGH))) {
+        return aio_nowait_bail();    /* a flush follows: never inline */
+    }
+    ret = req_begin(bs, &req, ao, ae - ao, !aligned);
+    if (ret < 0) {
+        return ret;
+    }
     bdrv_write_threshold_check_write(bs, ao, ae - ao);
     bdrv_debug_event(bs, BLKDBG_PWRITEV);
     if (bytes == 0) {
@@ -400,12 +488,19 @@ int bdrv_node_pwritev(BlockDriverState *bs, int64_t offset, int64_t bytes,
         block_acct_invalid(&bs->stats, BLOCK_ACCT_WRITE);
         return ret < 0 ? ret : -EIO;
     }
+    if (nowait_refused(bs) ||
+        (aio_nowait_active() && bdrv_write_gates_active())) {
+        return aio_nowait_bail();    /* a job's hook may copy first */
+    }
     ret = bdrv_write_gate_enter(bs, offset, bytes);
     if (ret >= 0) {
         ret = bdrv_do_pwritev(bs, offset, bytes, qiov, flags);
     }
     bdrv_write_gate_leave(bs, offset, bytes, ret);
-    block_acct_done(&bs->stats, BLOCK_ACCT_WRITE, ret, start, offset, bytes);
+    if (!aio_nowait_bailed()) {
+        block_acct_done(&bs->stats, BLOCK_ACCT_WRITE, ret, start, offset,
+                        bytes);
+    }
     return ret;
 }
 
@@ -471,6 +566,9 @@ int bdrv_node_pwrite_zeroes(BlockDriverState *bs, int64_t offset,
     int64_t start = block_acct_now_ns(), end = offset + bytes;
     int ret = bdrv_write_prologue(bs, offset, bytes);
 
+    if (ret >= 0 && aio_nowait_active()) {
+        return aio_nowait_bail();
+    }
     if (ret < 0) {
         block_acct_invalid(&bs->stats, BLOCK_ACCT_WRITE);
         return ret;
@@ -506,6 +604,9 @@ int bdrv_node_pdiscard(BlockDriverState *bs, int64_t offset, int64_t bytes)
     int64_t start = block_acct_now_ns();
     int ret = bdrv_write_prologue(bs, offset, bytes);
 
+    if (ret >= 0 && aio_nowait_active()) {
+        return aio_nowait_bail();
+    }
     if (ret < 0) {
         block_acct_invalid(&bs->stats, BLOCK_ACCT_UNMAP);
         return ret;
@@ -543,6 +644,9 @@ int bdrv_node_flush(BlockDriverState *bs)
     }
     if (bs->read_only) {
         return 0;
+    }
+    if (aio_nowait_active()) {
+        return aio_nowait_bail();
     }
     start = block_acct_now_ns();
     req_begin(bs, &req, 0, 0, false);

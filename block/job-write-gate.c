@@ -66,6 +66,11 @@ void bdrv_write_gate_set_bypass(bool bypass)
     gate_bypass = bypass;
 }
 
+bool bdrv_write_gates_active(void)
+{
+    return __atomic_load_n(&gate_count, __ATOMIC_SEQ_CST) && !gate_bypass;
+}
+
 int bdrv_write_gate_enter(BlockDriverState *bs, int64_t offset,
                           int64_t bytes)
 {

@@ -87,6 +87,14 @@ struct BlockBackend;
 void qmp_throttle_fill_info(struct BlockBackend *blk,
                             struct BlockDeviceInfo *info);
 
+/**
+ * qmp_removable_fill_info() - query-block's removable, locked and
+ * tray_open for @blk (monitor/qmp-cmds-removable.c).
+ */
+struct BlockInfo;
+void qmp_removable_fill_info(struct BlockBackend *blk,
+                             struct BlockInfo *info);
+
 /* HMP block job and throttle commands (monitor/hmp-cmds-jobs.c). */
 void hmp_info_block_jobs(GString *out, int argc, char **argv);
 void hmp_block_stream(GString *out, int argc, char **argv);

@@ -140,6 +140,7 @@ BlockInfoList *qmp_query_block(Error **errp)
         info->has_inserted = bs != NULL;
         info->inserted = bs ? qmp_node_info(bs, false) : NULL;
         qmp_throttle_fill_info(blk, info->inserted);
+        qmp_removable_fill_info(blk, info);
         if (blk_iostatus_is_enabled(blk)) {
             info->has_io_status = true;
             info->io_status = (QapiBlockDeviceIoStatus)blk_iostatus(blk);

@@ -12,7 +12,7 @@ meson ninja-build pkg-config gcc python3 nasm
 libglib2.0-dev libsdl2-dev libsdl2-ttf-dev libpixman-1-dev libepoxy-dev
 libcapstone-dev libjson-c-dev zlib1g-dev libzstd-dev libpng-dev liburing-dev
 qemu-utils qemu-system-x86 seabios
-xvfb xauth fonts-dejavu-core libx11-dev
+xvfb xauth fonts-dejavu-core libx11-dev gdb
 busybox-static cpio xz-utils mtools dosfstools syslinux syslinux-common isolinux xorriso
 "
 

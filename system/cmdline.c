@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "config-host.h"
+#include "gdbstub/gdbstub.h"
 #include "system/cmdline.h"
 #include "system/config-seams.h"
 #include "util/keyval.h"
@@ -689,6 +690,19 @@ static bool opt_pidfile(SystemConfig *cfg, const char *arg, Error **errp)
     return true;
 }
 
+/* -gdb DEV: a gdbstub on a chardev shorthand; -s: -gdb tcp::1234. */
+static bool opt_gdb(SystemConfig *cfg, const char *arg, Error **errp)
+{
+    cmdline_set_str(&cfg->gdb_spec, arg);
+    return true;
+}
+
+static bool opt_gdb_default(SystemConfig *cfg, const char *arg, Error **errp)
+{
+    cmdline_set_str(&cfg->gdb_spec, GDBSTUB_DEFAULT_SPEC);
+    return true;
+}
+
 static bool opt_daemonize(SystemConfig *cfg, const char *arg, Error **errp)
 {
     cfg->daemonize = true;
@@ -811,6 +825,9 @@ static const CmdlineOption cmdline_options[] = {
     { "snapshot", NULL, opt_snapshot,
       "write to temporary files instead of disk images" },
     { "pidfile", "file", opt_pidfile, "write the process id to file" },
+    { "gdb", "dev", opt_gdb, "accept a gdb connection on a chardev "
+      "(tcp::PORT, unix:PATH)" },
+    { "s", NULL, opt_gdb_default, "shorthand for -gdb " GDBSTUB_DEFAULT_SPEC },
     { "daemonize", NULL, opt_daemonize,
       "detach from the terminal after start-up" },
     { "d", "item1[,...]", opt_log, "enable logging of items (-d help)" },
@@ -1021,6 +1038,7 @@ void system_config_free(SystemConfig *cfg)
     g_free(cfg->info_arg);
     g_free(cfg->accel);
     g_free(cfg->pidfile);
+    g_free(cfg->gdb_spec);
     g_free(cfg->log_items);
     g_free(cfg->log_file);
     g_free(cfg->display);

@@ -58,6 +58,7 @@ typedef struct SystemConfig {
     bool snapshot;
     bool daemonize;
     char *pidfile;
+    char *gdb_spec;                     /* -gdb / -s, or NULL */
     char *log_items;
     char *log_file;
     bool msg_timestamp;

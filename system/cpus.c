@@ -189,7 +189,10 @@ static void cpus_handle_exit(VCPU *v, CPUExitReason reason, unsigned gen)
         v->halted = false;
         break;
     case CPU_EXIT_DEBUG:
+        /* The stop is carried out on the main loop; wait for it instead
+         * of re-entering the CPU, which would stop again at once. */
         vm_stop(RUN_STATE_DEBUG);
+        machine_lock_cond_wait(&cpus_cond, CPUS_HALT_POLL_US);
         break;
     default:
         /* Budget, kick, reset (already requested via the platform). */

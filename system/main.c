@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "config-host.h"
+#include "gdbstub/gdbstub.h"
 #include "hw/core/lock.h"
 #include "system/assemble.h"
 #include "system/cmdline.h"
@@ -158,6 +159,7 @@ static void main_unlock_cb(void *opaque)
 static void main_cleanup(Machine *m)
 {
     main_loop_set_lock(NULL, NULL, NULL);
+    gdbstub_stop();
 #if HAVE_UI
     display_cleanup();
 #endif
@@ -203,6 +205,12 @@ static int main_run(SystemConfig *cfg)
     if (!m) {
         error_report_err(err);
         main_cleanup(NULL);
+        return 1;
+    }
+    if (cfg->gdb_spec && !gdbstub_start(cfg->gdb_spec, m, &err)) {
+        error_prepend(&err, "-gdb %s: ", cfg->gdb_spec);
+        error_report_err(err);
+        main_cleanup(m);
         return 1;
     }
     os_daemonize_finish();

@@ -10,10 +10,12 @@
  * (BLOCK-QMP-REFERENCE.md 3.4 "Ordering").  Every write is overlap-checked
  * with the cache's own structure type ignored.  A table pointer returned
  * by qcow2_cache_get() is valid until the next get on the same cache.
+ * In an inline attempt (block/aio-pool.h) a miss bails out untouched.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "block/aio-pool.h"
 #include "block/qcow2/qcow2.h"
 
 typedef struct Qcow2CacheEntry {
@@ -148,6 +150,9 @@ int qcow2_cache_get(Qcow2State *s, Qcow2Cache *c, uint64_t off, bool read,
         }
         *table = e->data;
         return 0;
+    }
+    if (aio_nowait_active()) {
+        return aio_nowait_bail();    /* a miss means host I/O */
     }
     e = qcow2_cache_victim(c);
     ret = qcow2_cache_entry_write(s, c, e);

@@ -7,8 +7,13 @@
  * the refcount table and blocks, the snapshot table, each snapshot's L1
  * table and everything under it (a cluster shared by the active state and
  * N snapshots is counted once per L1 table that reaches it, which is what
- * its refcount must be).  Pass 2 compares with the stored refcounts and
- * repairs them; pass 3 checks the COPIED flags of the active tables.
+ * its refcount must be), then checks that each refcount block is aligned,
+ * inside the file and referenced once.  Pass 2 compares with the stored
+ * refcounts and repairs them by updates, or, when the structure cannot be
+ * trusted (a bad block, a referenced cluster stored as free) and -r all
+ * allows, rebuilds it (qcow2-repair.c) and counts again; pass 3 checks the
+ * COPIED flags of the active tables.  The counts and messages follow
+ * qemu-img check: repaired problems count as fixed, not found.
  * Spec: QEMU docs/interop/qcow2.txt "Host cluster management", "Cluster
  * mapping"; BLOCK-QMP-REFERENCE.md 3.4.  Messages follow qemu-img check.
  */
@@ -22,8 +27,8 @@ typedef struct CheckCtx {
     Qcow2CheckResult *res;
     uint32_t *ref;
     uint64_t nb;
-    uint64_t last_stored;   /* 1 + highest cluster with a refcount */
-    int fix;
+    uint64_t highest;       /* last cluster with a refcount or reference */
+    bool rebuild;           /* the refcount structure cannot be trusted */
     uint8_t *buf;
 } CheckCtx;
 
@@ -124,6 +129,8 @@ static void check_l1(CheckCtx *c, const uint64_t *l1, uint32_t n,
     }
 }
 
+static void check_refblocks(CheckCtx *c);
+
 static void check_count_all(CheckCtx *c)
 {
     Qcow2State *s = c->s;
@@ -138,74 +145,124 @@ static void check_count_all(CheckCtx *c)
         check_l1(c, s->snapshots[k].l1, s->snapshots[k].l1_size, false);
     }
     check_ref(c, s->reftable_offset, s->reftable_entries * 8);
+    check_refblocks(c);
+}
+
+/*
+ * Each refcount block must be cluster aligned, inside the file and
+ * referenced exactly once (by itself, not also as data or another table).
+ * Any other state means the refcount structure has to be rebuilt.
+ */
+static void check_refblocks(CheckCtx *c)
+{
+    Qcow2State *s = c->s;
+
     for (uint64_t i = 0; i < s->reftable_entries; i++) {
-        uint64_t o = s->reftable[i] & QCOW2_REFT_OFFSET_MASK;
-        if (!o) {
+        uint64_t e = s->reftable[i], o = e & QCOW2_REFT_OFFSET_MASK;
+        const char *what = NULL;
+        if (e & QCOW2_REFT_RESERVED_MASK) {
+            fprintf(stderr, "ERROR refcount table entry %llu has reserved "
+                    "bits set\n", (unsigned long long)i);
+        } else if (o & (s->cluster_size - 1)) {
+            what = "is not cluster aligned; refcount table entry corrupted";
+        } else if ((o >> s->cluster_bits) >= c->nb) {
+            what = "is outside image";
+        } else if (o) {
+            check_ref(c, o, s->cluster_size);
+            uint32_t n = c->ref[o >> s->cluster_bits];
+            if (n == 1) {
+                continue;
+            }
+            fprintf(stderr, "ERROR refcount block %llu refcount=%u\n",
+                    (unsigned long long)i, n);
+        } else {
             continue;
         }
-        if (o & (s->cluster_size - 1)) {
-            fprintf(stderr, "ERROR refcount block %llu is not cluster "
-                    "aligned; refcount table entry corrupted\n",
-                    (unsigned long long)i);
-            c->res->corruptions++;
-            continue;
+        if (what) {
+            fprintf(stderr, "ERROR refcount block %llu %s\n",
+                    (unsigned long long)i, what);
         }
-        check_ref(c, o, s->cluster_size);
+        c->res->corruptions++;
+        c->rebuild = true;
     }
 }
 
-static bool check_has_refblock(Qcow2State *s, uint64_t cl)
+/*
+ * The stored refcount of cluster @i.  A refcount block whose table entry
+ * is not cluster aligned cannot be read: on a read-only image the lookup
+ * reports the corruption (non-fatal), on a writable one it is skipped so
+ * the rebuild that follows can still write.
+ */
+static int check_stored(CheckCtx *c, uint64_t i, uint64_t *rc)
 {
-    uint64_t i = cl / s->rb_entries;
+    Qcow2State *s = c->s;
+    uint64_t j = i / s->rb_entries;
 
-    return i < s->reftable_entries &&
-           (s->reftable[i] & QCOW2_REFT_OFFSET_MASK) &&
-           !(s->reftable[i] & (s->cluster_size - 1) & QCOW2_REFT_OFFSET_MASK);
+    *rc = 0;
+    if (j < s->reftable_entries && s->writable &&
+        (s->reftable[j] & QCOW2_REFT_OFFSET_MASK & (s->cluster_size - 1))) {
+        return -EIO;
+    }
+    return qcow2_get_refcount(s, i, rc);
 }
 
-static void check_compare(CheckCtx *c)
+/* Compare stored refcounts with the references counted; fix what @fix
+ * allows and a plain update can fix.  A referenced cluster with a stored
+ * refcount of 0 asks for a rebuild instead. */
+static void check_compare(CheckCtx *c, int fix)
 {
     Qcow2State *s = c->s;
     uint64_t rc;
 
     for (uint64_t i = 0; i < c->nb; i++) {
-        bool has = check_has_refblock(s, i);
-        if (!has) {
-            rc = 0;
-        } else if (qcow2_get_refcount(s, i, &rc) < 0) {
+        int ret = check_stored(c, i, &rc);
+        if (ret < 0) {
+            fprintf(stderr, "Can't get refcount for cluster %llu: %s\n",
+                    (unsigned long long)i, g_strerror(-ret));
             c->res->check_errors++;
             continue;
         }
-        if (rc) {
-            c->last_stored = i + 1;
+        if (rc || c->ref[i]) {
+            c->highest = i;
         }
         if (rc == c->ref[i]) {
             continue;
         }
-        bool leak = rc > c->ref[i];
-        bool fixit = has && (c->fix & (leak ? QCOW2_FIX_LEAKS
-                                            : QCOW2_FIX_ERRORS));
-        fprintf(stderr, "%s cluster %llu refcount=%llu reference=%u\n",
-                fixit ? "Repairing" : leak ? "Leaked" : "ERROR",
-                (unsigned long long)i, (unsigned long long)rc, c->ref[i]);
-        if (leak) {
-            c->res->leaks++;
-        } else {
-            c->res->corruptions++;
+        int *fixed = NULL;
+        if (rc == 0) {
+            c->rebuild = true;
+        } else if (rc > c->ref[i] && (fix & QCOW2_FIX_LEAKS)) {
+            fixed = &c->res->leaks_fixed;
+        } else if (rc < c->ref[i] && (fix & QCOW2_FIX_ERRORS)) {
+            fixed = &c->res->corruptions_fixed;
         }
-        if (fixit && qcow2_update_refcount(s, i << s->cluster_bits, 1,
+        fprintf(stderr, "%s cluster %llu refcount=%llu reference=%u\n",
+                fixed ? "Repairing" : rc < c->ref[i] ? "ERROR" : "Leaked",
+                (unsigned long long)i, (unsigned long long)rc, c->ref[i]);
+        if (fixed && qcow2_update_refcount(s, i << s->cluster_bits, 1,
                                            (int64_t)c->ref[i] -
                                            (int64_t)rc) == 0) {
-            if (leak) {
-                c->res->leaks_fixed++;
-            } else {
-                c->res->corruptions_fixed++;
-            }
+            (*fixed)++;
+            continue;
+        }
+        if (rc < c->ref[i]) {
+            c->res->corruptions++;
+        } else {
+            c->res->leaks++;
         }
     }
 }
 
-static void check_copied_l2(CheckCtx *c, uint64_t l2_off)
+/* COPIED repairs: always with -r all; with -r leaks only on an image
+ * that is otherwise clean (qemu-img's rule). */
+static bool check_copied_repair(CheckCtx *c, int fix)
+{
+    return (fix & QCOW2_FIX_ERRORS) ||
+           ((fix & QCOW2_FIX_LEAKS) && !c->res->check_errors &&
+            !c->res->corruptions && !c->res->leaks);
+}
+
+static void check_copied_l2(CheckCtx *c, uint64_t l2_off, bool repair)
 {
     Qcow2State *s = c->s;
     uint8_t *l2;
@@ -221,76 +278,168 @@ static void check_copied_l2(CheckCtx *c, uint64_t l2_off)
         uint64_t h = e & QCOW2_L2E_OFFSET_MASK;
         if ((t != QCOW2_CLUSTER_NORMAL && t != QCOW2_CLUSTER_ZERO_ALLOC) ||
             (h & (s->cluster_size - 1)) ||
-            qcow2_get_refcount(s, h >> s->cluster_bits, &rc) < 0) {
+            check_stored(c, h >> s->cluster_bits, &rc) < 0) {
             continue;
         }
         if ((rc == 1) == !!(e & QCOW2_OFLAG_COPIED)) {
             continue;
         }
-        fprintf(stderr, "ERROR OFLAG_COPIED data cluster: l2_entry=%llx "
-                "refcount=%llu\n", (unsigned long long)e,
-                (unsigned long long)rc);
-        c->res->corruptions++;
-        if ((c->fix & QCOW2_FIX_ERRORS) && rc) {
-            qcow2_set_l2e(l2, i, rc == 1 ? e | QCOW2_OFLAG_COPIED
-                                         : e & ~QCOW2_OFLAG_COPIED);
-            qcow2_cache_dirty(s->l2_cache, l2_off);
-            c->res->corruptions_fixed++;
+        fprintf(stderr, "%s OFLAG_COPIED data cluster: l2_entry=%llx "
+                "refcount=%llu\n", repair ? "Repairing" : "ERROR",
+                (unsigned long long)e, (unsigned long long)rc);
+        if (!repair) {
+            c->res->corruptions++;
+            continue;
         }
+        qcow2_set_l2e(l2, i, rc == 1 ? e | QCOW2_OFLAG_COPIED
+                                     : e & ~QCOW2_OFLAG_COPIED);
+        qcow2_cache_dirty(s->l2_cache, l2_off);
+        c->res->corruptions_fixed++;
     }
 }
 
-static void check_copied(CheckCtx *c)
+static void check_copied(CheckCtx *c, int fix)
 {
     Qcow2State *s = c->s;
+    bool repair = check_copied_repair(c, fix) && s->writable;
     uint64_t rc;
 
     for (uint32_t i = 0; i < s->l1_size; i++) {
         uint64_t o = s->l1[i] & QCOW2_L1E_OFFSET_MASK;
-        if (!o || (o & (s->cluster_size - 1)) || (o >> s->cluster_bits) >= c->nb ||
-            qcow2_get_refcount(s, o >> s->cluster_bits, &rc) < 0) {
+        if (!o || (o & (s->cluster_size - 1)) ||
+            (o >> s->cluster_bits) >= c->nb ||
+            check_stored(c, o >> s->cluster_bits, &rc) < 0) {
             continue;
         }
         if ((rc == 1) != !!(s->l1[i] & QCOW2_OFLAG_COPIED)) {
-            fprintf(stderr, "ERROR OFLAG_COPIED L2 cluster: l1_index=%u "
-                    "l1_entry=%llx refcount=%llu\n", i,
+            fprintf(stderr, "%s OFLAG_COPIED L2 cluster: l1_index=%u "
+                    "l1_entry=%llx refcount=%llu\n",
+                    repair ? "Repairing" : "ERROR", i,
                     (unsigned long long)s->l1[i], (unsigned long long)rc);
             c->res->corruptions++;
-            if ((c->fix & QCOW2_FIX_ERRORS) && rc) {
+            if (repair) {
                 s->l1[i] = rc == 1 ? s->l1[i] | QCOW2_OFLAG_COPIED
                                    : s->l1[i] & ~QCOW2_OFLAG_COPIED;
-                if (qcow2_write_l1_entry(s, i) == 0) {
-                    c->res->corruptions_fixed++;
+                if (qcow2_write_l1_entry(s, i) < 0) {
+                    c->res->check_errors++;
+                    return;
                 }
+                c->res->corruptions--;
+                c->res->corruptions_fixed++;
             }
         }
-        check_copied_l2(c, o);
+        check_copied_l2(c, o, repair);
     }
 }
 
-static void check_finish(CheckCtx *c)
+/*
+ * After a rebuild: count the references again (the old table and blocks
+ * are no longer among them), free what the old structure leaves leaked
+ * when leaks may be fixed, and work out what the rebuild fixed.
+ */
+static int check_after_rebuild(CheckCtx *c, int fix,
+                               const Qcow2CheckResult *before)
+{
+    Qcow2CheckResult *res = c->res, keep = *res;
+    int fresh_leaks = 0;
+
+    memset(c->ref, 0, (c->nb + 1) * sizeof(*c->ref));
+    c->rebuild = false;
+    res->corruptions = 0;
+    res->leaks = 0;
+    res->check_errors = 0;
+    check_count_all(c);
+    if (c->rebuild) {
+        fprintf(stderr, "ERROR rebuilt refcount structure is still "
+                "broken\n");
+    }
+    if (fix & QCOW2_FIX_LEAKS) {
+        Qcow2CheckResult saved = *res;
+        memset(res, 0, sizeof(*res));
+        check_compare(c, QCOW2_FIX_LEAKS);
+        if (c->rebuild) {
+            fprintf(stderr, "ERROR rebuilt refcount structure is still "
+                    "broken\n");
+        }
+        fresh_leaks = res->leaks;
+        *res = saved;
+    }
+    /* The walk's statistics from the first pass stand. */
+    res->allocated_clusters = keep.allocated_clusters;
+    res->fragmented_clusters = keep.fragmented_clusters;
+    res->compressed_clusters = keep.compressed_clusters;
+    if (res->corruptions < before->corruptions) {
+        res->corruptions_fixed += before->corruptions - res->corruptions;
+    }
+    if (res->leaks < before->leaks) {
+        res->leaks_fixed += before->leaks - res->leaks;
+    }
+    res->leaks += fresh_leaks;
+    return c->rebuild ? -EIO : 0;
+}
+
+/* Pass 2: compare, then repair by updates or by a rebuild. */
+static int check_refcounts(CheckCtx *c, int fix)
+{
+    Qcow2CheckResult pre = *c->res;
+    int ret;
+
+    check_compare(c, 0);
+    if (c->rebuild && (fix & QCOW2_FIX_ERRORS)) {
+        Qcow2CheckResult before = *c->res;
+        fprintf(stderr, "Rebuilding refcount structure\n");
+        ret = qcow2_rebuild_refcounts(c->s, &c->ref, &c->nb);
+        if (ret < 0) {
+            fprintf(stderr, "ERROR rebuilding the refcount structure: %s\n",
+                    g_strerror(-ret));
+            c->res->check_errors++;
+            return ret;
+        }
+        return check_after_rebuild(c, fix, &before);
+    }
+    if (fix && c->rebuild) {
+        fprintf(stderr, "ERROR need to rebuild refcount structures\n");
+        c->res->check_errors++;
+        return -EIO;
+    }
+    if (fix && (c->res->leaks || c->res->corruptions)) {
+        *c->res = pre;
+        check_compare(c, fix);
+    }
+    return 0;
+}
+
+static int check_finish(CheckCtx *c)
 {
     Qcow2State *s = c->s;
-    uint64_t last = 0;
+    Qcow2CheckResult *res = c->res;
+    int ret = 0;
 
-    for (uint64_t i = 0; i < c->nb; i++) {
-        if (c->ref[i]) {
-            last = i + 1;
-        }
+    res->image_end_offset = (int64_t)((c->highest + 1) << s->cluster_bits);
+    res->total_clusters = (int64_t)((s->size + s->cluster_size - 1)
+                                    >> s->cluster_bits);
+    if (!s->writable) {
+        return 0;
     }
-    last = MAX(last, c->last_stored);
-    c->res->image_end_offset = (int64_t)(last << s->cluster_bits);
-    c->res->total_clusters = (int64_t)((s->size + s->cluster_size - 1)
-                                       >> s->cluster_bits);
+    ret = qcow2_flush_locked(s);
+    if (ret == 0 && !res->corruptions && !res->check_errors &&
+        (s->meta.h.incompatible_features & (QCOW2_INCOMPAT_CORRUPT |
+                                            QCOW2_INCOMPAT_DIRTY))) {
+        s->meta.h.incompatible_features &= ~(QCOW2_INCOMPAT_CORRUPT |
+                                             QCOW2_INCOMPAT_DIRTY);
+        ret = qcow2_update_header(s);
+    }
+    return ret;
 }
 
 int qcow2_check_locked(Qcow2State *s, Qcow2CheckResult *res, int fix)
 {
     int64_t flen = s->host.getlength(s->host.opaque);
-    CheckCtx c = { .s = s, .res = res, .fix = s->writable ? fix : 0 };
+    CheckCtx c = { .s = s, .res = res };
     int ret = 0;
 
     memset(res, 0, sizeof(*res));
+    fix = s->writable ? fix : 0;
     qcow2_drain_locked(s);
     if (flen < 0) {
         res->check_errors++;
@@ -302,27 +451,16 @@ int qcow2_check_locked(Qcow2State *s, Qcow2CheckResult *res, int fix)
     }
     c.nb = qcow2_align_up((uint64_t)flen, s->cluster_size) >> s->cluster_bits;
     c.ref = g_try_new0(uint32_t, c.nb + 1);
-    c.buf = g_malloc(s->cluster_size);
     if (!c.ref) {
-        g_free(c.buf);
         res->check_errors++;
         return -ENOMEM;
     }
+    c.buf = g_malloc(s->cluster_size);
     check_count_all(&c);
-    check_compare(&c);
-    check_copied(&c);
-    check_finish(&c);
-    if (c.fix) {
-        ret = qcow2_flush_locked(s);
-        bool clean = res->corruptions == res->corruptions_fixed &&
-                     res->check_errors == 0;
-        if (ret == 0 && clean && (s->meta.h.incompatible_features &
-                                  (QCOW2_INCOMPAT_CORRUPT |
-                                   QCOW2_INCOMPAT_DIRTY))) {
-            s->meta.h.incompatible_features &= ~(QCOW2_INCOMPAT_CORRUPT |
-                                                 QCOW2_INCOMPAT_DIRTY);
-            ret = qcow2_update_header(s);
-        }
+    ret = check_refcounts(&c, fix);
+    if (ret == 0) {
+        check_copied(&c, fix);
+        ret = check_finish(&c);
     }
     g_free(c.ref);
     g_free(c.buf);

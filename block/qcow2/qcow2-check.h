@@ -2,7 +2,8 @@
 /*
  * qcow2 consistency check and repair (qemu-img check): recount every
  * reference from the tables, compare with the stored refcounts, verify the
- * COPIED flags and table alignment, and optionally fix leaks and errors.
+ * COPIED flags and table alignment, and optionally fix leaks and errors,
+ * rebuilding the whole refcount structure when it cannot be trusted.
  *
  * Behaviour: BLOCK-QMP-REFERENCE.md 3.4 (leaks are refcounts larger than
  * the references and are fixed by -r leaks; smaller ones are errors, fixed
@@ -39,5 +40,17 @@ typedef struct Qcow2CheckResult {
 int qcow2_check(Qcow2State *s, Qcow2CheckResult *res, int fix);
 /** qcow2_check_locked() - the same with the image lock held. */
 int qcow2_check_locked(Qcow2State *s, Qcow2CheckResult *res, int fix);
+
+/**
+ * qcow2_rebuild_refcounts() - replace the refcount table and blocks with
+ * new ones written from the refcounts in *@ref (one per cluster, *@nb
+ * clusters, as the check counted them from the tables).  New blocks and
+ * the new table take free clusters, which are counted in *@ref (the array
+ * grows, *@ref and *@nb are updated); the header is switched over last.
+ * The old structure is left leaked.  Lock held, image writable, refcount
+ * cache clean.  Returns 0 or -errno (the old structure is then still in
+ * use).
+ */
+int qcow2_rebuild_refcounts(Qcow2State *s, uint32_t **ref, uint64_t *nb);
 
 #endif /* BLOCK_QCOW2_CHECK_H */

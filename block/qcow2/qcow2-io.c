@@ -10,11 +10,19 @@
  * then drop the old cluster; writing to a compressed or shared cluster
  * always allocates; zero flag and discard rules for v2/v3).
  * Data reads of allocated clusters and rewrites of COPIED clusters run
- * without the image lock (see qcow2.h for why that is safe).
+ * without the image lock (see qcow2.h for why that is safe); a request
+ * whose last step is such an access never takes the lock again.
+ *
+ * Inline attempts (block/aio-pool.h nowait mode) are served when they
+ * need no metadata I/O and no waiting: the lock must be free, the L2
+ * table cached, the clusters allocated (reads may also hit zero or
+ * unallocated clusters) and no allocation in flight on them; otherwise
+ * the request bails out before it changes anything.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "block/aio-pool.h"
 #include "block/qcow2/qcow2.h"
 
 /* Most clusters one allocating write handles at once. */
@@ -124,18 +132,53 @@ static int qcow2_read_entry(Qcow2State *s, uint64_t entry,
     }
 }
 
+/* Take the image lock; an inline attempt does not wait for it. */
+static int qcow2_lock(Qcow2State *s)
+{
+    if (!aio_nowait_active()) {
+        g_mutex_lock(&s->lock);
+        return 0;
+    }
+    return g_mutex_trylock(&s->lock) ? 0 : aio_nowait_bail();
+}
+
 static void qcow2_unlocked_begin(Qcow2State *s)
 {
-    s->unlocked_io++;
+    __atomic_add_fetch(&s->unlocked_io, 1, __ATOMIC_SEQ_CST);
     g_mutex_unlock(&s->lock);
 }
 
+/*
+ * Unlocked I/O ended, and the caller is done with the image.  Waiters
+ * count themselves in io_waiters under the lock before they test
+ * unlocked_io, so the lock is only needed to wake one.
+ */
+static void qcow2_unlocked_done(Qcow2State *s)
+{
+    if (__atomic_sub_fetch(&s->unlocked_io, 1, __ATOMIC_SEQ_CST) == 0 &&
+        __atomic_load_n(&s->io_waiters, __ATOMIC_SEQ_CST)) {
+        g_mutex_lock(&s->lock);
+        g_cond_broadcast(&s->io_cond);
+        g_mutex_unlock(&s->lock);
+    }
+}
+
+/* Unlocked I/O ended; the caller goes on under the lock. */
 static void qcow2_unlocked_end(Qcow2State *s)
 {
     g_mutex_lock(&s->lock);
-    if (--s->unlocked_io == 0) {
+    if (__atomic_sub_fetch(&s->unlocked_io, 1, __ATOMIC_SEQ_CST) == 0 &&
+        __atomic_load_n(&s->io_waiters, __ATOMIC_SEQ_CST)) {
         g_cond_broadcast(&s->io_cond);
     }
+}
+
+/* Wait on io_cond (locked), counted for qcow2_unlocked_done(). */
+static void qcow2_io_wait(Qcow2State *s)
+{
+    __atomic_add_fetch(&s->io_waiters, 1, __ATOMIC_SEQ_CST);
+    g_cond_wait(&s->io_cond, &s->lock);
+    __atomic_sub_fetch(&s->io_waiters, 1, __ATOMIC_SEQ_CST);
 }
 
 static bool qcow2_inflight_hit(Qcow2State *s, uint64_t first, uint64_t last)
@@ -155,14 +198,21 @@ void qcow2_inflight_wait(Qcow2State *s, uint64_t off, uint64_t len)
     uint64_t last = (off + MAX(len, 1) - 1) >> s->cluster_bits;
 
     while (qcow2_inflight_hit(s, first, last)) {
-        g_cond_wait(&s->io_cond, &s->lock);
+        qcow2_io_wait(s);
     }
 }
 
 void qcow2_drain_locked(Qcow2State *s)
 {
-    while (s->unlocked_io || s->inflight->len) {
+    for (;;) {
+        __atomic_add_fetch(&s->io_waiters, 1, __ATOMIC_SEQ_CST);
+        if (!__atomic_load_n(&s->unlocked_io, __ATOMIC_SEQ_CST) &&
+            !s->inflight->len) {
+            __atomic_sub_fetch(&s->io_waiters, 1, __ATOMIC_SEQ_CST);
+            return;
+        }
         g_cond_wait(&s->io_cond, &s->lock);
+        __atomic_sub_fetch(&s->io_waiters, 1, __ATOMIC_SEQ_CST);
     }
 }
 
@@ -174,7 +224,10 @@ static void qcow2_inflight_end(Qcow2State *s, uint64_t first)
             break;
         }
     }
-    g_cond_broadcast(&s->io_cond);
+    /* Waiters count themselves under the lock, which we hold. */
+    if (__atomic_load_n(&s->io_waiters, __ATOMIC_SEQ_CST)) {
+        g_cond_broadcast(&s->io_cond);
+    }
 }
 
 /* Bytes from @off that map to contiguous host clusters starting at
@@ -197,10 +250,13 @@ static uint64_t qcow2_contiguous(Qcow2State *s, const uint8_t *l2,
     return n;
 }
 
-/* One step of a read; returns bytes done or -errno.  Locked on entry and
- * on return. */
+/*
+ * One step of a read; returns bytes done or -errno.  Locked on entry and
+ * on return, except that a step that finishes the request with unlocked
+ * I/O returns without the lock and sets *@unlocked.
+ */
 static int64_t qcow2_read_step(Qcow2State *s, uint64_t off, uint8_t *buf,
-                               uint64_t len)
+                               uint64_t len, bool *unlocked)
 {
     uint64_t cur = MIN(len, s->cluster_size - (off & (s->cluster_size - 1)));
     uint8_t *l2;
@@ -212,7 +268,11 @@ static int64_t qcow2_read_step(Qcow2State *s, uint64_t off, uint8_t *buf,
         return ret;
     }
     e = l2 ? qcow2_l2e(l2, idx) : 0;
-    if (qcow2_l2_entry_type(e, s->meta.h.version) != QCOW2_CLUSTER_NORMAL) {
+    Qcow2ClusterType t = qcow2_l2_entry_type(e, s->meta.h.version);
+    if (t != QCOW2_CLUSTER_NORMAL) {
+        if (t == QCOW2_CLUSTER_COMPRESSED && aio_nowait_active()) {
+            return aio_nowait_bail();   /* inflating is for a worker */
+        }
         ret = qcow2_read_entry(s, e, off, buf, cur);
         return ret < 0 ? ret : (int64_t)cur;
     }
@@ -225,22 +285,30 @@ static int64_t qcow2_read_step(Qcow2State *s, uint64_t off, uint8_t *buf,
                     (off & (s->cluster_size - 1));
     qcow2_unlocked_begin(s);
     ret = s->host.pread(s->host.opaque, hoff, buf, cur);
-    qcow2_unlocked_end(s);
+    if (cur == len) {
+        qcow2_unlocked_done(s);
+        *unlocked = true;
+    } else {
+        qcow2_unlocked_end(s);
+    }
     return ret < 0 ? ret : (int64_t)cur;
 }
 
 int qcow2_read(Qcow2State *s, uint64_t off, void *buf, uint64_t len)
 {
     uint8_t *p = buf;
-    int ret = 0;
+    bool unlocked = false;
+    int ret = qcow2_lock(s);
 
-    g_mutex_lock(&s->lock);
+    if (ret < 0) {
+        return ret;
+    }
     while (len && ret == 0) {
         if (s->corrupt) {
             ret = -ENOMEDIUM;
             break;
         }
-        int64_t n = qcow2_read_step(s, off, p, len);
+        int64_t n = qcow2_read_step(s, off, p, len, &unlocked);
         if (n < 0) {
             ret = (int)n;
             break;
@@ -249,7 +317,9 @@ int qcow2_read(Qcow2State *s, uint64_t off, void *buf, uint64_t len)
         p += n;
         len -= n;
     }
-    g_mutex_unlock(&s->lock);
+    if (!unlocked) {
+        g_mutex_unlock(&s->lock);
+    }
     return ret;
 }
 
@@ -368,6 +438,47 @@ static uint32_t qcow2_alloc_span(Qcow2State *s, const uint8_t *l2,
     return m;
 }
 
+/* Whether the old contents of a cluster described by @e read as zeroes
+ * without host I/O. */
+static bool qcow2_entry_reads_zero(Qcow2State *s, uint64_t e)
+{
+    switch (qcow2_l2_entry_type(e, s->meta.h.version)) {
+    case QCOW2_CLUSTER_UNALLOCATED:
+        return !s->has_backing;
+    case QCOW2_CLUSTER_ZERO_PLAIN:
+    case QCOW2_CLUSTER_ZERO_ALLOC:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/*
+ * Whether an inline attempt may allocate for a write at @off (@idx in the
+ * cached table @l2): no dirty bit, L1 or L2 table to write first, and no
+ * old data to copy around a partial cluster.  Refcount blocks are checked
+ * by qcow2_alloc_clusters() itself, which bails out before any change.
+ */
+static bool qcow2_alloc_inline_ok(Qcow2State *s, const uint8_t *l2,
+                                  uint32_t idx, uint64_t off, uint64_t len)
+{
+    uint64_t l1_idx = off >> (s->cluster_bits + s->l2_bits);
+    uint64_t head = off & (s->cluster_size - 1);
+    uint64_t last = idx + ((head + len - 1) >> s->cluster_bits);
+
+    if ((s->lazy && !s->dirty_set) || !l2 ||
+        !(s->l1[l1_idx] & QCOW2_OFLAG_COPIED)) {
+        return false;
+    }
+    if (head && !qcow2_entry_reads_zero(s, qcow2_l2e(l2, idx))) {
+        return false;
+    }
+    /* A tail past this table ends the step on a cluster boundary. */
+    return ((head + len) & (s->cluster_size - 1)) == 0 ||
+           last >= s->l2_entries ||
+           qcow2_entry_reads_zero(s, qcow2_l2e(l2, (uint32_t)last));
+}
+
 /* Allocating write of up to @len bytes at @off; locked.  Returns bytes
  * written or -errno. */
 static int64_t qcow2_alloc_write(Qcow2State *s, uint64_t off,
@@ -393,6 +504,10 @@ static int64_t qcow2_alloc_write(Qcow2State *s, uint64_t off,
     int64_t host = qcow2_alloc_clusters(s, m);
     if (host < 0) {
         return host;
+    }
+    if (aio_nowait_active()) {
+        /* Past the point of no return: finish here (a page-cache write). */
+        aio_nowait_commit();
     }
     if (qcow2_fresh_zero(s, (uint64_t)host, old, m)) {
         /* Never-written clusters past the end of the file read as zero:
@@ -428,14 +543,33 @@ static int64_t qcow2_alloc_write(Qcow2State *s, uint64_t off,
     return (int64_t)n;
 }
 
-/* One step of a write; locked on entry and return. */
+/* Whether a write of [@off, +@len) in the first cluster must wait for an
+ * allocation in flight. */
+static bool qcow2_inflight_busy(Qcow2State *s, uint64_t off, uint64_t len)
+{
+    uint64_t cur = MIN(len, s->cluster_size - (off & (s->cluster_size - 1)));
+
+    return s->inflight->len &&
+           qcow2_inflight_hit(s, off >> s->cluster_bits,
+                              (off + cur - 1) >> s->cluster_bits);
+}
+
+/*
+ * One step of a write; locked on entry and on return, except that a step
+ * that finishes the request with an unlocked rewrite returns without the
+ * lock and sets *@unlocked.
+ */
 static int64_t qcow2_write_step(Qcow2State *s, uint64_t off,
-                                const uint8_t *buf, uint64_t len)
+                                const uint8_t *buf, uint64_t len,
+                                bool *unlocked)
 {
     uint8_t *l2;
     uint32_t idx;
     int ret;
 
+    if (aio_nowait_active() && qcow2_inflight_busy(s, off, len)) {
+        return aio_nowait_bail();
+    }
     qcow2_inflight_wait(s, off, MIN(len, s->cluster_size -
                                     (off & (s->cluster_size - 1))));
     if (s->corrupt) {
@@ -448,6 +582,10 @@ static int64_t qcow2_write_step(Qcow2State *s, uint64_t off,
     }
     uint64_t e = l2 ? qcow2_l2e(l2, idx) : 0;
     if (qcow2_needs_alloc(s, e)) {
+        if (aio_nowait_active() &&
+            !qcow2_alloc_inline_ok(s, l2, idx, off, len)) {
+            return aio_nowait_bail();
+        }
         return qcow2_alloc_write(s, off, buf, len);
     }
     if (qcow2_host_offset_bad(s, e, off)) {
@@ -470,12 +608,19 @@ static int64_t qcow2_write_step(Qcow2State *s, uint64_t off,
     }
     qcow2_unlocked_begin(s);
     ret = s->host.pwrite(s->host.opaque, hoff, buf, cur);
-    qcow2_unlocked_end(s);
+    if (cur == len && unlocked) {
+        qcow2_unlocked_done(s);
+        *unlocked = true;
+    } else {
+        qcow2_unlocked_end(s);
+    }
     return ret < 0 ? ret : (int64_t)cur;
 }
 
-static int qcow2_write_locked(Qcow2State *s, uint64_t off, const uint8_t *p,
-                              uint64_t len)
+/* Write under the lock; if @unlocked is given, the last step may return
+ * without the lock (then *@unlocked is set). */
+static int qcow2_write_steps(Qcow2State *s, uint64_t off, const uint8_t *p,
+                             uint64_t len, bool *unlocked)
 {
     while (len) {
         if (s->corrupt) {
@@ -484,7 +629,7 @@ static int qcow2_write_locked(Qcow2State *s, uint64_t off, const uint8_t *p,
         if (!s->writable) {
             return -EACCES;
         }
-        int64_t n = qcow2_write_step(s, off, p, len);
+        int64_t n = qcow2_write_step(s, off, p, len, unlocked);
         if (n < 0) {
             return (int)n;
         }
@@ -495,11 +640,24 @@ static int qcow2_write_locked(Qcow2State *s, uint64_t off, const uint8_t *p,
     return 0;
 }
 
+static int qcow2_write_locked(Qcow2State *s, uint64_t off, const uint8_t *p,
+                              uint64_t len)
+{
+    return qcow2_write_steps(s, off, p, len, NULL);
+}
+
 int qcow2_write(Qcow2State *s, uint64_t off, const void *buf, uint64_t len)
 {
-    g_mutex_lock(&s->lock);
-    int ret = qcow2_write_locked(s, off, buf, len);
-    g_mutex_unlock(&s->lock);
+    bool unlocked = false;
+    int ret = qcow2_lock(s);
+
+    if (ret < 0) {
+        return ret;
+    }
+    ret = qcow2_write_steps(s, off, buf, len, &unlocked);
+    if (!unlocked) {
+        g_mutex_unlock(&s->lock);
+    }
     return ret;
 }
 

@@ -123,10 +123,10 @@ void qcow2_signal_corruption(Qcow2State *s, bool fatal, int64_t off,
 {
     va_list ap;
 
+    fatal = fatal && s->writable;
     if (s->corrupt || (!fatal && s->corruption_reported)) {
         return;
     }
-    fatal = fatal && s->writable;
     va_start(ap, fmt);
     g_autofree char *msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
@@ -439,7 +439,8 @@ int qcow2_flush_locked(Qcow2State *s)
     if (ret == 0) {
         ret = s->host.flush(s->host.opaque);
     }
-    if (ret == 0 && s->pending_frees->len && !s->unlocked_io) {
+    if (ret == 0 && s->pending_frees->len &&
+        !__atomic_load_n(&s->unlocked_io, __ATOMIC_SEQ_CST)) {
         ret = qcow2_apply_frees(s);
         if (ret == 0) {
             ret = qcow2_cache_writeback(s, s->rb_cache);

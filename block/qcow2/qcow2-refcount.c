@@ -14,6 +14,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <string.h>
+#include "block/aio-pool.h"
 #include "block/qcow2/qcow2.h"
 
 static int qcow2_refblock_offset(Qcow2State *s, uint64_t idx, uint64_t *off)
@@ -307,6 +308,10 @@ static int qcow2_ensure_refblocks(Qcow2State *s, uint64_t c, uint64_t n)
     for (uint64_t j = c / s->rb_entries; j <= (c + n - 1) / s->rb_entries;
          j++) {
         int ret;
+        if ((j >= s->reftable_entries || !s->reftable[j]) &&
+            aio_nowait_active()) {
+            return aio_nowait_bail();   /* new metadata: not inline */
+        }
         if (j >= s->reftable_entries) {
             ret = qcow2_grow_reftable(s, j);
             return ret < 0 ? ret : 1;
@@ -365,6 +370,11 @@ restart:
             }
             goto restart;
         }
+    }
+    if (aio_nowait_active() && c / s->rb_entries != (c + n - 1) /
+                                                    s->rb_entries) {
+        /* Two refblocks: the second might miss the cache half-way. */
+        return aio_nowait_bail();
     }
     ret = qcow2_update_refcount(s, c << s->cluster_bits, n << s->cluster_bits,
                                 1);
@@ -451,7 +461,8 @@ int qcow2_apply_frees(Qcow2State *s)
 {
     int ret = 0;
 
-    if (s->unlocked_io || !s->pending_frees->len) {
+    if (__atomic_load_n(&s->unlocked_io, __ATOMIC_SEQ_CST) ||
+        !s->pending_frees->len) {
         return 0;
     }
     for (guint i = 0; i < s->pending_frees->len; i++) {

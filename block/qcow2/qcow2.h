@@ -168,7 +168,9 @@ typedef struct Qcow2State {
     uint64_t file_end;            /* nothing was ever written at or past */
     uint64_t free_byte_offset;    /* compressed packing; 0 none */
     GArray *pending_frees;        /* Qcow2PendingFree */
-    int unlocked_io;              /* I/O in flight without the lock */
+    int unlocked_io;              /* atomic: I/O in flight unlocked; raised
+                                   * only under the lock */
+    int io_waiters;               /* atomic: threads in io_cond waits */
     GArray *inflight;             /* Qcow2Inflight: clusters being allocated */
     GCond io_cond;                /* unlocked I/O or an allocation ended */
 

@@ -271,7 +271,8 @@ static void ata_dma_done(IDEReq *req, int ret)
         return;
     }
     if (req->kind == IDE_REQ_READ &&
-        bus->dma_ops->rw(bus, req->buf, req->bytes, true) < req->bytes) {
+        bus->dma_ops->rw(bus, req->buf, 0, req->bytes, true) <
+            req->bytes) {
         ide_req_free(req);
         ata_dma_fail(d);
         return;
@@ -349,7 +350,7 @@ void ide_ata_dma_start(IDEDrive *d)
     if (d->cmd == 0x06) {
         g_autofree uint8_t *buf = g_malloc(bytes);
 
-        if (bus->dma_ops->rw(bus, buf, bytes, false) < bytes) {
+        if (bus->dma_ops->rw(bus, buf, 0, bytes, false) < bytes) {
             ata_dma_fail(d);
             return;
         }
@@ -358,7 +359,8 @@ void ide_ata_dma_start(IDEDrive *d)
     }
     req = ide_req_new(d, d->dma_write ? IDE_REQ_WRITE : IDE_REQ_READ,
                       d->sector_num * IDE_SECTOR_SIZE, bytes, ata_dma_done);
-    if (d->dma_write && bus->dma_ops->rw(bus, req->buf, bytes, false) < bytes) {
+    if (d->dma_write &&
+        bus->dma_ops->rw(bus, req->buf, 0, bytes, false) < bytes) {
         ide_req_free(req);
         ata_dma_fail(d);
         return;
@@ -645,7 +647,7 @@ static void ata_put_string(uint16_t *w, const char *s, unsigned words)
 }
 
 /* Bits of the selected transfer mode for words 63 and 88. */
-static uint16_t ata_mode_word(const IDEDrive *d, bool udma)
+uint16_t ide_xfer_mode_word(const IDEDrive *d, bool udma)
 {
     uint8_t base = udma ? 0x40 : 0x20;
     uint16_t w = udma ? 0x3f : 0x07;
@@ -688,7 +690,7 @@ static void ata_identify_words(IDEDrive *d, uint16_t *w)
     w[60] = lba28;
     w[61] = lba28 >> 16;
     w[62] = 0x07;
-    w[63] = ata_mode_word(d, false);
+    w[63] = ide_xfer_mode_word(d, false);
     w[64] = 0x03;
     w[65] = w[66] = w[67] = w[68] = 120;
     w[80] = 0x1f0;                              /* ATA-4 .. ATA8-ACS */
@@ -698,7 +700,7 @@ static void ata_identify_words(IDEDrive *d, uint16_t *w)
     w[85] = (1 << 14) | (d->wce ? 1 << 5 : 0) | (1 << 3);
     w[86] = (1 << 13) | (1 << 12) | (1 << 10);
     w[87] = 0x4000 | (d->wwn ? 1 << 8 : 0);
-    w[88] = ata_mode_word(d, true);
+    w[88] = ide_xfer_mode_word(d, true);
     w[93] = 0x6001;     /* 80-conductor cable, device 0 passed */
     w[100] = n;
     w[101] = n >> 16;

@@ -16,14 +16,21 @@
  *
  * Anything else is CHECK CONDITION, ILLEGAL REQUEST / INVALID COMMAND
  * OPERATION CODE.  The tray opens and closes with START STOP UNIT unless
- * PREVENT locked it.  Deviations: data moves by PIO only (IDENTIFY
- * PACKET DEVICE does not offer DMA, so guests do not ask for it); a
- * byte count limit below 2048 still gets whole sectors.
+ * PREVENT locked it.  Data moves by PIO in DRQ blocks bounded by the
+ * byte count limit, or, when the PACKET command's features register has
+ * the DMA bit (ATA8-APT §11.8.5 "PACKET DMA"), through the bus-master
+ * engine in one go: READ(10)/(12) in chunks of 64 KiB at increasing
+ * offsets of the PRD area, replies of other commands from the buffer.
+ * QMP drives the tray and the medium through ide_atapi_dev_ops (eject
+ * requests, media changes: GET EVENT STATUS NOTIFICATION and the
+ * NOT READY, then UNIT ATTENTION "medium may have changed" pair).
+ * Deviation: a byte count limit below 2048 still gets whole sectors.
  */
 #include "hw/ide/ide.h"
 
 #include <string.h>
 
+#include "qapi/qapi-events.h"
 #include "util/log.h"
 
 #define CD_BLOCK        2048
@@ -35,6 +42,7 @@
 #define SENSE_MEDIUM_ERROR      0x03
 #define SENSE_ILLEGAL_REQUEST   0x05
 #define SENSE_UNIT_ATTENTION    0x06
+#define SENSE_ABORTED_COMMAND   0x0b
 #define ASC_INV_OPCODE          0x20
 #define ASC_LBA_OUT_OF_RANGE    0x21
 #define ASC_INV_FIELD_IN_CDB    0x24
@@ -94,12 +102,24 @@ void ide_atapi_reset(IDEDrive *d)
     d->sense_key = SENSE_NONE;
     d->asc = d->ascq = 0;
     d->atapi_blocks_left = 0;
+    d->atapi_dma = false;
+}
+
+/* The command ended while the bus-master engine may be waiting on it. */
+static void atapi_dma_finish(IDEDrive *d, bool error)
+{
+    if (d->atapi_dma && d->bus->dma_ops) {
+        d->dma_pending = false;
+        d->bus->dma_ops->done(d->bus, error);
+    }
+    d->atapi_dma = false;
 }
 
 /* ---- status phase --------------------------------------------------- */
 
 static void atapi_cmd_ok(IDEDrive *d)
 {
+    atapi_dma_finish(d, false);
     d->status = ATA_STAT_DRDY;
     d->error = 0;
     d->nsector = ATAPI_INT_IO | ATAPI_INT_COD;
@@ -110,6 +130,7 @@ static void atapi_cmd_ok(IDEDrive *d)
 
 static void atapi_cmd_error(IDEDrive *d, uint8_t key, uint8_t asc)
 {
+    atapi_dma_finish(d, false);
     d->status = ATA_STAT_DRDY | ATA_STAT_ERR;
     d->error = (key << 4) | ATA_ERR_ABRT;
     d->nsector = ATAPI_INT_IO | ATAPI_INT_COD;
@@ -127,10 +148,103 @@ static void atapi_data_end(IDEDrive *d)
     atapi_cmd_ok(d);
 }
 
+/* ---- data-in by DMA ------------------------------------------------- */
+
+static void atapi_dma_fail(IDEDrive *d)
+{
+    log_guest_error("ide: %s unit %d: ATAPI DMA: PRD table too short or "
+                    "unusable", d->bus->name, d->unit);
+    d->bus->dma_ops->done(d->bus, true);
+    d->atapi_dma = false;
+    atapi_cmd_error(d, SENSE_ABORTED_COMMAND, 0);
+}
+
+/* Data is ready: move it when the guest has started the engine. */
+static void atapi_dma_wait(IDEDrive *d)
+{
+    d->atapi_dma_off = 0;
+    d->dma_pending = true;
+    d->status = ATA_STAT_DRDY | ATA_STAT_DRQ;
+    d->nsector = ATAPI_INT_IO;
+    if (d->bus->dma_ops->started(d->bus)) {
+        ide_atapi_dma_start(d);
+    }
+}
+
+static void atapi_dma_read_next(IDEDrive *d);
+
+static void atapi_dma_read_done(IDEReq *req, int ret)
+{
+    IDEDrive *d = req->d;
+    IDEBus *bus = d->bus;
+    uint32_t n = req->bytes / CD_BLOCK;
+
+    if (ret < 0) {
+        IDEErrorOutcome o = ide_req_error(req, ret);
+
+        if (o == IDE_ERROR_STOPPED) {
+            return;
+        }
+        if (o == IDE_ERROR_REPORTED) {
+            ide_req_free(req);
+            atapi_cmd_error(d, SENSE_MEDIUM_ERROR, ASC_READ_ERROR);
+            return;
+        }
+    }
+    if (bus->dma_ops->rw(bus, req->buf, d->atapi_dma_off, req->bytes,
+                         true) < req->bytes) {
+        ide_req_free(req);
+        atapi_dma_fail(d);
+        return;
+    }
+    ide_req_free(req);
+    d->atapi_dma_off += (uint64_t)n * CD_BLOCK;
+    d->atapi_lba += n;
+    d->atapi_blocks_left -= n;
+    if (d->atapi_blocks_left) {
+        atapi_dma_read_next(d);
+    } else {
+        atapi_cmd_ok(d);
+    }
+}
+
+static void atapi_dma_read_next(IDEDrive *d)
+{
+    uint32_t n = MIN(d->atapi_blocks_left, CD_MAX_BLOCKS);
+
+    ide_req_submit(ide_req_new(d, IDE_REQ_READ, d->atapi_lba * CD_BLOCK,
+                               (uint64_t)n * CD_BLOCK, atapi_dma_read_done));
+}
+
+void ide_atapi_dma_start(IDEDrive *d)
+{
+    IDEBus *bus = d->bus;
+
+    d->dma_pending = false;
+    d->status = ATA_STAT_DRDY | ATA_STAT_BSY;
+    if (!d->atapi_dma_reply) {
+        atapi_dma_read_next(d);
+        return;
+    }
+    if (bus->dma_ops->rw(bus, d->io_buf, 0, d->atapi_dma_reply, true) <
+        d->atapi_dma_reply) {
+        atapi_dma_fail(d);
+        return;
+    }
+    atapi_cmd_ok(d);
+}
+
+/* ---- data-in by PIO ------------------------------------------------- */
+
 /* Reply with @len bytes already in io_buf, cut to the allocation length. */
 static void atapi_reply(IDEDrive *d, uint32_t len, uint32_t alloc)
 {
     len = MIN(len, alloc);
+    if (d->atapi_dma && len) {
+        d->atapi_dma_reply = len;
+        atapi_dma_wait(d);
+        return;
+    }
     len = MIN(len, d->atapi_byte_limit);
     if (!len) {
         atapi_cmd_ok(d);
@@ -206,6 +320,11 @@ static void atapi_read(IDEDrive *d, uint32_t lba, uint32_t n)
     }
     d->atapi_lba = lba;
     d->atapi_blocks_left = n;
+    if (d->atapi_dma) {
+        d->atapi_dma_reply = 0;
+        atapi_dma_wait(d);
+        return;
+    }
     atapi_read_next(d);
 }
 
@@ -252,13 +371,22 @@ static void atapi_inquiry(IDEDrive *d, const uint8_t *p)
     atapi_reply(d, 36, be16(p + 3));
 }
 
+/* Tell QMP clients the tray moved (QEMU's DEVICE_TRAY_MOVED). */
+static void atapi_tray_moved(IDEDrive *d)
+{
+    const char *qdev = d->blk ? blk_get_qdev(d->blk) : NULL;
+
+    qapi_event_send_device_tray_moved(d->blk ? blk_name(d->blk) : "",
+                                      qdev ? qdev : "", d->tray_open);
+}
+
 static void atapi_start_stop(IDEDrive *d, const uint8_t *p)
 {
     bool start = p[4] & 0x01;
     bool loej = p[4] & 0x02;
 
     if (loej) {
-        if (!start && d->tray_locked) {
+        if (!start && d->tray_locked && !d->tray_open) {
             atapi_cmd_error(d, SENSE_NOT_READY, ASC_REMOVAL_PREVENTED);
             d->ascq = 2;
             return;
@@ -266,6 +394,9 @@ static void atapi_start_stop(IDEDrive *d, const uint8_t *p)
         if (d->tray_open == start) {
             d->tray_open = !start;
             d->unit_attention = start && d->blk && blk_is_inserted(d->blk);
+            d->event_new_media = d->unit_attention;
+            d->event_eject_request = false;
+            atapi_tray_moved(d);
         }
     }
     atapi_cmd_ok(d);
@@ -412,8 +543,12 @@ static void atapi_get_event_status(IDEDrive *d, const uint8_t *p)
     }
     st16(b, 6);
     b[2] = 0x04;
-    if (d->unit_attention && present) {
+    if (!d->tray_open && d->event_new_media) {
         b[4] = 0x02;            /* new media */
+        d->event_new_media = false;
+    } else if (!d->tray_open && d->event_eject_request) {
+        b[4] = 0x01;            /* eject request (the host asked) */
+        d->event_eject_request = false;
     }
     b[5] = (present ? 0x02 : 0) | (d->tray_open ? 0x01 : 0);
     atapi_reply(d, 8, be16(p + 7));
@@ -520,6 +655,14 @@ static void atapi_exec(IDEDrive *d)
         return;
     }
     if (d->unit_attention && !(c->flags & ATAPI_ALLOW_UA)) {
+        /* A medium changed behind the guest's back reads as "removed"
+         * once, then as a unit attention: guests that do not poll GET
+         * EVENT STATUS NOTIFICATION still see both halves. */
+        if (d->not_ready_once) {
+            d->not_ready_once = false;
+            atapi_cmd_error(d, SENSE_NOT_READY, ASC_MEDIUM_NOT_PRESENT);
+            return;
+        }
         d->unit_attention = false;
         atapi_cmd_error(d, SENSE_UNIT_ATTENTION, ASC_MEDIUM_MAY_HAVE_CHANGED);
         return;
@@ -530,6 +673,53 @@ static void atapi_exec(IDEDrive *d)
     }
     c->exec(d, p);
 }
+
+/* ---- removable medium (QMP eject / change, BlockDevOps) --------------- */
+
+static void atapi_change_media(void *opaque, bool load)
+{
+    IDEDrive *d = opaque;
+    bool was_open = d->tray_open;
+    int64_t len = load && d->blk && blk_is_inserted(d->blk)
+                  ? blk_getlength(d->blk) : 0;
+
+    d->tray_open = !load;
+    d->nb_sectors = len > 0 ? len / IDE_SECTOR_SIZE : 0;
+    d->unit_attention = load && len > 0;
+    d->not_ready_once = d->unit_attention;
+    d->event_new_media = d->unit_attention;
+    d->event_eject_request = false;
+    if (was_open != d->tray_open) {
+        atapi_tray_moved(d);
+    }
+}
+
+static void atapi_eject_request(void *opaque, bool force)
+{
+    IDEDrive *d = opaque;
+
+    d->event_eject_request = true;
+    if (force) {
+        d->tray_locked = false;
+    }
+}
+
+static bool atapi_is_tray_open(void *opaque)
+{
+    return ((IDEDrive *)opaque)->tray_open;
+}
+
+static bool atapi_is_medium_locked(void *opaque)
+{
+    return ((IDEDrive *)opaque)->tray_locked;
+}
+
+const BlockDevOps ide_atapi_dev_ops = {
+    .change_media_cb = atapi_change_media,
+    .eject_request_cb = atapi_eject_request,
+    .is_tray_open = atapi_is_tray_open,
+    .is_medium_locked = atapi_is_medium_locked,
+};
 
 static void atapi_packet_received(IDEDrive *d)
 {
@@ -543,12 +733,13 @@ void ide_atapi_exec_packet(IDEDrive *d)
 {
     uint32_t limit = (d->hcyl << 8) | d->lcyl;
 
-    if (d->feature & 0x01) {
-        log_guest_error("ide: %s unit %d: ATAPI DMA was not offered",
+    if ((d->feature & 0x01) && !d->bus->dma_ops) {
+        log_guest_error("ide: %s unit %d: ATAPI DMA without a bus master",
                         d->bus->name, d->unit);
         ide_drive_abort(d);
         return;
     }
+    d->atapi_dma = d->feature & 0x01;
     d->atapi_byte_limit = (limit == 0 || limit == 0xffff) ? 0xfffe
                                                            : limit & ~1u;
     ide_drive_pio_start(d, sizeof(d->packet), atapi_packet_received);
@@ -581,8 +772,9 @@ void ide_atapi_identify(IDEDrive *d)
     atapi_put_string(&w[10], d->serial, 10);
     atapi_put_string(&w[23], d->version, 4);
     atapi_put_string(&w[27], d->model, 20);
-    w[49] = 1 << 9;             /* LBA; no DMA: PIO only */
-    w[53] = 0x03;
+    w[49] = (1 << 9) | (1 << 8);                /* LBA, DMA */
+    w[53] = 0x07;
+    w[63] = ide_xfer_mode_word(d, false);
     w[64] = 0x03;
     w[65] = w[66] = w[67] = w[68] = 0xb4;
     w[71] = 30;
@@ -593,6 +785,7 @@ void ide_atapi_identify(IDEDrive *d)
     w[84] = 0x4000;
     w[85] = (1 << 14) | (1 << 9) | (1 << 4);
     w[87] = 0x4000;
+    w[88] = ide_xfer_mode_word(d, true);
     w[93] = 0x6001;
     for (int i = 0; i < 256; i++) {
         d->io_buf[2 * i] = w[i];

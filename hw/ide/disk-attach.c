@@ -78,6 +78,16 @@ bool disk_attach(DiskAttach *a, Device *dev, const char *drive,
     return true;
 }
 
+bool disk_attach_empty(DiskAttach *a, Error **errp)
+{
+    a->blk = blk_new("", errp);
+    if (!a->blk) {
+        return false;
+    }
+    blk_attach_dev(a->blk, a->qdev, a->qom_path);
+    return true;
+}
+
 bool disk_apply_error_policy(DiskAttach *a, const char *werror,
                              const char *rerror, Error **errp)
 {

@@ -566,7 +566,11 @@ void ide_bus_dma_kick(IDEBus *bus)
         IDEDrive *d = &bus->drive[i];
 
         if (d->dma_pending && !d->inflight) {
-            ide_ata_dma_start(d);
+            if (d->kind == IDE_KIND_CD) {
+                ide_atapi_dma_start(d);
+            } else {
+                ide_ata_dma_start(d);
+            }
         }
     }
 }
@@ -642,6 +646,9 @@ bool ide_drive_attach(IDEBus *bus, int unit, IDEDriveKind kind,
     d->mult_sectors = IDE_MAX_MULT;
     if (kind == IDE_KIND_CD) {
         ide_atapi_reset(d);
+        if (blk) {
+            blk_set_dev_ops(blk, &ide_atapi_dev_ops, d);
+        }
     }
     return true;
 }
@@ -653,6 +660,7 @@ void ide_drive_detach(IDEBus *bus, int unit)
     if (d->blk) {
         ide_drive_cancel(d);
         blk_drain(d->blk);
+        blk_set_dev_ops(d->blk, NULL, NULL);
     }
     d->kind = IDE_KIND_NONE;
     d->blk = NULL;

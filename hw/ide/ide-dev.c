@@ -4,7 +4,9 @@
  * [,unit=U]" and "-device ide-cd[,drive=D]".  Each attaches an ATA disk
  * (ata-disk.c) or an ATAPI drive (atapi.c) to a channel of the machine's
  * PIIX IDE function; without bus= the first free slot is taken (ide.0
- * master, ide.0 slave, ide.1 master, ide.1 slave), as QEMU does.
+ * master, ide.0 slave, ide.1 master, ide.1 slave), as QEMU does.  An
+ * ide-cd without drive= gets an anonymous, empty backend, so QMP can
+ * insert a medium later (blockdev-change-medium id=...).
  */
 #include "hw/ide/ide-dev.h"
 
@@ -66,6 +68,10 @@ static bool ide_dev_realize_kind(Device *dev, IDEDriveKind kind,
     if (!ide_dev_place(s, ctrl, errp) ||
         !disk_attach(&s->attach, dev, s->drive, "", kind == IDE_KIND_HD,
                      errp)) {
+        return false;
+    }
+    if (!s->attach.blk && !disk_attach_empty(&s->attach, errp)) {
+        disk_detach(&s->attach);
         return false;
     }
     if (!disk_apply_error_policy(&s->attach, s->werror, s->rerror, errp)) {

@@ -99,8 +99,8 @@ static int64_t piix_prd_bytes(IDEBus *bus)
     return total;
 }
 
-static uint64_t piix_dma_rw(IDEBus *bus, uint8_t *buf, uint64_t len,
-                            bool to_guest)
+static uint64_t piix_dma_rw(IDEBus *bus, uint8_t *buf, uint64_t offset,
+                            uint64_t len, bool to_guest)
 {
     PIIXIDEState *s = piix_of_bus(bus);
     PIIXBMDMA *bm = &s->bm[bus->index];
@@ -114,13 +114,24 @@ static uint64_t piix_dma_rw(IDEBus *bus, uint8_t *buf, uint64_t len,
     }
     for (unsigned i = 0; done < len && piix_prd_get(s, bus->index, i, &e);
          i++) {
-        uint64_t n = MIN(e.len, len - done);
-        int r = to_guest ? pci_dma_write(&s->parent, e.addr, buf + done, n)
-                         : pci_dma_read(&s->parent, e.addr, buf + done, n);
+        uint64_t skip = MIN(offset, e.len);
+        uint64_t n = MIN(e.len - skip, len - done);
+        uint32_t addr = e.addr + skip;
+        int r;
+
+        offset -= skip;
+        if (!n) {
+            if (e.last) {
+                break;
+            }
+            continue;
+        }
+        r = to_guest ? pci_dma_write(&s->parent, addr, buf + done, n)
+                     : pci_dma_read(&s->parent, addr, buf + done, n);
 
         if (r < 0) {
             log_guest_error("piix-ide: %s: PRD buffer 0x%x+%" PRIu64
-                            " is not RAM", bus->name, e.addr, n);
+                            " is not RAM", bus->name, addr, n);
             break;
         }
         done += n;

@@ -68,9 +68,23 @@ bool blockdev_on_error_parse(const char *s, bool is_read,
 /** BlockCompletionFunc - @ret is 0 or -errno. */
 typedef void BlockCompletionFunc(void *opaque, int ret);
 
-/** Callbacks a device model registers (all on the main loop). */
+/**
+ * struct BlockDevOps - callbacks a device model registers (main loop).
+ * @resize_cb: after block_resize.
+ * @change_media_cb: removable media only (ide-cd): the medium was loaded
+ *      (@load: tray closed over the backend's root node) or unloaded
+ *      (tray open).  Its presence makes the drive "removable".
+ * @eject_request_cb: a QMP client asks for the tray of a locked drive
+ *      (@force: unlock it).
+ * @is_tray_open/@is_medium_locked: the device's tray state; a device
+ *      with @is_tray_open "has a tray".
+ */
 typedef struct BlockDevOps {
-    void (*resize_cb)(void *opaque);   /* after block_resize */
+    void (*resize_cb)(void *opaque);
+    void (*change_media_cb)(void *opaque, bool load);
+    void (*eject_request_cb)(void *opaque, bool force);
+    bool (*is_tray_open)(void *opaque);
+    bool (*is_medium_locked)(void *opaque);
 } BlockDevOps;
 
 /**
@@ -130,6 +144,9 @@ void blk_attach_dev(BlockBackend *blk, const char *qdev_id,
 void blk_detach_dev(BlockBackend *blk);
 const char *blk_get_qdev(const BlockBackend *blk);
 void blk_set_dev_ops(BlockBackend *blk, const BlockDevOps *ops, void *opaque);
+/** blk_get_dev_ops() - the device's callbacks (or NULL) and, in
+ *  *@opaque, their argument. */
+const BlockDevOps *blk_get_dev_ops(BlockBackend *blk, void **opaque);
 /** blk_resize_notify() - run the device's resize_cb (block_resize). */
 void blk_resize_notify(BlockBackend *blk);
 

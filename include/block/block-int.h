@@ -268,6 +268,24 @@ typedef struct BdrvTrackedRequest {
 } BdrvTrackedRequest;
 
 /**
+ * enum BdrvDetectZeroes - the detect-zeroes node option: a write whose
+ * data are all zeroes becomes write-zeroes (@ON), which may also unmap when
+ * discard=unmap (@UNMAP).  QEMU's BlockdevDetectZeroesOptions.
+ */
+typedef enum BdrvDetectZeroes {
+    BDRV_DETECT_ZEROES_OFF = 0,
+    BDRV_DETECT_ZEROES_ON,
+    BDRV_DETECT_ZEROES_UNMAP,
+} BdrvDetectZeroes;
+
+/**
+ * bdrv_parse_detect_zeroes() - "off"/"on"/"unmap" to enum; anything else
+ * fails with "Parameter 'detect-zeroes' does not accept value 'x'".
+ */
+bool bdrv_parse_detect_zeroes(const char *s, BdrvDetectZeroes *out,
+                              Error **errp);
+
+/**
  * struct BlockDriverState - one node.
  *
  * Set by the core before drv->open() and read by drivers:
@@ -290,7 +308,7 @@ typedef struct BdrvTrackedRequest {
  * @encrypted: image is encrypted.
  *
  * Core only (drivers leave them alone):
- * @refcnt, @write_threshold, @stats, @probed, @unusable, the request
+ * @detect_zeroes (acted on in the write path), @refcnt, @write_threshold, @stats, @probed, @unusable, the request
  * tracking fields, @options.
  */
 struct BlockDriverState {
@@ -311,6 +329,7 @@ struct BlockDriverState {
     uint64_t max_transfer;
     int64_t total_size;
     int supported_zero_flags;
+    BdrvDetectZeroes detect_zeroes;  /* the node's detect-zeroes option */
 
     int refcnt;
     bool nonblocking;        /* this node and its subtree never block */

@@ -47,6 +47,12 @@ void bdrv_write_gate_unlock(BdrvWriteGate *gate);
 void bdrv_write_gate_set_bypass(bool bypass);
 
 /**
+ * bdrv_write_gates_active() - whether a write by this thread may have to
+ * enter a gate (some gate exists and the thread does not bypass them).
+ */
+bool bdrv_write_gates_active(void);
+
+/**
  * bdrv_write_gate_enter() - called by the request path before a write of
  * [@offset, +@bytes) on @bs.  Returns 0, or -errno from a @before hook
  * (the write must then fail; bdrv_write_gate_leave() is still called).

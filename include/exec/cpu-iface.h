@@ -143,6 +143,61 @@ void x86_cpu_set_reg(X86CPU *cpu, int reg, uint64_t val);
  */
 void x86_cpu_enter_flat32(X86CPU *cpu, uint32_t eip);
 
+/*
+ * Debugger support (target/i386/gdb.c), for the gdbstub.  Call these only
+ * while the vCPU is not running (the VM is stopped); memory access goes
+ * through the CPUPlatform callbacks, so the caller must not hold locks
+ * they take.
+ */
+
+/** Why the last x86_cpu_run() returned CPU_EXIT_DEBUG. */
+typedef enum X86DebugStop {
+    X86_DEBUG_STOP_NONE = 0,
+    X86_DEBUG_STOP_BREAKPOINT,  /* CS:RIP reached a breakpoint */
+    X86_DEBUG_STOP_STEP,        /* one instruction was single-stepped */
+} X86DebugStop;
+
+/** x86_cpu_gdb_target_xml() - gdb target description (i386:x86-64). */
+const char *x86_cpu_gdb_target_xml(void);
+/** x86_cpu_gdb_num_regs() - registers in that description. */
+int x86_cpu_gdb_num_regs(void);
+/**
+ * x86_cpu_gdb_read_reg() - gdb register @n (description order) into @buf
+ * (at least 16 bytes), little endian.  Returns its size in bytes, 0 for
+ * an unknown register.
+ */
+int x86_cpu_gdb_read_reg(X86CPU *cpu, int n, uint8_t *buf);
+/**
+ * x86_cpu_gdb_write_reg() - set gdb register @n from @buf (its size in
+ * bytes).  Returns the size, 0 for an unknown register, -1 when the value
+ * cannot be set (a protected-mode segment selector).
+ */
+int x86_cpu_gdb_write_reg(X86CPU *cpu, int n, const uint8_t *buf);
+/**
+ * x86_cpu_debug_rw() - read or write @len bytes of memory at the linear
+ * address @addr through the CPU's paging, without faults.  Writes to RAM
+ * drop decoded code as CPU writes do.  False if an address is unmapped.
+ */
+bool x86_cpu_debug_rw(X86CPU *cpu, uint64_t addr, uint8_t *buf, size_t len,
+                      bool is_write);
+/**
+ * x86_cpu_breakpoint_insert() - stop (CPU_EXIT_DEBUG) before executing
+ * the instruction at linear address @addr.  Guest memory is not touched.
+ * False when the table (64 entries) is full.
+ */
+bool x86_cpu_breakpoint_insert(X86CPU *cpu, uint64_t addr);
+/** x86_cpu_breakpoint_remove() - false if there was none at @addr. */
+bool x86_cpu_breakpoint_remove(X86CPU *cpu, uint64_t addr);
+void x86_cpu_breakpoint_remove_all(X86CPU *cpu);
+/**
+ * x86_cpu_debug_resume() - before the VM resumes under the debugger: a
+ * breakpoint at the current CS:RIP is passed over once; with @step the
+ * CPU stops (CPU_EXIT_DEBUG) after one instruction.
+ */
+void x86_cpu_debug_resume(X86CPU *cpu, bool step);
+/** x86_cpu_debug_stop_reason() - why the last CPU_EXIT_DEBUG. */
+X86DebugStop x86_cpu_debug_stop_reason(X86CPU *cpu);
+
 /* -d items the CPU implements (x86_cpu_set_log()). */
 #define X86_LOG_IN_ASM  (1u << 0)   /* disassemble each new block */
 #define X86_LOG_EXEC    (1u << 1)   /* one line per block executed */

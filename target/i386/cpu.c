@@ -83,6 +83,7 @@ X86CPU *x86_cpu_new(const char *model, uint32_t apic_id,
     cpu->ext_features_ecx = F81_ECX;
     snprintf(cpu->model_id, sizeof(cpu->model_id), "Plimsoll x86-64 CPU");
     x86_bc_create(cpu);
+    x86_smp_register(cpu);
     x86_cpu_reset(cpu, false);
     return cpu;
 }
@@ -90,6 +91,7 @@ X86CPU *x86_cpu_new(const char *model, uint32_t apic_id,
 void x86_cpu_free(X86CPU *cpu)
 {
     if (cpu) {
+        x86_smp_unregister(cpu);
         x86_bc_destroy(cpu);
         g_free(cpu);
     }

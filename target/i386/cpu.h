@@ -165,7 +165,12 @@ enum {
 #define X86_JC_SIZE (1u << X86_JC_BITS)
 
 typedef struct X86Block X86Block;
+#define X86_MAX_BREAKPOINTS 64
+#define X86_DEBUG_BP   1u
+#define X86_DEBUG_STEP 2u
+
 typedef struct X86BlockCache X86BlockCache;
+typedef struct X86SmpState X86SmpState;
 typedef struct X86Insn X86Insn;
 
 struct X86CPU {
@@ -259,9 +264,23 @@ struct X86CPU {
     uint32_t apic_id;
     char model_id[48];
 
+    /* Debugger (gdb.c): breakpoints by linear address, single-step. */
+    uint32_t debug_flags;       /* X86_DEBUG_*: nonzero makes the run
+                                   loop call x86_debug_check() */
+    unsigned n_breakpoints;
+    uint64_t breakpoints[X86_MAX_BREAKPOINTS];
+    bool debug_step;            /* stop after one instruction */
+    bool debug_stepped;         /* ... which has been started */
+    bool debug_skip;            /* resume over a breakpoint at ... */
+    uint64_t debug_skip_lin;    /* ... this linear address, once */
+    X86DebugStop debug_stop;    /* why the last CPU_EXIT_DEBUG */
+
     /* Host plumbing. */
     CPUPlatform plat;
     X86BlockCache *bc;
+    X86SmpState *smp;           /* cross-vCPU requests (smp.c) */
+    unsigned smp_slot;          /* this vCPU's bit in the code map */
+    int smp_pending;            /* requests are waiting in smp */
     uint32_t log_mask;          /* X86_LOG_* in force this slice */
     uint32_t log_forced;        /* set by x86_cpu_set_log() */
 };
@@ -386,5 +405,24 @@ void x86_bc_flush(X86CPU *cpu);
 void x86_jc_flush(X86CPU *cpu);
 void x86_bc_invalidate_phys(X86CPU *cpu, uint64_t paddr, uint64_t len);
 bool x86_bc_page_has_code(X86CPU *cpu, uint64_t paddr);
+
+/* Debugger (gdb.c): at a block start, true if the CPU must stop here
+ * (breakpoint, or the single step is done); only while debug_flags. */
+bool x86_debug_check(X86CPU *cpu);
+bool x86_debug_bp_at(X86CPU *cpu, uint64_t lin);
+
+/* Cross-modifying code between vCPUs (smp.c). */
+void x86_smp_register(X86CPU *cpu);
+void x86_smp_unregister(X86CPU *cpu);
+/* Some vCPU has decoded code on the page of @paddr. */
+bool x86_smp_page_has_code(uint64_t paddr);
+/* tb.c: this vCPU now has (no longer has) decoded code on @ppage. */
+void x86_smp_code_added(X86CPU *cpu, uint64_t ppage);
+void x86_smp_code_removed(X86CPU *cpu, uint64_t ppage);
+/* A store to RAM [@paddr, +@len) on a page with code: drop the code it
+ * overlaps here and in the other vCPUs; true while the page has code. */
+bool x86_smp_ram_store(X86CPU *cpu, uint64_t paddr, uint64_t len);
+/* Apply the requests other vCPUs posted (run loop, owning thread). */
+void x86_smp_process(X86CPU *cpu);
 
 #endif /* TARGET_I386_CPU_H */

@@ -454,6 +454,7 @@ int x86_decode(X86CPU *cpu, const uint8_t *bytes, unsigned avail,
     insn->exec = ok ? e->exec : x86_exec_ud;
     insn->end_block = !ok || (e->flags & X86_F_END);
     if (ok) {
+        x86_atomic_specialize(insn);
         x86_specialize(insn);
     }
     return ok ? DEC_OK : DEC_UD;

@@ -56,7 +56,13 @@ static X86Block *decode_block(X86CPU *cpu, const uint8_t *page,
     b->mode = cpu->code_size;
     while (b->n_insns < X86_BLOCK_MAX && off < 0x1000) {
         X86Insn *i = &b->insns[b->n_insns];
-        int r = x86_decode(cpu, page + off, 0x1000 - off, cpu->code_size, i);
+        int r;
+        /* A debugger breakpoint starts a block of its own. */
+        if (unlikely(cpu->debug_flags & X86_DEBUG_BP) && b->n_insns &&
+            x86_debug_bp_at(cpu, (lin + off - start) & cpu->lin_mask)) {
+            break;
+        }
+        r = x86_decode(cpu, page + off, 0x1000 - off, cpu->code_size, i);
         if (r == DEC_SHORT) {
             break;
         }
@@ -100,7 +106,8 @@ static X86Block *lookup_block(X86CPU *cpu, uint64_t lin, uint32_t key)
         e = x86_tlb_fill(cpu, lin, ACC_EXEC, cpu->mmu_idx);
     }
     paddr = e->paddr | (lin & 0xfff);
-    if (e->mmio) {
+    /* Single-stepping runs one instruction per block. */
+    if (e->mmio || unlikely(cpu->debug_flags & X86_DEBUG_STEP)) {
         return decode_scratch(cpu, lin, paddr);
     }
     b = x86_bc_lookup(cpu, paddr, cpu->code_size);
@@ -268,6 +275,12 @@ static CPUExitReason run_loop(X86CPU *cpu, uint64_t budget)
                 return CPU_EXIT_KICKED;
             }
         }
+        if (unlikely(cpu->debug_flags)) {
+            if (x86_debug_check(cpu)) {
+                return CPU_EXIT_DEBUG;
+            }
+            prev = NULL;        /* breakpoints and steps split blocks */
+        }
         /* A link only records "EIP X in generation G is block B", which
          * stays true however @prev ended, so every block may link. */
         b = find_block(cpu, prev);
@@ -288,6 +301,9 @@ CPUExitReason x86_cpu_run(X86CPU *cpu, uint64_t budget, uint64_t *executed)
                     (log_enabled(LOG_EXEC) ? X86_LOG_EXEC : 0) |
                     (log_enabled(LOG_INT) ? X86_LOG_INT : 0) |
                     (log_enabled(LOG_CPU) ? X86_LOG_CPU : 0);
+    if (unlikely(__atomic_load_n(&cpu->smp_pending, __ATOMIC_ACQUIRE))) {
+        x86_smp_process(cpu);
+    }
     cpu->retired = 0;
     cpu->stop_block = false;
     cpu->cur_insn = NULL;

@@ -18,7 +18,8 @@ bool x86_translate(X86CPU *cpu, uint64_t lin, int acc, bool user,
                    uint64_t *paddr, bool probe);
 void x86_tlb_flush(X86CPU *cpu, bool global);
 void x86_tlb_flush_page(X86CPU *cpu, uint64_t lin);
-void x86_tlb_drop_phys_write(X86CPU *cpu, uint64_t ppage);
+bool x86_tlb_drop_phys_write(X86CPU *cpu, uint64_t ppage);
+void *x86_tlb_host_rmw(X86CPU *cpu, uint64_t lin, unsigned size);
 uint64_t x86_phys_ld(X86CPU *cpu, uint64_t paddr, unsigned size);
 void x86_phys_st(X86CPU *cpu, uint64_t paddr, uint64_t val, unsigned size);
 

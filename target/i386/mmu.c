@@ -65,8 +65,8 @@ void x86_phys_st(X86CPU *cpu, uint64_t paddr, uint64_t val, unsigned size)
     uint8_t *host = phys_ram_page(cpu, paddr);
 
     if (host && (paddr & 0xfff) <= 0x1000u - size) {
-        if (x86_bc_page_has_code(cpu, paddr)) {
-            x86_bc_invalidate_phys(cpu, paddr, size);
+        if (x86_smp_page_has_code(paddr)) {
+            x86_smp_ram_store(cpu, paddr, size);
         }
         x86_host_st(host + (paddr & 0xfff), val, size);
         return;
@@ -104,18 +104,23 @@ void x86_tlb_flush_page(X86CPU *cpu, uint64_t lin)
     }
 }
 
-/* A page now holds decoded code: its writes must take the slow path. */
-void x86_tlb_drop_phys_write(X86CPU *cpu, uint64_t ppage)
+/* A page now holds decoded code: its writes must take the slow path.
+ * Returns true if some entry allowed fast writes to it until now. */
+bool x86_tlb_drop_phys_write(X86CPU *cpu, uint64_t ppage)
 {
+    bool was_fast = false;
+
     for (int m = 0; m < 2; m++) {
         for (unsigned i = 0; i < X86_TLB_SIZE; i++) {
             X86TLBEntry *e = &cpu->tlb[m][i];
             if (e->paddr == (ppage & ~0xfffull) &&
                 !(e->tag_w & X86_TLB_INVALID)) {
+                was_fast |= !(e->tag_w & TAG_SLOW);
                 e->tag_w |= TAG_SLOW;
             }
         }
     }
+    return was_fast;
 }
 
 static _Noreturn void page_fault(X86CPU *cpu, uint64_t lin, uint32_t err)
@@ -293,8 +298,7 @@ X86TLBEntry *x86_tlb_fill(X86CPU *cpu, uint64_t lin, int acc, bool user)
         e->tag_x = e->tag_r;
     }
     if (acc == ACC_WRITE) {
-        bool slow = kind != PHYS_PAGE_RAM ||
-                    x86_bc_page_has_code(cpu, paddr);
+        bool slow = kind != PHYS_PAGE_RAM || x86_smp_page_has_code(paddr);
         e->tag_w = page | (slow ? TAG_SLOW : 0);
     }
     return e;
@@ -322,6 +326,17 @@ static uint64_t ld_page(X86CPU *cpu, uint64_t lin, unsigned size, int acc,
     return x86_host_ld((void *)(uintptr_t)(lin + e->addend), size);
 }
 
+/* A RAM store of @size bytes at @paddr is about to happen through @e:
+ * drop the decoded code it overlaps, in every vCPU (smp.c). */
+static void st_code_check(X86CPU *cpu, X86TLBEntry *e, uint64_t paddr,
+                          unsigned size)
+{
+    if (x86_smp_page_has_code(paddr) &&
+        !x86_smp_ram_store(cpu, paddr, size)) {
+        e->tag_w &= ~TAG_SLOW;
+    }
+}
+
 static void st_page(X86CPU *cpu, X86TLBEntry *e, uint64_t lin, uint64_t val,
                     unsigned size)
 {
@@ -331,13 +346,28 @@ static void st_page(X86CPU *cpu, X86TLBEntry *e, uint64_t lin, uint64_t val,
         cpu->plat.phys_write(cpu->plat.opaque, paddr, val, size);
         return;
     }
-    if (x86_bc_page_has_code(cpu, paddr)) {
-        x86_bc_invalidate_phys(cpu, paddr, size);
-        if (!x86_bc_page_has_code(cpu, paddr)) {
-            e->tag_w &= ~TAG_SLOW;
-        }
-    }
+    st_code_check(cpu, e, paddr, size);
     x86_host_st((void *)(uintptr_t)(lin + e->addend), val, size);
+}
+
+/*
+ * The host address for a locked read-modify-write of @size bytes at @lin
+ * (within one page), with the write checked (#PF) and the decoded code it
+ * overlaps dropped; NULL when the page is not RAM (MMIO, ROM).
+ */
+void *x86_tlb_host_rmw(X86CPU *cpu, uint64_t lin, unsigned size)
+{
+    X86TLBEntry *e = x86_tlb_entry(cpu, lin);
+
+    if (likely(e->tag_w == (lin & ~0xfffull))) {
+        return (void *)(uintptr_t)(lin + e->addend);
+    }
+    e = tlb_get(cpu, lin, ACC_WRITE, cpu->mmu_idx);
+    if (e->mmio || !phys_ram_page(cpu, e->paddr)) {
+        return NULL;
+    }
+    st_code_check(cpu, e, e->paddr | (lin & 0xfff), size);
+    return (void *)(uintptr_t)(lin + e->addend);
 }
 
 static uint64_t ld_any(X86CPU *cpu, uint64_t lin, unsigned size, int acc,

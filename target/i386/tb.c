@@ -56,12 +56,18 @@ void x86_jc_flush(X86CPU *cpu)
     cpu->chain_gen++;
 }
 
+static void bc_page_gone(gpointer key, gpointer value, gpointer opaque)
+{
+    x86_smp_code_removed(opaque, (uint64_t)*(int64_t *)key << 12);
+}
+
 void x86_bc_flush(X86CPU *cpu)
 {
     X86BlockCache *bc = cpu->bc;
     x86_jc_flush(cpu);
     memset(bc->hash, 0, sizeof(bc->hash));
     bc->n_blocks = bc->n_insns = 0;
+    g_hash_table_foreach(bc->pages, bc_page_gone, cpu);
     g_hash_table_remove_all(bc->pages);
     if (cpu->cur_block) {
         x86_stop_block(cpu);
@@ -109,6 +115,7 @@ static void block_unlink(X86CPU *cpu, X86Block *b)
         }
     }
     if (!pc->page_first) {
+        x86_smp_code_removed(cpu, (uint64_t)pc->key << 12);
         g_hash_table_remove(bc->pages, &pc->key);
     }
     b->valid = false;
@@ -168,6 +175,7 @@ void x86_bc_commit(X86CPU *cpu, X86Block *b)
         pc->page_first = NULL;
         g_hash_table_insert(bc->pages, &pc->key, pc);
         x86_tlb_drop_phys_write(cpu, b->phys);
+        x86_smp_code_added(cpu, b->phys);
     }
     b->page_owner = pc;
     b->page_next = pc->page_first;

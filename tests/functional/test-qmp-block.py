@@ -199,7 +199,8 @@ def drive_backend():
     b = blocks[0] if blocks else {}
     t.check('query-block: the -drive backend', len(blocks) == 1 and
             b['device'] == 'disk0' and b['type'] == 'unknown' and
-            b['removable'] is False and b['locked'] is False and
+            # No device: removable, as QEMU says of an unattached drive.
+            b['removable'] is True and b['locked'] is False and
             b['inserted']['drv'] == 'raw' and
             b['inserted']['node-name'].startswith('#block'), blocks)
     fmt = b['inserted']['node-name']

@@ -165,16 +165,20 @@ int img_check(int argc, char **argv)
     }
     BdrvCheckResult r;
     int ret = img_check_run(bs, fix, quiet || json, &r);
-    if (ret < 0 && !r.check_errors) {
-        r.check_errors = 1;
-    }
-    if (json) {
+    if (ret < 0) {
+        /* The check could not finish: no counts to show (qemu-img). */
+        error_report("Check failed: %s", g_strerror(-ret));
+    } else if (json) {
         img_check_json(&r, argv[optind], bs->drv->format_name);
     } else if (!quiet) {
         img_check_human(&r);
     }
+    if (ret == 0 && r.check_errors) {
+        fflush(stdout);
+        error_report("Check failed");
+    }
     blk_unref(blk);
-    if (r.check_errors) {
+    if (ret < 0 || r.check_errors) {
         return 1;
     }
     return r.corruptions ? 2 : r.leaks ? 3 : 0;

@@ -11,6 +11,9 @@
  * threshold [-p] NODE VALUE  (Plimsoll: arm a write threshold in bytes, or
  *                             with -p in thousandths of a percent)
  * stats [NODE]               (Plimsoll: the node's accounting)
+ * break EVENT TAG, wait_break TAG, resume TAG, remove_break TAG: blkdebug
+ * suspend points (include/block/blkdebug.h); sleep MS runs the main loop
+ * for MS milliseconds so completions are reported meanwhile.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -19,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "block/blkdebug.h"
 #include "block/block-int.h"
 #include "block/write-threshold.h"
 #include "io-cmds.h"
@@ -627,6 +631,100 @@ static int cmd_nodes(IoContext *ctx, int argc, char **argv)
     return 0;
 }
 
+/* ---------------------------------------------------------------------- */
+/* blkdebug suspend points, sleep                                          */
+/* ---------------------------------------------------------------------- */
+
+/* How long wait_break waits for a request to stop before giving up. */
+#define WAIT_BREAK_MAX_US (10 * G_USEC_PER_SEC)
+
+/* Run the main loop (completions print) for @us microseconds. */
+static void io_run_loop(int64_t us)
+{
+    int64_t end = g_get_monotonic_time() + us;
+
+    do {
+        while (g_main_context_iteration(NULL, FALSE)) {
+            /* dispatch everything ready */
+        }
+        g_usleep(500);
+    } while (g_get_monotonic_time() < end);
+}
+
+/* QEMU's blkdebug prints these itself; tests match the lines. */
+static void io_suspend_notify(const char *tag, bool resumed)
+{
+    printf("blkdebug: %s request '%s'\n", resumed ? "Resuming" : "Suspended",
+           tag);
+    fflush(stdout);
+}
+
+static int cmd_break(IoContext *ctx, int argc, char **argv)
+{
+    blkdebug_set_suspend_notify(io_suspend_notify);
+    int ret = bdrv_debug_breakpoint(blk_bs(ctx->blk), argv[1], argv[2]);
+
+    if (ret < 0) {
+        printf("Could not set breakpoint: %s\n", g_strerror(-ret));
+        ctx->failures++;
+    }
+    return ret;
+}
+
+static int cmd_remove_break(IoContext *ctx, int argc, char **argv)
+{
+    int ret = bdrv_debug_remove_breakpoint(blk_bs(ctx->blk), argv[1]);
+
+    if (ret < 0) {
+        printf("Could not remove breakpoint %s: %s\n", argv[1],
+               g_strerror(-ret));
+        ctx->failures++;
+    }
+    return ret;
+}
+
+static int cmd_resume(IoContext *ctx, int argc, char **argv)
+{
+    int ret = bdrv_debug_resume(blk_bs(ctx->blk), argv[1]);
+
+    if (ret < 0) {
+        printf("Could not resume request: %s\n", g_strerror(-ret));
+        ctx->failures++;
+    }
+    return ret;
+}
+
+static int cmd_wait_break(IoContext *ctx, int argc, char **argv)
+{
+    int64_t end = g_get_monotonic_time() + WAIT_BREAK_MAX_US;
+
+    while (!bdrv_debug_is_suspended(blk_bs(ctx->blk), argv[1])) {
+        if (g_get_monotonic_time() > end) {
+            /* Deviation: qemu-io waits forever. */
+            printf("wait_break: no request suspended with tag '%s'\n",
+                   argv[1]);
+            ctx->failures++;
+            return -ETIMEDOUT;
+        }
+        io_run_loop(0);
+    }
+    return 0;
+}
+
+static int cmd_sleep(IoContext *ctx, int argc, char **argv)
+{
+    char *end;
+    long ms = strtol(argv[1], &end, 0);
+
+    if (ms < 0 || *end || end == argv[1]) {
+        printf("%s is not a valid number\n", argv[1]);
+        ctx->failures++;
+        return -EINVAL;
+    }
+    io_run_loop((int64_t)ms * 1000);
+    return 0;
+}
+
 const IoCommand io_command_table[] = {
     { "read", "r", "[-qv] [-P pattern] off len", 2, -1, cmd_read,
       "reads a number of bytes at a specified offset" },
@@ -656,6 +754,16 @@ const IoCommand io_command_table[] = {
     { "stats", NULL, "[NODE]", 0, 1, cmd_stats,
       "prints a node's I/O accounting" },
     { "nodes", NULL, "", 0, 0, cmd_nodes, "lists the block nodes" },
+    { "break", NULL, "event tag", 2, 2, cmd_break,
+      "sets a breakpoint on event and tags the stopped request as tag" },
+    { "remove_break", NULL, "tag", 1, 1, cmd_remove_break,
+      "remove a breakpoint by tag" },
+    { "resume", NULL, "tag", 1, 1, cmd_resume,
+      "resumes the request tagged as tag" },
+    { "wait_break", NULL, "tag", 1, 1, cmd_wait_break,
+      "waits for the suspension of a request" },
+    { "sleep", NULL, "milliseconds", 1, 1, cmd_sleep,
+      "waits for the given value in milliseconds" },
     { NULL },
 };
 

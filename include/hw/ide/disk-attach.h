@@ -49,6 +49,13 @@ bool disk_attach(DiskAttach *a, Device *dev, const char *drive,
 bool disk_apply_error_policy(DiskAttach *a, const char *werror,
                              const char *rerror, Error **errp);
 
+/**
+ * disk_attach_empty() - give a device that has no drive= (an empty
+ * ide-cd) an anonymous backend without a medium, attached under the
+ * names disk_attach() chose, so QMP can find it by id.
+ */
+bool disk_attach_empty(DiskAttach *a, Error **errp);
+
 /** disk_detach() - release the backend and the names (NULL-safe). */
 void disk_detach(DiskAttach *a);
 

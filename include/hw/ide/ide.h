@@ -97,9 +97,9 @@ struct IDEReq {
 /**
  * struct IDEDMAOps - what a bus-master controller offers a channel.
  * @rw: move @len bytes between @buf and the guest memory described by
- *      the channel's PRD table (@to_guest: device read).  Returns the
- *      number of bytes moved; less than @len when the table is shorter
- *      or invalid (the controller flags its error bit).
+ *      the channel's PRD table, starting @offset bytes into the area it
+ *      describes (@to_guest: device read).  Returns the number of bytes
+ *      moved; less than @len when the table is shorter or invalid.
  * @prd_bytes: total bytes the PRD table describes (capped), or -1 when
  *      it cannot be read.
  * @started: whether the guest set the start bit.
@@ -109,7 +109,8 @@ struct IDEReq {
  */
 typedef struct IDEDMAOps {
     void (*intr)(IDEBus *bus);
-    uint64_t (*rw)(IDEBus *bus, uint8_t *buf, uint64_t len, bool to_guest);
+    uint64_t (*rw)(IDEBus *bus, uint8_t *buf, uint64_t offset,
+                   uint64_t len, bool to_guest);
     int64_t (*prd_bytes)(IDEBus *bus);
     bool (*started)(IDEBus *bus);
     void (*done)(IDEBus *bus, bool error);
@@ -173,10 +174,16 @@ struct IDEDrive {
     bool tray_open;
     bool tray_locked;
     bool unit_attention;
+    bool not_ready_once;        /* a changed medium: NOT READY, then UA */
+    bool event_new_media;       /* GET EVENT STATUS: media events */
+    bool event_eject_request;
     uint8_t packet[12];
     int64_t atapi_lba;
     uint32_t atapi_blocks_left;
     uint32_t atapi_byte_limit;
+    bool atapi_dma;             /* this PACKET moves its data by DMA */
+    uint32_t atapi_dma_reply;   /* bytes of io_buf to send, 0: a READ */
+    uint64_t atapi_dma_off;     /* bytes moved so far */
     /* host plumbing */
     uint64_t gen;
     IDEReq *inflight;
@@ -277,8 +284,12 @@ void ide_ata_set_signature(IDEDrive *d);
 void ide_atapi_exec_packet(IDEDrive *d);
 void ide_atapi_identify(IDEDrive *d);
 void ide_atapi_reset(IDEDrive *d);
+/* The removable-media callbacks of an ide-cd (opaque: its IDEDrive). */
+extern const BlockDevOps ide_atapi_dev_ops;
 void ide_ata_identify(IDEDrive *d);
 void ide_ata_dma_start(IDEDrive *d);
+void ide_atapi_dma_start(IDEDrive *d);
+uint16_t ide_xfer_mode_word(const IDEDrive *d, bool udma);
 bool ide_drive_is_busy(const IDEDrive *d);
 
 #endif /* HW_IDE_IDE_H */

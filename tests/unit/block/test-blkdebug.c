@@ -3,13 +3,17 @@
  * Unit tests for block/blkdebug.c: errors injected by event (EIO, ENOSPC),
  * once, sector filtering, iotype, the state machine (set-state), config
  * files and "blkdebug:CONFIG:IMAGE" filenames, and events raised by the
- * raw format (read_aio/write_aio) on its file child.
+ * raw format (read_aio/write_aio) on its file child; suspend points
+ * (break/resume/remove_break from another thread than the stopped
+ * request) and "immediately" (a failure overtakes a stopped request, or
+ * waits for it).
  */
 #include <errno.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "block/blkdebug.h"
 #include "block/block-int.h"
 
 static char *tmpdir;
@@ -183,6 +187,154 @@ static void test_event_names(void)
     }
 }
 
+/* A write on its own thread; @done set when it returned. */
+typedef struct Writer {
+    BlockDriverState *bs;
+    int64_t off;
+    int ret;
+    int done;               /* atomic */
+    GThread *thread;
+} Writer;
+
+static gpointer writer_run(gpointer opaque)
+{
+    Writer *w = opaque;
+
+    w->ret = wr(w->bs, w->off);
+    g_atomic_int_set(&w->done, 1);
+    return NULL;
+}
+
+static void writer_start(Writer *w, BlockDriverState *bs, int64_t off)
+{
+    *w = (Writer) { .bs = bs, .off = off };
+    w->thread = g_thread_new("writer", writer_run, w);
+}
+
+static void wait_suspended(BlockDriverState *bs, const char *tag)
+{
+    for (int i = 0; i < 5000 && !bdrv_debug_is_suspended(bs, tag); i++) {
+        g_usleep(1000);
+    }
+    g_assert_true(bdrv_debug_is_suspended(bs, tag));
+}
+
+static void test_break_resume(void)
+{
+    BlockDriverState *bs = open_dbg(NULL);
+    Writer w;
+
+    g_assert_cmpint(bdrv_debug_breakpoint(bs, "nosuch", "A"), ==, -ENOENT);
+    g_assert_cmpint(bdrv_debug_resume(bs, "A"), ==, -ENOENT);
+    g_assert_cmpint(bdrv_debug_breakpoint(bs, "pwritev", "A"), ==, 0);
+    writer_start(&w, bs, 0);
+    wait_suspended(bs, "A");
+    g_usleep(20000);
+    g_assert_cmpint(g_atomic_int_get(&w.done), ==, 0);
+    g_assert_false(bdrv_debug_is_suspended(bs, "B"));
+    g_assert_cmpint(bdrv_debug_resume(bs, "A"), ==, 0);
+    g_thread_join(w.thread);
+    g_assert_cmpint(w.ret, ==, 0);
+    /* The breakpoint was used up: the next write passes. */
+    g_assert_cmpint(wr(bs, 0), ==, 0);
+    g_assert_false(bdrv_debug_is_suspended(bs, "A"));
+    g_assert_cmpint(bdrv_debug_remove_breakpoint(bs, "A"), ==, -ENOENT);
+    bdrv_unref(bs);
+}
+
+static void test_remove_break(void)
+{
+    BlockDriverState *bs = open_dbg(NULL);
+    Writer w;
+
+    g_assert_cmpint(bdrv_debug_breakpoint(bs, "pwritev", "A"), ==, 0);
+    g_assert_cmpint(bdrv_debug_breakpoint(bs, "read_aio", "B"), ==, 0);
+    writer_start(&w, bs, 0);
+    wait_suspended(bs, "A");
+    /* Removing resumes the stopped request too; the breakpoint itself
+     * was used up, so QEMU's answer is "not found". */
+    g_assert_cmpint(bdrv_debug_remove_breakpoint(bs, "A"), ==, -ENOENT);
+    g_thread_join(w.thread);
+    g_assert_cmpint(w.ret, ==, 0);
+    g_assert_cmpint(bdrv_debug_remove_breakpoint(bs, "B"), ==, 0);
+    g_assert_cmpint(bdrv_debug_remove_breakpoint(bs, "B"), ==, -ENOENT);
+    bdrv_unref(bs);
+}
+
+/*
+ * Request A runs in the outer blkdebug node and is stopped inside it (at a
+ * breakpoint of the inner blkdebug node, its child); then request B fails
+ * on the outer node.  immediately=on: B fails at once; off: B waits until
+ * A has left the node.  A request stopped before entering the node (a
+ * breakpoint on the outer node itself) is not waited for.
+ */
+static void immediately_case(bool immediately)
+{
+    g_autofree char *json = g_strdup_printf(
+        "{\"driver\": \"blkdebug\", \"inject-error\": [{\"event\": "
+        "\"pwritev\", \"sector\": 8, \"immediately\": %s}], "
+        "\"image\": {\"driver\": \"blkdebug\", \"image\": "
+        "{\"driver\": \"null-co\"}}}", immediately ? "true" : "false");
+    struct json_object *o = json_tokener_parse(json);
+    BlockDriverState *bs = bdrv_open_blockdev(o, &error_abort);
+    BlockDriverState *inner = bdrv_get_file(bs);
+    Writer a, b;
+
+    json_object_put(o);
+    g_assert_cmpint(bdrv_debug_breakpoint(inner, "pwritev", "A"), ==, 0);
+    writer_start(&a, bs, 0);
+    wait_suspended(inner, "A");
+    writer_start(&b, bs, 4096);
+    if (immediately) {
+        g_thread_join(b.thread);     /* fails while A is still stopped */
+        g_assert_cmpint(b.ret, ==, -EIO);
+        g_assert_true(bdrv_debug_is_suspended(inner, "A"));
+    } else {
+        g_usleep(100000);
+        g_assert_cmpint(g_atomic_int_get(&b.done), ==, 0);
+    }
+    g_assert_cmpint(bdrv_debug_resume(inner, "A"), ==, 0);
+    g_thread_join(a.thread);
+    g_assert_cmpint(a.ret, ==, 0);
+    if (!immediately) {
+        g_thread_join(b.thread);     /* fails after A went through */
+        g_assert_cmpint(b.ret, ==, -EIO);
+    }
+    /* Stopped before entering the node: B does not wait for it. */
+    g_assert_cmpint(bdrv_debug_breakpoint(bs, "pwritev", "C"), ==, 0);
+    writer_start(&a, bs, 0);
+    wait_suspended(bs, "C");
+    g_assert_cmpint(wr(bs, 4096), ==, -EIO);
+    g_assert_cmpint(bdrv_debug_resume(bs, "C"), ==, 0);
+    g_thread_join(a.thread);
+    g_assert_cmpint(a.ret, ==, 0);
+    bdrv_unref(bs);
+}
+
+static void test_immediately_on(void)
+{
+    immediately_case(true);
+}
+
+static void test_immediately_off(void)
+{
+    immediately_case(false);
+}
+
+static void test_break_without_blkdebug(void)
+{
+    struct json_object *o = json_tokener_parse(
+        "{\"driver\": \"null-co\"}");
+    BlockDriverState *bs = bdrv_open_blockdev(o, &error_abort);
+
+    json_object_put(o);
+    g_assert_cmpint(bdrv_debug_breakpoint(bs, "pwritev", "A"), ==,
+                    -ENOTSUP);
+    g_assert_cmpint(bdrv_debug_resume(bs, "A"), ==, -ENOTSUP);
+    g_assert_false(bdrv_debug_is_suspended(bs, "A"));
+    bdrv_unref(bs);
+}
+
 int main(int argc, char **argv)
 {
     int ret;
@@ -198,6 +350,13 @@ int main(int argc, char **argv)
                     test_config_file_and_filename);
     g_test_add_func("/block/blkdebug/bad-config", test_bad_config);
     g_test_add_func("/block/blkdebug/event-names", test_event_names);
+    g_test_add_func("/block/blkdebug/break-resume", test_break_resume);
+    g_test_add_func("/block/blkdebug/remove-break", test_remove_break);
+    g_test_add_func("/block/blkdebug/immediately-on", test_immediately_on);
+    g_test_add_func("/block/blkdebug/immediately-off",
+                    test_immediately_off);
+    g_test_add_func("/block/blkdebug/break-without-blkdebug",
+                    test_break_without_blkdebug);
     ret = g_test_run();
     g_rmdir(tmpdir);
     g_free(tmpdir);
