@@ -6,7 +6,8 @@
  * memory and MOV of an immediate to memory; MOVZX, MOVSX and MOVSXD; ADD
  * SUB AND OR XOR CMP TEST between a register and memory or an immediate
  * and memory; 8-bit register ALU forms; SHL SHR SAR of a register by an
- * immediate or CL; IMUL with two and three operands; LEA; CMOVcc.  Each has its access size fixed, so the soft-TLB fast path
+ * immediate or CL; IMUL with two and three operands; LEA; CMOVcc; SETcc
+ * of a register.  Each has its access size fixed, so the soft-TLB fast path
  * (mem.h) is inlined without a size switch, and 64-bit code skips the
  * segment checks it does not have.  Semantics are those of ops-arith.c,
  * ops-move.c and ops-shift.c (the differential tests run both).
@@ -347,6 +348,12 @@ static void cmov_rr8(X86CPU *c, const X86Insn *i) { fm_cmov(c, i, 8, false); }
 static void cmov_rm4(X86CPU *c, const X86Insn *i) { fm_cmov(c, i, 4, true); }
 static void cmov_rm8(X86CPU *c, const X86Insn *i) { fm_cmov(c, i, 8, true); }
 
+/* SETcc of a byte register (AH..BH through the offset). */
+static void setcc_r(X86CPU *c, const X86Insn *i)
+{
+    x86_reg_write(c, i->op[0].reg, x86_cond(c, i->opcode & 15), 1);
+}
+
 /* The ALU families by generic handler. */
 typedef struct FMFamily {
     X86ExecFn generic;
@@ -516,7 +523,9 @@ bool x86_specialize_mem(X86Insn *insn)
             }
         }
     }
-    if (!fn && insn->exec == x86_op_mov) {
+    if (!fn && insn->exec == x86_op_setcc && insn->op[0].kind == OPK_REG) {
+        fn = setcc_r;
+    } else if (!fn && insn->exec == x86_op_mov) {
         fn = pick_mov(insn);
     } else if (!fn && (insn->exec == x86_op_movzx ||
                        insn->exec == x86_op_movsx ||
