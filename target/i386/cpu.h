@@ -119,6 +119,7 @@ typedef struct X86Seg {
     uint64_t base;
     uint64_t lo;        /* lowest valid offset */
     uint64_t hi;        /* highest valid offset */
+    uint64_t fast_lim;  /* offsets below pass for sizes <= 8 (seg.c) */
     uint32_t limit;     /* byte-granular limit */
     uint32_t flags;     /* descriptor attribute bits, DESC_* */
     uint16_t sel;

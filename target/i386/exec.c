@@ -39,6 +39,7 @@ static X86Block *decode_scratch(X86CPU *cpu, uint64_t lin, uint64_t paddr)
         n++;
     }
     b->insns[0].off = 0;
+    b->insns[0].next_off = b->insns[0].len;
     b->insns[0].end_block = true;
     b->n_insns = 1;
     b->phys = paddr;
@@ -67,6 +68,7 @@ static X86Block *decode_block(X86CPU *cpu, const uint8_t *page,
             break;
         }
         i->off = off - start;
+        i->next_off = i->off + i->len;
         off += i->len;
         b->n_insns++;
         if (i->end_block) {
@@ -80,6 +82,7 @@ static X86Block *decode_block(X86CPU *cpu, const uint8_t *page,
     b->bytes = off - start;
     if (b->n_insns >= 2 &&
         x86_fuse_jcc(&b->insns[b->n_insns - 2], &b->insns[b->n_insns - 1])) {
+        b->insns[b->n_insns - 2].next_off = b->insns[b->n_insns - 1].next_off;
         b->n_insns--;
         b->fused = true;
     }
@@ -172,6 +175,7 @@ static X86Block *find_block(X86CPU *cpu, X86Block *prev)
 static void run_block(X86CPU *cpu, X86Block *b)
 {
     const X86Insn *i = b->insns, *end = b->insns + b->n_insns;
+    uint64_t eip = cpu->regs[R_RIP];
 
     /* In an interrupt shadow with an interrupt waiting, run one
      * instruction so the interrupt is taken right after it. */
@@ -184,11 +188,14 @@ static void run_block(X86CPU *cpu, X86Block *b)
     }
 
     cpu->cur_block = b;
-    cpu->insn_eip = cpu->regs[R_RIP];
+    cpu->insn_eip = eip;
     cpu->run_end = end;
+    /* Only the last instruction of a block (or one that stops it) changes
+     * RIP other than by its length, so RIP is the block start plus the
+     * next instruction's offset, with no dependency on the last store. */
     do {
         cpu->cur_insn = i;
-        cpu->regs[R_RIP] += i->len;
+        cpu->regs[R_RIP] = eip + i->next_off;
         i->exec(cpu, i);
     } while (++i < cpu->run_end);
     if (unlikely(cpu->code_size == 2)) {
@@ -278,8 +285,11 @@ static CPUExitReason run_loop(X86CPU *cpu, uint64_t budget)
                 return CPU_EXIT_KICKED;
             }
         }
-        if (unlikely(cpu->debug_flags) && x86_debug_check(cpu)) {
-            return CPU_EXIT_DEBUG;
+        if (unlikely(cpu->debug_flags)) {
+            if (x86_debug_check(cpu)) {
+                return CPU_EXIT_DEBUG;
+            }
+            prev = NULL;        /* breakpoints and steps split blocks */
         }
         /* A link only records "EIP X in generation G is block B", which
          * stays true however @prev ended, so every block may link. */

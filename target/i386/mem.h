@@ -48,6 +48,9 @@ static inline uint64_t x86_seg_lin(X86CPU *cpu, int seg, uint64_t off,
                                    unsigned size, unsigned perm)
 {
     const X86Seg *s = &cpu->seg[seg];
+    if (likely(off < s->fast_lim && (s->perm & perm) && size <= 8)) {
+        return (s->base + off) & cpu->lin_mask;
+    }
     if (unlikely(off < s->lo || off + size - 1 > s->hi ||
                  off + size - 1 < off || !(s->perm & perm))) {
         x86_seg_fault(cpu, seg, off);

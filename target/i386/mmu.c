@@ -436,15 +436,12 @@ static void st_page(X86CPU *cpu, X86TLBEntry *e, uint64_t lin, uint64_t val,
 void *x86_tlb_host_rmw(X86CPU *cpu, uint64_t lin, unsigned size)
 {
     X86TLBEntry *e = x86_tlb_entry(cpu, lin);
-    uint8_t *host;
 
     if (likely(e->tag_w == (lin & ~0xfffull))) {
         return (void *)(uintptr_t)(lin + e->addend);
     }
     e = tlb_get(cpu, lin, ACC_WRITE, cpu->mmu_idx);
-    if (e->mmio ||
-        cpu->plat.phys_map(cpu->plat.opaque, e->paddr, &host) !=
-        PHYS_PAGE_RAM) {
+    if (e->mmio || !phys_ram_page(cpu, e->paddr)) {
         return NULL;
     }
     st_code_check(cpu, e, e->paddr | (lin & 0xfff), size);

@@ -5,8 +5,9 @@
  * found hot in the Linux boot profile: MOV of every size to and from
  * memory and MOV of an immediate to memory; MOVZX, MOVSX and MOVSXD; ADD
  * SUB AND OR XOR CMP TEST between a register and memory or an immediate
- * and memory; 8-bit register ALU forms; SHL SHR SAR by an immediate;
- * LEA; CMOVcc.  Each has its access size fixed, so the soft-TLB fast path
+ * and memory; 8-bit register ALU forms; SHL SHR SAR of a register by an
+ * immediate or CL; IMUL with two and three operands; LEA; CMOVcc; SETcc
+ * of a register.  Each has its access size fixed, so the soft-TLB fast path
  * (mem.h) is inlined without a size switch, and 64-bit code skips the
  * segment checks it does not have.  Semantics are those of ops-arith.c,
  * ops-move.c and ops-shift.c (the differential tests run both).
@@ -238,10 +239,11 @@ static void lea8(X86CPU *c, const X86Insn *i)
 enum { SH_SHL, SH_SHR, SH_SAR };
 
 X86_INLINE void fm_shift(X86CPU *cpu, const X86Insn *i, unsigned size,
-                         int kind)
+                         int kind, bool by_cl)
 {
     uint64_t *d = &cpu->regs[i->op[0].reg >> 3];
-    unsigned bits = size * 8, c = i->imm & (size == 8 ? 63 : 31);
+    unsigned bits = size * 8;
+    unsigned c = (by_cl ? cpu->regs[R_ECX] : i->imm) & (size == 8 ? 63 : 31);
     uint64_t m = size == 8 ? ~0ull : 0xffffffffull;
     uint64_t v = *d & m, r;
     bool cf, of;
@@ -273,12 +275,57 @@ X86_INLINE void fm_shift(X86CPU *cpu, const X86Insn *i, unsigned size,
     x86_cc_set(cpu, CC_OP_SHIFT, size, cf, of, r);
 }
 
-static void shl_ri4(X86CPU *c, const X86Insn *i) { fm_shift(c, i, 4, SH_SHL); }
-static void shl_ri8(X86CPU *c, const X86Insn *i) { fm_shift(c, i, 8, SH_SHL); }
-static void shr_ri4(X86CPU *c, const X86Insn *i) { fm_shift(c, i, 4, SH_SHR); }
-static void shr_ri8(X86CPU *c, const X86Insn *i) { fm_shift(c, i, 8, SH_SHR); }
-static void sar_ri4(X86CPU *c, const X86Insn *i) { fm_shift(c, i, 4, SH_SAR); }
-static void sar_ri8(X86CPU *c, const X86Insn *i) { fm_shift(c, i, 8, SH_SAR); }
+#define SHIFT_FORMS(name, kind)                                              \
+    static void name##_ri4(X86CPU *c, const X86Insn *i)                      \
+    { fm_shift(c, i, 4, kind, false); }                                      \
+    static void name##_ri8(X86CPU *c, const X86Insn *i)                      \
+    { fm_shift(c, i, 8, kind, false); }                                      \
+    static void name##_rc4(X86CPU *c, const X86Insn *i)                      \
+    { fm_shift(c, i, 4, kind, true); }                                       \
+    static void name##_rc8(X86CPU *c, const X86Insn *i)                      \
+    { fm_shift(c, i, 8, kind, true); }
+
+SHIFT_FORMS(shl, SH_SHL)
+SHIFT_FORMS(shr, SH_SHR)
+SHIFT_FORMS(sar, SH_SAR)
+
+/*
+ * IMUL r32/r64, r/m (0F AF) and IMUL r32/r64, r/m, imm (69, 6B): the
+ * truncated signed product; CF = OF = "it did not fit", the other flags
+ * as ops-arith.c records them.
+ */
+X86_INLINE void fm_imul(X86CPU *cpu, const X86Insn *i, unsigned size,
+                        bool mem, bool three)
+{
+    uint64_t *d = &cpu->regs[i->op[0].reg >> 3];
+    uint64_t s = mem ? fm_ld(cpu, i, x86_insn_ea(cpu, i), size)
+                     : cpu->regs[i->op[1].reg >> 3];
+    uint64_t o = three ? i->imm : *d, lo;
+    bool ovf;
+
+    if (size == 4) {
+        int64_t p = (int64_t)(int32_t)s * (int32_t)o;
+        lo = (uint32_t)p;
+        ovf = p != (int32_t)p;
+    } else {
+        __int128 p = (__int128)(int64_t)s * (int64_t)o;
+        lo = (uint64_t)p;
+        ovf = p != (int64_t)lo;
+    }
+    *d = lo;
+    x86_cc_set(cpu, CC_OP_SHIFT, size, ovf, ovf, lo);
+}
+
+#define IMUL_FORMS(sfx, mem, three)                                          \
+    static void imul_##sfx##4(X86CPU *c, const X86Insn *i)                   \
+    { fm_imul(c, i, 4, mem, three); }                                        \
+    static void imul_##sfx##8(X86CPU *c, const X86Insn *i)                   \
+    { fm_imul(c, i, 8, mem, three); }
+
+IMUL_FORMS(rr, false, false)
+IMUL_FORMS(rm, true, false)
+IMUL_FORMS(rri, false, true)
+IMUL_FORMS(rmi, true, true)
 
 /* CMOVcc r32/r64, r/m: the source is read (and may fault) either way; a
  * 32-bit destination is zero-extended either way. */
@@ -300,6 +347,12 @@ static void cmov_rr4(X86CPU *c, const X86Insn *i) { fm_cmov(c, i, 4, false); }
 static void cmov_rr8(X86CPU *c, const X86Insn *i) { fm_cmov(c, i, 8, false); }
 static void cmov_rm4(X86CPU *c, const X86Insn *i) { fm_cmov(c, i, 4, true); }
 static void cmov_rm8(X86CPU *c, const X86Insn *i) { fm_cmov(c, i, 8, true); }
+
+/* SETcc of a byte register (AH..BH through the offset). */
+static void setcc_r(X86CPU *c, const X86Insn *i)
+{
+    x86_reg_write(c, i->op[0].reg, x86_cond(c, i->opcode & 15), 1);
+}
 
 /* The ALU families by generic handler. */
 typedef struct FMFamily {
@@ -399,6 +452,31 @@ static X86ExecFn pick_ext(const X86Insn *insn)
     return ext_forms[sign][d->size == 8][mem][s->size == 2];
 }
 
+/* SHL/SHR/SAR of a register by an immediate or by CL. */
+static X86ExecFn pick_shift(const X86Insn *insn, bool wide)
+{
+    static const struct {
+        X86ExecFn generic, ri4, ri8, rc4, rc8;
+    } shifts[] = {
+        { x86_op_shl, shl_ri4, shl_ri8, shl_rc4, shl_rc8 },
+        { x86_op_shr, shr_ri4, shr_ri8, shr_rc4, shr_rc8 },
+        { x86_op_sar, sar_ri4, sar_ri8, sar_rc4, sar_rc8 },
+    };
+    const X86Operand *s = &insn->op[1];
+    bool by_cl = s->kind == OPK_REG && s->reg == R_ECX * 8 && s->size == 1;
+
+    if (s->kind != OPK_IMM && !by_cl) {
+        return NULL;
+    }
+    for (unsigned k = 0; k < G_N_ELEMENTS(shifts); k++) {
+        if (shifts[k].generic == insn->exec) {
+            return by_cl ? (wide ? shifts[k].rc8 : shifts[k].rc4)
+                         : (wide ? shifts[k].ri8 : shifts[k].ri4);
+        }
+    }
+    return NULL;
+}
+
 static X86ExecFn pick_misc(const X86Insn *insn)
 {
     const X86Operand *d = &insn->op[0], *s = &insn->op[1];
@@ -416,19 +494,17 @@ static X86ExecFn pick_misc(const X86Insn *insn)
         }
         return s->kind == OPK_REG ? (wide ? cmov_rr8 : cmov_rr4) : NULL;
     }
-    if (s->kind != OPK_IMM) {
-        return NULL;
+    if (insn->exec == x86_op_imul && s->size == d->size &&
+        (s->kind == OPK_REG || s->kind == OPK_MEM)) {
+        static const X86ExecFn imul_forms[2][2][2] = {
+            /* [three operands][memory][64-bit] */
+            { { imul_rr4, imul_rr8 }, { imul_rm4, imul_rm8 } },
+            { { imul_rri4, imul_rri8 }, { imul_rmi4, imul_rmi8 } },
+        };
+        return imul_forms[insn->op[2].kind == OPK_IMM]
+                         [s->kind == OPK_MEM][wide];
     }
-    if (insn->exec == x86_op_shl) {
-        return wide ? shl_ri8 : shl_ri4;
-    }
-    if (insn->exec == x86_op_shr) {
-        return wide ? shr_ri8 : shr_ri4;
-    }
-    if (insn->exec == x86_op_sar) {
-        return wide ? sar_ri8 : sar_ri4;
-    }
-    return NULL;
+    return pick_shift(insn, wide);
 }
 
 /* Swap @insn's handler for a form from this file; false if none fits. */
@@ -447,7 +523,9 @@ bool x86_specialize_mem(X86Insn *insn)
             }
         }
     }
-    if (!fn && insn->exec == x86_op_mov) {
+    if (!fn && insn->exec == x86_op_setcc && insn->op[0].kind == OPK_REG) {
+        fn = setcc_r;
+    } else if (!fn && insn->exec == x86_op_mov) {
         fn = pick_mov(insn);
     } else if (!fn && (insn->exec == x86_op_movzx ||
                        insn->exec == x86_op_movsx ||
