@@ -15,7 +15,8 @@
  * CMOS bytes and fw_cfg items are filled as QEMU fills them so that
  * SeaBIOS finds RAM size, CPU count, boot order and the e820 map.
  * With -kernel and no -bios, the kernel is booted directly by
- * hw/i386/linux-boot.c without any firmware.
+ * hw/i386/linux-boot.c without any firmware; with -bios too, SeaBIOS boots
+ * it through fw_cfg and Plimsoll's linuxboot option ROM.
  */
 #include "hw/i386/pc.h"
 
@@ -412,9 +413,7 @@ static bool pc_init(Machine *m, Error **errp)
     } else if (!pc_init_bios(pcms, cfg->bios ? cfg->bios : PC_DEFAULT_BIOS,
                              errp)) {
         return false;
-    } else if (cfg->kernel) {
-        error_setg(errp, "-kernel with firmware (-bios) is not supported yet; "
-                   "omit -bios for a direct boot");
+    } else if (cfg->kernel && !pc_linux_boot_firmware(pcms, errp)) {
         return false;
     }
     if (cpus_available()) {
