@@ -325,8 +325,16 @@ bool pc_linux_boot_firmware(PCMachineState *pcms, Error **errp)
     size_t setup_size;
     uint32_t initrd_addr = 0;
 
-    if (!load("-kernel", cfg->kernel, &k, &klen, errp) ||
-        !linux_check_header(k, klen, errp)) {
+    if (!load("-kernel", cfg->kernel, &k, &klen, errp)) {
+        return false;
+    }
+    if ((klen < HDR_MAGIC + 4 || memcmp(k + HDR_MAGIC, "HdrS", 4) != 0) &&
+        pc_multiboot_probe(k, klen) >= 0) {
+        error_setg(errp, "-kernel: Multiboot kernels boot without firmware; "
+                   "omit -bios");
+        return false;
+    }
+    if (!linux_check_header(k, klen, errp)) {
         return false;
     }
     setup_size = ((k[HDR_SETUP_SECTS] ? k[HDR_SETUP_SECTS] : 4) + 1) * 512;

@@ -12,7 +12,8 @@
 # --arch i386 boots Debian's 686 kernel instead of the amd64 one;
 # --firmware adds -bios bios-256k.bin: SeaBIOS boots the kernel through
 # fw_cfg and Plimsoll's linuxboot option ROM (its ACPI tables, not the
-# direct boot's, reach Linux).
+# direct boot's, reach Linux); --reboot lets the guest reboot and checks
+# that the reset boots the kernel again.
 import argparse
 import importlib.machinery
 import os
@@ -40,12 +41,44 @@ def build_guest(build, arch):
     return os.path.join(out, 'linux-' + arch), ''
 
 
+def reboot_test(binary, guest, tap):
+    """guest_exit=reboot without -no-reboot: the reset must load the
+    kernel again and boot it a second time."""
+    proc = subprocess.Popen([binary, '-m', '256', '-display', 'none',
+                             '-serial', 'stdio',
+                             '-kernel', os.path.join(guest, 'vmlinuz'),
+                             '-initrd', os.path.join(guest, 'initrd.img'),
+                             '-append', 'console=ttyS0 guest_nodisk=1 '
+                             'guest_exit=reboot'],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            text=True, errors='replace')
+    lines = []
+    end = time.time() + 1500
+    try:
+        for line in proc.stdout:
+            lines.append(line)
+            if sum('GUEST-INIT-START' in l for l in lines) == 2 or \
+               time.time() > end:
+                break
+    finally:
+        proc.kill()
+        proc.wait()
+    out = ''.join(lines)
+    tap.check('the guest asks for a reboot', 'reboot: Restarting system'
+              in out, out[-3000:])
+    tap.eq('the kernel boots twice', out.count('Linux version 6.'), 2)
+    tap.eq('/init runs after the reset too', out.count('GUEST-INIT-START'),
+           2)
+    tap.finish()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('binary')
     ap.add_argument('--smp', type=int, default=1)
     ap.add_argument('--arch', default='amd64', choices=('amd64', 'i386'))
     ap.add_argument('--firmware', action='store_true')
+    ap.add_argument('--reboot', action='store_true')
     opts = ap.parse_args()
     binary = os.path.abspath(opts.binary)
     build = os.path.dirname(binary)
@@ -54,6 +87,9 @@ def main():
     if not guest:
         print('1..0 # SKIP the guest could not be assembled from Debian '
               'packages: %s' % why.strip().splitlines()[-1:])
+        return
+    if opts.reboot:
+        reboot_test(binary, guest, tap)
         return
     start = time.time()
     fw = ['-bios', 'bios-256k.bin'] if opts.firmware else []
