@@ -459,7 +459,7 @@ static void pc_reset_direct_boot(PCMachineState *pcms)
     if (pcms->multiboot && m->ncpus) {
         x86_cpu_enter_flat32(m->cpus[0], pcms->mb_entry);
         x86_cpu_set_reg(m->cpus[0], X86_REG_RAX, 0x2badb002);
-        x86_cpu_set_reg(m->cpus[0], X86_REG_RAX + 3, pcms->mb_info);
+        x86_cpu_set_reg(m->cpus[0], X86_REG_RAX + 3 /* RBX */, pcms->mb_info);
     }
 }
 
