@@ -15,7 +15,8 @@
  * CMOS bytes and fw_cfg items are filled as QEMU fills them so that
  * SeaBIOS finds RAM size, CPU count, boot order and the e820 map.
  * With -kernel and no -bios, the kernel is booted directly by
- * hw/i386/linux-boot.c without any firmware.
+ * hw/i386/linux-boot.c without any firmware; with -bios too, SeaBIOS boots
+ * it through fw_cfg and Plimsoll's linuxboot option ROM.
  */
 #include "hw/i386/pc.h"
 
@@ -415,9 +416,7 @@ static bool pc_init(Machine *m, Error **errp)
     } else if (!pc_init_bios(pcms, cfg->bios ? cfg->bios : PC_DEFAULT_BIOS,
                              errp)) {
         return false;
-    } else if (cfg->kernel) {
-        error_setg(errp, "-kernel with firmware (-bios) is not supported yet; "
-                   "omit -bios for a direct boot");
+    } else if (cfg->kernel && !pc_linux_boot_firmware(pcms, errp)) {
         return false;
     }
     if (cpus_available()) {
@@ -463,7 +462,7 @@ static void pc_reset_direct_boot(PCMachineState *pcms)
     if (pcms->multiboot && m->ncpus) {
         x86_cpu_enter_flat32(m->cpus[0], pcms->mb_entry);
         x86_cpu_set_reg(m->cpus[0], X86_REG_RAX, 0x2badb002);
-        x86_cpu_set_reg(m->cpus[0], X86_REG_RAX + 3, pcms->mb_info);
+        x86_cpu_set_reg(m->cpus[0], X86_REG_RAX + 3 /* RBX */, pcms->mb_info);
     }
 }
 

@@ -137,6 +137,16 @@ void pc_apic_msi(void *opaque, uint64_t addr, uint32_t data);
 bool pc_linux_boot(PCMachineState *pcms, Error **errp);
 
 /**
+ * pc_linux_boot_firmware() - -kernel with -bios: offer the bzImage, initrd
+ * and command line to the firmware as QEMU's fw_cfg items (setup, kernel,
+ * initrd, cmdline: *_ADDR, *_SIZE, *_DATA) with the boot option ROM
+ * "genroms/linuxboot.bin" first in "bootorder" (hw/i386/linux-boot.c).
+ * Call after the fw_cfg device exists.  Fails with *errp like
+ * pc_linux_boot().
+ */
+bool pc_linux_boot_firmware(PCMachineState *pcms, Error **errp);
+
+/**
  * pc_multiboot_probe() - the file offset of a Multiboot v1 header (magic
  * 0x1BADB002 with a valid checksum, 4-byte aligned within the first
  * 8 KiB) in @k, or -1.
