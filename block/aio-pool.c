@@ -330,6 +330,7 @@ int aio_nowait_bail(void)
 
 void aio_nowait_commit(void)
 {
+    /* Never after a bail-out: that returns straight up the stack. */
     assert(nowait_state == AIO_NOWAIT_ON);
     nowait_state = AIO_NOWAIT_COMMITTED;
 }

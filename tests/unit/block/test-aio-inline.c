@@ -335,6 +335,64 @@ static void test_mixed_depth(Fixture *f, gconstpointer data)
     assert_image_clean(f);
 }
 
+static uint64_t be64_at(const uint8_t *p)
+{
+    uint64_t v = 0;
+
+    for (int i = 0; i < 8; i++) {
+        v = (v << 8) | p[i];
+    }
+    return v;
+}
+
+static void put_be64_at(uint8_t *p, uint64_t v)
+{
+    for (int i = 7; i >= 0; i--) {
+        p[i] = v & 0xff;
+        v >>= 8;
+    }
+}
+
+/*
+ * Corruption found by an inline attempt (an L2 entry pointing at an
+ * unaligned host offset): the request fails with EIO on the spot and the
+ * corrupt bit reaches the image header although the attempt could not
+ * have waited for a flush.
+ */
+static void test_corruption_inline(Fixture *f, gconstpointer data)
+{
+    static uint8_t buf[4096];
+    g_autofree uint8_t *img = NULL;
+    gsize len;
+    BlockBackend *blk = open_qcow2(f, "writeback");
+
+    g_assert_cmpint(blk_pwrite(blk, 0, sizeof(buf), buf, 0), ==, 0);
+    g_assert_cmpint(blk_pwrite(blk, CLUSTER, sizeof(buf), buf, 0), ==, 0);
+    blk_unref(blk);
+    /* Break L2 entry 0: its host offset gets 512 added. */
+    g_assert_true(g_file_get_contents(f->path, (char **)&img, &len, NULL));
+    uint64_t l2 = be64_at(img + be64_at(img + 40)) & 0x00fffffffffffe00ULL;
+    g_assert_cmpuint(l2 + 8, <=, len);
+    put_be64_at(img + l2, be64_at(img + l2) + 512);
+    g_assert_true(g_file_set_contents(f->path, (char *)img, len, NULL));
+
+    blk = open_qcow2(f, "writeback");
+    /* Loads the L2 table (an L2 miss: served by the pool). */
+    g_assert_cmpint(one_aio(blk, false, CLUSTER, buf, sizeof(buf)), ==, 0);
+    AioPoolStats base;
+    uint64_t inl, bailed, pool;
+    aio_pool_get_stats(&base);
+    g_assert_cmpint(one_aio(blk, false, 0, buf, sizeof(buf)), ==, -EIO);
+    stats_delta(&base, &inl, &bailed, &pool);
+    g_assert_cmpuint(inl, ==, 1);
+    g_assert_cmpuint(bailed, ==, 0);
+    blk_unref(blk);
+    g_free(img);
+    img = NULL;
+    g_assert_true(g_file_get_contents(f->path, (char **)&img, &len, NULL));
+    g_assert_cmpuint(be64_at(img + 72) & 2, ==, 2);   /* incompat: corrupt */
+}
+
 static void add(const char *name, void (*fn)(Fixture *, gconstpointer),
                 const void *data)
 {
@@ -354,5 +412,6 @@ int main(int argc, char **argv)
     add("bail/writethrough", test_bail_cases, "writethrough");
     add("disabled", test_disabled, NULL);
     add("mixed-depth", test_mixed_depth, NULL);
+    add("corruption-inline", test_corruption_inline, NULL);
     return g_test_run();
 }
