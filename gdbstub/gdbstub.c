@@ -377,19 +377,28 @@ static void cmd_step_sig(GdbState *s, const char *p)
     gdb_resume(s, s->c_cpu < 0 ? 0 : s->c_cpu);
 }
 
+static void cmd_vcont_query(GdbState *s, const char *p)
+{
+    gdb_reply(s, "vCont;c;C;s;S");
+}
+
 /* vCont;ACTION[:TID];...: the first "s" names the thread to step. */
 static void cmd_vcont(GdbState *s, const char *p)
 {
     int step = -1;
 
-    if (!strcmp(p, "?")) {
-        gdb_reply(s, "vCont;c;C;s;S");
+    if (*p != ';') {
+        gdb_reply(s, "E01");
         return;
     }
     while (*p == ';') {
         char action = p[1];
         const char *colon;
         int idx = -1;
+        if (!action) {
+            gdb_reply(s, "E01");
+            return;
+        }
         p += 2;
         if (action == 'C' || action == 'S') {
             while (g_ascii_isxdigit(*p)) {
@@ -471,8 +480,12 @@ static void cmd_thread_alive(GdbState *s, const char *p)
     gdb_reply(s, parse_thread(s, p, &idx) && idx >= 0 ? "OK" : "E01");
 }
 
+/* Forget breakpoints and stepping and let the VM run on: gdb is gone. */
 static void gdb_release(GdbState *s)
 {
+    if (runstate_is_running()) {
+        vm_stop(RUN_STATE_DEBUG);       /* the vCPUs must be out of guest */
+    }
     for (unsigned k = 0; k < s->m->ncpus; k++) {
         x86_cpu_breakpoint_remove_all(s->m->cpus[k]);
         x86_cpu_debug_resume(s->m->cpus[k], false);
@@ -586,6 +599,9 @@ typedef struct GdbCommand {
     const char *prefix;         /* matched against the packet's start */
     void (*fn)(GdbState *s, const char *rest);
     bool needs_cpu;             /* answer E01 on a machine without CPUs */
+    bool needs_stop;            /* ... or while the vCPUs run (all-stop
+                                   gdb never asks; a confused client
+                                   must not touch a running CPU) */
 } GdbCommand;
 
 /* Longer prefixes first where one is a prefix of another. */
@@ -597,20 +613,21 @@ static const GdbCommand gdb_commands[] = {
     { "qThreadExtraInfo", cmd_thread_extra, true },
     { "qAttached", cmd_attached, false },
     { "qC", cmd_current_thread, false },
-    { "vCont", cmd_vcont, true },
+    { "vCont?", cmd_vcont_query, false },
+    { "vCont", cmd_vcont, true, true },
     { "?", cmd_status, false },
-    { "g", cmd_read_regs, true },
-    { "G", cmd_write_regs, true },
-    { "p", cmd_read_reg, true },
-    { "P", cmd_write_reg, true },
-    { "m", cmd_read_mem, true },
-    { "M", cmd_write_mem, true },
-    { "c", cmd_continue, true },
-    { "C", cmd_continue_sig, true },
-    { "s", cmd_step, true },
-    { "S", cmd_step_sig, true },
-    { "Z", cmd_insert_bp, true },
-    { "z", cmd_remove_bp, true },
+    { "g", cmd_read_regs, true, true },
+    { "G", cmd_write_regs, true, true },
+    { "p", cmd_read_reg, true, true },
+    { "P", cmd_write_reg, true, true },
+    { "m", cmd_read_mem, true, true },
+    { "M", cmd_write_mem, true, true },
+    { "c", cmd_continue, true, true },
+    { "C", cmd_continue_sig, true, true },
+    { "s", cmd_step, true, true },
+    { "S", cmd_step_sig, true, true },
+    { "Z", cmd_insert_bp, true, true },
+    { "z", cmd_remove_bp, true, true },
     { "H", cmd_set_thread, false },
     { "T", cmd_thread_alive, false },
     { "D", cmd_detach, false },
@@ -622,7 +639,8 @@ static void gdb_handle_packet(GdbState *s, const char *pkt)
     for (size_t k = 0; k < G_N_ELEMENTS(gdb_commands); k++) {
         const GdbCommand *c = &gdb_commands[k];
         if (g_str_has_prefix(pkt, c->prefix)) {
-            if (c->needs_cpu && !s->m->ncpus) {
+            if ((c->needs_cpu && !s->m->ncpus) ||
+                (c->needs_stop && runstate_is_running())) {
                 gdb_reply(s, "E01");
             } else {
                 c->fn(s, pkt + strlen(c->prefix));

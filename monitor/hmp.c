@@ -7,7 +7,7 @@
  * does.  No events are sent to HMP clients.
  *
  * Commands: help, info (status, block, blockstats, version), stop, cont,
- * system_reset, quit, block_resize, qemu-io.
+ * system_reset, quit, block_resize, qemu-io, screendump.
  * Left out: line editing and history (the terminal's own line discipline
  * is used), completion.
  */
@@ -289,6 +289,62 @@ static void hmp_qemu_io(GString *out, int argc, char **argv)
     blk_unref(blk);
 }
 
+/*
+ * screendump FILENAME [-f FORMAT] [DEVICE [HEAD]], QEMU's syntax, with
+ * "-d DEVICE" accepted as well.  Options may come anywhere after the
+ * command name.
+ */
+static void hmp_screendump(GString *out, int argc, char **argv)
+{
+    const char *pos[3] = { NULL };
+    const char *format = NULL, *device = NULL;
+    int npos = 0, fmt = -1;
+    int64_t head = 0;
+    Error *err = NULL;
+
+    for (int i = 1; i < argc; i++) {
+        bool opt_f = !strcmp(argv[i], "-f"), opt_d = !strcmp(argv[i], "-d");
+
+        if ((opt_f || opt_d) && i + 1 < argc) {
+            *(opt_f ? &format : &device) = argv[++i];
+        } else if (argv[i][0] == '-' || npos == 3) {
+            g_string_append(out, "screendump: usage: screendump filename "
+                            "[-f ppm|png] [device [head]]\n");
+            return;
+        } else {
+            pos[npos++] = argv[i];
+        }
+    }
+    if (!pos[0] || (device && pos[1])) {
+        g_string_append(out, "screendump: usage: screendump filename "
+                        "[-f ppm|png] [device [head]]\n");
+        return;
+    }
+    if (format) {
+        fmt = qapi_enum_lookup(ImageFormat_names, IMAGE_FORMAT__MAX, format);
+        if (fmt < 0) {
+            g_string_append_printf(out, "Error: Parameter 'format' does not "
+                                   "accept value '%s'\n", format);
+            return;
+        }
+    }
+    if (pos[2]) {
+        char *end;
+
+        head = g_ascii_strtoll(pos[2], &end, 10);
+        if (*end || end == pos[2]) {
+            g_string_append_printf(out, "invalid head: %s\n", pos[2]);
+            return;
+        }
+    }
+    device = device ? device : pos[1];
+    qmp_screendump(pos[0], device != NULL, device, pos[2] != NULL, head,
+                   fmt >= 0, fmt >= 0 ? (ImageFormat)fmt : 0, &err);
+    if (err) {
+        hmp_print_error(out, err);
+    }
+}
+
 static void hmp_help(GString *out, int argc, char **argv);
 
 static const HmpCommand hmp_table[] = {
@@ -321,6 +377,9 @@ static const HmpCommand hmp_table[] = {
     { "block_set_io_throttle", "device bps bps_rd bps_wr iops iops_rd "
       "iops_wr", "change I/O throttle limits for a block drive", 7, 7,
       hmp_block_set_io_throttle },
+    { "screendump", "filename [-f format] [device [head]]", "save the "
+      "screen of a display device as a PPM or PNG image", 1, 6,
+      hmp_screendump },
 };
 
 static void hmp_help(GString *out, int argc, char **argv)

@@ -15,6 +15,9 @@
  *
  * Layout in RAM: zero page at 0x10000, command line at 0x20000, kernel at
  * 0x100000, initrd at the top of RAM below 4 GiB and initrd_addr_max.
+ * A file without the bzImage signature but with a Multiboot header goes
+ * to hw/i386/multiboot.c instead.  Every system reset restores the images
+ * in RAM (pc_boot_image_save()) and the CPU runs the stub again.
  * Hostile inputs: a file that is not a bzImage of protocol 2.06 or newer,
  * a kernel or initrd that does not fit in RAM, an over-long command line:
  * each is a clear start-up error.
@@ -175,8 +178,14 @@ bool pc_linux_boot(PCMachineState *pcms, Error **errp)
     uint8_t *stub;
     uint64_t rsdp;
 
-    if (!load("-kernel", cfg->kernel, &k, &klen, errp) ||
-        !linux_check_header(k, klen, errp)) {
+    if (!load("-kernel", cfg->kernel, &k, &klen, errp)) {
+        return false;
+    }
+    if ((klen < HDR_MAGIC + 4 || memcmp(k + HDR_MAGIC, "HdrS", 4) != 0) &&
+        pc_multiboot_probe(k, klen) >= 0) {
+        return pc_multiboot_boot(pcms, k, klen, errp);
+    }
+    if (!linux_check_header(k, klen, errp)) {
         return false;
     }
     setup_sects = k[HDR_SETUP_SECTS] ? k[HDR_SETUP_SECTS] : 4;
@@ -226,6 +235,12 @@ bool pc_linux_boot(PCMachineState *pcms, Error **errp)
         memcpy(zp + ZP_ACPI_RSDP, &le, 8);
     }
     pirq_build_table(pcms, ram);
+    /* What a reset must put back: the guest reuses all of it. */
+    pc_boot_image_save(pcms, KERNEL_ADDR, klen - setup_size);
+    pc_boot_image_save(pcms, initrd_addr, ilen);
+    pc_boot_image_save(pcms, ZERO_PAGE_ADDR, 4096);
+    pc_boot_image_save(pcms, CMDLINE_ADDR, strlen(cmdline) + 1);
+    pc_boot_image_save(pcms, 0xf0000, 0x10000);
 
     if (!memory_region_init_rom(&pcms->bios, "linuxboot", 0x10000, errp)) {
         return false;

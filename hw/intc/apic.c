@@ -780,6 +780,7 @@ static bool apic_realize(Device *dev, Error **errp)
     for (unsigned i = 0; i < s->ncpus; i++) {
         s->cpu[i].apic = s;
         s->cpu[i].index = i;
+        s->cpu[i].id = i;
         s->cpu[i].timer = timer_new(CLOCK_TYPE_VIRTUAL, apic_timer_cb,
                                     &s->cpu[i]);
     }

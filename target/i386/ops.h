@@ -37,6 +37,11 @@ void x86_atomic_specialize(X86Insn *insn);
 void x86_op_lfence(X86CPU *cpu, const X86Insn *i);
 void x86_op_mfence(X86CPU *cpu, const X86Insn *i);
 void x86_op_sfence(X86CPU *cpu, const X86Insn *i);
+bool x86_specialize_mem(X86Insn *insn);
+/* Fuse @first (a register CMP/TEST/ADD/SUB/AND/INC/DEC) with the Jcc that
+ * follows it into @first; false (nothing changed) if the pair does not
+ * fuse.  ops-fast.c */
+bool x86_fuse_jcc(X86Insn *first, const X86Insn *jcc);
 void x86_op_aaa(X86CPU *cpu, const X86Insn *i);
 void x86_op_aad(X86CPU *cpu, const X86Insn *i);
 void x86_op_aam(X86CPU *cpu, const X86Insn *i);

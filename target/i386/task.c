@@ -158,5 +158,5 @@ void x86_task_switch(X86CPU *cpu, uint16_t sel, int reason, bool has_err,
     if (has_err) {
         x86_push(cpu, err, 4);
     }
-    cpu->stop_block = true;
+    x86_stop_block(cpu);
 }

@@ -167,9 +167,12 @@ def test_protocol(tap, binary, bios):
         tap.eq('thread 2 is alive', g.send('T2'), 'OK')
         tap.eq('thread 3 is not', g.send('T3'), 'E01')
         tap.check('? answers a stop', g.send('?').startswith('T05thread:'))
+        tap.eq('vCont? lists the actions', g.send('vCont?'), 'vCont;c;C;s;S')
+        tap.eq('a malformed vCont errors', g.send('vCont;'), 'E01')
         # Run the spinning guest, then interrupt it.
         g.send('vCont;c', reply=False)
         time.sleep(0.3)
+        tap.eq('registers are refused while running', g.send('g'), 'E01')
         g.s.sendall(b'\x03')
         stop = g.recv()
         tap.check('Ctrl-C stops the VM', stop.startswith('T02thread:1;'),

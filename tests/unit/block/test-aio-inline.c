@@ -16,6 +16,7 @@
 #include "block/aio-pool.h"
 #include "block/block-backend.h"
 #include "block/block-int.h"
+#include "block/file-posix.h"
 
 #define CLUSTER 65536
 
@@ -43,17 +44,24 @@ static void fixture_teardown(Fixture *f, gconstpointer data)
     g_free(f->dir);
 }
 
-/* A backend over qcow2 over file with @cache ("writeback", "none"...). */
-static BlockBackend *open_qcow2(Fixture *f, const char *cache)
+/* A backend over qcow2 over file with @cache ("writeback", "none"...);
+ * aio=io_uring when @uring. */
+static BlockBackend *open_qcow2_aio(Fixture *f, const char *cache,
+                                    bool uring)
 {
     struct json_object *o = json_object_new_object();
     BlockBackend *blk;
-    int flags = BDRV_O_RDWR;
+    int flags = BDRV_O_RDWR | (uring ? BDRV_O_IO_URING : 0);
 
     g_assert_true(bdrv_parse_cache_mode(cache, &flags, &error_abort));
     json_object_object_add(o, "driver", json_object_new_string("qcow2"));
     blk = blk_new_open(f->path, o, flags, NULL);
     return blk;
+}
+
+static BlockBackend *open_qcow2(Fixture *f, const char *cache)
+{
+    return open_qcow2_aio(f, cache, false);
 }
 
 typedef struct Done {
@@ -122,18 +130,25 @@ static void assert_acct(BlockBackend *blk, uint64_t reads, uint64_t writes)
     g_assert_cmpuint(st.failed_ops[BLOCK_ACCT_WRITE], ==, 0);
 }
 
-/* First read: L2 miss, so the pool; second read: inline. */
+/* First read: L2 miss, so the pool; second read: inline (through the
+ * ring with aio=io_uring). */
 static void test_read_bail_then_inline(Fixture *f, gconstpointer data)
 {
     static uint8_t buf[4096], chk[4096];
+    bool uring = data != NULL;
     BlockBackend *blk = open_qcow2(f, "writeback");
     AioPoolStats base;
-    uint64_t inl, bailed, pool;
+    uint64_t inl, bailed, pool, ring_base;
 
+    if (uring && !file_posix_uring_available()) {
+        g_test_skip("io_uring unavailable");
+        blk_unref(blk);
+        return;
+    }
     fill(buf, sizeof(buf), 0x3c);
     g_assert_cmpint(blk_pwrite(blk, 8192, sizeof(buf), buf, 0), ==, 0);
     blk_unref(blk);
-    blk = open_qcow2(f, "writeback");
+    blk = open_qcow2_aio(f, "writeback", uring);
     block_acct_init(blk_get_stats(blk));
 
     aio_pool_get_stats(&base);
@@ -145,12 +160,15 @@ static void test_read_bail_then_inline(Fixture *f, gconstpointer data)
     g_assert_cmpuint(inl, ==, 0);
 
     aio_pool_get_stats(&base);
+    ring_base = file_posix_uring_requests();
     memset(chk, 0, sizeof(chk));
     g_assert_cmpint(one_aio(blk, false, 8192, chk, sizeof(chk)), ==, 0);
     assert_filled(chk, sizeof(chk), 0x3c);
     stats_delta(&base, &inl, &bailed, &pool);
     g_assert_cmpuint(inl, ==, 1);
     g_assert_cmpuint(bailed + pool, ==, 0);
+    g_assert_cmpuint(file_posix_uring_requests() - ring_base, ==,
+                     uring ? 1 : 0);
     /* Unallocated clusters read as zeroes, inline too. */
     g_assert_cmpint(one_aio(blk, false, 3 * CLUSTER, chk, sizeof(chk)), ==,
                     0);
@@ -329,6 +347,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     add("read-bail-then-inline", test_read_bail_then_inline, NULL);
+    add("read-bail-then-inline/io_uring", test_read_bail_then_inline, "");
     add("rewrite-inline", test_rewrite_inline, NULL);
     add("alloc-inline", test_alloc_inline, NULL);
     add("bail/direct", test_bail_cases, "none");
