@@ -11,8 +11,9 @@
  * libwayland-client SDL loaded) wakes the loop for input and the timer
  * drops to 500 ms; on Wayland a held key keeps the 60 Hz pace, as SDL
  * makes key repeats itself while pumping.  Without a connection fd the
- * timer pumps SDL's queue every 30 ms, as QEMU's SDL display does.  Changes from other threads (a device
- * marking dirty pixels) wake the loop through an idle source.  A frame is
+ * timer pumps SDL's queue every 30 ms, as QEMU's SDL display does.
+ * Changes from other threads (a device marking dirty pixels) wake the
+ * loop through an idle source.  A frame is
  * drawn only when something changed, so an idle window draws nothing.
  *
  * Hotkeys (Ctrl+Alt held): G grab/release keyboard and mouse, F full

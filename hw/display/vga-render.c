@@ -292,11 +292,11 @@ static uint32_t vga_line_addr(const VGALineMap *lm, int y, bool *split)
 
 /*
  * One line of 16-colour graphics from plane offset @o (wrapped by @mask),
- * shifted left by @pan pixels (AR13).  Planar: pixel x is bit 7 - x % 8 of the byte at
- * o + x / 8 of each plane, plane p giving colour bit p.  With GR05 bit 5
- * (shift register interleave, CGA 4-colour modes) each offset holds 8
- * pixels of 2 bits, the first four in plane 0 and the last four in plane
- * 1, leftmost in the top bits, exactly as a CGA byte.
+ * shifted left by @pan pixels (AR13).  Planar: pixel x is bit 7 - x % 8
+ * of the byte at o + x / 8 of each plane, plane p giving colour bit p.
+ * With GR05 bit 5 (shift register interleave, CGA 4-colour modes) each
+ * offset holds 8 pixels of 2 bits, the first four in plane 0 and the last
+ * four in plane 1, leftmost in the top bits, exactly as a CGA byte.
  */
 static void vga_draw_line16(VGAState *s, uint32_t *dst, int w, uint32_t o,
                             int pan, uint32_t mask)
