@@ -13,8 +13,8 @@
  * makes key repeats itself while pumping.  Without a connection fd the
  * timer pumps SDL's queue every 30 ms, as QEMU's SDL display does.
  * Changes from other threads (a device marking dirty pixels) wake the
- * loop through an idle source.  A frame is
- * drawn only when something changed, so an idle window draws nothing.
+ * loop through an idle source.  A frame is drawn only when something
+ * changed, so an idle window draws nothing.
  *
  * Hotkeys (Ctrl+Alt held): G grab/release keyboard and mouse, F full
  * screen, U restore the guest's own size, N notification history, S save
