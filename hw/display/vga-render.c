@@ -61,12 +61,16 @@ static int vga_height(VGAState *s)
 
 static int vga_mode(VGAState *s)
 {
+    /*
+     * Palette address source clear (AR index bit 5) or screen off (SR01
+     * bit 5): the screen shows nothing, VBE modes included (bochs-drm
+     * blanks through AR index bit 5, as QEMU's VGA honours it).
+     */
+    if (!(s->ar_index & 0x20) || (s->sr[1] & 0x20)) {
+        return MODE_BLANK;
+    }
     if (s->vbe_regs[VBE_DISPI_INDEX_ENABLE] & VBE_DISPI_ENABLED) {
         return MODE_VBE;
-    }
-    if (!(s->ar_index & 0x20)) {
-        /* Palette address source clear: the screen shows nothing. */
-        return MODE_BLANK;
     }
     if (!(s->gr[6] & 0x01)) {
         return MODE_TEXT;
@@ -288,11 +292,11 @@ static uint32_t vga_line_addr(const VGALineMap *lm, int y, bool *split)
 
 /*
  * One line of 16-colour graphics from plane offset @o (wrapped by @mask),
- * shifted left by @pan pixels (AR13).  Planar: pixel x is bit 7 - x % 8 of the byte at
- * o + x / 8 of each plane, plane p giving colour bit p.  With GR05 bit 5
- * (shift register interleave, CGA 4-colour modes) each offset holds 8
- * pixels of 2 bits, the first four in plane 0 and the last four in plane
- * 1, leftmost in the top bits, exactly as a CGA byte.
+ * shifted left by @pan pixels (AR13).  Planar: pixel x is bit 7 - x % 8
+ * of the byte at o + x / 8 of each plane, plane p giving colour bit p.
+ * With GR05 bit 5 (shift register interleave, CGA 4-colour modes) each
+ * offset holds 8 pixels of 2 bits, the first four in plane 0 and the last
+ * four in plane 1, leftmost in the top bits, exactly as a CGA byte.
  */
 static void vga_draw_line16(VGAState *s, uint32_t *dst, int w, uint32_t o,
                             int pan, uint32_t mask)
@@ -442,6 +446,22 @@ static void vga_render_vbe(VGAState *s, bool full)
     }
 }
 
+/* A blanked screen: black, at the size of the last picture. */
+static void vga_render_blank(VGAState *s)
+{
+    int w = s->last_w > 0 ? s->last_w : 640;
+    int h = s->last_h > 0 ? s->last_h : 480;
+    DisplaySurface *surf = vga_surface(s, w, h, MODE_BLANK);
+
+    if (!surf || !s->full_update) {
+        return;
+    }
+    for (int y = 0; y < h; y++) {
+        memset(surface_data(surf) + y * surface_stride(surf), 0, w * 4);
+    }
+    console_mark_dirty(s->con, 0, 0, w, h);
+}
+
 void vga_render(VGAState *s)
 {
     int mode = vga_mode(s);
@@ -462,6 +482,8 @@ void vga_render(VGAState *s)
         vga_render_graphics(s, full, mode);
         break;
     default:
+        console_set_text_mode(s->con, false, 0, 0);
+        vga_render_blank(s);
         break;
     }
     s->full_update = false;

@@ -25,6 +25,8 @@
 #             and a split screen (line compare) that AR10 keeps unpanned.
 #   cga4/6    CGA modes 04h and 06h: B800h interleaved rows (CR17 bit 0),
 #             2-bit pixels through the shift register interleave (04h).
+#   vbe-bank  640x480x8 VBE with an 8-bit DAC, no linear framebuffer:
+#             drawn bank by bank through the A000h window.
 #   vbe-port  Bochs VBE through ports 0x1ce/0x1cf: 640x480x32 pattern in
 #             the linear framebuffer (PCI BAR0) written in protected mode.
 #   vbe-mmio  The same through the MMIO BAR (BAR2, DISPI words at 0x500,
@@ -433,6 +435,12 @@ def case_split(tap, g):
     compare(tap, 'split', g.screendump(), (640, 480), split_pixel)
 
 
+def case_vbe_bank(tap, g):
+    compare(tap, 'vbe-bank', g.screendump(), (640, 480),
+            lambda x, y: ((x + 2 * y) % 256, 255 - (x + 2 * y) % 256,
+                          (x + 2 * y) % 256 * 3 % 256))
+
+
 CASES = [
     ('text', 'text', (), case_text),
     ('text40', 'text40', (), case_text40),
@@ -442,6 +450,7 @@ CASES = [
     ('split', 'split', (), case_split),
     ('cga4', 'cga', (), case_cga4),
     ('cga6', 'cga', ('MODE6',), case_cga6),
+    ('vbe-bank', 'vbe-bank', (), case_vbe_bank),
     ('vbe-port', 'vbe', (), case_vbe_port),
     ('vbe-mmio', 'vbe', ('MMIO',), case_vbe_mmio),
 ]

@@ -60,6 +60,9 @@ static void dispi(Fixture *f, unsigned idx, uint16_t val)
 
 static void vbe_mode(Fixture *f, int w, int h, int bpp)
 {
+    /* Palette address source on: the screen is not blanked. */
+    vga_ioport_read(&f->s, 0x3da);
+    vga_ioport_write(&f->s, 0x3c0, 0x20);
     dispi(f, VBE_DISPI_INDEX_ENABLE, 0);
     dispi(f, VBE_DISPI_INDEX_XRES, w);
     dispi(f, VBE_DISPI_INDEX_YRES, h);
@@ -278,12 +281,39 @@ static void test_random_registers(void)
     fixture_fini(&f);
 }
 
+/* AR index bit 5 clear or SR01 bit 5 set: black, VBE included. */
+static void test_blank(void)
+{
+    Fixture f;
+
+    fixture_init(&f);
+    vbe_mode(&f, 8, 4, 32);
+    memset(f.s.vram, 0xff, 8 * 4 * 4);
+    vga_render(&f.s);
+    g_assert_cmphex(pixel(&f, 7, 3), ==, 0xffffff);
+    vga_ioport_read(&f.s, 0x3da);
+    vga_ioport_write(&f.s, 0x3c0, 0x00);
+    vga_render(&f.s);
+    g_assert_cmphex(pixel(&f, 7, 3), ==, 0);
+    vga_ioport_write(&f.s, 0x3c0, 0x20);
+    vga_ioport_write(&f.s, 0x3c0, 0x20);
+    vga_render(&f.s);
+    g_assert_cmphex(pixel(&f, 7, 3), ==, 0xffffff);
+    vga_ioport_write(&f.s, 0x3c4, 0x01);
+    vga_ioport_write(&f.s, 0x3c5, 0x20);
+    vga_render(&f.s);
+    g_assert_cmphex(pixel(&f, 7, 3), ==, 0);
+    g_assert_cmpint(surface_width(console_surface(f.s.con)), ==, 8);
+    fixture_fini(&f);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/hw/display/vga/vbe-formats", test_vbe_formats);
     g_test_add_func("/hw/display/vga/vbe-planar", test_vbe_planar);
     g_test_add_func("/hw/display/vga/vbe-vram-end", test_vbe_vram_end);
+    g_test_add_func("/hw/display/vga/blank", test_blank);
     g_test_add_func("/hw/display/vga/random-registers",
                     test_random_registers);
     return g_test_run();
