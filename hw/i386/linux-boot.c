@@ -320,7 +320,6 @@ bool pc_linux_boot_firmware(PCMachineState *pcms, Error **errp)
     g_autofree uint8_t *k = NULL;
     g_autofree uint8_t *initrd = NULL;
     g_autofree uint8_t *rom = NULL;
-    static const char bootorder[] = "/rom@genroms/linuxboot.bin\n";
     gsize klen, ilen = 0;
     size_t setup_size;
     uint32_t initrd_addr = 0;
@@ -373,6 +372,6 @@ bool pc_linux_boot_firmware(PCMachineState *pcms, Error **errp)
     fw_cfg_add_string(f, FW_CFG_CMDLINE_DATA, cmdline);
     rom = linux_boot_rom();
     fw_cfg_add_file(f, "genroms/linuxboot.bin", rom, pc_linuxboot_rom_size);
-    fw_cfg_add_file(f, "bootorder", bootorder, strlen(bootorder));
+    pcms->linuxboot_rom = true;     /* named first in bootorder (pc.c) */
     return true;
 }

@@ -471,7 +471,12 @@ static void pc_reset(Machine *m)
     PCMachineState *pcms = pc_from_machine(m);
     /* -device disks exist only now: their bootindex orders the boot. */
     g_autoptr(GByteArray) bootorder = pc_drives_bootorder(m);
+    static const char rom_entry[] = "/rom@genroms/linuxboot.bin\n";
 
+    if (pcms->linuxboot_rom) {
+        g_byte_array_prepend(bootorder, (const guint8 *)rom_entry,
+                             strlen(rom_entry));
+    }
     fw_cfg_add_file(pcms->fw_cfg, "bootorder", bootorder->data,
                     bootorder->len);
 

@@ -66,6 +66,7 @@ typedef struct PCMachineState {
     MemoryRegion bios_isa;
     MemoryRegion legacy_hole;
     bool bios_loaded;
+    bool linuxboot_rom;     /* -kernel with -bios: boot our option ROM first */
     /* wiring */
     IRQLine cpu_intr;
     IRQLine isa_in[16];
