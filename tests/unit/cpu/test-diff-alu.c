@@ -575,7 +575,7 @@ static void run_case(gconstpointer data)
         return;
     }
     for (int sz = 0; sz < 4; sz++) {
-        uint8_t insn[16];
+        uint8_t insn[64];
         unsigned bytes = 1u << sz;
         int len;
         NativeFn fn;
