@@ -7,7 +7,8 @@
  * does.  No events are sent to HMP clients.
  *
  * Commands: help, info (status, block, blockstats, version), stop, cont,
- * system_reset, quit, block_resize, qemu-io, screendump.
+ * system_reset, quit, xp (physical memory), block_resize, qemu-io,
+ * screendump.
  * Left out: line editing and history (the terminal's own line discipline
  * is used), completion.
  */
@@ -22,6 +23,8 @@
 #include "block/block-backend.h"
 #include "block/block.h"
 #include "config-host.h"
+#include "hw/core/machine.h"
+#include "hw/core/memory.h"
 #include "qapi/qapi-commands.h"
 #include "tools/io/io-cmds.h"
 
@@ -345,6 +348,43 @@ static void hmp_screendump(GString *out, int argc, char **argv)
     }
 }
 
+/*
+ * xp [/NxU] ADDR: N units (U = b, h, w, g; default 1 w) of guest-physical
+ * memory in hex, 8 bytes per line for bytes and 16 otherwise, as QEMU.
+ */
+static void hmp_xp(GString *out, int argc, char **argv)
+{
+    static const char units[] = "bhwg";
+    const char *fmt = argc > 2 ? argv[1] : "/1xw";
+    const char *u;
+    char *end;
+    unsigned long n = strtoul(fmt + 1, &end, 10);
+    uint64_t addr = strtoull(argv[argc - 1], NULL, 0);
+    Machine *m = machine_current();
+    unsigned size, per_line;
+
+    if (*fmt != '/' || end == fmt + 1) {
+        n = 1;
+    }
+    end += *end == 'x';
+    u = *end ? strchr(units, *end) : units + 2;
+    if (!u || !*u || n == 0 || n > 4096 || !m) {
+        g_string_append(out, "Error: usage: xp /NxU ADDR (U = b, h, w, g)\n");
+        return;
+    }
+    size = 1u << (u - units);
+    per_line = size == 1 ? 8 : 16 / size;
+    for (unsigned long i = 0; i < n; i++, addr += size) {
+        if (i % per_line == 0) {
+            g_string_append_printf(out, "%s%016" PRIx64 ":", i ? "\n" : "",
+                                   addr);
+        }
+        g_string_append_printf(out, " 0x%0*" PRIx64, 2 * size,
+                               memory_map_read(m->mem, addr, size));
+    }
+    g_string_append_c(out, '\n');
+}
+
 static void hmp_help(GString *out, int argc, char **argv);
 
 static const HmpCommand hmp_table[] = {
@@ -357,6 +397,8 @@ static const HmpCommand hmp_table[] = {
     { "c", "", "resume emulation", 0, 0, hmp_cont },
     { "system_reset", "", "reset the system", 0, 0, hmp_system_reset },
     { "quit", "", "quit the emulator", 0, 0, hmp_quit },
+    { "xp", "/fmt addr", "physical memory dump starting at 'addr'", 1, 2,
+      hmp_xp },
     { "q", "", "quit the emulator", 0, 0, hmp_quit },
     { "block_resize", "device size", "resize a block image", 2, 2,
       hmp_block_resize },

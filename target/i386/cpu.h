@@ -12,6 +12,7 @@
 #define TARGET_I386_CPU_H
 
 #include <setjmp.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -79,6 +80,8 @@ enum { R_ES, R_CS, R_SS, R_DS, R_FS, R_GS, R_LDTR, R_TR, X86_NSEGS };
 #define CR4_PCE (1u << 8)
 #define CR4_OSFXSR (1u << 9)
 #define CR4_OSXMMEXCPT (1u << 10)
+#define CR4_UMIP (1u << 11)
+#define CR4_SMEP (1u << 20)
 #define EFER_SCE (1u << 0)
 #define EFER_LME (1u << 8)
 #define EFER_LMA (1u << 10)
@@ -116,6 +119,7 @@ typedef struct X86Seg {
     uint64_t base;
     uint64_t lo;        /* lowest valid offset */
     uint64_t hi;        /* highest valid offset */
+    uint64_t fast_lim;  /* offsets below pass for sizes <= 8 (seg.c) */
     uint32_t limit;     /* byte-granular limit */
     uint32_t flags;     /* descriptor attribute bits, DESC_* */
     uint16_t sel;
@@ -128,9 +132,11 @@ typedef struct X86DescTable {
 } X86DescTable;
 
 /* Software TLB (CPU-ENGINE.md): direct mapped, one per privilege class. */
-#define X86_TLB_BITS 8
+#define X86_TLB_BITS 10
 #define X86_TLB_SIZE (1u << X86_TLB_BITS)
-#define X86_TLB_INVALID 1ull    /* set in a tag: never matches an address */
+/* Tag bits, above the alignment bits the fast path compares (mem.h). */
+#define X86_TLB_INVALID 0x400ull /* never matches an address */
+#define X86_TLB_SLOW    0x800ull /* matches only in mmu.c: MMIO, code pages */
 
 typedef struct X86TLBEntry {
     uint64_t tag_r;     /* page-aligned linear address, or INVALID */
@@ -150,6 +156,10 @@ enum {
     CC_OP_LOGIC,        /* cc_dst = result; CF=OF=0 */
     CC_OP_INC,          /* cc_dst = result, cc_src2 = old CF */
     CC_OP_DEC,
+    CC_OP_ADC,          /* as ADD, with a carry in: r is a+b+CF */
+    CC_OP_SBB,          /* as SUB, with a borrow in: r is a-b-CF */
+    CC_OP_SHIFT,        /* cc_dst = result (SF ZF PF), cc_src = CF,
+                           cc_src2 = OF, AF clear: shifts, multiplies */
     CC_OP_NR,
 };
 
@@ -159,8 +169,18 @@ enum {
 
 typedef struct X86Block X86Block;
 #define X86_MAX_BREAKPOINTS 64
-#define X86_DEBUG_BP   1u
-#define X86_DEBUG_STEP 2u
+#define X86_DEBUG_BP   1u       /* gdb or DR7 instruction breakpoints */
+#define X86_DEBUG_STEP 2u       /* gdb single-step */
+#define X86_DEBUG_TF   4u       /* EFLAGS.TF (maybe) set, or its trap owed */
+#define X86_DEBUG_WATCH 8u      /* DR7 data breakpoints armed */
+#define X86_DEBUG_DB_PENDING 16u /* a data breakpoint hit: trap owed */
+#define X86_DEBUG_ONE_INSN (X86_DEBUG_STEP | X86_DEBUG_TF)
+
+#define X86_GDB_WATCH_SLOTS 4
+typedef struct X86GdbWatch {
+    uint64_t addr, len;
+    unsigned kind;              /* X86WatchKind */
+} X86GdbWatch;
 
 typedef struct X86BlockCache X86BlockCache;
 typedef struct X86SmpState X86SmpState;
@@ -176,11 +196,13 @@ struct X86CPU {
     uint32_t mmu_idx;           /* 0 = supervisor, 1 = user (CPL 3) */
     X86Seg seg[X86_NSEGS];
     uint64_t lin_mask;          /* 0xffffffff outside long mode */
+    uint64_t a20_mask;          /* ~bit 20 while the A20M# pin masks it */
     const X86Insn *cur_insn;    /* the instruction executing */
     uint64_t ea;                /* effective address of the memory operand */
     uint64_t insn_eip;          /* EIP of the first insn of the block */
     X86Block *cur_block;        /* the block executing */
     bool stop_block;            /* end the block after this instruction */
+    const X86Insn *run_end;     /* the run loop stops before this one */
     /*
      * Reasons to leave the block loop, in one word so the run loop tests
      * them all with one load per block (other threads set intr_line,
@@ -200,6 +222,13 @@ struct X86CPU {
      * size or CPL: block links made before are stale (exec.c, tb.h). */
     uint32_t chain_gen;
     X86TLBEntry tlb[2][X86_TLB_SIZE];
+    /* Host pointers of RAM pages the page walker and slow stores used
+     * lately (mmu.c), so they skip the platform's locked lookup; keyed
+     * by page | 1, 0 = empty; emptied with every global TLB flush. */
+    struct X86PhysCache {
+        uint64_t key;
+        uint8_t *host;
+    } phys_cache[64];
     struct X86JumpCache {
         uint64_t lin;           /* linear address of the block */
         X86Block *block;
@@ -227,6 +256,7 @@ struct X86CPU {
 
     /* Interrupts and run state. */
     bool nmi_blocked;
+    bool wait_sipi;             /* after INIT: only a STARTUP IPI wakes */
     uint64_t inhibit_irq_eip;   /* interrupt shadow (STI, MOV SS) */
     bool inhibit_irq;
     int exc_depth;              /* 0, or vector class being delivered */
@@ -246,6 +276,7 @@ struct X86CPU {
     uint32_t cpuid_sig;
     uint32_t features_edx, features_ecx;
     uint32_t ext_features_edx, ext_features_ecx;
+    uint32_t features7_ebx, features7_ecx;      /* CPUID.(EAX=7,ECX=0) */
     uint32_t apic_id;
     char model_id[48];
 
@@ -259,6 +290,16 @@ struct X86CPU {
     bool debug_skip;            /* resume over a breakpoint at ... */
     uint64_t debug_skip_lin;    /* ... this linear address, once */
     X86DebugStop debug_stop;    /* why the last CPU_EXIT_DEBUG */
+    /* The guest's debug registers as armed (debugreg.c). */
+    uint32_t dr_exec;           /* DRn armed as instruction breakpoints */
+    uint32_t dr_watch;          /* watch slots armed: DRn (bits 0-3),
+                                   debugger watchpoints (bits 4-7) */
+    X86GdbWatch gdb_watch[X86_GDB_WATCH_SLOTS];
+    unsigned gdb_watch_hit;     /* 1 + slot of a debugger watch hit */
+    unsigned gdb_watch_hit_kind;
+    uint32_t dr_hits;           /* data breakpoints hit, trap owed */
+    bool tf_armed;              /* TF was set when this insn started */
+    uint64_t tf_retired;        /* cpu->retired when it started */
 
     /* Host plumbing. */
     CPUPlatform plat;
@@ -269,6 +310,18 @@ struct X86CPU {
     uint32_t log_mask;          /* X86_LOG_* in force this slice */
     uint32_t log_forced;        /* set by x86_cpu_set_log() */
 };
+
+/* The run loop reads events == 1 as "only INTR raised". */
+_Static_assert(offsetof(X86CPU, intr_line) == offsetof(X86CPU, events),
+               "intr_line must be the low byte of events");
+
+/* End the running block after the current instruction (the run loop
+ * compares against run_end alone, so both are set). */
+static inline void x86_stop_block(X86CPU *cpu)
+{
+    cpu->stop_block = true;
+    cpu->run_end = NULL;
+}
 
 /* A general register as a byte array (host is little endian). */
 static inline uint8_t *x86_reg_ptr(X86CPU *cpu, unsigned off)
@@ -296,19 +349,28 @@ void x86_eflags_set(X86CPU *cpu, uint32_t val, uint32_t mask);
 static inline bool x86_get_cf(X86CPU *cpu)
 {
     uint64_t a = cpu->cc_src, b = cpu->cc_src2, r = cpu->cc_dst;
-    unsigned top = cpu->cc_size * 8 - 1;
+    /* Shifting the operands to the top compares only their low
+     * cc_size bytes. */
+    unsigned sh = 64 - cpu->cc_size * 8;
 
     switch (cpu->cc_op) {
+    case CC_OP_INC:
+    case CC_OP_DEC:
+        return b;
     case CC_OP_EFLAGS:
         return a & CC_C;
     case CC_OP_ADD:
-        return (((a & b) | ((a | b) & ~r)) >> top) & 1;
+        return (r << sh) < (a << sh);
     case CC_OP_SUB:
-        return (((~a & b) | (~(a ^ b) & r)) >> top) & 1;
-    case CC_OP_LOGIC:
-        return false;
+        return (a << sh) < (b << sh);
+    case CC_OP_ADC:
+        return ((((a & b) | ((a | b) & ~r)) << sh) >> 63) & 1;
+    case CC_OP_SBB:
+        return ((((~a & b) | (~(a ^ b) & r)) << sh) >> 63) & 1;
+    case CC_OP_SHIFT:
+        return a;
     default:
-        return b;
+        return false;       /* CC_OP_LOGIC */
     }
 }
 uint32_t x86_flags_szp(uint64_t r, unsigned size);
@@ -373,7 +435,18 @@ bool x86_bc_page_has_code(X86CPU *cpu, uint64_t paddr);
 /* Debugger (gdb.c): at a block start, true if the CPU must stop here
  * (breakpoint, or the single step is done); only while debug_flags. */
 bool x86_debug_check(X86CPU *cpu);
+/* A block must end before @lin (gdb or DR7 instruction breakpoint). */
 bool x86_debug_bp_at(X86CPU *cpu, uint64_t lin);
+
+/* Guest debug registers, #DB, TF, RF (debugreg.c). */
+void x86_debug_update_flags(X86CPU *cpu);
+void x86_debug_dr_changed(X86CPU *cpu);
+bool x86_debug_dr_exec_at(X86CPU *cpu, uint64_t lin, uint32_t *hits);
+bool x86_debug_watch_page(X86CPU *cpu, uint64_t page, int acc);
+void x86_debug_watch_access(X86CPU *cpu, uint64_t lin, unsigned size,
+                            bool is_write);
+void x86_debug_tf_set(X86CPU *cpu);
+void x86_debug_guest_check(X86CPU *cpu, uint64_t lin);
 
 /* Cross-modifying code between vCPUs (smp.c). */
 void x86_smp_register(X86CPU *cpu);

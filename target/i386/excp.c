@@ -214,7 +214,7 @@ void x86_deliver_interrupt(X86CPU *cpu, int vector, bool soft, bool has_err,
     } else {
         deliver_protected(cpu, vector, soft, has_err, err, next_eip);
     }
-    cpu->stop_block = true;
+    x86_stop_block(cpu);
 }
 
 static int excp_class(int v)

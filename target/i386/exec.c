@@ -8,6 +8,7 @@
  * simplified to NMI before INTR; interrupt shadows after STI and MOV SS).
  * Guest exceptions arrive here through x86_raise()'s siglongjmp.
  */
+#include "target/i386/ops.h"
 #include "target/i386/tb.h"
 #include "util/log.h"
 
@@ -38,6 +39,7 @@ static X86Block *decode_scratch(X86CPU *cpu, uint64_t lin, uint64_t paddr)
         n++;
     }
     b->insns[0].off = 0;
+    b->insns[0].next_off = b->insns[0].len;
     b->insns[0].end_block = true;
     b->n_insns = 1;
     b->phys = paddr;
@@ -66,6 +68,7 @@ static X86Block *decode_block(X86CPU *cpu, const uint8_t *page,
             break;
         }
         i->off = off - start;
+        i->next_off = i->off + i->len;
         off += i->len;
         b->n_insns++;
         if (i->end_block) {
@@ -77,6 +80,12 @@ static X86Block *decode_block(X86CPU *cpu, const uint8_t *page,
         return decode_scratch(cpu, lin, paddr);
     }
     b->bytes = off - start;
+    if (b->n_insns >= 2 &&
+        x86_fuse_jcc(&b->insns[b->n_insns - 2], &b->insns[b->n_insns - 1])) {
+        b->insns[b->n_insns - 2].next_off = b->insns[b->n_insns - 1].next_off;
+        b->n_insns--;
+        b->fused = true;
+    }
     x86_bc_commit(cpu, b);
     return b;
 }
@@ -96,12 +105,12 @@ static X86Block *lookup_block(X86CPU *cpu, uint64_t lin, uint32_t key)
         return jc->block;
     }
     e = x86_tlb_entry(cpu, lin);
-    if ((e->tag_x & ~2ull) != (lin & ~0xfffull)) {
+    if ((e->tag_x & ~X86_TLB_SLOW) != (lin & ~0xfffull)) {
         e = x86_tlb_fill(cpu, lin, ACC_EXEC, cpu->mmu_idx);
     }
     paddr = e->paddr | (lin & 0xfff);
-    /* Single-stepping runs one instruction per block. */
-    if (e->mmio || unlikely(cpu->debug_flags & X86_DEBUG_STEP)) {
+    /* Single-stepping (gdb, EFLAGS.TF) runs one instruction per block. */
+    if (e->mmio || unlikely(cpu->debug_flags & X86_DEBUG_ONE_INSN)) {
         return decode_scratch(cpu, lin, paddr);
     }
     b = x86_bc_lookup(cpu, paddr, cpu->code_size);
@@ -166,6 +175,7 @@ static X86Block *find_block(X86CPU *cpu, X86Block *prev)
 static void run_block(X86CPU *cpu, X86Block *b)
 {
     const X86Insn *i = b->insns, *end = b->insns + b->n_insns;
+    uint64_t eip = cpu->regs[R_RIP];
 
     /* In an interrupt shadow with an interrupt waiting, run one
      * instruction so the interrupt is taken right after it. */
@@ -178,17 +188,21 @@ static void run_block(X86CPU *cpu, X86Block *b)
     }
 
     cpu->cur_block = b;
-    cpu->insn_eip = cpu->regs[R_RIP];
+    cpu->insn_eip = eip;
+    cpu->run_end = end;
+    /* Only the last instruction of a block (or one that stops it) changes
+     * RIP other than by its length, so RIP is the block start plus the
+     * next instruction's offset, with no dependency on the last store. */
     do {
         cpu->cur_insn = i;
-        cpu->regs[R_RIP] += i->len;
+        cpu->regs[R_RIP] = eip + i->next_off;
         i->exec(cpu, i);
-        i++;
-    } while (i < end && likely(!cpu->stop_block));
+    } while (++i < cpu->run_end);
     if (unlikely(cpu->code_size == 2)) {
         cpu->regs[R_RIP] &= 0xffff;
     }
-    cpu->retired += i - b->insns;
+    /* A fused last entry retires two instructions. */
+    cpu->retired += i - b->insns + (b->fused && i == b->insns + b->n_insns);
     cpu->cur_insn = NULL;
 }
 
@@ -245,11 +259,51 @@ static void check_interrupts(X86CPU *cpu)
     cpu->stop_block = false;
 }
 
+/* Blocks until the budget is spent or something needs the caller. */
+static CPUExitReason run_loop(X86CPU *cpu, uint64_t budget)
+{
+    X86Block *prev = NULL, *b;
+
+    while (cpu->retired < budget) {
+        uint64_t ev = __atomic_load_n(&cpu->events, __ATOMIC_RELAXED);
+
+        /* Only INTR raised (the first byte) while IF is clear, as in a
+         * kernel's critical sections: nothing to do here. */
+        if (unlikely(ev) && (ev != 1 || (cpu->eflags & EF_IF))) {
+            if (cpu->reset_requested) {
+                return CPU_EXIT_RESET;
+            }
+            if (cpu->wait_sipi) {
+                return CPU_EXIT_HALTED;     /* deaf to INTR and NMI */
+            }
+            check_interrupts(cpu);
+            if (cpu->halted) {
+                return CPU_EXIT_HALTED;
+            }
+            if (__atomic_load_n(&cpu->kick, __ATOMIC_ACQUIRE)) {
+                __atomic_store_n(&cpu->kick, 0, __ATOMIC_RELAXED);
+                return CPU_EXIT_KICKED;
+            }
+        }
+        if (unlikely(cpu->debug_flags)) {
+            if (x86_debug_check(cpu)) {
+                return CPU_EXIT_DEBUG;
+            }
+            prev = NULL;        /* breakpoints and steps split blocks */
+        }
+        /* A link only records "EIP X in generation G is block B", which
+         * stays true however @prev ended, so every block may link. */
+        b = find_block(cpu, prev);
+        run_block(cpu, b);
+        prev = b;
+        cpu->stop_block = false;
+    }
+    return CPU_EXIT_BUDGET;
+}
+
 CPUExitReason x86_cpu_run(X86CPU *cpu, uint64_t budget, uint64_t *executed)
 {
-    volatile CPUExitReason why = CPU_EXIT_BUDGET;
-    X86Block *prev = NULL;
-    X86Block *b;
+    CPUExitReason why;
 
     /* -d items from the command line (util/log.c), plus any set directly. */
     cpu->log_mask = cpu->log_forced |
@@ -266,36 +320,9 @@ CPUExitReason x86_cpu_run(X86CPU *cpu, uint64_t budget, uint64_t *executed)
     cpu->cur_block = NULL;
     if (sigsetjmp(cpu->jmp, 0)) {
         exception_exit(cpu);
-        prev = NULL;
     }
-    while (cpu->retired < budget) {
-        if (unlikely(__atomic_load_n(&cpu->events, __ATOMIC_RELAXED))) {
-            prev = NULL;
-            if (cpu->reset_requested) {
-                why = CPU_EXIT_RESET;
-                break;
-            }
-            check_interrupts(cpu);
-            if (cpu->halted) {
-                why = CPU_EXIT_HALTED;
-                break;
-            }
-            if (__atomic_load_n(&cpu->kick, __ATOMIC_ACQUIRE)) {
-                __atomic_store_n(&cpu->kick, 0, __ATOMIC_RELAXED);
-                why = CPU_EXIT_KICKED;
-                break;
-            }
-        }
-        if (unlikely(cpu->debug_flags) && x86_debug_check(cpu)) {
-            why = CPU_EXIT_DEBUG;
-            break;
-        }
-        b = find_block(cpu, prev);
-        run_block(cpu, b);
-        /* A block cut short (invalidated while running) is not linked. */
-        prev = cpu->stop_block ? NULL : b;
-        cpu->stop_block = false;
-    }
+    /* Entered again after every exception, with no previous block. */
+    why = run_loop(cpu, budget);
     if (cpu->reset_requested) {
         why = CPU_EXIT_RESET;
     }

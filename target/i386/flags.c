@@ -47,17 +47,21 @@ static uint32_t flags_compute(X86CPU *cpu)
 
     switch (cpu->cc_op) {
     case CC_OP_ADD:
+    case CC_OP_ADC:
         f = x86_flags_szp(r, size) | ((a ^ b ^ r) & CC_A);
         f |= msb((a & b) | ((a | b) & ~r), size) ? CC_C : 0;
         f |= msb((a ^ r) & (b ^ r), size) ? CC_O : 0;
         return f;
     case CC_OP_SUB:
+    case CC_OP_SBB:
         f = x86_flags_szp(r, size) | ((a ^ b ^ r) & CC_A);
         f |= msb((~a & b) | (~(a ^ b) & r), size) ? CC_C : 0;
         f |= msb((a ^ b) & (a ^ r), size) ? CC_O : 0;
         return f;
     case CC_OP_LOGIC:
         return x86_flags_szp(r, size);
+    case CC_OP_SHIFT:
+        return x86_flags_szp(r, size) | (a ? CC_C : 0) | (b ? CC_O : 0);
     case CC_OP_INC:
         f = x86_flags_szp(r, size) | (b ? CC_C : 0);
         f |= (r & 0xf) == 0 ? CC_A : 0;
@@ -88,42 +92,16 @@ void x86_eflags_set(X86CPU *cpu, uint32_t val, uint32_t mask)
     cpu->cc_src = nv & CC_ALL;
     cpu->eflags = (nv & ~CC_ALL) | EF_FIXED1;
     cpu->eflags &= ~(0x8u | 0x20u | 0x8000u | 0xffc00000u);
+    if (unlikely(cpu->eflags & EF_TF) && !(cpu->debug_flags & X86_DEBUG_TF)) {
+        x86_debug_tf_set(cpu);
+    }
 }
 
-/*
- * Condition codes (SDM vol. 2 appendix B.1), cc = low nibble of Jcc.
- * The common compare-and-branch cases are answered from the operands.
- */
-bool x86_cond_slow(X86CPU *cpu, unsigned cc)
+/* A condition from the flags themselves (SDM vol. 2 appendix B.1). */
+static bool cond_from_flags(uint32_t f, unsigned cc)
 {
-    uint32_t f;
     bool r;
 
-    /* Compare-and-branch: answer from the operands, unless the SUB was an
-     * SBB that consumed a borrow (its result is not a - b). */
-    if (cpu->cc_op == CC_OP_SUB && (cc >> 1) != 0 && (cc >> 1) != 5 &&
-        (((cpu->cc_src - cpu->cc_src2) ^ cpu->cc_dst) &
-         x86_size_mask(cpu->cc_size)) == 0) {
-        uint64_t m = x86_size_mask(cpu->cc_size);
-        uint64_t a = cpu->cc_src & m, b = cpu->cc_src2 & m;
-        unsigned sh = 64 - cpu->cc_size * 8;
-        int64_t sa = (int64_t)(a << sh), sb = (int64_t)(b << sh);
-        switch (cc >> 1) {
-        case 1: r = a < b; break;                       /* B */
-        case 2: r = (cpu->cc_dst & m) == 0; break;      /* E */
-        case 3: r = a <= b; break;                      /* BE */
-        case 4: r = (cpu->cc_dst >> (cpu->cc_size * 8 - 1)) & 1; break;
-        case 6: r = sa < sb; break;                     /* L */
-        default: r = sa <= sb; break;                   /* LE */
-        }
-        return r ^ (cc & 1);
-    }
-    if (cpu->cc_op != CC_OP_EFLAGS && ((cc >> 1) == 2 || (cc >> 1) == 4)) {
-        uint64_t v = cpu->cc_dst & x86_size_mask(cpu->cc_size);
-        r = (cc >> 1) == 2 ? v == 0 : (v >> (cpu->cc_size * 8 - 1)) & 1;
-        return r ^ (cc & 1);
-    }
-    f = flags_compute(cpu);
     switch (cc >> 1) {
     case 0: r = f & CC_O; break;
     case 1: r = f & CC_C; break;
@@ -135,4 +113,68 @@ bool x86_cond_slow(X86CPU *cpu, unsigned cc)
     default: r = (f & CC_Z) || (!(f & CC_S) != !(f & CC_O)); break;
     }
     return r ^ (cc & 1);
+}
+
+/* After CMP/SUB/NEG: compare the operands (they are what was compared). */
+static bool cond_sub(X86CPU *cpu, unsigned cc)
+{
+    uint64_t m = x86_size_mask(cpu->cc_size);
+    uint64_t a = cpu->cc_src & m, b = cpu->cc_src2 & m;
+    uint64_t r = cpu->cc_dst & m;
+    unsigned sh = 64 - cpu->cc_size * 8;
+    int64_t sa = (int64_t)(a << sh), sb = (int64_t)(b << sh);
+    bool res;
+
+    switch (cc >> 1) {
+    case 0: res = (int64_t)(((a ^ b) & (a ^ r)) << sh) < 0; break;
+    case 1: res = a < b; break;
+    case 2: res = r == 0; break;
+    case 3: res = a <= b; break;
+    case 4: res = (int64_t)(r << sh) < 0; break;
+    case 5: return cond_from_flags(x86_eflags_get(cpu), cc);
+    case 6: res = sa < sb; break;
+    default: res = sa <= sb; break;
+    }
+    return res ^ (cc & 1);
+}
+
+/* After AND/OR/XOR/TEST: CF = OF = 0, so only ZF and SF matter. */
+static bool cond_logic(X86CPU *cpu, unsigned cc)
+{
+    unsigned sh = 64 - cpu->cc_size * 8;
+    int64_t r = (int64_t)(cpu->cc_dst << sh);
+    bool res;
+
+    switch (cc >> 1) {
+    case 0: case 1: res = false; break;
+    case 2: case 3: res = r == 0; break;
+    case 4: case 6: res = r < 0; break;
+    case 5: return cond_from_flags(x86_eflags_get(cpu), cc);
+    default: res = r <= 0; break;
+    }
+    return res ^ (cc & 1);
+}
+
+/*
+ * Condition codes (SDM vol. 2 appendix B.1), cc = low nibble of Jcc.
+ * Compare-and-branch and test-and-branch, the common pairs, are answered
+ * from the recorded operands without building EFLAGS.
+ */
+bool x86_cond_slow(X86CPU *cpu, unsigned cc)
+{
+    switch (cpu->cc_op) {
+    case CC_OP_SUB:
+        return cond_sub(cpu, cc);
+    case CC_OP_LOGIC:
+        return cond_logic(cpu, cc);
+    case CC_OP_EFLAGS:
+        return cond_from_flags(cpu->cc_src, cc);
+    default:
+        if ((cc >> 1) == 2 || (cc >> 1) == 4) {
+            unsigned sh = 64 - cpu->cc_size * 8;
+            int64_t r = (int64_t)(cpu->cc_dst << sh);
+            return ((cc >> 1) == 2 ? r == 0 : r < 0) ^ (cc & 1);
+        }
+        return cond_from_flags(flags_compute(cpu), cc);
+    }
 }

@@ -117,6 +117,7 @@ struct X86Insn {
     uint8_t flat64;     /* 64-bit code: no limit checks, base only */
     uint16_t off;       /* offset from the start of its block */
     uint16_t imm2;      /* ENTER level, far pointer selector */
+    uint16_t next_off;  /* off + len: where the next instruction starts */
     int32_t disp;
     uint64_t imm;
     uint64_t amask;     /* address-size mask */

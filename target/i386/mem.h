@@ -48,6 +48,9 @@ static inline uint64_t x86_seg_lin(X86CPU *cpu, int seg, uint64_t off,
                                    unsigned size, unsigned perm)
 {
     const X86Seg *s = &cpu->seg[seg];
+    if (likely(off < s->fast_lim && (s->perm & perm) && size <= 8)) {
+        return (s->base + off) & cpu->lin_mask;
+    }
     if (unlikely(off < s->lo || off + size - 1 > s->hi ||
                  off + size - 1 < off || !(s->perm & perm))) {
         x86_seg_fault(cpu, seg, off);
@@ -60,11 +63,21 @@ static inline X86TLBEntry *x86_tlb_entry(X86CPU *cpu, uint64_t lin)
     return &cpu->tlb[cpu->mmu_idx][(lin >> 12) & (X86_TLB_SIZE - 1)];
 }
 
+/*
+ * The fast-path tag test: the page matches and the access is aligned, so
+ * it cannot cross the page (one compare: the low @size - 1 address bits
+ * must be zero to equal a tag).  Unaligned accesses take the slow path,
+ * which serves those inside one page from the same entry.
+ */
+static inline uint64_t x86_tlb_key(uint64_t lin, unsigned size)
+{
+    return lin & (~0xfffull | (size - 1));
+}
+
 static inline uint64_t x86_ld_lin(X86CPU *cpu, uint64_t lin, unsigned size)
 {
     X86TLBEntry *e = x86_tlb_entry(cpu, lin);
-    if (likely(e->tag_r == (lin & ~0xfffull) &&
-               (lin & 0xfff) <= 0x1000 - size)) {
+    if (likely(e->tag_r == x86_tlb_key(lin, size))) {
         return x86_host_ld((void *)(uintptr_t)(lin + e->addend), size);
     }
     return x86_ld_slow(cpu, lin, size, ACC_READ);
@@ -74,8 +87,7 @@ static inline void x86_st_lin(X86CPU *cpu, uint64_t lin, uint64_t val,
                               unsigned size)
 {
     X86TLBEntry *e = x86_tlb_entry(cpu, lin);
-    if (likely(e->tag_w == (lin & ~0xfffull) &&
-               (lin & 0xfff) <= 0x1000 - size)) {
+    if (likely(e->tag_w == x86_tlb_key(lin, size))) {
         x86_host_st((void *)(uintptr_t)(lin + e->addend), val, size);
         return;
     }

@@ -28,7 +28,7 @@ void x86_op_adc(X86CPU *cpu, const X86Insn *i)
     uint64_t a = x86_op_read_rmw(cpu, i, 0), b = x86_op_read(cpu, i, 1);
     uint64_t r = a + b + x86_get_cf(cpu);
     x86_op_write(cpu, i, 0, r);
-    x86_cc_set(cpu, CC_OP_ADD, i->op[0].size, a, b, r);
+    x86_cc_set(cpu, CC_OP_ADC, i->op[0].size, a, b, r);
 }
 
 void x86_op_sub(X86CPU *cpu, const X86Insn *i)
@@ -44,7 +44,7 @@ void x86_op_sbb(X86CPU *cpu, const X86Insn *i)
     uint64_t a = x86_op_read_rmw(cpu, i, 0), b = x86_op_read(cpu, i, 1);
     uint64_t r = a - b - x86_get_cf(cpu);
     x86_op_write(cpu, i, 0, r);
-    x86_cc_set(cpu, CC_OP_SUB, i->op[0].size, a, b, r);
+    x86_cc_set(cpu, CC_OP_SBB, i->op[0].size, a, b, r);
 }
 
 void x86_op_cmp(X86CPU *cpu, const X86Insn *i)
@@ -112,7 +112,7 @@ void x86_op_neg(X86CPU *cpu, const X86Insn *i)
  * undefined: we give SF, ZF, PF of the low half and clear AF. */
 static void mul_flags(X86CPU *cpu, uint64_t lo, unsigned size, bool ovf)
 {
-    x86_cc_eflags(cpu, x86_flags_szp(lo, size) | (ovf ? CC_C | CC_O : 0));
+    x86_cc_set(cpu, CC_OP_SHIFT, size, ovf, ovf, lo);
 }
 
 static void write_pair(X86CPU *cpu, unsigned size, uint64_t lo, uint64_t hi)

@@ -38,10 +38,10 @@ X86_INLINE void alu(X86CPU *cpu, const X86Insn *i, unsigned size, int op,
     }
     cpu->cc_size = size;
     cpu->cc_dst = r;
-    if (op <= ALU_ADC) {
-        cpu->cc_op = CC_OP_ADD, cpu->cc_src = a, cpu->cc_src2 = b;
-    } else if (op <= ALU_SBB || op == ALU_CMP) {
-        cpu->cc_op = CC_OP_SUB, cpu->cc_src = a, cpu->cc_src2 = b;
+    if (op <= ALU_SBB || op == ALU_CMP) {
+        cpu->cc_op = op == ALU_ADD ? CC_OP_ADD : op == ALU_ADC ? CC_OP_ADC :
+                     op == ALU_SBB ? CC_OP_SBB : CC_OP_SUB;
+        cpu->cc_src = a, cpu->cc_src2 = b;
     } else {
         cpu->cc_op = CC_OP_LOGIC;
     }
@@ -368,6 +368,131 @@ static void jcc8(X86CPU *c, const X86Insn *i)
     jcc(c, i, 8, -1);
 }
 
+/*
+ * Compare-and-branch fusion (CPU-ENGINE.md "Lazy flags"): a block ending
+ * in CMP/TEST/ADD/SUB/AND/INC/DEC of registers followed by a Jcc runs the
+ * pair as one decoded instruction.  The first instruction keeps its
+ * operands; .disp holds the Jcc displacement (register forms have no
+ * displacement), .imm2 the condition (low 4 bits) and the Jcc operand size
+ * (bits 8-15), .len the length of both.  Neither half can fault, so an
+ * exception never lands between them; the flags are recorded as the first
+ * instruction alone would record them.
+ */
+enum { ALU_INC = ALU_MOV + 1, ALU_DEC };
+
+/* Conditions of Jcc (cc >> 1) as bits of the word fused_flags() builds:
+ * 1 OF, 2 CF, 4 ZF, 16 SF, 64 SF != OF; parity is left to x86_cond(). */
+static const uint8_t fused_cond_mask[8] = { 1, 2, 4, 2 | 4, 16, 0, 64, 64 | 4 };
+
+/* The condition bits after CMP/SUB @a - @b or TEST/AND @a & @b of @size
+ * bytes (operands already masked), straight from the operands. */
+X86_INLINE uint32_t fused_flags(uint64_t a, uint64_t b, unsigned size,
+                                bool logic)
+{
+    unsigned sh = 64 - size * 8;
+    uint64_t r = logic ? a & b : a - b;
+    bool zf = (r << sh) == 0, sf = (int64_t)(r << sh) < 0;
+
+    if (logic) {
+        return zf << 2 | sf << 4 | sf << 6;
+    }
+    return (uint32_t)((int64_t)(((a ^ b) & (a ^ r)) << sh) < 0) |
+           (a < b) << 1 | zf << 2 | sf << 4 |
+           ((int64_t)(a << sh) < (int64_t)(b << sh)) << 6;
+}
+
+X86_INLINE void fused_jcc(X86CPU *cpu, const X86Insn *i, unsigned size,
+                          int op, bool imm)
+{
+    unsigned cc = i->imm2 & 15, mask = fused_cond_mask[cc >> 1];
+    uint64_t m = size == 4 ? 0xffffffffull : ~0ull;
+    uint64_t a = cpu->regs[i->op[0].reg >> 3] & m;
+    uint64_t b = imm ? i->imm : cpu->regs[i->op[1].reg >> 3] & m;
+    bool take;
+
+    if (op == ALU_INC || op == ALU_DEC) {
+        incdec(cpu, i, size, op == ALU_DEC);
+    } else {
+        alu(cpu, i, size, op, imm);
+    }
+    if (mask && (op == ALU_CMP || op == ALU_SUB || op == ALU_TEST ||
+                 op == ALU_AND)) {
+        uint32_t f = fused_flags(a, b, size,
+                                 op == ALU_TEST || op == ALU_AND);
+        take = ((f & mask) != 0) ^ (cc & 1);
+    } else {
+        take = x86_cond(cpu, cc);
+    }
+    if (take) {
+        uint64_t t = cpu->regs[R_RIP] + (int64_t)i->disp;
+        cpu->regs[R_RIP] = (i->imm2 >> 8) == 4 ? (uint32_t)t : t;
+    }
+}
+
+#define FUSED(name, op, imm)                                                 \
+    static void name##4_jcc(X86CPU *c, const X86Insn *i)                     \
+    { fused_jcc(c, i, 4, op, imm); }                                         \
+    static void name##8_jcc(X86CPU *c, const X86Insn *i)                     \
+    { fused_jcc(c, i, 8, op, imm); }
+
+FUSED(cmp_rr, ALU_CMP, false)
+FUSED(cmp_ri, ALU_CMP, true)
+FUSED(test_rr, ALU_TEST, false)
+FUSED(test_ri, ALU_TEST, true)
+FUSED(add_rr, ALU_ADD, false)
+FUSED(add_ri, ALU_ADD, true)
+FUSED(sub_rr, ALU_SUB, false)
+FUSED(sub_ri, ALU_SUB, true)
+FUSED(and_rr, ALU_AND, false)
+FUSED(and_ri, ALU_AND, true)
+FUSED(inc_r, ALU_INC, false)
+FUSED(dec_r, ALU_DEC, false)
+
+static const struct {
+    X86ExecFn first, fused;
+} fusable[] = {
+    { cmp_rr4, cmp_rr4_jcc }, { cmp_rr8, cmp_rr8_jcc },
+    { cmp_ri4, cmp_ri4_jcc }, { cmp_ri8, cmp_ri8_jcc },
+    { test_rr4, test_rr4_jcc }, { test_rr8, test_rr8_jcc },
+    { test_ri4, test_ri4_jcc }, { test_ri8, test_ri8_jcc },
+    { add_rr4, add_rr4_jcc }, { add_rr8, add_rr8_jcc },
+    { add_ri4, add_ri4_jcc }, { add_ri8, add_ri8_jcc },
+    { sub_rr4, sub_rr4_jcc }, { sub_rr8, sub_rr8_jcc },
+    { sub_ri4, sub_ri4_jcc }, { sub_ri8, sub_ri8_jcc },
+    { and_rr4, and_rr4_jcc }, { and_rr8, and_rr8_jcc },
+    { and_ri4, and_ri4_jcc }, { and_ri8, and_ri8_jcc },
+    { inc_r4, inc_r4_jcc }, { inc_r8, inc_r8_jcc },
+    { dec_r4, dec_r4_jcc }, { dec_r8, dec_r8_jcc },
+};
+
+bool x86_fuse_jcc(X86Insn *first, const X86Insn *jcc)
+{
+    unsigned size;
+
+    if (jcc->exec == jz4 || jcc->exec == jnz4 || jcc->exec == jcc4) {
+        size = 4;
+    } else if (jcc->exec == jz8 || jcc->exec == jnz8 || jcc->exec == jcc8) {
+        size = 8;
+    } else {
+        return false;
+    }
+    if ((int64_t)jcc->imm != (int32_t)jcc->imm ||
+        first->len + jcc->len > 255) {
+        return false;
+    }
+    for (unsigned k = 0; k < G_N_ELEMENTS(fusable); k++) {
+        if (fusable[k].first == first->exec) {
+            first->exec = fusable[k].fused;
+            first->disp = (int32_t)jcc->imm;
+            first->imm2 = (jcc->opcode & 15) | size << 8;
+            first->len += jcc->len;
+            first->end_block = 1;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Forms that are not "register destination, register/immediate source". */
 static bool specialize_other(X86Insn *insn)
 {
@@ -417,33 +542,42 @@ static const X86FastForm x86_fast_table[] = {
     { x86_op_dec, dec_r4, NULL, dec_r8, NULL },
 };
 
-/* Swap @insn's handler for a specialised one when its shape allows. */
-void x86_specialize(X86Insn *insn)
+/* The register-destination forms of this file, or false. */
+static bool specialize_reg(X86Insn *insn)
 {
     const X86Operand *d = &insn->op[0], *s = &insn->op[1];
-    bool unary;
+    X86ExecFn fn = NULL;
 
-    if (specialize_other(insn)) {
-        return;
-    }
     if (d->kind != OPK_REG || (d->size != 4 && d->size != 8) ||
         insn->lock) {
-        return;
+        return false;
     }
     for (unsigned k = 0; k < G_N_ELEMENTS(x86_fast_table); k++) {
         const X86FastForm *f = &x86_fast_table[k];
+        bool unary = f->ri4 == NULL;
         if (f->generic != insn->exec) {
             continue;
         }
-        unary = f->ri4 == NULL;
         if (unary && s->kind == OPK_NONE) {
-            insn->exec = d->size == 4 ? f->rr4 : f->rr8;
+            fn = d->size == 4 ? f->rr4 : f->rr8;
         } else if (!unary && s->kind == OPK_REG && s->size == d->size) {
-            insn->exec = d->size == 4 ? f->rr4 : f->rr8;
+            fn = d->size == 4 ? f->rr4 : f->rr8;
         } else if (!unary && s->kind == OPK_IMM && s->size <= d->size &&
                    insn->op[2].kind == OPK_NONE) {
-            insn->exec = d->size == 4 ? f->ri4 : f->ri8;
+            fn = d->size == 4 ? f->ri4 : f->ri8;
         }
-        return;
+        break;
+    }
+    if (fn) {
+        insn->exec = fn;
+    }
+    return fn != NULL;
+}
+
+/* Swap @insn's handler for a specialised one when its shape allows. */
+void x86_specialize(X86Insn *insn)
+{
+    if (!specialize_other(insn) && !specialize_reg(insn)) {
+        x86_specialize_mem(insn);
     }
 }

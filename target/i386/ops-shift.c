@@ -34,8 +34,7 @@ static void shift_none(X86CPU *cpu, const X86Insn *i, uint64_t v)
 static void shift_flags(X86CPU *cpu, uint64_t r, unsigned size, bool cf,
                         bool of)
 {
-    x86_cc_eflags(cpu, x86_flags_szp(r, size) | (cf ? CC_C : 0) |
-                  (of ? CC_O : 0));
+    x86_cc_set(cpu, CC_OP_SHIFT, size, cf, of, r);
 }
 
 void x86_op_shl(X86CPU *cpu, const X86Insn *i)

@@ -32,7 +32,17 @@ void x86_stack_adjust(X86CPU *cpu, int64_t delta)
 
 void x86_push(X86CPU *cpu, uint64_t val, unsigned size)
 {
-    unsigned ss = x86_stack_size(cpu);
+    unsigned ss;
+
+    /* 64-bit code, 64-bit push: a flat stack with no limit (the common
+     * case, so it skips the generic sizing). */
+    if (likely(cpu->code_size == 8 && size == 8)) {
+        uint64_t sp = cpu->regs[R_ESP] - 8;
+        x86_st_seg(cpu, true, R_SS, sp, val, 8);
+        cpu->regs[R_ESP] = sp;
+        return;
+    }
+    ss = x86_stack_size(cpu);
     uint64_t sp = (cpu->regs[R_ESP] - size) & x86_size_mask(ss);
     x86_st(cpu, R_SS, sp, val, size);
     set_sp(cpu, sp, ss);
@@ -40,8 +50,14 @@ void x86_push(X86CPU *cpu, uint64_t val, unsigned size)
 
 uint64_t x86_stack_peek(X86CPU *cpu, unsigned offset, unsigned size)
 {
-    unsigned ss = x86_stack_size(cpu);
-    uint64_t sp = (cpu->regs[R_ESP] + offset) & x86_size_mask(ss);
+    unsigned ss;
+    uint64_t sp;
+
+    if (likely(cpu->code_size == 8 && size == 8)) {
+        return x86_ld_seg(cpu, true, R_SS, cpu->regs[R_ESP] + offset, 8);
+    }
+    ss = x86_stack_size(cpu);
+    sp = (cpu->regs[R_ESP] + offset) & x86_size_mask(ss);
     return x86_ld(cpu, R_SS, sp, size);
 }
 

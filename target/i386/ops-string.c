@@ -41,42 +41,58 @@ static inline void idx_step(X86CPU *cpu, int r, const StrCtx *c)
 }
 
 /*
+ * How many elements of @sz bytes from offset @off (linear @lin) stay
+ * inside one page, the segment window and the address-size wrap, going
+ * up (@down false) or down; at most @n.
+ */
+static uint64_t rep_span(const X86Seg *s, const StrCtx *c, uint64_t off,
+                         uint64_t lin, uint64_t n, bool down)
+{
+    unsigned sz = c->size;
+    uint64_t pg = lin & 0xfff;
+
+    if (off < s->lo || off > s->hi || off + sz - 1 > s->hi ||
+        pg + sz > 0x1000) {
+        return 0;
+    }
+    if (down) {
+        n = MIN(n, pg / sz + 1);
+        n = MIN(n, off / sz + 1);
+        return MIN(n, (off - s->lo) / sz + 1);
+    }
+    n = MIN(n, (0x1000 - pg) / sz);
+    n = MIN(n, (c->amask - off) / sz + 1);
+    return MIN(n, (s->hi - off) / sz + ((s->hi - off) % sz == sz - 1));
+}
+
+/*
  * REP MOVS/STOS fast path: as many elements as fit in the current pages,
- * straight through the TLB's host pointers, going forward one element at
- * a time exactly as the architecture defines (overlapping MOVS replicates).
- * Returns the elements done (0: take the element-by-element path).
+ * straight through the TLB's host pointers, one element at a time in the
+ * architectural order (overlapping MOVS replicates), up or down by DF.
+ * Returns the elements done (0: take one element the checked way).
  */
 static uint64_t rep_fast(X86CPU *cpu, const X86Insn *i, const StrCtx *c,
                          bool movs)
 {
     unsigned sz = c->size;
+    bool down = c->step < 0;
+    int64_t st = c->step;
     uint64_t cnt = cpu->regs[R_ECX] & c->amask, n;
     uint64_t di = idx_reg(cpu, R_EDI, c), si = idx_reg(cpu, R_ESI, c);
     const X86Seg *es = &cpu->seg[R_ES], *ss = &cpu->seg[i->seg];
-    uint64_t dlin, slin = 0;
-    X86TLBEntry *de, *se = NULL;
+    uint64_t dlin, slin;
+    X86TLBEntry *de, *se;
     uint8_t *d, *src = NULL;
 
-    if (c->step < 0 || cnt < 2 || !(es->perm & SEG_PERM_W) ||
+    if (cnt < 2 || !(es->perm & SEG_PERM_W) ||
         (movs && !(ss->perm & SEG_PERM_R))) {
         return 0;
     }
-    n = cnt < REP_CHUNK ? cnt : REP_CHUNK;
     dlin = (es->base + di) & cpu->lin_mask;
-    n = MIN(n, (0x1000 - (dlin & 0xfff)) / sz);
-    n = MIN(n, (c->amask - di) / sz + 1);
-    if (di < es->lo || di > es->hi) {
-        return 0;
-    }
-    n = MIN(n, (es->hi - di) / sz + ((es->hi - di) % sz == sz - 1));
-    if (movs) {
+    n = rep_span(es, c, di, dlin, MIN(cnt, REP_CHUNK), down);
+    if (movs && n) {
         slin = (ss->base + si) & cpu->lin_mask;
-        n = MIN(n, (0x1000 - (slin & 0xfff)) / sz);
-        n = MIN(n, (c->amask - si) / sz + 1);
-        if (si < ss->lo || si > ss->hi) {
-            return 0;
-        }
-        n = MIN(n, (ss->hi - si) / sz + ((ss->hi - si) % sz == sz - 1));
+        n = rep_span(ss, c, si, slin, n, down);
         se = x86_tlb_entry(cpu, slin);
         if (se->tag_r != (slin & ~0xfffull)) {
             return 0;
@@ -89,13 +105,13 @@ static uint64_t rep_fast(X86CPU *cpu, const X86Insn *i, const StrCtx *c,
     }
     d = (uint8_t *)(uintptr_t)(dlin + de->addend);
     if (movs) {
-        for (uint64_t k = 0; k < n * sz; k += sz) {
-            x86_host_st(d + k, x86_host_ld(src + k, sz), sz);
+        for (uint64_t k = 0; k < n; k++) {
+            x86_host_st(d + k * st, x86_host_ld(src + k * st, sz), sz);
         }
     } else {
         uint64_t v = x86_reg_read(cpu, 0, sz);
         for (uint64_t k = 0; k < n; k++) {
-            x86_host_st(d + k * sz, v, sz);
+            x86_host_st(d + k * st, v, sz);
         }
     }
     return n;
@@ -105,9 +121,9 @@ static void rep_advance(X86CPU *cpu, const X86Insn *i, const StrCtx *c,
                         uint64_t n, bool movs)
 {
     unsigned as = i->addrsize;
-    x86_reg_write(cpu, R_EDI * 8, cpu->regs[R_EDI] + n * c->size, as);
+    x86_reg_write(cpu, R_EDI * 8, cpu->regs[R_EDI] + n * c->step, as);
     if (movs) {
-        x86_reg_write(cpu, R_ESI * 8, cpu->regs[R_ESI] + n * c->size, as);
+        x86_reg_write(cpu, R_ESI * 8, cpu->regs[R_ESI] + n * c->step, as);
     }
     x86_reg_write(cpu, R_ECX * 8, cpu->regs[R_ECX] - n, as);
 }
@@ -128,16 +144,26 @@ static void str_run(X86CPU *cpu, const X86Insn *i, StrStep one, bool is_cmp)
         return;
     }
     if (one == movs_one || one == stos_one) {
-        bool movs = one == movs_one;
-        for (unsigned round = 0; round < 64; round++) {
-            uint64_t n = rep_fast(cpu, i, &c, movs);
-            if (n == 0) {
-                break;
+        /* A page at a time; where that cannot be done (TLB not filled
+         * yet, page or segment edge, MMIO) one element the checked way,
+         * which fills the TLB or faults, then pages again. */
+        for (unsigned round = 0; round < 256; round++) {
+            uint64_t cnt = cpu->regs[R_ECX] & c.amask;
+            uint64_t n;
+            if (cnt == 0) {
+                return;
             }
-            rep_advance(cpu, i, &c, n, movs);
+            n = rep_fast(cpu, i, &c, one == movs_one);
+            if (n) {
+                rep_advance(cpu, i, &c, n, one == movs_one);
+                continue;
+            }
+            one(cpu, i, &c);
+            x86_reg_write(cpu, R_ECX * 8, cnt - 1, as);
         }
     }
-    for (unsigned n = 0; n < REP_CHUNK; n++) {
+    for (unsigned n = 0; n < REP_CHUNK && !(one == movs_one ||
+                                            one == stos_one); n++) {
         uint64_t cnt = cpu->regs[R_ECX] & c.amask;
         if (cnt == 0) {
             return;
@@ -151,7 +177,7 @@ static void str_run(X86CPU *cpu, const X86Insn *i, StrStep one, bool is_cmp)
     if ((cpu->regs[R_ECX] & c.amask) != 0) {
         /* Not finished: come back after checking for interrupts. */
         cpu->regs[R_RIP] -= i->len;
-        cpu->stop_block = true;
+        x86_stop_block(cpu);
     }
 }
 

@@ -32,6 +32,11 @@ bool x86_cpuid_has(X86CPU *cpu, uint32_t feature);
 
 void x86_exec_gp_len(X86CPU *cpu, const X86Insn *i);
 void x86_specialize(X86Insn *insn);
+bool x86_specialize_mem(X86Insn *insn);
+/* Fuse @first (a register CMP/TEST/ADD/SUB/AND/INC/DEC) with the Jcc that
+ * follows it into @first; false (nothing changed) if the pair does not
+ * fuse.  ops-fast.c */
+bool x86_fuse_jcc(X86Insn *first, const X86Insn *jcc);
 /* ops-atomic.c: swap a locked instruction's handler for its atomic form. */
 void x86_atomic_specialize(X86Insn *insn);
 void x86_op_lfence(X86CPU *cpu, const X86Insn *i);

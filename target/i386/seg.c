@@ -15,6 +15,13 @@ static bool pe_mode(X86CPU *cpu)
     return (cpu->cr0 & CR0_PE) && !(cpu->eflags & EF_VM);
 }
 
+/* Offsets below fast_lim pass the limit check for any access of up to 8
+ * bytes (mem.h); 0 sends every access to the exact check. */
+static void seg_fast_lim(X86Seg *s)
+{
+    s->fast_lim = s->lo == 0 && s->hi >= 7 ? s->hi - 6 : 0;
+}
+
 /* Recompute the offset window and permissions of a cached segment. */
 static void seg_window(X86CPU *cpu, int seg)
 {
@@ -25,6 +32,7 @@ static void seg_window(X86CPU *cpu, int seg)
         s->lo = 0;
         s->hi = ~0ull;
         s->perm = seg == R_CS ? SEG_PERM_R : SEG_PERM_R | SEG_PERM_W;
+        seg_fast_lim(s);
         return;
     }
     if (!pe_mode(cpu)) {
@@ -43,6 +51,7 @@ static void seg_window(X86CPU *cpu, int seg)
         s->lo = 0;
         s->hi = s->limit;
     }
+    seg_fast_lim(s);
 }
 
 void x86_seg_set_cache(X86CPU *cpu, int seg, uint16_t sel, uint64_t base,

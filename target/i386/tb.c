@@ -70,7 +70,7 @@ void x86_bc_flush(X86CPU *cpu)
     g_hash_table_foreach(bc->pages, bc_page_gone, cpu);
     g_hash_table_remove_all(bc->pages);
     if (cpu->cur_block) {
-        cpu->stop_block = true;
+        x86_stop_block(cpu);
     }
 }
 
@@ -120,7 +120,7 @@ static void block_unlink(X86CPU *cpu, X86Block *b)
     }
     b->valid = false;
     if (b == cpu->cur_block) {
-        cpu->stop_block = true;
+        x86_stop_block(cpu);
     }
 }
 

@@ -33,6 +33,7 @@ struct X86Block {
     uint16_t n_insns;
     uint16_t bytes;             /* bytes covered, from phys */
     bool valid;
+    bool fused;                 /* the last entry is two instructions */
     X86Insn *insns;
     X86Block *hash_next;
     X86Block *page_next;
