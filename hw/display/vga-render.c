@@ -62,15 +62,17 @@ static int vga_height(VGAState *s)
 static int vga_mode(VGAState *s)
 {
     /*
-     * Palette address source clear (AR index bit 5) or screen off (SR01
-     * bit 5): the screen shows nothing, VBE modes included (bochs-drm
-     * blanks through AR index bit 5, as QEMU's VGA honours it).
+     * Deviation: VBE modes show even with the palette address source
+     * clear, so a guest that never touches the attribute controller sees
+     * its framebuffer (QEMU blanks it; bochs-drm sets the bit anyway).
      */
-    if (!(s->ar_index & 0x20) || (s->sr[1] & 0x20)) {
-        return MODE_BLANK;
-    }
     if (s->vbe_regs[VBE_DISPI_INDEX_ENABLE] & VBE_DISPI_ENABLED) {
         return MODE_VBE;
+    }
+    /* Palette address source clear (AR index bit 5) or screen off (SR01
+     * bit 5): the screen shows nothing. */
+    if (!(s->ar_index & 0x20) || (s->sr[1] & 0x20)) {
+        return MODE_BLANK;
     }
     if (!(s->gr[6] & 0x01)) {
         return MODE_TEXT;

@@ -281,29 +281,46 @@ static void test_random_registers(void)
     fixture_fini(&f);
 }
 
-/* AR index bit 5 clear or SR01 bit 5 set: black, VBE included. */
+/* AR index bit 5 clear or SR01 bit 5 set: a VGA mode shows black. */
 static void test_blank(void)
 {
+    static const uint8_t cr[][2] = {
+        { 0x01, 15 },           /* 16 character clocks: 64 pixels ... */
+        { 0x12, 9 },            /* ... by 10 lines, */
+        { 0x09, 0 },            /* one scanline per row, */
+        { 0x13, 8 },            /* 16 plane offsets (64 bytes) per line */
+        { 0x17, 0xc3 },         /* no CGA/Hercules interleave */
+        { 0x18, 0xff },         /* line compare out of the way */
+    };
     Fixture f;
 
     fixture_init(&f);
-    vbe_mode(&f, 8, 4, 32);
-    memset(f.s.vram, 0xff, 8 * 4 * 4);
+    identity_palette(&f);
+    for (size_t i = 0; i < G_N_ELEMENTS(cr); i++) {
+        vga_ioport_write(&f.s, 0x3d4, cr[i][0]);
+        vga_ioport_write(&f.s, 0x3d5, cr[i][1]);
+    }
+    vga_ioport_write(&f.s, 0x3ce, 0x05);
+    vga_ioport_write(&f.s, 0x3cf, 0x40);    /* 256-colour shift */
+    vga_ioport_write(&f.s, 0x3ce, 0x06);
+    vga_ioport_write(&f.s, 0x3cf, 0x05);    /* graphics, A0000 64K */
+    memset(f.s.vram, 9, 64 * 10);
     vga_render(&f.s);
-    g_assert_cmphex(pixel(&f, 7, 3), ==, 0xffffff);
+    g_assert_cmpint(surface_width(console_surface(f.s.con)), ==, 64);
+    g_assert_cmphex(pixel(&f, 63, 9), ==, identity_rgb(9));
     vga_ioport_read(&f.s, 0x3da);
     vga_ioport_write(&f.s, 0x3c0, 0x00);
     vga_render(&f.s);
-    g_assert_cmphex(pixel(&f, 7, 3), ==, 0);
+    g_assert_cmphex(pixel(&f, 63, 9), ==, 0);
     vga_ioport_write(&f.s, 0x3c0, 0x20);
     vga_ioport_write(&f.s, 0x3c0, 0x20);
     vga_render(&f.s);
-    g_assert_cmphex(pixel(&f, 7, 3), ==, 0xffffff);
+    g_assert_cmphex(pixel(&f, 63, 9), ==, identity_rgb(9));
     vga_ioport_write(&f.s, 0x3c4, 0x01);
     vga_ioport_write(&f.s, 0x3c5, 0x20);
     vga_render(&f.s);
-    g_assert_cmphex(pixel(&f, 7, 3), ==, 0);
-    g_assert_cmpint(surface_width(console_surface(f.s.con)), ==, 8);
+    g_assert_cmphex(pixel(&f, 63, 9), ==, 0);
+    g_assert_cmpint(surface_width(console_surface(f.s.con)), ==, 64);
     fixture_fini(&f);
 }
 
