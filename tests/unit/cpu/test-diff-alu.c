@@ -536,7 +536,7 @@ static void run_case(gconstpointer data)
         return;
     }
     for (int sz = 0; sz < 4; sz++) {
-        uint8_t insn[16];
+        uint8_t insn[64];
         unsigned bytes = 1u << sz;
         int len;
         NativeFn fn;
@@ -544,6 +544,8 @@ static void run_case(gconstpointer data)
         if (!c->enc[sz]) {
             continue;
         }
+        /* Room for the bytes and the HLT after them. */
+        g_assert_cmpuint(strlen(c->enc[sz]) / 2, <, sizeof(insn));
         len = hexbytes(c->enc[sz], insn);
         fn = native_build(insn, len);
         insn[len] = 0xf4;   /* HLT ends the emulated run */
