@@ -39,6 +39,8 @@ run_once()   # tool prep args... -> seconds
 
 min() { echo "$1 $2" | awk '{print ($1 < $2) ? $1 : $2}'; }
 
+# A new empty image per run; the old one is unlinked first (freeing its
+# extents can take seconds on a busy disk, but it is not timed).
 fresh() { rm -f b.qcow2; qemu-img create -q -f qcow2 b.qcow2 2G; }
 full()  { :; }
 prepare_full()
@@ -75,7 +77,7 @@ for cache in writeback none; do
     for qd in 1 32; do
         row "4k alloc write, QD$qd, cache=$cache" fresh -w -s 4k -S 64k \
             -c $n -d $qd -t $cache -f qcow2 b.qcow2
-        row "64k seq write, QD$qd, cache=$cache" fresh -w -s 64k -c $((n / 2)) \
+        row "64k seq write, QD$qd, cache=$cache" fresh -w -s 64k -c $((n / 4)) \
             -d $qd -t $cache -f qcow2 b.qcow2
         row "4k read (step 1020k), QD$qd, cache=$cache" full -s 4k -S 1044480 \
             -c $((n * 2)) -d $qd -t $cache -f qcow2 d.qcow2

@@ -30,12 +30,11 @@
 #define AIO_POOL_DEFAULT_THREADS 64
 
 struct AioCompletionQueue {
-    GMutex lock;
     GMainContext *ctx;
     GSource *source;
     int efd;
-    AioRequest *done;        /* LIFO; reversed when dispatched */
-    bool scheduled;
+    AioRequest *done;        /* atomic LIFO; reversed when dispatched */
+    bool scheduled;          /* atomic: a dispatch runs or is notified */
     int in_flight;           /* atomic */
 };
 
@@ -75,23 +74,27 @@ static void aio_stat_inc(uint64_t *counter)
  * Run callbacks until the queue is empty.  While this runs, "scheduled"
  * stays set, so completions queued meanwhile (by workers, or inline by
  * callbacks that submit again) are picked up by this loop instead of
- * costing an eventfd write each.
+ * costing an eventfd write each.  The list is taken with one atomic
+ * exchange; completers push with a compare-and-swap (aio_complete), so
+ * neither side ever waits for the other.
  */
 static void aio_dispatch_list(AioCompletionQueue *cq)
 {
+    __atomic_store_n(&cq->scheduled, true, __ATOMIC_SEQ_CST);
     for (;;) {
         AioRequest *list, *rev = NULL;
 
-        g_mutex_lock(&cq->lock);
-        list = cq->done;
-        cq->done = NULL;
+        list = __atomic_exchange_n(&cq->done, NULL, __ATOMIC_SEQ_CST);
         if (!list) {
-            cq->scheduled = false;
-            g_mutex_unlock(&cq->lock);
-            return;
+            /* Clear, then look again: a completer that saw the flag set
+             * did not notify, so its request must be seen here. */
+            __atomic_store_n(&cq->scheduled, false, __ATOMIC_SEQ_CST);
+            if (!__atomic_load_n(&cq->done, __ATOMIC_SEQ_CST)) {
+                return;
+            }
+            __atomic_store_n(&cq->scheduled, true, __ATOMIC_SEQ_CST);
+            continue;
         }
-        g_mutex_unlock(&cq->lock);
-
         while (list) {
             AioRequest *next = list->next;
             list->next = rev;
@@ -211,7 +214,6 @@ AioCompletionQueue *aio_completion_queue_new(GMainContext *ctx)
 {
     AioCompletionQueue *cq = g_new0(AioCompletionQueue, 1);
 
-    g_mutex_init(&cq->lock);
     cq->ctx = ctx;
     cq->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     /* Out of file descriptors at start-up: nothing sensible to do. */
@@ -238,15 +240,17 @@ int aio_completion_queue_in_flight(AioCompletionQueue *cq)
 static void aio_complete(AioRequest *r)
 {
     AioCompletionQueue *cq = r->cq;
-    bool notify;
+    AioRequest *old = __atomic_load_n(&cq->done, __ATOMIC_RELAXED);
 
-    g_mutex_lock(&cq->lock);
-    r->next = cq->done;
-    cq->done = r;
-    notify = !cq->scheduled;
-    cq->scheduled = true;
-    g_mutex_unlock(&cq->lock);
-    if (notify) {
+    do {
+        r->next = old;
+    } while (!__atomic_compare_exchange_n(&cq->done, &old, r, true,
+                                          __ATOMIC_SEQ_CST,
+                                          __ATOMIC_RELAXED));
+    /* The first of a batch wakes the loop, unless a dispatch runs or a
+     * wake-up is already on its way. */
+    if (!old && !__atomic_exchange_n(&cq->scheduled, true,
+                                     __ATOMIC_SEQ_CST)) {
         uint64_t one = 1;
         ssize_t n = write(cq->efd, &one, sizeof(one));
         (void)n;   /* EAGAIN: the counter is already non-zero */
@@ -275,7 +279,6 @@ void aio_completion_queue_free(AioCompletionQueue *cq)
         g_source_destroy(cq->source);
         g_source_unref(cq->source);
         close(cq->efd);
-        g_mutex_clear(&cq->lock);
         g_free(cq);
     }
 }
@@ -327,6 +330,7 @@ int aio_nowait_bail(void)
 
 void aio_nowait_commit(void)
 {
+    /* Never after a bail-out: that returns straight up the stack. */
     assert(nowait_state == AIO_NOWAIT_ON);
     nowait_state = AIO_NOWAIT_COMMITTED;
 }
@@ -381,7 +385,7 @@ void aio_pool_submit(AioCompletionQueue *cq, const AioRequest *tmpl,
                      bool inline_ok)
 {
     AioRequest *r = g_new(AioRequest, 1);
-    bool spawn = false;
+    bool spawn = false, wake = false;
 
     *r = *tmpl;
     r->cq = cq;
@@ -408,12 +412,16 @@ void aio_pool_submit(AioCompletionQueue *cq, const AioRequest *tmpl,
      * burst of N requests gets N workers (queue depth N). */
     if (pool.idle > pool.wakeups) {
         pool.wakeups++;
-        g_cond_signal(&pool.cond);
+        wake = true;
     } else if (pool.threads < pool.max_threads) {
         pool.threads++;
         spawn = true;
     }
     g_mutex_unlock(&pool.lock);
+    if (wake) {
+        /* After the unlock: the woken worker does not block on it. */
+        g_cond_signal(&pool.cond);
+    }
     if (spawn) {
         /* Workers live as long as the process, like QEMU's pool threads
          * between requests; they hold no resources while idle. */

@@ -33,6 +33,12 @@
  *
  * Suspend points (include/block/blkdebug.h): a breakpoint on an event
  * stops the next request raising it, on its own thread, until resumed.
+ *
+ * Plimsoll extension, x-enospc-limit=BYTES (also set at run time through
+ * bdrv_debug_set_enospc_limit, plimsoll-io's enospc_limit): writes and
+ * write-zeroes that reach past BYTES fail with ENOSPC, as writes past the
+ * end of a full thin logical volume do; 0 turns it off.  A manager grows
+ * the "volume" by raising the limit (scripts/thin-manager, BlkdebugVolume).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -116,6 +122,7 @@ typedef struct BlkdebugState {
     GPtrArray *suspended;   /* BlkdebugSuspended *, not owned */
     GArray *inside;         /* uint64_t: sequence numbers of requests in */
     uint64_t next_seq;
+    uint64_t enospc_limit;  /* atomic; 0: none */
     uint64_t align;
     uint64_t max_transfer;
     char *config;
@@ -124,7 +131,8 @@ typedef struct BlkdebugState {
 static const char *const blkdebug_runtime_opts[] = {
     "config", "image", "align", "max-transfer", "opt-write-zero",
     "max-write-zero", "opt-discard", "max-discard", "inject-error",
-    "set-state", "take-child-perms", "unshare-child-perms", NULL,
+    "set-state", "take-child-perms", "unshare-child-perms",
+    "x-enospc-limit", NULL,
 };
 
 const char *blkdebug_event_name(BlkdebugEvent ev)
@@ -478,7 +486,9 @@ static int blkdebug_open(BlockDriverState *bs, struct json_object *opts,
         !bdrv_opt_take_size(opts, "opt-write-zero", 0, &dummy, errp) ||
         !bdrv_opt_take_size(opts, "max-write-zero", 0, &dummy, errp) ||
         !bdrv_opt_take_size(opts, "opt-discard", 0, &dummy, errp) ||
-        !bdrv_opt_take_size(opts, "max-discard", 0, &dummy, errp)) {
+        !bdrv_opt_take_size(opts, "max-discard", 0, &dummy, errp) ||
+        !bdrv_opt_take_size(opts, "x-enospc-limit", 0, &s->enospc_limit,
+                            errp)) {
         goto fail;
     }
     if (s->align && (s->align & (s->align - 1))) {
@@ -811,6 +821,37 @@ static int blkdebug_preadv(BlockDriverState *bs, int64_t offset,
     return ret;
 }
 
+/* x-enospc-limit: -ENOSPC for a write reaching past the limit. */
+static int blkdebug_limit_check(BlockDriverState *bs, int64_t offset,
+                                int64_t bytes)
+{
+    BlkdebugState *s = bs->opaque;
+    uint64_t limit = __atomic_load_n(&s->enospc_limit, __ATOMIC_ACQUIRE);
+
+    return limit && (uint64_t)(offset + bytes) > limit ? -ENOSPC : 0;
+}
+
+int bdrv_debug_set_enospc_limit(BlockDriverState *bs, uint64_t limit)
+{
+    BlkdebugState *s = blkdebug_find(bs, false);
+
+    if (!s) {
+        return -ENOTSUP;
+    }
+    __atomic_store_n(&s->enospc_limit, limit, __ATOMIC_RELEASE);
+    return 0;
+}
+
+int64_t bdrv_debug_get_enospc_limit(BlockDriverState *bs)
+{
+    BlkdebugState *s = blkdebug_find(bs, false);
+
+    if (!s) {
+        return -ENOTSUP;
+    }
+    return (int64_t)__atomic_load_n(&s->enospc_limit, __ATOMIC_ACQUIRE);
+}
+
 static int blkdebug_pwritev(BlockDriverState *bs, int64_t offset,
                             int64_t bytes, BlockIOV *qiov,
                             BdrvRequestFlags flags)
@@ -819,6 +860,9 @@ static int blkdebug_pwritev(BlockDriverState *bs, int64_t offset,
     int ret = blkdebug_rule_check(bs, offset, bytes, BLKDEBUG_IO_TYPE_WRITE,
                                   seq);
 
+    if (!ret) {
+        ret = blkdebug_limit_check(bs, offset, bytes);
+    }
     if (!ret) {
         ret = bdrv_child_pwritev(bs->file, offset, bytes, qiov, flags);
     }
@@ -833,6 +877,9 @@ static int blkdebug_pwrite_zeroes(BlockDriverState *bs, int64_t offset,
     int ret = blkdebug_rule_check(bs, offset, bytes,
                                   BLKDEBUG_IO_TYPE_WRITE_ZEROES, seq);
 
+    if (!ret) {
+        ret = blkdebug_limit_check(bs, offset, bytes);
+    }
     if (!ret) {
         ret = bdrv_child_pwrite_zeroes(bs->file, offset, bytes,
                                        flags & ~BDRV_REQ_ZERO_WRITE);

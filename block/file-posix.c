@@ -25,9 +25,9 @@
  * back to preadv/pwritev for good.  Deviation: QEMU's native is Linux
  * AIO and needs cache.direct=on; here both names mean the io_uring path.
  *
- * Inline attempts (block/aio-pool.h nowait mode): reads use preadv2 with
- * RWF_NOWAIT, which fails with EAGAIN unless the page cache holds the
- * data; O_DIRECT requests wait for the device and always bail out; small
+ * Inline attempts (block/aio-pool.h nowait mode): reads use RWF_NOWAIT
+ * (preadv2, or the ring's rw_flags with io_uring), which fails with
+ * EAGAIN unless the page cache holds the data; O_DIRECT requests wait for the device and always bail out; small
  * buffered writes use RWF_NOWAIT where the file system supports it, and
  * otherwise run as plain pwritev (a page-cache copy) unless a recent
  * inline write was slow (dirty-page throttling): then writes go to the
@@ -247,7 +247,7 @@ static struct io_uring *file_thread_ring(void)
 /* One readv/writev through @ring: bytes transferred or -errno. */
 static ssize_t file_uring_xfer(struct io_uring *ring, int fd,
                                const struct iovec *iov, int niov,
-                               int64_t offset, bool write)
+                               int64_t offset, bool write, int rwf)
 {
     struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
     struct io_uring_cqe *cqe;
@@ -262,6 +262,7 @@ static ssize_t file_uring_xfer(struct io_uring *ring, int fd,
     } else {
         io_uring_prep_readv(sqe, fd, iov, niov, offset);
     }
+    sqe->rw_flags = rwf;    /* RWF_NOWAIT: -EAGAIN instead of a punt */
     /* -EINTR from io_uring_enter means nothing was submitted yet. */
     do {
         ret = io_uring_submit_and_wait(ring, 1);
@@ -307,9 +308,9 @@ static ssize_t file_xfer(FileState *s, const struct iovec *iov, int niov,
     ssize_t n;
 
 #if CONFIG_LIBURING
-    struct io_uring *ring = s->use_uring && !rwf ? file_thread_ring() : NULL;
+    struct io_uring *ring = s->use_uring ? file_thread_ring() : NULL;
     if (ring) {
-        return file_uring_xfer(ring, s->fd, iov, niov, offset, write);
+        return file_uring_xfer(ring, s->fd, iov, niov, offset, write, rwf);
     }
 #endif
     if (rwf) {

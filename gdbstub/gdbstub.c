@@ -16,9 +16,10 @@
  * Threads are vCPUs: thread id = CPU index + 1.  Registers follow the
  * CPU's target description (qXfer:features:read:target.xml).  Breakpoints
  * (Z0 software, Z1 hardware: both by linear address, guest memory is not
- * patched) are set on every vCPU.  Not supported: watchpoints (Z2-Z4;
- * gdb falls back to single-stepping), the binary X packet (gdb uses M),
- * non-stop mode, no-ack mode.
+ * patched) and watchpoints (Z2 write, Z3 read, Z4 access: pages holding
+ * one take the CPU's slow memory path) are set on every vCPU.  Not
+ * supported: the binary X packet (gdb uses M), non-stop mode, no-ack
+ * mode.
  */
 #include <glib.h>
 #include <string.h>
@@ -155,14 +156,31 @@ static void gdb_send_stop(GdbState *s, int sig)
     int idx = s->g_cpu < 0 ? 0 : s->g_cpu;
     const char *extra = "";
 
+    g_autofree char *watch = NULL;
+
     for (unsigned k = 0; k < s->m->ncpus; k++) {
-        X86DebugStop why = x86_cpu_debug_stop_reason(s->m->cpus[k]);
-        if (why != X86_DEBUG_STOP_NONE) {
-            idx = k;
-            sig = 5;
-            extra = why == X86_DEBUG_STOP_BREAKPOINT ? "swbreak:;" : "";
-            break;
+        X86CPU *cpu = s->m->cpus[k];
+        X86DebugStop why = x86_cpu_debug_stop_reason(cpu);
+        uint64_t addr;
+        X86WatchKind kind;
+
+        if (why == X86_DEBUG_STOP_NONE) {
+            continue;
         }
+        idx = k;
+        sig = 5;
+        if (why == X86_DEBUG_STOP_BREAKPOINT) {
+            extra = "swbreak:;";
+        } else if (why == X86_DEBUG_STOP_WATCH &&
+                   x86_cpu_debug_watch_hit(cpu, &addr, &kind)) {
+            watch = g_strdup_printf("%s:%" G_GINT64_MODIFIER "x;",
+                                    kind == X86_WATCH_WRITE ? "watch" :
+                                    kind == X86_WATCH_READ ? "rwatch"
+                                                           : "awatch",
+                                    addr);
+            extra = watch;
+        }
+        break;
     }
     s->g_cpu = s->c_cpu = idx;
     g_string_printf(r, "T%02xthread:%x;%s", sig, idx + 1, extra);
@@ -377,19 +395,28 @@ static void cmd_step_sig(GdbState *s, const char *p)
     gdb_resume(s, s->c_cpu < 0 ? 0 : s->c_cpu);
 }
 
+static void cmd_vcont_query(GdbState *s, const char *p)
+{
+    gdb_reply(s, "vCont;c;C;s;S");
+}
+
 /* vCont;ACTION[:TID];...: the first "s" names the thread to step. */
 static void cmd_vcont(GdbState *s, const char *p)
 {
     int step = -1;
 
-    if (!strcmp(p, "?")) {
-        gdb_reply(s, "vCont;c;C;s;S");
+    if (*p != ';') {
+        gdb_reply(s, "E01");
         return;
     }
     while (*p == ';') {
         char action = p[1];
         const char *colon;
         int idx = -1;
+        if (!action) {
+            gdb_reply(s, "E01");
+            return;
+        }
         p += 2;
         if (action == 'C' || action == 'S') {
             while (g_ascii_isxdigit(*p)) {
@@ -426,14 +453,22 @@ static void cmd_breakpoint(GdbState *s, const char *p, bool insert)
         gdb_reply(s, "E01");
         return;
     }
-    if (type > 1) {
-        gdb_reply(s, "");       /* watchpoints: not supported */
+    if (type > 4) {
+        gdb_reply(s, "");       /* unknown kind: not supported */
         return;
     }
     for (unsigned k = 0; k < s->m->ncpus; k++) {
         X86CPU *cpu = s->m->cpus[k];
-        ok &= insert ? x86_cpu_breakpoint_insert(cpu, addr)
-                     : x86_cpu_breakpoint_remove(cpu, addr);
+        /* Z2 write, Z3 read, Z4 access watchpoints. */
+        X86WatchKind wk = type == 2 ? X86_WATCH_WRITE :
+                          type == 3 ? X86_WATCH_READ : X86_WATCH_ACCESS;
+        if (type <= 1) {
+            ok &= insert ? x86_cpu_breakpoint_insert(cpu, addr)
+                         : x86_cpu_breakpoint_remove(cpu, addr);
+        } else {
+            ok &= insert ? x86_cpu_watchpoint_insert(cpu, addr, kind, wk)
+                         : x86_cpu_watchpoint_remove(cpu, addr, kind, wk);
+        }
     }
     gdb_reply(s, ok ? "OK" : "E22");
 }
@@ -471,10 +506,15 @@ static void cmd_thread_alive(GdbState *s, const char *p)
     gdb_reply(s, parse_thread(s, p, &idx) && idx >= 0 ? "OK" : "E01");
 }
 
+/* Forget breakpoints and stepping and let the VM run on: gdb is gone. */
 static void gdb_release(GdbState *s)
 {
+    if (runstate_is_running()) {
+        vm_stop(RUN_STATE_DEBUG);       /* the vCPUs must be out of guest */
+    }
     for (unsigned k = 0; k < s->m->ncpus; k++) {
         x86_cpu_breakpoint_remove_all(s->m->cpus[k]);
+        x86_cpu_watchpoint_remove_all(s->m->cpus[k]);
         x86_cpu_debug_resume(s->m->cpus[k], false);
     }
     s->waiting = false;
@@ -586,6 +626,9 @@ typedef struct GdbCommand {
     const char *prefix;         /* matched against the packet's start */
     void (*fn)(GdbState *s, const char *rest);
     bool needs_cpu;             /* answer E01 on a machine without CPUs */
+    bool needs_stop;            /* ... or while the vCPUs run (all-stop
+                                   gdb never asks; a confused client
+                                   must not touch a running CPU) */
 } GdbCommand;
 
 /* Longer prefixes first where one is a prefix of another. */
@@ -597,20 +640,21 @@ static const GdbCommand gdb_commands[] = {
     { "qThreadExtraInfo", cmd_thread_extra, true },
     { "qAttached", cmd_attached, false },
     { "qC", cmd_current_thread, false },
-    { "vCont", cmd_vcont, true },
+    { "vCont?", cmd_vcont_query, false },
+    { "vCont", cmd_vcont, true, true },
     { "?", cmd_status, false },
-    { "g", cmd_read_regs, true },
-    { "G", cmd_write_regs, true },
-    { "p", cmd_read_reg, true },
-    { "P", cmd_write_reg, true },
-    { "m", cmd_read_mem, true },
-    { "M", cmd_write_mem, true },
-    { "c", cmd_continue, true },
-    { "C", cmd_continue_sig, true },
-    { "s", cmd_step, true },
-    { "S", cmd_step_sig, true },
-    { "Z", cmd_insert_bp, true },
-    { "z", cmd_remove_bp, true },
+    { "g", cmd_read_regs, true, true },
+    { "G", cmd_write_regs, true, true },
+    { "p", cmd_read_reg, true, true },
+    { "P", cmd_write_reg, true, true },
+    { "m", cmd_read_mem, true, true },
+    { "M", cmd_write_mem, true, true },
+    { "c", cmd_continue, true, true },
+    { "C", cmd_continue_sig, true, true },
+    { "s", cmd_step, true, true },
+    { "S", cmd_step_sig, true, true },
+    { "Z", cmd_insert_bp, true, true },
+    { "z", cmd_remove_bp, true, true },
     { "H", cmd_set_thread, false },
     { "T", cmd_thread_alive, false },
     { "D", cmd_detach, false },
@@ -622,7 +666,8 @@ static void gdb_handle_packet(GdbState *s, const char *pkt)
     for (size_t k = 0; k < G_N_ELEMENTS(gdb_commands); k++) {
         const GdbCommand *c = &gdb_commands[k];
         if (g_str_has_prefix(pkt, c->prefix)) {
-            if (c->needs_cpu && !s->m->ncpus) {
+            if ((c->needs_cpu && !s->m->ncpus) ||
+                (c->needs_stop && runstate_is_running())) {
                 gdb_reply(s, "E01");
             } else {
                 c->fn(s, pkt + strlen(c->prefix));

@@ -7,7 +7,8 @@
  * does.  No events are sent to HMP clients.
  *
  * Commands: help, info (status, block, blockstats, version), stop, cont,
- * system_reset, quit, block_resize, qemu-io.
+ * system_reset, quit, xp (physical memory), block_resize, qemu-io,
+ * screendump.
  * Left out: line editing and history (the terminal's own line discipline
  * is used), completion.
  */
@@ -22,6 +23,8 @@
 #include "block/block-backend.h"
 #include "block/block.h"
 #include "config-host.h"
+#include "hw/core/machine.h"
+#include "hw/core/memory.h"
 #include "qapi/qapi-commands.h"
 #include "tools/io/io-cmds.h"
 
@@ -289,6 +292,99 @@ static void hmp_qemu_io(GString *out, int argc, char **argv)
     blk_unref(blk);
 }
 
+/*
+ * screendump FILENAME [-f FORMAT] [DEVICE [HEAD]], QEMU's syntax, with
+ * "-d DEVICE" accepted as well.  Options may come anywhere after the
+ * command name.
+ */
+static void hmp_screendump(GString *out, int argc, char **argv)
+{
+    const char *pos[3] = { NULL };
+    const char *format = NULL, *device = NULL;
+    int npos = 0, fmt = -1;
+    int64_t head = 0;
+    Error *err = NULL;
+
+    for (int i = 1; i < argc; i++) {
+        bool opt_f = !strcmp(argv[i], "-f"), opt_d = !strcmp(argv[i], "-d");
+
+        if ((opt_f || opt_d) && i + 1 < argc) {
+            *(opt_f ? &format : &device) = argv[++i];
+        } else if (argv[i][0] == '-' || npos == 3) {
+            g_string_append(out, "screendump: usage: screendump filename "
+                            "[-f ppm|png] [device [head]]\n");
+            return;
+        } else {
+            pos[npos++] = argv[i];
+        }
+    }
+    if (!pos[0] || (device && pos[1])) {
+        g_string_append(out, "screendump: usage: screendump filename "
+                        "[-f ppm|png] [device [head]]\n");
+        return;
+    }
+    if (format) {
+        fmt = qapi_enum_lookup(ImageFormat_names, IMAGE_FORMAT__MAX, format);
+        if (fmt < 0) {
+            g_string_append_printf(out, "Error: Parameter 'format' does not "
+                                   "accept value '%s'\n", format);
+            return;
+        }
+    }
+    if (pos[2]) {
+        char *end;
+
+        head = g_ascii_strtoll(pos[2], &end, 10);
+        if (*end || end == pos[2]) {
+            g_string_append_printf(out, "invalid head: %s\n", pos[2]);
+            return;
+        }
+    }
+    device = device ? device : pos[1];
+    qmp_screendump(pos[0], device != NULL, device, pos[2] != NULL, head,
+                   fmt >= 0, fmt >= 0 ? (ImageFormat)fmt : 0, &err);
+    if (err) {
+        hmp_print_error(out, err);
+    }
+}
+
+/*
+ * xp [/NxU] ADDR: N units (U = b, h, w, g; default 1 w) of guest-physical
+ * memory in hex, 8 bytes per line for bytes and 16 otherwise, as QEMU.
+ */
+static void hmp_xp(GString *out, int argc, char **argv)
+{
+    static const char units[] = "bhwg";
+    const char *fmt = argc > 2 ? argv[1] : "/1xw";
+    const char *u;
+    char *end;
+    unsigned long n = strtoul(fmt + 1, &end, 10);
+    uint64_t addr = strtoull(argv[argc - 1], NULL, 0);
+    Machine *m = machine_current();
+    unsigned size, per_line;
+
+    if (*fmt != '/' || end == fmt + 1) {
+        n = 1;
+    }
+    end += *end == 'x';
+    u = *end ? strchr(units, *end) : units + 2;
+    if (!u || !*u || n == 0 || n > 4096 || !m) {
+        g_string_append(out, "Error: usage: xp /NxU ADDR (U = b, h, w, g)\n");
+        return;
+    }
+    size = 1u << (u - units);
+    per_line = size == 1 ? 8 : 16 / size;
+    for (unsigned long i = 0; i < n; i++, addr += size) {
+        if (i % per_line == 0) {
+            g_string_append_printf(out, "%s%016" PRIx64 ":", i ? "\n" : "",
+                                   addr);
+        }
+        g_string_append_printf(out, " 0x%0*" PRIx64, 2 * size,
+                               memory_map_read(m->mem, addr, size));
+    }
+    g_string_append_c(out, '\n');
+}
+
 static void hmp_help(GString *out, int argc, char **argv);
 
 static const HmpCommand hmp_table[] = {
@@ -301,6 +397,8 @@ static const HmpCommand hmp_table[] = {
     { "c", "", "resume emulation", 0, 0, hmp_cont },
     { "system_reset", "", "reset the system", 0, 0, hmp_system_reset },
     { "quit", "", "quit the emulator", 0, 0, hmp_quit },
+    { "xp", "/fmt addr", "physical memory dump starting at 'addr'", 1, 2,
+      hmp_xp },
     { "q", "", "quit the emulator", 0, 0, hmp_quit },
     { "block_resize", "device size", "resize a block image", 2, 2,
       hmp_block_resize },
@@ -321,6 +419,9 @@ static const HmpCommand hmp_table[] = {
     { "block_set_io_throttle", "device bps bps_rd bps_wr iops iops_rd "
       "iops_wr", "change I/O throttle limits for a block drive", 7, 7,
       hmp_block_set_io_throttle },
+    { "screendump", "filename [-f format] [device [head]]", "save the "
+      "screen of a display device as a PPM or PNG image", 1, 6,
+      hmp_screendump },
 };
 
 static void hmp_help(GString *out, int argc, char **argv)

@@ -5,6 +5,8 @@
 # (linux-image-amd64 or linux-image-686), busybox-static, and the ata_piix
 # and virtio-blk module chains, with an /init that prints GUEST-* markers on
 # the serial console, writes and verifies a disk pattern, and powers off.
+# initrd-vga.img is initrd.img with a second archive appended holding the
+# bochs-drm module chain (/lib/modules/order-vga), for guest_vga=1.
 #
 #   ARCH=amd64 scripts/build-linux-guest.sh [OUTDIR]   -> OUTDIR/linux-amd64/
 #   ARCH=i386 ADD_I386_ARCH=1 scripts/build-linux-guest.sh [OUTDIR]
@@ -33,7 +35,9 @@ mkdir -p "$dest"
 exec 9>"$dest/.lock"
 flock 9
 if [ -f "$dest/initrd.img" ] && [ -f "$dest/vmlinuz" ] &&
-   [ "$dest/initrd.img" -nt "$0" ]; then
+   [ -f "$dest/initrd-vga.img" ] &&
+   [ "$dest/initrd.img" -nt "$0" ] &&
+   [ "$dest/initrd.img" -nt "$src/scripts/guest-init.sh" ]; then
     echo "build-linux-guest: $dest is up to date"
     exit 0
 fi
@@ -114,5 +118,31 @@ chmod +x "$root/init"
 
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -9) > "$dest/initrd.tmp"
 mv "$dest/initrd.tmp" "$dest/initrd.img"
+
+# The display driver for the standard VGA (bochs-drm) and what it needs,
+# in load order: each module's "depends=" (modinfo) resolved depth first.
+# The kernel unpacks concatenated archives, so initrd-vga.img is
+# initrd.img followed by one holding these modules.
+vga=$work/vga
+mkdir -p "$vga/lib/modules"
+kmod_find() {
+    find "$work/k/lib/modules/$kver" -name "$1.ko" -o -name "$1.ko.xz" |
+        head -n 1
+}
+kmod_add() {
+    local f d
+    f=$(kmod_find "$1")
+    [ -n "$f" ] || return 0
+    grep -qx "${f##*/}" "$vga/lib/modules/order-vga" 2>/dev/null && return 0
+    for d in $(strings -a "$f" | sed -n 's/^depends=//p' | tr ',' ' '); do
+        kmod_add "$d"
+    done
+    cp "$f" "$vga/lib/modules/"
+    echo "${f##*/}" >> "$vga/lib/modules/order-vga"
+}
+kmod_add bochs
+(cd "$vga" && find . | cpio -o -H newc --quiet | gzip -9) |
+    cat "$dest/initrd.img" - > "$dest/initrd-vga.tmp"
+mv "$dest/initrd-vga.tmp" "$dest/initrd-vga.img"
 echo "$kver" > "$dest/kernel-version"
 echo "build-linux-guest: built $dest (kernel $kver, write ${WRITE_MB} MiB)"

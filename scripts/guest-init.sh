@@ -7,7 +7,12 @@
 # knobs: guest_mb=N (write size), guest_dev=/dev/X (test disk),
 # guest_nodisk=1, guest_exit=poweroff|reboot|debugexit|halt,
 # guest_loop=N (repeat the write N times over successive regions: the
-# thin-provisioning demo fills a disk this way).
+# thin-provisioning demo fills a disk this way), guest_vga=1 (with
+# initrd-vga.img: load bochs-drm, draw a known screen on tty1 through
+# fbcon, copy the visible framebuffer to the test disk instead of the
+# pattern, then wait 60 s so the host can take a screendump),
+# guest_vga=text (the same screen on the VGA text console, vgacon, when
+# SeaBIOS booted the kernel; /dev/vcsa1 is copied to the test disk).
 export PATH=/bin:/sbin
 
 up() { cut -d' ' -f1 /proc/uptime; }
@@ -22,6 +27,7 @@ dev=""
 nodisk=0
 exitmode=poweroff
 loops=1
+vga=0
 for w in $(cat /proc/cmdline); do
     case "$w" in
     guest_mb=*) mb=${w#guest_mb=} ;;
@@ -29,6 +35,7 @@ for w in $(cat /proc/cmdline); do
     guest_nodisk=1) nodisk=1 ;;
     guest_exit=*) exitmode=${w#guest_exit=} ;;
     guest_loop=*) loops=${w#guest_loop=} ;;
+    guest_vga=*) vga=${w#guest_vga=} ;;
     esac
 done
 
@@ -47,7 +54,58 @@ finish() {
     sleep 10
 }
 
+fb=/sys/class/graphics/fb0
+# The screen for guest_vga=1 or text: row 0 a marker in the default
+# colours, row 2 eight 4-cell blocks in background colours 40-47, cursor
+# hidden.
+vga_console() {
+    if [ "$vga" = text ]; then
+        name=VGACON
+    else
+        name=FBCON
+        for m in $(cat /lib/modules/order-vga 2>/dev/null); do
+            insmod "/lib/modules/$m" || echo "GUEST-ERROR insmod $m"
+        done
+    fi
+    i=0
+    while [ "$vga" = 1 ] && [ ! -c /dev/fb0 ] && [ $i -lt 100 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    echo 0 > /sys/class/graphics/fbcon/cursor_blink 2>/dev/null
+    {
+        printf '\033[2J\033[H\033[?25lPLIMSOLL-%s\n\n' $name
+        for c in 0 1 2 3 4 5 6 7; do printf '\033[4%sm    ' $c; done
+        printf '\033[0m'
+    } > /dev/tty1
+    sleep 1
+    [ "$vga" = text ] && return
+    echo "GUEST-VGA name=$(cat $fb/name) mode=$(head -n 1 $fb/modes)" \
+         "stride=$(cat $fb/stride) bpp=$(cat $fb/bits_per_pixel)" \
+         "pan=$(cat $fb/pan)"
+}
+# Copy the visible part of the framebuffer (from the panning offset), or
+# the text screen (/dev/vcsa1), to the test disk, then hold the picture
+# for the host.
+vga_dump() {
+    if [ "$vga" = text ]; then
+        dd if=/dev/vcsa1 of="$1" conv=fsync 2>/dev/null
+        echo "GUEST-VGA-DUMPED vcsa1"
+        sleep 60
+        finish PASS
+    fi
+    yres=$(head -n 1 $fb/modes | sed 's/^[^:]*:[0-9]*x\([0-9]*\).*/\1/')
+    pany=$(cut -d, -f2 $fb/pan)
+    dd if=/dev/fb0 of="$1" bs="$(cat $fb/stride)" skip="$pany" \
+       count="$yres" conv=fsync 2>/dev/null
+    echo "GUEST-VGA-DUMPED rows=$yres from=$pany"
+    sleep 60
+    finish PASS
+}
+
+[ "$vga" != 0 ] && vga_console
 if [ "$nodisk" = 1 ]; then
+    [ "$vga" != 0 ] && sleep 60
     finish PASS
 fi
 
@@ -79,6 +137,7 @@ if [ -z "$dev" ]; then
 fi
 bytes=$(blockdev --getsize64 "$dev")
 echo "GUEST-DISK dev=$dev bytes=$bytes uptime=$(up)"
+[ "$vga" != 0 ] && vga_dump "$dev"
 maxmb=$((bytes / 1048576))
 [ "$mb" -gt "$maxmb" ] && mb=$maxmb
 

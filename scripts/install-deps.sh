@@ -14,6 +14,7 @@ libcapstone-dev libjson-c-dev zlib1g-dev libzstd-dev libpng-dev liburing-dev
 qemu-utils qemu-system-x86 seabios
 xvfb xauth fonts-dejavu-core libx11-dev gdb
 busybox-static cpio xz-utils mtools dosfstools syslinux syslinux-common isolinux xorriso
+grub-invaders
 "
 
 missing=""

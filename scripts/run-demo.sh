@@ -5,12 +5,16 @@
 #
 # 1. builds the Linux test guest from Debian packages (scripts/
 #    build-linux-guest.sh) into BUILD/guest;
-# 2. makes a small "thin volume" (a tmpfs mount when we may mount, else a
-#    plain directory) holding a 1 GiB qcow2 data disk;
+# 2. makes a small "thin volume" holding a 1 GiB qcow2 data disk: a tmpfs
+#    mount when we may mount (root), else the image sits in a plain
+#    directory behind a blkdebug node whose ENOSPC limit plays the end of
+#    the volume (writes past it fail with ENOSPC, as on a full thin LV);
+#    PLIMSOLL_DEMO_VOLUME=blkdebug picks that path even as root;
 # 3. boots the guest directly (-kernel) with the disk, a QMP socket and a
 #    window when a display server is reachable (headless otherwise);
 # 4. runs scripts/thin-manager against QMP: it arms a write threshold on
-#    the disk's file node, grows the volume each time the guest crosses it,
+#    the disk's file node, grows the volume (remounts the tmpfs larger, or
+#    raises the blkdebug limit over QMP) each time the guest crosses it,
 #    and resumes the VM if the guest ever fills the volume first.
 # The guest writes GUEST_LOOPS x 8 MiB and powers off.  Connect your own
 # QMP client meanwhile: scripts/plimsoll-qmp RUNDIR/qmp-user.sock
@@ -37,11 +41,13 @@ if mountpoint -q "$vol" 2>/dev/null; then
     umount -l "$vol" || true
 fi
 manager_vol=""
-if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=8m tmpfs "$vol" 2>/dev/null; then
+if [ "${PLIMSOLL_DEMO_VOLUME:-}" != blkdebug ] && [ "$(id -u)" -eq 0 ] &&
+   mount -t tmpfs -o size=8m tmpfs "$vol" 2>/dev/null; then
     manager_vol="--tmpfs $vol"
     say "thin volume: an 8 MiB tmpfs at $vol (the manager grows it by 8 MiB)"
 else
-    say "thin volume: cannot mount a tmpfs here (needs root); using a plain directory, so the manager only reports thresholds"
+    manager_vol="--blkdebug"
+    say "thin volume: $vol behind a blkdebug node: writes past 8 MiB fail with ENOSPC until the manager raises that limit over QMP (no root needed)"
 fi
 rm -f "$vol/data.qcow2"
 "$img" create -q -f qcow2 "$vol/data.qcow2" 1G
@@ -64,26 +70,36 @@ if ! "$plimsoll" -device help 2>&1 | grep -q '"virtio-blk-pci"'; then
     say "virtio-blk is not built yet: the data disk is attached to the block layer only"
 fi
 
+# The data disk: a -drive over the image, or, for the blkdebug volume, the
+# node chain qcow2 -> blkdebug (x-enospc-limit) -> file with the device
+# on top (the same werror=enospc policy).
+if [ "$manager_vol" = --blkdebug ]; then
+    node='{"driver": "qcow2", "node-name": "disk0", "file": {"driver": "blkdebug", "node-name": "thinvol", "x-enospc-limit": 8388608, "image": {"driver": "file", "filename": "'"$vol/data.qcow2"'"}}}'
+    if [ "$disk_if" = virtio ]; then
+        set -- -blockdev "$node" -device virtio-blk-pci,drive=disk0,werror=enospc
+    else
+        set -- -blockdev "$node"
+    fi
+else
+    set -- -drive file="$vol/data.qcow2",format=qcow2,if=$disk_if,id=disk0,werror=enospc
+fi
+
 rm -f "$run/qmp.sock" "$run/qmp-user.sock"
 "$plimsoll" -name plimsoll-demo -m 512 -display "$display" \
     -kernel "$guest/vmlinuz" -initrd "$guest/initrd.img" \
     -append "console=ttyS0 quiet guest_loop=$loops" \
-    -drive file="$vol/data.qcow2",format=qcow2,if=$disk_if,id=disk0,werror=enospc \
+    "$@" \
     -serial stdio \
     -qmp unix:"$run/qmp.sock",server=on,wait=off \
     -qmp unix:"$run/qmp-user.sock",server=on,wait=off &
 vm=$!
-trap 'kill $vm 2>/dev/null; [ -n "$manager_vol" ] && umount -l "$vol" 2>/dev/null; exit 0' INT TERM
+trap 'kill $vm 2>/dev/null; [ "$manager_vol" != --blkdebug ] && umount -l "$vol" 2>/dev/null; exit 0' INT TERM
 i=0
 while [ ! -S "$run/qmp.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 say "QMP: connect your own client with: scripts/plimsoll-qmp $run/qmp-user.sock"
-if [ -n "$manager_vol" ]; then
-    # shellcheck disable=SC2086
-    python3 "$src/scripts/thin-manager" --qmp "$run/qmp.sock" --drive disk0 \
-        $manager_vol --chunk 8M --watermark 4M --max 1G &
-else
-    python3 "$src/scripts/plimsoll-qmp" "$run/qmp.sock" --events &
-fi
+# shellcheck disable=SC2086
+python3 "$src/scripts/thin-manager" --qmp "$run/qmp.sock" --drive disk0 \
+    $manager_vol --chunk 8M --watermark 4M --max 1G &
 wait $vm || true
-[ -n "$manager_vol" ] && umount -l "$vol" 2>/dev/null
+[ "$manager_vol" != --blkdebug ] && umount -l "$vol" 2>/dev/null
 say "the VM has exited"

@@ -135,6 +135,17 @@ static int cpus_intr_ack(void *opaque)
     return vector;
 }
 
+static void cpus_apic_base_write(void *opaque, uint64_t val)
+{
+    VCPU *v = opaque;
+
+    machine_lock();
+    if (v->machine->apic_base_write) {
+        v->machine->apic_base_write(v->machine, v->index, val);
+    }
+    machine_unlock();
+}
+
 static int64_t cpus_clock_ns(void *opaque)
 {
     return clock_get_ns(CLOCK_TYPE_VIRTUAL);
@@ -249,6 +260,8 @@ bool cpus_create(Machine *m, Error **errp)
             .intr_ack = cpus_intr_ack, .clock_ns = cpus_clock_ns,
             .request_reset = cpus_request_reset,
             .request_shutdown = cpus_request_shutdown,
+            .has_apic = m->has_apic,
+            .apic_base_write = cpus_apic_base_write,
         };
         v->index = i;
         v->machine = m;

@@ -407,8 +407,8 @@ static void display_compose_guest(DisplaySurface *s, pixman_image_t *dst,
 pixman_image_t *display_compose_window(Error **errp)
 {
     Console *con = display_console();
-    DisplaySurface *s = con ? console_surface(con) : NULL;
-    int ww = s ? surface_width(s) : 640, wh = s ? surface_height(s) : 480;
+    DisplaySurface *s;
+    int ww, wh;
     pixman_image_t *img;
     pixman_box32_t box;
 
@@ -416,6 +416,13 @@ pixman_image_t *display_compose_window(Error **errp)
         error_setg(errp, "no display is running");
         return NULL;
     }
+    /* The update may replace the surface (a mode change): read it after. */
+    if (con) {
+        console_hw_update(con);
+    }
+    s = con ? console_surface(con) : NULL;
+    ww = s ? surface_width(s) : 640;
+    wh = s ? surface_height(s) : 480;
 #if CONFIG_SDL
     if (dpy.type == DISPLAY_TYPE_SDL) {
         sdl2_window_size(&ww, &wh);
@@ -427,7 +434,6 @@ pixman_image_t *display_compose_window(Error **errp)
         return NULL;
     }
     if (s) {
-        console_hw_update(con);
         display_layout(surface_width(s), surface_height(s), ww, wh, &box);
         display_compose_guest(s, img, &box);
     }

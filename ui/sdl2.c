@@ -7,11 +7,14 @@
  * Timing: one glib timeout on the main loop.  It runs every 16 ms (about
  * 60 Hz) while something changes (guest pixels, a toast animating, input
  * in the last 250 ms, a running guest whose device must be polled).  Idle,
- * an fd watch on the X connection wakes the loop for input and the timer
- * drops to 500 ms; without X (Wayland) it pumps SDL's queue every 30 ms,
- * as QEMU's SDL display does.  Changes from other threads (a device
- * marking dirty pixels) wake the loop through an idle source.  A frame is
- * drawn only when something changed, so an idle window draws nothing.
+ * an fd watch on the display connection (X11, or Wayland through the
+ * libwayland-client SDL loaded) wakes the loop for input and the timer
+ * drops to 500 ms; on Wayland a held key keeps the 60 Hz pace, as SDL
+ * makes key repeats itself while pumping.  Without a connection fd the
+ * timer pumps SDL's queue every 30 ms, as QEMU's SDL display does.
+ * Changes from other threads (a device marking dirty pixels) wake the
+ * loop through an idle source.  A frame is drawn only when something
+ * changed, so an idle window draws nothing.
  *
  * Hotkeys (Ctrl+Alt held): G grab/release keyboard and mouse, F full
  * screen, U restore the guest's own size, N notification history, S save
@@ -20,6 +23,7 @@
  */
 #include "ui/sdl2.h"
 
+#include <dlfcn.h>
 #include <linux/input-event-codes.h>
 #include <string.h>
 #include <glib.h>
@@ -33,7 +37,7 @@
 
 #define SDL2_ACTIVE_MS 16
 #define SDL2_IDLE_MS   30
-#define SDL2_IDLE_X11_MS 500
+#define SDL2_IDLE_WATCHED_MS 500
 #define SDL2_LINGER_US 250000
 
 static const uint16_t sdl2_keymap[SDL_NUM_SCANCODES] = {
@@ -117,7 +121,8 @@ static struct {
     double toast_alpha;
     guint timer;
     int interval;
-    guint x11_watch;               /* fd watch on the X connection */
+    guint conn_watch;              /* fd watch on the display connection */
+    bool wayland;
     gint wake_pending;
     unsigned frames;
     gint guest_kick;               /* set from any thread */
@@ -494,13 +499,31 @@ static void sdl2_schedule(int interval)
 }
 
 /*
- * Idle, the timer only catches events the X connection's fd watch could
- * miss (already read into Xlib's queue); without that watch (Wayland) it
- * pumps SDL's queue at QEMU's 30 ms.
+ * Idle, the timer only catches events the connection's fd watch could
+ * miss (already read into Xlib's or libwayland's queue); without that
+ * watch it pumps SDL's queue at QEMU's 30 ms.
  */
 static int sdl2_idle_ms(void)
 {
-    return sdl.x11_watch ? SDL2_IDLE_X11_MS : SDL2_IDLE_MS;
+    return sdl.conn_watch ? SDL2_IDLE_WATCHED_MS : SDL2_IDLE_MS;
+}
+
+/* Wayland: SDL repeats a held key only while it is pumped. */
+static bool sdl2_key_held(void)
+{
+    int n;
+    const Uint8 *keys;
+
+    if (!sdl.wayland) {
+        return false;
+    }
+    keys = SDL_GetKeyboardState(&n);
+    for (int i = 0; i < n; i++) {
+        if (keys[i]) {
+            return true;
+        }
+    }
+    return false;
 }
 
 /* One frame: events, guest, overlay, title, draw.  Returns "busy". */
@@ -547,6 +570,7 @@ static bool sdl2_frame(void)
            g_atomic_int_get(&sdl.guest_kick) ||
            g_atomic_int_get(&sdl.overlay_kick) ||
            g_get_monotonic_time() - sdl.last_change_us < SDL2_LINGER_US ||
+           sdl2_key_held() ||
            (sdl.con && console_has_hw_update(sdl.con) &&
             runstate_is_running());
 }
@@ -578,8 +602,9 @@ static gboolean sdl2_tick(gpointer opaque)
     return G_SOURCE_CONTINUE;
 }
 
-/* The X server sent something: handle it now, not at the next tick. */
-static gboolean sdl2_x11_readable(gint fd, GIOCondition cond, gpointer opaque)
+/* The display server sent something: handle it now, not at the next tick. */
+static gboolean sdl2_conn_readable(gint fd, GIOCondition cond,
+                                   gpointer opaque)
 {
     int want = sdl2_next_interval(sdl2_frame());
 
@@ -589,19 +614,50 @@ static gboolean sdl2_x11_readable(gint fd, GIOCondition cond, gpointer opaque)
     return G_SOURCE_CONTINUE;
 }
 
-static void sdl2_watch_x11(void)
+/*
+ * The fd of the display connection: X11's ConnectionNumber, or Wayland's
+ * wl_display_get_fd() from the libwayland-client SDL already loaded (no
+ * link-time dependency); -1 when there is none.
+ */
+static int sdl2_connection_fd(void)
 {
-#if defined(SDL_VIDEO_DRIVER_X11)
     SDL_SysWMinfo info;
 
     SDL_VERSION(&info.version);
-    if (SDL_GetWindowWMInfo(sdl.win, &info) &&
-        info.subsystem == SDL_SYSWM_X11) {
+    if (!SDL_GetWindowWMInfo(sdl.win, &info)) {
+        return -1;
+    }
+#if defined(SDL_VIDEO_DRIVER_X11)
+    if (info.subsystem == SDL_SYSWM_X11) {
         /* ConnectionNumber is a macro over the Display: no libX11 link. */
-        sdl.x11_watch = g_unix_fd_add(ConnectionNumber(info.info.x11.display),
-                                      G_IO_IN, sdl2_x11_readable, NULL);
+        return ConnectionNumber(info.info.x11.display);
     }
 #endif
+#if defined(SDL_VIDEO_DRIVER_WAYLAND)
+    if (info.subsystem == SDL_SYSWM_WAYLAND) {
+        void *lib = dlopen("libwayland-client.so.0", RTLD_LAZY | RTLD_NOLOAD);
+        int (*get_fd)(struct wl_display *) = NULL;
+        int fd = -1;
+
+        if (lib) {
+            *(void **)&get_fd = dlsym(lib, "wl_display_get_fd");
+            fd = get_fd ? get_fd(info.info.wl.display) : -1;
+            dlclose(lib);
+        }
+        sdl.wayland = fd >= 0;
+        return fd;
+    }
+#endif
+    return -1;
+}
+
+static void sdl2_watch_connection(void)
+{
+    int fd = sdl2_connection_fd();
+
+    if (fd >= 0) {
+        sdl.conn_watch = g_unix_fd_add(fd, G_IO_IN, sdl2_conn_readable, NULL);
+    }
 }
 
 /* Main thread: make the next frame come soon. */
@@ -698,7 +754,7 @@ bool sdl2_display_init(const DisplayOptions *opts, Error **errp)
     sdl.redraw = true;
     sdl.last_change_us = g_get_monotonic_time();
     sdl2_update_title();
-    sdl2_watch_x11();
+    sdl2_watch_connection();
     sdl2_schedule(SDL2_ACTIVE_MS);
     return true;
 }
@@ -708,8 +764,8 @@ void sdl2_display_cleanup(void)
     if (sdl.timer) {
         g_source_remove(sdl.timer);
     }
-    if (sdl.x11_watch) {
-        g_source_remove(sdl.x11_watch);
+    if (sdl.conn_watch) {
+        g_source_remove(sdl.conn_watch);
     }
     if (sdl.con && sdl.win) {
         console_remove_listener(sdl.con, &sdl.listener);

@@ -69,7 +69,13 @@ static void check_l2(CheckCtx *c, uint64_t l2_off, bool active)
     }
     for (uint32_t i = 0; i < s->l2_entries; i++) {
         uint64_t e = qcow2_l2e(c->buf, i);
-        switch (qcow2_l2_entry_type(e, s->meta.h.version)) {
+        Qcow2ClusterType t = qcow2_l2_entry_type(e, s->meta.h.version);
+        if (t != QCOW2_CLUSTER_COMPRESSED && (e & QCOW2_L2E_RESERVED_MASK)) {
+            fprintf(stderr, "ERROR found l2 entry with reserved bits set: "
+                    "%llx\n", (unsigned long long)e);
+            c->res->corruptions++;
+        }
+        switch (t) {
         case QCOW2_CLUSTER_COMPRESSED:
             qcow2_compressed_decode(e, s->cluster_bits, &off, &len);
             check_ref(c, off, len);
@@ -85,11 +91,13 @@ static void check_l2(CheckCtx *c, uint64_t l2_off, bool active)
         case QCOW2_CLUSTER_ZERO_ALLOC:
             off = e & QCOW2_L2E_OFFSET_MASK;
             if (off & (s->cluster_size - 1)) {
-                fprintf(stderr, "ERROR offset=%llx: Cluster is not properly "
-                        "aligned; L2 entry corrupted.\n",
-                        (unsigned long long)off);
+                /* Reported, then counted like any cluster (qemu-img). */
+                fprintf(stderr, "ERROR offset=%llx: %s cluster is not "
+                        "properly aligned; L2 entry corrupted.\n",
+                        (unsigned long long)off,
+                        t == QCOW2_CLUSTER_ZERO_ALLOC ? "Preallocated"
+                                                      : "Data");
                 c->res->corruptions++;
-                break;
             }
             check_ref(c, off, s->cluster_size);
             if (active) {
@@ -113,16 +121,23 @@ static void check_l1(CheckCtx *c, const uint64_t *l1, uint32_t n,
 
     for (uint32_t i = 0; i < n; i++) {
         uint64_t o = l1[i] & QCOW2_L1E_OFFSET_MASK;
-        if (!o) {
+        if (l1[i] & QCOW2_L1E_RESERVED_MASK) {
+            fprintf(stderr, "ERROR found L1 entry with reserved bits set: "
+                    "%llx\n", (unsigned long long)l1[i]);
+            c->res->corruptions++;
+        }
+        /* As qemu-img: any non-zero entry names a table (reserved bits
+         * alone name the one at offset 0), and a misaligned table is still
+         * counted and walked, so the counts agree on damaged images. */
+        if (!l1[i]) {
             continue;
         }
+        check_ref(c, o, s->cluster_size);
         if (o & (s->cluster_size - 1)) {
             fprintf(stderr, "ERROR l2_offset=%llx: Table is not cluster "
                     "aligned; L1 entry corrupted\n", (unsigned long long)o);
             c->res->corruptions++;
-            continue;
         }
-        check_ref(c, o, s->cluster_size);
         if ((o >> s->cluster_bits) < c->nb) {
             check_l2(c, o, active);
         }
@@ -191,7 +206,8 @@ static void check_refblocks(CheckCtx *c)
  * The stored refcount of cluster @i.  A refcount block whose table entry
  * is not cluster aligned cannot be read: on a read-only image the lookup
  * reports the corruption (non-fatal), on a writable one it is skipped so
- * the rebuild that follows can still write.
+ * the rebuild that follows can still write.  One past the end of the file
+ * holds zeroes.
  */
 static int check_stored(CheckCtx *c, uint64_t i, uint64_t *rc)
 {
@@ -199,9 +215,16 @@ static int check_stored(CheckCtx *c, uint64_t i, uint64_t *rc)
     uint64_t j = i / s->rb_entries;
 
     *rc = 0;
-    if (j < s->reftable_entries && s->writable &&
-        (s->reftable[j] & QCOW2_REFT_OFFSET_MASK & (s->cluster_size - 1))) {
-        return -EIO;
+    if (j >= s->reftable_entries) {
+        return 0;
+    }
+    uint64_t o = s->reftable[j] & QCOW2_REFT_OFFSET_MASK;
+    if ((s->writable && (o & (s->cluster_size - 1))) ||
+        o > (uint64_t)INT64_MAX) {
+        return -EIO;         /* unreadable, as qemu-img finds it */
+    }
+    if ((o >> s->cluster_bits) >= c->nb) {
+        return 0;            /* a block past the end of the file reads 0 */
     }
     return qcow2_get_refcount(s, i, rc);
 }
@@ -306,9 +329,7 @@ static void check_copied(CheckCtx *c, int fix)
 
     for (uint32_t i = 0; i < s->l1_size; i++) {
         uint64_t o = s->l1[i] & QCOW2_L1E_OFFSET_MASK;
-        if (!o || (o & (s->cluster_size - 1)) ||
-            (o >> s->cluster_bits) >= c->nb ||
-            check_stored(c, o >> s->cluster_bits, &rc) < 0) {
+        if (!o || check_stored(c, o >> s->cluster_bits, &rc) < 0) {
             continue;
         }
         if ((rc == 1) != !!(s->l1[i] & QCOW2_OFLAG_COPIED)) {
@@ -328,7 +349,9 @@ static void check_copied(CheckCtx *c, int fix)
                 c->res->corruptions_fixed++;
             }
         }
-        check_copied_l2(c, o, repair);
+        if (!(o & (s->cluster_size - 1)) && (o >> s->cluster_bits) < c->nb) {
+            check_copied_l2(c, o, repair);
+        }
     }
 }
 

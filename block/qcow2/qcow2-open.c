@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
+#include "block/aio-pool.h"
 #include "block/qcow2/qcow2.h"
 #include "block/qcow2/qcow2-check.h"
 #include "util/event-bus.h"
@@ -126,6 +127,10 @@ void qcow2_signal_corruption(Qcow2State *s, bool fatal, int64_t off,
     fatal = fatal && s->writable;
     if (s->corrupt || (!fatal && s->corruption_reported)) {
         return;
+    }
+    if (aio_nowait_active()) {
+        /* The corrupt bit must reach the disk now: no bailing out. */
+        aio_nowait_commit();
     }
     va_start(ap, fmt);
     g_autofree char *msg = g_strdup_vprintf(fmt, ap);

@@ -130,6 +130,9 @@ void machine_free(Machine *m)
     if (current_machine == m) {
         current_machine = NULL;
     }
+    if (m->cls->finalize) {
+        m->cls->finalize(m);
+    }
     while (m->devices->len) {
         device_destroy(g_ptr_array_index(m->devices, m->devices->len - 1));
     }

@@ -225,7 +225,9 @@ uint8_t vga_ioport_read(VGAState *s, uint16_t port)
     case 0x3c0:
         return s->ar_flip_flop ? 0 : s->ar_index;
     case 0x3c1:
-        return s->ar[s->ar_index & 0x1f] ;
+        /* AR15-AR1F do not exist. */
+        return (s->ar_index & 0x1f) < sizeof(s->ar) ?
+               s->ar[s->ar_index & 0x1f] : 0;
     case 0x3c2:
         return 0x10;            /* input status 0: switch sense */
     case 0x3c4:
@@ -379,8 +381,14 @@ void vga_vbe_write_index(VGAState *s, uint16_t val)
 static void vbe_fixup(VGAState *s)
 {
     uint16_t *r = s->vbe_regs;
-    uint32_t bpp = vbe_bytes_per_pixel(s);
+    uint32_t bpp;
     uint64_t need;
+
+    /* Enabled without a depth ever written (0 after reset): 8 bpp. */
+    if (!r[VBE_DISPI_INDEX_BPP]) {
+        r[VBE_DISPI_INDEX_BPP] = 8;
+    }
+    bpp = vbe_bytes_per_pixel(s);
 
     if (!r[VBE_DISPI_INDEX_XRES] || !r[VBE_DISPI_INDEX_YRES] ||
         r[VBE_DISPI_INDEX_XRES] > VBE_DISPI_MAX_XRES ||
@@ -420,7 +428,9 @@ void vga_vbe_write_data(VGAState *s, uint16_t val)
     case VBE_DISPI_INDEX_VIRT_WIDTH:
     case VBE_DISPI_INDEX_X_OFFSET:
     case VBE_DISPI_INDEX_Y_OFFSET:
+        /* The screen now shows other memory (panning, page flips). */
         r[idx] = val;
+        s->full_update = true;
         break;
     case VBE_DISPI_INDEX_BPP:
         if (val == 0) {
@@ -429,6 +439,7 @@ void vga_vbe_write_data(VGAState *s, uint16_t val)
         if (val == 4 || val == 8 || val == 15 || val == 16 || val == 24 ||
             val == 32) {
             r[idx] = val;
+            s->full_update = true;
         }
         break;
     case VBE_DISPI_INDEX_BANK:

@@ -7,9 +7,10 @@
  * package.  That is what Linux needs to power the machine off: it writes
  * SLP_TYP 0 | SLP_EN to PM1a_CNT at ACPI_PM_BASE + 4 (hw/pci/piix4-pm.c),
  * after enabling ACPI through SMI_CMD (0xb2) if SCI_EN is clear.  The PM
- * timer, SCI on IRQ 9 and the reset register complete the FADT.  Without
- * apic=on there is no MADT, so Linux runs the 8259s; with it the RSDT also
- * lists a MADT and an HPET table (at the end of this file).
+ * timer, SCI on IRQ 9 and the reset register complete the FADT.  With
+ * apic=off there is no MADT, so Linux runs the 8259s; with the APICs (the
+ * default) the RSDT also lists a MADT and an HPET table (at the end of
+ * this file).
  *
  * $PIR (Microsoft "PCI IRQ Routing Table Specification" 1.0): router
  * 00:01.0 PIIX3 8086:7000, link values 0x60-0x63 (the PIRQRC registers),
@@ -203,7 +204,7 @@ static uint32_t acpi_build_madt(PCMachineState *pcms, uint8_t *t)
         e[0] = 0;                       /* processor local APIC */
         e[1] = 8;
         e[2] = i;                       /* ACPI processor ID */
-        e[3] = pcms->apic->cpu[i].id;
+        e[3] = i;                       /* APIC ID at power-on */
         put32(e + 4, 1);                /* enabled */
     }
     e[0] = 1;                           /* I/O APIC */

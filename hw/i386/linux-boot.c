@@ -15,6 +15,13 @@
  *
  * Layout in RAM: zero page at 0x10000, command line at 0x20000, kernel at
  * 0x100000, initrd at the top of RAM below 4 GiB and initrd_addr_max.
+ * A file without the bzImage signature but with a Multiboot header goes
+ * to hw/i386/multiboot.c instead.  Every system reset restores the images
+ * in RAM (pc_boot_image_save()) and the CPU runs the stub again.
+ * With firmware (-bios given too) the kernel goes to SeaBIOS instead, as
+ * QEMU does it: fw_cfg setup/kernel/initrd/cmdline items and a boot option
+ * ROM (hw/i386/linuxboot-rom.asm) named first in "bootorder"
+ * (pc_linux_boot_firmware(), at the end of this file).
  * Hostile inputs: a file that is not a bzImage of protocol 2.06 or newer,
  * a kernel or initrd that does not fit in RAM, an over-long command line:
  * each is a clear start-up error.
@@ -133,13 +140,14 @@ static bool linux_check_header(const uint8_t *k, gsize klen, Error **errp)
     return true;
 }
 
-/* Place the initrd; returns its address or 0 with *errp set. */
+/* Place the initrd below the top of RAM less @reserve; returns its
+ * address or 0 with *errp set. */
 static uint32_t linux_place_initrd(PCMachineState *pcms, const uint8_t *k,
                                    uint64_t kernel_end, gsize len,
-                                   Error **errp)
+                                   uint64_t reserve, Error **errp)
 {
     uint64_t max = le32(k + HDR_INITRD_MAX);
-    uint64_t top = MIN(pcms->below_4g, max + 1);
+    uint64_t top = MIN(pcms->below_4g - reserve, max + 1);
     uint64_t addr;
 
     if (len > top) {
@@ -175,8 +183,14 @@ bool pc_linux_boot(PCMachineState *pcms, Error **errp)
     uint8_t *stub;
     uint64_t rsdp;
 
-    if (!load("-kernel", cfg->kernel, &k, &klen, errp) ||
-        !linux_check_header(k, klen, errp)) {
+    if (!load("-kernel", cfg->kernel, &k, &klen, errp)) {
+        return false;
+    }
+    if ((klen < HDR_MAGIC + 4 || memcmp(k + HDR_MAGIC, "HdrS", 4) != 0) &&
+        pc_multiboot_probe(k, klen) >= 0) {
+        return pc_multiboot_boot(pcms, k, klen, errp);
+    }
+    if (!linux_check_header(k, klen, errp)) {
         return false;
     }
     setup_sects = k[HDR_SETUP_SECTS] ? k[HDR_SETUP_SECTS] : 4;
@@ -202,7 +216,7 @@ bool pc_linux_boot(PCMachineState *pcms, Error **errp)
         if (!load("-initrd", cfg->initrd, &initrd, &ilen, errp)) {
             return false;
         }
-        initrd_addr = linux_place_initrd(pcms, k, kernel_end, ilen, errp);
+        initrd_addr = linux_place_initrd(pcms, k, kernel_end, ilen, 0, errp);
         if (!initrd_addr) {
             return false;
         }
@@ -226,6 +240,12 @@ bool pc_linux_boot(PCMachineState *pcms, Error **errp)
         memcpy(zp + ZP_ACPI_RSDP, &le, 8);
     }
     pirq_build_table(pcms, ram);
+    /* What a reset must put back: the guest reuses all of it. */
+    pc_boot_image_save(pcms, KERNEL_ADDR, klen - setup_size);
+    pc_boot_image_save(pcms, initrd_addr, ilen);
+    pc_boot_image_save(pcms, ZERO_PAGE_ADDR, 4096);
+    pc_boot_image_save(pcms, CMDLINE_ADDR, strlen(cmdline) + 1);
+    pc_boot_image_save(pcms, 0xf0000, 0x10000);
 
     if (!memory_region_init_rom(&pcms->bios, "linuxboot", 0x10000, errp)) {
         return false;
@@ -236,5 +256,122 @@ bool pc_linux_boot(PCMachineState *pcms, Error **errp)
     st32(stub + 0, le32(k + HDR_CODE32_START));
     st32(stub + 4, ZERO_PAGE_ADDR);
     memory_map_add(m->mem, &pcms->bios, STUB_ROM_BASE, 0);
+    return true;
+}
+
+/* ---- -kernel with firmware: fw_cfg items and the boot option ROM ---- */
+
+#define FW_SETUP_ADDR    0x10000
+#define FW_CMDLINE_ADDR  0x20000
+/* SeaBIOS keeps its tables in the top 256 KiB of RAM below 4 GiB. */
+#define FW_HIGH_RESERVE  0x100000
+#define HDR_HEAP_END     0x224
+#define LOADFLAGS_CAN_USE_HEAP 0x80
+
+extern const unsigned char pc_linuxboot_rom[];
+extern const unsigned pc_linuxboot_rom_size;
+
+/* The option ROM image with its PnP header and whole-ROM checksums set
+ * (BIOS Boot Specification appendix A). */
+static uint8_t *linux_boot_rom(void)
+{
+    uint8_t *rom = g_memdup2(pc_linuxboot_rom, pc_linuxboot_rom_size);
+    unsigned pnp = rom[0x1a] | (rom[0x1b] << 8);
+    uint8_t sum = 0;
+
+    g_assert(pnp + 32 <= pc_linuxboot_rom_size &&
+             !memcmp(rom + pnp, "$PnP", 4));
+    rom[pnp + 9] = 0;
+    for (unsigned i = 0; i < 32; i++) {
+        sum += rom[pnp + i];
+    }
+    rom[pnp + 9] = -sum;
+    rom[pc_linuxboot_rom_size - 1] = 0;
+    sum = 0;
+    for (unsigned i = 0; i < pc_linuxboot_rom_size; i++) {
+        sum += rom[i];
+    }
+    rom[pc_linuxboot_rom_size - 1] = -sum;
+    return rom;
+}
+
+/* The setup sectors as a 16-bit boot loader hands them over (boot.rst
+ * "Loading the rest of the kernel", "Sample boot configuration"). */
+static void linux_fw_patch_setup(uint8_t *setup, uint32_t initrd_addr,
+                                 uint32_t initrd_len)
+{
+    setup[HDR_LOADER_TYPE] = 0xff;
+    setup[HDR_LOADFLAGS] |= LOADFLAGS_CAN_USE_HEAP;
+    setup[HDR_VID_MODE] = 0xff;
+    setup[HDR_VID_MODE + 1] = 0xff;
+    /* Heap up to 512 bytes below the command line, stack above it. */
+    setup[HDR_HEAP_END] = (FW_CMDLINE_ADDR - FW_SETUP_ADDR - 0x200) & 0xff;
+    setup[HDR_HEAP_END + 1] = (FW_CMDLINE_ADDR - FW_SETUP_ADDR - 0x200) >> 8;
+    st32(setup + HDR_CMD_LINE_PTR, FW_CMDLINE_ADDR);
+    st32(setup + HDR_RAMDISK_IMAGE, initrd_addr);
+    st32(setup + HDR_RAMDISK_SIZE, initrd_len);
+}
+
+bool pc_linux_boot_firmware(PCMachineState *pcms, Error **errp)
+{
+    const MachineConfig *cfg = pcms->parent.cfg;
+    FWCfgState *f = pcms->fw_cfg;
+    const char *cmdline = cfg->append ? cfg->append : "";
+    g_autofree uint8_t *k = NULL;
+    g_autofree uint8_t *initrd = NULL;
+    g_autofree uint8_t *rom = NULL;
+    gsize klen, ilen = 0;
+    size_t setup_size;
+    uint32_t initrd_addr = 0;
+
+    if (!load("-kernel", cfg->kernel, &k, &klen, errp)) {
+        return false;
+    }
+    if ((klen < HDR_MAGIC + 4 || memcmp(k + HDR_MAGIC, "HdrS", 4) != 0) &&
+        pc_multiboot_probe(k, klen) >= 0) {
+        error_setg(errp, "-kernel: Multiboot kernels boot without firmware; "
+                   "omit -bios");
+        return false;
+    }
+    if (!linux_check_header(k, klen, errp)) {
+        return false;
+    }
+    setup_size = ((k[HDR_SETUP_SECTS] ? k[HDR_SETUP_SECTS] : 4) + 1) * 512;
+    if (setup_size >= klen || setup_size > 0x8000 ||
+        strlen(cmdline) + 1 > MAX(le32(k + HDR_CMDLINE_SIZE), 256u)) {
+        error_setg(errp, "-kernel: setup code or command line too large "
+                   "for the 16-bit boot protocol");
+        return false;
+    }
+    if (cfg->initrd) {
+        uint64_t init_end = KERNEL_ADDR + MAX((uint64_t)le32(k + HDR_INIT_SIZE),
+                                              klen - setup_size);
+
+        if (!load("-initrd", cfg->initrd, &initrd, &ilen, errp)) {
+            return false;
+        }
+        initrd_addr = linux_place_initrd(pcms, k, init_end, ilen,
+                                         FW_HIGH_RESERVE, errp);
+        if (!initrd_addr) {
+            return false;
+        }
+    }
+    linux_fw_patch_setup(k, initrd_addr, ilen);
+    fw_cfg_add_i32(f, FW_CFG_SETUP_ADDR, FW_SETUP_ADDR);
+    fw_cfg_add_i32(f, FW_CFG_SETUP_SIZE, setup_size);
+    fw_cfg_add_bytes(f, FW_CFG_SETUP_DATA, k, setup_size);
+    fw_cfg_add_i32(f, FW_CFG_KERNEL_ADDR, KERNEL_ADDR);
+    fw_cfg_add_i32(f, FW_CFG_KERNEL_SIZE, klen - setup_size);
+    fw_cfg_add_bytes(f, FW_CFG_KERNEL_DATA, k + setup_size,
+                     klen - setup_size);
+    fw_cfg_add_i32(f, FW_CFG_INITRD_ADDR, initrd_addr);
+    fw_cfg_add_i32(f, FW_CFG_INITRD_SIZE, ilen);
+    fw_cfg_add_bytes(f, FW_CFG_INITRD_DATA, initrd, ilen);
+    fw_cfg_add_i32(f, FW_CFG_CMDLINE_ADDR, FW_CMDLINE_ADDR);
+    fw_cfg_add_i32(f, FW_CFG_CMDLINE_SIZE, strlen(cmdline) + 1);
+    fw_cfg_add_string(f, FW_CFG_CMDLINE_DATA, cmdline);
+    rom = linux_boot_rom();
+    fw_cfg_add_file(f, "genroms/linuxboot.bin", rom, pc_linuxboot_rom_size);
+    pcms->linuxboot_rom = true;     /* named first in bootorder (pc.c) */
     return true;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The PC's APIC interrupt architecture, built with "-machine pc,apic=on":
+ * The PC's APIC interrupt architecture, built unless "-machine pc,apic=off":
  * one local APIC per vCPU at 0xfee00000, the IOAPIC at 0xfec00000 and the
  * HPET at 0xfed00000, wired as on QEMU's i440FX PC (Intel MultiProcessor
  * Specification 1.4 §3.6 "virtual wire" and the ACPI MADT's default
@@ -20,6 +20,7 @@
 #include "hw/i386/pc.h"
 
 #include "system/cpus.h"
+#include "util/log.h"
 
 /* IOAPIC pin of ISA IRQ @n (the MADT's interrupt source override). */
 static int pc_isa_gsi(int n)
@@ -115,6 +116,20 @@ static int pc_apic_intr_ack(Machine *m, unsigned cpu_index)
     return apic_intr_ack(pc_from_machine(m)->apic, cpu_index);
 }
 
+/* WRMSR IA32_APIC_BASE: EN enables or disables the vCPU's local APIC.
+ * Deviation: the APIC window stays at 0xfee00000; a relocation is
+ * logged and the registers stay where they were. */
+static void pc_apic_base_write(Machine *m, unsigned cpu, uint64_t val)
+{
+    PCMachineState *pcms = pc_from_machine(m);
+
+    if ((val & ~0xfffULL) != APIC_DEFAULT_ADDR) {
+        log_unimp("apic: relocating the local APIC to 0x%" PRIx64
+                  " is not supported", val & ~(uint64_t)0xfff);
+    }
+    apic_set_hw_enabled(pcms->apic, cpu, val & (1u << 11));
+}
+
 static int pc_extint_ack(void *opaque)
 {
     return i8259_acknowledge(opaque);
@@ -150,6 +165,11 @@ static bool pc_apic_create(PCMachineState *pcms, Error **errp)
     return true;
 }
 
+void pc_apic_msi(void *opaque, uint64_t addr, uint32_t data)
+{
+    apic_deliver_msi(opaque, addr, data);
+}
+
 bool pc_init_apic(PCMachineState *pcms, Error **errp)
 {
     Machine *m = &pcms->parent;
@@ -168,6 +188,8 @@ bool pc_init_apic(PCMachineState *pcms, Error **errp)
     apic->eoi_opaque = pcms->ioapic;
     pcms->pic->out = &apic->lint0;
     m->intr_ack = pc_apic_intr_ack;
+    m->has_apic = true;
+    m->apic_base_write = pc_apic_base_write;
 
     for (int i = 0; i < 16; i++) {
         irq_init(&pcms->isa_in[i], pc_isa_irq_handler, pcms, i);

@@ -7,8 +7,17 @@
  * (unit 1), if=virtio gives virtio-blk-pci in the first free PCI slot.
  * Those devices have no id, so QMP shows them by QOM path
  * ("/machine/unattached/device[N]"), as QEMU does for -drive devices.
+ *
+ * The "bootindex" property of the disks becomes fw_cfg's "bootorder"
+ * file: OpenFirmware device paths, lowest index first, one per line and
+ * NUL-terminated, in the shape SeaBIOS matches (GUESTS-AND-FIRMWARE.md
+ * §5.7): "/pci@i0cf8/ide@1,1/drive@CHANNEL/disk@UNIT" for IDE disks and
+ * CD-ROMs, "/pci@i0cf8/scsi@SLOT/disk@0,0" for virtio-blk-pci (its
+ * class is a SCSI-class storage controller).
  */
 #include "hw/i386/pc-drives.h"
+
+#include <string.h>
 
 #include "hw/ide/ide-dev.h"
 #include "hw/ide/piix-ide.h"
@@ -72,4 +81,75 @@ bool pc_init_drives(PCMachineState *pcms, Error **errp)
         }
     }
     return true;
+}
+
+/* The OpenFirmware path of disk device @dev, or NULL when it has no
+ * bootindex (*@index then stays untouched). */
+static char *pc_disk_fw_path(Machine *m, Device *dev, int64_t *index)
+{
+    if (dev->cls == &ide_hd_class || dev->cls == &ide_cd_class) {
+        IDEDevState *s = container_of(dev, IDEDevState, parent);
+        PCIDevice *ctrl = &piix_ide_find(m)->parent;
+
+        if (s->bootindex < 0 || !s->bus) {
+            return NULL;
+        }
+        *index = s->bootindex;
+        return g_strdup_printf("/pci@i0cf8/ide@%x,%x/drive@%x/disk@%x",
+                               PCI_SLOT(ctrl->devfn), PCI_FUNC(ctrl->devfn),
+                               s->bus->index, s->unit_used);
+    }
+    if (dev->cls == &virtio_blk_pci_class.parent) {
+        VirtIOBlockState *s = container_of(virtio_pci_from_dev(dev),
+                                           VirtIOBlockState, vp);
+        int devfn = s->vp.parent.devfn;
+
+        if (s->bootindex < 0) {
+            return NULL;
+        }
+        *index = s->bootindex;
+        return PCI_FUNC(devfn)
+            ? g_strdup_printf("/pci@i0cf8/scsi@%x,%x/disk@0,0",
+                              PCI_SLOT(devfn), PCI_FUNC(devfn))
+            : g_strdup_printf("/pci@i0cf8/scsi@%x/disk@0,0",
+                              PCI_SLOT(devfn));
+    }
+    return NULL;
+}
+
+typedef struct PCBootEntry {
+    int64_t index;
+    char *path;
+} PCBootEntry;
+
+static gint pc_boot_entry_cmp(gconstpointer a, gconstpointer b)
+{
+    const PCBootEntry *x = a, *y = b;
+
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+GByteArray *pc_drives_bootorder(Machine *m)
+{
+    g_autoptr(GArray) list = g_array_new(false, false, sizeof(PCBootEntry));
+    GByteArray *out = g_byte_array_new();
+
+    for (guint i = 0; i < m->devices->len; i++) {
+        PCBootEntry e = { 0 };
+
+        e.path = pc_disk_fw_path(m, m->devices->pdata[i], &e.index);
+        if (e.path) {
+            g_array_append_val(list, e);
+        }
+    }
+    g_array_sort(list, pc_boot_entry_cmp);
+    for (guint i = 0; i < list->len; i++) {
+        PCBootEntry *e = &g_array_index(list, PCBootEntry, i);
+
+        g_byte_array_append(out, (const guint8 *)e->path,
+                            strlen(e->path) + 1);
+        out->data[out->len - 1] = i + 1 < list->len ? '\n' : '\0';
+        g_free(e->path);
+    }
+    return out;
 }

@@ -15,7 +15,8 @@
  * CMOS bytes and fw_cfg items are filled as QEMU fills them so that
  * SeaBIOS finds RAM size, CPU count, boot order and the e820 map.
  * With -kernel and no -bios, the kernel is booted directly by
- * hw/i386/linux-boot.c without any firmware.
+ * hw/i386/linux-boot.c without any firmware; with -bios too, SeaBIOS boots
+ * it through fw_cfg and Plimsoll's linuxboot option ROM.
  */
 #include "hw/i386/pc.h"
 
@@ -53,6 +54,26 @@ static void pc_cpu_intr(void *opaque, int n, bool level)
             cpus_kick_all();
         }
     }
+}
+
+/* The A20M# pin of every vCPU: PIIX3 asserts it while both the fast A20
+ * gate (port 0x92 bit 1) and the keyboard controller's are low. */
+static void pc_a20_update(PCMachineState *pcms)
+{
+    Machine *m = &pcms->parent;
+    bool on = pcms->a20_level[0] || pcms->a20_level[1];
+
+    for (unsigned i = 0; i < m->ncpus; i++) {
+        x86_cpu_set_a20(m->cpus[i], on);
+    }
+}
+
+static void pc_a20_handler(void *opaque, int n, bool level)
+{
+    PCMachineState *pcms = opaque;
+
+    pcms->a20_level[n] = level;
+    pc_a20_update(pcms);
 }
 
 static int pc_intr_ack(Machine *m, unsigned cpu_index)
@@ -142,6 +163,9 @@ static bool pc_init_pci(PCMachineState *pcms, Error **errp)
     }
     pcms->i440fx = container_of(pci_from_dev(dev), I440FXState, parent);
     pcms->pci = pcms->i440fx->bus;
+    if (pcms->apic) {
+        pci_bus_set_msi(pcms->pci, pc_apic_msi, pcms->apic);
+    }
 
     dev = device_new(&piix3_class.parent, m, NULL);
     device_set_prop_str(dev, "addr", "1.0", &error_abort);
@@ -197,13 +221,19 @@ static bool pc_init_isa(PCMachineState *pcms, Error **errp)
     if (!device_realize(dev, errp)) {
         return false;
     }
-    if (!pc_add(m, &port92_class, errp)) {
+    for (int i = 0; i < 2; i++) {
+        irq_init(&pcms->a20_in[i], pc_a20_handler, pcms, i);
+    }
+    dev = device_new(&port92_class, m, NULL);
+    container_of(dev, Port92State, parent)->a20 = &pcms->a20_in[0];
+    if (!device_realize(dev, errp)) {
         return false;
     }
     dev = device_new(&i8042_class, m, NULL);
     pcms->kbc = container_of(dev, I8042State, parent);
     pcms->kbc->irq_kbd = pc_isa_irq(pcms, 1);
     pcms->kbc->irq_mouse = pc_isa_irq(pcms, 12);
+    pcms->kbc->a20 = &pcms->a20_in[1];
     if (!device_realize(dev, errp)) {
         return false;
     }
@@ -386,9 +416,7 @@ static bool pc_init(Machine *m, Error **errp)
     } else if (!pc_init_bios(pcms, cfg->bios ? cfg->bios : PC_DEFAULT_BIOS,
                              errp)) {
         return false;
-    } else if (cfg->kernel) {
-        error_setg(errp, "-kernel with firmware (-bios) is not supported yet; "
-                   "omit -bios for a direct boot");
+    } else if (cfg->kernel && !pc_linux_boot_firmware(pcms, errp)) {
         return false;
     }
     if (cpus_available()) {
@@ -398,9 +426,59 @@ static bool pc_init(Machine *m, Error **errp)
     return true;
 }
 
+void pc_boot_image_save(PCMachineState *pcms, uint64_t addr, uint64_t len)
+{
+    PCBootImage *img;
+
+    if (!len) {
+        return;
+    }
+    g_assert(addr + len <= pcms->below_4g);   /* loaders checked it */
+    img = g_malloc(sizeof(*img) + len);
+    img->addr = addr;
+    img->len = len;
+    memcpy(img->data, memory_region_get_ram_ptr(&pcms->ram) + addr, len);
+    if (!pcms->boot_images) {
+        pcms->boot_images = g_ptr_array_new_with_free_func(g_free);
+    }
+    g_ptr_array_add(pcms->boot_images, img);
+}
+
+/* Direct boot: put the loaded images back and, for Multiboot, hand the
+ * BSP over in the state the specification (§3.2) asks for. */
+static void pc_reset_direct_boot(PCMachineState *pcms)
+{
+    Machine *m = &pcms->parent;
+    uint8_t *ram = memory_region_get_ram_ptr(&pcms->ram);
+
+    for (guint i = 0; pcms->boot_images && i < pcms->boot_images->len; i++) {
+        PCBootImage *img = g_ptr_array_index(pcms->boot_images, i);
+
+        memcpy(ram + img->addr, img->data, img->len);
+        for (unsigned c = 0; c < m->ncpus; c++) {
+            x86_cpu_phys_written(m->cpus[c], img->addr, img->len);
+        }
+    }
+    if (pcms->multiboot && m->ncpus) {
+        x86_cpu_enter_flat32(m->cpus[0], pcms->mb_entry);
+        x86_cpu_set_reg(m->cpus[0], X86_REG_RAX, 0x2badb002);
+        x86_cpu_set_reg(m->cpus[0], X86_REG_RAX + 3 /* RBX */, pcms->mb_info);
+    }
+}
+
 static void pc_reset(Machine *m)
 {
     PCMachineState *pcms = pc_from_machine(m);
+    /* -device disks exist only now: their bootindex orders the boot. */
+    g_autoptr(GByteArray) bootorder = pc_drives_bootorder(m);
+    static const char rom_entry[] = "/rom@genroms/linuxboot.bin\n";
+
+    if (pcms->linuxboot_rom) {
+        g_byte_array_prepend(bootorder, (const guint8 *)rom_entry,
+                             strlen(rom_entry));
+    }
+    fw_cfg_add_file(pcms->fw_cfg, "bootorder", bootorder->data,
+                    bootorder->len);
 
     if (!pcms->bios_loaded && pcms->pm) {
         /* Direct boot: no firmware programs the PM base the ACPI tables
@@ -417,8 +495,22 @@ static void pc_reset(Machine *m)
     for (unsigned i = 0; i < m->ncpus; i++) {
         x86_cpu_reset(m->cpus[i], false);
     }
-    if (pcms->apic) {
-        pc_apic_reset_cpus(pcms);
+    /* Both gates come out of reset enabled. */
+    pcms->a20_level[0] = pcms->a20_level[1] = true;
+    pc_a20_update(pcms);
+    /* Application processors wait for a STARTUP IPI; without APICs none
+     * ever comes, and only the BSP runs. */
+    pc_apic_reset_cpus(pcms);
+    pc_reset_direct_boot(pcms);
+}
+
+static void pc_finalize(Machine *m)
+{
+    PCMachineState *pcms = pc_from_machine(m);
+
+    if (pcms->boot_images) {
+        g_ptr_array_free(pcms->boot_images, TRUE);
+        pcms->boot_images = NULL;
     }
 }
 
@@ -427,7 +519,7 @@ static const Property pc_props[] = {
                      "system management mode (not emulated; must be off)"),
     DEFINE_PROP_BOOL("acpi", PCMachineState, acpi, true,
                      "ACPI power management (PIIX4 PM)"),
-    DEFINE_PROP_BOOL("apic", PCMachineState, apic_on, false,
+    DEFINE_PROP_BOOL("apic", PCMachineState, apic_on, true,
                      "local APICs, IOAPIC and HPET"),
     { 0 },
 };
@@ -444,4 +536,5 @@ const MachineClass pc_i440fx_class = {
     .props = pc_props,
     .init = pc_init,
     .reset = pc_reset,
+    .finalize = pc_finalize,
 };

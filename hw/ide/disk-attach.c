@@ -108,6 +108,25 @@ bool disk_apply_error_policy(DiskAttach *a, const char *werror,
     return true;
 }
 
+bool disk_check_bootindex(Device *dev, int64_t bootindex, Error **errp)
+{
+    GPtrArray *devs = dev->machine->devices;
+
+    for (guint i = 0; bootindex >= 0 && i < devs->len; i++) {
+        struct json_object *v = device_get_prop(devs->pdata[i], "bootindex");
+        bool same = v && devs->pdata[i] != dev &&
+                    json_object_get_int64(v) == bootindex;
+
+        json_object_put(v);
+        if (same) {
+            error_setg(errp, "The bootindex %" PRId64 " has already been "
+                       "used", bootindex);
+            return false;
+        }
+    }
+    return true;
+}
+
 void disk_detach(DiskAttach *a)
 {
     if (a->blk) {

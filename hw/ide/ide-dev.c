@@ -65,6 +65,9 @@ static bool ide_dev_realize_kind(Device *dev, IDEDriveKind kind,
         error_setg(errp, "Parameter 'unit' expects a value 0 or 1");
         return false;
     }
+    if (!disk_check_bootindex(dev, s->bootindex, errp)) {
+        return false;
+    }
     if (!ide_dev_place(s, ctrl, errp) ||
         !disk_attach(&s->attach, dev, s->drive, "", kind == IDE_KIND_HD,
                      errp)) {

@@ -11,7 +11,7 @@
  * the mouse; OBF and AUX_OBF say which, and IRQ 1 or IRQ 12 is asserted
  * while a byte waits and that source's interrupt is enabled.
  * Output-port bit 0 low (command D1h or pulse FEh) resets the system;
- * bit 1 is the A20 gate, stored but not applied (see hw/misc/pc-ports.c).
+ * bit 1 is the A20 gate, sent out on the a20 line (hw/i386/pc.c).
  * Keys and mouse motion come from the UI's input layer (include/ui/input.h).
  */
 #include "hw/input/i8042.h"
@@ -89,9 +89,17 @@ static void kbc_refill(I8042State *s)
     kbc_update_irq(s);
 }
 
-static void kbc_write_outport(I8042State *s, uint8_t val)
+static void kbc_set_outport(I8042State *s, uint8_t val)
 {
     s->outport = val;
+    if (s->a20) {
+        irq_set(s->a20, val & OUT_A20);
+    }
+}
+
+static void kbc_write_outport(I8042State *s, uint8_t val)
+{
+    kbc_set_outport(s, val);
     if (!(val & OUT_RESET)) {
         system_reset_request(SHUTDOWN_CAUSE_GUEST_RESET);
     }
@@ -118,8 +126,8 @@ static void kbc_command(I8042State *s, uint8_t cmd)
     case 0xae: s->cmd_byte &= ~CB_KBD_OFF; break;
     case 0xc0: kbc_put(s, 0x80, false); break;   /* input port: unlocked */
     case 0xd0: kbc_put(s, s->outport, false); break;
-    case 0xdd: s->outport &= ~OUT_A20; break;    /* HP A20 disable */
-    case 0xdf: s->outport |= OUT_A20; break;     /* HP A20 enable */
+    case 0xdd: kbc_set_outport(s, s->outport & ~OUT_A20); break;
+    case 0xdf: kbc_set_outport(s, s->outport | OUT_A20); break;
     case 0xe0: kbc_put(s, 0x00, false); break;   /* test inputs */
     default:
         if (cmd >= 0xf0) {

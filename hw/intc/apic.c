@@ -428,6 +428,22 @@ unsigned apic_deliver(APICState *s, uint8_t dest, bool logical,
     return apic_deliver_set(s, hit, mode, vector, level_trig);
 }
 
+/*
+ * An MSI message (SDM vol. 3 §11.11): address 0xfeeXXXXX with the
+ * destination ID in bits 19:12 and the destination mode in bit 2; data
+ * with the vector in bits 7:0, the delivery mode in 10:8, the trigger
+ * mode in bit 15.
+ */
+unsigned apic_deliver_msi(APICState *s, uint64_t addr, uint32_t data)
+{
+    if ((addr >> 20) != 0xfee) {
+        log_guest_error("apic: MSI to 0x%" PRIx64 ", not 0xfeeXXXXX", addr);
+        return 0;
+    }
+    return apic_deliver(s, (addr >> 12) & 0xff, addr & 0x4,
+                        (data >> 8) & 7, data & 0xff, data & 0x8000);
+}
+
 /* A write to ICR low sends an IPI (SDM 10.6.1). */
 static void apic_send_ipi(LocalAPIC *l)
 {
@@ -764,6 +780,7 @@ static bool apic_realize(Device *dev, Error **errp)
     for (unsigned i = 0; i < s->ncpus; i++) {
         s->cpu[i].apic = s;
         s->cpu[i].index = i;
+        s->cpu[i].id = i;
         s->cpu[i].timer = timer_new(CLOCK_TYPE_VIRTUAL, apic_timer_cb,
                                     &s->cpu[i]);
     }

@@ -6,9 +6,9 @@
  *        bit 1 fast A20 gate.
  *   0x61 port B: bit 0 timer 2 gate, bit 1 speaker data (read back),
  *        bit 4 refresh toggle (flips every 15.085 us), bit 5 timer 2 OUT.
- * Deviation: the A20 gate is stored and read back but addresses are never
- * masked; every firmware and kernel Plimsoll boots enables A20 and leaves
- * it on.  NMI status bits 6-7 of port B read 0 (no parity errors).
+ * The A20 gate goes out on the a20 line; the machine combines it with the
+ * keyboard controller's gate (hw/i386/pc.c).  NMI status bits 6-7 of port
+ * B read 0 (no parity errors).
  */
 #include "hw/misc/pc-misc.h"
 
@@ -40,8 +40,8 @@ static void port92_write(void *opaque, uint64_t offset, uint64_t val,
     uint8_t old = s->value;
 
     s->value = val & (PORT92_RESET | PORT92_A20);
-    if (!(val & PORT92_A20)) {
-        log_unimp("port92: A20 disabled; addresses are not masked");
+    if (s->a20) {
+        irq_set(s->a20, val & PORT92_A20);
     }
     if ((val & PORT92_RESET) && !(old & PORT92_RESET)) {
         system_reset_request(SHUTDOWN_CAUSE_GUEST_RESET);

@@ -28,6 +28,8 @@ struct PCIBus {
     PCIDevice *devices[256];
     void (*route)(void *opaque, int devfn, int pin, bool level);
     void *route_opaque;
+    void (*msi)(void *opaque, uint64_t addr, uint32_t data);
+    void *msi_opaque;
 };
 
 /* One PC has one PCI root bus; machines register it here. */
@@ -66,6 +68,26 @@ void pci_bus_free(PCIBus *bus)
         }
     }
     g_free(bus);
+}
+
+void pci_bus_set_msi(PCIBus *bus,
+                     void (*msi)(void *opaque, uint64_t addr, uint32_t data),
+                     void *opaque)
+{
+    bus->msi = msi;
+    bus->msi_opaque = opaque;
+}
+
+bool pci_bus_has_msi(const PCIBus *bus)
+{
+    return bus && bus->msi;
+}
+
+void pci_msi_send(PCIDevice *d, uint64_t addr, uint32_t data)
+{
+    if (d->bus && d->bus->msi) {
+        d->bus->msi(d->bus->msi_opaque, addr, data);
+    }
 }
 
 PCIBus *pci_bus_of(Machine *m)

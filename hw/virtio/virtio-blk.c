@@ -607,7 +607,8 @@ static bool vblk_realize(Device *dev, Error **errp)
                    VIRTIO_PCI_MAX_QUEUES);
         return false;
     }
-    if (!disk_attach(&s->attach, dev, s->drive, "/virtio-backend", true,
+    if (!disk_check_bootindex(dev, s->bootindex, errp) ||
+        !disk_attach(&s->attach, dev, s->drive, "/virtio-backend", true,
                      errp)) {
         return false;
     }
@@ -622,6 +623,7 @@ static bool vblk_realize(Device *dev, Error **errp)
         return false;
     }
     s->capacity = len / 512;
+    s->vp.nvectors = s->vectors < 0 ? s->num_queues + 1 : s->vectors;
     if (!virtio_pci_realize(&s->vp, &vblk_ops, s->num_queues, errp)) {
         disk_detach(&s->attach);
         return false;
@@ -640,9 +642,7 @@ static void vblk_pci_reset(Device *dev)
 /* After a system reset the INTx line follows the (cleared) ISR. */
 static void vblk_sync_irqs(Device *dev)
 {
-    VirtIOPCIState *vp = virtio_pci_from_dev(dev);
-
-    pci_set_irq(&vp->parent, vp->isr != 0);
+    virtio_pci_sync_irq(virtio_pci_from_dev(dev));
 }
 
 static void vblk_unrealize(Device *dev)
@@ -666,6 +666,8 @@ static const Property vblk_props[] = {
                      "number of request queues"),
     DEFINE_PROP_INT("bootindex", VirtIOBlockState, bootindex, -1,
                     "boot order position"),
+    DEFINE_PROP_INT("vectors", VirtIOBlockState, vectors, -1,
+                    "MSI-X vectors (default num-queues + 1; 0: INTx only)"),
     DEFINE_PROP_STR("werror", VirtIOBlockState, werror, NULL,
                     "write error action (auto: the drive's)"),
     DEFINE_PROP_STR("rerror", VirtIOBlockState, rerror, NULL,
@@ -699,4 +701,5 @@ const PCIDeviceClass virtio_blk_pci_class = {
     .class_id = 0x0100,
     .subsystem_vendor_id = 0x1af4,
     .subsystem_id = 0x0002,
+    .config_write = virtio_pci_config_write,
 };

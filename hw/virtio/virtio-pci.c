@@ -3,11 +3,13 @@
  * The virtio PCI transport of a transitional device (Virtual I/O Device
  * 1.2, OASIS, §4.1 "Virtio Over PCI Bus").
  *
- * Legacy interface, I/O BAR0 (§4.1.4.8, no MSI-X):
+ * Legacy interface, I/O BAR0 (§4.1.4.8):
  *   00h device features (32)   04h driver features (32)
  *   08h queue address (PFN)    0Ch queue size (16)   0Eh queue select
  *   10h queue notify (16)      12h device status (8) 13h ISR (8)
- *   14h device configuration
+ *   14h device configuration, or with MSI-X enabled:
+ *   14h config_msix_vector (16) 16h queue_msix_vector (16)
+ *   18h device configuration
  * A legacy ring lives at PFN * 4096: descriptors, then the available
  * ring, then the used ring aligned to 4096 (§2.7 "Legacy Interfaces").
  *
@@ -18,9 +20,16 @@
  *   2000h device configuration
  *   3000h notifications, queue q at 3000h + 4 * q (multiplier 4)
  *
- * Interrupts are INTx only: msix_config and queue_msix_vector read
- * NO_VECTOR (FFFFh).  Deviation: no VIRTIO_PCI_CAP_PCI_CFG window
- * (§4.1.4.9); Linux and SeaBIOS with a BAR below 4 GiB do not use it.
+ * Interrupts (§4.1.5.3, §4.1.5.4): INTx follows the ISR while MSI-X is
+ * off; with MSI-X on (capability at 84h, table and PBA in memory BAR1,
+ * hw/pci/msix.c) a used buffer signals the queue's vector and a config
+ * change the config vector, and INTx stays low.  A vector number the
+ * table does not have is stored as NO_VECTOR (FFFFh), which the driver
+ * reads back to learn it was refused.  MSI-X is offered only on a bus
+ * that delivers MSI (the PC with apic=on), as QEMU offers it only where
+ * MSI works.  Deviation: no
+ * VIRTIO_PCI_CAP_PCI_CFG window (§4.1.4.9); Linux and SeaBIOS with a BAR
+ * below 4 GiB do not use it.
  */
 #include "hw/virtio/virtio-pci.h"
 
@@ -37,6 +46,8 @@
 #define VP_MODERN_SIZE      0x4000
 #define VP_NOTIFY_MULT      4
 #define VP_NO_VECTOR        0xffff
+#define VP_MSIX_CAP         0x84
+#define VP_MSIX_BAR         1
 
 #define VP_CAP_COMMON       1
 #define VP_CAP_NOTIFY       2
@@ -57,7 +68,26 @@ bool virtio_pci_has_feature(const VirtIOPCIState *vp, unsigned bit)
 
 static void vp_update_irq(VirtIOPCIState *vp)
 {
-    pci_set_irq(&vp->parent, vp->isr != 0);
+    pci_set_irq(&vp->parent, vp->isr != 0 && !msix_enabled(&vp->msix));
+}
+
+void virtio_pci_sync_irq(VirtIOPCIState *vp)
+{
+    vp_update_irq(vp);
+}
+
+/* Raise ISR bit @isr_bit and signal @vector (MSI-X) or INTx. */
+static void vp_interrupt(VirtIOPCIState *vp, uint8_t isr_bit,
+                         uint16_t vector)
+{
+    vp->isr |= isr_bit;
+    if (msix_enabled(&vp->msix)) {
+        if (vector != VP_NO_VECTOR) {
+            msix_notify(&vp->msix, vector);
+        }
+        return;
+    }
+    vp_update_irq(vp);
 }
 
 void virtio_pci_notify_queue(VirtIOPCIState *vp, int q)
@@ -65,8 +95,7 @@ void virtio_pci_notify_queue(VirtIOPCIState *vp, int q)
     bool ev = virtio_pci_has_feature(vp, VIRTIO_RING_F_EVENT_IDX);
 
     if (virtqueue_should_notify(&vp->vq[q], &vp->parent, ev)) {
-        vp->isr |= 1;
-        vp_update_irq(vp);
+        vp_interrupt(vp, 1, vp->queue_vector[q]);
     }
 }
 
@@ -74,8 +103,21 @@ void virtio_pci_config_changed(VirtIOPCIState *vp)
 {
     vp->config_generation++;
     if (vp->status & VIRTIO_STATUS_DRIVER_OK) {
-        vp->isr |= 2;
-        vp_update_irq(vp);
+        vp_interrupt(vp, 2, vp->config_vector);
+    }
+}
+
+/* A vector the table has, or NO_VECTOR (what the driver reads back). */
+static uint16_t vp_vector(VirtIOPCIState *vp, uint32_t val)
+{
+    return val < vp->msix.nvectors ? val : VP_NO_VECTOR;
+}
+
+static void vp_vectors_reset(VirtIOPCIState *vp)
+{
+    vp->config_vector = VP_NO_VECTOR;
+    for (unsigned i = 0; i < VIRTIO_PCI_MAX_QUEUES; i++) {
+        vp->queue_vector[i] = VP_NO_VECTOR;
     }
 }
 
@@ -92,6 +134,7 @@ static void vp_device_reset(VirtIOPCIState *vp)
         virtqueue_reset(&vp->vq[i]);
         vp->vq[i].num = i < vp->nvqs ? VIRTQ_MAX_SIZE : 0;
     }
+    vp_vectors_reset(vp);
     vp_update_irq(vp);
 }
 
@@ -170,15 +213,25 @@ static void vp_config_write(VirtIOPCIState *vp, uint64_t off, uint64_t val,
 
 /* ---- legacy I/O BAR0 -------------------------------------------------- */
 
+/* Where the device configuration starts in BAR0 (§4.1.4.8). */
+static uint64_t vp_legacy_cfg(VirtIOPCIState *vp)
+{
+    return VP_LEGACY_HDR + (msix_enabled(&vp->msix) ? 4 : 0);
+}
+
 static uint64_t vp_legacy_read(void *opaque, uint64_t off, unsigned size)
 {
     VirtIOPCIState *vp = opaque;
     VirtQueue *vq = vp_sel_vq(vp);
 
-    if (off >= VP_LEGACY_HDR) {
-        return vp_config_read(vp, off - VP_LEGACY_HDR, size);
+    if (off >= vp_legacy_cfg(vp)) {
+        return vp_config_read(vp, off - vp_legacy_cfg(vp), size);
     }
     switch (off) {
+    case 0x14:
+        return vp->config_vector;
+    case 0x16:
+        return vq ? vp->queue_vector[vp->queue_sel] : VP_NO_VECTOR;
     case 0x00:
         return (uint32_t)vp_offered(vp) | (1u << VIRTIO_F_ANY_LAYOUT);
     case 0x04:
@@ -224,11 +277,19 @@ static void vp_legacy_write(void *opaque, uint64_t off, uint64_t val,
 {
     VirtIOPCIState *vp = opaque;
 
-    if (off >= VP_LEGACY_HDR) {
-        vp_config_write(vp, off - VP_LEGACY_HDR, val, size);
+    if (off >= vp_legacy_cfg(vp)) {
+        vp_config_write(vp, off - vp_legacy_cfg(vp), val, size);
         return;
     }
     switch (off) {
+    case 0x14:
+        vp->config_vector = vp_vector(vp, val);
+        break;
+    case 0x16:
+        if (vp_sel_vq(vp)) {
+            vp->queue_vector[vp->queue_sel] = vp_vector(vp, val);
+        }
+        break;
     case 0x04:
         vp->guest_features = (uint32_t)val;
         break;
@@ -272,13 +333,13 @@ static uint64_t vp_common_read(VirtIOPCIState *vp, uint64_t off)
     case 0x0c: return vp->gfselect < 2 ?
                       (uint32_t)(vp->guest_features >> (32 * vp->gfselect))
                       : 0;
-    case 0x10: return VP_NO_VECTOR;
+    case 0x10: return vp->config_vector;
     case 0x12: return vp->nvqs;
     case 0x14: return vp->status;
     case 0x15: return vp->config_generation;
     case 0x16: return vp->queue_sel;
     case 0x18: return vq ? vq->num : 0;
-    case 0x1a: return VP_NO_VECTOR;
+    case 0x1a: return vq ? vp->queue_vector[vp->queue_sel] : VP_NO_VECTOR;
     case 0x1c: return vq ? vq->ready : 0;
     case 0x1e: return vp->queue_sel;
     case 0x20: return vq ? (uint32_t)vq->desc : 0;
@@ -319,7 +380,7 @@ static void vp_common_write(VirtIOPCIState *vp, uint64_t off, uint32_t val)
             vp_set_half(&vp->guest_features, sel, val);
         }
         return;
-    case 0x10: case 0x1a: return;       /* MSI-X vectors: none */
+    case 0x10: vp->config_vector = vp_vector(vp, val); return;
     case 0x14: vp_write_status(vp, val); return;
     case 0x16: vp->queue_sel = val; return;
     }
@@ -330,6 +391,7 @@ static void vp_common_write(VirtIOPCIState *vp, uint64_t off, uint32_t val)
     }
     switch (off) {
     case 0x18: vp_write_queue_size(vq, val); break;
+    case 0x1a: vp->queue_vector[vp->queue_sel] = vp_vector(vp, val); break;
     case 0x1c: vq->ready = val & 1; break;
     case 0x20: case 0x24: vp_set_half(&vq->desc, off == 0x24, val); break;
     case 0x28: case 0x2c: vp_set_half(&vq->avail, off == 0x2c, val); break;
@@ -411,8 +473,13 @@ bool virtio_pci_realize(VirtIOPCIState *vp, const VirtIODeviceOps *ops,
                         unsigned nvqs, Error **errp)
 {
     PCIDevice *d = &vp->parent;
+    bool msix = vp->nvectors && pci_bus_has_msi(pci_bus_of(d->parent.machine));
 
     assert(nvqs <= VIRTIO_PCI_MAX_QUEUES && ops->config_size <= 256);
+    if (vp->nvectors > MSIX_MAX_VECTORS) {
+        error_setg(errp, "vectors must be at most %d", MSIX_MAX_VECTORS);
+        return false;
+    }
     vp->ops = ops;
     vp->nvqs = nvqs;
     if (!pci_device_plug(d, errp)) {
@@ -424,11 +491,15 @@ bool virtio_pci_realize(VirtIOPCIState *vp, const VirtIODeviceOps *ops,
     vp_add_cap(d, 0x40, 0x50, VP_CAP_COMMON, VP_COMMON, 0x38);
     vp_add_cap(d, 0x50, 0x60, VP_CAP_ISR, VP_ISR, 1);
     vp_add_cap(d, 0x60, 0x70, VP_CAP_DEVICE, VP_DEVICE, ops->config_size);
-    vp_add_cap(d, 0x70, 0x00, VP_CAP_NOTIFY, VP_NOTIFY,
-               VP_NOTIFY_MULT * nvqs);
+    vp_add_cap(d, 0x70, msix ? VP_MSIX_CAP : 0x00, VP_CAP_NOTIFY,
+               VP_NOTIFY, VP_NOTIFY_MULT * nvqs);
+    if (msix) {
+        msix_init(&vp->msix, d, vp->nvectors, VP_MSIX_BAR, VP_MSIX_CAP, 0);
+    }
+    vp_vectors_reset(vp);
     memory_region_init_io(&vp->legacy_io, "virtio-pci-legacy",
                           &vp_legacy_ops, vp,
-                          VP_LEGACY_HDR + ops->config_size);
+                          VP_LEGACY_HDR + 4 + ops->config_size);
     memory_region_init_io(&vp->modern_mem, "virtio-pci-modern",
                           &vp_modern_ops, vp, VP_MODERN_SIZE);
     pci_register_bar(d, 0, PCI_BAR_IO, &vp->legacy_io);
@@ -439,13 +510,26 @@ bool virtio_pci_realize(VirtIOPCIState *vp, const VirtIODeviceOps *ops,
 void virtio_pci_unrealize(VirtIOPCIState *vp)
 {
     pci_device_unplug(&vp->parent);
+    msix_uninit(&vp->msix);
     memory_region_destroy(&vp->legacy_io);
     memory_region_destroy(&vp->modern_mem);
+}
+
+void virtio_pci_config_write(PCIDevice *d, uint32_t addr, uint32_t val,
+                             unsigned size)
+{
+    VirtIOPCIState *vp = container_of(d, VirtIOPCIState, parent);
+
+    pci_default_write(d, addr, val, size);
+    msix_config_write(&vp->msix, addr, size);
+    vp_update_irq(vp);
 }
 
 void virtio_pci_reset(VirtIOPCIState *vp)
 {
     pci_device_reset(&vp->parent);
+    msix_reset(&vp->msix);
+    vp_vectors_reset(vp);
     vp->ops->reset(vp);
     vp->guest_features = 0;
     vp->dfselect = vp->gfselect = 0;

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * blkdebug suspend points (qemu-io's break, wait_break, resume and
- * remove_break): a request that raises a blkdebug event with a breakpoint
- * on it stops inside the blkdebug node until resumed by tag, so tests can
- * act while a request is known to be in flight at that exact place.
+ * blkdebug at run time: suspend points (qemu-io's break, wait_break,
+ * resume and remove_break), and Plimsoll's ENOSPC limit (a stand-in for
+ * the end of a thin volume).  Suspend points: a request that raises a
+ * blkdebug event with a breakpoint on it stops inside the blkdebug node
+ * until resumed by tag, so tests can act while a request is known to be
+ * in flight at that exact place.
  *
  * Each call looks for the blkdebug node from @bs down its file children
  * (the way qemu-io finds it under a format node); with none: -ENOTSUP.
@@ -52,5 +54,15 @@ typedef void BlkdebugSuspendNotify(const char *tag, bool resumed);
 
 /** blkdebug_set_suspend_notify() - one process-wide notifier, or NULL. */
 void blkdebug_set_suspend_notify(BlkdebugSuspendNotify *fn);
+
+/**
+ * bdrv_debug_set_enospc_limit() - writes reaching past @limit bytes on
+ * the blkdebug node fail with ENOSPC, as at the end of a full thin volume
+ * (its x-enospc-limit option); 0 turns that off.  0 or -ENOTSUP.
+ */
+int bdrv_debug_set_enospc_limit(BlockDriverState *bs, uint64_t limit);
+
+/** bdrv_debug_get_enospc_limit() - the limit (0: off), or -ENOTSUP. */
+int64_t bdrv_debug_get_enospc_limit(BlockDriverState *bs);
 
 #endif /* BLOCK_BLKDEBUG_H */

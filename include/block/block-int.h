@@ -308,7 +308,8 @@ bool bdrv_parse_detect_zeroes(const char *s, BdrvDetectZeroes *out,
  * @encrypted: image is encrypted.
  *
  * Core only (drivers leave them alone):
- * @detect_zeroes (acted on in the write path), @refcnt, @write_threshold, @stats, @probed, @unusable, the request
+ * @detect_zeroes (acted on in the write path), @refcnt, @write_threshold,
+ * @stats, @probed, @unusable, the request
  * tracking fields, @options.
  */
 struct BlockDriverState {

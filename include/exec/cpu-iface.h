@@ -49,6 +49,12 @@ typedef enum PhysPageKind {
  *            CPU derives RDTSC from it.
  * @request_reset: triple fault (or a reset the CPU asks for).
  * @request_shutdown: reserved for an emulated shutdown cycle.
+ * @has_apic: the machine gives this vCPU a local APIC: CPUID.1:EDX.APIC
+ *            (bit 9) is set while IA32_APIC_BASE.EN is.  False (the zero
+ *            value) for machines that predate this field.
+ * @apic_base_write: optional; WRMSR IA32_APIC_BASE (0x1b) stored a new
+ *            value @val (BSP bit 8, EN bit 11, base bits 12+): the machine
+ *            enables or disables the local APIC (SDM vol. 3A 10.4.4).
  */
 typedef struct CPUPlatform {
     void *opaque;
@@ -62,6 +68,8 @@ typedef struct CPUPlatform {
     int64_t (*clock_ns)(void *opaque);
     void (*request_reset)(void *opaque);
     void (*request_shutdown)(void *opaque);
+    bool has_apic;
+    void (*apic_base_write)(void *opaque, uint64_t val);
 } CPUPlatform;
 
 typedef struct X86CPU X86CPU;
@@ -102,8 +110,22 @@ void x86_cpu_kick(X86CPU *cpu);
 void x86_cpu_set_intr(X86CPU *cpu, bool level);
 /** x86_cpu_nmi() - an NMI edge. */
 void x86_cpu_nmi(X86CPU *cpu);
-/** x86_cpu_init_sipi() - INIT (@vector < 0) or a STARTUP IPI. */
+/**
+ * x86_cpu_init_sipi() - INIT (@vector < 0) or a STARTUP IPI.  INIT leaves
+ * the CPU in wait-for-SIPI, where it takes no interrupts or NMIs; a
+ * STARTUP starts it in real mode at @vector << 12 and is ignored outside
+ * that state (SDM vol. 3A 8.4.3, 10.6.1).
+ */
 void x86_cpu_init_sipi(X86CPU *cpu, int vector);
+
+/**
+ * x86_cpu_set_a20() - the A20M# pin: while @enabled is false, bit 20 of
+ * every physical address the CPU issues reads as 0 (the 8086 wrap-around
+ * the PC's A20 gate emulates).  Flushes the CPU's TLB on a change.  Call
+ * from the vCPU's own thread or while it is stopped (firmware gates A20
+ * before it starts application processors).  Power-on: enabled.
+ */
+void x86_cpu_set_a20(X86CPU *cpu, bool enabled);
 
 /** x86_cpu_memory_map_changed() - drop every cached host pointer. */
 void x86_cpu_memory_map_changed(X86CPU *cpu);
@@ -155,7 +177,15 @@ typedef enum X86DebugStop {
     X86_DEBUG_STOP_NONE = 0,
     X86_DEBUG_STOP_BREAKPOINT,  /* CS:RIP reached a breakpoint */
     X86_DEBUG_STOP_STEP,        /* one instruction was single-stepped */
+    X86_DEBUG_STOP_WATCH,       /* an instruction hit a watchpoint */
 } X86DebugStop;
+
+/** Accesses a watchpoint fires on. */
+typedef enum X86WatchKind {
+    X86_WATCH_WRITE = 1,
+    X86_WATCH_READ = 2,
+    X86_WATCH_ACCESS = 3,
+} X86WatchKind;
 
 /** x86_cpu_gdb_target_xml() - gdb target description (i386:x86-64). */
 const char *x86_cpu_gdb_target_xml(void);
@@ -195,6 +225,24 @@ void x86_cpu_breakpoint_remove_all(X86CPU *cpu);
  * CPU stops (CPU_EXIT_DEBUG) after one instruction.
  */
 void x86_cpu_debug_resume(X86CPU *cpu, bool step);
+/**
+ * x86_cpu_watchpoint_insert() - stop (CPU_EXIT_DEBUG) right after an
+ * instruction that accesses [@addr, @addr + @len) (linear, @len 1..4096)
+ * as @kind says.  Four per vCPU; false when full or invalid.
+ */
+bool x86_cpu_watchpoint_insert(X86CPU *cpu, uint64_t addr, uint64_t len,
+                               X86WatchKind kind);
+/** x86_cpu_watchpoint_remove() - false if there was no such one. */
+bool x86_cpu_watchpoint_remove(X86CPU *cpu, uint64_t addr, uint64_t len,
+                               X86WatchKind kind);
+void x86_cpu_watchpoint_remove_all(X86CPU *cpu);
+/**
+ * x86_cpu_debug_watch_hit() - after X86_DEBUG_STOP_WATCH: the watchpoint's
+ * address and the kind of access that hit it (X86_WATCH_ACCESS for an
+ * access watchpoint).
+ */
+bool x86_cpu_debug_watch_hit(X86CPU *cpu, uint64_t *addr,
+                             X86WatchKind *kind);
 /** x86_cpu_debug_stop_reason() - why the last CPU_EXIT_DEBUG. */
 X86DebugStop x86_cpu_debug_stop_reason(X86CPU *cpu);
 

@@ -15,6 +15,11 @@
 #include "target/i386/ops.h"
 #include "util/error.h"
 
+/* IA32_APIC_BASE bits (SDM vol. 3A figure 10-5) and CPUID.1:EDX.APIC. */
+#define MSR_APIC_BASE_BSP (1ull << 8)
+#define MSR_APIC_BASE_EN  (1ull << 11)
+#define CPUID_1_EDX_APIC  (1u << 9)
+
 /* CPUID.1 and 80000001h feature bits of the model (SDM table 3-11). */
 #define F1_EDX (1u << 0 | 1u << 2 | 1u << 3 | 1u << 4 | 1u << 5 | 1u << 6 | \
                 1u << 8 | 1u << 11 | 1u << 12 | 1u << 13 | 1u << 15 | \
@@ -24,6 +29,9 @@
                 1u << 22 | 1u << 23)
 #define F81_EDX (1u << 11 | 1u << 20 | 1u << 27 | 1u << 29)
 #define F81_ECX (1u << 0 | 1u << 5)
+/* CPUID.7.0: EBX bit 7 SMEP; ECX bit 2 UMIP (SMAP is not modelled). */
+#define F7_EBX (1u << 7)
+#define F7_ECX (1u << 2)
 
 typedef struct X86Model {
     const char *name;
@@ -51,7 +59,8 @@ bool x86_cpuid_has(X86CPU *cpu, uint32_t feature)
 {
     unsigned word = (feature - 1) >> 5, bit = (feature - 1) & 31;
     uint32_t w[] = { cpu->features_edx, cpu->features_ecx,
-                     cpu->ext_features_edx, cpu->ext_features_ecx, 0 };
+                     cpu->ext_features_edx, cpu->ext_features_ecx,
+                     cpu->features7_ebx };
     return word < G_N_ELEMENTS(w) && ((w[word] >> bit) & 1);
 }
 
@@ -73,6 +82,7 @@ X86CPU *x86_cpu_new(const char *model, uint32_t apic_id,
     cpu = g_new0(X86CPU, 1);
     cpu->plat = *platform;
     cpu->apic_id = apic_id;
+    cpu->a20_mask = ~0ull;
     memcpy(cpu->cpuid_vendor, "GenuineIntel", 12);
     cpu->cpuid_level = 7;
     cpu->cpuid_xlevel = 0x80000008;
@@ -81,6 +91,8 @@ X86CPU *x86_cpu_new(const char *model, uint32_t apic_id,
     cpu->features_ecx = F1_ECX;
     cpu->ext_features_edx = F81_EDX;
     cpu->ext_features_ecx = F81_ECX;
+    cpu->features7_ebx = F7_EBX;
+    cpu->features7_ecx = F7_ECX;
     snprintf(cpu->model_id, sizeof(cpu->model_id), "Plimsoll x86-64 CPU");
     x86_bc_create(cpu);
     x86_smp_register(cpu);
@@ -117,6 +129,10 @@ void x86_cpu_reset(X86CPU *cpu, bool init_only)
     memset(cpu->dr, 0, sizeof(cpu->dr));
     cpu->dr[6] = 0xffff0ff0;
     cpu->dr[7] = 0x400;
+    cpu->dr_exec = cpu->dr_hits = 0;
+    cpu->dr_watch &= ~0xfu;     /* the debugger's watchpoints stay */
+    cpu->tf_armed = false;
+    x86_debug_update_flags(cpu);
     cpu->gdt.base = cpu->idt.base = 0;
     cpu->gdt.limit = cpu->idt.limit = 0xffff;
     for (int s = 0; s < X86_NSEGS; s++) {
@@ -137,11 +153,12 @@ void x86_cpu_reset(X86CPU *cpu, bool init_only)
         cpu->mtrr_def_type = 0;
         memset(cpu->mtrr_fixed, 0, sizeof(cpu->mtrr_fixed));
         memset(cpu->mtrr_var, 0, sizeof(cpu->mtrr_var));
-        cpu->apic_base = 0xfee00000ull | (1u << 11) |
-                         (cpu->apic_id == 0 ? 1u << 8 : 0);
+        cpu->apic_base = 0xfee00000ull | MSR_APIC_BASE_EN |
+                         (cpu->apic_id == 0 ? MSR_APIC_BASE_BSP : 0);
         x86_fpu_reset(cpu);
     }
     cpu->halted = false;
+    cpu->wait_sipi = false;
     cpu->inhibit_irq = false;
     cpu->nmi_pending = false;
     cpu->nmi_blocked = false;
@@ -227,13 +244,19 @@ void x86_set_cr3(X86CPU *cpu, uint64_t val)
 
 void x86_set_cr4(X86CPU *cpu, uint64_t val)
 {
-    const uint64_t ok = CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE |
-                        CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR |
-                        CR4_OSXMMEXCPT;
+    uint64_t ok = CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE |
+                  CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR |
+                  CR4_OSXMMEXCPT;
+    if (cpu->features7_ebx & (1u << 7)) {
+        ok |= CR4_SMEP;
+    }
+    if (cpu->features7_ecx & (1u << 2)) {
+        ok |= CR4_UMIP;
+    }
     if ((val & ~ok) || (cpu->long_mode && !(val & CR4_PAE))) {
         x86_raise(cpu, EXCP_GP, 0);
     }
-    if ((cpu->cr4 ^ val) & (CR4_PSE | CR4_PAE | CR4_PGE)) {
+    if ((cpu->cr4 ^ val) & (CR4_PSE | CR4_PAE | CR4_PGE | CR4_SMEP)) {
         x86_tlb_flush(cpu, true);
     }
     cpu->cr4 = val;
@@ -270,6 +293,15 @@ bool x86_cpuid(X86CPU *cpu, uint32_t leaf, uint32_t sub, uint32_t out[4])
         out[1] = (cpu->apic_id << 24) | (1u << 16) | (8u << 8);
         out[2] = cpu->features_ecx;
         out[3] = cpu->features_edx;
+        if (cpu->plat.has_apic && (cpu->apic_base & MSR_APIC_BASE_EN)) {
+            out[3] |= CPUID_1_EDX_APIC;
+        }
+        return true;
+    case 7:
+        if (sub == 0) {
+            out[1] = cpu->features7_ebx;
+            out[2] = cpu->features7_ecx;
+        }
         return true;
     case 0x80000000:
         out[0] = cpu->cpuid_xlevel;
@@ -349,6 +381,30 @@ bool x86_msr_read(X86CPU *cpu, uint32_t idx, uint64_t *val)
     return true;
 }
 
+/*
+ * IA32_APIC_BASE (SDM vol. 3A 10.4.4): BSP (bit 8) is read-only, EN (bit
+ * 11) enables the local APIC, bits 12 up to MAXPHYADDR move it.  Reserved
+ * bits, and EXTD (bit 10: x2APIC is not modelled), fault.
+ */
+static bool x86_msr_write_apic_base(X86CPU *cpu, uint64_t val)
+{
+    const uint64_t writable = MSR_APIC_BASE_EN | 0xfffff000ull |
+                              (0xffull << 32);      /* MAXPHYADDR 40 */
+
+    if (val & ~(writable | MSR_APIC_BASE_BSP)) {
+        return false;
+    }
+    val = (val & writable) | (cpu->apic_base & MSR_APIC_BASE_BSP);
+    if (val == cpu->apic_base) {
+        return true;
+    }
+    cpu->apic_base = val;
+    if (cpu->plat.has_apic && cpu->plat.apic_base_write) {
+        cpu->plat.apic_base_write(cpu->plat.opaque, val);
+    }
+    return true;
+}
+
 bool x86_msr_write(X86CPU *cpu, uint32_t idx, uint64_t val)
 {
     uint64_t *slot;
@@ -362,8 +418,7 @@ bool x86_msr_write(X86CPU *cpu, uint32_t idx, uint64_t val)
     case 0x17a:
         return true;
     case 0x1b:
-        cpu->apic_base = (val & ~0x6ffull) | (cpu->apic_base & 0x100);
-        return true;
+        return x86_msr_write_apic_base(cpu, val);
     case 0xc0000080:
         if ((val & ~(uint64_t)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)) ||
             (((val ^ cpu->efer) & EFER_LME) && (cpu->cr0 & CR0_PG))) {
@@ -406,14 +461,29 @@ void x86_cpu_init_sipi(X86CPU *cpu, int vector)
 {
     if (vector < 0) {
         x86_cpu_reset(cpu, true);
-        cpu->halted = true;     /* wait-for-SIPI */
+        cpu->halted = true;
+        cpu->wait_sipi = true;
         return;
     }
+    if (!cpu->wait_sipi) {
+        return;                 /* a second STARTUP: already running */
+    }
+    cpu->wait_sipi = false;
     x86_seg_set_cache(cpu, R_CS, (vector & 0xff) << 8,
                       (uint64_t)(vector & 0xff) << 12, 0xffff,
                       DESC_P | DESC_S | DESC_RW | DESC_A | DESC_CODE);
     cpu->regs[R_RIP] = 0;
     cpu->halted = false;
+}
+
+void x86_cpu_set_a20(X86CPU *cpu, bool enabled)
+{
+    uint64_t mask = enabled ? ~0ull : ~(1ull << 20);
+
+    if (cpu->a20_mask != mask) {
+        cpu->a20_mask = mask;
+        x86_tlb_flush(cpu, true);
+    }
 }
 
 void x86_cpu_kick(X86CPU *cpu)

@@ -80,6 +80,8 @@ enum { R_ES, R_CS, R_SS, R_DS, R_FS, R_GS, R_LDTR, R_TR, X86_NSEGS };
 #define CR4_PCE (1u << 8)
 #define CR4_OSFXSR (1u << 9)
 #define CR4_OSXMMEXCPT (1u << 10)
+#define CR4_UMIP (1u << 11)
+#define CR4_SMEP (1u << 20)
 #define EFER_SCE (1u << 0)
 #define EFER_LME (1u << 8)
 #define EFER_LMA (1u << 10)
@@ -167,8 +169,18 @@ enum {
 
 typedef struct X86Block X86Block;
 #define X86_MAX_BREAKPOINTS 64
-#define X86_DEBUG_BP   1u
-#define X86_DEBUG_STEP 2u
+#define X86_DEBUG_BP   1u       /* gdb or DR7 instruction breakpoints */
+#define X86_DEBUG_STEP 2u       /* gdb single-step */
+#define X86_DEBUG_TF   4u       /* EFLAGS.TF (maybe) set, or its trap owed */
+#define X86_DEBUG_WATCH 8u      /* DR7 data breakpoints armed */
+#define X86_DEBUG_DB_PENDING 16u /* a data breakpoint hit: trap owed */
+#define X86_DEBUG_ONE_INSN (X86_DEBUG_STEP | X86_DEBUG_TF)
+
+#define X86_GDB_WATCH_SLOTS 4
+typedef struct X86GdbWatch {
+    uint64_t addr, len;
+    unsigned kind;              /* X86WatchKind */
+} X86GdbWatch;
 
 typedef struct X86BlockCache X86BlockCache;
 typedef struct X86SmpState X86SmpState;
@@ -184,6 +196,7 @@ struct X86CPU {
     uint32_t mmu_idx;           /* 0 = supervisor, 1 = user (CPL 3) */
     X86Seg seg[X86_NSEGS];
     uint64_t lin_mask;          /* 0xffffffff outside long mode */
+    uint64_t a20_mask;          /* ~bit 20 while the A20M# pin masks it */
     const X86Insn *cur_insn;    /* the instruction executing */
     uint64_t ea;                /* effective address of the memory operand */
     uint64_t insn_eip;          /* EIP of the first insn of the block */
@@ -245,6 +258,7 @@ struct X86CPU {
 
     /* Interrupts and run state. */
     bool nmi_blocked;
+    bool wait_sipi;             /* after INIT: only a STARTUP IPI wakes */
     uint64_t inhibit_irq_eip;   /* interrupt shadow (STI, MOV SS) */
     bool inhibit_irq;
     int exc_depth;              /* 0, or vector class being delivered */
@@ -264,6 +278,7 @@ struct X86CPU {
     uint32_t cpuid_sig;
     uint32_t features_edx, features_ecx;
     uint32_t ext_features_edx, ext_features_ecx;
+    uint32_t features7_ebx, features7_ecx;      /* CPUID.(EAX=7,ECX=0) */
     uint32_t apic_id;
     char model_id[48];
 
@@ -277,6 +292,16 @@ struct X86CPU {
     bool debug_skip;            /* resume over a breakpoint at ... */
     uint64_t debug_skip_lin;    /* ... this linear address, once */
     X86DebugStop debug_stop;    /* why the last CPU_EXIT_DEBUG */
+    /* The guest's debug registers as armed (debugreg.c). */
+    uint32_t dr_exec;           /* DRn armed as instruction breakpoints */
+    uint32_t dr_watch;          /* watch slots armed: DRn (bits 0-3),
+                                   debugger watchpoints (bits 4-7) */
+    X86GdbWatch gdb_watch[X86_GDB_WATCH_SLOTS];
+    unsigned gdb_watch_hit;     /* 1 + slot of a debugger watch hit */
+    unsigned gdb_watch_hit_kind;
+    uint32_t dr_hits;           /* data breakpoints hit, trap owed */
+    bool tf_armed;              /* TF was set when this insn started */
+    uint64_t tf_retired;        /* cpu->retired when it started */
 
     /* Host plumbing. */
     CPUPlatform plat;
@@ -412,7 +437,18 @@ bool x86_bc_page_has_code(X86CPU *cpu, uint64_t paddr);
 /* Debugger (gdb.c): at a block start, true if the CPU must stop here
  * (breakpoint, or the single step is done); only while debug_flags. */
 bool x86_debug_check(X86CPU *cpu);
+/* A block must end before @lin (gdb or DR7 instruction breakpoint). */
 bool x86_debug_bp_at(X86CPU *cpu, uint64_t lin);
+
+/* Guest debug registers, #DB, TF, RF (debugreg.c). */
+void x86_debug_update_flags(X86CPU *cpu);
+void x86_debug_dr_changed(X86CPU *cpu);
+bool x86_debug_dr_exec_at(X86CPU *cpu, uint64_t lin, uint32_t *hits);
+bool x86_debug_watch_page(X86CPU *cpu, uint64_t page, int acc);
+void x86_debug_watch_access(X86CPU *cpu, uint64_t lin, unsigned size,
+                            bool is_write);
+void x86_debug_tf_set(X86CPU *cpu);
+void x86_debug_guest_check(X86CPU *cpu, uint64_t lin);
 
 /* Cross-modifying code between vCPUs (smp.c). */
 void x86_smp_register(X86CPU *cpu);

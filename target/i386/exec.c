@@ -110,8 +110,8 @@ static X86Block *lookup_block(X86CPU *cpu, uint64_t lin, uint32_t key)
         e = x86_tlb_fill(cpu, lin, ACC_EXEC, cpu->mmu_idx);
     }
     paddr = e->paddr | (lin & 0xfff);
-    /* Single-stepping runs one instruction per block. */
-    if (e->mmio || unlikely(cpu->debug_flags & X86_DEBUG_STEP)) {
+    /* Single-stepping (gdb, EFLAGS.TF) runs one instruction per block. */
+    if (e->mmio || unlikely(cpu->debug_flags & X86_DEBUG_ONE_INSN)) {
         return decode_scratch(cpu, lin, paddr);
     }
     b = x86_bc_lookup(cpu, paddr, cpu->code_size);
@@ -274,6 +274,9 @@ static CPUExitReason run_loop(X86CPU *cpu, uint64_t budget)
         if (unlikely(ev) && (ev != 1 || (cpu->eflags & EF_IF))) {
             if (cpu->reset_requested) {
                 return CPU_EXIT_RESET;
+            }
+            if (cpu->wait_sipi) {
+                return CPU_EXIT_HALTED;     /* deaf to INTR and NMI */
             }
             check_interrupts(cpu);
             if (cpu->halted) {

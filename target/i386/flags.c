@@ -92,6 +92,9 @@ void x86_eflags_set(X86CPU *cpu, uint32_t val, uint32_t mask)
     cpu->cc_src = nv & CC_ALL;
     cpu->eflags = (nv & ~CC_ALL) | EF_FIXED1;
     cpu->eflags &= ~(0x8u | 0x20u | 0x8000u | 0xffc00000u);
+    if (unlikely(cpu->eflags & EF_TF) && !(cpu->debug_flags & X86_DEBUG_TF)) {
+        x86_debug_tf_set(cpu);
+    }
 }
 
 /* A condition from the flags themselves (SDM vol. 2 appendix B.1). */

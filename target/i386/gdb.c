@@ -300,13 +300,7 @@ bool x86_cpu_debug_rw(X86CPU *cpu, uint64_t addr, uint8_t *buf, size_t len,
 
 /* Breakpoints and single-step. */
 
-static void debug_update_flags(X86CPU *cpu)
-{
-    cpu->debug_flags = (cpu->n_breakpoints ? X86_DEBUG_BP : 0) |
-                       (cpu->debug_step ? X86_DEBUG_STEP : 0);
-}
-
-bool x86_debug_bp_at(X86CPU *cpu, uint64_t lin)
+static bool gdb_bp_at(X86CPU *cpu, uint64_t lin)
 {
     for (unsigned k = 0; k < cpu->n_breakpoints; k++) {
         if (cpu->breakpoints[k] == lin) {
@@ -316,16 +310,22 @@ bool x86_debug_bp_at(X86CPU *cpu, uint64_t lin)
     return false;
 }
 
+bool x86_debug_bp_at(X86CPU *cpu, uint64_t lin)
+{
+    return gdb_bp_at(cpu, lin) ||
+           (cpu->dr_exec && x86_debug_dr_exec_at(cpu, lin, NULL));
+}
+
 bool x86_cpu_breakpoint_insert(X86CPU *cpu, uint64_t addr)
 {
-    if (x86_debug_bp_at(cpu, addr)) {
+    if (gdb_bp_at(cpu, addr)) {
         return true;
     }
     if (cpu->n_breakpoints == X86_MAX_BREAKPOINTS) {
         return false;
     }
     cpu->breakpoints[cpu->n_breakpoints++] = addr;
-    debug_update_flags(cpu);
+    x86_debug_update_flags(cpu);
     /* Blocks decoded before must be split at the new breakpoint. */
     x86_bc_flush(cpu);
     return true;
@@ -336,7 +336,7 @@ bool x86_cpu_breakpoint_remove(X86CPU *cpu, uint64_t addr)
     for (unsigned k = 0; k < cpu->n_breakpoints; k++) {
         if (cpu->breakpoints[k] == addr) {
             cpu->breakpoints[k] = cpu->breakpoints[--cpu->n_breakpoints];
-            debug_update_flags(cpu);
+            x86_debug_update_flags(cpu);
             return true;
         }
     }
@@ -346,7 +346,7 @@ bool x86_cpu_breakpoint_remove(X86CPU *cpu, uint64_t addr)
 void x86_cpu_breakpoint_remove_all(X86CPU *cpu)
 {
     cpu->n_breakpoints = 0;
-    debug_update_flags(cpu);
+    x86_debug_update_flags(cpu);
 }
 
 void x86_cpu_debug_resume(X86CPU *cpu, bool step)
@@ -357,7 +357,8 @@ void x86_cpu_debug_resume(X86CPU *cpu, bool step)
     cpu->debug_step = step;
     cpu->debug_stepped = false;
     cpu->debug_stop = X86_DEBUG_STOP_NONE;
-    debug_update_flags(cpu);
+    cpu->gdb_watch_hit = 0;
+    x86_debug_update_flags(cpu);
     /* A cached block would run more than the one instruction. */
     x86_jc_flush(cpu);
 }
@@ -373,15 +374,19 @@ bool x86_debug_check(X86CPU *cpu)
     bool skip = cpu->debug_skip && cpu->debug_skip_lin == lin;
 
     cpu->debug_skip = false;
+    if (cpu->gdb_watch_hit) {
+        cpu->debug_stop = X86_DEBUG_STOP_WATCH;
+        return true;
+    }
     if (cpu->debug_step && cpu->debug_stepped) {
         cpu->debug_stop = X86_DEBUG_STOP_STEP;
         return true;
     }
-    if (!skip && (cpu->debug_flags & X86_DEBUG_BP) &&
-        x86_debug_bp_at(cpu, lin)) {
+    if (!skip && cpu->n_breakpoints && gdb_bp_at(cpu, lin)) {
         cpu->debug_stop = X86_DEBUG_STOP_BREAKPOINT;
         return true;
     }
     cpu->debug_stepped = cpu->debug_step;
+    x86_debug_guest_check(cpu, lin);
     return false;
 }

@@ -4,12 +4,14 @@
  *
  * Models 32-bit paging with 4 MiB pages (PSE, PSE-36), PAE paging, 4-level
  * paging, the U/S, R/W and NX bits, CR0.WP, global pages, accessed and
- * dirty bits and the #PF error code (4.7).  The TLB is direct mapped, one
+ * dirty bits (set atomically, as other vCPUs share the tables: 4.8) and
+ * the #PF error code (4.7).  The TLB is direct mapped, one
  * for supervisor and one for user accesses; entries give a host pointer
  * for RAM.  Tags with bit 1 set are "slow": they match only here, for
  * MMIO, ROM writes and writes to pages holding decoded code.
+ * SMEP (4.6.1) is modelled.
  * Deviation: PAE PDPTEs are read on every walk rather than cached at CR3
- * load; SMEP/SMAP/PKU and the paging-structure caches are not modelled.
+ * load; SMAP, PKU and the paging-structure caches are not modelled.
  */
 #include "target/i386/mem.h"
 
@@ -135,17 +137,50 @@ typedef struct Walk {
     bool user, write, nx, global, dirty;
 } Walk;
 
+/*
+ * Set the @set bits (accessed, dirty) in the paging entry at @addr, which
+ * read @pte.  The processor does this with a locked operation (SDM vol. 3A
+ * 4.8): here a compare-and-swap on RAM, so a change another vCPU made to
+ * the entry since it was read is never overwritten.  Returns false when
+ * the entry changed: the walk starts again.
+ */
 static bool pte_update(X86CPU *cpu, uint64_t addr, uint64_t pte,
                        uint64_t set, unsigned size)
 {
-    if ((pte & set) != set) {
-        x86_phys_st(cpu, addr, pte | set, size);
+    uint8_t *host;
+    bool ok;
+
+    if ((pte & set) == set) {
+        return true;
     }
-    return true;
+    if (cpu->plat.phys_map(cpu->plat.opaque, addr, &host) != PHYS_PAGE_RAM ||
+        (addr & (size - 1))) {
+        x86_phys_st(cpu, addr, pte | set, size);
+        return true;
+    }
+    host += addr & 0xfff;
+    if (size == 8) {
+        ok = __atomic_compare_exchange_n((uint64_t *)host, &pte, pte | set,
+                                         false, __ATOMIC_SEQ_CST,
+                                         __ATOMIC_SEQ_CST);
+    } else {
+        uint32_t old = pte;
+        ok = __atomic_compare_exchange_n((uint32_t *)host, &old,
+                                         (uint32_t)(pte | set), false,
+                                         __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    }
+    if (ok && x86_smp_page_has_code(addr)) {
+        x86_smp_ram_store(cpu, addr, size);
+    }
+    return ok;
 }
 
-/* Walk the tables; returns 0 or a #PF error code (without the U/I bits). */
-static uint32_t walk(X86CPU *cpu, uint64_t lin, bool is_write, Walk *w)
+/* walk() result: an entry changed under an accessed/dirty update. */
+#define WALK_RETRY 0xfffffffeu
+
+/* Walk the tables; returns 0xffffffff (translated), WALK_RETRY, or a #PF
+ * error code (without the U/I bits) ORed with 0x100. */
+static uint32_t walk_once(X86CPU *cpu, uint64_t lin, bool is_write, Walk *w)
 {
     bool pae = cpu->cr4 & CR4_PAE;
     bool lm = cpu->long_mode;
@@ -212,9 +247,24 @@ static uint32_t walk(X86CPU *cpu, uint64_t lin, bool is_write, Walk *w)
     /* Accessed bits on every level; dirty on the leaf for writes. */
     for (int i = 0; i < n; i++) {
         uint64_t set = PTE_A | (i == n - 1 && is_write ? PTE_D : 0);
-        pte_update(cpu, addrs[i], ptes[i], set, esz);
+        if (!pte_update(cpu, addrs[i], ptes[i], set, esz)) {
+            return WALK_RETRY;
+        }
     }
     return 0xffffffffu;
+}
+
+/* Walk again while other vCPUs change the entries under us (bounded: a
+ * guest rewriting its tables in a loop gets the last translation). */
+static uint32_t walk(X86CPU *cpu, uint64_t lin, bool is_write, Walk *w)
+{
+    uint32_t r;
+    int tries = 0;
+
+    do {
+        r = walk_once(cpu, lin, is_write, w);
+    } while (r == WALK_RETRY && ++tries < 16);
+    return r == WALK_RETRY ? 0xffffffffu : r;
 }
 
 /*
@@ -235,23 +285,26 @@ static bool translate(X86CPU *cpu, uint64_t lin, int acc, bool user,
         x86_raise(cpu, EXCP_GP, 0);
     }
     if (!(cpu->cr0 & CR0_PG)) {
-        wp->paddr = lin & cpu->lin_mask;
+        wp->paddr = lin & cpu->lin_mask & cpu->a20_mask;
         wp->user = wp->write = true;
         wp->nx = wp->global = false;
         return true;
     }
     r = walk(cpu, lin, false, &w);
     err = (is_write ? PF_W : 0) | (user ? PF_U : 0) |
-          (acc == ACC_EXEC && (cpu->efer & EFER_NXE) ? PF_I : 0);
+          (acc == ACC_EXEC && (cpu->efer & EFER_NXE || cpu->cr4 & CR4_SMEP)
+           ? PF_I : 0);
     if (r != 0xffffffffu) {
         if (probe) {
             return false;
         }
         page_fault(cpu, lin, err | (r & 0xff));
     }
+    /* SMEP (4.6.1): no supervisor fetch from a user-accessible page. */
     if ((user && !w.user) ||
         (is_write && !w.write && (user || (cpu->cr0 & CR0_WP))) ||
-        (acc == ACC_EXEC && w.nx)) {
+        (acc == ACC_EXEC && w.nx) ||
+        (acc == ACC_EXEC && !user && w.user && (cpu->cr4 & CR4_SMEP))) {
         if (probe) {
             return false;
         }
@@ -260,6 +313,7 @@ static bool translate(X86CPU *cpu, uint64_t lin, int acc, bool user,
     if (is_write) {
         walk(cpu, lin, true, &w);
     }
+    w.paddr &= cpu->a20_mask;
     *wp = w;
     return true;
 }
@@ -294,12 +348,22 @@ X86TLBEntry *x86_tlb_fill(X86CPU *cpu, uint64_t lin, int acc, bool user)
     e->global = w.global;
     e->addend = kind == PHYS_PAGE_MMIO ? 0 : (uintptr_t)host - page;
     e->tag_r = page | (kind == PHYS_PAGE_MMIO ? TAG_SLOW : 0);
-    if (!w.nx) {
+    if (!w.nx && !(!user && w.user && (cpu->cr4 & CR4_SMEP))) {
         e->tag_x = e->tag_r;
     }
     if (acc == ACC_WRITE) {
         bool slow = kind != PHYS_PAGE_RAM || x86_smp_page_has_code(paddr);
         e->tag_w = page | (slow ? TAG_SLOW : 0);
+    }
+    /* Pages with a guest data breakpoint: every access is checked. */
+    if (unlikely(cpu->dr_watch)) {
+        if (x86_debug_watch_page(cpu, page, ACC_READ)) {
+            e->tag_r |= TAG_SLOW;
+        }
+        if (x86_debug_watch_page(cpu, page, ACC_WRITE) &&
+            !(e->tag_w & X86_TLB_INVALID)) {
+            e->tag_w |= TAG_SLOW;
+        }
     }
     return e;
 }
@@ -319,6 +383,9 @@ static uint64_t ld_page(X86CPU *cpu, uint64_t lin, unsigned size, int acc,
                         bool user)
 {
     X86TLBEntry *e = tlb_get(cpu, lin, acc, user);
+    if (unlikely(cpu->dr_watch) && acc == ACC_READ) {
+        x86_debug_watch_access(cpu, lin, size, false);
+    }
     if (e->mmio) {
         return cpu->plat.phys_read(cpu->plat.opaque,
                                    e->paddr | (lin & 0xfff), size);
@@ -331,6 +398,14 @@ static uint64_t ld_page(X86CPU *cpu, uint64_t lin, unsigned size, int acc,
 static void st_code_check(X86CPU *cpu, X86TLBEntry *e, uint64_t paddr,
                           unsigned size)
 {
+    if (unlikely(cpu->dr_watch)) {
+        uint64_t lin = (e->tag_w & ~0xfffull) | (paddr & 0xfff);
+        x86_debug_watch_access(cpu, lin, size, true);
+        if (x86_debug_watch_page(cpu, lin & ~0xfffull, ACC_WRITE)) {
+            x86_smp_ram_store(cpu, paddr, size);
+            return;
+        }
+    }
     if (x86_smp_page_has_code(paddr) &&
         !x86_smp_ram_store(cpu, paddr, size)) {
         e->tag_w &= ~TAG_SLOW;
@@ -343,6 +418,9 @@ static void st_page(X86CPU *cpu, X86TLBEntry *e, uint64_t lin, uint64_t val,
     uint64_t paddr = e->paddr | (lin & 0xfff);
 
     if (e->mmio || !phys_ram_page(cpu, e->paddr)) {
+        if (unlikely(cpu->dr_watch)) {
+            x86_debug_watch_access(cpu, lin, size, true);
+        }
         cpu->plat.phys_write(cpu->plat.opaque, paddr, val, size);
         return;
     }

@@ -163,17 +163,28 @@ void x86_op_mov_from_dr(X86CPU *cpu, const X86Insn *i)
     x86_reg_write(cpu, i->op[0].reg, cpu->dr[n], cpu->code_size == 8 ? 8 : 4);
 }
 
-/* Deviation: debug registers hold their values; breakpoints are not
- * armed (the gdbstub is the debugging path). */
+/* Breakpoints DR0-DR3 as DR7 arms them are modelled in debugreg.c;
+ * DR6 and DR7 keep their fixed-1 bits (SDM vol. 3B 17.2.3, 17.2.4). */
 void x86_op_mov_to_dr(X86CPU *cpu, const X86Insn *i)
 {
     unsigned n = i->op[0].reg;
+    uint64_t v;
+
     require_cpl0(cpu);
     if (n > 7 || ((n == 4 || n == 5) && (cpu->cr4 & CR4_DE))) {
         x86_raise(cpu, EXCP_UD, 0);
     }
     n = n == 4 ? 6 : n == 5 ? 7 : n;
-    cpu->dr[n] = x86_reg_read(cpu, i->op[1].reg, cpu->code_size == 8 ? 8 : 4);
+    v = x86_reg_read(cpu, i->op[1].reg, cpu->code_size == 8 ? 8 : 4);
+    if (n >= 6 && (v >> 32)) {
+        x86_raise(cpu, EXCP_GP, 0);
+    }
+    cpu->dr[n] = n == 6 ? (v | 0xffff0ff0u) & ~0x1000ull :
+                 n == 7 ? (v | 0x400) & ~0xd800ull : v;
+    if (n != 6) {
+        x86_debug_dr_changed(cpu);
+        x86_stop_block(cpu);
+    }
 }
 
 static void load_dt(X86CPU *cpu, const X86Insn *i, X86DescTable *t)
@@ -208,16 +219,32 @@ static void store_dt(X86CPU *cpu, const X86Insn *i, X86DescTable *t)
 
 void x86_op_lgdt(X86CPU *cpu, const X86Insn *i) { load_dt(cpu, i, &cpu->gdt); }
 void x86_op_lidt(X86CPU *cpu, const X86Insn *i) { load_dt(cpu, i, &cpu->idt); }
-void x86_op_sidt(X86CPU *cpu, const X86Insn *i) { store_dt(cpu, i, &cpu->idt); }
+
+/* CR4.UMIP: SGDT, SIDT, SLDT, SMSW and STR fault outside ring 0 (SDM vol.
+ * 3A 2.5, "User-Mode Instruction Prevention"). */
+static void umip_check(X86CPU *cpu)
+{
+    if ((cpu->cr4 & CR4_UMIP) && cpu->cpl > 0) {
+        x86_raise(cpu, EXCP_GP, 0);
+    }
+}
+
+void x86_op_sidt(X86CPU *cpu, const X86Insn *i)
+{
+    umip_check(cpu);
+    store_dt(cpu, i, &cpu->idt);
+}
 
 /* SGDT, and with mod = 3 the 0F 01 /0 register forms (none modelled). */
 void x86_op_sgdt(X86CPU *cpu, const X86Insn *i)
 {
+    umip_check(cpu);
     store_dt(cpu, i, &cpu->gdt);
 }
 
 void x86_op_smsw(X86CPU *cpu, const X86Insn *i)
 {
+    umip_check(cpu);
     if (i->op[0].kind == OPK_MEM) {
         x86_op_store(cpu, i, 0, cpu->cr0 & 0xffff);
     } else {
@@ -269,6 +296,7 @@ void x86_op_sldt(X86CPU *cpu, const X86Insn *i)
     if (!pe_mode(cpu)) {
         x86_raise(cpu, EXCP_UD, 0);
     }
+    umip_check(cpu);
     x86_op_store(cpu, i, 0, cpu->seg[R_LDTR].sel);
 }
 
@@ -277,6 +305,7 @@ void x86_op_str(X86CPU *cpu, const X86Insn *i)
     if (!pe_mode(cpu)) {
         x86_raise(cpu, EXCP_UD, 0);
     }
+    umip_check(cpu);
     x86_op_store(cpu, i, 0, cpu->seg[R_TR].sel);
 }
 

@@ -4,7 +4,9 @@
 # SeaBIOS boots from the PIIX IDE disk and from an ATAPI CD-ROM (El Torito,
 # no emulation): a boot sector (test-disk-boot.asm, assembled with nasm at
 # test time) prints on the debug console, reads sector 2 through INT 13h,
-# and exits through isa-debug-exit.  Needs the seabios package and nasm;
+# and exits through isa-debug-exit; with bootindex on an IDE and a
+# virtio disk, SeaBIOS boots the lowest (fw_cfg bootorder), and a
+# bootindex used twice is refused.  Needs the seabios package and nasm;
 # the CD case also xorriso (skipped when missing).  TAP output.
 import os
 import shutil
@@ -68,6 +70,38 @@ else:
     boot('ide disk', ['-drive', 'file=%s,format=raw,if=ide' % disk],
          ['ata0-0: PLIMSOLL HARDDISK ATA-8 Hard-Disk (4 MiBytes)',
           'Booting from Hard Disk'])
+    # bootindex: SeaBIOS boots the disk with the lowest index (fw_cfg
+    # bootorder), here either the virtio disk with the test boot sector
+    # or an IDE disk whose boot sector exits with status 9 at once.
+    other = os.path.join(work, 'other.raw')
+    with open(other, 'wb') as f:
+        f.write(b'\xb0\x04\xe6\xf4\xf4' + bytes(505) + b'\x55\xaa')
+        f.truncate(4 << 20)
+    for vd, hd, want in ((1, 2, 3), (2, 1, 9)):
+        log = os.path.join(work, 'bootindex.log')
+        r = subprocess.run(
+            [BIN, '-m', '128', '-display', 'none', '-no-reboot',
+             '-chardev', 'file,id=dc,path=%s' % log,
+             '-device', 'isa-debugcon,iobase=0x402,chardev=dc',
+             '-device', 'isa-debug-exit,iobase=0xf4,iosize=4',
+             '-drive', 'file=%s,format=raw,if=none,id=hd' % other,
+             '-device', 'ide-hd,drive=hd,bus=ide.0,unit=0,bootindex=%d' % hd,
+             '-drive', 'file=%s,format=raw,if=none,id=vd' % disk,
+             '-device', 'virtio-blk-pci,drive=vd,bootindex=%d' % vd],
+            capture_output=True, text=True, timeout=90)
+        text = open(log, errors='replace').read()
+        check('bootindex virtio=%d ide=%d: exit status %d' % (vd, hd, want),
+              r.returncode == want,
+              'rc %r; log tail %r' % (r.returncode, text[-600:]))
+    r = subprocess.run(
+        [BIN, '-display', 'none', '-S',
+         '-drive', 'file=%s,format=raw,if=none,id=hd' % other,
+         '-device', 'ide-hd,drive=hd,bootindex=1',
+         '-drive', 'file=%s,format=raw,if=none,id=vd' % disk,
+         '-device', 'virtio-blk-pci,drive=vd,bootindex=1'],
+        capture_output=True, text=True, timeout=30)
+    check('a bootindex used twice is refused', r.returncode == 1 and
+          'The bootindex 1 has already been used' in r.stderr, r.stderr)
     if shutil.which('xorriso'):
         tree = os.path.join(work, 'iso')
         os.mkdir(tree)

@@ -5,7 +5,8 @@
 # guest (test-gdbstub.asm, assembled with nasm here) on the PC machine:
 # break at an address, continue to it, read registers, single-step, write
 # a register and memory, delete the breakpoint and continue to the guest's
-# exit, whose status shows the writes took effect.  Then the protocol by
+# exit, whose status shows the writes took effect; a hardware watchpoint
+# stops after the guest's first store.  Then the protocol by
 # hand on two vCPUs: thread list, Ctrl-C stopping a spinning guest at the
 # right PC, register and memory packets, kill.  Needs gdb and nasm.
 # Usage: test-gdbstub.py EMULATOR.  TAP output.
@@ -64,6 +65,10 @@ def start_vm(binary, bios, port, extra=()):
 GDB_SCRIPT = '''set pagination off
 set confirm off
 target remote 127.0.0.1:%(port)d
+watch *(int *)0x%(value)x
+continue
+printf "WPC=%%x\\n", $pc
+delete
 break *0x%(count)x
 continue
 printf "PC1=%%x\\n", $pc
@@ -95,7 +100,15 @@ def test_gdb(tap, binary, bios, d):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    tap.check('gdb: breakpoint hit', 'Breakpoint 1, ' in out, out)
+    # The guest's first store (mov dword [VALUE], 0x11 at START, 10 bytes)
+    # stops right after itself.
+    tap.check('gdb: hardware watchpoint set', 'Hardware watchpoint 1' in out,
+              out)
+    tap.check('gdb: watchpoint reports the store',
+              'Old value = 0' in out and 'New value = 17' in out, out)
+    tap.check('gdb: stopped after the storing instruction',
+              'WPC=%x' % (START + 10) in out, out)
+    tap.check('gdb: breakpoint hit', 'Breakpoint 2, ' in out, out)
     tap.check('gdb: PC at the breakpoint', 'PC1=%x' % COUNT in out, out)
     tap.check('gdb: EAX read', 'EAX1=0\n' in out, out)
     tap.check('gdb: stepi moved one instruction',
@@ -167,9 +180,12 @@ def test_protocol(tap, binary, bios):
         tap.eq('thread 2 is alive', g.send('T2'), 'OK')
         tap.eq('thread 3 is not', g.send('T3'), 'E01')
         tap.check('? answers a stop', g.send('?').startswith('T05thread:'))
+        tap.eq('vCont? lists the actions', g.send('vCont?'), 'vCont;c;C;s;S')
+        tap.eq('a malformed vCont errors', g.send('vCont;'), 'E01')
         # Run the spinning guest, then interrupt it.
         g.send('vCont;c', reply=False)
         time.sleep(0.3)
+        tap.eq('registers are refused while running', g.send('g'), 'E01')
         g.s.sendall(b'\x03')
         stop = g.recv()
         tap.check('Ctrl-C stops the VM', stop.startswith('T02thread:1;'),
@@ -188,7 +204,11 @@ def test_protocol(tap, binary, bios):
         tap.eq('a malformed m errors', g.send('m2000'), 'E01')
         tap.eq('Z0 inserts', g.send('Z0,%x,1' % COUNT), 'OK')
         tap.eq('z0 removes', g.send('z0,%x,1' % COUNT), 'OK')
-        tap.eq('watchpoints are unsupported', g.send('Z2,2000,4'), '')
+        tap.eq('Z2 inserts a write watchpoint', g.send('Z2,2000,4'), 'OK')
+        tap.eq('z2 removes it', g.send('z2,2000,4'), 'OK')
+        tap.eq('a zero-length watchpoint is refused', g.send('Z4,2000,0'),
+               'E22')
+        tap.eq('unknown Z kinds are unsupported', g.send('Z9,2000,4'), '')
         g.send('k', reply=False)
         tap.eq('k ends the emulator', proc.wait(timeout=30), 0)
         g.close()

@@ -6,6 +6,15 @@
 # PC machine (-kernel, no firmware), reaches its /init, prints its markers
 # on the serial console and powers off through ACPI S5: Plimsoll exits with
 # status 0.  This is the one Linux boot that stays in `make check`.
+#
+# Options (the slow suite's variants): --smp N boots N vCPUs and checks
+# that Linux activates them all (INIT/SIPI through the local APICs);
+# --arch i386 boots Debian's 686 kernel instead of the amd64 one;
+# --firmware adds -bios bios-256k.bin: SeaBIOS boots the kernel through
+# fw_cfg and Plimsoll's linuxboot option ROM (its ACPI tables, not the
+# direct boot's, reach Linux); --reboot lets the guest reboot and checks
+# that the reset boots the kernel again.
+import argparse
 import importlib.machinery
 import os
 import re
@@ -19,28 +28,73 @@ common = importlib.machinery.SourceFileLoader(
 SRC = common.SRC
 
 
-def build_guest(build):
+def build_guest(build, arch):
     out = os.path.join(build, 'guest')
+    env = dict(os.environ, ARCH=arch)
+    if arch == 'i386':
+        env['ADD_I386_ARCH'] = '1'
     r = subprocess.run(['sh', os.path.join(SRC, 'scripts',
                                            'build-linux-guest.sh'), out],
-                       capture_output=True, text=True,
-                       env=dict(os.environ, ARCH='amd64'))
+                       capture_output=True, text=True, env=env)
     if r.returncode != 0:
         return None, r.stdout + r.stderr
-    return os.path.join(out, 'linux-amd64'), ''
+    return os.path.join(out, 'linux-' + arch), ''
+
+
+def reboot_test(binary, guest, tap):
+    """guest_exit=reboot without -no-reboot: the reset must load the
+    kernel again and boot it a second time."""
+    proc = subprocess.Popen([binary, '-m', '256', '-display', 'none',
+                             '-serial', 'stdio',
+                             '-kernel', os.path.join(guest, 'vmlinuz'),
+                             '-initrd', os.path.join(guest, 'initrd.img'),
+                             '-append', 'console=ttyS0 guest_nodisk=1 '
+                             'guest_exit=reboot'],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            text=True, errors='replace')
+    lines = []
+    end = time.time() + 1500
+    try:
+        for line in proc.stdout:
+            lines.append(line)
+            if sum('GUEST-INIT-START' in l for l in lines) == 2 or \
+               time.time() > end:
+                break
+    finally:
+        proc.kill()
+        proc.wait()
+    out = ''.join(lines)
+    tap.check('the guest asks for a reboot', 'reboot: Restarting system'
+              in out, out[-3000:])
+    tap.eq('the kernel boots twice', out.count('Linux version 6.'), 2)
+    tap.eq('/init runs after the reset too', out.count('GUEST-INIT-START'),
+           2)
+    tap.finish()
 
 
 def main():
-    binary = os.path.abspath(sys.argv[1])
+    ap = argparse.ArgumentParser()
+    ap.add_argument('binary')
+    ap.add_argument('--smp', type=int, default=1)
+    ap.add_argument('--arch', default='amd64', choices=('amd64', 'i386'))
+    ap.add_argument('--firmware', action='store_true')
+    ap.add_argument('--reboot', action='store_true')
+    opts = ap.parse_args()
+    binary = os.path.abspath(opts.binary)
     build = os.path.dirname(binary)
     tap = common.Tap()
-    guest, why = build_guest(build)
+    guest, why = build_guest(build, opts.arch)
     if not guest:
         print('1..0 # SKIP the guest could not be assembled from Debian '
               'packages: %s' % why.strip().splitlines()[-1:])
         return
+    if opts.reboot:
+        reboot_test(binary, guest, tap)
+        return
     start = time.time()
-    r = subprocess.run([binary, '-m', '256', '-display', 'none',
+    fw = ['-bios', 'bios-256k.bin'] if opts.firmware else []
+    r = subprocess.run([binary, '-m', '256', '-smp', str(opts.smp)] + fw +
+                       ['-display', 'none',
                         '-serial', 'stdio', '-no-reboot',
                         '-kernel', os.path.join(guest, 'vmlinuz'),
                         '-initrd', os.path.join(guest, 'initrd.img'),
@@ -51,10 +105,20 @@ def main():
     out = r.stdout
     tap.check('the kernel announces itself', 'Linux version 6.' in out,
               out[-2000:])
-    tap.check('the kernel finds the ACPI tables of the direct boot',
+    tap.check('the kernel finds the ACPI tables',
               'ACPI: FACP' in out, out[-2000:])
+    tap.check('the ACPI tables are %s' %
+              ('SeaBIOS\'' if opts.firmware else 'the direct boot\'s'),
+              re.search(r'ACPI: RSDP \S+ \S+ \(v00 %s' %
+                        ('BOCHS' if opts.firmware else 'PLIMSL'), out))
     tap.check('the 16550A UART is found', 'is a 16550A' in out)
-    m = re.search(r'^GUEST-INIT-START arch=x86_64 kernel=(\S+)', out, re.M)
+    if opts.smp > 1:
+        tap.check('Linux activates all %d CPUs' % opts.smp,
+                  'smpboot: Total of %d processors activated' % opts.smp
+                  in out, out[-3000:])
+    uname = 'x86_64' if opts.arch == 'amd64' else r'i\d86'
+    m = re.search(r'^GUEST-INIT-START arch=%s kernel=(\S+)' % uname, out,
+                  re.M)
     tap.check('/init runs (GUEST-INIT-START)', m, out[-3000:])
     tap.check('the guest powers off', 'GUEST-POWEROFF result=PASS' in out,
               out[-3000:])

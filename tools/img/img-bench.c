@@ -154,8 +154,12 @@ static bool bench_parse(int argc, char **argv, BenchState *b,
         case 'f': oo->fmt = optarg; break;
         case 'n': oo->cache = "none"; break;
         case 'i':
-            if (!strcmp(optarg, "io_uring")) {
+            /* native (Linux AIO in QEMU) is served by io_uring here. */
+            if (!strcmp(optarg, "io_uring") || !strcmp(optarg, "native")) {
                 oo->extra_flags |= BDRV_O_IO_URING;
+            } else if (strcmp(optarg, "threads")) {
+                error_report("Invalid aio option: %s", optarg);
+                return false;
             }
             break;
         case 'o': case 's': case 'S':

@@ -6,7 +6,12 @@
  * -O format (or an existing one with -n); ranges the sources report as
  * zero are skipped on a fresh target, data is split into -S sized pieces
  * (default 4 KiB) and all-zero pieces are skipped too; -c writes qcow2
- * compressed clusters; -p prints qemu-img's progress line.
+ * compressed clusters; -p prints qemu-img's progress line.  -B FILE -F FMT
+ * creates the target over that backing file and copies only what each
+ * source's top layer has allocated (the rest reads through the backing
+ * file, which should hold the same data as the source's backing chain);
+ * zeroes are then written, not skipped, since the backing file may have
+ * data there.
  * compare: "Images are identical." (exit 0), "Content mismatch at offset
  * N!" (exit 1, N sector-aligned as qemu-img reports it), errors exit 2;
  * a size mismatch is fine when the extra part reads as zeroes (not in
@@ -29,6 +34,7 @@ typedef struct ConvertState {
     int64_t total;
     BlockBackend *dst;
     bool compress, fresh, progress;
+    const char *backing, *backing_fmt;   /* -B, -F */
     uint64_t sparse;
     int64_t cluster;
 } ConvertState;
@@ -48,9 +54,19 @@ static int convert_status(ConvertState *c, int64_t off, int64_t n, int *idx,
     n = MIN(n, c->src_len[i] - *soff);
     int64_t map;
     BlockDriverState *file;
-    int ret = bdrv_block_status_above(blk_bs(c->src[i]), NULL, *soff, n,
-                                      pnum, &map, &file);
-    return ret;
+    if (c->backing) {
+        /* Only the top layer: what it lacks the new backing file has. */
+        return bdrv_block_status(blk_bs(c->src[i]), *soff, n, pnum, &map,
+                                 &file);
+    }
+    return bdrv_block_status_above(blk_bs(c->src[i]), NULL, *soff, n, pnum,
+                                   &map, &file);
+}
+
+/* Zeroes may be left out: a fresh target without backing reads zero. */
+static bool convert_skip_zero(const ConvertState *c)
+{
+    return c->fresh && !c->backing;
 }
 
 static int convert_write(ConvertState *c, int64_t off, uint8_t *buf,
@@ -59,7 +75,8 @@ static int convert_write(ConvertState *c, int64_t off, uint8_t *buf,
     if (c->compress) {
         for (int64_t done = 0; done < n; done += c->cluster) {
             int64_t len = MIN(c->cluster, n - done);
-            if (c->fresh && block_buffer_is_zero(buf + done, (size_t)len)) {
+            if (convert_skip_zero(c) &&
+                block_buffer_is_zero(buf + done, (size_t)len)) {
                 continue;
             }
             int ret = qcow2_bdrv_write_compressed(blk_bs(c->dst), off + done,
@@ -87,7 +104,7 @@ static int convert_write(ConvertState *c, int64_t off, uint8_t *buf,
         int ret = 0;
         if (!zero) {
             ret = blk_pwrite(c->dst, off + done, run, buf + done, 0);
-        } else if (!c->fresh) {
+        } else if (!convert_skip_zero(c)) {
             ret = blk_pwrite_zeroes(c->dst, off + done, run, 0);
         }
         if (ret < 0) {
@@ -136,7 +153,9 @@ static int64_t convert_step(ConvertState *c, int64_t off, uint8_t *buf)
     /* -S 0: fully allocated output, zeroes included */
     bool zero = (ret & BDRV_BLOCK_ZERO) && !(ret & BDRV_BLOCK_DATA) &&
                 (c->sparse || c->compress);
-    if (c->compress && !(zero && pnum >= want)) {
+    if (c->compress && !(zero && pnum >= want) &&
+        !(c->backing && !(ret & (BDRV_BLOCK_ALLOCATED | BDRV_BLOCK_ZERO)) &&
+          pnum >= want)) {
         ret = convert_read(c, off, buf, want);
         if (ret == 0) {
             ret = convert_write(c, off, buf, want);
@@ -144,8 +163,11 @@ static int64_t convert_step(ConvertState *c, int64_t off, uint8_t *buf)
         return ret < 0 ? ret : want;
     }
     pnum = c->compress ? want : pnum;
-    if (zero) {
-        ret = c->fresh ? 0 : blk_pwrite_zeroes(c->dst, off, pnum, 0);
+    if (c->backing && !(ret & (BDRV_BLOCK_ALLOCATED | BDRV_BLOCK_ZERO))) {
+        ret = 0;             /* left to the target's backing file */
+    } else if (zero) {
+        ret = convert_skip_zero(c) ? 0
+                                   : blk_pwrite_zeroes(c->dst, off, pnum, 0);
     } else {
         ret = blk_pread(c->src[idx], soff, pnum, buf, 0);
         if (ret >= 0) {
@@ -184,6 +206,12 @@ static bool convert_create(ConvertState *c, const char *out, const char *fmt,
 
     snprintf(num, sizeof(num), "%lld", (long long)c->total);
     json_object_object_add(o, "size", json_object_new_string(num));
+    if (c->backing) {
+        json_object_object_add(o, "backing_file",
+                               json_object_new_string(c->backing));
+        json_object_object_add(o, "backing_fmt",
+                               json_object_new_string(c->backing_fmt));
+    }
     ok = (!opts || img_opts_merge(o, opts, errp)) &&
          bdrv_create(fmt, out, o, errp);
     json_object_put(o);
@@ -194,6 +222,16 @@ static int convert_run(ConvertState *c, char **srcs, const char *out,
                        const char *ofmt, const char *opts, ImgOpenOpts *so,
                        ImgOpenOpts *to, Error **errp)
 {
+    if (c->backing && !c->backing_fmt) {
+        error_setg(errp, "Use of backing file requires explicit backing "
+                   "format");
+        return 1;
+    }
+    if (c->backing && strcmp(ofmt, "qcow2")) {
+        error_setg(errp, "Backing file not supported for file format '%s'",
+                   ofmt);
+        return 1;
+    }
     for (int i = 0; i < c->nsrc; i++) {
         c->src[i] = img_open(srcs[i], so, errp);
         if (!c->src[i]) {
@@ -244,7 +282,7 @@ int img_convert(int argc, char **argv)
     Error *err = NULL;
     int ch, ret = 1;
 
-    while ((ch = getopt_long(argc, argv, "hf:O:B:Cco:l:S:pt:T:qnm:WUr:",
+    while ((ch = getopt_long(argc, argv, "hf:O:B:F:Cco:l:S:pt:T:qnm:WUr:",
                              lopts, NULL)) != -1) {
         switch (ch) {
         case 'f': so.fmt = optarg; break;
@@ -265,7 +303,9 @@ int img_convert(int argc, char **argv)
             }
             break;
         case OPT_IMAGE_OPTS: so.image_opts = true; break;
-        case 'B': case 'C': case 'l': case 'm': case 'W': case 'U': case 'r':
+        case 'B': c.backing = optarg; break;
+        case 'F': c.backing_fmt = optarg; break;
+        case 'C': case 'l': case 'm': case 'W': case 'U': case 'r':
         case OPT_OBJECT: case OPT_TARGET_OPTS: case OPT_SALVAGE:
             break;
         default: return 1;

@@ -167,9 +167,11 @@ static void img_json_render(GString *g, struct json_object *o, int level)
         json_object_object_foreach(o, k, v) {
             g_string_append(g, first ? "" : ",\n");
             first = false;
+            struct json_object *key = json_object_new_string(k);
             img_json_indent(g, level + 1);
             g_string_append(g, json_object_to_json_string_ext(
-                json_object_new_string(k), JSON_C_TO_STRING_PLAIN));
+                key, JSON_C_TO_STRING_PLAIN));
+            json_object_put(key);
             g_string_append(g, ": ");
             img_json_render(g, v, level + 1);
         }

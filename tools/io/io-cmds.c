@@ -14,6 +14,8 @@
  * break EVENT TAG, wait_break TAG, resume TAG, remove_break TAG: blkdebug
  * suspend points (include/block/blkdebug.h); sleep MS runs the main loop
  * for MS milliseconds so completions are reported meanwhile.
+ * enospc_limit [BYTES|off]   (Plimsoll: blkdebug's ENOSPC limit, the end of
+ *                             a stand-in thin volume; shows or sets it)
  */
 #include <errno.h>
 #include <getopt.h>
@@ -725,6 +727,34 @@ static int cmd_sleep(IoContext *ctx, int argc, char **argv)
     return 0;
 }
 
+static int cmd_enospc_limit(IoContext *ctx, int argc, char **argv)
+{
+    BlockDriverState *bs = blk_bs(ctx->blk);
+    int64_t limit = 0;
+    int ret;
+
+    if (argc > 1 && strcmp(argv[1], "off") && !parse_num(argv[1], &limit)) {
+        ctx->failures++;
+        return -EINVAL;
+    }
+    ret = argc > 1 ? bdrv_debug_set_enospc_limit(bs, (uint64_t)limit) : 0;
+    if (ret == 0) {
+        limit = bdrv_debug_get_enospc_limit(bs);
+        ret = limit < 0 ? (int)limit : 0;
+    }
+    if (ret < 0) {
+        printf("enospc_limit: %s\n", g_strerror(-ret));
+        ctx->failures++;
+        return ret;
+    }
+    if (limit) {
+        printf("enospc limit %" PRId64 "\n", limit);
+    } else {
+        printf("enospc limit off\n");
+    }
+    return 0;
+}
+
 const IoCommand io_command_table[] = {
     { "read", "r", "[-qv] [-P pattern] off len", 2, -1, cmd_read,
       "reads a number of bytes at a specified offset" },
@@ -764,6 +794,8 @@ const IoCommand io_command_table[] = {
       "waits for the suspension of a request" },
     { "sleep", NULL, "milliseconds", 1, 1, cmd_sleep,
       "waits for the given value in milliseconds" },
+    { "enospc_limit", NULL, "[bytes|off]", 0, 1, cmd_enospc_limit,
+      "shows or sets blkdebug's ENOSPC limit (end of a thin volume)" },
     { NULL },
 };
 

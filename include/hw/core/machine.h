@@ -125,6 +125,10 @@ typedef struct MachineConfig {
  * @cpus, @ncpus: the vCPUs (created by cpus_create(); empty on "none").
  * @intr_ack: the interrupt controller's INTA, set by init (PIC or APIC):
  *            the vector for @cpu_index.  NULL: the CPU gets vector 0xff.
+ * @has_apic: the vCPUs have local APICs (CPUID.1:EDX.APIC); set by init
+ *            before cpus_create().
+ * @apic_base_write: with @has_apic, vCPU @cpu_index wrote IA32_APIC_BASE
+ *            (called under the machine lock).
  * @platform_opaque: reserved for system/cpus.c.
  */
 struct Machine {
@@ -136,6 +140,8 @@ struct Machine {
     X86CPU **cpus;
     unsigned ncpus;
     int (*intr_ack)(Machine *m, unsigned cpu_index);
+    bool has_apic;
+    void (*apic_base_write)(Machine *m, unsigned cpu_index, uint64_t val);
     void *platform_opaque;
 };
 
@@ -158,6 +164,8 @@ struct Machine {
  * @reset: called by machine_reset() after devices were reset and lines
  *         re-synced: reset CPUs, reload firmware or boot images.  May be
  *         NULL.
+ * @finalize: called by machine_free() before the devices go: free what
+ *         init allocated outside devices.  May be NULL.
  */
 struct MachineClass {
     const char *name;
@@ -172,6 +180,7 @@ struct MachineClass {
     bool no_drive_interfaces;
     bool (*init)(Machine *m, Error **errp);
     void (*reset)(Machine *m);
+    void (*finalize)(Machine *m);
 };
 
 /** The machine types, NULL-terminated (hw/core/machine-classes.c). */

@@ -16,4 +16,12 @@
  */
 bool pc_init_drives(PCMachineState *pcms, Error **errp);
 
+/**
+ * pc_drives_bootorder() - the contents of fw_cfg "bootorder": the
+ * OpenFirmware paths of the disks that have a bootindex, lowest first,
+ * separated by newlines and NUL-terminated (empty when none has one).
+ * The caller owns the array.
+ */
+GByteArray *pc_drives_bootorder(Machine *m);
+
 #endif /* HW_I386_PC_DRIVES_H */

@@ -32,6 +32,8 @@
  * @apic_on: property "apic": local APICs, IOAPIC and HPET (pc-apic.c).
  * @isa_in: with the APIC on, the ISA IRQ pins devices drive; each goes
  *          to the 8259 and the IOAPIC (pc_isa_irq()).
+ * @a20_in: the A20 gates of port 0x92 [0] and the keyboard controller
+ *          [1]; A20 is masked only while both are low (pc_a20_update()).
  */
 typedef struct PCMachineState {
     Machine parent;
@@ -64,13 +66,32 @@ typedef struct PCMachineState {
     MemoryRegion bios_isa;
     MemoryRegion legacy_hole;
     bool bios_loaded;
+    bool linuxboot_rom;     /* -kernel with -bios: boot our option ROM first */
     /* wiring */
     IRQLine cpu_intr;
     IRQLine isa_in[16];
     bool isa_level[16];
     IRQLine hpet_legacy_in[2];
     bool hpet_legacy;
+    IRQLine a20_in[2];
+    bool a20_level[2];
+    /* direct boot (-kernel without firmware) */
+    GPtrArray *boot_images;     /* PCBootImage *, restored at every reset */
+    bool multiboot;
+    uint32_t mb_entry;
+    uint32_t mb_info;
 } PCMachineState;
+
+/**
+ * struct PCBootImage - a range of RAM a direct-boot loader filled, kept so
+ * that every system reset puts it back (the guest overwrites its zero
+ * page, decompresses over its own image...).
+ */
+typedef struct PCBootImage {
+    uint64_t addr;
+    uint64_t len;
+    uint8_t data[];
+} PCBootImage;
 
 extern const MachineClass pc_i440fx_class;
 
@@ -91,7 +112,8 @@ bool pc_init_apic(PCMachineState *pcms, Error **errp);
 /**
  * pc_apic_reset_cpus() - after a system reset, park every application
  * processor (vCPU 1..n-1) in wait-for-SIPI, as on an MP system with
- * APICs (MP spec 1.4 §B.4): only the BSP runs the firmware.
+ * APICs (MP spec 1.4 §B.4): only the BSP runs the firmware.  With
+ * apic=off they stay parked.
  */
 void pc_apic_reset_cpus(PCMachineState *pcms);
 
@@ -105,12 +127,49 @@ IRQLine *pc_isa_irq(PCMachineState *pcms, int n);
  */
 void pc_apic_signal(void *opaque, unsigned cpu, APICSignal sig, int arg);
 
+/** pc_apic_msi() - the PCI bus's MSI route (@opaque: the APICState). */
+void pc_apic_msi(void *opaque, uint64_t addr, uint32_t data);
+
 /**
  * pc_linux_boot() - load -kernel/-initrd/-append into RAM by the Linux x86
  * boot protocol and install the direct-boot entry stub (hw/i386/
  * linux-boot.c).  Fails with *errp for an unreadable or non-bzImage file.
  */
 bool pc_linux_boot(PCMachineState *pcms, Error **errp);
+
+/**
+ * pc_linux_boot_firmware() - -kernel with -bios: offer the bzImage, initrd
+ * and command line to the firmware as QEMU's fw_cfg items (setup, kernel,
+ * initrd, cmdline: *_ADDR, *_SIZE, *_DATA) with the boot option ROM
+ * "genroms/linuxboot.bin" first in "bootorder" (hw/i386/linux-boot.c).
+ * Call after the fw_cfg device exists.  Fails with *errp like
+ * pc_linux_boot().
+ */
+bool pc_linux_boot_firmware(PCMachineState *pcms, Error **errp);
+
+/**
+ * pc_multiboot_probe() - the file offset of a Multiboot v1 header (magic
+ * 0x1BADB002 with a valid checksum, 4-byte aligned within the first
+ * 8 KiB) in @k, or -1.
+ */
+long pc_multiboot_probe(const uint8_t *k, size_t klen);
+
+/**
+ * pc_multiboot_boot() - load the Multiboot v1 kernel @k (ELF32/ELF64 or
+ * the a.out kludge), the modules of -initrd ("file args,file args") and
+ * the information structure into RAM (hw/i386/multiboot.c); pc_reset()
+ * then starts the BSP in flat 32-bit protected mode with EAX = 0x2BADB002
+ * and EBX = the information structure.  Fails with *errp for a header the
+ * loader cannot honour or images that do not fit in RAM.
+ */
+bool pc_multiboot_boot(PCMachineState *pcms, const uint8_t *k, size_t klen,
+                       Error **errp);
+
+/**
+ * pc_boot_image_save() - remember RAM [@addr, +@len), just filled by a
+ * direct-boot loader, so that pc_reset() restores it.
+ */
+void pc_boot_image_save(PCMachineState *pcms, uint64_t addr, uint64_t len);
 
 /**
  * pc_e820_table() - the e820 map (20-byte entries) for fw_cfg "etc/e820"

@@ -56,6 +56,12 @@ bool disk_apply_error_policy(DiskAttach *a, const char *werror,
  */
 bool disk_attach_empty(DiskAttach *a, Error **errp);
 
+/**
+ * disk_check_bootindex() - refuse a @bootindex (>= 0) another device of
+ * the machine already has: "The bootindex N has already been used".
+ */
+bool disk_check_bootindex(Device *dev, int64_t bootindex, Error **errp);
+
 /** disk_detach() - release the backend and the names (NULL-safe). */
 void disk_detach(DiskAttach *a);
 

@@ -26,6 +26,7 @@ typedef struct I8042State {
     /* host plumbing */
     IRQLine *irq_kbd;
     IRQLine *irq_mouse;
+    IRQLine *a20;           /* output port bit 1, if the machine wires it */
     MemoryRegion io_data;
     MemoryRegion io_cmd;
 } I8042State;

@@ -149,6 +149,14 @@ unsigned apic_deliver(APICState *s, uint8_t dest, bool logical,
                       APICDeliveryMode mode, uint8_t vector, bool level_trig);
 
 /**
+ * apic_deliver_msi() - a PCI MSI/MSI-X message: a write of @data to
+ * @addr (0xfeeXXXXX), decoded into apic_deliver()'s destination, mode,
+ * vector and trigger.  Other addresses are logged and dropped.  Returns
+ * the number of APICs that accepted it.
+ */
+unsigned apic_deliver_msi(APICState *s, uint64_t addr, uint32_t data);
+
+/**
  * apic_intr_ack() - INTA of vCPU @cpu: the highest pending fixed vector
  * above PPR (moved to ISR), else the 8259's vector when LINT0 is in
  * ExtINT mode and the 8259 asserts INTR, else the spurious vector.

@@ -8,15 +8,21 @@
 #define HW_MISC_PC_MISC_H
 
 #include "hw/core/device.h"
+#include "hw/core/irq.h"
 #include "hw/core/memory.h"
 #include "hw/timer/i8254.h"
 
 typedef struct Chardev Chardev;
 
+/*
+ * @a20: the fast A20 gate output (bit 1), connected by the machine; it
+ * follows every write.
+ */
 typedef struct Port92State {
     Device parent;
     uint8_t value;
     MemoryRegion io;
+    IRQLine *a20;
 } Port92State;
 
 typedef struct Port61State {

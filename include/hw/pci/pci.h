@@ -152,6 +152,19 @@ void pci_bus_set_irq_router(PCIBus *bus,
                             void (*route)(void *opaque, int devfn, int pin,
                                           bool level),
                             void *opaque);
+/**
+ * pci_bus_set_msi() - where the bus's MSI messages (a device's 32-bit
+ * write of @data to @addr, hw/pci/msix.c) go: the local APICs on a PC.
+ * Without it, devices offer no MSI-X.
+ */
+void pci_bus_set_msi(PCIBus *bus,
+                     void (*msi)(void *opaque, uint64_t addr, uint32_t data),
+                     void *opaque);
+/** pci_bus_has_msi() - whether @bus (may be NULL) delivers MSI. */
+bool pci_bus_has_msi(const PCIBus *bus);
+/** pci_msi_send() - deliver an MSI message of @d (dropped without). */
+void pci_msi_send(PCIDevice *d, uint64_t addr, uint32_t data);
+
 /** pci_bus_of() - the PCI bus of machine @m (NULL when it has none). */
 PCIBus *pci_bus_of(Machine *m);
 

@@ -12,9 +12,9 @@
 
 /**
  * struct VirtIOBlockState - a virtio-blk-pci function.
- * Properties: drive, serial (GET_ID, 20 bytes), num-queues, bootindex,
- * config-wce, discard, write-zeroes, werror/rerror ("auto" or unset: the
- * -drive policy).
+ * Properties: drive, serial (GET_ID, 20 bytes), num-queues, vectors
+ * (MSI-X), bootindex, config-wce, discard, write-zeroes, werror/rerror
+ * ("auto" or unset: the -drive policy).
  * @retry: requests a "stop" error policy kept, in submission order.
  * @gen: bumped by a device reset; older completions are dropped.
  */
@@ -25,6 +25,7 @@ typedef struct VirtIOBlockState {
     char *serial;
     uint64_t num_queues;
     int64_t bootindex;
+    int64_t vectors;
     char *werror;
     char *rerror;
     bool config_wce;

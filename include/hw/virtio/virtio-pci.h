@@ -2,7 +2,8 @@
 /*
  * The virtio PCI transport of a transitional device (Virtual I/O Device
  * 1.2 §4.1): the legacy I/O BAR0 (§4.1.4.8) and the modern capabilities
- * in memory BAR4 (§4.1.4: common, notify, ISR, device config), INTx.
+ * in memory BAR4 (§4.1.4: common, notify, ISR, device config), INTx,
+ * and MSI-X (table and PBA in memory BAR1) where the machine has MSI.
  *
  * A device type embeds VirtIOPCIState first (which embeds PCIDevice
  * first), describes itself with VirtIODeviceOps, and calls
@@ -11,6 +12,7 @@
 #ifndef HW_VIRTIO_VIRTIO_PCI_H
 #define HW_VIRTIO_VIRTIO_PCI_H
 
+#include "hw/pci/msix.h"
 #include "hw/pci/pci.h"
 #include "hw/virtio/virtio-queue.h"
 
@@ -61,9 +63,13 @@ struct VirtIOPCIState {
     uint8_t config_generation;
     uint16_t queue_sel;
     VirtQueue vq[VIRTIO_PCI_MAX_QUEUES];
+    uint16_t config_vector;
+    uint16_t queue_vector[VIRTIO_PCI_MAX_QUEUES];
+    MSIXState msix;
     /* host plumbing */
     const VirtIODeviceOps *ops;
     unsigned nvqs;
+    unsigned nvectors;
     MemoryRegion legacy_io;
     MemoryRegion modern_mem;
 };
@@ -75,13 +81,26 @@ static inline VirtIOPCIState *virtio_pci_from_dev(Device *dev)
 
 /**
  * virtio_pci_realize() - plug the function, build BAR0, BAR4 and the
- * capability list, with @nvqs queues (<= VIRTIO_PCI_MAX_QUEUES).
+ * capability list, with @nvqs queues (<= VIRTIO_PCI_MAX_QUEUES).  Set
+ * @vp->nvectors first: MSI-X vectors to offer (0: INTx only); they are
+ * offered only on a bus that delivers MSI (pci_bus_set_msi()).
  */
 bool virtio_pci_realize(VirtIOPCIState *vp, const VirtIODeviceOps *ops,
                         unsigned nvqs, Error **errp);
 void virtio_pci_unrealize(VirtIOPCIState *vp);
 /** virtio_pci_reset() - system reset: header and transport state. */
 void virtio_pci_reset(VirtIOPCIState *vp);
+
+/**
+ * virtio_pci_config_write() - the device's PCI config_write hook: the
+ * standard header, then MSI-X message control (an enable turns INTx
+ * off; an unmask sends pending vectors).
+ */
+void virtio_pci_config_write(PCIDevice *d, uint32_t addr, uint32_t val,
+                             unsigned size);
+
+/** virtio_pci_sync_irq() - drive INTx from the ISR (off under MSI-X). */
+void virtio_pci_sync_irq(VirtIOPCIState *vp);
 
 /** virtio_pci_has_feature() - negotiated feature bit @bit. */
 bool virtio_pci_has_feature(const VirtIOPCIState *vp, unsigned bit);

@@ -16,6 +16,7 @@
 #include "block/aio-pool.h"
 #include "block/block-backend.h"
 #include "block/block-int.h"
+#include "block/file-posix.h"
 
 #define CLUSTER 65536
 
@@ -43,17 +44,24 @@ static void fixture_teardown(Fixture *f, gconstpointer data)
     g_free(f->dir);
 }
 
-/* A backend over qcow2 over file with @cache ("writeback", "none"...). */
-static BlockBackend *open_qcow2(Fixture *f, const char *cache)
+/* A backend over qcow2 over file with @cache ("writeback", "none"...);
+ * aio=io_uring when @uring. */
+static BlockBackend *open_qcow2_aio(Fixture *f, const char *cache,
+                                    bool uring)
 {
     struct json_object *o = json_object_new_object();
     BlockBackend *blk;
-    int flags = BDRV_O_RDWR;
+    int flags = BDRV_O_RDWR | (uring ? BDRV_O_IO_URING : 0);
 
     g_assert_true(bdrv_parse_cache_mode(cache, &flags, &error_abort));
     json_object_object_add(o, "driver", json_object_new_string("qcow2"));
     blk = blk_new_open(f->path, o, flags, NULL);
     return blk;
+}
+
+static BlockBackend *open_qcow2(Fixture *f, const char *cache)
+{
+    return open_qcow2_aio(f, cache, false);
 }
 
 typedef struct Done {
@@ -122,18 +130,25 @@ static void assert_acct(BlockBackend *blk, uint64_t reads, uint64_t writes)
     g_assert_cmpuint(st.failed_ops[BLOCK_ACCT_WRITE], ==, 0);
 }
 
-/* First read: L2 miss, so the pool; second read: inline. */
+/* First read: L2 miss, so the pool; second read: inline (through the
+ * ring with aio=io_uring). */
 static void test_read_bail_then_inline(Fixture *f, gconstpointer data)
 {
     static uint8_t buf[4096], chk[4096];
+    bool uring = data != NULL;
     BlockBackend *blk = open_qcow2(f, "writeback");
     AioPoolStats base;
-    uint64_t inl, bailed, pool;
+    uint64_t inl, bailed, pool, ring_base;
 
+    if (uring && !file_posix_uring_available()) {
+        g_test_skip("io_uring unavailable");
+        blk_unref(blk);
+        return;
+    }
     fill(buf, sizeof(buf), 0x3c);
     g_assert_cmpint(blk_pwrite(blk, 8192, sizeof(buf), buf, 0), ==, 0);
     blk_unref(blk);
-    blk = open_qcow2(f, "writeback");
+    blk = open_qcow2_aio(f, "writeback", uring);
     block_acct_init(blk_get_stats(blk));
 
     aio_pool_get_stats(&base);
@@ -145,12 +160,15 @@ static void test_read_bail_then_inline(Fixture *f, gconstpointer data)
     g_assert_cmpuint(inl, ==, 0);
 
     aio_pool_get_stats(&base);
+    ring_base = file_posix_uring_requests();
     memset(chk, 0, sizeof(chk));
     g_assert_cmpint(one_aio(blk, false, 8192, chk, sizeof(chk)), ==, 0);
     assert_filled(chk, sizeof(chk), 0x3c);
     stats_delta(&base, &inl, &bailed, &pool);
     g_assert_cmpuint(inl, ==, 1);
     g_assert_cmpuint(bailed + pool, ==, 0);
+    g_assert_cmpuint(file_posix_uring_requests() - ring_base, ==,
+                     uring ? 1 : 0);
     /* Unallocated clusters read as zeroes, inline too. */
     g_assert_cmpint(one_aio(blk, false, 3 * CLUSTER, chk, sizeof(chk)), ==,
                     0);
@@ -317,6 +335,64 @@ static void test_mixed_depth(Fixture *f, gconstpointer data)
     assert_image_clean(f);
 }
 
+static uint64_t be64_at(const uint8_t *p)
+{
+    uint64_t v = 0;
+
+    for (int i = 0; i < 8; i++) {
+        v = (v << 8) | p[i];
+    }
+    return v;
+}
+
+static void put_be64_at(uint8_t *p, uint64_t v)
+{
+    for (int i = 7; i >= 0; i--) {
+        p[i] = v & 0xff;
+        v >>= 8;
+    }
+}
+
+/*
+ * Corruption found by an inline attempt (an L2 entry pointing at an
+ * unaligned host offset): the request fails with EIO on the spot and the
+ * corrupt bit reaches the image header although the attempt could not
+ * have waited for a flush.
+ */
+static void test_corruption_inline(Fixture *f, gconstpointer data)
+{
+    static uint8_t buf[4096];
+    g_autofree uint8_t *img = NULL;
+    gsize len;
+    BlockBackend *blk = open_qcow2(f, "writeback");
+
+    g_assert_cmpint(blk_pwrite(blk, 0, sizeof(buf), buf, 0), ==, 0);
+    g_assert_cmpint(blk_pwrite(blk, CLUSTER, sizeof(buf), buf, 0), ==, 0);
+    blk_unref(blk);
+    /* Break L2 entry 0: its host offset gets 512 added. */
+    g_assert_true(g_file_get_contents(f->path, (char **)&img, &len, NULL));
+    uint64_t l2 = be64_at(img + be64_at(img + 40)) & 0x00fffffffffffe00ULL;
+    g_assert_cmpuint(l2 + 8, <=, len);
+    put_be64_at(img + l2, be64_at(img + l2) + 512);
+    g_assert_true(g_file_set_contents(f->path, (char *)img, len, NULL));
+
+    blk = open_qcow2(f, "writeback");
+    /* Loads the L2 table (an L2 miss: served by the pool). */
+    g_assert_cmpint(one_aio(blk, false, CLUSTER, buf, sizeof(buf)), ==, 0);
+    AioPoolStats base;
+    uint64_t inl, bailed, pool;
+    aio_pool_get_stats(&base);
+    g_assert_cmpint(one_aio(blk, false, 0, buf, sizeof(buf)), ==, -EIO);
+    stats_delta(&base, &inl, &bailed, &pool);
+    g_assert_cmpuint(inl, ==, 1);
+    g_assert_cmpuint(bailed, ==, 0);
+    blk_unref(blk);
+    g_free(img);
+    img = NULL;
+    g_assert_true(g_file_get_contents(f->path, (char **)&img, &len, NULL));
+    g_assert_cmpuint(be64_at(img + 72) & 2, ==, 2);   /* incompat: corrupt */
+}
+
 static void add(const char *name, void (*fn)(Fixture *, gconstpointer),
                 const void *data)
 {
@@ -329,11 +405,13 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     add("read-bail-then-inline", test_read_bail_then_inline, NULL);
+    add("read-bail-then-inline/io_uring", test_read_bail_then_inline, "");
     add("rewrite-inline", test_rewrite_inline, NULL);
     add("alloc-inline", test_alloc_inline, NULL);
     add("bail/direct", test_bail_cases, "none");
     add("bail/writethrough", test_bail_cases, "writethrough");
     add("disabled", test_disabled, NULL);
     add("mixed-depth", test_mixed_depth, NULL);
+    add("corruption-inline", test_corruption_inline, NULL);
     return g_test_run();
 }

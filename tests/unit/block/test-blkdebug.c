@@ -321,6 +321,25 @@ static void test_immediately_off(void)
     immediately_case(false);
 }
 
+/* x-enospc-limit: the end of a stand-in thin volume, moved at run time. */
+static void test_enospc_limit(void)
+{
+    BlockDriverState *bs = open_dbg("\"x-enospc-limit\": \"8k\"");
+
+    g_assert_cmpint(bdrv_debug_get_enospc_limit(bs), ==, 8192);
+    g_assert_cmpint(wr(bs, 8192 - 512), ==, 0);
+    g_assert_cmpint(wr(bs, 8192), ==, -ENOSPC);
+    g_assert_cmpint(bdrv_node_pwrite_zeroes(bs, 8000, 1024, 0), ==,
+                    -ENOSPC);
+    g_assert_cmpint(rd(bs, 8192), ==, 0);          /* reads are not limited */
+    g_assert_cmpint(bdrv_debug_set_enospc_limit(bs, 16384), ==, 0);
+    g_assert_cmpint(wr(bs, 8192), ==, 0);
+    g_assert_cmpint(wr(bs, 16384), ==, -ENOSPC);
+    g_assert_cmpint(bdrv_debug_set_enospc_limit(bs, 0), ==, 0);
+    g_assert_cmpint(wr(bs, 1 << 20), ==, 0);
+    bdrv_unref(bs);
+}
+
 static void test_break_without_blkdebug(void)
 {
     struct json_object *o = json_tokener_parse(
@@ -332,6 +351,8 @@ static void test_break_without_blkdebug(void)
                     -ENOTSUP);
     g_assert_cmpint(bdrv_debug_resume(bs, "A"), ==, -ENOTSUP);
     g_assert_false(bdrv_debug_is_suspended(bs, "A"));
+    g_assert_cmpint(bdrv_debug_set_enospc_limit(bs, 1), ==, -ENOTSUP);
+    g_assert_cmpint(bdrv_debug_get_enospc_limit(bs), ==, -ENOTSUP);
     bdrv_unref(bs);
 }
 
@@ -355,6 +376,7 @@ int main(int argc, char **argv)
     g_test_add_func("/block/blkdebug/immediately-on", test_immediately_on);
     g_test_add_func("/block/blkdebug/immediately-off",
                     test_immediately_off);
+    g_test_add_func("/block/blkdebug/enospc-limit", test_enospc_limit);
     g_test_add_func("/block/blkdebug/break-without-blkdebug",
                     test_break_without_blkdebug);
     ret = g_test_run();

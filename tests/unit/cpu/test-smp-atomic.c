@@ -336,6 +336,43 @@ static void test_cross_modifying_code_threads(void)
     }
 }
 
+/*
+ * Accessed bits (SDM vol. 3A 4.8: set with a locked operation).  At
+ * 0x11000 (org), after turning on 32-bit paging with one 4 MiB page
+ * (PDE at 0x40000): ESI = 0 loops "invlpg [0x2000] / mov eax, [0x2000]",
+ * so every access walks and sets the accessed bit; ESI = 1 loops
+ * "lock and dword [0x40000], ~0x20 / lock xor dword [0x40000], 0x200",
+ * clearing the accessed bit and flipping an ignored bit of the same PDE.
+ * A walk that wrote back a stale PDE would lose a flip: after an even
+ * number of flips the bit must be clear.
+ */
+static const uint8_t pt_code[] = {
+    0xb8, 0x00, 0x00, 0x04, 0x00, 0x0f, 0x22, 0xd8, 0x0f, 0x20, 0xe0, 0x83,
+    0xc8, 0x10, 0x0f, 0x22, 0xe0, 0x0f, 0x20, 0xc0, 0x0d, 0x00, 0x00, 0x00,
+    0x80, 0x0f, 0x22, 0xc0, 0x85, 0xf6, 0x75, 0x10, 0x0f, 0x01, 0x3d, 0x00,
+    0x20, 0x00, 0x00, 0xa1, 0x00, 0x20, 0x00, 0x00, 0x49, 0x75, 0xf1, 0xf4,
+    0xf0, 0x83, 0x25, 0x00, 0x00, 0x04, 0x00, 0xdf, 0xf0, 0x81, 0x35, 0x00,
+    0x00, 0x04, 0x00, 0x00, 0x02, 0x00, 0x00, 0x49, 0x75, 0xea, 0xf4,
+};
+
+static void test_accessed_bit_race(void)
+{
+    SmpRig *r = rig_new(N_THREADS);
+    uint32_t pde = 0x83;        /* present, writable, 4 MiB page at 0 */
+
+    memcpy(r->ram + 0x11000, pt_code, sizeof(pt_code));
+    memcpy(r->ram + 0x40000, &pde, 4);
+    for (unsigned i = 0; i < N_THREADS; i++) {
+        x86_cpu_enter_flat32(r->cpu[i], 0x11000);
+        x86_cpu_set_reg(r->cpu[i], X86_REG_RAX + 4, 0x80000 + i * 0x1000);
+        x86_cpu_set_reg(r->cpu[i], X86_REG_RAX + 6, i == 1);
+        x86_cpu_set_reg(r->cpu[i], X86_REG_RAX + 1, ITERS);
+    }
+    rig_run_all(r, N_THREADS);
+    g_assert_cmphex(ram_ld32(r, 0x40000) & ~0x60u, ==, 0x83);
+    rig_free(r);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -346,6 +383,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cpu/smp/lock-bts-spinlock", test_bts_spinlock);
     g_test_add_func("/cpu/smp/lock-xadd-split-page", test_lock_xadd_split);
     g_test_add_func("/cpu/smp/lock-cmpxchg8b", test_lock_cmpxchg8b);
+    g_test_add_func("/cpu/smp/accessed-bit-race", test_accessed_bit_race);
     g_test_add_func("/cpu/smp/cross-modifying-code",
                     test_cross_modifying_code);
     g_test_add_func("/cpu/smp/cross-modifying-code-threads",

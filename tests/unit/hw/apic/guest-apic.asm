@@ -7,9 +7,18 @@
 ;   P  four periodic local APIC timer interrupts,
 ;   H  three HPET timer 0 interrupts in legacy replacement mode, through
 ;      IOAPIC pin 2 (vector 0x41), acknowledged by EOI,
-;   S  the second vCPU (-smp 2) started by INIT and STARTUP IPIs,
+;   S  the second vCPU (-smp 2) started by INIT and two STARTUP IPIs (the
+;      second is ignored: the AP already runs), seeing BSP = 0 in its
+;      IA32_APIC_BASE,
+; before which
+;   M  CPUID.1:EDX.APIC is set and IA32_APIC_BASE reads 0xfee00900 (EN,
+;      BSP),
+; and after which
+;   D  clearing IA32_APIC_BASE.EN hides the APIC from CPUID, and setting
+;      it again brings the APIC back in its reset state (SVR 0xff),
 ; printing each letter on port 0xe9, and exits through isa-debug-exit at
-; 0xf4 with 0 (status 1).  An unexpected vector prints X and exits with 3.
+; 0xf4 with 0 (status 1).  An unexpected vector or a failed check prints X
+; and exits with 3.
 
 bits 16
 org 0
@@ -65,6 +74,18 @@ pm32:
     mov dword [COUNT40], 0
     mov dword [COUNT41], 0
 
+    ; M: the CPU reports its local APIC.
+    mov eax, 1
+    cpuid
+    test edx, 1 << 9
+    jz h_bad
+    mov ecx, 0x1b
+    rdmsr
+    cmp eax, 0xfee00900
+    jne h_bad
+    mov al, 'M'
+    out 0xe9, al
+
     ; Local APIC: enabled, LINT0 masked, timer divide by 1.
     mov dword [APIC + 0xf0], 0x1ff
     mov dword [APIC + 0x350], 0x10700
@@ -117,7 +138,38 @@ pm32:
     pause
     cmp dword [APCOUNT], 1
     jb .ap_wait
+    mov dword [APIC + 0x300], 0xc4608
+    ; Give a wrongly honoured second STARTUP 200 us to count in again.
+    mov dword [COUNT40], 0
+    mov dword [APIC + 0x320], 0x40
+    mov dword [APIC + 0x380], 200000
+    mov ebx, COUNT40
+    mov edx, 1
+    call wait_count
+    cmp dword [APCOUNT], 1
+    jne h_bad
     mov al, 'S'
+    out 0xe9, al
+    ; D: hardware disable and re-enable through IA32_APIC_BASE.
+    mov ecx, 0x1b
+    rdmsr
+    and eax, ~0x800
+    wrmsr
+    mov eax, 1
+    cpuid
+    test edx, 1 << 9
+    jnz h_bad
+    mov ecx, 0x1b
+    rdmsr
+    or eax, 0x800
+    wrmsr
+    mov eax, 1
+    cpuid
+    test edx, 1 << 9
+    jz h_bad
+    cmp dword [APIC + 0xf0], 0xff
+    jne h_bad
+    mov al, 'D'
     out 0xe9, al
     mov al, 0
     out 0xf4, al
@@ -150,6 +202,12 @@ bits 16
 trampoline:
     xor ax, ax
     mov ds, ax
+    mov ecx, 0x1b
+    rdmsr
+    test ah, 1                  ; BSP bit: must be clear on the AP
+    jz .counted
+    lock add dword [APCOUNT], 0x100
+.counted:
     lock inc dword [APCOUNT]
 .park:
     cli

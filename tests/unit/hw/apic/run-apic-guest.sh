@@ -16,7 +16,7 @@ out=$(cat "$log")
 # unexpected vector; the letters on 0xe9 say how far it got, but the last
 # ones may not reach the file before the emulator exits.
 if [ "$status" -ne 1 ]; then
-    echo "exit status $status (expected 1), output '$out' (expected APHS)" >&2
+    echo "exit status $status (expected 1), output '$out' (expected MAPHSD)" >&2
     exit 1
 fi
 echo "ok: $out"

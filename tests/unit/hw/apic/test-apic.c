@@ -393,8 +393,9 @@ static void test_acpi_tables(Fixture *f, gconstpointer data)
                     (uint32_t)memory_map_read(f->m->mem, 0xfed00000, 4));
 }
 
-/* Without apic=on (the default) none of the devices exists. */
-static void test_default_off(void)
+/* apic=on is the default, as in QEMU; with apic=off none of the devices
+ * exists. */
+static void test_default_on(void)
 {
     MachineConfig cfg = { 0 };
     static char *dirs[] = { "/usr/share/seabios", NULL };
@@ -408,7 +409,7 @@ static void test_default_off(void)
     cfg.boot_splash_time = -1;
     cfg.vga = (char *)"none";
     m = machine_new(&pc_i440fx_class, &cfg);
-    g_assert_false(pc_from_machine(m)->apic_on);
+    g_assert_true(pc_from_machine(m)->apic_on);
     {
         /* -machine pc,apic=... parses; a bad value is refused. */
         struct json_object *o = json_tokener_parse("{\"apic\": \"maybe\"}");
@@ -454,6 +455,6 @@ int main(int argc, char **argv)
                fixture_teardown);
     g_test_add("/apic/acpi-tables", Fixture, NULL, fixture_setup_smp,
                test_acpi_tables, fixture_teardown);
-    g_test_add_func("/apic/default-off", test_default_off);
+    g_test_add_func("/apic/default-on-apic-off", test_default_on);
     return g_test_run();
 }

@@ -308,6 +308,27 @@ static void test_dma(void)
     atapi_dma_cmd(&t, pkt, true);
     g_assert_cmphex(inb(t.r.m, 0x1f7) & ATA_STAT_ERR, ==, ATA_STAT_ERR);
     g_assert_cmphex(ram[BUF_ADDR], ==, 0xee);
+    /* Hostile: a PRD buffer outside RAM; the engine direction wrong. */
+    memset(pkt, 0, 12);
+    pkt[0] = 0x28;
+    pkt[8] = 1;
+    prd_set(&t, 0, 0xf0000000u, CD_BLOCK, true);
+    bm = atapi_dma_cmd(&t, pkt, true);
+    g_assert_cmphex(bm & 0x02, ==, 0x02);
+    g_assert_cmphex(inb(t.r.m, 0x1f7) & ATA_STAT_ERR, ==, ATA_STAT_ERR);
+    outb(t.r.m, BM_BASE + 2, 0x06);
+    prd_set(&t, 0, BUF_ADDR, CD_BLOCK, true);
+    io_space_write(t.r.m->io, BM_BASE + 4, PRD_ADDR, 4);
+    outb(t.r.m, 0x1f1, 0x01);
+    outb(t.r.m, 0x1f7, 0xa0);
+    ide_wait(&t);
+    ide_pio_out(&t, pkt, 12);
+    outb(t.r.m, BM_BASE, 0x01);             /* start, but device->memory */
+    ide_wait(&t);
+    outb(t.r.m, BM_BASE, 0);
+    g_assert_cmphex(inb(t.r.m, BM_BASE + 2) & 0x02, ==, 0x02);
+    g_assert_cmphex(inb(t.r.m, 0x1f7) & ATA_STAT_ERR, ==, ATA_STAT_ERR);
+    outb(t.r.m, BM_BASE + 2, 0x06);
     /* PIO still works afterwards. */
     g_assert_cmphex(cd_tur(&t) & ATA_STAT_ERR, ==, 0);
     ide_rig_free(&t);

@@ -130,6 +130,9 @@ static void test_vga_vbe(Fixture *f, gconstpointer data)
     vbe_write(f, VBE_DISPI_INDEX_BPP, 32);
     vbe_write(f, VBE_DISPI_INDEX_ENABLE,
               VBE_DISPI_ENABLED | VBE_DISPI_LFB_ENABLED);
+    /* Unblank as a driver does: attribute index with PAS (bit 5) set. */
+    io_space_read(f->m->io, 0x3da, 1);
+    io_space_write(f->m->io, 0x3c0, 0x20, 1);
     /* Through the banked 0xa0000 window: pixel (3, 2) = 0x123456. */
     memory_map_write(f->m->mem, 0xa0000 + (2 * 64 + 3) * 4, 0x00123456, 4);
     g_assert_cmpint(surface_width(console_surface(s->con)), ==, 640);

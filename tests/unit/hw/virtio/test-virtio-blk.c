@@ -4,10 +4,12 @@
  * the driver, through the legacy I/O BAR and the modern capabilities,
  * with rings and buffers in guest RAM; checks data in the image, status
  * bytes, used ring, INTx/ISR, event index suppression, indirect tables,
- * hostile chains and the werror=stop retry in order.
+ * hostile chains, the werror=stop retry in order, and MSI-X (vectors,
+ * table, masking, pending bits, the legacy layout shift).
  */
 #include "../ide/disk-rig.h"
 
+#include "hw/intc/apic.h"
 #include "hw/virtio/virtio-blk.h"
 
 #define LEG       0xc080
@@ -86,16 +88,12 @@ static void mmio_wr(VRig *t, uint64_t off, uint32_t v, unsigned size)
     memory_map_write(t->r.m->mem, MODERN + off, v, size);
 }
 
-static void vr_init(VRig *t, const char *fmt, uint64_t size,
-                    const char *inject)
+/* Create the device from JSON @props, reset, map BAR0 and BAR4. */
+static void vr_init_dev(VRig *t, const char *props)
 {
-    struct json_object *o = json_tokener_parse(
-        "{\"driver\": \"virtio-blk-pci\", \"drive\": \"disk0\", "
-        "\"serial\": \"VSERIAL01\", \"addr\": \"3\", \"id\": \"vd0\"}");
+    struct json_object *o = json_tokener_parse(props);
     Device *dev;
 
-    memset(t, 0, sizeof(*t));
-    rig_init(&t->r, fmt, size, inject);
     pci_bus_set_irq_router(t->r.pci, vr_route, t);
     dev = device_create(t->r.m, o, &error_abort);
     json_object_put(o);
@@ -105,6 +103,16 @@ static void vr_init(VRig *t, const char *fmt, uint64_t size,
     pci_config_write(t->d, 0x20, (uint32_t)MODERN, 4);
     pci_config_write(t->d, PCI_COMMAND, PCI_COMMAND_IO | PCI_COMMAND_MEMORY |
                      PCI_COMMAND_MASTER, 2);
+}
+
+static void vr_init(VRig *t, const char *fmt, uint64_t size,
+                    const char *inject)
+{
+    memset(t, 0, sizeof(*t));
+    rig_init(&t->r, fmt, size, inject);
+    vr_init_dev(t, "{\"driver\": \"virtio-blk-pci\", \"drive\": "
+                "\"disk0\", \"serial\": \"VSERIAL01\", \"addr\": \"3\", "
+                "\"id\": \"vd0\"}");
 }
 
 /* The legacy driver's initialisation (virtio 0.9.5 / §4.1.4.8). */
@@ -540,6 +548,180 @@ static void test_ro_two_queues(void)
     blk_unref(ro);
 }
 
+/* ---- MSI-X ---------------------------------------------------------- */
+
+#define MSIX_BASE 0xfe100000ull
+
+typedef struct MsiLog {
+    unsigned n;
+    uint64_t addr[16];
+    uint32_t data[16];
+} MsiLog;
+
+static MsiLog msi_log;
+
+static void vr_msi(void *opaque, uint64_t addr, uint32_t data)
+{
+    g_assert_cmpuint(msi_log.n, <, 16);
+    msi_log.addr[msi_log.n] = addr;
+    msi_log.data[msi_log.n] = data;
+    msi_log.n++;
+}
+
+static void msix_entry_set(VRig *t, unsigned v, uint32_t addr, uint32_t data,
+                           bool masked)
+{
+    uint64_t e = MSIX_BASE + 16 * v;
+
+    memory_map_write(t->r.m->mem, e, addr, 4);
+    memory_map_write(t->r.m->mem, e + 4, 0, 4);
+    memory_map_write(t->r.m->mem, e + 8, data, 4);
+    memory_map_write(t->r.m->mem, e + 12, masked, 4);
+}
+
+static uint32_t msix_pba(VRig *t)
+{
+    return memory_map_read(t->r.m->mem, MSIX_BASE + 0x800, 4);
+}
+
+/* The MSI-X capability's config offset, or 0. */
+static uint8_t msix_cap(VRig *t)
+{
+    for (uint8_t c = pci_config_read(t->d, 0x34, 1); c;
+         c = pci_config_read(t->d, c + 1, 1)) {
+        if (pci_config_read(t->d, c, 1) == 0x11) {
+            return c;
+        }
+    }
+    return 0;
+}
+
+static void test_msix(void)
+{
+    VRig t;
+    uint8_t cap;
+    VirtIOPCIState *vp;
+
+    memset(&msi_log, 0, sizeof(msi_log));
+    memset(&t, 0, sizeof(t));
+    rig_init(&t.r, "raw", 8 << 20, NULL);
+    pci_bus_set_msi(t.r.pci, vr_msi, &t);
+    vr_init_dev(&t, "{\"driver\": \"virtio-blk-pci\", \"drive\": \"disk0\", "
+                "\"addr\": \"3\", \"num-queues\": 2}");
+    vp = container_of(t.d, VirtIOPCIState, parent);
+    pci_config_write(t.d, 0x14, (uint32_t)MSIX_BASE, 4);
+    /* Capability: 3 vectors (2 queues + config), table/PBA in BAR1. */
+    cap = msix_cap(&t);
+    g_assert_cmpuint(cap, !=, 0);
+    g_assert_cmphex(pci_config_read(t.d, cap + 2, 2), ==, 2);
+    g_assert_cmphex(pci_config_read(t.d, cap + 4, 4), ==, 1);
+    g_assert_cmphex(pci_config_read(t.d, cap + 8, 4), ==, 0x801);
+    g_assert_cmphex(memory_map_read(t.r.m->mem, MSIX_BASE + 12, 4), ==, 1);
+    /* Vectors: in range kept, out of range read back as NO_VECTOR. */
+    vr_modern_setup(&t, false);
+    mmio_wr(&t, 0x10, 0, 2);
+    mmio_wr(&t, 0x16, 0, 2);
+    mmio_wr(&t, 0x1a, 1, 2);
+    g_assert_cmphex(mmio_rd(&t, 0x1a, 2), ==, 1);
+    mmio_wr(&t, 0x16, 1, 2);
+    mmio_wr(&t, 0x1a, 7, 2);
+    g_assert_cmphex(mmio_rd(&t, 0x1a, 2), ==, 0xffff);
+    mmio_wr(&t, 0x16, 0, 2);
+    g_assert_cmphex(mmio_rd(&t, 0x10, 2), ==, 0);
+    msix_entry_set(&t, 0, 0xfee00000, 0x4030, false);
+    msix_entry_set(&t, 1, 0xfee01000, 0x0041, false);
+    pci_config_write(t.d, cap + 2, 0x8000, 2);
+    g_assert_cmphex(pci_config_read(t.d, cap + 2, 2), ==, 0x8002);
+    /* A request signals vector 1; INTx stays low. */
+    g_assert_cmpuint(vr_req(&t, 4, 0, 0, 0, false, NULL), ==, 0);
+    g_assert_cmpuint(msi_log.n, ==, 1);
+    g_assert_cmphex(msi_log.addr[0], ==, 0xfee01000);
+    g_assert_cmphex(msi_log.data[0], ==, 0x41);
+    g_assert_false(t.irq);
+    /* Masked entry: pending bit, delivered on unmask. */
+    msix_entry_set(&t, 1, 0xfee01000, 0x0041, true);
+    g_assert_cmpuint(vr_req(&t, 4, 0, 0, 0, false, NULL), ==, 0);
+    g_assert_cmpuint(msi_log.n, ==, 1);
+    g_assert_cmphex(msix_pba(&t), ==, 0x2);
+    memory_map_write(t.r.m->mem, MSIX_BASE + 16 + 12, 0, 4);
+    g_assert_cmpuint(msi_log.n, ==, 2);
+    g_assert_cmphex(msix_pba(&t), ==, 0);
+    /* Function mask: the same through message control. */
+    pci_config_write(t.d, cap + 2, 0xc000, 2);
+    g_assert_cmpuint(vr_req(&t, 4, 0, 0, 0, false, NULL), ==, 0);
+    g_assert_cmphex(msix_pba(&t), ==, 0x2);
+    g_assert_cmpuint(msi_log.n, ==, 2);
+    pci_config_write(t.d, cap + 2, 0x8000, 2);
+    g_assert_cmpuint(msi_log.n, ==, 3);
+    /* The PBA is read-only. */
+    memory_map_write(t.r.m->mem, MSIX_BASE + 0x800, 0xff, 4);
+    g_assert_cmphex(msix_pba(&t), ==, 0);
+    /* A config change signals the config vector. */
+    virtio_pci_config_changed(vp);
+    g_assert_cmpuint(msi_log.n, ==, 4);
+    g_assert_cmphex(msi_log.data[3], ==, 0x4030);
+    /* Legacy BAR0 with MSI-X on: vectors at 14h/16h, config at 18h. */
+    g_assert_cmpuint(io_space_read(t.r.m->io, LEG + 0x14, 2), ==, 0);
+    g_assert_cmpuint(io_space_read(t.r.m->io, LEG + 0x18, 4), ==, 16384);
+    /* Bus mastering off: no message. */
+    pci_config_write(t.d, PCI_COMMAND, PCI_COMMAND_IO | PCI_COMMAND_MEMORY,
+                     2);
+    virtio_pci_config_changed(vp);
+    g_assert_cmpuint(msi_log.n, ==, 4);
+    /* MSI-X off again: INTx carries the (still set) ISR. */
+    pci_config_write(t.d, cap + 2, 0, 2);
+    g_assert_true(t.irq);
+    g_assert_cmpuint(io_space_read(t.r.m->io, LEG + 0x14, 4), ==, 16384);
+    /* A system reset masks every vector and disables MSI-X. */
+    machine_reset(t.r.m);
+    g_assert_cmphex(pci_config_read(t.d, cap + 2, 2), ==, 2);
+    pci_config_write(t.d, 0x14, (uint32_t)MSIX_BASE, 4);
+    pci_config_write(t.d, PCI_COMMAND, PCI_COMMAND_MEMORY, 2);
+    g_assert_cmphex(memory_map_read(t.r.m->mem, MSIX_BASE + 16 + 12, 4), ==,
+                    1);
+    rig_free(&t.r);
+}
+
+/* End to end: the message reaches a real local APIC's IRR. */
+static void vr_msi_apic(void *opaque, uint64_t addr, uint32_t data)
+{
+    vr_msi(NULL, addr, data);
+    apic_deliver_msi(opaque, addr, data);
+}
+
+static void test_msix_apic(void)
+{
+    VRig t;
+    Device *adev;
+    uint8_t cap;
+
+    memset(&msi_log, 0, sizeof(msi_log));
+    memset(&t, 0, sizeof(t));
+    rig_init(&t.r, "raw", 8 << 20, NULL);
+    adev = device_new(&apic_class, t.r.m, NULL);
+    device_set_prop_str(adev, "cpus", "1", &error_abort);
+    g_assert_true(device_realize(adev, &error_abort));
+    pci_bus_set_msi(t.r.pci, vr_msi_apic, apic_from_dev(adev));
+    vr_init_dev(&t, "{\"driver\": \"virtio-blk-pci\", \"drive\": \"disk0\", "
+                "\"addr\": \"3\"}");
+    pci_config_write(t.d, 0x14, (uint32_t)MSIX_BASE, 4);
+    cap = msix_cap(&t);
+    vr_modern_setup(&t, false);
+    mmio_wr(&t, 0x16, 0, 2);
+    mmio_wr(&t, 0x1a, 1, 2);
+    /* Vector 1 -> APIC ID 0, physical, fixed, vector 0x61. */
+    msix_entry_set(&t, 1, 0xfee00000, 0x0061, false);
+    pci_config_write(t.d, cap + 2, 0x8000, 2);
+    g_assert_cmphex(memory_map_read(t.r.m->mem, 0xfee00200 + 0x30, 4) &
+                    (1u << 1), ==, 0);
+    g_assert_cmpuint(vr_req(&t, 4, 0, 0, 0, false, NULL), ==, 0);
+    g_assert_cmpuint(msi_log.n, ==, 1);
+    /* IRR bit 0x61: register 0x200 + 16 * (0x61 / 32), bit 0x61 % 32. */
+    g_assert_cmphex(memory_map_read(t.r.m->mem, 0xfee00200 + 0x30, 4) &
+                    (1u << 1), ==, 1u << 1);
+    rig_free(&t.r);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -552,5 +734,7 @@ int main(int argc, char **argv)
     g_test_add_func("/hw/virtio-blk/hostile", test_hostile);
     g_test_add_func("/hw/virtio-blk/werror-stop", test_werror_stop);
     g_test_add_func("/hw/virtio-blk/ro-two-queues", test_ro_two_queues);
+    g_test_add_func("/hw/virtio-blk/msix", test_msix);
+    g_test_add_func("/hw/virtio-blk/msix-apic", test_msix_apic);
     return g_test_run();
 }

@@ -1,0 +1,67 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# pc-boot.sh BUILDDIR [GUESTDIR]: wall-clock seconds from start to the
+# Linux test guest's GUEST-INIT-START marker and to the process exit after
+# its ACPI power-off, for Plimsoll's direct boot, Plimsoll through SeaBIOS
+# (-bios: fw_cfg + its linuxboot option ROM), Plimsoll on two vCPUs, and
+# QEMU TCG (SeaBIOS + linuxboot_dma) in the same run.  GUESTDIR defaults to
+# BUILDDIR/guest/linux-amd64 (scripts/build-linux-guest.sh).  Prints one
+# Markdown table row per case and the load average before each run.
+set -u
+build=$1
+guest=${2:-$build/guest/linux-amd64}
+limit=${LIMIT:-900}
+append="console=ttyS0 guest_nodisk=1"
+
+if [ ! -f "$guest/vmlinuz" ]; then
+    echo "pc-boot: no guest in $guest (run scripts/build-linux-guest.sh)"
+    exit 0
+fi
+
+# "marker exit" seconds for "$@" (output to a file, polled every 0.1 s).
+boot_times() {
+    log=$(mktemp)
+    start=$(date +%s.%N)
+    "$@" >"$log" 2>/dev/null &
+    pid=$!
+    m=""
+    while kill -0 "$pid" 2>/dev/null; do
+        if [ -z "$m" ] && grep -q GUEST-INIT-START "$log"; then
+            m=$(echo "$(date +%s.%N) - $start" | bc -l)
+        fi
+        if [ "$(echo "$(date +%s.%N) - $start > $limit" | bc -l)" = 1 ]; then
+            kill "$pid" 2>/dev/null
+            break
+        fi
+        sleep 0.1
+    done
+    wait "$pid" 2>/dev/null
+    e=$(echo "$(date +%s.%N) - $start" | bc -l)
+    grep -q "GUEST-POWEROFF result=PASS" "$log" || e=""
+    rm -f "$log"
+    printf '%.2f %s' "${m:-0}" "$( [ -n "$e" ] && printf '%.2f' "$e" || echo none)"
+}
+
+row() {
+    name=$1
+    shift
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    set -- $(boot_times "$@")
+    printf '| %s | %s | %s | %s |\n' "$name" "$1" "$2" "$load"
+}
+
+echo "| boot | marker (s) | exit (s) | load (1 min) |"
+echo "| --- | --- | --- | --- |"
+common="-display none -serial stdio -no-reboot -m 256 -kernel $guest/vmlinuz -initrd $guest/initrd.img"
+row "plimsoll direct -kernel" "$build/plimsoll" $common -append "$append"
+row "plimsoll SeaBIOS + linuxboot ROM" "$build/plimsoll" -bios bios-256k.bin \
+    $common -append "$append"
+row "plimsoll direct -kernel, -smp 2" "$build/plimsoll" -smp 2 $common \
+    -append "$append"
+row "plimsoll direct -kernel, apic=off" "$build/plimsoll" -machine pc,apic=off \
+    $common -append "$append"
+if command -v qemu-system-x86_64 >/dev/null 2>&1; then
+    row "qemu-tcg -kernel (SeaBIOS)" qemu-system-x86_64 -machine pc,accel=tcg \
+        $common -append "$append"
+fi

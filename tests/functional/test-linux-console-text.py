@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# The Linux console in VGA text mode: SeaBIOS and its VGA BIOS boot the
+# Debian kernel (-bios with -kernel, through the linuxboot option ROM), so
+# the kernel finds an 80x25 colour text screen and vgacon drives it.  The
+# guest's /init (guest_vga=text, scripts/guest-init.sh) clears tty1, hides
+# the cursor, writes "PLIMSOLL-VGACON" on row 0 and eight blocks in
+# background colours 40-47 on row 2, then copies /dev/vcsa1 (the screen's
+# character/attribute pairs) to a virtio disk.
+#
+# Checked, with no OCR and no stored image: the screendump equals, pixel
+# for pixel, the 720x400 picture computed from the guest's own vcsa1 copy
+# and the font the VGA BIOS loads into plane 2 (read back by booting
+# tests/guest/vga/text.asm first), in the default EGA palette; the marker
+# and the colour blocks are where the guest put them.  Skipped when this
+# build cannot boot -kernel through firmware.  One Linux boot: suite slow.
+import importlib.machinery
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+common = importlib.machinery.SourceFileLoader(
+    'qmp_common', os.path.join(HERE, 'test-qmp-common.py')).load_module()
+golden = importlib.machinery.SourceFileLoader(
+    'vga_golden', os.path.join(HERE, 'test-vga-golden.py')).load_module()
+console = importlib.machinery.SourceFileLoader(
+    'linux_console', os.path.join(HERE, 'test-linux-console.py')).load_module()
+
+# ANSI colour n is VGA colour VT_TO_VGA[n] (the Linux VT's colour table).
+VT_TO_VGA = [0, 4, 2, 6, 1, 5, 3, 7]
+
+
+def bios_font(binary, work):
+    """The VGA BIOS's 8x16 font, as text.asm reads it from plane 2."""
+    g = golden.Guest(binary, work, 'font', 'text')
+    try:
+        if not g.wait_ready():
+            return None
+        return golden.field(g.output(), b'FONT:', 4096)
+    finally:
+        g.stop()
+
+
+def main():
+    binary = os.path.abspath(sys.argv[1])
+    tap = common.Tap()
+    if not os.path.exists('/usr/share/seabios/bios-256k.bin') or \
+            not shutil.which('nasm'):
+        print('1..0 # SKIP seabios or nasm not installed')
+        return
+    guest, why = console.build_guest(os.path.dirname(binary))
+    if not guest:
+        print('1..0 # SKIP the guest could not be assembled: %s' % why)
+        return
+    work = tempfile.mkdtemp(prefix='test-linux-console-text-')
+    serial = os.path.join(work, 'serial.txt')
+    disk = os.path.join(work, 'vcsa.raw')
+    qmp = os.path.join(work, 'qmp.sock')
+    with open(disk, 'wb') as f:
+        f.truncate(1 << 20)
+    proc = subprocess.Popen([
+        binary, '-m', '256', '-display', 'none', '-no-reboot',
+        '-bios', 'bios-256k.bin', '-serial', 'file:' + serial,
+        '-kernel', os.path.join(guest, 'vmlinuz'),
+        '-initrd', os.path.join(guest, 'initrd.img'),
+        '-append', 'console=ttyS0 guest_vga=text',
+        '-drive', 'file=%s,format=raw,if=virtio' % disk,
+        '-qmp', 'unix:%s,server=on,wait=off' % qmp],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(1)
+    if proc.poll() is not None:
+        err = proc.stderr.read()
+        if 'not supported' in err:
+            print('1..0 # SKIP -kernel through firmware: %s' % err.strip())
+            return
+    try:
+        out = console.wait_for(serial, 'GUEST-VGA-DUMPED', proc, 1400)
+        if not tap.check('the guest wrote its screen and copied vcsa1',
+                         out is not None,
+                         open(serial, errors='replace').read()[-3000:]):
+            tap.finish()
+        shot = os.path.join(work, 'screen.ppm')
+        client = common.QMPClient(qmp, timeout=10)
+        client.cmd('screendump', {'filename': shot})
+        client.cmd('quit')
+        client.close()
+    finally:
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    tap.check('the kernel found the VGA text console',
+              'Console: colour VGA+ 80x25' in out, out[:3000])
+    with open(disk, 'rb') as f:
+        vcsa = f.read(4 + 4000)
+    tap.eq('vcsa1: 25 lines of 80 columns', (vcsa[0], vcsa[1]), (25, 80))
+    cells = vcsa[4:]
+    tap.eq('the marker on row 0', cells[0:30:2], b'PLIMSOLL-VGACON')
+    for c in range(8):
+        attrs = {cells[2 * (160 + 4 * c + i) + 1] for i in range(4)}
+        tap.eq('row 2 block %d: background colour 4%d' % (c, c), attrs,
+               {VT_TO_VGA[c] << 4 | 7})
+    font = bios_font(binary, work)
+    if tap.check('the VGA BIOS font read back from plane 2', font):
+        golden.compare(tap, 'vgacon', golden.read_ppm(shot), (720, 400),
+                       golden.text_pixel(cells, font, True))
+    tap.eq('exit status 0 after quit', proc.returncode, 0)
+    shutil.rmtree(work, ignore_errors=True)
+    tap.finish()
+
+
+if __name__ == '__main__':
+    main()
