@@ -233,7 +233,9 @@ struct X86CPU {
         uint64_t lin;           /* linear address of the block */
         X86Block *block;
         uint32_t key;           /* code_size | mmu_idx << 4 */
+        uint32_t gen;           /* valid while equal to jc_gen */
     } jc[X86_JC_SIZE];
+    uint32_t jc_gen;            /* a flush bumps it instead of clearing */
 
     /* Mode. */
     uint8_t cpl;

@@ -99,7 +99,8 @@ static X86Block *lookup_block(X86CPU *cpu, uint64_t lin, uint32_t key)
     uint64_t paddr;
 
     jc = &cpu->jc[(lin ^ (lin >> X86_JC_BITS)) & (X86_JC_SIZE - 1)];
-    if (likely(jc->lin == lin && jc->key == key && jc->block &&
+    if (likely(jc->lin == lin && jc->key == key &&
+               jc->gen == cpu->jc_gen && jc->block &&
                jc->block->valid &&
                !(cpu->log_mask & (X86_LOG_EXEC | X86_LOG_CPU)))) {
         return jc->block;
@@ -128,6 +129,7 @@ static X86Block *lookup_block(X86CPU *cpu, uint64_t lin, uint32_t key)
     if (b->valid) {
         jc->lin = lin;
         jc->key = key;
+        jc->gen = cpu->jc_gen;
         jc->block = b;
     }
     return b;

@@ -52,7 +52,12 @@ void x86_bc_destroy(X86CPU *cpu)
 
 void x86_jc_flush(X86CPU *cpu)
 {
-    memset(cpu->jc, 0, sizeof(cpu->jc));
+    /* Entries of older generations stop matching; the table is cleared
+     * only when the counter wraps. */
+    if (++cpu->jc_gen == 0) {
+        memset(cpu->jc, 0, sizeof(cpu->jc));
+        cpu->jc_gen = 1;
+    }
     cpu->chain_gen++;
 }
 

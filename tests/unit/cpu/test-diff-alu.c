@@ -583,6 +583,8 @@ static void run_case(gconstpointer data)
         if (!c->enc[sz]) {
             continue;
         }
+        /* Room for the bytes and the HLT after them. */
+        g_assert_cmpuint(strlen(c->enc[sz]) / 2, <, sizeof(insn));
         len = hexbytes(c->enc[sz], insn);
         fn = native_build(insn, len);
         insn[len] = 0xf4;   /* HLT ends the emulated run */
