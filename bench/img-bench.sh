@@ -10,8 +10,8 @@
 #
 # Trust: each case runs REPS times per tool, the two tools interleaved
 # (q p, p q, q p, ...) so that a burst of load or the kernel writing back
-# an earlier case's dirty pages hits both alike; `sync` runs before every
-# timed run (outside the timing); the best time counts.  Both times and
+# an earlier case's dirty pages hits both alike; the images are synced
+# before every timed run (outside the timing); the best time counts.  Both times and
 # the ratio qemu-img / plimsoll-img (>= 1: we are as fast) are printed,
 # with the load average before and after.
 #
@@ -31,7 +31,7 @@ run_once()   # tool prep args... -> seconds
 {
     local tool=$1 prep=$2 t; shift 2
     $prep
-    sync
+    sync b.qcow2 d.qcow2
     t=$("$tool" bench "$@" 2>&1 | sed -n 's/^Run completed in \([0-9.]*\).*/\1/p')
     [ -n "$t" ] || { echo "FAILED: $tool bench $*" >&2; t=999999; }
     echo "$t"
@@ -39,9 +39,18 @@ run_once()   # tool prep args... -> seconds
 
 min() { echo "$1 $2" | awk '{print ($1 < $2) ? $1 : $2}'; }
 
-# A new empty image per run; the old one is unlinked first (freeing its
-# extents can take seconds on a busy disk, but it is not timed).
-fresh() { rm -f b.qcow2; qemu-img create -q -f qcow2 b.qcow2 2G; }
+# A new empty image per run under a new name: unlinking a just-written
+# image waits for its pages under writeback (tens of seconds on a busy
+# disk), so the old ones are only removed at the end.
+# They are copies of one empty image: qemu-img create flushes, which can
+# also take seconds there.
+RUN=0
+fresh()
+{
+    RUN=$((RUN + 1))
+    cp empty.qcow2 "b$RUN.qcow2"
+    ln -sf "b$RUN.qcow2" b.qcow2
+}
 full()  { :; }
 prepare_full()
 {
@@ -69,6 +78,7 @@ row()   # label prep args...
 }
 
 prepare_full
+qemu-img create -q -f qcow2 empty.qcow2 2G
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); REPS=$REPS SCALE=$SCALE"
 echo "| case | qemu-img s | plimsoll-img s | ratio |"
 echo "|---|---|---|---|"
@@ -94,4 +104,4 @@ for mode in none cached all; do
     done
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-rm -f b.qcow2 d.qcow2
+rm -f b.qcow2 b[0-9]*.qcow2 d.qcow2 empty.qcow2

@@ -58,7 +58,9 @@ typedef enum AioNowaitState {
 } AioNowaitState;
 
 static __thread AioNowaitState nowait_state;
-static bool inline_enabled = true;
+static AioInlineMode inline_mode = AIO_INLINE_ADAPTIVE;   /* atomic */
+static int write_skip;          /* atomic: writes to send to the pool */
+static int write_backoff;       /* atomic: the current streak's skip count */
 static AioPoolStats stats;      /* atomic counters */
 
 static void aio_stat_inc(uint64_t *counter)
@@ -340,9 +342,11 @@ bool aio_nowait_bailed(void)
     return nowait_state == AIO_NOWAIT_BAILED;
 }
 
-void aio_pool_set_inline(bool on)
+void aio_pool_set_inline(AioInlineMode mode)
 {
-    __atomic_store_n(&inline_enabled, on, __ATOMIC_RELAXED);
+    __atomic_store_n(&inline_mode, mode, __ATOMIC_RELAXED);
+    __atomic_store_n(&write_skip, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&write_backoff, 0, __ATOMIC_RELAXED);
 }
 
 void aio_pool_get_stats(AioPoolStats *st)
@@ -353,17 +357,62 @@ void aio_pool_get_stats(AioPoolStats *st)
     st->pool_done = __atomic_load_n(&stats.pool_done, __ATOMIC_RELAXED);
 }
 
-static bool aio_inline_candidate(const AioRequest *r)
+/*
+ * Which requests are tried inline.  Small ones always: a page-cache copy
+ * of a few KiB costs less than waking a worker.  Larger ones only when
+ * nothing else is outstanding on the queue (its own count and the one
+ * whose callback may be submitting it): with a deep queue, workers copy
+ * in parallel on other CPUs and the kernel's dirty-page throttling
+ * pauses them side by side instead of one after the other.  After an
+ * inline write slower than AIO_SLOW_WRITE_US (throttling, a page under
+ * writeback, preemption on a busy host) the next writes go to the pool:
+ * 16 of them, doubling while slow ones keep coming, up to
+ * AIO_WRITE_BACKOFF_MAX; a fast one halves the streak again.
+ */
+#define AIO_INLINE_SMALL_BYTES (16 * 1024)
+#define AIO_SLOW_WRITE_US 500
+#define AIO_WRITE_BACKOFF_MIN 16
+#define AIO_WRITE_BACKOFF_MAX 4096
+
+
+static bool aio_inline_candidate(AioCompletionQueue *cq, const AioRequest *r)
 {
-    return (r->kind == AIO_READ || r->kind == AIO_WRITE) &&
-           r->bytes <= AIO_INLINE_MAX_BYTES &&
-           nowait_state == AIO_NOWAIT_OFF &&
-           __atomic_load_n(&inline_enabled, __ATOMIC_RELAXED);
+    AioInlineMode mode = __atomic_load_n(&inline_mode, __ATOMIC_RELAXED);
+
+    if ((r->kind != AIO_READ && r->kind != AIO_WRITE) ||
+        r->bytes > AIO_INLINE_MAX_BYTES || nowait_state != AIO_NOWAIT_OFF ||
+        mode == AIO_INLINE_OFF) {
+        return false;
+    }
+    if (r->bytes > AIO_INLINE_SMALL_BYTES &&
+        aio_completion_queue_in_flight(cq) > 2) {
+        return false;
+    }
+    if (r->kind == AIO_WRITE && mode == AIO_INLINE_ADAPTIVE &&
+        __atomic_load_n(&write_skip, __ATOMIC_RELAXED) > 0) {
+        __atomic_fetch_sub(&write_skip, 1, __ATOMIC_RELAXED);
+        return false;
+    }
+    return true;
+}
+
+static void aio_note_write_time(int64_t us)
+{
+    int b = __atomic_load_n(&write_backoff, __ATOMIC_RELAXED);
+
+    if (us > AIO_SLOW_WRITE_US) {
+        b = b ? MIN(b * 2, AIO_WRITE_BACKOFF_MAX) : AIO_WRITE_BACKOFF_MIN;
+        __atomic_store_n(&write_skip, b, __ATOMIC_RELAXED);
+    } else {
+        b /= 2;
+    }
+    __atomic_store_n(&write_backoff, b, __ATOMIC_RELAXED);
 }
 
 /* Run @r here in nowait mode; false if some layer bailed out. */
 static bool aio_try_inline(AioRequest *r)
 {
+    int64_t t0 = r->kind == AIO_WRITE ? g_get_monotonic_time() : 0;
     bool bailed;
 
     nowait_state = AIO_NOWAIT_ON;
@@ -371,6 +420,9 @@ static bool aio_try_inline(AioRequest *r)
     bailed = nowait_state == AIO_NOWAIT_BAILED;
     nowait_state = AIO_NOWAIT_OFF;
     aio_stat_inc(bailed ? &stats.inline_bailed : &stats.inline_done);
+    if (t0 && !bailed) {
+        aio_note_write_time(g_get_monotonic_time() - t0);
+    }
     return !bailed;
 }
 
@@ -396,7 +448,7 @@ void aio_pool_submit(AioCompletionQueue *cq, const AioRequest *tmpl,
         aio_complete(r);
         return;
     }
-    if (aio_inline_candidate(r) && aio_try_inline(r)) {
+    if (aio_inline_candidate(cq, r) && aio_try_inline(r)) {
         aio_complete(r);
         return;
     }

@@ -97,10 +97,19 @@ bool aio_nowait_bailed(void);
 void aio_nowait_commit(void);
 
 /**
- * aio_pool_set_inline() - allow inline attempts (default true); tests
- * turn them off to force the pool path.
+ * AioInlineMode - whether requests are tried inline: never (the pool
+ * serves everything), adaptively (the default: writes back off to the
+ * pool for a while after a slow one, see block/aio-pool.c), or always
+ * (no back-off: for tests that count inline requests on a busy host).
  */
-void aio_pool_set_inline(bool on);
+typedef enum AioInlineMode {
+    AIO_INLINE_OFF,
+    AIO_INLINE_ADAPTIVE,
+    AIO_INLINE_ALWAYS,
+} AioInlineMode;
+
+/** aio_pool_set_inline() - set the mode; also ends any back-off. */
+void aio_pool_set_inline(AioInlineMode mode);
 
 /**
  * AioPoolStats - counters since start: requests served inline, inline

@@ -29,9 +29,8 @@
  * (preadv2, or the ring's rw_flags with io_uring), which fails with
  * EAGAIN unless the page cache holds the data; O_DIRECT requests wait for the device and always bail out; small
  * buffered writes use RWF_NOWAIT where the file system supports it, and
- * otherwise run as plain pwritev (a page-cache copy) unless a recent
- * inline write was slow (dirty-page throttling): then writes go to the
- * pool for a while.  Left out: file locking, pr-manager, cdrom/floppy.
+ * otherwise run as plain pwritev (a page-cache copy; the pool backs off
+ * from inline writes after slow ones, see block/aio-pool.c).  Left out: file locking, pr-manager, cdrom/floppy.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -55,17 +54,8 @@
 
 #define FILE_MEM_ALIGN 4096
 
-/*
- * Largest buffered write an inline attempt does.  After an inline write
- * slower than FILE_SLOW_WRITE_US (dirty-page throttling, a page under
- * writeback, or just preemption on a busy host) the next writes go to
- * the pool: 16 of them, doubling while slow writes keep coming, up to
- * FILE_WRITE_BACKOFF_MAX; a fast write halves the streak again.
- */
+/* Largest buffered write an inline attempt does without RWF_NOWAIT. */
 #define FILE_INLINE_WRITE_MAX (64 * 1024)
-#define FILE_SLOW_WRITE_US 500
-#define FILE_WRITE_BACKOFF_MIN 16
-#define FILE_WRITE_BACKOFF_MAX 4096
 
 typedef struct FileState {
     int fd;
@@ -75,8 +65,6 @@ typedef struct FileState {
     bool has_zero_range;
     bool use_uring;         /* aio=io_uring|native */
     bool no_nowait_write;   /* atomic: RWF_NOWAIT writes unsupported */
-    int write_skip;         /* atomic: writes to send to the pool */
-    int write_backoff;      /* atomic: the current streak's skip count */
     uint32_t mem_align;     /* O_DIRECT buffer alignment (512 or 4096) */
 } FileState;
 
@@ -366,39 +354,16 @@ static int file_rw_loop(FileState *s, int64_t offset, int64_t bytes,
     return 0;
 }
 
-/* Note how long an inline write took (see FILE_SLOW_WRITE_US). */
-static void file_note_write_time(FileState *s, int64_t us)
-{
-    int b = __atomic_load_n(&s->write_backoff, __ATOMIC_RELAXED);
-
-    if (us > FILE_SLOW_WRITE_US) {
-        b = b ? MIN(b * 2, FILE_WRITE_BACKOFF_MAX) : FILE_WRITE_BACKOFF_MIN;
-        __atomic_store_n(&s->write_skip, b, __ATOMIC_RELAXED);
-    } else {
-        b /= 2;
-    }
-    __atomic_store_n(&s->write_backoff, b, __ATOMIC_RELAXED);
-}
-
-/* A buffered write without RWF_NOWAIT support: inline if small and not
- * backing off after slow ones; -EAGAIN (bail) otherwise. */
+/* A buffered write without RWF_NOWAIT support: a plain page-cache write
+ * when small (block/aio-pool.c backs off after slow ones); -EAGAIN (bail)
+ * otherwise. */
 static int file_inline_plain_write(FileState *s, int64_t offset,
                                    int64_t bytes, BlockIOV *qiov)
 {
-    int64_t t0;
-    int ret;
-
     if (bytes > FILE_INLINE_WRITE_MAX) {
         return aio_nowait_bail();
     }
-    if (__atomic_load_n(&s->write_skip, __ATOMIC_RELAXED) > 0) {
-        __atomic_fetch_sub(&s->write_skip, 1, __ATOMIC_RELAXED);
-        return aio_nowait_bail();
-    }
-    t0 = g_get_monotonic_time();
-    ret = file_rw_loop(s, offset, bytes, qiov->iov, qiov->niov, true);
-    file_note_write_time(s, g_get_monotonic_time() - t0);
-    return ret;
+    return file_rw_loop(s, offset, bytes, qiov->iov, qiov->niov, true);
 }
 
 /*

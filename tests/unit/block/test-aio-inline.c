@@ -6,7 +6,8 @@
  * (L2 table not cached, O_DIRECT, writethrough) bails out and the pool
  * serves it, with correct data and exactly one accounted operation either
  * way; an allocating write whose metadata is all cached is served inline
- * and leaves a consistent image (the driver's check finds nothing).
+ * and leaves a consistent image (the driver's check finds nothing);
+ * large requests go inline only when nothing else is outstanding.
  */
 #include <errno.h>
 #include <glib.h>
@@ -29,6 +30,8 @@ static void fixture_setup(Fixture *f, gconstpointer data)
 {
     struct json_object *o = json_tokener_parse("{\"size\": \"16M\"}");
 
+    /* No back-off: the counts below must not depend on the host's load. */
+    aio_pool_set_inline(AIO_INLINE_ALWAYS);
     f->dir = g_dir_make_tmp("plimsoll-inl-XXXXXX", NULL);
     f->path = g_build_filename(f->dir, "a.qcow2", NULL);
     g_assert_true(bdrv_create("qcow2", f->path, o, &error_abort));
@@ -37,7 +40,7 @@ static void fixture_setup(Fixture *f, gconstpointer data)
 
 static void fixture_teardown(Fixture *f, gconstpointer data)
 {
-    aio_pool_set_inline(true);
+    aio_pool_set_inline(AIO_INLINE_ADAPTIVE);
     g_unlink(f->path);
     g_rmdir(f->dir);
     g_free(f->path);
@@ -294,7 +297,7 @@ static void test_disabled(Fixture *f, gconstpointer data)
     uint64_t inl, bailed, pool;
 
     g_assert_cmpint(blk_pwrite(blk, 0, sizeof(buf), buf, 0), ==, 0);
-    aio_pool_set_inline(false);
+    aio_pool_set_inline(AIO_INLINE_OFF);
     aio_pool_get_stats(&base);
     g_assert_cmpint(one_aio(blk, false, 0, buf, sizeof(buf)), ==, 0);
     stats_delta(&base, &inl, &bailed, &pool);
@@ -333,6 +336,44 @@ static void test_mixed_depth(Fixture *f, gconstpointer data)
     }
     blk_unref(blk);
     assert_image_clean(f);
+}
+
+/* Requests above 16 KiB go inline only while the queue is otherwise
+ * empty; with more outstanding, the pool copies them in parallel. */
+static void test_large_deep_queue(Fixture *f, gconstpointer data)
+{
+    static uint8_t bufs[4][CLUSTER];
+    BlockBackend *blk = open_qcow2(f, "writeback");
+    Done d[4] = { 0 };
+    BlockIOV v[4];
+    AioPoolStats base;
+    uint64_t inl, bailed, pool;
+
+    fill(bufs[0], CLUSTER, 0x77);
+    for (int i = 0; i < 4; i++) {
+        g_assert_cmpint(blk_pwrite(blk, i * CLUSTER, CLUSTER, bufs[0], 0),
+                        ==, 0);
+    }
+    aio_pool_get_stats(&base);
+    g_assert_cmpint(one_aio(blk, false, 0, bufs[1], CLUSTER), ==, 0);
+    stats_delta(&base, &inl, &bailed, &pool);
+    g_assert_cmpuint(inl, ==, 1);           /* alone: inline */
+    aio_pool_get_stats(&base);
+    for (int i = 0; i < 4; i++) {
+        block_iov_init_buf(&v[i], bufs[i], CLUSTER);
+        blk_aio_preadv(blk, i * CLUSTER, &v[i], 0, done_cb, &d[i]);
+    }
+    blk_drain(blk);
+    stats_delta(&base, &inl, &bailed, &pool);
+    /* The first two find at most one other request outstanding. */
+    g_assert_cmpuint(inl, ==, 2);
+    g_assert_cmpuint(pool, ==, 2);
+    g_assert_cmpuint(bailed, ==, 0);
+    for (int i = 0; i < 4; i++) {
+        g_assert_cmpint(d[i].ret, ==, 0);
+        assert_filled(bufs[i], CLUSTER, 0x77);
+    }
+    blk_unref(blk);
 }
 
 static uint64_t be64_at(const uint8_t *p)
@@ -413,5 +454,6 @@ int main(int argc, char **argv)
     add("disabled", test_disabled, NULL);
     add("mixed-depth", test_mixed_depth, NULL);
     add("corruption-inline", test_corruption_inline, NULL);
+    add("large-deep-queue", test_large_deep_queue, NULL);
     return g_test_run();
 }
