@@ -235,10 +235,17 @@ void x86_deliver_pending(X86CPU *cpu)
     int vec = cpu->pending_excp;
     uint32_t err = cpu->pending_err;
     bool has_err = cpu->pending_has_err, soft = cpu->pending_soft;
-    uint64_t ret_eip = cpu->regs[R_RIP];
+    uint64_t ret_eip;
 
     if (cpu->exc_depth) {
         int first = cpu->last_excp;
+        /* INT n, INT3 or INTO faulted on its gate: the fault reports
+         * the INT instruction itself (SDM vol. 3A 6.5, faults). */
+        if (cpu->soft_int_rewind) {
+            cpu->regs[R_RIP] = cpu->soft_int_eip &
+                               (cpu->code_size == 2 ? 0xffff : ~0ull);
+            cpu->soft_int_rewind = false;
+        }
         if (first == EXCP_DF) {
             cpu->reset_requested = true;
             cpu->exc_depth = 0;
@@ -250,9 +257,12 @@ void x86_deliver_pending(X86CPU *cpu)
             vec = EXCP_DF, err = 0, has_err = true;
         }
     }
+    ret_eip = cpu->regs[R_RIP];
     cpu->exc_depth = 1;
     cpu->last_excp = soft ? -1 : vec;
+    cpu->soft_int_rewind = soft;
     x86_deliver_interrupt(cpu, vec, soft, has_err, err, ret_eip);
+    cpu->soft_int_rewind = false;
     cpu->exc_depth = 0;
 }
 
