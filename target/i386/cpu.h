@@ -271,6 +271,8 @@ struct X86CPU {
     uint32_t pending_err;
     bool pending_has_err;
     bool pending_soft;          /* INT n: push next EIP, check DPL */
+    bool soft_int_rewind;       /* delivering INT n: its faults report it */
+    uint64_t soft_int_eip;      /* ... at this EIP (the INT instruction) */
 
     /* Model. */
     uint32_t cpuid_vendor[3];

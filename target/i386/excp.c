@@ -217,6 +217,24 @@ void x86_deliver_interrupt(X86CPU *cpu, int vector, bool soft, bool has_err,
     x86_stop_block(cpu);
 }
 
+/*
+ * The fault-class exceptions (SDM vol. 3A table 6-1) whose pushed EFLAGS
+ * image has RF set (vol. 3B 17.3.1.1), so that the faulting instruction,
+ * restarted by IRET, does not hit its instruction breakpoint again.  #DB
+ * is left out: here it is only raised for instruction breakpoints (the
+ * handler sets RF itself), and traps, aborts and INT n push RF as it is.
+ */
+#define RF_FAULTS ((1u << EXCP_DE) | (1u << EXCP_BR) | (1u << EXCP_UD) | \
+                   (1u << EXCP_NM) | (1u << EXCP_TS) | (1u << EXCP_NP) | \
+                   (1u << EXCP_SS) | (1u << EXCP_GP) | (1u << EXCP_PF) | \
+                   (1u << EXCP_MF) | (1u << EXCP_AC) | (1u << EXCP_XM) | \
+                   (1u << 20) | (1u << 21))    /* #VE, #CP */
+
+static bool sets_rf(int v, bool soft)
+{
+    return !soft && v >= 0 && v < 32 && (RF_FAULTS & (1u << v));
+}
+
 static int excp_class(int v)
 {
     if (v == EXCP_DE || (v >= EXCP_TS && v <= EXCP_GP)) {
@@ -235,10 +253,17 @@ void x86_deliver_pending(X86CPU *cpu)
     int vec = cpu->pending_excp;
     uint32_t err = cpu->pending_err;
     bool has_err = cpu->pending_has_err, soft = cpu->pending_soft;
-    uint64_t ret_eip = cpu->regs[R_RIP];
+    uint64_t ret_eip;
 
     if (cpu->exc_depth) {
         int first = cpu->last_excp;
+        /* INT n, INT3 or INTO faulted on its gate: the fault reports
+         * the INT instruction itself (SDM vol. 3A 6.5, faults). */
+        if (cpu->soft_int_rewind) {
+            cpu->regs[R_RIP] = cpu->soft_int_eip &
+                               (cpu->code_size == 2 ? 0xffff : ~0ull);
+            cpu->soft_int_rewind = false;
+        }
         if (first == EXCP_DF) {
             cpu->reset_requested = true;
             cpu->exc_depth = 0;
@@ -250,9 +275,15 @@ void x86_deliver_pending(X86CPU *cpu)
             vec = EXCP_DF, err = 0, has_err = true;
         }
     }
+    ret_eip = cpu->regs[R_RIP];
     cpu->exc_depth = 1;
     cpu->last_excp = soft ? -1 : vec;
+    cpu->soft_int_rewind = soft;
+    if (sets_rf(vec, soft)) {
+        cpu->eflags |= EF_RF;       /* pushed, then cleared by delivery */
+    }
     x86_deliver_interrupt(cpu, vec, soft, has_err, err, ret_eip);
+    cpu->soft_int_rewind = false;
     cpu->exc_depth = 0;
 }
 
@@ -297,7 +328,7 @@ static void iret_to_vm86(X86CPU *cpu, uint32_t eip, uint16_t cs, uint32_t fl)
     cpu->regs[R_RIP] = eip & 0xffff;
 }
 
-void x86_iret(X86CPU *cpu, unsigned opsize)
+static void iret_any(X86CPU *cpu, unsigned opsize)
 {
     uint64_t ip, sp = 0;
     uint16_t cs, ss = 0;
@@ -367,4 +398,17 @@ void x86_iret(X86CPU *cpu, unsigned opsize)
     }
     cpu->regs[R_RIP] = ip & x86_size_mask(opsize);
     x86_eflags_set(cpu, fl, mask);
+}
+
+/*
+ * IRET; RF, restored from the image, lets the instruction returned to pass
+ * its breakpoint and is cleared once it completes (SDM vol. 3B 17.3.1.1).
+ * With no breakpoint checked it has done its work at once.
+ */
+void x86_iret(X86CPU *cpu, unsigned opsize)
+{
+    iret_any(cpu, opsize);
+    if (!(cpu->debug_flags & X86_DEBUG_BP)) {
+        cpu->eflags &= ~EF_RF;
+    }
 }

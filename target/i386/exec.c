@@ -217,6 +217,7 @@ static void exception_exit(X86CPU *cpu)
         cpu->retired += i - cpu->cur_block->insns;
         cpu->regs[R_RIP] = cpu->pending_soft ? start + i->len : start;
         if (cpu->pending_soft) {
+            cpu->soft_int_eip = start;
             cpu->retired++;
         }
         cpu->cur_insn = NULL;

@@ -175,8 +175,13 @@ static void str_run(X86CPU *cpu, const X86Insn *i, StrStep one, bool is_cmp)
         }
     }
     if ((cpu->regs[R_ECX] & c.amask) != 0) {
-        /* Not finished: come back after checking for interrupts. */
+        /* Not finished: come back after checking for interrupts.  With
+         * RF the instruction does not hit its breakpoint again, and an
+         * event taken here pushes RF = 1 (SDM vol. 3B 17.3.1.1). */
         cpu->regs[R_RIP] -= i->len;
+        if (cpu->debug_flags & X86_DEBUG_BP) {
+            cpu->eflags |= EF_RF;
+        }
         x86_stop_block(cpu);
     }
 }

@@ -198,6 +198,7 @@ void x86_task_switch(X86CPU *cpu, uint16_t sel, int reason, bool has_err,
     }
     save_state(cpu, old_tss, reason == TS_IRET ? old_flags & ~EF_NT
                                               : old_flags, old_t);
+    cpu->soft_int_rewind = false;   /* later faults belong to the new task */
     if (reason == TS_CALL || reason == TS_INT) {
         x86_st_sys(cpu, new_tss, old_tr, 2);
         ts.eflags |= EF_NT;
