@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "aio-pool.h"
+#include "hw/core/lock.h"
 
 #define AIO_POOL_DEFAULT_THREADS 64
 
@@ -382,6 +383,11 @@ static bool aio_inline_candidate(AioCompletionQueue *cq, const AioRequest *r)
     if ((r->kind != AIO_READ && r->kind != AIO_WRITE) ||
         r->bytes > AIO_INLINE_MAX_BYTES || nowait_state != AIO_NOWAIT_OFF ||
         mode == AIO_INLINE_OFF) {
+        return false;
+    }
+    /* Host I/O never runs under the machine lock: a device model (on a
+     * vCPU thread or the main loop) always hands its requests over. */
+    if (machine_lock_held()) {
         return false;
     }
     if (r->bytes > AIO_INLINE_SMALL_BYTES &&
