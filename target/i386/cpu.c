@@ -29,8 +29,8 @@
                 1u << 22 | 1u << 23)
 #define F81_EDX (1u << 11 | 1u << 20 | 1u << 27 | 1u << 29)
 #define F81_ECX (1u << 0 | 1u << 5)
-/* CPUID.7.0: EBX bit 7 SMEP; ECX bit 2 UMIP (SMAP is not modelled). */
-#define F7_EBX (1u << 7)
+/* CPUID.7.0: EBX bit 7 SMEP, bit 20 SMAP; ECX bit 2 UMIP. */
+#define F7_EBX (1u << 7 | 1u << 20)
 #define F7_ECX (1u << 2)
 
 typedef struct X86Model {
@@ -250,13 +250,17 @@ void x86_set_cr4(X86CPU *cpu, uint64_t val)
     if (cpu->features7_ebx & (1u << 7)) {
         ok |= CR4_SMEP;
     }
+    if (cpu->features7_ebx & (1u << 20)) {
+        ok |= CR4_SMAP;
+    }
     if (cpu->features7_ecx & (1u << 2)) {
         ok |= CR4_UMIP;
     }
     if ((val & ~ok) || (cpu->long_mode && !(val & CR4_PAE))) {
         x86_raise(cpu, EXCP_GP, 0);
     }
-    if ((cpu->cr4 ^ val) & (CR4_PSE | CR4_PAE | CR4_PGE | CR4_SMEP)) {
+    if ((cpu->cr4 ^ val) & (CR4_PSE | CR4_PAE | CR4_PGE | CR4_SMEP |
+                            CR4_SMAP)) {
         x86_tlb_flush(cpu, true);
     }
     cpu->cr4 = val;

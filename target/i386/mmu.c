@@ -9,7 +9,7 @@
  * for supervisor and one for user accesses; entries give a host pointer
  * for RAM.  Tags with bit 1 set are "slow": they match only here, for
  * MMIO, ROM writes and writes to pages holding decoded code.
- * SMEP (4.6.1) is modelled.
+ * SMEP and SMAP (4.6.1) are modelled.
  * Deviation: PAE PDPTEs are read on every walk rather than cached at CR3
  * load; SMAP, PKU and the paging-structure caches are not modelled.
  */
@@ -268,6 +268,17 @@ static uint32_t walk(X86CPU *cpu, uint64_t lin, bool is_write, Walk *w)
 }
 
 /*
+ * SMAP (SDM vol. 3A 4.6): a supervisor-mode data access to a user-mode
+ * page, allowed at CPL < 3 with EFLAGS.AC set; at CPL 3 (implicit
+ * accesses to system structures) AC does not count.
+ */
+static bool smap_denies(X86CPU *cpu, int acc, bool user, const Walk *w)
+{
+    return acc != ACC_EXEC && !user && w->user && (cpu->cr4 & CR4_SMAP) &&
+           (cpu->cpl == 3 || !(cpu->eflags & EF_AC));
+}
+
+/*
  * Translate @lin for an access of kind @acc; raises #PF (or #GP for a
  * non-canonical address) unless @probe, in which case it returns false.
  */
@@ -300,8 +311,10 @@ static bool translate(X86CPU *cpu, uint64_t lin, int acc, bool user,
         }
         page_fault(cpu, lin, err | (r & 0xff));
     }
-    /* SMEP (4.6.1): no supervisor fetch from a user-accessible page. */
-    if ((user && !w.user) ||
+    /* SMEP (4.6.1): no supervisor fetch from a user-accessible page;
+     * SMAP: no supervisor data access to one, unless EFLAGS.AC allows it
+     * (a debugger's probe is not checked). */
+    if ((user && !w.user) || (!probe && smap_denies(cpu, acc, user, &w)) ||
         (is_write && !w.write && (user || (cpu->cr0 & CR0_WP))) ||
         (acc == ACC_EXEC && w.nx) ||
         (acc == ACC_EXEC && !user && w.user && (cpu->cr4 & CR4_SMEP))) {
@@ -354,6 +367,10 @@ X86TLBEntry *x86_tlb_fill(X86CPU *cpu, uint64_t lin, int acc, bool user)
     if (acc == ACC_WRITE) {
         bool slow = kind != PHYS_PAGE_RAM || x86_smp_page_has_code(paddr);
         e->tag_w = page | (slow ? TAG_SLOW : 0);
+    }
+    /* SMAP depends on EFLAGS.AC and the CPL: not cached. */
+    if (!user && w.user && (cpu->cr4 & CR4_SMAP)) {
+        e->tag_r = e->tag_w = X86_TLB_INVALID;
     }
     /* Pages with a guest data breakpoint: every access is checked. */
     if (unlikely(cpu->dr_watch)) {

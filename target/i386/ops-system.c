@@ -229,8 +229,29 @@ static void umip_check(X86CPU *cpu)
     }
 }
 
+/* 0F 01 CA CLAC and 0F 01 CB STAC: EFLAGS.AC at CPL 0, with SMAP (SDM vol.
+ * 2B "STAC"); the other 0F 01 /1 register forms are not modelled. */
+static void stac_clac(X86CPU *cpu, const X86Insn *i)
+{
+    unsigned rm = i->modrm & 7;
+
+    if ((rm != 2 && rm != 3) || !(cpu->features7_ebx & (1u << 20)) ||
+        cpu->cpl > 0 || (cpu->eflags & EF_VM)) {
+        x86_raise(cpu, EXCP_UD, 0);
+    }
+    if (rm == 3) {
+        cpu->eflags |= EF_AC;
+    } else {
+        cpu->eflags &= ~EF_AC;
+    }
+}
+
 void x86_op_sidt(X86CPU *cpu, const X86Insn *i)
 {
+    if (i->op[0].kind == OPK_REG) {
+        stac_clac(cpu, i);
+        return;
+    }
     umip_check(cpu);
     store_dt(cpu, i, &cpu->idt);
 }
