@@ -32,9 +32,23 @@ void x86_op_jmp_ind(X86CPU *cpu, const X86Insn *i)
     x86_jump(cpu, x86_op_read(cpu, i, 0), i->opsize);
 }
 
+/* Return-address cache (exec.c find_block()): a near CALL that has
+ * pushed its return address records the calling block; RET hands the
+ * most recent one to the block lookup.  Entries are hints only. */
+static inline void ras_push(X86CPU *cpu)
+{
+    cpu->ras[++cpu->ras_top & (X86_RAS_SIZE - 1)] = cpu->cur_block;
+}
+
+static inline void ras_pop(X86CPU *cpu)
+{
+    cpu->ret_caller = cpu->ras[cpu->ras_top-- & (X86_RAS_SIZE - 1)];
+}
+
 void x86_op_call(X86CPU *cpu, const X86Insn *i)
 {
     x86_push(cpu, next_ip(cpu), i->opsize);
+    ras_push(cpu);
     x86_jump(cpu, next_ip(cpu) + i->imm, i->opsize);
 }
 
@@ -42,6 +56,7 @@ void x86_op_call_ind(X86CPU *cpu, const X86Insn *i)
 {
     uint64_t target = x86_op_read(cpu, i, 0);
     x86_push(cpu, next_ip(cpu), i->opsize);
+    ras_push(cpu);
     x86_jump(cpu, target, i->opsize);
 }
 
@@ -49,6 +64,7 @@ void x86_op_ret(X86CPU *cpu, const X86Insn *i)
 {
     uint64_t target = x86_stack_peek(cpu, 0, i->opsize);
     x86_stack_adjust(cpu, i->opsize + (i->op[0].kind ? (i->imm & 0xffff) : 0));
+    ras_pop(cpu);
     x86_jump(cpu, target, i->opsize);
 }
 
