@@ -12,7 +12,8 @@
 ;  4. recursion deeper than the cache, returning through every level;
 ;  5. a return site in RAM rewritten between returns (self-modifying
 ;     code, SDM vol. 3A 8.1.3);
-;  6. RET imm16 releasing arguments.
+;  6. RET imm16 releasing arguments;
+;  7. a return address stored across a page boundary.
 %include "lib.inc"
 ROM_BEGIN
 
@@ -117,6 +118,20 @@ start:
     jnz .args
     CHECK esp, esi, 'RET imm16: stack pointer'
     CHECK ebx, ITERS * 13, 'RET imm16: sum'
+
+    ; --- 7. The return address straddles 0x9000. ---
+    mov esi, esp
+    mov esp, 0x9002
+    xor eax, eax
+    mov ecx, ITERS
+.straddle:
+    call leaf
+.straddle_ret:
+    dec ecx
+    jnz .straddle
+    mov esp, esi
+    CHECK eax, ITERS, 'page-straddling return address: calls'
+    CHECK dword [0x8ffe], ROM_BASE + .straddle_ret, 'page-straddling push'
     PASS
 
 leaf:
