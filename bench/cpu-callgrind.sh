@@ -28,7 +28,7 @@ nasm -f bin -DLOOP=none -DITERS=1 -o "$tmp/none.bin" "$src/cpu-loop.asm"
 base=$(irefs "$tmp/none.bin")
 printf '| loop | guest instructions | host instructions per guest instruction |\n'
 printf '|---|---|---|\n'
-for loop in alu mem; do
+for loop in alu mem call; do
     nasm -f bin -DLOOP="$loop" -DITERS="$iters" -o "$tmp/$loop.bin" \
         "$src/cpu-loop.asm"
     n=$(irefs "$tmp/$loop.bin")

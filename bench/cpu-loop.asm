@@ -6,6 +6,9 @@
 ;   alu: 5 register instructions per iteration (add, xor, add, dec, jnz)
 ;   mem: 5 instructions per iteration over a 64 KiB buffer (load, add,
 ;        store, dec, jnz)
+;   call: 15 instructions per three iterations: one leaf routine (add,
+;        xor, ret) called from three sites, so its RET goes to three
+;        places in turn, then nop, dec, jnz
 %ifndef ITERS
 %define ITERS 10000000
 %endif
@@ -49,11 +52,26 @@ pm:
     jnz .l
     dec edi
     jnz .outer
+%elifidn LOOP, call
+    xor eax, eax
+    mov ebx, 1
+    mov ecx, ITERS / 3
+.l: call leaf
+    call leaf
+    call leaf
+    nop
+    dec ecx
+    jnz .l
 %endif
     xor eax, eax
     out 0xf4, al
     hlt
     jmp $
+
+leaf:
+    add eax, ebx
+    xor edx, eax
+    ret
 
     align 8
 gdt:

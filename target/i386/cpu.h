@@ -167,6 +167,7 @@ enum {
 /* Linear-address cache in front of the block hash (exec.c). */
 #define X86_JC_BITS 12
 #define X86_JC_SIZE (1u << X86_JC_BITS)
+#define X86_RAS_SIZE 16            /* return-address cache depth */
 
 typedef struct X86Block X86Block;
 #define X86_MAX_BREAKPOINTS 64
@@ -237,6 +238,12 @@ struct X86CPU {
         uint32_t gen;           /* valid while equal to jc_gen */
     } jc[X86_JC_SIZE];
     uint32_t jc_gen;            /* a flush bumps it instead of clearing */
+    /* Return-address cache (exec.c): near CALLs push the calling block,
+     * RET pops it into ret_caller, whose ret_link names the block at the
+     * return address.  A wrong or stale entry only costs a lookup. */
+    X86Block *ras[X86_RAS_SIZE];
+    uint32_t ras_top;
+    X86Block *ret_caller;
 
     /* Mode. */
     uint8_t cpl;

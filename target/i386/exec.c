@@ -135,19 +135,54 @@ static X86Block *lookup_block(X86CPU *cpu, uint64_t lin, uint32_t key)
     return b;
 }
 
+static inline void set_link(X86CPU *cpu, X86BlockLink *l, uint64_t eip,
+                            X86Block *next)
+{
+    l->eip = eip;
+    l->gen = cpu->chain_gen;
+    l->next = next;
+}
+
+/* After a link miss following a RET: the caller's return link. */
+static X86Block *find_return(X86CPU *cpu, X86Block *prev, uint64_t eip,
+                             X86BlockLink **fill)
+{
+    X86Block *caller = cpu->ret_caller;
+    X86BlockLink *l;
+
+    cpu->ret_caller = NULL;
+    if (!prev || prev->insns[prev->n_insns - 1].exec != x86_op_ret) {
+        return NULL;            /* a RET that hit a link, long ago */
+    }
+    l = &caller->ret_link;
+    if (l->eip == eip && l->gen == cpu->chain_gen && l->next->valid) {
+        return l->next;
+    }
+    *fill = caller->valid ? l : NULL;
+    return NULL;
+}
+
 /*
  * The block at CS:RIP.  @prev, the block that just ran (or NULL), keeps
  * links to its successors (CPU-ENGINE.md "No central dispatch"), so a
  * loop or a chain of direct jumps finds its next block in @prev itself.
  * A link is checked by EIP and generation only: every change to CS, the
  * code size, the CPL or the paging view bumps cpu->chain_gen.
+ *
+ * A RET's successors are many, so the return-address cache comes next:
+ * RET popped the block whose CALL pushed the return address (ops-branch.c)
+ * into cpu->ret_caller, and that block's return link names the block that
+ * followed the last return to it.  Like any link it says only "EIP X in
+ * generation G is block B", so a stale or mismatched caller costs a miss,
+ * never a wrong block; blocks live in the cache's pools, so the pointer is
+ * always readable.  On a miss the caller learns the block found.
  */
 static X86Block *find_block(X86CPU *cpu, X86Block *prev)
 {
     uint64_t eip = cpu->regs[R_RIP], lin;
     const X86Seg *cs = &cpu->seg[R_CS];
+    X86BlockLink *l, *fill = NULL;
     uint32_t key;
-    X86BlockLink *l;
     X86Block *b;
 
     if (likely(prev != NULL)) {
@@ -158,18 +193,23 @@ static X86Block *find_block(X86CPU *cpu, X86Block *prev)
             }
         }
     }
+    if (cpu->ret_caller && (b = find_return(cpu, prev, eip, &fill))) {
+        return b;
+    }
     if (cpu->code_size != 8 && eip > cs->limit) {
         x86_raise(cpu, EXCP_GP, 0);
     }
     lin = (cs->base + eip) & cpu->lin_mask;
     key = cpu->code_size | cpu->mmu_idx << 4;
     b = lookup_block(cpu, lin, key);
-    if (prev && prev->valid && b->valid && !cpu->log_mask) {
-        l = &prev->link[prev->link_next];
-        prev->link_next ^= 1;
-        l->eip = eip;
-        l->gen = cpu->chain_gen;
-        l->next = b;
+    if (b->valid && !cpu->log_mask) {
+        if (prev && prev->valid) {
+            set_link(cpu, &prev->link[prev->link_next], eip, b);
+            prev->link_next ^= 1;
+        }
+        if (fill) {
+            set_link(cpu, fill, eip, b);
+        }
     }
     return b;
 }
@@ -293,6 +333,7 @@ static CPUExitReason run_loop(X86CPU *cpu, uint64_t budget)
                 return CPU_EXIT_DEBUG;
             }
             prev = NULL;        /* breakpoints and steps split blocks */
+            cpu->ret_caller = NULL;
         }
         /* A link only records "EIP X in generation G is block B", which
          * stays true however @prev ended, so every block may link. */

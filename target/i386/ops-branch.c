@@ -32,23 +32,75 @@ void x86_op_jmp_ind(X86CPU *cpu, const X86Insn *i)
     x86_jump(cpu, x86_op_read(cpu, i, 0), i->opsize);
 }
 
+/* Return-address cache (exec.c find_block()): a near CALL that has
+ * pushed its return address records the calling block; RET hands the
+ * most recent one to the block lookup.  Entries are hints only. */
+static inline void ras_push(X86CPU *cpu)
+{
+    cpu->ras[++cpu->ras_top & (X86_RAS_SIZE - 1)] = cpu->cur_block;
+}
+
+static inline void ras_pop(X86CPU *cpu)
+{
+    cpu->ret_caller = cpu->ras[cpu->ras_top-- & (X86_RAS_SIZE - 1)];
+}
+
+/*
+ * The return address pushed by a near CALL.  The usual shapes, a 64-bit
+ * push in 64-bit code and a 32-bit push on a 32-bit (SS.B) stack, have
+ * their size fixed here so the stack store is the inlined TLB fast path;
+ * anything else takes x86_push().
+ */
+static inline void call_push(X86CPU *cpu, unsigned opsize)
+{
+    uint64_t sp;
+
+    if (likely(opsize == 8 && cpu->code_size == 8)) {
+        sp = cpu->regs[R_ESP] - 8;
+        x86_st_seg(cpu, true, R_SS, sp, next_ip(cpu), 8);
+        cpu->regs[R_ESP] = sp;
+    } else if (opsize == 4 && cpu->code_size == 4 &&
+               (cpu->seg[R_SS].flags & DESC_B)) {
+        sp = (uint32_t)(cpu->regs[R_ESP] - 4);
+        x86_st_seg(cpu, false, R_SS, sp, next_ip(cpu), 4);
+        cpu->regs[R_ESP] = sp;
+    } else {
+        x86_push(cpu, next_ip(cpu), opsize);
+    }
+    ras_push(cpu);
+}
+
 void x86_op_call(X86CPU *cpu, const X86Insn *i)
 {
-    x86_push(cpu, next_ip(cpu), i->opsize);
+    call_push(cpu, i->opsize);
     x86_jump(cpu, next_ip(cpu) + i->imm, i->opsize);
 }
 
 void x86_op_call_ind(X86CPU *cpu, const X86Insn *i)
 {
     uint64_t target = x86_op_read(cpu, i, 0);
-    x86_push(cpu, next_ip(cpu), i->opsize);
+    call_push(cpu, i->opsize);
     x86_jump(cpu, target, i->opsize);
 }
 
+/* RET's return address and stack release, in the shapes of call_push(). */
 void x86_op_ret(X86CPU *cpu, const X86Insn *i)
 {
-    uint64_t target = x86_stack_peek(cpu, 0, i->opsize);
-    x86_stack_adjust(cpu, i->opsize + (i->op[0].kind ? (i->imm & 0xffff) : 0));
+    uint64_t target, sp = cpu->regs[R_ESP];
+    unsigned release = i->op[0].kind ? (i->imm & 0xffff) : 0;
+
+    if (likely(i->opsize == 8 && cpu->code_size == 8)) {
+        target = x86_ld_seg(cpu, true, R_SS, sp, 8);
+        cpu->regs[R_ESP] = sp + 8 + release;
+    } else if (i->opsize == 4 && cpu->code_size == 4 &&
+               (cpu->seg[R_SS].flags & DESC_B)) {
+        target = x86_ld_seg(cpu, false, R_SS, (uint32_t)sp, 4);
+        cpu->regs[R_ESP] = (uint32_t)(sp + 4 + release);
+    } else {
+        target = x86_stack_peek(cpu, 0, i->opsize);
+        x86_stack_adjust(cpu, i->opsize + release);
+    }
+    ras_pop(cpu);
     x86_jump(cpu, target, i->opsize);
 }
 

@@ -41,6 +41,7 @@ struct X86Block {
     X86PageCode page_code;      /* used when this block created the list */
     X86BlockLink link[2];       /* successors (taken, fall-through) */
     uint8_t link_next;          /* slot the next new link replaces */
+    X86BlockLink ret_link;      /* after a CALL ending this block returns */
 };
 
 X86Block *x86_bc_lookup(X86CPU *cpu, uint64_t paddr, unsigned mode);
