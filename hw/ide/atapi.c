@@ -173,23 +173,36 @@ static void atapi_dma_wait(IDEDrive *d)
 
 static void atapi_dma_read_next(IDEDrive *d);
 
+/*
+ * The error policy's verdict on a failed read (@ret < 0): true when the
+ * request is finished with (the VM stopped and keeps it for "cont", or the
+ * guest got MEDIUM ERROR); false to go on as if it had succeeded (ignore).
+ */
+static bool atapi_read_failed(IDEReq *req, int ret)
+{
+    IDEErrorOutcome o;
+
+    if (ret >= 0) {
+        return false;
+    }
+    o = ide_req_error(req, ret);
+    if (o == IDE_ERROR_REPORTED) {
+        IDEDrive *d = req->d;
+
+        ide_req_free(req);
+        atapi_cmd_error(d, SENSE_MEDIUM_ERROR, ASC_READ_ERROR);
+    }
+    return o == IDE_ERROR_STOPPED || o == IDE_ERROR_REPORTED;
+}
+
 static void atapi_dma_read_done(IDEReq *req, int ret)
 {
     IDEDrive *d = req->d;
     IDEBus *bus = d->bus;
     uint32_t n = req->bytes / CD_BLOCK;
 
-    if (ret < 0) {
-        IDEErrorOutcome o = ide_req_error(req, ret);
-
-        if (o == IDE_ERROR_STOPPED) {
-            return;
-        }
-        if (o == IDE_ERROR_REPORTED) {
-            ide_req_free(req);
-            atapi_cmd_error(d, SENSE_MEDIUM_ERROR, ASC_READ_ERROR);
-            return;
-        }
+    if (atapi_read_failed(req, ret)) {
+        return;
     }
     if (bus->dma_ops->rw(bus, req->buf, d->atapi_dma_off, req->bytes,
                          true) < req->bytes) {
@@ -274,17 +287,8 @@ static void atapi_read_done(IDEReq *req, int ret)
     IDEDrive *d = req->d;
     uint32_t n = req->bytes / CD_BLOCK;
 
-    if (ret < 0) {
-        IDEErrorOutcome o = ide_req_error(req, ret);
-
-        if (o == IDE_ERROR_STOPPED) {
-            return;
-        }
-        if (o == IDE_ERROR_REPORTED) {
-            ide_req_free(req);
-            atapi_cmd_error(d, SENSE_MEDIUM_ERROR, ASC_READ_ERROR);
-            return;
-        }
+    if (atapi_read_failed(req, ret)) {
+        return;
     }
     memcpy(d->io_buf, req->buf, req->bytes);
     ide_req_free(req);
