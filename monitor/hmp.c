@@ -8,7 +8,7 @@
  *
  * Commands: help, info (status, block, blockstats, version), stop, cont,
  * system_reset, quit, xp (physical memory), block_resize, qemu-io,
- * screendump.
+ * screendump, eject, change (removable media).
  * Left out: line editing and history (the terminal's own line discipline
  * is used), completion.
  */
@@ -293,6 +293,78 @@ static void hmp_qemu_io(GString *out, int argc, char **argv)
 }
 
 /*
+ * eject [-f] DEVICE and change [-f] DEVICE FILENAME [FORMAT
+ * [READ-ONLY-MODE]], as QEMU's HMP: DEVICE names a backend, -f forces
+ * a locked tray (it may come anywhere after the command name).
+ * Returns the number of arguments left in @pos.
+ */
+static int hmp_split_force(int argc, char **argv, const char **pos,
+                           int max, bool *force)
+{
+    int n = 0;
+
+    *force = false;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-f")) {
+            *force = true;
+        } else if (n == max) {
+            return -1;
+        } else {
+            pos[n++] = argv[i];
+        }
+    }
+    return n;
+}
+
+static void hmp_eject(GString *out, int argc, char **argv)
+{
+    const char *pos[1];
+    bool force;
+    Error *err = NULL;
+
+    if (hmp_split_force(argc, argv, pos, 1, &force) != 1) {
+        g_string_append(out, "eject: usage: eject [-f] device\n");
+        return;
+    }
+    qmp_eject(true, pos[0], false, NULL, true, force, &err);
+    if (err) {
+        hmp_print_error(out, err);
+    }
+}
+
+static void hmp_change(GString *out, int argc, char **argv)
+{
+    const char *pos[4] = { NULL };
+    bool force;
+    int n = hmp_split_force(argc, argv, pos, 4, &force);
+    int mode = -1;
+    Error *err = NULL;
+
+    if (n < 2) {
+        g_string_append(out, "change: usage: change [-f] device filename "
+                        "[format [read-only-mode]]\n");
+        return;
+    }
+    if (pos[3]) {
+        mode = qapi_enum_lookup(BlockdevChangeReadOnlyMode_names,
+                                BLOCKDEV_CHANGE_READ_ONLY_MODE__MAX, pos[3]);
+        if (mode < 0) {
+            g_string_append_printf(out, "Error: Parameter 'read-only-mode' "
+                                   "does not accept value '%s'\n", pos[3]);
+            return;
+        }
+    }
+    qmp_blockdev_change_medium(true, pos[0], false, NULL, pos[1],
+                               pos[2] != NULL, pos[2], true, force,
+                               mode >= 0,
+                               mode >= 0 ? (BlockdevChangeReadOnlyMode)mode
+                                         : 0, &err);
+    if (err) {
+        hmp_print_error(out, err);
+    }
+}
+
+/*
  * screendump FILENAME [-f FORMAT] [DEVICE [HEAD]], QEMU's syntax, with
  * "-d DEVICE" accepted as well.  Options may come anywhere after the
  * command name.
@@ -419,6 +491,11 @@ static const HmpCommand hmp_table[] = {
     { "block_set_io_throttle", "device bps bps_rd bps_wr iops iops_rd "
       "iops_wr", "change I/O throttle limits for a block drive", 7, 7,
       hmp_block_set_io_throttle },
+    { "eject", "[-f] device", "eject a removable medium (use -f to force "
+      "it)", 1, 2, hmp_eject },
+    { "change", "[-f] device filename [format [read-only-mode]]", "change "
+      "a removable medium, optional format (use -f to force it)", 2, 5,
+      hmp_change },
     { "screendump", "filename [-f format] [device [head]]", "save the "
       "screen of a display device as a PPM or PNG image", 1, 6,
       hmp_screendump },

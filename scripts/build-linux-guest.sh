@@ -3,7 +3,7 @@
 #
 # Build the Linux test guest from Debian packages: the distribution kernel
 # (linux-image-amd64 or linux-image-686), busybox-static, and the ata_piix
-# and virtio-blk module chains, with an /init that prints GUEST-* markers on
+# (with sr_mod for CD-ROMs) and virtio-blk module chains, with an /init that prints GUEST-* markers on
 # the serial console, writes and verifies a disk pattern, and powers off.
 # initrd-vga.img is initrd.img with a second archive appended holding the
 # bochs-drm module chain (/lib/modules/order-vga), for guest_vga=1.
@@ -95,12 +95,13 @@ for app in sh mount umount insmod cat echo dd md5sum sleep ls yes head \
     ln -s busybox "$root/bin/$app"
 done
 
-# Module chain for IDE (ata_piix) and virtio-blk, in load order.  The .deb
+# Module chain for IDE (ata_piix), ATAPI CD-ROMs (sr_mod: depends=
+# scsi_mod,cdrom,scsi_common) and virtio-blk, in load order.  The .deb
 # ships no modules.dep, so dependencies were resolved from each module's
 # "depends=" and are listed here in order.
 MODULES="scsi_common scsi_mod libata ata_piix crct10dif_common crc-t10dif
-crc64 crc64-rocksoft t10-pi sd_mod virtio_ring virtio_pci_modern_dev
-virtio_pci_legacy_dev virtio virtio_pci virtio_blk"
+crc64 crc64-rocksoft t10-pi sd_mod cdrom sr_mod virtio_ring
+virtio_pci_modern_dev virtio_pci_legacy_dev virtio virtio_pci virtio_blk"
 for m in $MODULES; do
     f=$(find "$work/k/lib/modules/$kver" -name "$m.ko" -o -name "$m.ko.xz" |
         head -n 1)

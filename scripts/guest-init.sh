@@ -12,7 +12,10 @@
 # fbcon, copy the visible framebuffer to the test disk instead of the
 # pattern, then wait 60 s so the host can take a screendump),
 # guest_vga=text (the same screen on the VGA text console, vgacon, when
-# SeaBIOS booted the kernel; /dev/vcsa1 is copied to the test disk).
+# SeaBIOS booted the kernel; /dev/vcsa1 is copied to the test disk),
+# guest_cdrom=N (no test disk: print "GUEST-CDROM n=I bytes=B md5=M" for
+# the disc in /dev/sr0, then poll it for up to 60 s and print the line
+# again each time a different disc is read, until N discs were seen).
 export PATH=/bin:/sbin
 
 up() { cut -d' ' -f1 /proc/uptime; }
@@ -28,6 +31,7 @@ nodisk=0
 exitmode=poweroff
 loops=1
 vga=0
+cdrom=0
 for w in $(cat /proc/cmdline); do
     case "$w" in
     guest_mb=*) mb=${w#guest_mb=} ;;
@@ -36,6 +40,7 @@ for w in $(cat /proc/cmdline); do
     guest_exit=*) exitmode=${w#guest_exit=} ;;
     guest_loop=*) loops=${w#guest_loop=} ;;
     guest_vga=*) vga=${w#guest_vga=} ;;
+    guest_cdrom=*) cdrom=${w#guest_cdrom=} ;;
     esac
 done
 
@@ -113,6 +118,38 @@ for m in $(cat /lib/modules/order 2>/dev/null); do
     insmod "/lib/modules/$m" 2>/dev/null
 done
 mark MODULES-LOADED
+
+# guest_cdrom: the disc's size and md5, or nothing while the drive is
+# empty or its tray open (opening or reading /dev/sr0 then fails).
+cd_read() {
+    echo 3 > /proc/sys/vm/drop_caches
+    b=$(blockdev --getsize64 /dev/sr0 2>/dev/null) || return 1
+    [ "$b" -gt 0 ] || return 1
+    dd if=/dev/sr0 of=/tmp/cd bs=2048 count=$((b / 2048)) 2>/dev/null ||
+        return 1
+    [ "$(wc -c < /tmp/cd)" = "$b" ] || return 1
+    echo "$b $(md5sum /tmp/cd | cut -d' ' -f1)"
+}
+cdrom_test() {
+    seen=0
+    last=""
+    i=0
+    while [ "$seen" -lt "$cdrom" ] && [ $i -lt 600 ]; do
+        cur=$(cd_read)
+        if [ -n "$cur" ] && [ "$cur" != "$last" ]; then
+            seen=$((seen + 1))
+            last=$cur
+            echo "GUEST-CDROM n=$seen bytes=${cur% *} md5=${cur#* }" \
+                 "uptime=$(up)"
+        fi
+        sleep 0.1
+        i=$((i + 1))
+    done
+    [ "$seen" -ge "$cdrom" ] && finish PASS
+    echo "GUEST-ERROR saw $seen of $cdrom discs"
+    finish FAIL
+}
+[ "$cdrom" != 0 ] && cdrom_test
 
 # The test disk: first vd?, then sd?, whose sector 0 carries neither a boot
 # signature nor the GUESTBOOT label (so a syslinux boot disk is skipped).

@@ -5,7 +5,8 @@
 # blockdev-open-tray / -close-tray / -remove-medium / -insert-medium,
 # blockdev-change-medium, DEVICE_TRAY_MOVED, and query-block's removable,
 # locked, tray_open and (absent when empty) inserted, with QEMU's error
-# classes and texts.  What the guest sees of it (sense codes, eject
+# classes and texts; HMP's eject and change (through human-monitor-command)
+# with QEMU's syntax and messages.  What the guest sees of it (sense codes, eject
 # requests, a locked tray) is tested through the ports in
 # tests/unit/hw/ide.  TAP output.
 import importlib.machinery
@@ -190,6 +191,52 @@ def steps_on_empty(c):
             'inserted' not in blocks(c)['spare'])
 
 
+def hmp(c, line):
+    return c.cmd('human-monitor-command', **{'command-line': line})
+
+
+def hmp_eject_change(c):
+    c.events.clear()
+    t.eq('hmp eject: no output', hmp(c, 'eject cd0'), '')
+    t.check('hmp eject: tray opened', tray_event(c, True)[0])
+    t.check('hmp eject: medium gone', 'inserted' not in blocks(c)['cd0'])
+    t.eq('hmp change: no output', hmp(c, 'change cd0 %s raw' % iso_b), '')
+    b = blocks(c)['cd0']
+    t.eq('hmp change: new file', b.get('inserted', {}).get('file'), iso_b)
+    t.eq('hmp change: tray closed', b['tray_open'], False)
+    t.eq('hmp change with read-only-mode',
+         hmp(c, 'change cd0 %s raw read-only' % iso_a), '')
+    b = blocks(c)['cd0']
+    t.eq('hmp change: read-only-mode applied',
+         (b['inserted']['file'], b['inserted']['ro']), (iso_a, True))
+    t.eq('hmp eject -f', hmp(c, 'eject -f cd0'), '')
+    t.check('hmp eject -f: medium gone', 'inserted' not in blocks(c)['cd0'])
+    t.eq('hmp change -f, format probed', hmp(c, 'change -f cd0 %s' % iso_a),
+         '')
+    t.eq('hmp change -f: inserted',
+         blocks(c)['cd0'].get('inserted', {}).get('file'), iso_a)
+    t.eq('hmp eject: unknown device', hmp(c, 'eject nope'),
+         "Error: Device 'nope' not found\r\n")
+    t.eq('hmp eject: a hard disk', hmp(c, 'eject hd0'),
+         "Error: Device 'hd0' is not removable\r\n")
+    t.eq('hmp change: bad read-only-mode',
+         hmp(c, 'change cd0 %s raw sideways' % iso_a),
+         "Error: Parameter 'read-only-mode' does not accept value "
+         "'sideways'\r\n")
+    t.check('hmp change: missing file is an error',
+            hmp(c, 'change cd0 %s raw' % os.path.join(work, 'no.iso'))
+            .startswith('Error: '))
+    t.eq('hmp eject: usage', hmp(c, 'eject'),
+         'eject: usage: eject [-f] device\r\n')
+    t.eq('hmp change: usage', hmp(c, 'change cd0'),
+         'change: usage: change [-f] device filename [format '
+         '[read-only-mode]]\r\n')
+    t.eq('hmp eject: too many names', hmp(c, 'eject cd0 cd1'),
+         'eject: usage: eject [-f] device\r\n')
+    t.eq('medium kept after the failed changes',
+         blocks(c)['cd0'].get('inserted', {}).get('file'), iso_a)
+
+
 def main():
     proc, c = start()
     try:
@@ -197,6 +244,7 @@ def main():
         t.run('errors', lambda: errors(c))
         t.run('eject and change', lambda: eject_and_change(c))
         t.run('steps on an empty drive', lambda: steps_on_empty(c))
+        t.run('hmp eject and change', lambda: hmp_eject_change(c))
         names = [x['name'] for x in c.cmd('query-commands')]
         t.check('query-commands lists the tray commands',
                 all(n in names for n in ['eject', 'blockdev-open-tray',
