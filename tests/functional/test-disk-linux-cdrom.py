@@ -10,8 +10,8 @@
 # ATTENTION, the new capacity.  Usage:
 #   test-disk-linux-cdrom.py EMULATOR [GUEST_DIR]
 # EMULATOR is plimsoll (or, to check the test itself, qemu-system-x86_64).
-# GUEST_DIR defaults to build/guest/linux-amd64.  TAP output; in the meson
-# 'slow' suite (make check-slow).
+# GUEST_DIR defaults to build/guest/linux-amd64.  TAP output; in make
+# check.
 import hashlib
 import importlib.machinery
 import os

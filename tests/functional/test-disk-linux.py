@@ -8,9 +8,9 @@
 #   test-disk-linux.py [--only IFACE:FMT[,...]] EMULATOR [GUEST_DIR]
 # EMULATOR is plimsoll (or, to check the test itself, qemu-system-x86_64).
 # GUEST_DIR defaults to build/guest/linux-amd64.  TAP output.
-# Checked against qemu-system-x86_64 (18/18); in the meson 'slow' suite
-# (make check-slow); make check runs "--only ide:qcow2" (virtio-blk on qcow2
-# is in test-e2e-thin).  The guest is assembled first if it is missing.
+# Checked against qemu-system-x86_64 (18/18); in make check.  "--only" picks
+# interface:format pairs for a quicker run by hand.  The guest is assembled
+# first if it is missing.
 import os
 import re
 import shutil
