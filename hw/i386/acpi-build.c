@@ -10,7 +10,8 @@
  * timer, SCI on IRQ 9 and the reset register complete the FADT.  With
  * apic=off there is no MADT, so Linux runs the 8259s; with the APICs (the
  * default) the RSDT also lists a MADT and an HPET table (at the end of
- * this file).
+ * this file).  acpi_build_area() writes them for any base address:
+ * hw/i386/acpi-fw.c builds them at 0 for firmware's table loader.
  *
  * $PIR (Microsoft "PCI IRQ Routing Table Specification" 1.0): router
  * 00:01.0 PIIX3 8086:7000, link values 0x60-0x63 (the PIRQRC registers),
