@@ -13,6 +13,7 @@
 
 #include <json-c/json.h>
 
+#include "hw/i386/acpi-build.h"
 #include "hw/i386/pc.h"
 #include "hw/i386/smbios.h"
 #include "system/cpus.h"
@@ -316,6 +317,50 @@ static void test_acpi_off(Fixture *f, gconstpointer data)
     g_assert_null(fw_cfg_file(f, "etc/acpi/tables", &size));
 }
 
+/* Same bytes as table @b, apart from the checksum and [@skip, @skip + 4). */
+static void same_table(const uint8_t *a, const uint8_t *b, unsigned skip)
+{
+    uint32_t len = get32(a + 4);
+
+    g_assert_cmpuint(get32(b + 4), ==, len);
+    for (uint32_t i = 0; i < len; i++) {
+        if (i != 9 && (i < skip || i >= skip + 4)) {
+            g_assert_cmphex(a[i], ==, b[i]);
+        }
+    }
+}
+
+/* The direct boot's tables (acpi_build_tables() at 0xf0000) hold what the
+ * table loader assembles, but for the addresses. */
+static void test_acpi_same_as_direct(Fixture *f, gconstpointer data)
+{
+    g_autofree uint8_t *ram = g_malloc0(0x100000);
+    const uint8_t *rsdt, *drsdt;
+    uint64_t rsdp;
+    Loaded l;
+
+    fixture_init(f, NULL, NULL);
+    run_loader(f, &l);
+    rsdp = acpi_build_tables(pc_from_machine(f->m), ram);
+    g_assert_cmphex(rsdp, >=, FSEG);
+    g_assert_cmpuint(sum8(ram + rsdp, 20), ==, 0);
+    drsdt = ram + get32(ram + rsdp + 16);
+    rsdt = l.mem + get32(find_rsdp(&l) + 16);
+    g_assert_cmpuint(get32(drsdt + 4), ==, get32(rsdt + 4));
+    g_assert_cmpuint(sum8(drsdt, get32(drsdt + 4)), ==, 0);
+    for (unsigned i = 0; i < (get32(rsdt + 4) - 36) / 4; i++) {
+        const uint8_t *a = l.mem + get32(rsdt + 36 + 4 * i);
+        const uint8_t *b = ram + get32(drsdt + 36 + 4 * i);
+
+        g_assert_cmpuint(sum8(b, get32(b + 4)), ==, 0);
+        same_table(a, b, !memcmp(a, "FACP", 4) ? 40 : 0x10000);
+        if (!memcmp(a, "FACP", 4)) {
+            same_table(l.mem + get32(a + 40), ram + get32(b + 40), 0x10000);
+        }
+    }
+    g_free(l.mem);
+}
+
 /* String @n (from 1) of the structure at @s. */
 static const char *smbios_string(const uint8_t *s, unsigned n)
 {
@@ -405,6 +450,7 @@ int main(int argc, char **argv)
     ADD("acpi-apic", test_acpi_apic);
     ADD("acpi-no-apic", test_acpi_no_apic);
     ADD("acpi-off", test_acpi_off);
+    ADD("acpi-same-as-direct", test_acpi_same_as_direct);
     ADD("smbios", test_smbios);
     return g_test_run();
 }
