@@ -10,7 +10,8 @@
  * timer, SCI on IRQ 9 and the reset register complete the FADT.  With
  * apic=off there is no MADT, so Linux runs the 8259s; with the APICs (the
  * default) the RSDT also lists a MADT and an HPET table (at the end of
- * this file).
+ * this file).  acpi_build_area() writes them for any base address:
+ * hw/i386/acpi-fw.c builds them at 0 for firmware's table loader.
  *
  * $PIR (Microsoft "PCI IRQ Routing Table Specification" 1.0): router
  * 00:01.0 PIIX3 8086:7000, link values 0x60-0x63 (the PIRQRC registers),
@@ -111,26 +112,49 @@ static uint32_t acpi_build_fadt(uint8_t *t, uint32_t dsdt)
 }
 
 static unsigned acpi_build_apic_tables(PCMachineState *pcms, uint8_t *area,
-                                       uint8_t *rsdt_entries);
+                                       uint32_t base, AcpiLayout *lay);
 
-uint64_t acpi_build_tables(PCMachineState *pcms, uint8_t *ram)
+static void acpi_note_table(AcpiLayout *lay, uint32_t off, uint32_t len)
 {
-    uint8_t *area = ram + ACPI_AREA;
-    uint8_t *rsdp = area + RSDP_OFF;
-    uint8_t *rsdt = area + RSDT_OFF;
-    unsigned nent = 1;
+    lay->table_off[lay->ntables] = off;
+    lay->table_len[lay->ntables++] = len;
+}
 
+void acpi_build_area(PCMachineState *pcms, uint8_t *area, uint32_t base,
+                     uint8_t *rsdp, AcpiLayout *lay)
+{
+    uint8_t *rsdt = area + RSDT_OFF;
+    uint32_t dsdt_len;
+    unsigned nent;
+
+    memset(lay, 0, sizeof(*lay));
     memset(area, 0, 0x800);
-    acpi_build_dsdt(area + DSDT_OFF, pcms->below_4g);
-    acpi_build_fadt(area + FADT_OFF, ACPI_AREA + DSDT_OFF);
-    put32(rsdt + 36, ACPI_AREA + FADT_OFF);
-    nent += acpi_build_apic_tables(pcms, area, rsdt + 40);
+    dsdt_len = acpi_build_dsdt(area + DSDT_OFF, pcms->below_4g);
+    acpi_note_table(lay, DSDT_OFF, dsdt_len);
+    acpi_note_table(lay, FADT_OFF,
+                    acpi_build_fadt(area + FADT_OFF, base + DSDT_OFF));
+    lay->ptr_off[lay->nptrs++] = FADT_OFF + 40;
+    put32(rsdt + 36, base + FADT_OFF);
+    lay->ptr_off[lay->nptrs++] = RSDT_OFF + 36;
+    nent = 1 + acpi_build_apic_tables(pcms, area, base, lay);
     acpi_header(rsdt, "RSDT", 36 + 4 * nent, 1);
+    acpi_note_table(lay, RSDT_OFF, 36 + 4 * nent);
+    lay->rsdt_off = RSDT_OFF;
+    lay->size = DSDT_OFF + dsdt_len;
+    memset(rsdp, 0, 20);
     memcpy(rsdp, "RSD PTR ", 8);
     memcpy(rsdp + 9, "PLIMSL", 6);
     rsdp[15] = 0;                   /* revision 0: ACPI 1.0 */
-    put32(rsdp + 16, ACPI_AREA + RSDT_OFF);
+    put32(rsdp + 16, base + RSDT_OFF);
     rsdp[8] = acpi_checksum(rsdp, 20);
+}
+
+uint64_t acpi_build_tables(PCMachineState *pcms, uint8_t *ram)
+{
+    AcpiLayout lay;
+
+    acpi_build_area(pcms, ram + ACPI_AREA, ACPI_AREA,
+                    ram + ACPI_AREA + RSDP_OFF, &lay);
     return ACPI_AREA + RSDP_OFF;
 }
 
@@ -253,14 +277,18 @@ static uint32_t acpi_build_hpet(uint8_t *t)
 /* With apic=on: build both tables, list them at @rsdt_entries, return
  * how many were listed. */
 static unsigned acpi_build_apic_tables(PCMachineState *pcms, uint8_t *area,
-                                       uint8_t *rsdt_entries)
+                                       uint32_t base, AcpiLayout *lay)
 {
+    uint8_t *rsdt_entries = area + RSDT_OFF + 40;
+
     if (!pcms->apic) {
         return 0;
     }
-    acpi_build_madt(pcms, area + MADT_OFF);
-    acpi_build_hpet(area + HPET_TBL_OFF);
-    put32(rsdt_entries, ACPI_AREA + MADT_OFF);
-    put32(rsdt_entries + 4, ACPI_AREA + HPET_TBL_OFF);
+    acpi_note_table(lay, MADT_OFF, acpi_build_madt(pcms, area + MADT_OFF));
+    acpi_note_table(lay, HPET_TBL_OFF, acpi_build_hpet(area + HPET_TBL_OFF));
+    put32(rsdt_entries, base + MADT_OFF);
+    put32(rsdt_entries + 4, base + HPET_TBL_OFF);
+    lay->ptr_off[lay->nptrs++] = RSDT_OFF + 40;
+    lay->ptr_off[lay->nptrs++] = RSDT_OFF + 44;
     return 2;
 }

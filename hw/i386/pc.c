@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "hw/i386/acpi-build.h"
+#include "hw/i386/smbios.h"
 #include "hw/i386/pc-drives.h"
 
 #include "hw/char/uart-16550.h"
@@ -383,6 +384,10 @@ static void pc_init_fw_cfg(PCMachineState *pcms)
         uint16_t t = GUINT16_TO_LE(cfg->boot_splash_time);
         fw_cfg_add_file(f, "etc/boot-menu-wait", &t, 2);
     }
+    if (pcms->acpi) {
+        acpi_fw_cfg_install(pcms);
+    }
+    smbios_fw_cfg_install(pcms);
 }
 
 static bool pc_init(Machine *m, Error **errp)
