@@ -118,7 +118,7 @@ def main():
 # Always: the script returns at once when the guest is up to date, and
 # rebuilds one made before guest_cdrom existed.
 subprocess.run(['sh', os.path.join(SRC, 'scripts', 'build-linux-guest.sh'),
-                os.path.dirname(GUEST)], check=True,
+                os.path.dirname(GUEST)], check=True, stdout=sys.stderr,
                env=dict(os.environ, ARCH='amd64'))
 if not shutil.which('xorriso'):
     print('1..0 # SKIP xorriso missing (scripts/install-deps.sh)')

@@ -35,7 +35,7 @@ LINE = b'GUESTDATA 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXY
 MD5_8M = hashlib.md5((LINE[:63] + b'\n') * ((8 << 20) // 64)).hexdigest()
 if not os.path.exists(os.path.join(GUEST, 'vmlinuz')):
     subprocess.run(['sh', os.path.join(SRC, 'scripts', 'build-linux-guest.sh'),
-                    os.path.dirname(GUEST)], check=True,
+                    os.path.dirname(GUEST)], check=True, stdout=sys.stderr,
                    env=dict(os.environ, ARCH='amd64'))
 work = tempfile.mkdtemp(prefix='test-disk-linux-')
 results = []
