@@ -18,6 +18,7 @@
 #include "block/block-backend.h"
 #include "block/block-int.h"
 #include "block/file-posix.h"
+#include "hw/core/lock.h"
 
 #define CLUSTER 65536
 
@@ -306,6 +307,31 @@ static void test_disabled(Fixture *f, gconstpointer data)
     blk_unref(blk);
 }
 
+/*
+ * Under the machine lock (a device model submitting from a vCPU thread or
+ * the main loop) no inline attempt is made: host I/O never runs there.
+ */
+static void test_machine_lock(Fixture *f, gconstpointer data)
+{
+    static uint8_t buf[4096];
+    BlockBackend *blk = open_qcow2(f, "writeback");
+    AioPoolStats base;
+    uint64_t inl, bailed, pool;
+
+    fill(buf, sizeof(buf), 3);
+    g_assert_cmpint(blk_pwrite(blk, 0, sizeof(buf), buf, 0), ==, 0);
+    aio_pool_get_stats(&base);
+    machine_lock();
+    g_assert_cmpint(one_aio(blk, true, 0, buf, sizeof(buf)), ==, 0);
+    g_assert_cmpint(one_aio(blk, false, 0, buf, sizeof(buf)), ==, 0);
+    machine_unlock();
+    stats_delta(&base, &inl, &bailed, &pool);
+    g_assert_cmpuint(pool, ==, 2);
+    g_assert_cmpuint(inl + bailed, ==, 0);
+    assert_filled(buf, sizeof(buf), 3);
+    blk_unref(blk);
+}
+
 /* Even: the first two clusters, 4 KiB apart; odd: one new cluster each. */
 static int64_t mixed_off(int i)
 {
@@ -452,6 +478,7 @@ int main(int argc, char **argv)
     add("bail/direct", test_bail_cases, "none");
     add("bail/writethrough", test_bail_cases, "writethrough");
     add("disabled", test_disabled, NULL);
+    add("machine-lock", test_machine_lock, NULL);
     add("mixed-depth", test_mixed_depth, NULL);
     add("corruption-inline", test_corruption_inline, NULL);
     add("large-deep-queue", test_large_deep_queue, NULL);
