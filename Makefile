@@ -3,7 +3,7 @@
 # Thin wrapper over meson/ninja.  The two commands of the README:
 #   make run    install what is missing, build, assemble the demo guest, boot it
 #   make check  install what is missing, build, run every default test suite
-# Other targets: all (default), check-slow, check-asan, bench, clean.
+# Other targets: all (default), check-slow, check-asan, bench, screenshot, clean.
 
 BUILD ?= build
 ASAN_BUILD ?= build-asan
@@ -12,7 +12,7 @@ export ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=1
 export LSAN_OPTIONS ?= suppressions=$(CURDIR)/scripts/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1
 
-.PHONY: all deps run check check-slow check-asan bench clean
+.PHONY: all deps run check check-slow check-asan bench screenshot clean
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -39,6 +39,7 @@ check: deps
 	rm -f $(BUILD)/meson-logs/testlog.json $(ASAN_BUILD)/meson-logs/testlog.json
 	-$(MESON_TEST) -C $(BUILD) --no-suite slow
 	-$(MESON_TEST) -C $(ASAN_BUILD) --suite unit
+	-@scripts/ui-screenshot.sh $(BUILD) >/dev/null 2>&1
 	@python3 scripts/test-summary.py $(BUILD)/meson-logs/testlog.json \
 	    $(ASAN_BUILD)/meson-logs/testlog.json
 
@@ -53,6 +54,11 @@ check-asan: $(ASAN_BUILD)/build.ninja
 	rm -f $(ASAN_BUILD)/meson-logs/testlog.json
 	-$(MESON_TEST) -C $(ASAN_BUILD) --suite unit
 	@python3 scripts/test-summary.py $(ASAN_BUILD)/meson-logs/testlog.json
+
+# README's picture of a notification, taken from the real window on Xvfb:
+# generated, never stored in git (make check makes it too).
+screenshot: all
+	scripts/ui-screenshot.sh $(BUILD)
 
 bench: all
 	scripts/run-benchmarks.sh $(BUILD)
