@@ -43,14 +43,7 @@ start:
     and ebx, 1 << 20
     CHECK ebx, 1 << 20, 'CPUID.7.0:EBX.SMAP'
 
-    mov edi, TSS_BASE
-    mov ecx, 0x68 / 4
-    xor eax, eax
-    rep stosd
-    mov dword [TSS_BASE + 4], KSTACK
-    mov dword [TSS_BASE + 8], SEL_DATA0
-    mov ax, SEL_TSS
-    ltr ax
+    TSS_LOAD
 
     ; The GDT in RAM with an LDT (base UPAGE, limit 15) after it.
     mov esi, ROM_BASE + gdt
