@@ -25,6 +25,18 @@ static BlockJob *qmp_job_get(const char *id, Error **errp)
     return job;
 }
 
+/* The block-job-* verbs that only name the job: look it up, apply @verb. */
+static void qmp_job_verb(const char *id,
+                         bool (*verb)(BlockJob *job, Error **errp),
+                         Error **errp)
+{
+    BlockJob *job = qmp_job_get(id, errp);
+
+    if (job) {
+        verb(job, errp);
+    }
+}
+
 BlockJobInfoList *qmp_query_block_jobs(Error **errp)
 {
     BlockJobInfoList *head = NULL, **tail = &head;
@@ -66,47 +78,27 @@ void qmp_block_job_cancel(const char *device, bool has_force, bool force,
 
 void qmp_block_job_pause(const char *device, Error **errp)
 {
-    BlockJob *job = qmp_job_get(device, errp);
-
-    if (job) {
-        block_job_user_pause(job, errp);
-    }
+    qmp_job_verb(device, block_job_user_pause, errp);
 }
 
 void qmp_block_job_resume(const char *device, Error **errp)
 {
-    BlockJob *job = qmp_job_get(device, errp);
-
-    if (job) {
-        block_job_user_resume(job, errp);
-    }
+    qmp_job_verb(device, block_job_user_resume, errp);
 }
 
 void qmp_block_job_complete(const char *device, Error **errp)
 {
-    BlockJob *job = qmp_job_get(device, errp);
-
-    if (job) {
-        block_job_complete(job, errp);
-    }
+    qmp_job_verb(device, block_job_complete, errp);
 }
 
 void qmp_block_job_finalize(const char *id, Error **errp)
 {
-    BlockJob *job = qmp_job_get(id, errp);
-
-    if (job) {
-        block_job_finalize(job, errp);
-    }
+    qmp_job_verb(id, block_job_finalize, errp);
 }
 
 void qmp_block_job_dismiss(const char *id, Error **errp)
 {
-    BlockJob *job = qmp_job_get(id, errp);
-
-    if (job) {
-        block_job_dismiss(job, errp);
-    }
+    qmp_job_verb(id, block_job_dismiss, errp);
 }
 
 /* ---- starting jobs --------------------------------------------------- */
