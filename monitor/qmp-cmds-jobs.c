@@ -103,6 +103,19 @@ void qmp_block_job_dismiss(const char *id, Error **errp)
 
 /* ---- starting jobs --------------------------------------------------- */
 
+/* A new job on @bs fails while another job uses it (QEMU's message). */
+static bool qmp_job_node_busy(BlockDriverState *bs, Error **errp)
+{
+    BlockJob *job = block_job_node_busy(bs);
+
+    if (job) {
+        error_setg(errp, "Node '%s' is busy: block device is in use by "
+                   "block job: %s", bdrv_get_node_name(bs),
+                   JobType_str(job->drv->type));
+    }
+    return job != NULL;
+}
+
 /* QEMU's bdrv_lookup_bs() for a job's device argument. */
 static BlockDriverState *qmp_job_device(const char *device, Error **errp)
 {
@@ -496,10 +509,7 @@ void qmp_drive_mirror(bool has_job_id, const char *job_id,
                    replaces);
         return;
     }
-    if (block_job_node_busy(src)) {
-        error_setg(errp, "Node '%s' is busy: block device is in use by "
-                   "block job: %s", bdrv_get_node_name(src),
-                   JobType_str(block_job_node_busy(src)->drv->type));
+    if (qmp_job_node_busy(src, errp)) {
         return;
     }
     tgt = block_job_open_target(target,
@@ -555,10 +565,7 @@ void qmp_drive_backup(bool has_job_id, const char *job_id,
     if (!c.job_id) {
         c.job_id = blk_name(blk);
     }
-    if (block_job_node_busy(src)) {
-        error_setg(errp, "Node '%s' is busy: block device is in use by "
-                   "block job: %s", bdrv_get_node_name(src),
-                   JobType_str(block_job_node_busy(src)->drv->type));
+    if (qmp_job_node_busy(src, errp)) {
         return;
     }
     tgt = block_job_open_target(target,
@@ -600,10 +607,7 @@ void qmp_blockdev_backup(bool has_job_id, const char *job_id,
     qmp_job_common(&c, has_job_id, job_id, has_speed, speed,
                    has_on_source_error, on_source_error, has_auto_finalize,
                    auto_finalize, has_auto_dismiss, auto_dismiss);
-    if (block_job_node_busy(src)) {
-        error_setg(errp, "Node '%s' is busy: block device is in use by "
-                   "block job: %s", bdrv_get_node_name(src),
-                   JobType_str(block_job_node_busy(src)->drv->type));
+    if (qmp_job_node_busy(src, errp)) {
         return;
     }
     qmp_backup(&c, src, tgt, sync, false, has_on_target_error,

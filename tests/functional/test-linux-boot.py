@@ -23,22 +23,15 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-common = importlib.machinery.SourceFileLoader(
-    'qmp_common', os.path.join(HERE, 'test-qmp-common.py')).load_module()
+linux = importlib.machinery.SourceFileLoader(
+    'linux_guest', os.path.join(HERE, 'linux-guest-common.py')).load_module()
+common = linux.common
 SRC = common.SRC
 
 
-def build_guest(build, arch):
-    out = os.path.join(build, 'guest')
-    env = dict(os.environ, ARCH=arch)
-    if arch == 'i386':
-        env['ADD_I386_ARCH'] = '1'
-    r = subprocess.run(['sh', os.path.join(SRC, 'scripts',
-                                           'build-linux-guest.sh'), out],
-                       capture_output=True, text=True, env=env)
-    if r.returncode != 0:
-        return None, r.stdout + r.stderr
-    return os.path.join(out, 'linux-' + arch), ''
+# The guest builder, shared with the other Linux guest tests (and used by
+# test-linux-seabios-disk.py through this module).
+build_guest = linux.build_guest
 
 
 def reboot_test(binary, guest, tap):
