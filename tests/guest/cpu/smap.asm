@@ -63,13 +63,7 @@ start:
     lldt ax
 
     ; Paging: 4 MiB identity-mapped, supervisor except UPAGE.
-    mov edi, PT
-    mov eax, 3
-    mov ecx, 1024
-.fill:
-    stosd
-    add eax, 0x1000
-    loop .fill
+    PT_IDENTITY PT, 3
     or dword [PT + (UPAGE >> 12) * 4], 4
     mov dword [PD], PT | 7
     mov eax, PD

@@ -67,13 +67,7 @@ u4: CHECK dword [FAULT_VEC], 13, 'without UMIP SIDT passes'
     CHECK dword [FAULT_EIP], ROM_BASE + at_cli, 'at the CLI'
 
     ; Paging: 4 MiB identity-mapped, supervisor except UPAGE.
-    mov edi, PT
-    mov eax, 3
-    mov ecx, 1024
-.fill:
-    stosd
-    add eax, 0x1000
-    loop .fill
+    PT_IDENTITY PT, 3
     or dword [PT + (UPAGE >> 12) * 4], 4
     mov dword [PD], PT | 7
     mov byte [UPAGE], 0xc3      ; ret
