@@ -75,12 +75,7 @@ def boot_and_screendump(tap, args, work, marker, what, skip_if=None):
             tap.finish()
         client = common.QMPClient(qmp, timeout=10)
         client.cmd('screendump', {'filename': shot})
-        client.cmd('quit')
         client.close()
     finally:
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        common.end_process(proc, lambda: common.QMPClient(qmp, timeout=10))
     return proc, out, shot
