@@ -24,10 +24,11 @@
  * kernel refuses a ring (seccomp, io_uring_disabled), the thread falls
  * back to preadv/pwritev for good.  Deviation: QEMU's native is Linux
  * AIO and needs cache.direct=on; here both names mean the io_uring path.
- * O_DIRECT transfers also go through the thread's ring with aio=threads:
+ * O_DIRECT writes also go through the thread's ring with aio=threads:
  * the submitting thread still waits, but the kernel does not hold the
  * file's inode lock while the device works (ext4 does for a synchronous
- * O_DIRECT write into a hole), so the workers' writes overlap.
+ * O_DIRECT write into a hole), so the workers' writes overlap.  (O_DIRECT
+ * reads share the lock: they stay preadv.)
  *
  * Grow-ahead (file_posix_grow_ahead(), asked for by qcow2 on its image
  * file with O_DIRECT): an O_DIRECT write past the end of the file makes
@@ -318,8 +319,8 @@ static ssize_t file_xfer(FileState *s, const struct iovec *iov, int niov,
     ssize_t n;
 
 #if CONFIG_LIBURING
-    struct io_uring *ring = s->use_uring || s->direct ? file_thread_ring()
-                                                      : NULL;
+    struct io_uring *ring = s->use_uring || (s->direct && write)
+                            ? file_thread_ring() : NULL;
     if (ring) {
         return file_uring_xfer(ring, s->fd, iov, niov, offset, write, rwf);
     }
