@@ -24,11 +24,13 @@
  * kernel refuses a ring (seccomp, io_uring_disabled), the thread falls
  * back to preadv/pwritev for good.  Deviation: QEMU's native is Linux
  * AIO and needs cache.direct=on; here both names mean the io_uring path.
- * O_DIRECT writes also go through the thread's ring with aio=threads:
- * the submitting thread still waits, but the kernel does not hold the
- * file's inode lock while the device works (ext4 does for a synchronous
- * O_DIRECT write into a hole), so the workers' writes overlap.  (O_DIRECT
- * reads share the lock: they stay preadv.)
+ * O_DIRECT writes that overlap others also go through the thread's ring
+ * with aio=threads: the submitting thread still waits, but the kernel
+ * does not hold the file's inode lock while the device works (ext4 does
+ * for a synchronous O_DIRECT write into a hole), so the workers' writes
+ * proceed together.  A lone write stays pwritev (the ring would hand it to
+ * a kernel worker for nothing), and so do O_DIRECT reads (they share the
+ * lock).
  *
  * Grow-ahead (file_posix_grow_ahead(), asked for by qcow2 on its image
  * file with O_DIRECT): an O_DIRECT write past the end of the file makes
@@ -79,6 +81,7 @@ typedef struct FileState {
     bool use_uring;         /* aio=io_uring|native */
     bool no_nowait_write;   /* atomic: RWF_NOWAIT writes unsupported */
     uint32_t mem_align;     /* O_DIRECT buffer alignment (512 or 4096) */
+    int direct_writes;      /* atomic: O_DIRECT writes in progress */
     /* grow-ahead: @grow_lock guards the three sizes below */
     uint64_t grow_step;     /* 0: off */
     GMutex grow_lock;
@@ -312,19 +315,12 @@ uint64_t file_posix_uring_requests(void)
 /* Transfers                                                               */
 /* ---------------------------------------------------------------------- */
 
-/* One host transfer: bytes done or -errno. */
-static ssize_t file_xfer(FileState *s, const struct iovec *iov, int niov,
-                         int64_t offset, bool write, int rwf)
+/* One transfer with preadv/pwritev: bytes done or -errno. */
+static ssize_t file_sync_xfer(FileState *s, const struct iovec *iov,
+                              int niov, int64_t offset, bool write, int rwf)
 {
     ssize_t n;
 
-#if CONFIG_LIBURING
-    struct io_uring *ring = s->use_uring || (s->direct && write)
-                            ? file_thread_ring() : NULL;
-    if (ring) {
-        return file_uring_xfer(ring, s->fd, iov, niov, offset, write, rwf);
-    }
-#endif
     if (rwf) {
         n = write ? pwritev2(s->fd, iov, niov, offset, rwf)
                   : preadv2(s->fd, iov, niov, offset, rwf);
@@ -333,6 +329,31 @@ static ssize_t file_xfer(FileState *s, const struct iovec *iov, int niov,
                   : preadv(s->fd, iov, niov, offset);
     }
     return n < 0 ? -errno : n;
+}
+
+/* One host transfer: bytes done or -errno. */
+static ssize_t file_xfer(FileState *s, const struct iovec *iov, int niov,
+                         int64_t offset, bool write, int rwf)
+{
+#if CONFIG_LIBURING
+    /* Alone, a write gains nothing from the ring but a kernel worker
+     * hand-off: only O_DIRECT writes that overlap others take it. */
+    bool counted = s->direct && write && !s->use_uring;
+    bool overlap = counted && __atomic_fetch_add(&s->direct_writes, 1,
+                                                 __ATOMIC_RELAXED) > 0;
+    struct io_uring *ring = s->use_uring || overlap ? file_thread_ring()
+                                                    : NULL;
+    ssize_t n = ring ? file_uring_xfer(ring, s->fd, iov, niov, offset,
+                                       write, rwf)
+                     : file_sync_xfer(s, iov, niov, offset, write, rwf);
+
+    if (counted) {
+        __atomic_fetch_sub(&s->direct_writes, 1, __ATOMIC_RELAXED);
+    }
+    return n;
+#else
+    return file_sync_xfer(s, iov, niov, offset, write, rwf);
+#endif
 }
 
 /* Transfer until done; short reads past EOF are zero-filled. */
