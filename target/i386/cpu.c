@@ -129,7 +129,7 @@ void x86_cpu_reset(X86CPU *cpu, bool init_only)
     memset(cpu->dr, 0, sizeof(cpu->dr));
     cpu->dr[6] = 0xffff0ff0;
     cpu->dr[7] = 0x400;
-    cpu->dr_exec = cpu->dr_hits = 0;
+    cpu->dr_exec = cpu->dr_io = cpu->dr_hits = 0;
     cpu->dr_watch &= ~0xfu;     /* the debugger's watchpoints stay */
     cpu->tf_armed = false;
     x86_debug_update_flags(cpu);

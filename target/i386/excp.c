@@ -25,6 +25,7 @@ _Noreturn void x86_raise(X86CPU *cpu, int vector, uint32_t err)
     cpu->pending_err = err;
     cpu->pending_has_err = has_error_code(vector);
     cpu->pending_soft = false;
+    cpu->pending_icebp = false;
     siglongjmp(cpu->jmp, 1);
 }
 
@@ -39,6 +40,24 @@ _Noreturn void x86_raise_soft_int(X86CPU *cpu, int vector)
     cpu->pending_err = 0;
     cpu->pending_has_err = false;
     cpu->pending_soft = true;
+    cpu->pending_icebp = false;
+    siglongjmp(cpu->jmp, 1);
+}
+
+/*
+ * INT1 (F1, "ICEBP"): a #DB trap after the instruction, left with the
+ * next EIP as INT n is, and reported at the instruction if its delivery
+ * faults; but it is not a software interrupt for the gate DPL check,
+ * sets EXT in the error codes of such faults and leaves DR6 alone
+ * (SDM vol. 2A "INT n/INTO/INT3/INT1", vol. 3A 6.12.1.1, 6.13).
+ */
+_Noreturn void x86_raise_icebp(X86CPU *cpu)
+{
+    cpu->pending_excp = EXCP_DB;
+    cpu->pending_err = 0;
+    cpu->pending_has_err = false;
+    cpu->pending_soft = true;
+    cpu->pending_icebp = true;
     siglongjmp(cpu->jmp, 1);
 }
 
@@ -214,6 +233,9 @@ void x86_deliver_interrupt(X86CPU *cpu, int vector, bool soft, bool has_err,
     } else {
         deliver_protected(cpu, vector, soft, has_err, err, next_eip);
     }
+    if (vector == EXCP_DB && !soft) {
+        cpu->dr[7] &= ~DR7_GD;  /* lets the handler use DRn (17.2.4) */
+    }
     x86_stop_block(cpu);
 }
 
@@ -253,7 +275,10 @@ void x86_deliver_pending(X86CPU *cpu)
     int vec = cpu->pending_excp;
     uint32_t err = cpu->pending_err;
     bool has_err = cpu->pending_has_err, soft = cpu->pending_soft;
+    bool icebp = cpu->pending_icebp;
     uint64_t ret_eip;
+
+    cpu->pending_icebp = false;
 
     if (cpu->exc_depth) {
         int first = cpu->last_excp;
@@ -282,7 +307,7 @@ void x86_deliver_pending(X86CPU *cpu)
     if (sets_rf(vec, soft)) {
         cpu->eflags |= EF_RF;       /* pushed, then cleared by delivery */
     }
-    x86_deliver_interrupt(cpu, vec, soft, has_err, err, ret_eip);
+    x86_deliver_interrupt(cpu, vec, soft && !icebp, has_err, err, ret_eip);
     cpu->soft_int_rewind = false;
     cpu->exc_depth = 0;
 }
