@@ -85,6 +85,7 @@ enum { R_ES, R_CS, R_SS, R_DS, R_FS, R_GS, R_LDTR, R_TR, X86_NSEGS };
 #define CR4_SMAP (1u << 21)
 /* Debug status and control (SDM vol. 3B 17.2.3, 17.2.4). */
 #define DR6_BD (1u << 13)
+#define DR6_BT (1u << 15)
 #define DR7_GD (1u << 13)
 #define EFER_SCE (1u << 0)
 #define EFER_LME (1u << 8)
@@ -314,7 +315,8 @@ struct X86CPU {
     unsigned gdb_watch_hit;     /* 1 + slot of a debugger watch hit */
     unsigned gdb_watch_hit_kind;
     uint32_t dr_io;             /* DRn armed as I/O breakpoints */
-    uint32_t dr_hits;           /* data breakpoints hit, trap owed */
+    uint32_t dr_hits;           /* DR6 B0-B3 (breakpoints hit) and BT
+                                   (task switch): #DB trap owed */
     bool tf_armed;              /* TF was set when this insn started */
     uint64_t tf_retired;        /* cpu->retired when it started */
 
@@ -470,6 +472,8 @@ void x86_debug_dr_access(X86CPU *cpu);
 /* IN/OUT/INS/OUTS completed on [@port, +@size): I/O breakpoints (only
  * called while cpu->dr_io is nonzero). */
 void x86_debug_io_access(X86CPU *cpu, uint16_t port, unsigned size);
+/* A task switch to a TSS with its T flag set has completed. */
+void x86_debug_task_trap(X86CPU *cpu);
 
 /* Cross-modifying code between vCPUs (smp.c). */
 void x86_smp_register(X86CPU *cpu);

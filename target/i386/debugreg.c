@@ -26,8 +26,10 @@
  *     is set is a #DB fault with DR6.BD; delivering any #DB but INT 1
  *     clears GD so the handler can read DR6 (excp.c).
  *   - INT1 (F1) raises #DB through excp.c as a trap, DR6 unchanged.
- * Deviation: the task-switch trap (T bit) and BTF are not modelled; a
- *   single-step trap is also reported after INT n.
+ *   - The task-switch trap (17.3.1.5): task.c calls x86_debug_task_trap()
+ *     and the trap, with DR6.BT, is owed as a data breakpoint's.
+ *   - No single-step trap follows INT n, INT3, INTO or INT1 (excp.c).
+ * Deviation: BTF (single-step on branches) is not modelled.
  */
 #include "target/i386/mem.h"
 
@@ -263,7 +265,7 @@ void x86_debug_guest_check(X86CPU *cpu, uint64_t lin)
         }
     }
     if (cpu->dr_hits) {
-        bits |= cpu->dr_hits;
+        bits |= cpu->dr_hits;       /* B0-B3, and BT after a task switch */
         cpu->dr_hits = 0;
     }
     if (bits) {
@@ -322,4 +324,12 @@ void x86_debug_io_access(X86CPU *cpu, uint16_t port, unsigned size)
             x86_stop_block(cpu);
         }
     }
+}
+
+/* The switch to a task whose TSS has T set is done: owe the #DB trap,
+ * taken before the new task's first instruction (17.3.1.5). */
+void x86_debug_task_trap(X86CPU *cpu)
+{
+    cpu->dr_hits |= DR6_BT;
+    cpu->debug_flags |= X86_DEBUG_DB_PENDING;
 }

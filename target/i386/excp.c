@@ -301,6 +301,11 @@ void x86_deliver_pending(X86CPU *cpu)
         }
     }
     ret_eip = cpu->regs[R_RIP];
+    if (soft) {
+        /* INT n, INT3, INTO, INT1: no single-step trap after them, the
+         * handler starts with TF clear (SDM vol. 3B 17.3.1.4). */
+        cpu->tf_armed = false;
+    }
     cpu->exc_depth = 1;
     cpu->last_excp = soft ? -1 : vec;
     cpu->soft_int_rewind = soft;

@@ -8,6 +8,8 @@
  * new CR3, LDTR, EFLAGS, EIP, general and segment registers.
  * 16-bit TSSs (7.6, the 80286 format) are switched the same way: no CR3,
  * FS or GS, 16-bit IP, FLAGS and registers.
+ * The T flag of a 32-bit TSS (offset 64h bit 0) owes a #DB trap with
+ * DR6.BT once the switch to it completes (SDM vol. 3B 17.3.1.5).
  * Deviation: faults while loading the new task's segment registers are
  * reported as #GP/#SS/#NP rather than #TS; a 16-bit task leaves the upper
  * halves of the general registers as they were, and gets null FS and GS.
@@ -216,6 +218,9 @@ void x86_task_switch(X86CPU *cpu, uint16_t sel, int reason, bool has_err,
                t == &tss16);
     if (has_err) {
         x86_push(cpu, err, t->width);
+    }
+    if (t == &tss32 && (x86_ld_sys(cpu, new_tss + 0x64, 2) & 1)) {
+        x86_debug_task_trap(cpu);
     }
     x86_stop_block(cpu);
 }
