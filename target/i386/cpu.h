@@ -358,6 +358,9 @@ _Noreturn void x86_raise(X86CPU *cpu, int vector, uint32_t err);
 _Noreturn void x86_raise_noerr(X86CPU *cpu, int vector);
 _Noreturn void x86_raise_soft_int(X86CPU *cpu, int vector);
 _Noreturn void x86_raise_icebp(X86CPU *cpu);
+/* A data access of @size bytes at @lin that is not aligned to its size:
+ * #AC(0) at CPL 3 with CR0.AM and EFLAGS.AC set, else nothing. */
+void x86_alignment_check(X86CPU *cpu, uint64_t lin, unsigned size);
 void x86_deliver_pending(X86CPU *cpu);
 void x86_deliver_interrupt(X86CPU *cpu, int vector, bool soft,
                            bool has_err, uint32_t err, uint64_t next_eip);

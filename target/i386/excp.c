@@ -5,7 +5,8 @@
  * faults) and the triple fault (shutdown: the machine is asked to reset),
  * delivery through the real-mode IVT, the protected-mode IDT (interrupt,
  * trap and task gates, privilege changes through the TSS, from virtual-8086
- * mode) and the 64-bit IDT (IST, 16-byte aligned stack), and IRET.
+ * mode) and the 64-bit IDT (IST, 16-byte aligned stack), IRET, and the
+ * alignment check (#AC).
  */
 #include "target/i386/ops.h"
 #include "target/i386/tb.h"
@@ -59,6 +60,20 @@ _Noreturn void x86_raise_icebp(X86CPU *cpu)
     cpu->pending_soft = true;
     cpu->pending_icebp = true;
     siglongjmp(cpu->jmp, 1);
+}
+
+/*
+ * Alignment checking (SDM vol. 3A 6.15 "Interrupt 17", table 6-7): words,
+ * doublewords and quadwords must be aligned to their size.  Aligned
+ * accesses never get here: only the TLB slow path and locked accesses,
+ * which see every misaligned one, call this.
+ */
+void x86_alignment_check(X86CPU *cpu, uint64_t lin, unsigned size)
+{
+    if (cpu->cpl == 3 && (cpu->cr0 & CR0_AM) && (cpu->eflags & EF_AC) &&
+        (size & (size - 1)) == 0 && (lin & (size - 1))) {
+        x86_raise(cpu, EXCP_AC, 0);
+    }
 }
 
 static void push_sys(X86CPU *cpu, uint64_t *sp, uint64_t smask,

@@ -498,11 +498,17 @@ static void st_any(X86CPU *cpu, uint64_t lin, uint64_t val, unsigned size,
 
 uint64_t x86_ld_slow(X86CPU *cpu, uint64_t lin, unsigned size, int acc)
 {
+    if (unlikely(lin & (size - 1))) {
+        x86_alignment_check(cpu, lin, size);
+    }
     return ld_any(cpu, lin, size, acc, cpu->mmu_idx);
 }
 
 void x86_st_slow(X86CPU *cpu, uint64_t lin, uint64_t val, unsigned size)
 {
+    if (unlikely(lin & (size - 1))) {
+        x86_alignment_check(cpu, lin, size);
+    }
     st_any(cpu, lin, val, size, cpu->mmu_idx);
 }
 
