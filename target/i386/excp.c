@@ -446,12 +446,15 @@ static void iret_any(X86CPU *cpu, unsigned opsize)
 }
 
 /*
- * IRET; RF, restored from the image, lets the instruction returned to pass
+ * IRET, which also unblocks NMIs; RF, restored from the image, lets the instruction returned to pass
  * its breakpoint and is cleared once it completes (SDM vol. 3B 17.3.1.1).
  * With no breakpoint checked it has done its work at once.
  */
 void x86_iret(X86CPU *cpu, unsigned opsize)
 {
+    /* The NMI handler's IRET ends NMI blocking, even if it faults (SDM
+     * vol. 3A 6.7.1; vol. 3C 26.3.1.5 notes the fault case). */
+    cpu->nmi_blocked = false;
     iret_any(cpu, opsize);
     if (!(cpu->debug_flags & X86_DEBUG_BP)) {
         cpu->eflags &= ~EF_RF;

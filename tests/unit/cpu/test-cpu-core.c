@@ -3,7 +3,7 @@
  * CPU core unit tests on the test machine: decoded code invalidated by
  * x86_cpu_phys_written() (DMA and loaders), CPUID describing the model,
  * MSR access rules (unknown MSRs fail so RDMSR/WRMSR raise #GP), RDTSC
- * from the virtual clock, RESET state.
+ * from the virtual clock, RESET state, NMI blocking until IRET.
  */
 #include <glib.h>
 
@@ -99,6 +99,56 @@ static void test_tsc(void)
     test_machine_free(m);
 }
 
+/* Run until HLT (a run may stop early when an NMI kicks the vCPU). */
+static void run_to_hlt(X86CPU *cpu)
+{
+    cpu->halted = false;
+    for (int k = 0; k < 4 && !cpu->halted; k++) {
+        x86_cpu_run(cpu, 100, NULL);
+    }
+    g_assert_true(cpu->halted);
+}
+
+/*
+ * NMI blocking (SDM vol. 3A 6.7.1): an NMI that arrives while the NMI
+ * handler runs waits for the handler's IRET, then is taken at once.
+ */
+static void test_nmi_blocking(void)
+{
+    TestMachine *m = test_machine_new(1, &error_abort);
+    X86CPU *cpu = m->cpu;
+    const uint8_t ivt2[] = { 0x00, 0x20, 0x00, 0x00 };     /* 0000:2000 */
+    const uint8_t main_code[] = { 0xf4, 0xeb, 0xfd };      /* hlt; jmp */
+    const uint8_t handler[] = {
+        0xfe, 0x06, 0x00, 0x05,         /* inc byte [0x500] */
+        0xf4,                           /* hlt */
+        0xfe, 0x06, 0x01, 0x05,         /* inc byte [0x501] */
+        0xf4,                           /* hlt */
+        0xcf,                           /* iret */
+    };
+
+    test_machine_load(m, 2 * 4, ivt2, sizeof(ivt2), &error_abort);
+    test_machine_load(m, 0x1000, main_code, sizeof(main_code), &error_abort);
+    test_machine_load(m, 0x2000, handler, sizeof(handler), &error_abort);
+    x86_seg_load_real(cpu, R_CS, 0);
+    cpu->regs[R_RIP] = 0x1000;
+    cpu->regs[R_ESP] = 0x7000;
+
+    x86_cpu_nmi(cpu);
+    run_to_hlt(cpu);
+    g_assert_cmpuint(m->ram[0x500], ==, 1);
+    /* A second NMI inside the handler is held ... */
+    x86_cpu_nmi(cpu);
+    run_to_hlt(cpu);
+    g_assert_cmpuint(m->ram[0x500], ==, 1);
+    g_assert_cmpuint(m->ram[0x501], ==, 1);
+    /* ... until its IRET. */
+    run_to_hlt(cpu);
+    g_assert_cmpuint(m->ram[0x500], ==, 2);
+    g_assert_cmphex(cpu->regs[R_RIP], ==, 0x2005);
+    test_machine_free(m);
+}
+
 static void test_reset_state(void)
 {
     TestMachine *m = test_machine_new(1, &error_abort);
@@ -122,5 +172,6 @@ int main(int argc, char **argv)
     g_test_add_func("/cpu/core/msr", test_msr);
     g_test_add_func("/cpu/core/tsc", test_tsc);
     g_test_add_func("/cpu/core/reset-state", test_reset_state);
+    g_test_add_func("/cpu/core/nmi-blocking", test_nmi_blocking);
     return g_test_run();
 }
