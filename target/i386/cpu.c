@@ -131,7 +131,7 @@ void x86_cpu_reset(X86CPU *cpu, bool init_only)
     cpu->dr[7] = 0x400;
     cpu->dr_exec = cpu->dr_io = cpu->dr_hits = 0;
     cpu->dr_watch &= ~0xfu;     /* the debugger's watchpoints stay */
-    cpu->tf_armed = false;
+    cpu->tf_armed = cpu->db_shadow = false;
     x86_debug_update_flags(cpu);
     cpu->gdt.base = cpu->idt.base = 0;
     cpu->gdt.limit = cpu->idt.limit = 0xffff;

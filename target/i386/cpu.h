@@ -317,6 +317,8 @@ struct X86CPU {
     uint32_t dr_io;             /* DRn armed as I/O breakpoints */
     uint32_t dr_hits;           /* DR6 B0-B3 (breakpoints hit) and BT
                                    (task switch): #DB trap owed */
+    bool db_shadow;             /* MOV/POP SS: #DB traps held until ... */
+    uint64_t db_shadow_eip;     /* ... the instruction at this EIP ran */
     bool tf_armed;              /* TF was set when this insn started */
     uint64_t tf_retired;        /* cpu->retired when it started */
 
@@ -475,6 +477,9 @@ void x86_debug_dr_access(X86CPU *cpu);
 /* IN/OUT/INS/OUTS completed on [@port, +@size): I/O breakpoints (only
  * called while cpu->dr_io is nonzero). */
 void x86_debug_io_access(X86CPU *cpu, uint16_t port, unsigned size);
+/* MOV or POP SS completed while debug_flags is set: the debug traps it
+ * owes wait until after the next instruction. */
+void x86_debug_ss_shadow(X86CPU *cpu);
 /* A task switch to a TSS with its T flag set has completed. */
 void x86_debug_task_trap(X86CPU *cpu);
 

@@ -29,6 +29,11 @@
  *   - The task-switch trap (17.3.1.5): task.c calls x86_debug_task_trap()
  *     and the trap, with DR6.BT, is owed as a data breakpoint's.
  *   - No single-step trap follows INT n, INT3, INTO or INT1 (excp.c).
+ *   - MOV SS and POP SS hold the debug traps they owe (single-step, data
+ *     and I/O breakpoints) until after the next instruction (vol. 3A
+ *     6.8.3), so a handler never runs on a stack half switched.
+ *     Deviation: an instruction breakpoint on that next instruction is
+ *     not checked.
  * Deviation: BTF (single-step on branches) is not modelled.
  */
 #include "target/i386/mem.h"
@@ -258,6 +263,15 @@ void x86_debug_guest_check(X86CPU *cpu, uint64_t lin)
 {
     uint32_t hits, bits = 0;
 
+    if (cpu->db_shadow) {
+        cpu->db_shadow = false;
+        if (cpu->regs[R_RIP] == cpu->db_shadow_eip) {
+            /* Just after MOV/POP SS: its traps wait one instruction. */
+            cpu->eflags &= ~EF_RF;
+            x86_debug_update_flags(cpu);
+            return;
+        }
+    }
     if (cpu->tf_armed) {
         cpu->tf_armed = false;
         if (cpu->retired != cpu->tf_retired) {
@@ -332,4 +346,10 @@ void x86_debug_task_trap(X86CPU *cpu)
 {
     cpu->dr_hits |= DR6_BT;
     cpu->debug_flags |= X86_DEBUG_DB_PENDING;
+}
+
+void x86_debug_ss_shadow(X86CPU *cpu)
+{
+    cpu->db_shadow = true;
+    cpu->db_shadow_eip = cpu->regs[R_RIP];
 }

@@ -2,7 +2,8 @@
 ; Debug traps around control transfers (SDM vol. 3B 17.3.1.4, 17.3.1.5):
 ; with EFLAGS.TF set, INT n enters its handler with TF clear and no
 ; single-step trap is reported for the INT itself (the next trap follows
-; the instruction after it); a task switch to a TSS whose T flag is set
+; the instruction after it); MOV SS and POP SS hold their trap until after
+; the next instruction (vol. 3A 6.8.3); a task switch to a TSS whose T flag is set
 ; traps before the new task's first instruction with DR6.BT.
 %include "lib.inc"
 ROM_BEGIN
@@ -38,6 +39,30 @@ start:
     CHECK dword [EIPS + 4], ROM_BASE + start.d, 'next trap after the INT'
     ; ... pushfd, and, popfd: three more.
     CHECK dword [COUNT], 5, 'single-step trap count around INT n'
+
+    ; MOV SS and POP SS hold their single-step traps one instruction.
+    mov dword [COUNT], 0
+    pushfd
+    or dword [esp], 0x100
+    popfd
+    mov ax, ss
+ss_m:
+    mov ss, ax
+    nop
+ss_o:
+    push ss
+ss_p:
+    pop ss
+    nop
+ss_r:
+    pushfd
+    and dword [esp], ~0x100
+    popfd
+    CHECK dword [EIPS], ROM_BASE + ss_m, 'trap after MOV AX, SS'
+    CHECK dword [EIPS + 4], ROM_BASE + ss_o, 'MOV SS: trap after the next'
+    CHECK dword [EIPS + 8], ROM_BASE + ss_p, 'trap after PUSH SS'
+    CHECK dword [EIPS + 12], ROM_BASE + ss_r, 'POP SS: trap after the next'
+    CHECK dword [COUNT], 7, 'single-step traps around MOV/POP SS'
 
     ; The T flag: CALL to a TSS with T = 1.
     mov edi, TSS_BASE
