@@ -61,7 +61,7 @@ static bool debugcon_realize(Device *dev, Error **errp)
 
 static void debugcon_unrealize(Device *dev)
 {
-    memory_map_del(&container_of(dev, DebugconState, parent)->io);
+    memory_region_destroy(&container_of(dev, DebugconState, parent)->io);
 }
 
 static const Property debugcon_props[] = {
@@ -116,7 +116,7 @@ static bool debug_exit_realize(Device *dev, Error **errp)
 
 static void debug_exit_unrealize(Device *dev)
 {
-    memory_map_del(&container_of(dev, DebugExitState, parent)->io);
+    memory_region_destroy(&container_of(dev, DebugExitState, parent)->io);
 }
 
 static const Property debug_exit_props[] = {
