@@ -335,7 +335,34 @@ static const DiffCase cases[] = {
     { "shl-imm", { "c0e003", "66c1e00f", "c1e01f", "48c1e03f" }, K_SHIFT },
     { "sar-imm", { "c0f803", "66c1f80f", "c1f81f", "48c1f821" }, K_SHIFT },
     { "lahf", { "9f" }, K_NOFLAGS }, { "sahf", { "9e" }, K_PLAIN },
-    { "cmc", { "f5" }, K_PLAIN }, { "stc", { "f9" }, K_PLAIN },    /* CMP/TEST with memory or an 8-bit register, fused with the Jcc
+    { "cmc", { "f5" }, K_PLAIN }, { "stc", { "f9" }, K_PLAIN },
+    { "clc", { "f8" }, K_PLAIN },
+    /* The other condition codes (SDM vol. 1 table B-1). */
+    { "setno", { "0f91c0" }, K_NOFLAGS }, { "setae", { "0f93c0" }, K_NOFLAGS },
+    { "setnz", { "0f95c0" }, K_NOFLAGS }, { "seta", { "0f97c0" }, K_NOFLAGS },
+    { "setns", { "0f99c0" }, K_NOFLAGS }, { "setnp", { "0f9bc0" }, K_NOFLAGS },
+    { "setge", { "0f9dc0" }, K_NOFLAGS },
+    { "cmovo", { NULL, "660f40c3", "0f40c3", "480f40c3" }, K_NOFLAGS },
+    { "cmovb", { NULL, "660f42c3", "0f42c3", "480f42c3" }, K_NOFLAGS },
+    { "cmove", { NULL, "660f44c3", "0f44c3", "480f44c3" }, K_NOFLAGS },
+    { "cmovne", { NULL, "660f45c3", "0f45c3", "480f45c3" }, K_NOFLAGS },
+    { "cmovbe", { NULL, "660f46c3", "0f46c3", "480f46c3" }, K_NOFLAGS },
+    { "cmovs", { NULL, "660f48c3", "0f48c3", "480f48c3" }, K_NOFLAGS },
+    { "cmovns", { NULL, "660f49c3", "0f49c3", "480f49c3" }, K_NOFLAGS },
+    { "cmovp", { NULL, "660f4ac3", "0f4ac3", "480f4ac3" }, K_NOFLAGS },
+    { "cmovl", { NULL, "660f4cc3", "0f4cc3", "480f4cc3" }, K_NOFLAGS },
+    { "cmovle", { NULL, "660f4ec3", "0f4ec3", "480f4ec3" }, K_NOFLAGS },
+    { "cmovg", { NULL, "660f4fc3", "0f4fc3", "480f4fc3" }, K_NOFLAGS },
+    /* Read-modify-write memory forms of the unary, rotate and
+     * double-shift groups. */
+    { "neg-mem", { "f61e", "66f71e", "f71e", "48f71e" }, K_PLAIN, 0 },
+    { "not-mem", { "f616", "66f716", "f716", "48f716" }, K_NOFLAGS, 0 },
+    { "rcl1-mem", { "d016", "66d116", "d116", "48d116" }, K_ROT, 0 },
+    { "ror-mem", { "d20e", "66d30e", "d30e", "48d30e" }, K_ROT, 0 },
+    { "shld-mem", { NULL, "660fa51e", "0fa51e", "480fa51e" }, K_SHXD, 0 },
+    { "bts-mem", { NULL, "660fab1e", "0fab1e", "480fab1e" }, K_BT,
+      F_OF | F_SF | F_AF | F_PF },
+    /* CMP/TEST with memory or an 8-bit register, fused with the Jcc
      * (ops-fast-mem.c), in the pattern of the register pairs above; the
      * byte forms sit in the first and last columns. */
     { "cmp-mem-jcc-a", { "381e7202b101381e7e02b201381e7002b601381e7a02b501",
