@@ -242,6 +242,10 @@ struct X86CPU {
         uint32_t gen;           /* valid while equal to jc_gen */
     } jc[X86_JC_SIZE];
     uint32_t jc_gen;            /* a flush bumps it instead of clearing */
+    /* Linear pages (hashed, one bit each) given an executable TLB entry
+     * since the last global TLB flush (mmu.c): INVLPG of any other page
+     * cannot leave a jump-cache entry or block link stale. */
+    uint64_t code_pages[512];
     /* Return-address cache (exec.c): near CALLs push the calling block,
      * RET pops it into ret_caller, whose ret_link names the block at the
      * return address.  A wrong or stale entry only costs a lookup. */

@@ -110,11 +110,18 @@ void x86_phys_st(X86CPU *cpu, uint64_t paddr, uint64_t val, unsigned size)
     cpu->plat.phys_write(cpu->plat.opaque, paddr, val, size);
 }
 
+/* The bit of cpu->code_pages for the page of @lin. */
+static inline unsigned code_page_bit(uint64_t lin)
+{
+    return (lin >> 12) & (sizeof(((X86CPU *)0)->code_pages) * 8 - 1);
+}
+
 void x86_tlb_flush(X86CPU *cpu, bool global)
 {
     x86_jc_flush(cpu);
     if (global) {
         memset(cpu->phys_cache, 0, sizeof(cpu->phys_cache));
+        memset(cpu->code_pages, 0, sizeof(cpu->code_pages));
     }
     for (int m = 0; m < 2; m++) {
         for (unsigned i = 0; i < X86_TLB_SIZE; i++) {
@@ -127,9 +134,19 @@ void x86_tlb_flush(X86CPU *cpu, bool global)
     }
 }
 
+/*
+ * INVLPG.  Jump-cache entries and block links hold linear code addresses;
+ * each was made through an executable TLB entry of its page, which set
+ * the page's bit in code_pages, so a page without the bit (data pages,
+ * the usual case) leaves them all valid.
+ */
 void x86_tlb_flush_page(X86CPU *cpu, uint64_t lin)
 {
-    x86_jc_flush(cpu);
+    unsigned bit = code_page_bit(lin);
+
+    if (cpu->code_pages[bit / 64] & (1ull << (bit % 64))) {
+        x86_jc_flush(cpu);
+    }
     for (int m = 0; m < 2; m++) {
         X86TLBEntry *e = &cpu->tlb[m][(lin >> 12) & (X86_TLB_SIZE - 1)];
         if (((e->tag_r | e->tag_w | e->tag_x) & ~0xfffull) ==
@@ -396,7 +413,10 @@ X86TLBEntry *x86_tlb_fill(X86CPU *cpu, uint64_t lin, int acc, bool user)
     e->addend = kind == PHYS_PAGE_MMIO ? 0 : (uintptr_t)host - page;
     e->tag_r = page | (kind == PHYS_PAGE_MMIO ? TAG_SLOW : 0);
     if (!w.nx && !(!user && w.user && (cpu->cr4 & CR4_SMEP))) {
+        unsigned bit = code_page_bit(lin);
+
         e->tag_x = e->tag_r;
+        cpu->code_pages[bit / 64] |= 1ull << (bit % 64);
     }
     if (acc == ACC_WRITE) {
         bool slow = kind != PHYS_PAGE_RAM || x86_smp_page_has_code(paddr);
