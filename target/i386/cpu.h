@@ -228,13 +228,14 @@ struct X86CPU {
      * size or CPL: block links made before are stale (exec.c, tb.h). */
     uint32_t chain_gen;
     X86TLBEntry tlb[2][X86_TLB_SIZE];
-    /* Host pointers of RAM pages the page walker and slow stores used
-     * lately (mmu.c), so they skip the platform's locked lookup; keyed
-     * by page | 1, 0 = empty; emptied with every global TLB flush. */
+    /* Host pointers of RAM pages the page walker, TLB fills and slow
+     * stores used lately (mmu.c), so they skip the platform's locked
+     * lookup; keyed by page | 1, 0 = empty; emptied with every global TLB
+     * flush. */
     struct X86PhysCache {
         uint64_t key;
         uint8_t *host;
-    } phys_cache[64];
+    } phys_cache[1024];
     struct X86JumpCache {
         uint64_t lin;           /* linear address of the block */
         X86Block *block;

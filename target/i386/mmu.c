@@ -67,8 +67,9 @@ static bool pte_reserved(X86CPU *cpu, uint64_t pte, int shift, bool leaf,
 /* The host page of RAM page @paddr, or NULL if it is not RAM. */
 static uint8_t *phys_ram_page(X86CPU *cpu, uint64_t paddr)
 {
+    unsigned n = sizeof(cpu->phys_cache) / sizeof(cpu->phys_cache[0]);
     uint64_t page = paddr & ~0xfffull;
-    struct X86PhysCache *c = &cpu->phys_cache[(paddr >> 12) & 63];
+    struct X86PhysCache *c = &cpu->phys_cache[(paddr >> 12) & (n - 1)];
     uint8_t *host;
 
     if (c->key == (page | 1)) {
@@ -406,7 +407,10 @@ X86TLBEntry *x86_tlb_fill(X86CPU *cpu, uint64_t lin, int acc, bool user)
     if (e->paddr != (paddr & ~0xfffull) || (e->tag_r & ~0xfffull) != page) {
         e->tag_r = e->tag_w = e->tag_x = X86_TLB_INVALID;
     }
-    kind = cpu->plat.phys_map(cpu->plat.opaque, paddr & ~0xfffull, &host);
+    host = phys_ram_page(cpu, paddr);
+    kind = host ? PHYS_PAGE_RAM
+                : cpu->plat.phys_map(cpu->plat.opaque, paddr & ~0xfffull,
+                                     &host);
     e->paddr = paddr & ~0xfffull;
     e->mmio = kind == PHYS_PAGE_MMIO;
     e->global = w.global;
