@@ -160,9 +160,10 @@ void vga_map_legacy(VGAState *s, Machine *m)
 
 void vga_destroy(VGAState *s)
 {
-    memory_map_del(&s->lowmem_mr);
-    memory_map_del(&s->io_mr);
-    memory_map_del(&s->vbe_mr);
+    memory_region_destroy(&s->lowmem_mr);
+    memory_region_destroy(&s->io_mr);
+    memory_region_destroy(&s->vbe_mr);
+    memory_region_destroy(&s->mmio_mr);
     memory_region_destroy(&s->vram_mr);
     g_free(s->shadow);
     s->shadow = NULL;

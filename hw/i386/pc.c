@@ -517,6 +517,14 @@ static void pc_finalize(Machine *m)
         g_ptr_array_free(pcms->boot_images, TRUE);
         pcms->boot_images = NULL;
     }
+    /* Aliases before their targets; the BIOS slot also holds -kernel's
+     * stub ROM.  Regions never initialised are zero and destroy is a no-op. */
+    memory_region_destroy(&pcms->bios_isa);
+    memory_region_destroy(&pcms->bios);
+    memory_region_destroy(&pcms->legacy_hole);
+    memory_region_destroy(&pcms->ram_above);
+    memory_region_destroy(&pcms->ram_below);
+    memory_region_destroy(&pcms->ram);
 }
 
 static const Property pc_props[] = {

@@ -281,8 +281,8 @@ static void i8042_unrealize(Device *dev)
 
     input_unregister_kbd(&kbc_kbd_handler);
     input_unregister_mouse(&kbc_mouse_handler);
-    memory_map_del(&s->io_data);
-    memory_map_del(&s->io_cmd);
+    memory_region_destroy(&s->io_data);
+    memory_region_destroy(&s->io_cmd);
 }
 
 const DeviceClass i8042_class = {

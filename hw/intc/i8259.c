@@ -443,9 +443,9 @@ static void i8259_unrealize(Device *dev)
 {
     I8259State *s = pic_from_dev(dev);
 
-    memory_map_del(&s->io_master);
-    memory_map_del(&s->io_slave);
-    memory_map_del(&s->io_elcr);
+    memory_region_destroy(&s->io_master);
+    memory_region_destroy(&s->io_slave);
+    memory_region_destroy(&s->io_elcr);
 }
 
 const DeviceClass i8259_class = {

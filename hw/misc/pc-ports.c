@@ -72,7 +72,7 @@ static void port92_reset(Device *dev)
 
 static void port92_unrealize(Device *dev)
 {
-    memory_map_del(&container_of(dev, Port92State, parent)->io);
+    memory_region_destroy(&container_of(dev, Port92State, parent)->io);
 }
 
 const DeviceClass port92_class = {
@@ -139,7 +139,7 @@ static void port61_reset(Device *dev)
 
 static void port61_unrealize(Device *dev)
 {
-    memory_map_del(&container_of(dev, Port61State, parent)->io);
+    memory_region_destroy(&container_of(dev, Port61State, parent)->io);
 }
 
 const DeviceClass port61_class = {

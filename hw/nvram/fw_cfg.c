@@ -347,8 +347,8 @@ static void fw_cfg_unrealize(Device *dev)
 {
     FWCfgState *s = fw_cfg_from_dev(dev);
 
-    memory_map_del(&s->io);
-    memory_map_del(&s->dma_io);
+    memory_region_destroy(&s->io);
+    memory_region_destroy(&s->dma_io);
     for (unsigned i = 0; i < FW_CFG_MAX_ENTRY; i++) {
         g_free(s->entries[i].data);
     }

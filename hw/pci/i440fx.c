@@ -234,8 +234,8 @@ static void i440fx_unrealize(Device *dev)
     PCIDevice *d = pci_from_dev(dev);
     I440FXState *s = i440fx_from_pci(d);
 
-    memory_map_del(&s->conf_addr_io);
-    memory_map_del(&s->conf_data_io);
+    memory_region_destroy(&s->conf_addr_io);
+    memory_region_destroy(&s->conf_data_io);
     for (int i = 0; i < I440FX_PAM_SEGMENTS; i++) {
         memory_region_destroy(&s->pam[i]);
     }

@@ -309,10 +309,8 @@ static void piix4_pm_unrealize(Device *dev)
     PCIDevice *d = pci_from_dev(dev);
     PIIX4PMState *s = pm_from_pci(d);
 
-    if (s->pm_io_mapped) {
-        memory_map_del(&s->pm_io);
-    }
-    memory_map_del(&s->apm_io);
+    memory_region_destroy(&s->pm_io);
+    memory_region_destroy(&s->apm_io);
     timer_free(s->tmr_timer);
     pci_device_unplug(d);
 }

@@ -479,7 +479,7 @@ static void i8254_unrealize(Device *dev)
 {
     I8254State *s = pit_from_dev(dev);
 
-    memory_map_del(&s->io);
+    memory_region_destroy(&s->io);
     timer_free(s->timer);
 }
 

@@ -428,7 +428,7 @@ static void mc146818_unrealize(Device *dev)
 {
     MC146818State *s = rtc_from_dev(dev);
 
-    memory_map_del(&s->io);
+    memory_region_destroy(&s->io);
     timer_free(s->periodic_timer);
     timer_free(s->second_timer);
 }

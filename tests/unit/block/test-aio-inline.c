@@ -60,6 +60,7 @@ static BlockBackend *open_qcow2_aio(Fixture *f, const char *cache,
     g_assert_true(bdrv_parse_cache_mode(cache, &flags, &error_abort));
     json_object_object_add(o, "driver", json_object_new_string("qcow2"));
     blk = blk_new_open(f->path, o, flags, NULL);
+    json_object_put(o);   /* bdrv_open() copies the options */
     return blk;
 }
 

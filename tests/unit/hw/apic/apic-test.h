@@ -59,7 +59,7 @@ static inline void fixture_setup_n(Fixture *f, unsigned ncpus)
 {
     static char *dirs[] = { "/usr/share/seabios", NULL };
 
-    (void)test_machine_new();   /* installs the fake clock */
+    machine_free(test_machine_new());   /* installs the fake clock */
     memset(f, 0, sizeof(*f));
     f->cfg.ram_size = 32 * 1024 * 1024;
     f->cfg.smp_cpus = ncpus;

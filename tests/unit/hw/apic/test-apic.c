@@ -401,7 +401,7 @@ static void test_default_on(void)
     static char *dirs[] = { "/usr/share/seabios", NULL };
     Machine *m;
 
-    (void)test_machine_new();
+    machine_free(test_machine_new());   /* installs the fake clock */
     cfg.ram_size = 32 * 1024 * 1024;
     cfg.smp_cpus = 1;
     cfg.firmware_dirs = dirs;
