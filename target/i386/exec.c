@@ -8,6 +8,7 @@
  * simplified to NMI before INTR; interrupt shadows after STI and MOV SS).
  * Guest exceptions arrive here through x86_raise()'s siglongjmp.
  */
+#include "target/i386/jit.h"
 #include "target/i386/ops.h"
 #include "target/i386/tb.h"
 #include "util/log.h"
@@ -214,10 +215,48 @@ static X86Block *find_block(X86CPU *cpu, X86Block *prev)
     return b;
 }
 
+/*
+ * The block's host code (jit.c) in place of the loop below: the same
+ * state before and after, and the same entries counted.  Debugging and
+ * logging keep the interpreter, as does an interrupt shadow (one entry).
+ */
+static bool run_block_jit(X86CPU *cpu, X86Block *b)
+{
+    uint64_t eip = cpu->regs[R_RIP];
+    uint32_t n;
+
+    if (unlikely(!b->jit)) {
+        if (++b->runs != x86_jit_hot) {
+            return false;
+        }
+        x86_bc_translate(cpu, b);
+        if (!b->jit) {
+            return false;
+        }
+    }
+    if (unlikely(cpu->debug_flags | cpu->log_mask | cpu->inhibit_irq)) {
+        return false;
+    }
+    cpu->cur_block = b;
+    cpu->insn_eip = eip;
+    cpu->run_end = b->insns + b->n_insns;
+    n = b->jit(cpu, eip, b->insns);
+    if (unlikely(cpu->code_size == 2)) {
+        cpu->regs[R_RIP] &= 0xffff;
+    }
+    cpu->retired += n + (b->fused && n == b->n_insns);
+    cpu->cur_insn = NULL;
+    return true;
+}
+
 static void run_block(X86CPU *cpu, X86Block *b)
 {
     const X86Insn *i = b->insns, *end = b->insns + b->n_insns;
     uint64_t eip = cpu->regs[R_RIP];
+
+    if (run_block_jit(cpu, b)) {
+        return;
+    }
 
     /* In an interrupt shadow with an interrupt waiting, run one
      * instruction so the interrupt is taken right after it. */

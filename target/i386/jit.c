@@ -1,0 +1,769 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The block translator: x86-64 host code for hot decoded blocks
+ * (CPU-ENGINE.md "Plimsoll's design" item 5; docs/devel/cpu-translator.md).
+ *
+ * A template translator over the decoder's X86Insn array.  Every entry
+ * either becomes inline host code (register MOV/ALU/CMP/TEST/LEA/MOVZX/
+ * MOVSX, and in 64-bit code loads and stores through the soft TLB of
+ * mem.h with a call to the slow path on a miss), or a direct call to the
+ * entry's handler with what the interpreter would have stored first
+ * (cur_insn and RIP).  A block-ending Jcc after an inlined flag-setting
+ * entry, or a compare-and-branch the decoder fused, branches on the host
+ * flags, which x86 computes exactly as the guest's.  Lazy-flag fields are
+ * written as the handlers write them, so the rest of the CPU cannot tell
+ * which engine ran.  Host registers: RBX = cpu, RBP = cpu->insn_eip,
+ * R12 = the block's X86Insn array; all else is scratch between entries.
+ *
+ * Leaves out: SMC inside a block is left to the existing invalidation
+ * (stores to code pages miss the TLB; the slow path stops the block),
+ * segmented memory operands (they call the handler), block chaining.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <glib.h>
+
+#include "exec/cpu-iface.h"
+#include "target/i386/jit.h"
+#include "target/i386/jit-emit.h"
+#include "target/i386/ops.h"
+
+#if defined(__x86_64__)
+#define JIT_HOST_OK true
+#else
+#define JIT_HOST_OK false
+#endif
+
+#define JIT_INSN_ROOM 320       /* bytes of host code per entry, at most */
+#define JIT_COLD_ROOM 96        /* per slow-path stub */
+
+/* Group-1 numbering of the guest ALU operations, plus TEST. */
+enum { OP_ADD, OP_OR, OP_ADC, OP_SBB, OP_AND, OP_SUB, OP_XOR, OP_CMP,
+       OP_TEST };
+
+/* What an entry becomes. */
+typedef enum JitKind {
+    JK_CALL,        /* call the handler, cur_insn and RIP stored first */
+    JK_PURE,        /* call the handler: it cannot fault or stop */
+    JK_ALU,         /* register destination ALU, CMP, TEST */
+    JK_MOV,
+    JK_LEA,
+    JK_EXT,         /* MOVZX, MOVSX, MOVSXD */
+    JK_JCC,         /* the block's last entry: a Jcc */
+    JK_INCDEC,      /* INC (alu 0) or DEC (alu 1) of a register */
+} JitKind;
+
+/* Where the guest's CF is, known at translation time, for INC/DEC. */
+enum { CFS_NONE, CFS_ZERO, CFS_R10 };
+
+typedef struct JitOp {
+    JitKind kind;
+    uint8_t alu;        /* OP_* */
+    bool sx;            /* JK_EXT: sign-extend */
+} JitOp;
+
+/* A slow-path stub, emitted after the block's code. */
+typedef struct JitCold {
+    uint8_t *patch;     /* rel32 of the fast path's jne */
+    uint8_t *resume;
+    uint16_t k;         /* entry index */
+    uint8_t size;
+    bool store;
+} JitCold;
+
+typedef struct JitCtx {
+    JitBuf j;
+    const X86Block *b;
+    JitCold cold[X86_BLOCK_MAX * 2];
+    unsigned n_cold;
+    uint8_t *epi;       /* the shared epilogue: returns EAX */
+    int cf;             /* CFS_*: the guest's CF as the entry starts */
+} JitCtx;
+
+struct X86JitCode {
+    uint8_t *base;
+    size_t size;
+    size_t used;
+    uint64_t blocks, flushes;
+};
+
+static struct {
+    bool enabled;
+    uint64_t tb_size;       /* bytes */
+} jit_cfg = { JIT_HOST_OK, 32u << 20 };
+uint32_t x86_jit_hot = 8;
+
+void x86_jit_configure(bool enabled, uint64_t tb_size_mib)
+{
+    jit_cfg.enabled = enabled && JIT_HOST_OK;
+    if (tb_size_mib) {
+        jit_cfg.tb_size = MIN(tb_size_mib, 2048) << 20;
+    }
+}
+
+/* PLIMSOLL_JIT=0|1 and PLIMSOLL_JIT_HOT=N override the configuration (the
+ * test suites run each CPU test with both engines). */
+static void jit_env(void)
+{
+    const char *s = getenv("PLIMSOLL_JIT");
+    const char *h = getenv("PLIMSOLL_JIT_HOT");
+    const char *t = getenv("PLIMSOLL_JIT_TB_SIZE_KIB");
+
+    if (s) {
+        jit_cfg.enabled = atoi(s) != 0 && JIT_HOST_OK;
+    }
+    if (h && atoi(h) > 0) {
+        x86_jit_hot = atoi(h);
+    }
+    if (t && atoi(t) > 0) {
+        jit_cfg.tb_size = (uint64_t)atoi(t) << 10;
+    }
+}
+
+X86JitCode *x86_jit_new(void)
+{
+    static bool warned;
+    X86JitCode *jc;
+    void *hint, *p;
+
+    jit_env();
+    if (!jit_cfg.enabled) {
+        return NULL;
+    }
+    /* Near the handlers, so calls to them are direct rel32 calls. */
+    hint = (void *)(((uintptr_t)x86_jit_new & ~(uintptr_t)0xfffff) -
+                    ((uintptr_t)1 << 30));
+    p = mmap(hint, jit_cfg.tb_size, PROT_READ | PROT_WRITE | PROT_EXEC,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) {
+        if (!warned) {
+            warned = true;
+            fprintf(stderr, "plimsoll: no executable memory for the "
+                    "translator (%s); using the interpreter\n",
+                    g_strerror(errno));
+        }
+        return NULL;
+    }
+    jc = g_new0(X86JitCode, 1);
+    jc->base = p;
+    jc->size = jit_cfg.tb_size;
+    return jc;
+}
+
+void x86_jit_free(X86JitCode *jc)
+{
+    if (jc) {
+        munmap(jc->base, jc->size);
+        g_free(jc);
+    }
+}
+
+void x86_jit_reset(X86JitCode *jc)
+{
+    if (jc && jc->used) {
+        jc->used = 0;
+        jc->flushes++;
+    }
+}
+
+uint64_t x86_jit_blocks(const X86JitCode *jc)
+{
+    return jc ? jc->blocks : 0;
+}
+
+uint64_t x86_jit_flushes(const X86JitCode *jc)
+{
+    return jc ? jc->flushes : 0;
+}
+
+/* Offsets into X86CPU. */
+#define CPU_REG(n) ((int32_t)(offsetof(X86CPU, regs) + (n) * 8))
+#define CPU_OFF(f) ((int32_t)offsetof(X86CPU, f))
+#define TLB_OFF(f) ((int32_t)(offsetof(X86CPU, tlb) + \
+                              offsetof(X86TLBEntry, f)))
+
+/* Classification: by opcode, so it does not depend on which handler the
+ * decoder chose (specialised or generic: the semantics are the same). */
+static JitOp jit_classify_opcode(const X86Insn *i, unsigned mode)
+{
+    unsigned op = i->opcode, r = i->modrm_reg;
+    JitOp o = { JK_CALL, 0, false };
+
+    if (i->map == 0) {
+        if (op < 0x40 && (op & 7) < 6) {
+            o = (JitOp){ JK_ALU, op >> 3, false };
+        } else if (op >= 0x80 && op <= 0x83) {
+            o = (JitOp){ JK_ALU, r, false };
+        } else if (op == 0x84 || op == 0x85 || op == 0xa8 || op == 0xa9 ||
+                   ((op == 0xf6 || op == 0xf7) && r <= 1)) {
+            o = (JitOp){ JK_ALU, OP_TEST, false };
+        } else if ((op >= 0x88 && op <= 0x8b) || (op >= 0xb0 && op <= 0xbf) ||
+                   ((op == 0xc6 || op == 0xc7) && r == 0)) {
+            o.kind = JK_MOV;
+        } else if (op == 0x8d) {
+            o.kind = JK_LEA;
+        } else if (op == 0x63 && mode == 8) {
+            o = (JitOp){ JK_EXT, 0, true };
+        } else if (op >= 0x70 && op <= 0x7f) {
+            o.kind = JK_JCC;
+        } else if ((op == 0xfe || op == 0xff) && r <= 1) {
+            o = (JitOp){ JK_INCDEC, r, false };
+        } else if (op >= 0x40 && op <= 0x4f && mode != 8) {
+            o = (JitOp){ JK_INCDEC, op >= 0x48, false };
+        } else if (((op == 0xc0 || op == 0xc1 || (op >= 0xd0 && op <= 0xd3))
+                    && r != 6)) {
+            o.kind = JK_PURE;       /* shifts and rotates */
+        }
+    } else if (i->map == 1) {
+        if (op == 0xb6 || op == 0xb7 || op == 0xbe || op == 0xbf) {
+            o = (JitOp){ JK_EXT, 0, op >= 0xbe };
+        } else if (op >= 0x80 && op <= 0x8f) {
+            o.kind = JK_JCC;
+        } else if ((op >= 0x40 && op <= 0x4f) || (op >= 0x90 && op <= 0x9f)) {
+            o.kind = JK_PURE;       /* CMOVcc, SETcc */
+        }
+    }
+    return o;
+}
+
+static bool jit_mem_ok(const X86Insn *i, const X86Operand *o)
+{
+    return o->kind == OPK_MEM && i->flat64 && o->size <= 8;
+}
+
+/* The opcode's kind, if the operands have a shape the templates cover. */
+static JitOp jit_classify(const X86Block *b, const X86Insn *i)
+{
+    const X86Operand *d = &i->op[0], *s = &i->op[1];
+    JitOp o = jit_classify_opcode(i, b->mode);
+    bool src_ok = s->kind == OPK_REG || s->kind == OPK_IMM ||
+                  jit_mem_ok(i, s);
+
+    if (i->lock || i->rep || i->exec == x86_exec_ud ||
+        i->op[2].kind != OPK_NONE) {
+        return (JitOp){ JK_CALL, 0, false };
+    }
+    switch (o.kind) {
+    case JK_ALU:
+        if (d->kind != OPK_REG || !src_ok) {
+            break;
+        }
+        if (o.alu == OP_ADC || o.alu == OP_SBB) {
+            return (JitOp){ s->kind == OPK_MEM ? JK_CALL : JK_PURE, 0 };
+        }
+        return o;
+    case JK_MOV:
+        if ((d->kind == OPK_REG && src_ok) ||
+            (jit_mem_ok(i, d) && s->kind != OPK_MEM && s->kind != OPK_NONE)) {
+            return o;
+        }
+        break;
+    case JK_LEA:
+        if (d->kind == OPK_REG && d->size >= 2 && s->kind == OPK_MEM) {
+            return o;
+        }
+        break;
+    case JK_EXT:
+        if (d->kind == OPK_REG && d->size >= 2 && s->size < d->size &&
+            (s->kind == OPK_REG || jit_mem_ok(i, s))) {
+            return o;
+        }
+        break;
+    case JK_JCC:
+        if ((i->opsize == 4 || i->opsize == 8) &&
+            (int64_t)i->imm == (int32_t)i->imm) {
+            return o;
+        }
+        break;
+    case JK_INCDEC:
+    case JK_PURE:
+        if (d->kind == OPK_REG && s->kind != OPK_MEM) {
+            return o;
+        }
+        break;
+    default:
+        break;
+    }
+    return (JitOp){ JK_CALL, 0, false };
+}
+
+/* Store what the interpreter stores before an entry that may fault. */
+static void emit_insn_state(JitCtx *c, unsigned k)
+{
+    const X86Insn *i = &c->b->insns[k];
+    jit_lea(&c->j, H_RAX, H_R12, H_NONE, 0, k * (int32_t)sizeof(X86Insn));
+    jit_store(&c->j, H_RAX, 8, H_RBX, CPU_OFF(cur_insn));
+    jit_lea(&c->j, H_RAX, H_RBP, H_NONE, 0, i->next_off);
+    jit_store(&c->j, H_RAX, 8, H_RBX, CPU_REG(R_RIP));
+}
+
+/* Return @n (entries run) through the block's epilogue: 10 bytes. */
+static void emit_exit(JitCtx *c, unsigned n)
+{
+    jit_b(&c->j, 0xb8);                         /* mov eax, n */
+    jit_d(&c->j, n);
+    jit_patch(jit_jmp(&c->j), c->epi);
+}
+
+/* Leave with @n entries run when the block was stopped (run_end NULL). */
+static void emit_stop_check(JitCtx *c, unsigned n)
+{
+    jit_rm(&c->j, 0x83, 8, 7, H_RBX, H_NONE, 0, CPU_OFF(run_end));
+    jit_b(&c->j, 0);                            /* cmp qword [], 0 */
+    jit_b(&c->j, 0x75);                         /* jne over the exit */
+    jit_b(&c->j, 10);
+    emit_exit(c, n);
+}
+
+/* RSI = the effective address of @i's memory operand (x86_insn_ea()). */
+static void emit_ea(JitCtx *c, const X86Insn *i)
+{
+    JitBuf *j = &c->j;
+    int32_t disp = i->disp;
+
+    if (i->base == R_RIP) {
+        jit_lea(j, H_RSI, H_RBP, H_NONE, 0, i->next_off);
+    } else if (i->base == R_ZERO) {
+        jit_movi(j, H_RSI, (uint64_t)(int64_t)disp);
+        disp = 0;
+    } else {
+        jit_load(j, H_RSI, 8, H_RBX, H_NONE, 0, CPU_REG(i->base));
+    }
+    if (i->index != R_ZERO) {
+        jit_load(j, H_R8, 8, H_RBX, H_NONE, 0, CPU_REG(i->index));
+        jit_lea(j, H_RSI, H_RSI, H_R8, i->scale, disp);
+    } else if (disp) {
+        jit_lea(j, H_RSI, H_RSI, H_NONE, 0, disp);
+    }
+    if (i->amask == 0xffffffffull) {
+        jit_mov(j, 4, H_RSI, H_RSI);
+    } else if (i->amask != ~0ull) {
+        jit_movi(j, H_R8, i->amask);
+        jit_rr(j, 0x21, 8, H_R8, H_RSI);
+    }
+}
+
+/*
+ * RSI = the linear address of @i's memory operand in 64-bit code
+ * (x86_lin_addr() with flat64), then the soft-TLB test of mem.h for an
+ * access of @size bytes: on a hit RSI becomes the host address, on a miss
+ * the jne goes to a stub that calls the slow path.
+ */
+static void emit_tlb(JitCtx *c, unsigned k, unsigned size, bool store)
+{
+    const X86Insn *i = &c->b->insns[k];
+    JitBuf *j = &c->j;
+    JitCold *cold = &c->cold[c->n_cold++];
+
+    emit_ea(c, i);
+    jit_rm(j, 0x03, 8, H_RSI, H_RBX, H_NONE, 0,
+           CPU_OFF(seg) + i->seg * (int32_t)sizeof(X86Seg) +
+           (int32_t)offsetof(X86Seg, base));
+    jit_mov(j, 4, H_RCX, H_RSI);
+    jit_shift_ri(j, 5, 4, H_RCX, 12);
+    jit_alu_ri(j, G1_AND, 4, H_RCX, X86_TLB_SIZE - 1);
+    jit_rr(j, 0x69, 4, H_RCX, H_RCX);           /* imul ecx, ecx, imm32 */
+    jit_d(j, sizeof(X86TLBEntry));
+    jit_load(j, H_R9, 4, H_RBX, H_NONE, 0, CPU_OFF(mmu_idx));
+    jit_rr(j, 0x69, 4, H_R9, H_R9);             /* imul r9d, r9d, imm32 */
+    jit_d(j, sizeof(((X86CPU *)0)->tlb[0]));
+    jit_rr(j, 0x01, 8, H_R9, H_RCX);            /* add rcx, r9 */
+    jit_mov(j, 8, H_RAX, H_RSI);
+    jit_alu_ri(j, G1_AND, 8, H_RAX, (int32_t)(~0xfffu | (size - 1)));
+    jit_rm(j, 0x3b, 8, H_RAX, H_RBX, H_RCX, 0,
+           store ? TLB_OFF(tag_w) : TLB_OFF(tag_r));
+    cold->patch = jit_jcc(j, 5);                /* jne */
+    cold->k = k;
+    cold->size = size;
+    cold->store = store;
+    jit_rm(j, 0x03, 8, H_RSI, H_RBX, H_RCX, 0, TLB_OFF(addend));
+}
+
+/* RAX = @size bytes at @i's memory operand, zero-extended. */
+static void emit_mem_load(JitCtx *c, unsigned k, unsigned size)
+{
+    emit_tlb(c, k, size, false);
+    jit_load(&c->j, H_RAX, size, H_RSI, H_NONE, 0, 0);
+    c->cold[c->n_cold - 1].resume = c->j.p;
+}
+
+/* Store the low @size bytes of RDX at @i's memory operand. */
+static void emit_mem_store(JitCtx *c, unsigned k, unsigned size)
+{
+    emit_tlb(c, k, size, true);
+    jit_store(&c->j, H_RDX, size, H_RSI, 0);
+    c->cold[c->n_cold - 1].resume = c->j.p;
+}
+
+/* The slow paths: x86_ld_slow()/x86_st_slow() with the entry's state
+ * stored, so a fault reports the entry; a store may have hit code and
+ * stopped the block. */
+static void emit_cold(JitCtx *c, const JitCold *cold)
+{
+    JitBuf *j = &c->j;
+
+    jit_patch(cold->patch, j->p);
+    emit_insn_state(c, cold->k);
+    jit_mov(j, 8, H_RDI, H_RBX);
+    if (cold->store) {
+        jit_movi(j, H_RCX, cold->size);
+        jit_call(j, x86_st_slow);
+        emit_stop_check(c, cold->k + 1);
+    } else {
+        jit_movi(j, H_RDX, cold->size);
+        jit_movi(j, H_RCX, ACC_READ);
+        jit_call(j, x86_ld_slow);
+    }
+    jit_patch(jit_jmp(j), cold->resume);
+}
+
+/* Write the low @size bytes of @src to the guest register at byte offset
+ * @off, zero-extending 32-bit results (x86_reg_write()). */
+static void emit_reg_write(JitCtx *c, int src, unsigned off, unsigned size)
+{
+    if (size == 4) {
+        jit_mov(&c->j, 4, src, src);
+        size = 8;
+    }
+    jit_store(&c->j, src, size, H_RBX, CPU_REG(0) + off);
+}
+
+/* RCX (or RAX for @to_rax) = operand @n of @i: register, immediate or
+ * memory, zero-extended from its size. */
+static void emit_src(JitCtx *c, unsigned k, int n, int dst)
+{
+    const X86Insn *i = &c->b->insns[k];
+    const X86Operand *o = &i->op[n];
+
+    if (o->kind == OPK_REG) {
+        jit_load(&c->j, dst, o->size, H_RBX, H_NONE, 0,
+                 CPU_REG(0) + o->reg);
+    } else if (o->kind == OPK_IMM) {
+        jit_movi(&c->j, dst, i->imm);
+    } else {
+        emit_mem_load(c, k, o->size);
+        if (dst != H_RAX) {
+            jit_mov(&c->j, 8, dst, H_RAX);
+        }
+    }
+}
+
+/* Host opcodes (r/m, reg forms; byte forms are one less). */
+static const uint8_t alu_host_op[] = {
+    [OP_ADD] = 0x01, [OP_OR] = 0x09, [OP_AND] = 0x21, [OP_SUB] = 0x29,
+    [OP_XOR] = 0x31, [OP_CMP] = 0x39, [OP_TEST] = 0x85,
+};
+
+/*
+ * ALU, CMP, TEST with a register destination, as ops-fast.c's alu() and
+ * ops-arith.c record them: cc_dst = the 64-bit result of the zero-extended
+ * operands, cc_src/cc_src2 the operands for arithmetic.  With @flags the
+ * host operation of the guest's width runs last, leaving its flags (the
+ * guest's) for a Jcc.
+ */
+static void emit_alu(JitCtx *c, unsigned k, unsigned op, bool flags)
+{
+    const X86Insn *i = &c->b->insns[k];
+    unsigned size = i->op[0].size;
+    unsigned calc = op == OP_CMP ? OP_SUB : op == OP_TEST ? OP_AND : op;
+    bool arith = op == OP_ADD || op == OP_SUB || op == OP_CMP;
+    JitBuf *j = &c->j;
+
+    emit_src(c, k, 1, H_RCX);
+    jit_load(j, H_RAX, size, H_RBX, H_NONE, 0, CPU_REG(0) + i->op[0].reg);
+    jit_mov(j, 8, H_RDX, H_RAX);
+    jit_rr(j, alu_host_op[calc], 8, H_RCX, H_RDX);
+    jit_store(j, H_RDX, 8, H_RBX, CPU_OFF(cc_dst));
+    if (arith) {
+        jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(cc_src));
+        jit_store(j, H_RCX, 8, H_RBX, CPU_OFF(cc_src2));
+    }
+    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_op),
+                  arith ? (op == OP_ADD ? CC_OP_ADD : CC_OP_SUB)
+                        : CC_OP_LOGIC);
+    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_size), size);
+    if (op != OP_CMP && op != OP_TEST) {
+        emit_reg_write(c, H_RDX, i->op[0].reg, size);
+    }
+    if (flags) {
+        jit_rr(j, alu_host_op[op] - (size == 1), size, H_RCX, H_RAX);
+    }
+}
+
+static bool jit_cf(X86CPU *cpu)
+{
+    return x86_get_cf(cpu);
+}
+
+/* R10 = the guest's CF (0 or 1) as the entry starts. */
+static void emit_cf(JitCtx *c)
+{
+    JitBuf *j = &c->j;
+
+    if (c->cf == CFS_ZERO) {
+        jit_rr(j, 0x31, 4, H_R10, H_R10);       /* xor r10d, r10d */
+    } else if (c->cf == CFS_NONE) {
+        jit_mov(j, 8, H_RDI, H_RBX);
+        jit_call(j, jit_cf);
+        jit_rr(j, 0x0fb6, 4, H_R10, H_RAX);     /* movzx r10d, al */
+    }
+    c->cf = CFS_R10;
+}
+
+/* INC/DEC of a register as ops-arith.c records it (CF kept in cc_src2);
+ * with @flags the host INC/DEC runs last after BT has put the guest's CF
+ * in the host's, so all six flags are the guest's. */
+static void emit_incdec(JitCtx *c, unsigned k, bool dec, bool flags)
+{
+    const X86Insn *i = &c->b->insns[k];
+    unsigned size = i->op[0].size;
+    JitBuf *j = &c->j;
+
+    emit_cf(c);
+    jit_load(j, H_RAX, size, H_RBX, H_NONE, 0, CPU_REG(0) + i->op[0].reg);
+    jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(cc_src));
+    jit_store(j, H_R10, 8, H_RBX, CPU_OFF(cc_src2));
+    jit_lea(j, H_RDX, H_RAX, H_NONE, 0, dec ? -1 : 1);
+    jit_store(j, H_RDX, 8, H_RBX, CPU_OFF(cc_dst));
+    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_op), dec ? CC_OP_DEC : CC_OP_INC);
+    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_size), size);
+    emit_reg_write(c, H_RDX, i->op[0].reg, size);
+    if (flags) {
+        jit_prefix(j, 4, 0, 0, H_R10, false);   /* bt r10d, 0 */
+        jit_b(j, 0x0f);
+        jit_b(j, 0xba);
+        jit_b(j, 0xe2);
+        jit_b(j, 0);
+        jit_prefix(j, size, 0, 0, H_RAX, false);
+        jit_b(j, size == 1 ? 0xfe : 0xff);      /* inc/dec eax */
+        jit_b(j, 0xc0 | dec << 3);
+    }
+}
+
+static void emit_mov(JitCtx *c, unsigned k)
+{
+    const X86Insn *i = &c->b->insns[k];
+    const X86Operand *d = &i->op[0];
+
+    if (d->kind == OPK_REG) {
+        emit_src(c, k, 1, H_RAX);
+        emit_reg_write(c, H_RAX, d->reg, d->size);
+    } else {
+        emit_src(c, k, 1, H_RDX);
+        emit_mem_store(c, k, d->size);
+    }
+}
+
+static void emit_lea(JitCtx *c, unsigned k)
+{
+    const X86Insn *i = &c->b->insns[k];
+    emit_ea(c, i);
+    emit_reg_write(c, H_RSI, i->op[0].reg, i->op[0].size);
+}
+
+static void emit_ext(JitCtx *c, unsigned k, bool sx)
+{
+    const X86Insn *i = &c->b->insns[k];
+    unsigned ss = i->op[1].size;
+    static const unsigned sx_op[] = { [1] = 0x0fbe, [2] = 0x0fbf,
+                                      [4] = 0x63 };
+
+    emit_src(c, k, 1, H_RAX);
+    if (sx) {
+        jit_rr(&c->j, sx_op[ss], 8, H_RAX, H_RAX);
+    }
+    emit_reg_write(c, H_RAX, i->op[0].reg, i->op[0].size);
+}
+
+/* A taken or not-taken end of block: RIP = eip + @off (+ @disp, masked
+ * to 32 bits for a 32-bit Jcc), then return @n. */
+static void emit_set_rip(JitCtx *c, unsigned off, int64_t disp,
+                         unsigned jsize, unsigned n)
+{
+    jit_lea(&c->j, H_RAX, H_RBP, H_NONE, 0, off);
+    if (disp || jsize == 4) {
+        jit_alu_ri(&c->j, G1_ADD, 8, H_RAX, (int32_t)disp);
+        if (jsize == 4) {
+            jit_mov(&c->j, 4, H_RAX, H_RAX);
+        }
+    }
+    jit_store(&c->j, H_RAX, 8, H_RBX, CPU_REG(R_RIP));
+    emit_exit(c, n);
+}
+
+/* The branch on the host flags the previous template left. */
+static void emit_jcc_tail(JitCtx *c, unsigned cc, unsigned off,
+                          int32_t disp, unsigned jsize)
+{
+    uint8_t *taken = jit_jcc(&c->j, cc);
+    emit_set_rip(c, off, 0, 8, c->b->n_insns);
+    jit_patch(taken, c->j.p);
+    emit_set_rip(c, off, disp, jsize, c->b->n_insns);
+}
+
+static void emit_call(JitCtx *c, unsigned k, bool pure)
+{
+    const X86Insn *i = &c->b->insns[k];
+
+    if (!pure || k == c->b->n_insns - 1u) {
+        emit_insn_state(c, k);
+    }
+    jit_mov(&c->j, 8, H_RDI, H_RBX);
+    jit_lea(&c->j, H_RSI, H_R12, H_NONE, 0, k * (int32_t)sizeof(X86Insn));
+    jit_call(&c->j, i->exec);
+    if (!pure && k + 1u < c->b->n_insns) {
+        emit_stop_check(c, k + 1);
+    }
+}
+
+/* A flag-setting template (ALU or INC/DEC) for entry @k; with @flags the
+ * host flags are the guest's when it ends. */
+static void emit_flagop(JitCtx *c, unsigned k, const JitOp *o, bool flags)
+{
+    if (o->kind == JK_INCDEC) {
+        emit_incdec(c, k, o->alu, flags);
+        return;
+    }
+    emit_alu(c, k, o->alu, flags);
+    c->cf = o->alu == OP_ADD || o->alu == OP_SUB || o->alu == OP_CMP ?
+            CFS_NONE : CFS_ZERO;
+}
+
+/* ADD/SUB/CMP followed by INC/DEC: keep the CF in R10 (setc). */
+static void emit_alu_keep_cf(JitCtx *c, unsigned k, const JitOp *o)
+{
+    emit_alu(c, k, o->alu, true);
+    jit_b(&c->j, 0x41);                         /* setc r10b */
+    jit_b(&c->j, 0x0f);
+    jit_b(&c->j, 0x92);
+    jit_b(&c->j, 0xc2);
+    jit_rr(&c->j, 0x0fb6, 4, H_R10, H_R10);     /* movzx r10d, r10b */
+    c->cf = CFS_R10;
+}
+
+static bool jit_has_mem(const X86Insn *i)
+{
+    return i->op[0].kind == OPK_MEM || i->op[1].kind == OPK_MEM;
+}
+
+/* What emit_entry() made of an entry. */
+enum { EMIT_INLINE, EMIT_CALLED, EMIT_ENDED };
+
+/* Entry @k: EMIT_ENDED if it ended the block's code (a branch tail). */
+static int emit_entry(JitCtx *c, unsigned k)
+{
+    const X86Block *b = c->b;
+    const X86Insn *i = &b->insns[k];
+    JitOp o = jit_classify(b, i);
+    bool last = k + 1u == b->n_insns;
+    bool flagop = o.kind == JK_ALU || o.kind == JK_INCDEC;
+
+    if (last && b->fused) {
+        if (flagop && i->op[1].kind != OPK_MEM) {
+            emit_flagop(c, k, &o, true);
+            emit_jcc_tail(c, i->imm2 & 15, i->next_off, i->disp,
+                          i->imm2 >> 8);
+            return EMIT_ENDED;
+        }
+        o.kind = JK_CALL;
+    }
+    if (k + 2u == b->n_insns && flagop &&
+        jit_classify(b, i + 1).kind == JK_JCC) {
+        emit_flagop(c, k, &o, true);
+        emit_jcc_tail(c, i[1].opcode & 15, i[1].next_off, (int32_t)i[1].imm,
+                      i[1].opsize);
+        return EMIT_ENDED;
+    }
+    switch (o.kind) {
+    case JK_ALU:
+        if (!last && o.alu != OP_AND && o.alu != OP_OR &&
+            o.alu != OP_XOR && o.alu != OP_TEST &&
+            jit_classify(b, i + 1).kind == JK_INCDEC) {
+            emit_alu_keep_cf(c, k, &o);
+        } else {
+            emit_flagop(c, k, &o, false);
+        }
+        break;
+    case JK_INCDEC:
+        emit_incdec(c, k, o.alu, false);
+        break;
+    case JK_MOV:
+        emit_mov(c, k);
+        break;
+    case JK_LEA:
+        emit_lea(c, k);
+        break;
+    case JK_EXT:
+        emit_ext(c, k, o.sx);
+        break;
+    case JK_PURE:
+        emit_call(c, k, true);
+        c->cf = CFS_NONE;
+        return EMIT_CALLED;
+    default:
+        emit_call(c, k, false);
+        c->cf = CFS_NONE;
+        return EMIT_CALLED;
+    }
+    /* A MOV or MOVZX slow path (a call) may have run after R10 got the
+     * CF: R10 is gone, a constant is not. */
+    if (c->cf == CFS_R10 && (o.kind == JK_MOV || o.kind == JK_EXT) &&
+        jit_has_mem(i)) {
+        c->cf = CFS_NONE;
+    }
+    return EMIT_INLINE;
+}
+
+bool x86_jit_translate(X86JitCode *jc, const X86Block *b, X86JitFn *out)
+{
+    size_t need = 64 + b->n_insns * (JIT_INSN_ROOM + 2 * JIT_COLD_ROOM);
+    JitCtx *c;
+    uint8_t *entry;
+    int how = EMIT_INLINE;
+
+    if (jc->used + need > jc->size) {
+        return false;
+    }
+    c = g_new(JitCtx, 1);
+    c->b = b;
+    c->n_cold = 0;
+    c->cf = CFS_NONE;
+    c->j.p = jc->base + jc->used;
+    c->j.end = c->j.p + need;
+    /* The epilogue first, so every exit jumps back to a known place. */
+    c->epi = c->j.p;
+    jit_b(&c->j, 0x41);                         /* pop r12 */
+    jit_b(&c->j, 0x5c);
+    jit_b(&c->j, 0x5d);                         /* pop rbp */
+    jit_b(&c->j, 0x5b);                         /* pop rbx */
+    jit_b(&c->j, 0xc3);                         /* ret */
+    entry = c->j.p;
+    jit_b(&c->j, 0x53);                         /* push rbx */
+    jit_b(&c->j, 0x55);                         /* push rbp */
+    jit_b(&c->j, 0x41);                         /* push r12 */
+    jit_b(&c->j, 0x54);
+    jit_mov(&c->j, 8, H_RBX, H_RDI);
+    jit_mov(&c->j, 8, H_RBP, H_RSI);
+    jit_mov(&c->j, 8, H_R12, H_RDX);
+    for (unsigned k = 0; k < b->n_insns && how != EMIT_ENDED; k++) {
+        how = emit_entry(c, k);
+    }
+    if (how == EMIT_INLINE) {
+        emit_set_rip(c, b->insns[b->n_insns - 1].next_off, 0, 8,
+                     b->n_insns);
+    } else if (how == EMIT_CALLED) {
+        emit_exit(c, b->n_insns);
+    }
+    for (unsigned k = 0; k < c->n_cold; k++) {
+        emit_cold(c, &c->cold[k]);
+    }
+    assert(c->j.p <= c->j.end);
+    *out = (X86JitFn)(void *)entry;
+    jc->used = (c->j.p - jc->base + 15) & ~(size_t)15;
+    jc->blocks++;
+    g_free(c);
+    return true;
+}
