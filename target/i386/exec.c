@@ -220,7 +220,7 @@ static X86Block *find_block(X86CPU *cpu, X86Block *prev)
  * state before and after, and the same entries counted.  Debugging and
  * logging keep the interpreter, as does an interrupt shadow (one entry).
  */
-static bool run_block_jit(X86CPU *cpu, X86Block *b)
+static bool run_block_jit(X86CPU *cpu, X86Block *b, uint64_t budget)
 {
     uint64_t eip = cpu->regs[R_RIP];
     uint32_t n;
@@ -240,21 +240,21 @@ static bool run_block_jit(X86CPU *cpu, X86Block *b)
     cpu->cur_block = b;
     cpu->insn_eip = eip;
     cpu->run_end = b->insns + b->n_insns;
-    n = b->jit(cpu, eip, b->insns);
+    n = b->jit(cpu, eip, b->insns, budget);
     if (unlikely(cpu->code_size == 2)) {
         cpu->regs[R_RIP] &= 0xffff;
     }
-    cpu->retired += n + (b->fused && n == b->n_insns);
+    cpu->retired += n;
     cpu->cur_insn = NULL;
     return true;
 }
 
-static void run_block(X86CPU *cpu, X86Block *b)
+static void run_block(X86CPU *cpu, X86Block *b, uint64_t budget)
 {
     const X86Insn *i = b->insns, *end = b->insns + b->n_insns;
     uint64_t eip = cpu->regs[R_RIP];
 
-    if (run_block_jit(cpu, b)) {
+    if (run_block_jit(cpu, b, budget)) {
         return;
     }
 
@@ -377,8 +377,9 @@ static CPUExitReason run_loop(X86CPU *cpu, uint64_t budget)
         /* A link only records "EIP X in generation G is block B", which
          * stays true however @prev ended, so every block may link. */
         b = find_block(cpu, prev);
-        run_block(cpu, b);
-        prev = b;
+        run_block(cpu, b, budget);
+        /* Translated blocks chain: the last one run links to the next. */
+        prev = cpu->cur_block;
         cpu->stop_block = false;
     }
     return CPU_EXIT_BUDGET;

@@ -39,6 +39,7 @@
 
 #define JIT_INSN_ROOM 320       /* bytes of host code per entry, at most */
 #define JIT_COLD_ROOM 96        /* per slow-path stub */
+#define JIT_CHAIN_SKIP 20       /* the prologue: pushes, four movs */
 
 /* Group-1 numbering of the guest ALU operations, plus TEST. */
 enum { OP_ADD, OP_OR, OP_ADC, OP_SBB, OP_AND, OP_SUB, OP_XOR, OP_CMP,
@@ -80,6 +81,7 @@ typedef struct JitCtx {
     JitCold cold[X86_BLOCK_MAX * 2];
     unsigned n_cold;
     uint8_t *epi;       /* the shared epilogue: returns EAX */
+    uint8_t *chain;     /* to the next block (emit_chain()) */
     int cf;             /* CFS_*: the guest's CF as the entry starts */
 } JitCtx;
 
@@ -300,12 +302,32 @@ static void emit_insn_state(JitCtx *c, unsigned k)
     jit_store(&c->j, H_RAX, 8, H_RBX, CPU_REG(R_RIP));
 }
 
-/* Return @n (entries run) through the block's epilogue: 10 bytes. */
+/* What the block adds to cpu->retired after @n entries: a fused last
+ * entry retires two instructions. */
+static unsigned jit_retired(const JitCtx *c, unsigned n)
+{
+    return n + (c->b->fused && n == c->b->n_insns);
+}
+
+/* Return to the run loop after @n entries: 10 bytes. */
 static void emit_exit(JitCtx *c, unsigned n)
 {
-    jit_b(&c->j, 0xb8);                         /* mov eax, n */
-    jit_d(&c->j, n);
+    jit_b(&c->j, 0xb8);                         /* mov eax, retired */
+    jit_d(&c->j, jit_retired(c, n));
     jit_patch(jit_jmp(&c->j), c->epi);
+}
+
+/* All entries ran and RAX is the new RIP: go on to the next block through
+ * the chain stub (or return, for 16-bit code, whose RIP the loop masks). */
+static void emit_exit_all(JitCtx *c)
+{
+    if (c->b->mode == 2) {
+        emit_exit(c, c->b->n_insns);
+        return;
+    }
+    jit_b(&c->j, 0xba);                         /* mov edx, retired */
+    jit_d(&c->j, jit_retired(c, c->b->n_insns));
+    jit_patch(jit_jmp(&c->j), c->chain);
 }
 
 /* Leave with @n entries run when the block was stopped (run_end NULL). */
@@ -579,9 +601,9 @@ static void emit_ext(JitCtx *c, unsigned k, bool sx)
 }
 
 /* A taken or not-taken end of block: RIP = eip + @off (+ @disp, masked
- * to 32 bits for a 32-bit Jcc), then return @n. */
+ * to 32 bits for a 32-bit Jcc), then on to the next block. */
 static void emit_set_rip(JitCtx *c, unsigned off, int64_t disp,
-                         unsigned jsize, unsigned n)
+                         unsigned jsize)
 {
     jit_lea(&c->j, H_RAX, H_RBP, H_NONE, 0, off);
     if (disp || jsize == 4) {
@@ -591,7 +613,7 @@ static void emit_set_rip(JitCtx *c, unsigned off, int64_t disp,
         }
     }
     jit_store(&c->j, H_RAX, 8, H_RBX, CPU_REG(R_RIP));
-    emit_exit(c, n);
+    emit_exit_all(c);
 }
 
 /* The branch on the host flags the previous template left. */
@@ -599,9 +621,9 @@ static void emit_jcc_tail(JitCtx *c, unsigned cc, unsigned off,
                           int32_t disp, unsigned jsize)
 {
     uint8_t *taken = jit_jcc(&c->j, cc);
-    emit_set_rip(c, off, 0, 8, c->b->n_insns);
+    emit_set_rip(c, off, 0, 8);
     jit_patch(taken, c->j.p);
-    emit_set_rip(c, off, disp, jsize, c->b->n_insns);
+    emit_set_rip(c, off, disp, jsize);
 }
 
 static void emit_call(JitCtx *c, unsigned k, bool pure)
@@ -717,6 +739,72 @@ static int emit_entry(JitCtx *c, unsigned k)
     return EMIT_INLINE;
 }
 
+/*
+ * The chain stub: RAX = the new RIP, EDX = what this block retired.  Does
+ * what the run loop would do between blocks when nothing needs it (budget
+ * left, no event, no debugging, no interrupt shadow) and one of this
+ * block's links names a translated block for RIP in this generation:
+ * becomes that block (cur_block, insn_eip, RBP, R12) and jumps into its
+ * code past the prologue.  Anything else returns to the run loop.
+ */
+static void emit_chain(JitCtx *c)
+{
+    JitBuf *j = &c->j;
+    uint8_t *out[8], *found[2];
+    unsigned n_out = 0;
+    int32_t lk = sizeof(X86BlockLink);
+
+    jit_rm(j, 0x01, 8, H_RDX, H_RBX, H_NONE, 0, CPU_OFF(retired));
+    jit_rm(j, 0x39, 8, H_R13, H_RBX, H_NONE, 0, CPU_OFF(retired));
+    out[n_out++] = jit_jcc(j, 3);                   /* jae: budget spent */
+    jit_rm(j, 0x83, 8, 7, H_RBX, H_NONE, 0, CPU_OFF(events));
+    jit_b(j, 0);
+    out[n_out++] = jit_jcc(j, 5);
+    jit_rm(j, 0x83, 4, 7, H_RBX, H_NONE, 0, CPU_OFF(debug_flags));
+    jit_b(j, 0);
+    out[n_out++] = jit_jcc(j, 5);
+    jit_rm(j, 0x80, 1, 7, H_RBX, H_NONE, 0, CPU_OFF(inhibit_irq));
+    jit_b(j, 0);
+    out[n_out++] = jit_jcc(j, 5);
+    jit_movi(j, H_R8, (uintptr_t)&c->b->link[0]);
+    jit_load(j, H_RCX, 4, H_RBX, H_NONE, 0, CPU_OFF(chain_gen));
+    for (int k = 0; k < 2; k++) {
+        uint8_t *miss[2];
+        jit_rm(j, 0x3b, 8, H_RAX, H_R8, H_NONE, 0,
+               k * lk + (int32_t)offsetof(X86BlockLink, eip));
+        miss[0] = jit_jcc(j, 5);
+        jit_rm(j, 0x3b, 4, H_RCX, H_R8, H_NONE, 0,
+               k * lk + (int32_t)offsetof(X86BlockLink, gen));
+        miss[1] = jit_jcc(j, 5);
+        jit_load(j, H_RSI, 8, H_R8, H_NONE, 0,
+                 k * lk + (int32_t)offsetof(X86BlockLink, next));
+        found[k] = jit_jmp(j);
+        jit_patch(miss[0], j->p);
+        jit_patch(miss[1], j->p);
+    }
+    out[n_out++] = jit_jmp(j);
+    jit_patch(found[0], j->p);
+    jit_patch(found[1], j->p);
+    jit_rm(j, 0x80, 1, 7, H_RSI, H_NONE, 0, offsetof(X86Block, valid));
+    jit_b(j, 0);
+    out[n_out++] = jit_jcc(j, 4);                   /* je: invalid */
+    jit_load(j, H_RDI, 8, H_RSI, H_NONE, 0, offsetof(X86Block, jit));
+    jit_rr(j, 0x85, 8, H_RDI, H_RDI);
+    out[n_out++] = jit_jcc(j, 4);                   /* je: not translated */
+    jit_store(j, H_RSI, 8, H_RBX, CPU_OFF(cur_block));
+    jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(insn_eip));
+    jit_mov(j, 8, H_RBP, H_RAX);
+    jit_load(j, H_R12, 8, H_RSI, H_NONE, 0, offsetof(X86Block, insns));
+    jit_alu_ri(j, G1_ADD, 8, H_RDI, JIT_CHAIN_SKIP);
+    jit_b(j, 0xff);                                 /* jmp rdi */
+    jit_b(j, 0xe7);
+    for (unsigned k = 0; k < n_out; k++) {
+        jit_patch(out[k], j->p);
+    }
+    jit_rr(j, 0x31, 4, H_RAX, H_RAX);               /* retired: counted */
+    jit_patch(jit_jmp(j), c->epi);
+}
+
 bool x86_jit_translate(X86JitCode *jc, const X86Block *b, X86JitFn *out)
 {
     size_t need = 64 + b->n_insns * (JIT_INSN_ROOM + 2 * JIT_COLD_ROOM);
@@ -733,29 +821,38 @@ bool x86_jit_translate(X86JitCode *jc, const X86Block *b, X86JitFn *out)
     c->cf = CFS_NONE;
     c->j.p = jc->base + jc->used;
     c->j.end = c->j.p + need;
-    /* The epilogue first, so every exit jumps back to a known place. */
+    /* The epilogue and the chain stub first, so every exit jumps back
+     * to a known place. */
     c->epi = c->j.p;
-    jit_b(&c->j, 0x41);                         /* pop r12 */
-    jit_b(&c->j, 0x5c);
+    for (int r = H_R14; r >= H_R12; r--) {
+        jit_b(&c->j, 0x41);                     /* pop r14, r13, r12 */
+        jit_b(&c->j, 0x58 | (r & 7));
+    }
     jit_b(&c->j, 0x5d);                         /* pop rbp */
     jit_b(&c->j, 0x5b);                         /* pop rbx */
     jit_b(&c->j, 0xc3);                         /* ret */
+    c->chain = c->j.p;
+    emit_chain(c);
     entry = c->j.p;
     jit_b(&c->j, 0x53);                         /* push rbx */
     jit_b(&c->j, 0x55);                         /* push rbp */
-    jit_b(&c->j, 0x41);                         /* push r12 */
-    jit_b(&c->j, 0x54);
+    for (int r = H_R12; r <= H_R14; r++) {
+        jit_b(&c->j, 0x41);                     /* push r12, r13, r14 */
+        jit_b(&c->j, 0x50 | (r & 7));
+    }
     jit_mov(&c->j, 8, H_RBX, H_RDI);
+    jit_mov(&c->j, 8, H_R13, H_RCX);
     jit_mov(&c->j, 8, H_RBP, H_RSI);
     jit_mov(&c->j, 8, H_R12, H_RDX);
+    assert(c->j.p - entry == JIT_CHAIN_SKIP);
     for (unsigned k = 0; k < b->n_insns && how != EMIT_ENDED; k++) {
         how = emit_entry(c, k);
     }
     if (how == EMIT_INLINE) {
-        emit_set_rip(c, b->insns[b->n_insns - 1].next_off, 0, 8,
-                     b->n_insns);
+        emit_set_rip(c, b->insns[b->n_insns - 1].next_off, 0, 8);
     } else if (how == EMIT_CALLED) {
-        emit_exit(c, b->n_insns);
+        jit_load(&c->j, H_RAX, 8, H_RBX, H_NONE, 0, CPU_REG(R_RIP));
+        emit_exit_all(c);
     }
     for (unsigned k = 0; k < c->n_cold; k++) {
         emit_cold(c, &c->cold[k]);

@@ -12,11 +12,15 @@ typedef struct X86JitCode X86JitCode;
 
 /*
  * Host code of a block: runs its entries with @eip as cpu->insn_eip and
- * @insns as the block's decoded array, and returns how many entries ran
- * (all of them, or fewer when an entry stopped the block).  Exceptions
- * leave it by siglongjmp, as they leave the interpreter.
+ * @insns as the block's decoded array, then, while @budget allows and
+ * nothing needs the run loop, the translated blocks its links name
+ * (chaining, which updates cpu->cur_block, insn_eip and retired as it
+ * goes).  Returns what the last block run adds to cpu->retired: all its
+ * instructions, or fewer when an entry stopped it.  Exceptions leave by
+ * siglongjmp, as they leave the interpreter.
  */
-typedef uint32_t (*X86JitFn)(X86CPU *cpu, uint64_t eip, const X86Insn *insns);
+typedef uint32_t (*X86JitFn)(X86CPU *cpu, uint64_t eip, const X86Insn *insns,
+                             uint64_t budget);
 
 /* Runs of a block before it is translated (1: at its first run). */
 extern uint32_t x86_jit_hot;

@@ -43,8 +43,9 @@ struct X86Block {
     uint8_t link_next;          /* slot the next new link replaces */
     X86BlockLink ret_link;      /* after a CALL ending this block returns */
     uint32_t runs;              /* interpreted runs, until translated */
-    /* Host code (jit.c), or NULL: uint32_t fn(cpu, eip, insns). */
-    uint32_t (*jit)(X86CPU *cpu, uint64_t eip, const X86Insn *insns);
+    /* Host code (jit.c, X86JitFn), or NULL. */
+    uint32_t (*jit)(X86CPU *cpu, uint64_t eip, const X86Insn *insns,
+                    uint64_t budget);
 };
 
 X86Block *x86_bc_lookup(X86CPU *cpu, uint64_t paddr, unsigned mode);
