@@ -55,6 +55,10 @@ typedef enum JitKind {
     JK_EXT,         /* MOVZX, MOVSX, MOVSXD */
     JK_JCC,         /* the block's last entry: a Jcc */
     JK_INCDEC,      /* INC (alu 0) or DEC (alu 1) of a register */
+    JK_SHIFT,       /* SHL (alu 4), SHR (5), SAR (7) by an immediate */
+    JK_IMUL,        /* IMUL r, r/m and IMUL r, r/m, imm */
+    JK_CMOV,        /* CMOVcc r, r */
+    JK_SETCC,       /* SETcc r8 */
 } JitKind;
 
 /* Where the guest's CF is, known at translation time, for INC/DEC. */
@@ -83,6 +87,7 @@ typedef struct JitCtx {
     uint8_t *epi;       /* the shared epilogue: returns EAX */
     uint8_t *chain;     /* to the next block (emit_chain()) */
     int cf;             /* CFS_*: the guest's CF as the entry starts */
+    bool hflags;        /* the host's flags are the guest's */
 } JitCtx;
 
 struct X86JitCode {
@@ -215,6 +220,10 @@ static JitOp jit_classify_opcode(const X86Insn *i, unsigned mode)
             o = (JitOp){ JK_INCDEC, r, false };
         } else if (op >= 0x40 && op <= 0x4f && mode != 8) {
             o = (JitOp){ JK_INCDEC, op >= 0x48, false };
+        } else if ((op == 0xc1 || op == 0xd1) && r >= 4 && r != 6) {
+            o = (JitOp){ JK_SHIFT, r, false };
+        } else if (op == 0x69 || op == 0x6b) {
+            o.kind = JK_IMUL;
         } else if (((op == 0xc0 || op == 0xc1 || (op >= 0xd0 && op <= 0xd3))
                     && r != 6)) {
             o.kind = JK_PURE;       /* shifts and rotates */
@@ -224,8 +233,12 @@ static JitOp jit_classify_opcode(const X86Insn *i, unsigned mode)
             o = (JitOp){ JK_EXT, 0, op >= 0xbe };
         } else if (op >= 0x80 && op <= 0x8f) {
             o.kind = JK_JCC;
-        } else if ((op >= 0x40 && op <= 0x4f) || (op >= 0x90 && op <= 0x9f)) {
-            o.kind = JK_PURE;       /* CMOVcc, SETcc */
+        } else if (op >= 0x40 && op <= 0x4f) {
+            o.kind = JK_CMOV;
+        } else if (op >= 0x90 && op <= 0x9f) {
+            o.kind = JK_SETCC;
+        } else if (op == 0xaf) {
+            o.kind = JK_IMUL;
         }
     }
     return o;
@@ -245,7 +258,7 @@ static JitOp jit_classify(const X86Block *b, const X86Insn *i)
                   jit_mem_ok(i, s);
 
     if (i->lock || i->rep || i->exec == x86_exec_ud ||
-        i->op[2].kind != OPK_NONE) {
+        (i->op[2].kind != OPK_NONE && o.kind != JK_IMUL)) {
         return (JitOp){ JK_CALL, 0, false };
     }
     switch (o.kind) {
@@ -280,6 +293,26 @@ static JitOp jit_classify(const X86Block *b, const X86Insn *i)
             return o;
         }
         break;
+    case JK_SHIFT:
+        if (d->kind == OPK_REG && (d->size == 4 || d->size == 8) &&
+            s->kind == OPK_IMM) {
+            return o;
+        }
+        return (JitOp){ d->kind == OPK_REG ? JK_PURE : JK_CALL, 0, false };
+    case JK_IMUL:
+        if (d->kind == OPK_REG && (d->size == 4 || d->size == 8) &&
+            s->size == d->size && (s->kind == OPK_REG || jit_mem_ok(i, s)) &&
+            (i->op[2].kind == OPK_NONE || i->op[2].kind == OPK_IMM)) {
+            return o;
+        }
+        break;
+    case JK_CMOV:
+        if (d->kind == OPK_REG && (d->size == 4 || d->size == 8) &&
+            s->kind == OPK_REG) {
+            return o;
+        }
+        break;
+    case JK_SETCC:
     case JK_INCDEC:
     case JK_PURE:
         if (d->kind == OPK_REG && s->kind != OPK_MEM) {
@@ -565,6 +598,95 @@ static void emit_incdec(JitCtx *c, unsigned k, bool dec, bool flags)
     }
 }
 
+/* SHL/SHR/SAR of a 32/64-bit register by a constant, as ops-fast-mem.c's
+ * fm_shift() records it: CC_OP_SHIFT, cc_src = CF, cc_src2 = OF. */
+static void emit_shift(JitCtx *c, unsigned k, unsigned kind)
+{
+    const X86Insn *i = &c->b->insns[k];
+    unsigned size = i->op[0].size, bits = size * 8;
+    unsigned n = i->imm & (size == 8 ? 63 : 31);
+    unsigned off = i->op[0].reg;
+    JitBuf *j = &c->j;
+
+    jit_load(j, H_RAX, size, H_RBX, H_NONE, 0, CPU_REG(0) + off);
+    if (n == 0) {
+        emit_reg_write(c, H_RAX, off, size);    /* zero-extends, no flags */
+        return;
+    }
+    jit_mov(j, 8, H_RDX, H_RAX);
+    jit_shift_ri(j, kind, size, H_RDX, n);
+    jit_b(j, 0x0f);                             /* setc cl */
+    jit_b(j, 0x92);
+    jit_b(j, 0xc1);
+    jit_rr(j, 0x0fb6, 4, H_RCX, H_RCX);         /* movzx ecx, cl */
+    if (kind == 7) {
+        jit_rr(j, 0x31, 4, H_R8, H_R8);         /* SAR: OF = 0 */
+    } else {
+        /* SHL: OF = MSB(result) ^ CF; SHR: OF = MSB(operand). */
+        jit_mov(j, 8, H_R8, kind == 4 ? H_RDX : H_RAX);
+        jit_shift_ri(j, 5, 8, H_R8, bits - 1);
+        if (kind == 4) {
+            jit_rr(j, 0x31, 4, H_RCX, H_R8);
+        }
+    }
+    jit_store(j, H_RCX, 8, H_RBX, CPU_OFF(cc_src));
+    jit_store(j, H_R8, 8, H_RBX, CPU_OFF(cc_src2));
+    jit_store(j, H_RDX, 8, H_RBX, CPU_OFF(cc_dst));
+    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_op), CC_OP_SHIFT);
+    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_size), size);
+    emit_reg_write(c, H_RDX, off, size);
+}
+
+/* IMUL with a 32/64-bit register destination as fm_imul() records it:
+ * the host's IMUL sets CF = OF = "the product did not fit". */
+static void emit_imul(JitCtx *c, unsigned k)
+{
+    const X86Insn *i = &c->b->insns[k];
+    unsigned size = i->op[0].size;
+    JitBuf *j = &c->j;
+
+    emit_src(c, k, 1, H_RAX);
+    if (i->op[2].kind == OPK_IMM) {
+        jit_movi(j, H_RCX, i->imm);
+    } else {
+        jit_load(j, H_RCX, size, H_RBX, H_NONE, 0,
+                 CPU_REG(0) + i->op[0].reg);
+    }
+    jit_rr(j, 0x0faf, size, H_RAX, H_RCX);      /* imul eax/rax, ecx/rcx */
+    jit_b(j, 0x0f);                             /* setc dl */
+    jit_b(j, 0x92);
+    jit_b(j, 0xc2);
+    jit_rr(j, 0x0fb6, 4, H_RDX, H_RDX);         /* movzx edx, dl */
+    jit_store(j, H_RDX, 8, H_RBX, CPU_OFF(cc_src));
+    jit_store(j, H_RDX, 8, H_RBX, CPU_OFF(cc_src2));
+    jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(cc_dst));
+    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_op), CC_OP_SHIFT);
+    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_size), size);
+    emit_reg_write(c, H_RAX, i->op[0].reg, size);
+}
+
+/* CMOVcc and SETcc on the host flags a flag-setting template left. */
+static void emit_cmov(JitCtx *c, unsigned k)
+{
+    const X86Insn *i = &c->b->insns[k];
+    unsigned size = i->op[0].size;
+    JitBuf *j = &c->j;
+
+    jit_load(j, H_RAX, size, H_RBX, H_NONE, 0, CPU_REG(0) + i->op[0].reg);
+    jit_load(j, H_RCX, size, H_RBX, H_NONE, 0, CPU_REG(0) + i->op[1].reg);
+    jit_rr(j, 0x0f40 | (i->opcode & 15), size, H_RAX, H_RCX);
+    emit_reg_write(c, H_RAX, i->op[0].reg, size);
+}
+
+static void emit_setcc(JitCtx *c, unsigned k)
+{
+    const X86Insn *i = &c->b->insns[k];
+    jit_b(&c->j, 0x0f);                         /* setcc al */
+    jit_b(&c->j, 0x90 | (i->opcode & 15));
+    jit_b(&c->j, 0xc0);
+    jit_store(&c->j, H_RAX, 1, H_RBX, CPU_REG(0) + i->op[0].reg);
+}
+
 static void emit_mov(JitCtx *c, unsigned k)
 {
     const X86Insn *i = &c->b->insns[k];
@@ -682,6 +804,7 @@ static int emit_entry(JitCtx *c, unsigned k)
     JitOp o = jit_classify(b, i);
     bool last = k + 1u == b->n_insns;
     bool flagop = o.kind == JK_ALU || o.kind == JK_INCDEC;
+    bool flags_next, hflags;
 
     if (last && b->fused) {
         if (flagop && i->op[1].kind != OPK_MEM) {
@@ -699,6 +822,11 @@ static int emit_entry(JitCtx *c, unsigned k)
                       i[1].opsize);
         return EMIT_ENDED;
     }
+    /* CMOVcc/SETcc next: leave the host flags (the guest's) live. */
+    flags_next = !last && (jit_classify(b, i + 1).kind == JK_CMOV ||
+                           jit_classify(b, i + 1).kind == JK_SETCC);
+    hflags = c->hflags;
+    c->hflags = false;
     switch (o.kind) {
     case JK_ALU:
         if (!last && o.alu != OP_AND && o.alu != OP_OR &&
@@ -706,11 +834,35 @@ static int emit_entry(JitCtx *c, unsigned k)
             jit_classify(b, i + 1).kind == JK_INCDEC) {
             emit_alu_keep_cf(c, k, &o);
         } else {
-            emit_flagop(c, k, &o, false);
+            emit_flagop(c, k, &o, flags_next);
         }
+        c->hflags = flags_next;
         break;
     case JK_INCDEC:
-        emit_incdec(c, k, o.alu, false);
+        emit_incdec(c, k, o.alu, flags_next);
+        c->hflags = flags_next;
+        break;
+    case JK_SHIFT:
+        emit_shift(c, k, o.alu);
+        c->cf = CFS_NONE;
+        break;
+    case JK_IMUL:
+        emit_imul(c, k);
+        c->cf = CFS_NONE;
+        break;
+    case JK_CMOV:
+    case JK_SETCC:
+        if (!hflags) {
+            emit_call(c, k, true);
+            c->cf = CFS_NONE;
+            return EMIT_CALLED;
+        }
+        if (o.kind == JK_CMOV) {
+            emit_cmov(c, k);
+        } else {
+            emit_setcc(c, k);
+        }
+        c->hflags = true;
         break;
     case JK_MOV:
         emit_mov(c, k);
@@ -819,6 +971,7 @@ bool x86_jit_translate(X86JitCode *jc, const X86Block *b, X86JitFn *out)
     c->b = b;
     c->n_cold = 0;
     c->cf = CFS_NONE;
+    c->hflags = false;
     c->j.p = jc->base + jc->used;
     c->j.end = c->j.p + need;
     /* The epilogue and the chain stub first, so every exit jumps back

@@ -126,6 +126,8 @@ static const char *const flag_ops[] = {
     "09d8", "3b06", "81e8ffff0000",
     "6639d8", "6601d8", "66ffc8", "6685d8",
     "38d8", "00d8", "3ce8", "fec8", "fec0", "84d8", "20d8", "3a06",
+    "48c1e003", "c1e81f", "48c1f821", "d1e0", "c1e000", "48d1e8", "c1f803",
+    "480fafc3", "0fafc3", "486bc085", "69c001000080", "480faf06",
 };
 
 /* Entries before it: nothing, CF from EFLAGS (STC, CLC), from an ADD
@@ -146,7 +148,7 @@ static void set_regs(TestMachine *m, uint64_t a, uint64_t b, uint64_t d)
 
 static void check_same(TestMachine *j, TestMachine *i, const char *what)
 {
-    static const int regs[] = { R_EAX, R_EBX, R_ECX, R_RIP };
+    static const int regs[] = { R_EAX, R_EBX, R_ECX, R_EDX, R_RIP };
     for (unsigned k = 0; k < G_N_ELEMENTS(regs); k++) {
         if (j->cpu->regs[regs[k]] != i->cpu->regs[regs[k]]) {
             g_error("%s: reg %d jit %#" PRIx64 " interp %#" PRIx64, what,
@@ -189,6 +191,36 @@ static void test_flags_jcc(void)
     g_assert_cmpuint(x86_bc_jit_blocks(j->cpu), >, 0);
     g_assert_cmpuint(x86_bc_jit_blocks(i->cpu), ==, 0);
     g_test_message("%u runs", runs);
+    test_machine_free(j);
+    test_machine_free(i);
+}
+
+/* PREFIX; OP; CMOVcc RCX/ECX, RBX/EBX; SETcc DL; HLT. */
+static void test_flags_cmov(void)
+{
+    TestMachine *j = machine(true), *i = machine(false);
+    char hex[128];
+
+    for (unsigned p = 0; p < G_N_ELEMENTS(prefixes); p++) {
+        for (unsigned o = 0; o < G_N_ELEMENTS(flag_ops); o++) {
+            for (unsigned cc = 0; cc < 16; cc++) {
+                g_snprintf(hex, sizeof(hex), "%s%s%s0f%02xcb0f%02xc2f4",
+                           prefixes[p], flag_ops[o], cc & 1 ? "" : "48",
+                           0x40 + cc, 0x90 + cc);
+                load_code(j, CODE_ADDR, hex);
+                load_code(i, CODE_ADDR, hex);
+                for (unsigned v = 0; v < G_N_ELEMENTS(vals); v += 2) {
+                    uint64_t a = vals[v];
+                    uint64_t b = vals[(v * 5 + cc + o) % G_N_ELEMENTS(vals)];
+                    set_regs(j, a, b, v & 1);
+                    set_regs(i, a, b, v & 1);
+                    run_at(j, CODE_ADDR);
+                    run_at(i, CODE_ADDR);
+                    check_same(j, i, hex);
+                }
+            }
+        }
+    }
     test_machine_free(j);
     test_machine_free(i);
 }
@@ -319,6 +351,7 @@ int main(int argc, char **argv)
     x86_jit_hot = 1;
 #if defined(__x86_64__)
     g_test_add_func("/cpu/jit/flags-jcc", test_flags_jcc);
+    g_test_add_func("/cpu/jit/flags-cmov", test_flags_cmov);
     g_test_add_func("/cpu/jit/fault", test_fault);
     g_test_add_func("/cpu/jit/smc", test_smc);
     g_test_add_func("/cpu/jit/region-full", test_region_full);
