@@ -88,6 +88,8 @@ typedef struct JitCtx {
     uint8_t *chain;     /* to the next block (emit_chain()) */
     int cf;             /* CFS_*: the guest's CF as the entry starts */
     bool hflags;        /* the host's flags are the guest's */
+    bool has_call;      /* a handler is called (not counting slow paths) */
+    uint8_t *body;      /* the first entry's code */
 } JitCtx;
 
 struct X86JitCode {
@@ -722,11 +724,39 @@ static void emit_ext(JitCtx *c, unsigned k, bool sx)
     emit_reg_write(c, H_RAX, i->op[0].reg, i->op[0].size);
 }
 
+/*
+ * A branch back to the block's own start, in a block of inline templates
+ * only (no handler ran, so CS, modes, links and debugging are as they
+ * were, and a store that hit this block's code left through its stop
+ * check): count the block and run it again while the budget lasts and no
+ * event is raised; otherwise fall into the ordinary exit.
+ */
+static void emit_self_loop(JitCtx *c)
+{
+    JitBuf *j = &c->j;
+    uint8_t *out[2];
+
+    jit_load(j, H_RAX, 8, H_RBX, H_NONE, 0, CPU_OFF(retired));
+    jit_alu_ri(j, G1_ADD, 8, H_RAX, jit_retired(c, c->b->n_insns));
+    jit_rr(j, 0x39, 8, H_R13, H_RAX);           /* cmp rax, r13 */
+    out[0] = jit_jcc(j, 3);                     /* jae */
+    jit_rm(j, 0x83, 8, 7, H_RBX, H_NONE, 0, CPU_OFF(events));
+    jit_b(j, 0);
+    out[1] = jit_jcc(j, 5);
+    jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(retired));
+    jit_patch(jit_jmp(j), c->body);
+    jit_patch(out[0], j->p);
+    jit_patch(out[1], j->p);
+}
+
 /* A taken or not-taken end of block: RIP = eip + @off (+ @disp, masked
  * to 32 bits for a 32-bit Jcc), then on to the next block. */
 static void emit_set_rip(JitCtx *c, unsigned off, int64_t disp,
                          unsigned jsize)
 {
+    if (off + disp == 0 && !c->has_call && c->b->mode != 2) {
+        emit_self_loop(c);
+    }
     jit_lea(&c->j, H_RAX, H_RBP, H_NONE, 0, off);
     if (disp || jsize == 4) {
         jit_alu_ri(&c->j, G1_ADD, 8, H_RAX, (int32_t)disp);
@@ -755,6 +785,7 @@ static void emit_call(JitCtx *c, unsigned k, bool pure)
     if (!pure || k == c->b->n_insns - 1u) {
         emit_insn_state(c, k);
     }
+    c->has_call = true;
     jit_mov(&c->j, 8, H_RDI, H_RBX);
     jit_lea(&c->j, H_RSI, H_R12, H_NONE, 0, k * (int32_t)sizeof(X86Insn));
     jit_call(&c->j, i->exec);
@@ -972,6 +1003,7 @@ bool x86_jit_translate(X86JitCode *jc, const X86Block *b, X86JitFn *out)
     c->n_cold = 0;
     c->cf = CFS_NONE;
     c->hflags = false;
+    c->has_call = false;
     c->j.p = jc->base + jc->used;
     c->j.end = c->j.p + need;
     /* The epilogue and the chain stub first, so every exit jumps back
@@ -998,6 +1030,7 @@ bool x86_jit_translate(X86JitCode *jc, const X86Block *b, X86JitFn *out)
     jit_mov(&c->j, 8, H_RBP, H_RSI);
     jit_mov(&c->j, 8, H_R12, H_RDX);
     assert(c->j.p - entry == JIT_CHAIN_SKIP);
+    c->body = c->j.p;
     for (unsigned k = 0; k < b->n_insns && how != EMIT_ENDED; k++) {
         how = emit_entry(c, k);
     }

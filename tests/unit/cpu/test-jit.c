@@ -302,6 +302,48 @@ static void test_smc(void)
     test_machine_free(m);
 }
 
+/* A loop of one block (self-chained) and a loop of two blocks (chained
+ * through links) stop after the same instruction count as the
+ * interpreter for every budget, with the same registers. */
+static void test_budget(void)
+{
+    static const char *const loops[] = {
+        "ffc975fcf4",                   /* l: dec ecx; jnz l; hlt */
+        "ffc0eb00ffc975f8f4",           /* l: inc eax; jmp +0; dec ecx;
+                                           jnz l; hlt */
+        "8b0683c00189064885c975f4f4",   /* l: mov eax,[rsi]; add eax,1;
+                                           mov [rsi],eax; test rcx,rcx;
+                                           jnz l; hlt (no dec: endless) */
+    };
+    TestMachine *j = machine(true), *i = machine(false);
+
+    for (unsigned l = 0; l < G_N_ELEMENTS(loops); l++) {
+        load_code(j, CODE_ADDR, loops[l]);
+        load_code(i, CODE_ADDR, loops[l]);
+        for (uint64_t budget = 1; budget < 120; budget += 7) {
+            TestMachine *ms[2] = { j, i };
+            uint64_t done[2];
+            for (int e = 0; e < 2; e++) {
+                set_regs(ms[e], 0, 0, 0);
+                ms[e]->cpu->regs[R_ECX] = 40;
+                ms[e]->cpu->regs[R_RIP] = CODE_ADDR;
+                ms[e]->cpu->halted = false;
+                /* A new machine starts with a kick pending. */
+                while (x86_cpu_run(ms[e]->cpu, budget, &done[e]) ==
+                       CPU_EXIT_KICKED && done[e] == 0) {
+                    continue;
+                }
+            }
+            g_assert_cmpuint(done[0], ==, done[1]);
+            check_same(j, i, loops[l]);
+            g_assert_cmphex(*(uint32_t *)(j->ram + MEM_ADDR), ==,
+                            *(uint32_t *)(i->ram + MEM_ADDR));
+        }
+    }
+    test_machine_free(j);
+    test_machine_free(i);
+}
+
 /* 600 blocks of ADD EAX, 1; JMP +0 in a 64 KiB code region. */
 static uint64_t run_many_blocks(bool jit, uint64_t *flushes)
 {
@@ -354,6 +396,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cpu/jit/flags-cmov", test_flags_cmov);
     g_test_add_func("/cpu/jit/fault", test_fault);
     g_test_add_func("/cpu/jit/smc", test_smc);
+    g_test_add_func("/cpu/jit/budget", test_budget);
     g_test_add_func("/cpu/jit/region-full", test_region_full);
 #endif
     g_test_add_func("/cpu/jit/off", test_jit_off);
