@@ -725,6 +725,28 @@ static void emit_ext(JitCtx *c, unsigned k, bool sx)
 }
 
 /*
+ * Leave (the jumps at out[]) if the run loop has something to do: any
+ * event but INTR raised while IF is clear, as the run loop tests it.
+ * Returns how many jumps it added.
+ */
+static unsigned emit_events_check(JitCtx *c, uint8_t **out)
+{
+    JitBuf *j = &c->j;
+    uint8_t *ok;
+
+    jit_load(j, H_RCX, 8, H_RBX, H_NONE, 0, CPU_OFF(events));
+    jit_rr(j, 0x85, 8, H_RCX, H_RCX);
+    ok = jit_jcc(j, 4);                         /* jz: no event */
+    jit_alu_ri(j, G1_CMP, 8, H_RCX, 1);
+    out[0] = jit_jcc(j, 5);                     /* jne: not just INTR */
+    jit_rm(j, 0xf7, 4, 0, H_RBX, H_NONE, 0, CPU_OFF(eflags));
+    jit_d(j, EF_IF);                            /* test dword, EF_IF */
+    out[1] = jit_jcc(j, 5);                     /* jnz: deliverable */
+    jit_patch(ok, j->p);
+    return 2;
+}
+
+/*
  * A branch back to the block's own start, in a block of inline templates
  * only (no handler ran, so CS, modes, links and debugging are as they
  * were, and a store that hit this block's code left through its stop
@@ -734,19 +756,18 @@ static void emit_ext(JitCtx *c, unsigned k, bool sx)
 static void emit_self_loop(JitCtx *c)
 {
     JitBuf *j = &c->j;
-    uint8_t *out[2];
+    uint8_t *out[3];
 
     jit_load(j, H_RAX, 8, H_RBX, H_NONE, 0, CPU_OFF(retired));
     jit_alu_ri(j, G1_ADD, 8, H_RAX, jit_retired(c, c->b->n_insns));
     jit_rr(j, 0x39, 8, H_R13, H_RAX);           /* cmp rax, r13 */
     out[0] = jit_jcc(j, 3);                     /* jae */
-    jit_rm(j, 0x83, 8, 7, H_RBX, H_NONE, 0, CPU_OFF(events));
-    jit_b(j, 0);
-    out[1] = jit_jcc(j, 5);
+    emit_events_check(c, out + 1);
     jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(retired));
     jit_patch(jit_jmp(j), c->body);
-    jit_patch(out[0], j->p);
-    jit_patch(out[1], j->p);
+    for (int k = 0; k < 3; k++) {
+        jit_patch(out[k], j->p);
+    }
 }
 
 /* A taken or not-taken end of block: RIP = eip + @off (+ @disp, masked
@@ -940,9 +961,7 @@ static void emit_chain(JitCtx *c)
     jit_rm(j, 0x01, 8, H_RDX, H_RBX, H_NONE, 0, CPU_OFF(retired));
     jit_rm(j, 0x39, 8, H_R13, H_RBX, H_NONE, 0, CPU_OFF(retired));
     out[n_out++] = jit_jcc(j, 3);                   /* jae: budget spent */
-    jit_rm(j, 0x83, 8, 7, H_RBX, H_NONE, 0, CPU_OFF(events));
-    jit_b(j, 0);
-    out[n_out++] = jit_jcc(j, 5);
+    n_out += emit_events_check(c, out + n_out);
     jit_rm(j, 0x83, 4, 7, H_RBX, H_NONE, 0, CPU_OFF(debug_flags));
     jit_b(j, 0);
     out[n_out++] = jit_jcc(j, 5);
