@@ -21,6 +21,8 @@
  */
 #include <assert.h>
 #include <errno.h>
+#include <inttypes.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -102,7 +104,8 @@ struct X86JitCode {
 static struct {
     bool enabled;
     uint64_t tb_size;       /* bytes */
-} jit_cfg = { JIT_HOST_OK, 32u << 20 };
+    FILE *perf_map;         /* PLIMSOLL_JIT_PERF_MAP=1: /tmp/perf-PID.map */
+} jit_cfg = { JIT_HOST_OK, 32u << 20, NULL };
 uint32_t x86_jit_hot = 8;
 
 void x86_jit_configure(bool enabled, uint64_t tb_size_mib)
@@ -129,6 +132,11 @@ static void jit_env(void)
     }
     if (t && atoi(t) > 0) {
         jit_cfg.tb_size = (uint64_t)atoi(t) << 10;
+    }
+    if (getenv("PLIMSOLL_JIT_PERF_MAP") && !jit_cfg.perf_map) {
+        g_autofree char *path = g_strdup_printf("/tmp/perf-%d.map",
+                                                (int)getpid());
+        jit_cfg.perf_map = fopen(path, "w");
     }
 }
 
@@ -419,24 +427,33 @@ static void emit_tlb(JitCtx *c, unsigned k, unsigned size, bool store)
     jit_rm(j, 0x03, 8, H_RSI, H_RBX, H_NONE, 0,
            CPU_OFF(seg) + i->seg * (int32_t)sizeof(X86Seg) +
            (int32_t)offsetof(X86Seg, base));
+    /* RCX = index * sizeof(X86TLBEntry) = (index << 4) * 3 */
+    _Static_assert(sizeof(X86TLBEntry) == 48, "TLB entry of 48 bytes");
     jit_mov(j, 4, H_RCX, H_RSI);
-    jit_shift_ri(j, 5, 4, H_RCX, 12);
-    jit_alu_ri(j, G1_AND, 4, H_RCX, X86_TLB_SIZE - 1);
-    jit_rr(j, 0x69, 4, H_RCX, H_RCX);           /* imul ecx, ecx, imm32 */
-    jit_d(j, sizeof(X86TLBEntry));
-    jit_load(j, H_R9, 4, H_RBX, H_NONE, 0, CPU_OFF(mmu_idx));
-    jit_rr(j, 0x69, 4, H_R9, H_R9);             /* imul r9d, r9d, imm32 */
-    jit_d(j, sizeof(((X86CPU *)0)->tlb[0]));
-    jit_rr(j, 0x01, 8, H_R9, H_RCX);            /* add rcx, r9 */
+    jit_shift_ri(j, 5, 4, H_RCX, 12 - 4);
+    jit_alu_ri(j, G1_AND, 4, H_RCX, (X86_TLB_SIZE - 1) << 4);
+    jit_lea(j, H_RCX, H_RCX, H_RCX, 1, 0);
     jit_mov(j, 8, H_RAX, H_RSI);
     jit_alu_ri(j, G1_AND, 8, H_RAX, (int32_t)(~0xfffu | (size - 1)));
-    jit_rm(j, 0x3b, 8, H_RAX, H_RBX, H_RCX, 0,
-           store ? TLB_OFF(tag_w) : TLB_OFF(tag_r));
+    jit_rm(j, 0x3b, 8, H_RAX, H_R14, H_RCX, 0,
+           store ? TLB_OFF(tag_w) - CPU_OFF(tlb) : TLB_OFF(tag_r) - CPU_OFF(tlb));
     cold->patch = jit_jcc(j, 5);                /* jne */
     cold->k = k;
     cold->size = size;
     cold->store = store;
-    jit_rm(j, 0x03, 8, H_RSI, H_RBX, H_RCX, 0, TLB_OFF(addend));
+    jit_rm(j, 0x03, 8, H_RSI, H_R14, H_RCX, 0,
+           TLB_OFF(addend) - CPU_OFF(tlb));
+}
+
+/* R14 = the TLB of the current privilege class, cpu->tlb[mmu_idx]: at
+ * the start of a block and after any handler (which may change CPL). */
+static void emit_tlb_base(JitCtx *c)
+{
+    JitBuf *j = &c->j;
+    jit_load(j, H_R14, 4, H_RBX, H_NONE, 0, CPU_OFF(mmu_idx));
+    jit_rr(j, 0x69, 4, H_R14, H_R14);           /* imul r14d, r14d, imm32 */
+    jit_d(j, sizeof(((X86CPU *)0)->tlb[0]));
+    jit_lea(j, H_R14, H_RBX, H_R14, 0, CPU_OFF(tlb));
 }
 
 /* RAX = @size bytes at @i's memory operand, zero-extended. */
@@ -812,6 +829,7 @@ static void emit_call(JitCtx *c, unsigned k, bool pure)
     jit_call(&c->j, i->exec);
     if (!pure && k + 1u < c->b->n_insns) {
         emit_stop_check(c, k + 1);
+        emit_tlb_base(c);
     }
 }
 
@@ -1049,6 +1067,7 @@ bool x86_jit_translate(X86JitCode *jc, const X86Block *b, X86JitFn *out)
     jit_mov(&c->j, 8, H_RBP, H_RSI);
     jit_mov(&c->j, 8, H_R12, H_RDX);
     assert(c->j.p - entry == JIT_CHAIN_SKIP);
+    emit_tlb_base(c);
     c->body = c->j.p;
     for (unsigned k = 0; k < b->n_insns && how != EMIT_ENDED; k++) {
         how = emit_entry(c, k);
@@ -1064,6 +1083,13 @@ bool x86_jit_translate(X86JitCode *jc, const X86Block *b, X86JitFn *out)
     }
     assert(c->j.p <= c->j.end);
     *out = (X86JitFn)(void *)entry;
+    if (jit_cfg.perf_map) {
+        /* perf's JIT symbol map: start, size, name (the guest block). */
+        fprintf(jit_cfg.perf_map, "%" PRIxPTR " %zx jit-%" PRIx64 "-%u\n",
+                (uintptr_t)c->epi, (size_t)(c->j.p - c->epi), b->phys,
+                b->n_insns);
+        fflush(jit_cfg.perf_map);
+    }
     jc->used = (c->j.p - jc->base + 15) & ~(size_t)15;
     jc->blocks++;
     g_free(c);
