@@ -13,7 +13,8 @@
 # an earlier case's dirty pages hits both alike; the images are synced
 # before every timed run (outside the timing); the best time counts.  Both times and
 # the ratio qemu-img / plimsoll-img (>= 1: we are as fast) are printed,
-# with the load average before and after.
+# with each tool's spread (slowest minus best run, ms) and the load
+# average before and after.
 #
 # Usage: bench/img-bench.sh BUILDDIR [SCRATCHDIR]
 #   REPS=N (default 3), SCALE=N multiplies every request count (default 1),
@@ -38,6 +39,7 @@ run_once()   # tool prep args... -> seconds
 }
 
 min() { echo "$1 $2" | awk '{print ($1 < $2) ? $1 : $2}'; }
+max() { echo "$1 $2" | awk '{print ($1 > $2) ? $1 : $2}'; }
 
 # A new empty image per run under a new name: unlinking a just-written
 # image waits for its pages under writeback (tens of seconds on a busy
@@ -62,26 +64,28 @@ prepare_full()
 row()   # label prep args...
 {
     local label=$1 prep=$2; shift 2
-    local q=999999 p=999999 r
+    local q=999999 p=999999 qx=0 px=0 r t
     [[ $label =~ $CASES ]] || return 0
     for ((r = 0; r < REPS; r++)); do
         if ((r % 2 == 0)); then
-            q=$(min "$q" "$(run_once qemu-img "$prep" "$@")")
-            p=$(min "$p" "$(run_once "$PIMG" "$prep" "$@")")
+            t=$(run_once qemu-img "$prep" "$@"); q=$(min "$q" "$t"); qx=$(max "$qx" "$t")
+            t=$(run_once "$PIMG" "$prep" "$@"); p=$(min "$p" "$t"); px=$(max "$px" "$t")
         else
-            p=$(min "$p" "$(run_once "$PIMG" "$prep" "$@")")
-            q=$(min "$q" "$(run_once qemu-img "$prep" "$@")")
+            t=$(run_once "$PIMG" "$prep" "$@"); p=$(min "$p" "$t"); px=$(max "$px" "$t")
+            t=$(run_once qemu-img "$prep" "$@"); q=$(min "$q" "$t"); qx=$(max "$qx" "$t")
         fi
     done
-    printf '| %-44s | %8s | %8s | %5.2f |\n' "$label" "$q" "$p" \
-        "$(echo "$q $p" | awk '{print $1 / $2}')"
+    printf '| %-44s | %8s | %8s | %5.2f | %4.0f | %4.0f |\n' "$label" "$q" "$p" \
+        "$(echo "$q $p" | awk '{print $1 / $2}')" \
+        "$(echo "$qx $q" | awk '{print 1000 * ($1 - $2)}')" \
+        "$(echo "$px $p" | awk '{print 1000 * ($1 - $2)}')"
 }
 
 prepare_full
 qemu-img create -q -f qcow2 empty.qcow2 2G
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); REPS=$REPS SCALE=$SCALE"
-echo "| case | qemu-img s | plimsoll-img s | ratio |"
-echo "|---|---|---|---|"
+echo "| case | qemu-img s | plimsoll-img s | ratio | q spread ms | p spread ms |"
+echo "|---|---|---|---|---|---|"
 for cache in writeback none; do
     n=$((16000 * SCALE)); [ $cache = none ] && n=$((4000 * SCALE))
     for qd in 1 32; do

@@ -7,7 +7,10 @@
 # (-bios: fw_cfg + its linuxboot option ROM), Plimsoll on two vCPUs, and
 # QEMU TCG (SeaBIOS + linuxboot_dma) in the same run.  GUESTDIR defaults to
 # BUILDDIR/guest/linux-amd64 (scripts/build-linux-guest.sh).  Prints one
-# Markdown table row per case and the load average before each run.
+# Markdown table row per case and the load average before each run.  The
+# CPU seconds (user + system) each case used are printed as well: unlike
+# the wall-clock times, which follow the load other work puts on the host
+# and differ between runs by 15 s and more, they compare two cases fairly.
 set -u
 build=$1
 guest=${2:-$build/guest/linux-amd64}
@@ -19,28 +22,39 @@ if [ ! -f "$guest/vmlinuz" ]; then
     exit 0
 fi
 
-# "marker exit" seconds for "$@" (output to a file, polled every 0.1 s).
+# Seconds of CPU (user + system) the shell's waited-for children used so
+# far: the second line of the "times" builtin, which runs in this shell
+# (a command substitution would run it in a fresh subshell).
+cpu_so_far() {
+    times >"$cpu_file"
+    awk 'NR == 2 {
+        split($1, u, /[ms]/); split($2, s, /[ms]/)
+        printf "%.2f", u[1] * 60 + u[2] + s[1] * 60 + s[2]
+    }' "$cpu_file"
+}
+
+# "marker exit cpu" seconds for "$@".  The marker is timed as its line comes
+# out of the pipe, not by polling a log file: QEMU powers off within a few
+# milliseconds of printing it, so a poller would often miss it.
 boot_times() {
     log=$(mktemp)
+    mark=$(mktemp)
+    cpu_so_far >"$cpu_file.0"
     start=$(date +%s.%N)
-    "$@" >"$log" 2>/dev/null &
-    pid=$!
-    m=""
-    while kill -0 "$pid" 2>/dev/null; do
-        if [ -z "$m" ] && grep -q GUEST-INIT-START "$log"; then
-            m=$(echo "$(date +%s.%N) - $start" | bc -l)
-        fi
-        if [ "$(echo "$(date +%s.%N) - $start > $limit" | bc -l)" = 1 ]; then
-            kill "$pid" 2>/dev/null
-            break
-        fi
-        sleep 0.1
-    done
-    wait "$pid" 2>/dev/null
+    timeout "$limit" "$@" 2>/dev/null | tee "$log" | {
+        grep -q GUEST-INIT-START && date +%s.%N >"$mark"
+        cat >/dev/null
+    }
     e=$(echo "$(date +%s.%N) - $start" | bc -l)
+    m=""
+    [ -s "$mark" ] && m=$(echo "$(cat "$mark") - $start" | bc -l)
     grep -q "GUEST-POWEROFF result=PASS" "$log" || e=""
-    rm -f "$log"
-    printf '%.2f %s' "${m:-0}" "$( [ -n "$e" ] && printf '%.2f' "$e" || echo none)"
+    c0=$(cat "$cpu_file.0")
+    cpu_so_far >"$cpu_file.1"
+    c=$(echo "$(cat "$cpu_file.1") - $c0" | bc -l)
+    rm -f "$log" "$mark" "$cpu_file.0" "$cpu_file.1"
+    printf '%.2f %s %.2f' "${m:-0}" \
+        "$( [ -n "$e" ] && printf '%.2f' "$e" || echo none)" "$c"
 }
 
 row() {
@@ -48,11 +62,13 @@ row() {
     shift
     load=$(cut -d' ' -f1 /proc/loadavg)
     set -- $(boot_times "$@")
-    printf '| %s | %s | %s | %s |\n' "$name" "$1" "$2" "$load"
+    printf '| %s | %s | %s | %s | %s |\n' "$name" "$1" "$2" "$3" "$load"
 }
 
-echo "| boot | marker (s) | exit (s) | load (1 min) |"
-echo "| --- | --- | --- | --- |"
+cpu_file=$(mktemp)
+trap 'rm -f "$cpu_file"' EXIT
+echo "| boot | marker (s) | exit (s) | CPU (s) | load (1 min) |"
+echo "| --- | --- | --- | --- | --- |"
 common="-display none -serial stdio -no-reboot -m 256 -kernel $guest/vmlinuz -initrd $guest/initrd.img"
 row "plimsoll direct -kernel" "$build/plimsoll" $common -append "$append"
 row "plimsoll SeaBIOS + linuxboot ROM" "$build/plimsoll" -bios bios-256k.bin \

@@ -47,13 +47,15 @@ const BlockDriver *bdrv_find_format(const char *name)
     return NULL;
 }
 
-static const BlockDriver *bdrv_find_protocol(const char *filename)
+static const BlockDriver *bdrv_find_protocol(const char *filename,
+                                             bool parse_prefix)
 {
     const char *colon = strchr(filename, ':');
     const char *slash = strchr(filename, '/');
 
-    /* QEMU's rule: a protocol prefix is a colon before any slash. */
-    if (colon && (!slash || colon < slash)) {
+    /* QEMU's rule: a protocol prefix is a colon before any slash (only in
+     * a filename, not in a "filename" option). */
+    if (parse_prefix && colon && (!slash || colon < slash)) {
         size_t n = colon - filename;
         for (int i = 0; bdrv_drivers[i]; i++) {
             const char *p = bdrv_drivers[i]->protocol_name;
@@ -476,11 +478,19 @@ static bool bdrv_pick_driver(const char *filename, struct json_object *opts,
         return true;
     }
     if (flags & BDRV_O_PROTOCOL) {
-        if (!filename) {
+        struct json_object *fn = NULL;
+
+        /* As QEMU: {"filename": "x"} without a driver opens "x" as a file
+         * (or host_device); no protocol prefix is parsed from it. */
+        if (filename) {
+            *out = bdrv_find_protocol(filename, true);
+        } else if (json_object_object_get_ex(opts, "filename", &fn) &&
+                   json_object_is_type(fn, json_type_string)) {
+            *out = bdrv_find_protocol(json_object_get_string(fn), false);
+        } else {
             error_setg(errp, "Parameter 'driver' is missing");
             return false;
         }
-        *out = bdrv_find_protocol(filename);
     }
     return true;
 }
@@ -750,7 +760,7 @@ bool bdrv_create(const char *drv_name, const char *filename,
 bool bdrv_create_file(const char *filename, struct json_object *opts,
                       Error **errp)
 {
-    const BlockDriver *drv = bdrv_find_protocol(filename);
+    const BlockDriver *drv = bdrv_find_protocol(filename, true);
 
     if (!drv->create) {
         error_setg(errp, "Protocol driver '%s' does not support image "

@@ -24,6 +24,21 @@
  * kernel refuses a ring (seccomp, io_uring_disabled), the thread falls
  * back to preadv/pwritev for good.  Deviation: QEMU's native is Linux
  * AIO and needs cache.direct=on; here both names mean the io_uring path.
+ * O_DIRECT writes that overlap others also go through the thread's ring
+ * with aio=threads: the submitting thread still waits, but the kernel
+ * does not hold the file's inode lock while the device works (ext4 does
+ * for a synchronous O_DIRECT write into a hole), so the workers' writes
+ * proceed together.  A lone write stays pwritev (the ring would hand it to
+ * a kernel worker for nothing), and so do O_DIRECT reads (they share the
+ * lock).
+ *
+ * Grow-ahead (file_posix_grow_ahead(), asked for by qcow2 on its image
+ * file with O_DIRECT): an O_DIRECT write past the end of the file makes
+ * the file system extend it, which it does one write at a time; instead,
+ * the file is made longer (ftruncate, a sparse hole) in steps ahead of
+ * the writes.  The size the node reports stays the end of what was
+ * written, and close() cuts the file back to it, as QEMU's preallocate
+ * filter does.  A crash leaves a zero tail, which qcow2 ignores.
  *
  * Inline attempts (block/aio-pool.h nowait mode): reads use RWF_NOWAIT
  * (preadv2, or the ring's rw_flags with io_uring), which fails with
@@ -66,6 +81,12 @@ typedef struct FileState {
     bool use_uring;         /* aio=io_uring|native */
     bool no_nowait_write;   /* atomic: RWF_NOWAIT writes unsupported */
     uint32_t mem_align;     /* O_DIRECT buffer alignment (512 or 4096) */
+    int direct_writes;      /* atomic: O_DIRECT writes in progress */
+    /* grow-ahead: @grow_lock guards the three sizes below */
+    uint64_t grow_step;     /* 0: off */
+    GMutex grow_lock;
+    int64_t data_end;       /* end of everything written, as reported */
+    int64_t grown_to;       /* the size we gave the file (0: none) */
 } FileState;
 
 static uint64_t uring_requests;     /* atomic; for tests */
@@ -110,6 +131,7 @@ static int file_open_common(BlockDriverState *bs, struct json_object *opts,
     }
     s->direct = flags & BDRV_O_NOCACHE;
     s->use_uring = flags & BDRV_O_IO_URING;
+    g_mutex_init(&s->grow_lock);
     if (fstat(s->fd, &st) < 0) {
         int err = errno;
         error_setg_errno(errp, err, "Could not stat '%s'", filename);
@@ -140,13 +162,17 @@ static int host_device_open(BlockDriverState *bs, struct json_object *opts,
     return file_open_common(bs, opts, flags, true, errp);
 }
 
+static void file_grow_undo(FileState *s);
+
 static void file_close(BlockDriverState *bs)
 {
     FileState *s = bs->opaque;
 
     if (s->fd >= 0) {
+        file_grow_undo(s);
         close(s->fd);
         s->fd = -1;
+        g_mutex_clear(&s->grow_lock);
     }
 }
 
@@ -289,18 +315,12 @@ uint64_t file_posix_uring_requests(void)
 /* Transfers                                                               */
 /* ---------------------------------------------------------------------- */
 
-/* One host transfer: bytes done or -errno. */
-static ssize_t file_xfer(FileState *s, const struct iovec *iov, int niov,
-                         int64_t offset, bool write, int rwf)
+/* One transfer with preadv/pwritev: bytes done or -errno. */
+static ssize_t file_sync_xfer(FileState *s, const struct iovec *iov,
+                              int niov, int64_t offset, bool write, int rwf)
 {
     ssize_t n;
 
-#if CONFIG_LIBURING
-    struct io_uring *ring = s->use_uring ? file_thread_ring() : NULL;
-    if (ring) {
-        return file_uring_xfer(ring, s->fd, iov, niov, offset, write, rwf);
-    }
-#endif
     if (rwf) {
         n = write ? pwritev2(s->fd, iov, niov, offset, rwf)
                   : preadv2(s->fd, iov, niov, offset, rwf);
@@ -309,6 +329,31 @@ static ssize_t file_xfer(FileState *s, const struct iovec *iov, int niov,
                   : preadv(s->fd, iov, niov, offset);
     }
     return n < 0 ? -errno : n;
+}
+
+/* One host transfer: bytes done or -errno. */
+static ssize_t file_xfer(FileState *s, const struct iovec *iov, int niov,
+                         int64_t offset, bool write, int rwf)
+{
+#if CONFIG_LIBURING
+    /* Alone, a write gains nothing from the ring but a kernel worker
+     * hand-off: only O_DIRECT writes that overlap others take it. */
+    bool counted = s->direct && write && !s->use_uring;
+    bool overlap = counted && __atomic_fetch_add(&s->direct_writes, 1,
+                                                 __ATOMIC_RELAXED) > 0;
+    struct io_uring *ring = s->use_uring || overlap ? file_thread_ring()
+                                                    : NULL;
+    ssize_t n = ring ? file_uring_xfer(ring, s->fd, iov, niov, offset,
+                                       write, rwf)
+                     : file_sync_xfer(s, iov, niov, offset, write, rwf);
+
+    if (counted) {
+        __atomic_fetch_sub(&s->direct_writes, 1, __ATOMIC_RELAXED);
+    }
+    return n;
+#else
+    return file_sync_xfer(s, iov, niov, offset, write, rwf);
+#endif
 }
 
 /* Transfer until done; short reads past EOF are zero-filled. */
@@ -439,10 +484,97 @@ static int file_preadv(BlockDriverState *bs, int64_t offset, int64_t bytes,
     return file_rw(bs, offset, bytes, qiov, false);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Grow-ahead                                                              */
+/* ---------------------------------------------------------------------- */
+
+static int64_t file_stat_size(FileState *s)
+{
+    struct stat st;
+
+    return fstat(s->fd, &st) < 0 ? -errno : st.st_size;
+}
+
+void file_posix_grow_ahead(BlockDriverState *bs, uint64_t step)
+{
+    FileState *s = bs->opaque;
+    int64_t size;
+
+    if (bs->drv != &bdrv_file || !s->direct || !step) {
+        return;
+    }
+    size = file_stat_size(s);
+    if (size < 0) {
+        return;
+    }
+    g_mutex_lock(&s->grow_lock);
+    s->data_end = size;
+    s->grown_to = 0;
+    s->grow_step = step;
+    g_mutex_unlock(&s->grow_lock);
+}
+
+/* A write will end at @end: count it, and make the file longer first if
+ * it would have to grow.  Failing to grow is not an error (the write
+ * then extends the file itself). */
+static void file_grow_for(FileState *s, int64_t end)
+{
+    if (!__atomic_load_n(&s->grow_step, __ATOMIC_RELAXED)) {
+        return;
+    }
+    g_mutex_lock(&s->grow_lock);
+    s->data_end = MAX(s->data_end, end);
+    if (end > s->grown_to) {
+        int64_t size = file_stat_size(s);
+        uint64_t step = s->grow_step;
+        int64_t to = (int64_t)(((uint64_t)end + 2 * step - 1) / step * step);
+        if (size >= 0 && size < end && ftruncate(s->fd, to) == 0) {
+            s->grown_to = to;
+        } else if (size >= end && size == s->grown_to) {
+            s->grown_to = size;
+        }
+    }
+    g_mutex_unlock(&s->grow_lock);
+}
+
+/* The size to report: the data end while the file is the length we gave
+ * it; -1 when grow-ahead has nothing to say. */
+static int64_t file_grow_length(FileState *s, int64_t st_size)
+{
+    int64_t len = -1;
+
+    if (!__atomic_load_n(&s->grow_step, __ATOMIC_RELAXED)) {
+        return -1;
+    }
+    g_mutex_lock(&s->grow_lock);
+    if (s->grown_to && st_size == s->grown_to) {
+        len = s->data_end;
+    }
+    g_mutex_unlock(&s->grow_lock);
+    return len;
+}
+
+/* Cut the file back to its data end (close, or before a resize). */
+static void file_grow_undo(FileState *s)
+{
+    g_mutex_lock(&s->grow_lock);
+    if (s->grown_to && file_stat_size(s) == s->grown_to &&
+        s->data_end < s->grown_to) {
+        /* On failure only a longer sparse file is left. */
+        int ret = ftruncate(s->fd, s->data_end);
+        (void)ret;
+    }
+    s->grown_to = 0;
+    g_mutex_unlock(&s->grow_lock);
+}
+
 static int file_pwritev(BlockDriverState *bs, int64_t offset, int64_t bytes,
                         BlockIOV *qiov, BdrvRequestFlags flags)
 {
-    int ret = file_rw(bs, offset, bytes, qiov, true);
+    int ret;
+
+    file_grow_for(bs->opaque, offset + bytes);
+    ret = file_rw(bs, offset, bytes, qiov, true);
 
     if (ret >= 0 && (flags & BDRV_REQ_FUA)) {
         ret = fdatasync(((FileState *)bs->opaque)->fd) < 0 ? -errno : 0;
@@ -477,7 +609,8 @@ static int64_t file_getlength(BlockDriverState *bs)
     if (fstat(s->fd, &st) < 0) {
         return -errno;
     }
-    return st.st_size;
+    int64_t grown = file_grow_length(s, st.st_size);
+    return grown >= 0 ? grown : st.st_size;
 }
 
 static int file_pwrite_zeroes(BlockDriverState *bs, int64_t offset,
@@ -498,6 +631,7 @@ static int file_pwrite_zeroes(BlockDriverState *bs, int64_t offset,
         s->has_punch_hole = false;
     }
     if (s->has_zero_range) {
+        file_grow_for(s, offset + bytes);
         ret = file_fallocate(s, FALLOC_FL_ZERO_RANGE, offset, bytes);
         if (ret == -ENOTSUP) {
             s->has_zero_range = false;
@@ -590,11 +724,16 @@ static int file_truncate(BlockDriverState *bs, int64_t offset, bool exact,
             return ret;
         }
     }
+    g_mutex_lock(&s->grow_lock);
     if (ftruncate(s->fd, offset) < 0) {
         int err = errno;
+        g_mutex_unlock(&s->grow_lock);
         error_setg_errno(errp, err, "Failed to resize the file");
         return -err;
     }
+    s->data_end = offset;
+    s->grown_to = 0;
+    g_mutex_unlock(&s->grow_lock);
     return 0;
 }
 

@@ -25,6 +25,18 @@ static BlockJob *qmp_job_get(const char *id, Error **errp)
     return job;
 }
 
+/* The block-job-* verbs that only name the job: look it up, apply @verb. */
+static void qmp_job_verb(const char *id,
+                         bool (*verb)(BlockJob *job, Error **errp),
+                         Error **errp)
+{
+    BlockJob *job = qmp_job_get(id, errp);
+
+    if (job) {
+        verb(job, errp);
+    }
+}
+
 BlockJobInfoList *qmp_query_block_jobs(Error **errp)
 {
     BlockJobInfoList *head = NULL, **tail = &head;
@@ -66,50 +78,43 @@ void qmp_block_job_cancel(const char *device, bool has_force, bool force,
 
 void qmp_block_job_pause(const char *device, Error **errp)
 {
-    BlockJob *job = qmp_job_get(device, errp);
-
-    if (job) {
-        block_job_user_pause(job, errp);
-    }
+    qmp_job_verb(device, block_job_user_pause, errp);
 }
 
 void qmp_block_job_resume(const char *device, Error **errp)
 {
-    BlockJob *job = qmp_job_get(device, errp);
-
-    if (job) {
-        block_job_user_resume(job, errp);
-    }
+    qmp_job_verb(device, block_job_user_resume, errp);
 }
 
 void qmp_block_job_complete(const char *device, Error **errp)
 {
-    BlockJob *job = qmp_job_get(device, errp);
-
-    if (job) {
-        block_job_complete(job, errp);
-    }
+    qmp_job_verb(device, block_job_complete, errp);
 }
 
 void qmp_block_job_finalize(const char *id, Error **errp)
 {
-    BlockJob *job = qmp_job_get(id, errp);
-
-    if (job) {
-        block_job_finalize(job, errp);
-    }
+    qmp_job_verb(id, block_job_finalize, errp);
 }
 
 void qmp_block_job_dismiss(const char *id, Error **errp)
 {
-    BlockJob *job = qmp_job_get(id, errp);
-
-    if (job) {
-        block_job_dismiss(job, errp);
-    }
+    qmp_job_verb(id, block_job_dismiss, errp);
 }
 
 /* ---- starting jobs --------------------------------------------------- */
+
+/* A new job on @bs fails while another job uses it (QEMU's message). */
+static bool qmp_job_node_busy(BlockDriverState *bs, Error **errp)
+{
+    BlockJob *job = block_job_node_busy(bs);
+
+    if (job) {
+        error_setg(errp, "Node '%s' is busy: block device is in use by "
+                   "block job: %s", bdrv_get_node_name(bs),
+                   JobType_str(job->drv->type));
+    }
+    return job != NULL;
+}
 
 /* QEMU's bdrv_lookup_bs() for a job's device argument. */
 static BlockDriverState *qmp_job_device(const char *device, Error **errp)
@@ -504,10 +509,7 @@ void qmp_drive_mirror(bool has_job_id, const char *job_id,
                    replaces);
         return;
     }
-    if (block_job_node_busy(src)) {
-        error_setg(errp, "Node '%s' is busy: block device is in use by "
-                   "block job: %s", bdrv_get_node_name(src),
-                   JobType_str(block_job_node_busy(src)->drv->type));
+    if (qmp_job_node_busy(src, errp)) {
         return;
     }
     tgt = block_job_open_target(target,
@@ -563,10 +565,7 @@ void qmp_drive_backup(bool has_job_id, const char *job_id,
     if (!c.job_id) {
         c.job_id = blk_name(blk);
     }
-    if (block_job_node_busy(src)) {
-        error_setg(errp, "Node '%s' is busy: block device is in use by "
-                   "block job: %s", bdrv_get_node_name(src),
-                   JobType_str(block_job_node_busy(src)->drv->type));
+    if (qmp_job_node_busy(src, errp)) {
         return;
     }
     tgt = block_job_open_target(target,
@@ -608,10 +607,7 @@ void qmp_blockdev_backup(bool has_job_id, const char *job_id,
     qmp_job_common(&c, has_job_id, job_id, has_speed, speed,
                    has_on_source_error, on_source_error, has_auto_finalize,
                    auto_finalize, has_auto_dismiss, auto_dismiss);
-    if (block_job_node_busy(src)) {
-        error_setg(errp, "Node '%s' is busy: block device is in use by "
-                   "block job: %s", bdrv_get_node_name(src),
-                   JobType_str(block_job_node_busy(src)->drv->type));
+    if (qmp_job_node_busy(src, errp)) {
         return;
     }
     qmp_backup(&c, src, tgt, sync, false, has_on_target_error,

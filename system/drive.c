@@ -11,6 +11,9 @@
  * else ("aio", "discard", "node-name", "file.locking", driver options) is
  * passed to the format node's options, where an unknown key is an error.
  * Default ids follow QEMU: "ide0-hd0", "ide1-cd0", "virtio0", "none0".
+ * As in QEMU, a -drive without file= still opens an image when it has
+ * driver-specific options ("file.driver=file,file.filename=x",
+ * "driver=qcow2,file.filename=x"); without them the drive is empty.
  *
  * snapshot=on (or -snapshot): the image is opened read-only as the backing
  * file of a temporary qcow2 overlay that takes the writes and is deleted
@@ -28,6 +31,11 @@
 static const char *const drive_own_keys[] = {
     "file", "format", "if", "bus", "unit", "index", "media", "id", "cache",
     "readonly", "read-only", "snapshot", "werror", "rerror", NULL,
+};
+
+/* Node options that do not make a drive without file= open an image. */
+static const char *const drive_generic_keys[] = {
+    "aio", "discard", "detect-zeroes", "copy-on-read", NULL,
 };
 
 /* Devices per bus for bus/unit <-> index (QEMU: IDE 2, others 0). */
@@ -129,16 +137,24 @@ static char *drive_default_id(const MachineDrive *d)
                            d->unit);
 }
 
-/* The format node's options: all keys -drive does not consume. */
+/*
+ * The format node's options: all keys -drive does not consume, and the
+ * file child's options when "file" is given as dotted keys (file.*).
+ */
 static struct json_object *drive_node_options(struct json_object *opts)
 {
     struct json_object *node = json_object_new_object();
     const char *format = keyval_get_str(opts, "format", NULL);
+    struct json_object *file;
 
     json_object_object_foreach(opts, key, val) {
         if (!g_strv_contains(drive_own_keys, key)) {
             json_object_object_add(node, key, json_object_get(val));
         }
+    }
+    if (json_object_object_get_ex(opts, "file", &file) &&
+        json_object_is_type(file, json_type_object)) {
+        json_object_object_add(node, "file", json_object_get(file));
     }
     if (format) {
         json_object_object_add(node, "driver",
@@ -147,7 +163,8 @@ static struct json_object *drive_node_options(struct json_object *opts)
     return node;
 }
 
-/* Open @file (read-only) under a temporary qcow2 overlay. */
+/* Open @file (read-only; NULL: @node names it) under a temporary qcow2
+ * overlay. */
 static BlockDriverState *drive_open_snapshot(const char *file,
                                              struct json_object *node,
                                              int flags, Error **errp)
@@ -200,6 +217,19 @@ static bool drive_flags(struct json_object *opts, int *flags, Error **errp)
     return !cache || bdrv_parse_cache_mode(cache, flags, errp);
 }
 
+/* Whether @node (no file= given) names an image: QEMU opens one when any
+ * driver-specific option is left. */
+static bool drive_has_image_opts(struct json_object *node)
+{
+    json_object_object_foreach(node, key, val) {
+        (void)val;
+        if (!g_strv_contains(drive_generic_keys, key)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* The backend over the opened image (or empty for a CD-ROM without one). */
 static BlockBackend *drive_open_backend(const char *id,
                                         struct json_object *opts,
@@ -215,7 +245,10 @@ static BlockBackend *drive_open_backend(const char *id,
         json_object_put(node);
         return NULL;
     }
-    if (file && *file) {
+    if (file && !*file) {
+        file = NULL;
+    }
+    if (file || drive_has_image_opts(node)) {
         bs = snapshot ? drive_open_snapshot(file, node, flags, errp)
                       : bdrv_open(file, node, flags, errp);
         if (!bs) {

@@ -29,6 +29,7 @@ typedef struct CheckCtx {
     uint64_t nb;
     uint64_t highest;       /* last cluster with a refcount or reference */
     bool rebuild;           /* the refcount structure cannot be trusted */
+    int fix;                /* QCOW2_FIX_* allowed (image writable) */
     uint8_t *buf;
 } CheckCtx;
 
@@ -55,6 +56,65 @@ static void check_ref(CheckCtx *c, uint64_t off, uint64_t len)
             c->ref[i]++;
         }
     }
+}
+
+/*
+ * A preallocated zero cluster whose offset is not cluster aligned holds no
+ * data: with -r all (as qemu-img) its L2 entry at index @i of the table at
+ * @l2_off becomes a plain zero cluster, written straight to the file so
+ * that a later walk of a shared table sees it; the cluster it named is
+ * then not counted.  Returns whether the entry was repaired.
+ */
+static bool check_fix_prealloc(CheckCtx *c, uint64_t l2_off, uint32_t i,
+                               bool active)
+{
+    Qcow2State *s = c->s;
+    uint64_t e = qcow2_l2e(c->buf, i);
+    uint8_t be[8];
+
+    fprintf(stderr, "%s offset=%llx: Preallocated cluster is not properly "
+            "aligned; L2 entry corrupted.\n",
+            (c->fix & QCOW2_FIX_ERRORS) ? "Repairing" : "ERROR",
+            (unsigned long long)(e & QCOW2_L2E_OFFSET_MASK));
+    if (!(c->fix & QCOW2_FIX_ERRORS)) {
+        c->res->corruptions++;
+        return false;
+    }
+    qcow2_set_l2e(c->buf, i, QCOW2_OFLAG_ZERO);
+    memcpy(be, c->buf + (uint64_t)i * 8, sizeof(be));
+    int ret = qcow2_host_write(s, l2_off + (uint64_t)i * 8, be, sizeof(be),
+                               QCOW2_OL_BIT(active ? QCOW2_OL_ACTIVE_L2
+                                                   : QCOW2_OL_INACTIVE_L2));
+    if (ret < 0) {
+        fprintf(stderr, "ERROR: Failed to overwrite L2 table entry: %s\n",
+                g_strerror(-ret));
+        c->res->corruptions++;
+        c->res->check_errors++;
+        return false;
+    }
+    /* The cache is clean (flushed when the check began): drop the stale
+     * copy of this table, if any. */
+    qcow2_cache_discard(s->l2_cache, l2_off);
+    c->res->corruptions_fixed++;
+    return true;
+}
+
+/* A data or preallocated cluster at @off (L2 entry @i); false if it was
+ * repaired away and must not be counted. */
+static bool check_l2_cluster(CheckCtx *c, uint64_t l2_off, uint32_t i,
+                             Qcow2ClusterType t, uint64_t off, bool active)
+{
+    if (!(off & (c->s->cluster_size - 1))) {
+        return true;
+    }
+    if (t == QCOW2_CLUSTER_ZERO_ALLOC) {
+        return !check_fix_prealloc(c, l2_off, i, active);
+    }
+    /* Reported, then counted like any cluster (qemu-img). */
+    fprintf(stderr, "ERROR offset=%llx: Data cluster is not properly "
+            "aligned; L2 entry corrupted.\n", (unsigned long long)off);
+    c->res->corruptions++;
+    return true;
 }
 
 static void check_l2(CheckCtx *c, uint64_t l2_off, bool active)
@@ -90,14 +150,8 @@ static void check_l2(CheckCtx *c, uint64_t l2_off, bool active)
         case QCOW2_CLUSTER_NORMAL:
         case QCOW2_CLUSTER_ZERO_ALLOC:
             off = e & QCOW2_L2E_OFFSET_MASK;
-            if (off & (s->cluster_size - 1)) {
-                /* Reported, then counted like any cluster (qemu-img). */
-                fprintf(stderr, "ERROR offset=%llx: %s cluster is not "
-                        "properly aligned; L2 entry corrupted.\n",
-                        (unsigned long long)off,
-                        t == QCOW2_CLUSTER_ZERO_ALLOC ? "Preallocated"
-                                                      : "Data");
-                c->res->corruptions++;
+            if (!check_l2_cluster(c, l2_off, i, t, off, active)) {
+                break;
             }
             check_ref(c, off, s->cluster_size);
             if (active) {
@@ -463,6 +517,7 @@ int qcow2_check_locked(Qcow2State *s, Qcow2CheckResult *res, int fix)
 
     memset(res, 0, sizeof(*res));
     fix = s->writable ? fix : 0;
+    c.fix = fix;
     qcow2_drain_locked(s);
     if (flen < 0) {
         res->check_errors++;

@@ -13,10 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include "block/block-int.h"
+#include "block/file-posix.h"
 #include "block/qcow2/qcow2-check.h"
 #include "block/qcow2/qcow2-create.h"
 #include "block/qcow2/qcow2-snapshot.h"
 #include "block/qcow2/qcow2-bdrv.h"
+
+/* How far ahead of its allocations the image file is grown (O_DIRECT);
+ * QEMU's preallocate filter's default step. */
+#define QCOW2_GROW_AHEAD_BYTES (128ull << 20)
 
 typedef struct Qcow2Driver {
     Qcow2State *s;
@@ -137,6 +142,11 @@ static int qcow2_drv_open(BlockDriverState *bs, struct json_object *options,
     d->s = qcow2_open(&host, NULL, &o, errp);
     if (!d->s) {
         return -EINVAL;
+    }
+    if (!o.read_only) {
+        /* Allocating O_DIRECT writes at the end of the image file need
+         * not extend it one by one (a crash leaves a harmless tail). */
+        file_posix_grow_ahead(bs->file->bs, QCOW2_GROW_AHEAD_BYTES);
     }
     if (d->s->meta.backing_file) {
         g_strlcpy(bs->backing_file, d->s->meta.backing_file,

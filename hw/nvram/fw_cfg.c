@@ -15,6 +15,9 @@
  *
  * Hostile guests: a descriptor or a buffer outside guest RAM sets the error
  * bit (or, when even the descriptor cannot be read, does nothing); a
+ * control word with a reserved bit (5-15) set fails with the error bit and
+ * changes nothing, not even the selection (the specification reserves
+ * them; acting on a half-understood request could overwrite guest RAM); a
  * length runs only to the end of the item and is then zero-filled, as the
  * specification says; write requests are refused with the error bit since
  * no item is writable.
@@ -39,6 +42,8 @@
 #define FW_CFG_DMA_SKIP   0x04
 #define FW_CFG_DMA_SELECT 0x08
 #define FW_CFG_DMA_WRITE  0x10
+/* Bits 5-15 of the control word are reserved: a request using one fails. */
+#define FW_CFG_DMA_RESERVED 0xffe0
 
 static inline FWCfgState *fw_cfg_from_dev(Device *dev)
 {
@@ -227,15 +232,40 @@ static bool fw_cfg_dma_copy(FWCfgState *s, uint64_t addr, uint32_t len,
     return true;
 }
 
+/* Carry out one decoded descriptor; returns the control word to write
+ * back (0 or the error bit). */
+static uint32_t fw_cfg_dma_transfer(FWCfgState *s, uint32_t control,
+                                    uint32_t length, uint64_t address)
+{
+    if (control & FW_CFG_DMA_RESERVED) {
+        log_guest_error("fw_cfg: DMA control 0x%x has reserved bits set",
+                        control);
+        return FW_CFG_DMA_ERROR;
+    }
+    if (control & FW_CFG_DMA_SELECT) {
+        fw_cfg_select(s, control >> 16);
+    }
+    if (control & FW_CFG_DMA_WRITE) {
+        log_guest_error("fw_cfg: DMA write to read-only key 0x%x", s->cur_key);
+        return FW_CFG_DMA_ERROR;
+    }
+    if (control & (FW_CFG_DMA_READ | FW_CFG_DMA_SKIP)) {
+        bool skip = !(control & FW_CFG_DMA_READ);
+        if (!fw_cfg_dma_copy(s, address, length, skip)) {
+            log_guest_error("fw_cfg: DMA buffer 0x%" PRIx64 "+%u not in RAM",
+                            address, length);
+            return FW_CFG_DMA_ERROR;
+        }
+    }
+    return 0;
+}
+
 static void fw_cfg_dma_run(FWCfgState *s)
 {
     MemoryMap *mem = s->parent.machine->mem;
     uint64_t daddr = s->dma_addr;
     uint8_t raw[16];
     uint32_t control;
-    uint32_t length;
-    uint64_t address;
-    uint32_t result = 0;
 
     s->dma_addr = 0;
     if (dma_memory_read(mem, daddr, raw, sizeof(raw))) {
@@ -243,24 +273,10 @@ static void fw_cfg_dma_run(FWCfgState *s)
                         daddr);
         return;
     }
-    control = GUINT32_FROM_BE(*(uint32_t *)raw);
-    length = GUINT32_FROM_BE(*(uint32_t *)(raw + 4));
-    address = GUINT64_FROM_BE(*(uint64_t *)(raw + 8));
-    if (control & FW_CFG_DMA_SELECT) {
-        fw_cfg_select(s, control >> 16);
-    }
-    if (control & FW_CFG_DMA_WRITE) {
-        log_guest_error("fw_cfg: DMA write to read-only key 0x%x", s->cur_key);
-        result = FW_CFG_DMA_ERROR;
-    } else if (control & (FW_CFG_DMA_READ | FW_CFG_DMA_SKIP)) {
-        bool skip = !(control & FW_CFG_DMA_READ);
-        if (!fw_cfg_dma_copy(s, address, length, skip)) {
-            log_guest_error("fw_cfg: DMA buffer 0x%" PRIx64 "+%u not in RAM",
-                            address, length);
-            result = FW_CFG_DMA_ERROR;
-        }
-    }
-    control = GUINT32_TO_BE(result);
+    control = fw_cfg_dma_transfer(s, GUINT32_FROM_BE(*(uint32_t *)raw),
+                                  GUINT32_FROM_BE(*(uint32_t *)(raw + 4)),
+                                  GUINT64_FROM_BE(*(uint64_t *)(raw + 8)));
+    control = GUINT32_TO_BE(control);
     /* Best effort: if this fails too the guest gave a bad descriptor. */
     (void)dma_memory_write(mem, daddr, &control, sizeof(control));
 }

@@ -129,9 +129,9 @@ void x86_cpu_reset(X86CPU *cpu, bool init_only)
     memset(cpu->dr, 0, sizeof(cpu->dr));
     cpu->dr[6] = 0xffff0ff0;
     cpu->dr[7] = 0x400;
-    cpu->dr_exec = cpu->dr_hits = 0;
+    cpu->dr_exec = cpu->dr_io = cpu->dr_hits = 0;
     cpu->dr_watch &= ~0xfu;     /* the debugger's watchpoints stay */
-    cpu->tf_armed = false;
+    cpu->tf_armed = cpu->db_shadow = false;
     x86_debug_update_flags(cpu);
     cpu->gdt.base = cpu->idt.base = 0;
     cpu->gdt.limit = cpu->idt.limit = 0xffff;
@@ -409,6 +409,57 @@ static bool x86_msr_write_apic_base(X86CPU *cpu, uint64_t val)
     return true;
 }
 
+/* Memory types valid in PAT entries (SDM vol. 3A table 11-10): UC, WC,
+ * WT, WP, WB, UC-; and in MTRRs (table 11-8): UC, WC, WT, WP, WB. */
+static bool mem_types_ok(uint64_t val, unsigned n, bool pat)
+{
+    const uint8_t ok = pat ? 0xf3 : 0x73;
+
+    for (unsigned k = 0; k < n; k++) {
+        uint8_t t = val >> (8 * k);
+        if (t > 7 || !((ok >> t) & 1)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Bits at and above MAXPHYADDR (40, CPUID 80000008h). */
+#define MSR_PHYS_RSVD (~0ull << 40)
+
+/*
+ * Whether @val is a legal value for the PAT and MTRR MSRs (SDM vol. 3A
+ * 11.11.2, 11.12.2; a reserved bit or memory type set is #GP(0)) and the
+ * others whose reserved bits are checked: SYSENTER_ESP/EIP take
+ * canonical addresses (vol. 4 table 2-2), TSC_AUX 32 bits.
+ */
+static bool msr_value_ok(uint32_t idx, uint64_t val, bool canon)
+{
+    if (idx >= 0x200 && idx < 0x210) {
+        if (idx & 1) {              /* PHYSMASKn: V (bit 11) and the mask */
+            return !(val & (MSR_PHYS_RSVD | 0x7ffull));
+        }
+        return !(val & (MSR_PHYS_RSVD | 0xf00ull)) &&   /* PHYSBASEn */
+               mem_types_ok(val, 1, false);
+    }
+    switch (idx) {
+    case 0x250: case 0x258: case 0x259:
+    case 0x268: case 0x269: case 0x26a: case 0x26b:
+    case 0x26c: case 0x26d: case 0x26e: case 0x26f:
+        return mem_types_ok(val, 8, false);
+    case 0x277:
+        return mem_types_ok(val, 8, true);
+    case 0x2ff:                     /* MTRRdefType: type, FE (10), E (11) */
+        return !(val & ~0xcffull) && mem_types_ok(val, 1, false);
+    case 0x175: case 0x176:
+        return canon;
+    case 0xc0000103:
+        return !(val >> 32);
+    default:
+        return true;
+    }
+}
+
 bool x86_msr_write(X86CPU *cpu, uint32_t idx, uint64_t val)
 {
     uint64_t *slot;
@@ -439,7 +490,7 @@ bool x86_msr_write(X86CPU *cpu, uint32_t idx, uint64_t val)
         break;
     }
     slot = msr_slot(cpu, idx);
-    if (!slot) {
+    if (!slot || !msr_value_ok(idx, val, canon)) {
         return false;
     }
     *slot = val;

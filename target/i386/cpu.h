@@ -83,6 +83,10 @@ enum { R_ES, R_CS, R_SS, R_DS, R_FS, R_GS, R_LDTR, R_TR, X86_NSEGS };
 #define CR4_UMIP (1u << 11)
 #define CR4_SMEP (1u << 20)
 #define CR4_SMAP (1u << 21)
+/* Debug status and control (SDM vol. 3B 17.2.3, 17.2.4). */
+#define DR6_BD (1u << 13)
+#define DR6_BT (1u << 15)
+#define DR7_GD (1u << 13)
 #define EFER_SCE (1u << 0)
 #define EFER_LME (1u << 8)
 #define EFER_LMA (1u << 10)
@@ -279,6 +283,7 @@ struct X86CPU {
     uint32_t pending_err;
     bool pending_has_err;
     bool pending_soft;          /* INT n: push next EIP, check DPL */
+    bool pending_icebp;         /* INT1 (F1): as INT n, but no DPL check */
     bool soft_int_rewind;       /* delivering INT n: its faults report it */
     uint64_t soft_int_eip;      /* ... at this EIP (the INT instruction) */
 
@@ -309,7 +314,11 @@ struct X86CPU {
     X86GdbWatch gdb_watch[X86_GDB_WATCH_SLOTS];
     unsigned gdb_watch_hit;     /* 1 + slot of a debugger watch hit */
     unsigned gdb_watch_hit_kind;
-    uint32_t dr_hits;           /* data breakpoints hit, trap owed */
+    uint32_t dr_io;             /* DRn armed as I/O breakpoints */
+    uint32_t dr_hits;           /* DR6 B0-B3 (breakpoints hit) and BT
+                                   (task switch): #DB trap owed */
+    bool db_shadow;             /* MOV/POP SS: #DB traps held until ... */
+    uint64_t db_shadow_eip;     /* ... the instruction at this EIP ran */
     bool tf_armed;              /* TF was set when this insn started */
     uint64_t tf_retired;        /* cpu->retired when it started */
 
@@ -350,6 +359,10 @@ static inline uint64_t x86_size_mask(unsigned size)
 _Noreturn void x86_raise(X86CPU *cpu, int vector, uint32_t err);
 _Noreturn void x86_raise_noerr(X86CPU *cpu, int vector);
 _Noreturn void x86_raise_soft_int(X86CPU *cpu, int vector);
+_Noreturn void x86_raise_icebp(X86CPU *cpu);
+/* A data access of @size bytes at @lin that is not aligned to its size:
+ * #AC(0) at CPL 3 with CR0.AM and EFLAGS.AC set, else nothing. */
+void x86_alignment_check(X86CPU *cpu, uint64_t lin, unsigned size);
 void x86_deliver_pending(X86CPU *cpu);
 void x86_deliver_interrupt(X86CPU *cpu, int vector, bool soft,
                            bool has_err, uint32_t err, uint64_t next_eip);
@@ -459,6 +472,16 @@ void x86_debug_watch_access(X86CPU *cpu, uint64_t lin, unsigned size,
                             bool is_write);
 void x86_debug_tf_set(X86CPU *cpu);
 void x86_debug_guest_check(X86CPU *cpu, uint64_t lin);
+/* MOV to or from DRn: the general-detect #DB fault while DR7.GD is set. */
+void x86_debug_dr_access(X86CPU *cpu);
+/* IN/OUT/INS/OUTS completed on [@port, +@size): I/O breakpoints (only
+ * called while cpu->dr_io is nonzero). */
+void x86_debug_io_access(X86CPU *cpu, uint16_t port, unsigned size);
+/* MOV or POP SS completed while debug_flags is set: the debug traps it
+ * owes wait until after the next instruction. */
+void x86_debug_ss_shadow(X86CPU *cpu);
+/* A task switch to a TSS with its T flag set has completed. */
+void x86_debug_task_trap(X86CPU *cpu);
 
 /* Cross-modifying code between vCPUs (smp.c). */
 void x86_smp_register(X86CPU *cpu);

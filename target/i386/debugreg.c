@@ -15,13 +15,26 @@
  *     page holding one take the slow path (mmu.c), which calls
  *     x86_debug_watch_access(); a hit ends the block after the
  *     instruction and the check delivers the #DB trap.
+ *   - I/O breakpoints (R/W = 10, only while CR4.DE is set, 17.2.4, 17.2.5):
+ *     IN, OUT, INS and OUTS call x86_debug_io_access() after the access
+ *     while cpu->dr_io is nonzero; a hit is owed as a data breakpoint's.
+ *     With CR4.DE clear, R/W = 10 is "undefined" (17.2.4): such a
+ *     breakpoint never fires, and MOV to DR7 accepts it.
  *   - TF: instructions run one per block; after each one that completes,
  *     the check delivers the #DB trap with DR6.BS.
- * Deviation: I/O breakpoints (R/W = 10, with CR4.DE), DR7.GD (general
- *   detect), the task-switch trap (T bit) and BTF are not modelled; an
- *   exception does not set RF in the EFLAGS image it pushes, so an
- *   instruction breakpoint on a faulting instruction hits again after the
- *   fault handler returns; a single-step trap is also reported after INT n.
+ *   - DR7.GD (general detect, 17.3.1.2): a MOV to or from any DRn while it
+ *     is set is a #DB fault with DR6.BD; delivering any #DB but INT 1
+ *     clears GD so the handler can read DR6 (excp.c).
+ *   - INT1 (F1) raises #DB through excp.c as a trap, DR6 unchanged.
+ *   - The task-switch trap (17.3.1.5): task.c calls x86_debug_task_trap()
+ *     and the trap, with DR6.BT, is owed as a data breakpoint's.
+ *   - No single-step trap follows INT n, INT3, INTO or INT1 (excp.c).
+ *   - MOV SS and POP SS hold the debug traps they owe (single-step, data
+ *     and I/O breakpoints) until after the next instruction (vol. 3A
+ *     6.8.3), so a handler never runs on a stack half switched.
+ *     Deviation: an instruction breakpoint on that next instruction is
+ *     not checked.
+ * Deviation: BTF (single-step on branches) is not modelled.
  */
 #include "target/i386/mem.h"
 
@@ -76,7 +89,7 @@ static bool watch_slot(X86CPU *cpu, int n, uint64_t *addr, uint64_t *len,
  * debugger's watchpoints changed). */
 void x86_debug_dr_changed(X86CPU *cpu)
 {
-    uint32_t exec = 0, watch = cpu->dr_watch & ~0xfu;
+    uint32_t exec = 0, io = 0, watch = cpu->dr_watch & ~0xfu;
 
     for (int n = 0; n < 4; n++) {
         if (!dr7_enabled(cpu->dr[7], n)) {
@@ -86,8 +99,11 @@ void x86_debug_dr_changed(X86CPU *cpu)
             exec |= 1u << n;
         } else if (dr7_rw(cpu->dr[7], n) != 2) {
             watch |= 1u << n;
+        } else {
+            io |= 1u << n;
         }
     }
+    cpu->dr_io = io;
     if (exec != cpu->dr_exec || exec) {
         x86_bc_flush(cpu);      /* blocks must end at the new addresses */
     }
@@ -247,6 +263,15 @@ void x86_debug_guest_check(X86CPU *cpu, uint64_t lin)
 {
     uint32_t hits, bits = 0;
 
+    if (cpu->db_shadow) {
+        cpu->db_shadow = false;
+        if (cpu->regs[R_RIP] == cpu->db_shadow_eip) {
+            /* Just after MOV/POP SS: its traps wait one instruction. */
+            cpu->eflags &= ~EF_RF;
+            x86_debug_update_flags(cpu);
+            return;
+        }
+    }
     if (cpu->tf_armed) {
         cpu->tf_armed = false;
         if (cpu->retired != cpu->tf_retired) {
@@ -254,7 +279,7 @@ void x86_debug_guest_check(X86CPU *cpu, uint64_t lin)
         }
     }
     if (cpu->dr_hits) {
-        bits |= cpu->dr_hits;
+        bits |= cpu->dr_hits;       /* B0-B3, and BT after a task switch */
         cpu->dr_hits = 0;
     }
     if (bits) {
@@ -274,4 +299,57 @@ void x86_debug_guest_check(X86CPU *cpu, uint64_t lin)
         cpu->tf_retired = cpu->retired;
     }
     x86_debug_update_flags(cpu);
+}
+
+/*
+ * MOV to or from a debug register, after its #GP and #UD checks: with
+ * DR7.GD set, a #DB fault at the MOV with DR6.BD (17.3.1.2).  As for
+ * every fault but an instruction breakpoint, the EFLAGS image pushed has
+ * RF set (17.3.1.1).
+ */
+void x86_debug_dr_access(X86CPU *cpu)
+{
+    if (likely(!(cpu->dr[7] & DR7_GD))) {
+        return;
+    }
+    cpu->dr[6] = (cpu->dr[6] & ~0xfull) | DR6_FIXED1 | DR6_BD;
+    cpu->eflags |= EF_RF;
+    x86_raise(cpu, EXCP_DB, 0);
+}
+
+/*
+ * An I/O instruction accessed ports [@port, +@size): an I/O breakpoint
+ * whose ports (DRn aligned down to its length) overlap them is owed as a
+ * #DB trap after the instruction, as a data breakpoint is (17.2.5).
+ */
+void x86_debug_io_access(X86CPU *cpu, uint16_t port, unsigned size)
+{
+    if (!(cpu->cr4 & CR4_DE)) {
+        return;
+    }
+    for (int n = 0; n < 4; n++) {
+        uint64_t len = dr7_len(cpu->dr[7], n);
+        uint64_t addr = cpu->dr[n] & ~(len - 1);
+
+        if ((cpu->dr_io & (1u << n)) && port < addr + len &&
+            addr < (uint64_t)port + size) {
+            cpu->dr_hits |= 1u << n;
+            cpu->debug_flags |= X86_DEBUG_DB_PENDING;
+            x86_stop_block(cpu);
+        }
+    }
+}
+
+/* The switch to a task whose TSS has T set is done: owe the #DB trap,
+ * taken before the new task's first instruction (17.3.1.5). */
+void x86_debug_task_trap(X86CPU *cpu)
+{
+    cpu->dr_hits |= DR6_BT;
+    cpu->debug_flags |= X86_DEBUG_DB_PENDING;
+}
+
+void x86_debug_ss_shadow(X86CPU *cpu)
+{
+    cpu->db_shadow = true;
+    cpu->db_shadow_eip = cpu->regs[R_RIP];
 }

@@ -5,7 +5,8 @@
  * faults) and the triple fault (shutdown: the machine is asked to reset),
  * delivery through the real-mode IVT, the protected-mode IDT (interrupt,
  * trap and task gates, privilege changes through the TSS, from virtual-8086
- * mode) and the 64-bit IDT (IST, 16-byte aligned stack), and IRET.
+ * mode) and the 64-bit IDT (IST, 16-byte aligned stack), IRET, and the
+ * alignment check (#AC).
  */
 #include "target/i386/ops.h"
 #include "target/i386/tb.h"
@@ -25,6 +26,7 @@ _Noreturn void x86_raise(X86CPU *cpu, int vector, uint32_t err)
     cpu->pending_err = err;
     cpu->pending_has_err = has_error_code(vector);
     cpu->pending_soft = false;
+    cpu->pending_icebp = false;
     siglongjmp(cpu->jmp, 1);
 }
 
@@ -39,7 +41,39 @@ _Noreturn void x86_raise_soft_int(X86CPU *cpu, int vector)
     cpu->pending_err = 0;
     cpu->pending_has_err = false;
     cpu->pending_soft = true;
+    cpu->pending_icebp = false;
     siglongjmp(cpu->jmp, 1);
+}
+
+/*
+ * INT1 (F1, "ICEBP"): a #DB trap after the instruction, left with the
+ * next EIP as INT n is, and reported at the instruction if its delivery
+ * faults; but it is not a software interrupt for the gate DPL check,
+ * sets EXT in the error codes of such faults and leaves DR6 alone
+ * (SDM vol. 2A "INT n/INTO/INT3/INT1", vol. 3A 6.12.1.1, 6.13).
+ */
+_Noreturn void x86_raise_icebp(X86CPU *cpu)
+{
+    cpu->pending_excp = EXCP_DB;
+    cpu->pending_err = 0;
+    cpu->pending_has_err = false;
+    cpu->pending_soft = true;
+    cpu->pending_icebp = true;
+    siglongjmp(cpu->jmp, 1);
+}
+
+/*
+ * Alignment checking (SDM vol. 3A 6.15 "Interrupt 17", table 6-7): words,
+ * doublewords and quadwords must be aligned to their size.  Aligned
+ * accesses never get here: only the TLB slow path and locked accesses,
+ * which see every misaligned one, call this.
+ */
+void x86_alignment_check(X86CPU *cpu, uint64_t lin, unsigned size)
+{
+    if (cpu->cpl == 3 && (cpu->cr0 & CR0_AM) && (cpu->eflags & EF_AC) &&
+        (size & (size - 1)) == 0 && (lin & (size - 1))) {
+        x86_raise(cpu, EXCP_AC, 0);
+    }
 }
 
 static void push_sys(X86CPU *cpu, uint64_t *sp, uint64_t smask,
@@ -214,6 +248,9 @@ void x86_deliver_interrupt(X86CPU *cpu, int vector, bool soft, bool has_err,
     } else {
         deliver_protected(cpu, vector, soft, has_err, err, next_eip);
     }
+    if (vector == EXCP_DB && !soft) {
+        cpu->dr[7] &= ~DR7_GD;  /* lets the handler use DRn (17.2.4) */
+    }
     x86_stop_block(cpu);
 }
 
@@ -253,7 +290,10 @@ void x86_deliver_pending(X86CPU *cpu)
     int vec = cpu->pending_excp;
     uint32_t err = cpu->pending_err;
     bool has_err = cpu->pending_has_err, soft = cpu->pending_soft;
+    bool icebp = cpu->pending_icebp;
     uint64_t ret_eip;
+
+    cpu->pending_icebp = false;
 
     if (cpu->exc_depth) {
         int first = cpu->last_excp;
@@ -276,13 +316,18 @@ void x86_deliver_pending(X86CPU *cpu)
         }
     }
     ret_eip = cpu->regs[R_RIP];
+    if (soft) {
+        /* INT n, INT3, INTO, INT1: no single-step trap after them, the
+         * handler starts with TF clear (SDM vol. 3B 17.3.1.4). */
+        cpu->tf_armed = false;
+    }
     cpu->exc_depth = 1;
     cpu->last_excp = soft ? -1 : vec;
     cpu->soft_int_rewind = soft;
     if (sets_rf(vec, soft)) {
         cpu->eflags |= EF_RF;       /* pushed, then cleared by delivery */
     }
-    x86_deliver_interrupt(cpu, vec, soft, has_err, err, ret_eip);
+    x86_deliver_interrupt(cpu, vec, soft && !icebp, has_err, err, ret_eip);
     cpu->soft_int_rewind = false;
     cpu->exc_depth = 0;
 }
@@ -401,12 +446,15 @@ static void iret_any(X86CPU *cpu, unsigned opsize)
 }
 
 /*
- * IRET; RF, restored from the image, lets the instruction returned to pass
+ * IRET, which also unblocks NMIs; RF, restored from the image, lets the instruction returned to pass
  * its breakpoint and is cleared once it completes (SDM vol. 3B 17.3.1.1).
  * With no breakpoint checked it has done its work at once.
  */
 void x86_iret(X86CPU *cpu, unsigned opsize)
 {
+    /* The NMI handler's IRET ends NMI blocking, even if it faults (SDM
+     * vol. 3A 6.7.1; vol. 3C 26.3.1.5 notes the fault case). */
+    cpu->nmi_blocked = false;
     iret_any(cpu, opsize);
     if (!(cpu->debug_flags & X86_DEBUG_BP)) {
         cpu->eflags &= ~EF_RF;

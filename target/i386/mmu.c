@@ -30,6 +30,40 @@
 #define PF_RSVD 8u
 #define PF_I    16u
 
+/*
+ * Reserved bits of paging-structure entries (4.3 table 4-4, 4.4.2 tables
+ * 4-8 to 4-11, 4.5.4 tables 4-15 to 4-20): with MAXPHYADDR 40 (CPUID
+ * 80000008h), address bits 62:40 in PAE entries and 51:40 in 4-level
+ * ones (62:52 are ignored there); in a large-page leaf the bits between
+ * the PAT bit (12) and the page frame; bit 21 of a 4 MiB page (PSE-36
+ * gives bits 20:13 as address bits 39:32); PS in a PML4E, and in a PDPTE
+ * since CPUID does not advertise 1 GiB pages.  A set reserved bit is a
+ * #PF with RSVD (4.7).
+ */
+#define PTE_RSVD_PAE  0x7fffff0000000000ull
+#define PTE_RSVD_LM   0x000fff0000000000ull
+
+static bool pte_reserved(X86CPU *cpu, uint64_t pte, int shift, bool leaf,
+                         uint64_t rsvd)
+{
+    if (pte & rsvd) {
+        return true;
+    }
+    if (!(pte & PTE_PS) || shift == 12) {
+        return false;
+    }
+    if (cpu->long_mode && shift >= 30) {
+        return true;
+    }
+    if (!leaf) {
+        return false;
+    }
+    if (shift == 22 && !(cpu->cr4 & CR4_PAE)) {
+        return pte & (1ull << 21);
+    }
+    return pte & ((1ull << shift) - 1) & ~0x1fffull;
+}
+
 /* The host page of RAM page @paddr, or NULL if it is not RAM. */
 static uint8_t *phys_ram_page(X86CPU *cpu, uint64_t paddr)
 {
@@ -184,7 +218,8 @@ static uint32_t walk_once(X86CPU *cpu, uint64_t lin, bool is_write, Walk *w)
 {
     bool pae = cpu->cr4 & CR4_PAE;
     bool lm = cpu->long_mode;
-    uint64_t rsvd_nx = (cpu->efer & EFER_NXE) ? 0 : PTE_NX;
+    uint64_t rsvd = ((cpu->efer & EFER_NXE) ? 0 : PTE_NX) |
+                    (lm ? PTE_RSVD_LM : pae ? PTE_RSVD_PAE : 0);
     uint64_t table = cpu->cr3 & (pae ? ~0x1full : ~0xfffull);
     uint64_t addrs[4], ptes[4];
     int shift, n = 0;
@@ -213,16 +248,15 @@ static uint32_t walk_once(X86CPU *cpu, uint64_t lin, bool is_write, Walk *w)
         if (!(pte & PTE_P)) {
             return 0 | 0x100;
         }
-        if (pte & rsvd_nx) {
+        leaf = shift == 12 ||
+               ((pte & PTE_PS) &&
+                ((shift == 22 && (cpu->cr4 & CR4_PSE)) || shift == 21));
+        if (pte_reserved(cpu, pte, shift, leaf, rsvd)) {
             return PF_P | PF_RSVD | 0x100;
         }
         w->user &= !!(pte & PTE_US);
         w->write &= !!(pte & PTE_RW);
         w->nx |= !!(pte & PTE_NX) && (cpu->efer & EFER_NXE);
-        leaf = shift == 12 ||
-               ((pte & PTE_PS) &&
-                ((shift == 22 && (cpu->cr4 & CR4_PSE)) || shift == 21 ||
-                 (shift == 30 && lm)));
         addrs[n] = addr, ptes[n++] = pte;
         if (leaf) {
             uint64_t mask = (1ull << shift) - 1;
@@ -498,11 +532,17 @@ static void st_any(X86CPU *cpu, uint64_t lin, uint64_t val, unsigned size,
 
 uint64_t x86_ld_slow(X86CPU *cpu, uint64_t lin, unsigned size, int acc)
 {
+    if (unlikely(lin & (size - 1))) {
+        x86_alignment_check(cpu, lin, size);
+    }
     return ld_any(cpu, lin, size, acc, cpu->mmu_idx);
 }
 
 void x86_st_slow(X86CPU *cpu, uint64_t lin, uint64_t val, unsigned size)
 {
+    if (unlikely(lin & (size - 1))) {
+        x86_alignment_check(cpu, lin, size);
+    }
     st_any(cpu, lin, val, size, cpu->mmu_idx);
 }
 

@@ -51,6 +51,9 @@ typedef enum AtomicOp {
  */
 static void *atomic_host(X86CPU *cpu, uint64_t lin, unsigned size)
 {
+    if (unlikely(lin & (size - 1))) {
+        x86_alignment_check(cpu, lin, size);
+    }
     if ((lin & 0xfff) > 0x1000u - size) {
         x86_probe_write(cpu, lin, size);
         return NULL;

@@ -197,7 +197,7 @@ void x86_op_int3(X86CPU *cpu, const X86Insn *i)
 
 void x86_op_int1(X86CPU *cpu, const X86Insn *i)
 {
-    x86_raise_soft_int(cpu, EXCP_DB);
+    x86_raise_icebp(cpu);
 }
 
 void x86_op_into(X86CPU *cpu, const X86Insn *i)

@@ -159,6 +159,105 @@ FM_FAMILY(xor, FM_XOR)
 FM_FAMILY(cmp, FM_CMP)
 FM_FAMILY(test, FM_TEST)
 
+/*
+ * CMP and TEST with a memory operand or an 8-bit register, fused with the
+ * Jcc that ends the block (x86_fuse_jcc_mem(), the pairing rules of
+ * x86_fuse_jcc() in ops-fast.c).  .imm carries the immediate in its low
+ * half and the Jcc displacement in its high half; .imm2 the condition and
+ * the Jcc operand size.  The memory read comes first, so a fault leaves
+ * before anything changed and is reported at the CMP or TEST.
+ */
+enum { FF_RM, FF_MR, FF_MI, FF_RR, FF_RI };
+
+X86_INLINE void fm_fused(X86CPU *cpu, const X86Insn *i, unsigned size,
+                         bool logic, int form)
+{
+    unsigned cc = i->imm2 & 15, mask = x86_fused_cond_mask(cc);
+    uint64_t imm = size == 8 ? (uint64_t)(int64_t)(int32_t)i->imm
+                             : (uint32_t)i->imm, a, b;
+    bool take;
+
+    if (form == FF_RM) {
+        b = fm_ld(cpu, i, x86_insn_ea(cpu, i), size);
+        a = x86_reg_read(cpu, i->op[0].reg, size);
+    } else {
+        a = form == FF_RR || form == FF_RI
+            ? x86_reg_read(cpu, i->op[0].reg, size)
+            : fm_ld(cpu, i, x86_insn_ea(cpu, i), size);
+        b = form == FF_MI || form == FF_RI
+            ? imm : x86_reg_read(cpu, i->op[1].reg, size);
+    }
+    fm_alu(cpu, logic ? FM_TEST : FM_CMP, size, a, b);
+    if (mask) {
+        take = ((x86_fused_flags(a, b, size, logic) & mask) != 0) ^ (cc & 1);
+    } else {
+        take = x86_cond(cpu, cc);
+    }
+    if (take) {
+        uint64_t t = cpu->regs[R_RIP] + (int64_t)(int32_t)(i->imm >> 32);
+        cpu->regs[R_RIP] = (i->imm2 >> 8) == 4 ? (uint32_t)t : t;
+    }
+}
+
+#define FUSED_FORM(name, size, logic, form)                                  \
+    static void name##_jcc(X86CPU *c, const X86Insn *i)                      \
+    { fm_fused(c, i, size, logic, form); }
+
+FUSED_FORM(cmp_rm4, 4, false, FF_RM)
+FUSED_FORM(cmp_rm8, 8, false, FF_RM)
+FUSED_FORM(cmp_mr1, 1, false, FF_MR)
+FUSED_FORM(cmp_mr4, 4, false, FF_MR)
+FUSED_FORM(cmp_mr8, 8, false, FF_MR)
+FUSED_FORM(cmp_mi1, 1, false, FF_MI)
+FUSED_FORM(cmp_mi4, 4, false, FF_MI)
+FUSED_FORM(cmp_mi8, 8, false, FF_MI)
+FUSED_FORM(cmp_rr1, 1, false, FF_RR)
+FUSED_FORM(cmp_ri1, 1, false, FF_RI)
+FUSED_FORM(test_mr1, 1, true, FF_MR)
+FUSED_FORM(test_mr4, 4, true, FF_MR)
+FUSED_FORM(test_mr8, 8, true, FF_MR)
+FUSED_FORM(test_mi1, 1, true, FF_MI)
+FUSED_FORM(test_mi4, 4, true, FF_MI)
+FUSED_FORM(test_mi8, 8, true, FF_MI)
+FUSED_FORM(test_rr1, 1, true, FF_RR)
+FUSED_FORM(test_ri1, 1, true, FF_RI)
+
+static const struct {
+    X86ExecFn first, fused;
+} fm_fusable[] = {
+    { cmp_rm4, cmp_rm4_jcc }, { cmp_rm8, cmp_rm8_jcc },
+    { cmp_mr1, cmp_mr1_jcc }, { cmp_mr4, cmp_mr4_jcc },
+    { cmp_mr8, cmp_mr8_jcc }, { cmp_mi1, cmp_mi1_jcc },
+    { cmp_mi4, cmp_mi4_jcc }, { cmp_mi8, cmp_mi8_jcc },
+    { cmp_rr1, cmp_rr1_jcc }, { cmp_ri1, cmp_ri1_jcc },
+    { test_mr1, test_mr1_jcc }, { test_mr4, test_mr4_jcc },
+    { test_mr8, test_mr8_jcc }, { test_mi1, test_mi1_jcc },
+    { test_mi4, test_mi4_jcc }, { test_mi8, test_mi8_jcc },
+    { test_rr1, test_rr1_jcc }, { test_ri1, test_ri1_jcc },
+};
+
+bool x86_fuse_jcc_mem(X86Insn *first, int32_t disp, unsigned cc,
+                      unsigned size)
+{
+    uint64_t imm = first->imm;
+
+    /* The immediate must survive the trip through 32 bits. */
+    if (first->op[1].kind == OPK_IMM &&
+        (first->op[0].size == 8 ? (int64_t)imm != (int32_t)imm
+                                : imm > 0xffffffffull)) {
+        return false;
+    }
+    for (unsigned k = 0; k < G_N_ELEMENTS(fm_fusable); k++) {
+        if (fm_fusable[k].first == first->exec) {
+            first->exec = fm_fusable[k].fused;
+            first->imm = (uint64_t)(uint32_t)disp << 32 | (uint32_t)imm;
+            first->imm2 = cc | size << 8;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* MOV: loads and stores of 1 and 2 bytes, stores of immediates. */
 static void mov_mr1(X86CPU *c, const X86Insn *i) { fm_mr(c, i, 1, FM_MOV, false); }
 static void mov_mr2(X86CPU *c, const X86Insn *i) { fm_mr(c, i, 2, FM_MOV, false); }
@@ -290,6 +389,54 @@ SHIFT_FORMS(shr, SH_SHR)
 SHIFT_FORMS(sar, SH_SAR)
 
 /*
+ * ROL/ROR of a 32- or 64-bit register by an immediate or CL (SHA-256 and
+ * friends): CF and OF as ops-shift.c sets them, SF ZF AF PF kept.
+ */
+X86_INLINE void fm_rot(X86CPU *cpu, const X86Insn *i, unsigned size,
+                       bool right, bool by_cl)
+{
+    uint64_t *d = &cpu->regs[i->op[0].reg >> 3];
+    unsigned bits = size * 8;
+    unsigned c = (by_cl ? cpu->regs[R_ECX] : i->imm) & (bits - 1);
+    uint64_t m = size == 8 ? ~0ull : 0xffffffffull;
+    uint64_t v = *d & m, r;
+    bool cf, of;
+    uint32_t f;
+
+    /* The count is masked to 5 or 6 bits, so it never wraps the width. */
+    if (c == 0) {
+        *d = v;
+        return;
+    }
+    if (right) {
+        r = ((v >> c) | (v << (bits - c))) & m;
+        cf = (r >> (bits - 1)) & 1;
+        of = cf ^ ((r >> (bits - 2)) & 1);
+    } else {
+        r = ((v << c) | (v >> (bits - c))) & m;
+        cf = r & 1;
+        of = cf ^ ((r >> (bits - 1)) & 1);
+    }
+    *d = r;
+    f = cpu->cc_op == CC_OP_EFLAGS ? (uint32_t)cpu->cc_src : x86_cc_all(cpu);
+    x86_cc_eflags(cpu, (f & ~(CC_C | CC_O)) | (cf ? CC_C : 0) |
+                       (of ? CC_O : 0));
+}
+
+#define ROT_FORMS(name, right)                                               \
+    static void name##_ri4(X86CPU *c, const X86Insn *i)                      \
+    { fm_rot(c, i, 4, right, false); }                                       \
+    static void name##_ri8(X86CPU *c, const X86Insn *i)                      \
+    { fm_rot(c, i, 8, right, false); }                                       \
+    static void name##_rc4(X86CPU *c, const X86Insn *i)                      \
+    { fm_rot(c, i, 4, right, true); }                                        \
+    static void name##_rc8(X86CPU *c, const X86Insn *i)                      \
+    { fm_rot(c, i, 8, right, true); }
+
+ROT_FORMS(rol, false)
+ROT_FORMS(ror, true)
+
+/*
  * IMUL r32/r64, r/m (0F AF) and IMUL r32/r64, r/m, imm (69, 6B): the
  * truncated signed product; CF = OF = "it did not fit", the other flags
  * as ops-arith.c records them.
@@ -352,6 +499,53 @@ static void cmov_rm8(X86CPU *c, const X86Insn *i) { fm_cmov(c, i, 8, true); }
 static void setcc_r(X86CPU *c, const X86Insn *i)
 {
     x86_reg_write(c, i->op[0].reg, x86_cond(c, i->opcode & 15), 1);
+}
+
+/*
+ * PUSH and POP of a 64-bit register and PUSH of an immediate in 64-bit
+ * code: the stack is flat and 64 bits wide (SDM vol. 1 6.2.3), so
+ * x86_push()'s sizing and segment checks drop out.  PUSH RSP pushes the
+ * value before the push; POP RSP leaves RSP holding the popped value
+ * (SDM "PUSH", "POP").
+ */
+X86_INLINE void fm_push(X86CPU *cpu, uint64_t v)
+{
+    uint64_t sp = cpu->regs[R_ESP] - 8;
+
+    x86_st_seg(cpu, true, R_SS, sp, v, 8);
+    cpu->regs[R_ESP] = sp;
+}
+
+static void push_r8(X86CPU *c, const X86Insn *i)
+{
+    fm_push(c, c->regs[i->op[0].reg >> 3]);
+}
+
+static void push_i8(X86CPU *c, const X86Insn *i)
+{
+    fm_push(c, i->imm);
+}
+
+static void pop_r8(X86CPU *c, const X86Insn *i)
+{
+    uint64_t v = x86_ld_seg(c, true, R_SS, c->regs[R_ESP], 8);
+
+    c->regs[R_ESP] += 8;
+    c->regs[i->op[0].reg >> 3] = v;
+}
+
+static X86ExecFn pick_stack(const X86Insn *insn)
+{
+    const X86Operand *o = &insn->op[0];
+
+    if (!insn->flat64 || insn->opsize != 8) {
+        return NULL;
+    }
+    if (insn->exec == x86_op_push) {
+        return o->kind == OPK_REG && o->size == 8 ? push_r8
+             : o->kind == OPK_IMM ? push_i8 : NULL;
+    }
+    return o->kind == OPK_REG && o->size == 8 ? pop_r8 : NULL;
 }
 
 /* The ALU families by generic handler. */
@@ -461,6 +655,8 @@ static X86ExecFn pick_shift(const X86Insn *insn, bool wide)
         { x86_op_shl, shl_ri4, shl_ri8, shl_rc4, shl_rc8 },
         { x86_op_shr, shr_ri4, shr_ri8, shr_rc4, shr_rc8 },
         { x86_op_sar, sar_ri4, sar_ri8, sar_rc4, sar_rc8 },
+        { x86_op_rol, rol_ri4, rol_ri8, rol_rc4, rol_rc8 },
+        { x86_op_ror, ror_ri4, ror_ri8, ror_rc4, ror_rc8 },
     };
     const X86Operand *s = &insn->op[1];
     bool by_cl = s->kind == OPK_REG && s->reg == R_ECX * 8 && s->size == 1;
@@ -525,6 +721,9 @@ bool x86_specialize_mem(X86Insn *insn)
     }
     if (!fn && insn->exec == x86_op_setcc && insn->op[0].kind == OPK_REG) {
         fn = setcc_r;
+    } else if (!fn && (insn->exec == x86_op_push ||
+                       insn->exec == x86_op_pop)) {
+        fn = pick_stack(insn);
     } else if (!fn && insn->exec == x86_op_mov) {
         fn = pick_mov(insn);
     } else if (!fn && (insn->exec == x86_op_movzx ||

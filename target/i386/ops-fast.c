@@ -380,31 +380,10 @@ static void jcc8(X86CPU *c, const X86Insn *i)
  */
 enum { ALU_INC = ALU_MOV + 1, ALU_DEC };
 
-/* Conditions of Jcc (cc >> 1) as bits of the word fused_flags() builds:
- * 1 OF, 2 CF, 4 ZF, 16 SF, 64 SF != OF; parity is left to x86_cond(). */
-static const uint8_t fused_cond_mask[8] = { 1, 2, 4, 2 | 4, 16, 0, 64, 64 | 4 };
-
-/* The condition bits after CMP/SUB @a - @b or TEST/AND @a & @b of @size
- * bytes (operands already masked), straight from the operands. */
-X86_INLINE uint32_t fused_flags(uint64_t a, uint64_t b, unsigned size,
-                                bool logic)
-{
-    unsigned sh = 64 - size * 8;
-    uint64_t r = logic ? a & b : a - b;
-    bool zf = (r << sh) == 0, sf = (int64_t)(r << sh) < 0;
-
-    if (logic) {
-        return zf << 2 | sf << 4 | sf << 6;
-    }
-    return (uint32_t)((int64_t)(((a ^ b) & (a ^ r)) << sh) < 0) |
-           (a < b) << 1 | zf << 2 | sf << 4 |
-           ((int64_t)(a << sh) < (int64_t)(b << sh)) << 6;
-}
-
 X86_INLINE void fused_jcc(X86CPU *cpu, const X86Insn *i, unsigned size,
                           int op, bool imm)
 {
-    unsigned cc = i->imm2 & 15, mask = fused_cond_mask[cc >> 1];
+    unsigned cc = i->imm2 & 15, mask = x86_fused_cond_mask(cc);
     uint64_t m = size == 4 ? 0xffffffffull : ~0ull;
     uint64_t a = cpu->regs[i->op[0].reg >> 3] & m;
     uint64_t b = imm ? i->imm : cpu->regs[i->op[1].reg >> 3] & m;
@@ -417,8 +396,8 @@ X86_INLINE void fused_jcc(X86CPU *cpu, const X86Insn *i, unsigned size,
     }
     if (mask && (op == ALU_CMP || op == ALU_SUB || op == ALU_TEST ||
                  op == ALU_AND)) {
-        uint32_t f = fused_flags(a, b, size,
-                                 op == ALU_TEST || op == ALU_AND);
+        uint32_t f = x86_fused_flags(a, b, size,
+                                     op == ALU_TEST || op == ALU_AND);
         take = ((f & mask) != 0) ^ (cc & 1);
     } else {
         take = x86_cond(cpu, cc);
@@ -489,6 +468,11 @@ bool x86_fuse_jcc(X86Insn *first, const X86Insn *jcc)
             first->end_block = 1;
             return true;
         }
+    }
+    if (x86_fuse_jcc_mem(first, (int32_t)jcc->imm, jcc->opcode & 15, size)) {
+        first->len += jcc->len;
+        first->end_block = 1;
+        return true;
     }
     return false;
 }

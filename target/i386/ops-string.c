@@ -173,6 +173,9 @@ static void str_run(X86CPU *cpu, const X86Insn *i, StrStep one, bool is_cmp)
         if (is_cmp && x86_cond(cpu, 4) != (i->rep == 0xf3)) {
             return;
         }
+        if (unlikely(cpu->dr_hits)) {
+            break;  /* the breakpoint's trap comes after this iteration */
+        }
     }
     if ((cpu->regs[R_ECX] & c.amask) != 0) {
         /* Not finished: come back after checking for interrupts.  With
@@ -242,6 +245,9 @@ static void ins_one(X86CPU *cpu, const X86Insn *i, const StrCtx *c)
     x86_st_lin(cpu, lin, cpu->plat.io_read(cpu->plat.opaque, port, c->size),
                c->size);
     idx_step(cpu, R_EDI, c);
+    if (unlikely(cpu->dr_io)) {
+        x86_debug_io_access(cpu, port, c->size);
+    }
 }
 
 static void outs_one(X86CPU *cpu, const X86Insn *i, const StrCtx *c)
@@ -252,6 +258,9 @@ static void outs_one(X86CPU *cpu, const X86Insn *i, const StrCtx *c)
     v = x86_ld(cpu, i->seg, idx_reg(cpu, R_ESI, c), c->size);
     cpu->plat.io_write(cpu->plat.opaque, port, v, c->size);
     idx_step(cpu, R_ESI, c);
+    if (unlikely(cpu->dr_io)) {
+        x86_debug_io_access(cpu, port, c->size);
+    }
 }
 
 void x86_op_movs(X86CPU *cpu, const X86Insn *i) { str_run(cpu, i, movs_one, false); }

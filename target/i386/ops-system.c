@@ -61,6 +61,9 @@ void x86_op_in(X86CPU *cpu, const X86Insn *i)
     }
     x86_reg_write(cpu, 0, cpu->plat.io_read(cpu->plat.opaque, port, size),
                   size);
+    if (unlikely(cpu->dr_io)) {
+        x86_debug_io_access(cpu, port, size);
+    }
 }
 
 void x86_op_out(X86CPU *cpu, const X86Insn *i)
@@ -73,6 +76,9 @@ void x86_op_out(X86CPU *cpu, const X86Insn *i)
     }
     cpu->plat.io_write(cpu->plat.opaque, port,
                        x86_reg_read(cpu, 0, size), size);
+    if (unlikely(cpu->dr_io)) {
+        x86_debug_io_access(cpu, port, size);
+    }
 }
 
 static void check_if_change(X86CPU *cpu)
@@ -159,6 +165,7 @@ void x86_op_mov_from_dr(X86CPU *cpu, const X86Insn *i)
     if (n > 7 || ((n == 4 || n == 5) && (cpu->cr4 & CR4_DE))) {
         x86_raise(cpu, EXCP_UD, 0);
     }
+    x86_debug_dr_access(cpu);
     n = n == 4 ? 6 : n == 5 ? 7 : n;
     x86_reg_write(cpu, i->op[0].reg, cpu->dr[n], cpu->code_size == 8 ? 8 : 4);
 }
@@ -174,6 +181,7 @@ void x86_op_mov_to_dr(X86CPU *cpu, const X86Insn *i)
     if (n > 7 || ((n == 4 || n == 5) && (cpu->cr4 & CR4_DE))) {
         x86_raise(cpu, EXCP_UD, 0);
     }
+    x86_debug_dr_access(cpu);
     n = n == 4 ? 6 : n == 5 ? 7 : n;
     v = x86_reg_read(cpu, i->op[1].reg, cpu->code_size == 8 ? 8 : 4);
     if (n >= 6 && (v >> 32)) {

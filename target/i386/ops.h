@@ -37,6 +37,36 @@ bool x86_specialize_mem(X86Insn *insn);
  * follows it into @first; false (nothing changed) if the pair does not
  * fuse.  ops-fast.c */
 bool x86_fuse_jcc(X86Insn *first, const X86Insn *jcc);
+/* The same for a CMP or TEST with a memory operand (ops-fast-mem.c):
+ * @disp is the Jcc displacement, @cc its condition, @size its operand
+ * size. */
+bool x86_fuse_jcc_mem(X86Insn *first, int32_t disp, unsigned cc,
+                      unsigned size);
+
+/* Which bits of the word x86_fused_flags() builds decide Jcc condition
+ * @cc (pairs cc >> 1): 1 OF, 2 CF, 4 ZF, 16 SF, 64 SF != OF; 0 for the
+ * parity conditions, which are left to x86_cond(). */
+static inline unsigned x86_fused_cond_mask(unsigned cc)
+{
+    return (0x4440001006040201ull >> ((cc >> 1) * 8)) & 0xff;
+}
+
+/* The condition bits after CMP/SUB @a - @b or TEST/AND @a & @b of @size
+ * bytes (operands already masked), straight from the operands. */
+X86_INLINE uint32_t x86_fused_flags(uint64_t a, uint64_t b, unsigned size,
+                                    bool logic)
+{
+    unsigned sh = 64 - size * 8;
+    uint64_t r = logic ? a & b : a - b;
+    bool zf = (r << sh) == 0, sf = (int64_t)(r << sh) < 0;
+
+    if (logic) {
+        return zf << 2 | sf << 4 | sf << 6;
+    }
+    return (uint32_t)((int64_t)(((a ^ b) & (a ^ r)) << sh) < 0) |
+           (a < b) << 1 | zf << 2 | sf << 4 |
+           ((int64_t)(a << sh) < (int64_t)(b << sh)) << 6;
+}
 /* ops-atomic.c: swap a locked instruction's handler for its atomic form. */
 void x86_atomic_specialize(X86Insn *insn);
 void x86_op_lfence(X86CPU *cpu, const X86Insn *i);

@@ -446,6 +446,9 @@ void x86_op_mov_to_seg(X86CPU *cpu, const X86Insn *i)
     if (seg == R_SS) {
         cpu->inhibit_irq = true;
         cpu->inhibit_irq_eip = cpu->regs[R_RIP];
+        if (unlikely(cpu->debug_flags)) {
+            x86_debug_ss_shadow(cpu);
+        }
     }
 }
 

@@ -8,9 +8,12 @@
  * new CR3, LDTR, EFLAGS, EIP, general and segment registers.
  * 16-bit TSSs (7.6, the 80286 format) are switched the same way: no CR3,
  * FS or GS, 16-bit IP, FLAGS and registers.
- * Deviation: faults while loading the new task's segment registers are
- * reported as #GP/#SS/#NP rather than #TS; a 16-bit task leaves the upper
- * halves of the general registers as they were, and gets null FS and GS.
+ * The T flag of a 32-bit TSS (offset 64h bit 0) owes a #DB trap with
+ * DR6.BT once the switch to it completes (SDM vol. 3B 17.3.1.5).
+ * Faults loading the new task's segment registers are #TS, or #NP/#SS
+ * for a segment that is only not present (table 7-1).
+ * Deviation: a 16-bit task leaves the upper halves of the general
+ * registers as they were, and gets null FS and GS.
  */
 #include <stdio.h>
 
@@ -64,9 +67,50 @@ static void save_state(X86CPU *cpu, uint64_t tss, uint32_t eflags,
     }
 }
 
+/*
+ * The checks of 7.3 step 13 (table 7-1) on the new task's SS and data
+ * segment selectors, made before each is loaded so that a bad one is
+ * #TS(selector), or #SS / #NP when it is only not present, rather than
+ * the #GP a MOV to the register would raise.  A null data selector is
+ * fine; a null SS is not.
+ */
+static void check_task_seg(X86CPU *cpu, int seg, uint16_t sel)
+{
+    unsigned cpl = cpu->cpl, rpl = sel & 3, dpl;
+    uint32_t d[2], err = sel & ~3u;
+    bool code;
+
+    if (err == 0 && seg != R_SS) {
+        return;
+    }
+    if (err == 0 || !x86_desc_fetch(cpu, sel, d, EXCP_TS) ||
+        !(d[1] & DESC_S)) {
+        x86_raise(cpu, EXCP_TS, err);
+    }
+    dpl = (d[1] >> DESC_DPL_SHIFT) & 3;
+    code = d[1] & DESC_CODE;
+    if (seg == R_SS) {
+        if (code || !(d[1] & DESC_RW) || rpl != cpl || dpl != cpl) {
+            x86_raise(cpu, EXCP_TS, err);
+        }
+        if (!(d[1] & DESC_P)) {
+            x86_raise(cpu, EXCP_SS, err);
+        }
+        return;
+    }
+    if ((code && !(d[1] & DESC_RW)) ||
+        ((!code || !(d[1] & DESC_CE)) && (dpl < cpl || dpl < rpl))) {
+        x86_raise(cpu, EXCP_TS, err);
+    }
+    if (!(d[1] & DESC_P)) {
+        x86_raise(cpu, EXCP_NP, err);
+    }
+}
+
 static void load_segments(X86CPU *cpu, const uint16_t sel[6])
 {
     uint32_t d[2];
+    unsigned dpl;
 
     if (cpu->eflags & EF_VM) {
         for (int k = 0; k < 6; k++) {
@@ -78,16 +122,23 @@ static void load_segments(X86CPU *cpu, const uint16_t sel[6])
         !(d[1] & DESC_S) || !(d[1] & DESC_CODE)) {
         x86_raise(cpu, EXCP_TS, sel[1] & ~3u);
     }
+    /* CS: the new CPL is its RPL; DPL must equal it (conforming: not
+     * exceed it). */
+    dpl = (d[1] >> DESC_DPL_SHIFT) & 3;
+    if ((d[1] & DESC_CE) ? dpl > (sel[1] & 3u) : dpl != (sel[1] & 3u)) {
+        x86_raise(cpu, EXCP_TS, sel[1] & ~3u);
+    }
     if (!(d[1] & DESC_P)) {
         x86_raise(cpu, EXCP_NP, sel[1] & ~3u);
     }
     x86_set_cpl(cpu, sel[1] & 3);
     x86_seg_load_desc(cpu, R_CS, sel[1], d);
-    x86_seg_load(cpu, R_SS, sel[2]);
-    x86_seg_load(cpu, R_ES, sel[0]);
-    x86_seg_load(cpu, R_DS, sel[3]);
-    x86_seg_load(cpu, R_FS, sel[4]);
-    x86_seg_load(cpu, R_GS, sel[5]);
+    for (int k = 0; k < 5; k++) {
+        static const int order[5] = { 2, 0, 3, 4, 5 };  /* SS, then data */
+        int n = order[k];
+        check_task_seg(cpu, tss_segs[n], sel[n]);
+        x86_seg_load(cpu, tss_segs[n], sel[n]);
+    }
 }
 
 static void load_state(X86CPU *cpu, uint16_t ldt, const uint32_t regs[8],
@@ -216,6 +267,9 @@ void x86_task_switch(X86CPU *cpu, uint16_t sel, int reason, bool has_err,
                t == &tss16);
     if (has_err) {
         x86_push(cpu, err, t->width);
+    }
+    if (t == &tss32 && (x86_ld_sys(cpu, new_tss + 0x64, 2) & 1)) {
+        x86_debug_task_trap(cpu);
     }
     x86_stop_block(cpu);
 }

@@ -11,6 +11,7 @@
 # Checked against qemu-system-x86_64 (18/18); in make check.  "--only" picks
 # interface:format pairs for a quicker run by hand.  The guest is assembled
 # first if it is missing.
+import importlib.machinery
 import os
 import re
 import shutil
@@ -38,11 +39,11 @@ if not os.path.exists(os.path.join(GUEST, 'vmlinuz')):
                     os.path.dirname(GUEST)], check=True, stdout=sys.stderr,
                    env=dict(os.environ, ARCH='amd64'))
 work = tempfile.mkdtemp(prefix='test-disk-linux-')
-results = []
-
-
-def check(name, ok, detail=''):
-    results.append((name, bool(ok), detail))
+common = importlib.machinery.SourceFileLoader(
+    'qmp_common', os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                               'test-qmp-common.py')).load_module()
+t = common.Tap()
+check = t.check
 
 
 def make_image(fmt):
@@ -107,10 +108,5 @@ for iface in ('virtio', 'ide'):
         if ONLY and '%s:%s' % (iface, fmt) not in ONLY:
             continue
         run(iface, fmt)
-print('1..%d' % len(results))
-for i, (name, ok, detail) in enumerate(results, 1):
-    print('%s %d - %s' % ('ok' if ok else 'not ok', i, name))
-    if not ok and detail:
-        print('# ' + str(detail).replace('\n', '\n# '))
 shutil.rmtree(work, ignore_errors=True)
-sys.exit(0 if all(ok for _, ok, _ in results) else 1)
+t.finish()

@@ -8,6 +8,7 @@
 # virtio disk, SeaBIOS boots the lowest (fw_cfg bootorder), and a
 # bootindex used twice is refused.  Needs the seabios package and nasm;
 # the CD case also xorriso (skipped when missing).  TAP output.
+import importlib.machinery
 import os
 import shutil
 import subprocess
@@ -17,15 +18,15 @@ import tempfile
 BIN = sys.argv[1]
 HERE = os.path.dirname(os.path.abspath(__file__))
 work = tempfile.mkdtemp(prefix='test-disk-seabios-')
-results = []
-
-
-def check(name, ok, detail=''):
-    results.append((name, bool(ok), detail))
+common = importlib.machinery.SourceFileLoader(
+    'qmp_common', os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                               'test-qmp-common.py')).load_module()
+t = common.Tap()
+check = t.check
 
 
 def skip(name, why):
-    results.append((name + ' # SKIP ' + why, True, ''))
+    check(name + ' # SKIP ' + why, True)
 
 
 def asm(out, cdrom):
@@ -117,10 +118,5 @@ else:
     else:
         skip('ide cdrom', 'xorriso not installed')
 
-print('1..%d' % len(results))
-for i, (name, ok, detail) in enumerate(results, 1):
-    print('%s %d - %s' % ('ok' if ok else 'not ok', i, name))
-    if not ok and detail:
-        print('# ' + str(detail).replace('\n', '\n# '))
 shutil.rmtree(work, ignore_errors=True)
-sys.exit(0 if all(ok for _, ok, _ in results) else 1)
+t.finish()

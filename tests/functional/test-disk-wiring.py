@@ -46,15 +46,7 @@ def start(extra):
 
 
 def stop(proc, client):
-    try:
-        client.cmd('quit')
-        client.close()
-    except Exception:
-        pass
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    common.end_process(proc, lambda: client)
     proc.communicate()
     if os.path.exists(sock):
         os.unlink(sock)

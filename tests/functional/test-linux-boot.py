@@ -20,25 +20,19 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-common = importlib.machinery.SourceFileLoader(
-    'qmp_common', os.path.join(HERE, 'test-qmp-common.py')).load_module()
+linux = importlib.machinery.SourceFileLoader(
+    'linux_guest', os.path.join(HERE, 'linux-guest-common.py')).load_module()
+common = linux.common
 SRC = common.SRC
 
 
-def build_guest(build, arch):
-    out = os.path.join(build, 'guest')
-    env = dict(os.environ, ARCH=arch)
-    if arch == 'i386':
-        env['ADD_I386_ARCH'] = '1'
-    r = subprocess.run(['sh', os.path.join(SRC, 'scripts',
-                                           'build-linux-guest.sh'), out],
-                       capture_output=True, text=True, env=env)
-    if r.returncode != 0:
-        return None, r.stdout + r.stderr
-    return os.path.join(out, 'linux-' + arch), ''
+# The guest builder, shared with the other Linux guest tests (and used by
+# test-linux-seabios-disk.py through this module).
+build_guest = linux.build_guest
 
 
 def reboot_test(binary, guest, tap):
@@ -92,16 +86,27 @@ def main():
         reboot_test(binary, guest, tap)
         return
     start = time.time()
-    fw = ['-bios', 'bios-256k.bin'] if opts.firmware else []
+    fw, disk, append = [], None, 'console=ttyS0 guest_nodisk=1'
+    if opts.firmware:
+        # Through SeaBIOS with a virtio-blk data disk too: the firmware
+        # assigns the PCI resources Linux's virtio-pci must then accept.
+        disk = tempfile.NamedTemporaryFile(prefix='test-linux-fw-',
+                                           suffix='.raw')
+        disk.truncate(16 << 20)
+        fw = ['-bios', 'bios-256k.bin',
+              '-drive', 'file=%s,format=raw,if=virtio' % disk.name]
+        append = 'console=ttyS0 guest_mb=1'
     r = subprocess.run([binary, '-m', '256', '-smp', str(opts.smp)] + fw +
                        ['-display', 'none',
                         '-serial', 'stdio', '-no-reboot',
                         '-kernel', os.path.join(guest, 'vmlinuz'),
                         '-initrd', os.path.join(guest, 'initrd.img'),
-                        '-append', 'console=ttyS0 guest_nodisk=1'],
+                        '-append', append],
                        capture_output=True, text=True, errors='replace',
                        timeout=1500)
     elapsed = time.time() - start
+    if disk:
+        disk.close()
     out = r.stdout
     tap.check('the kernel announces itself', 'Linux version 6.' in out,
               out[-2000:])
@@ -113,6 +118,13 @@ def main():
         tap.check('SMBIOS through SeaBIOS: DMI: Plimsoll',
                   'DMI: Plimsoll Standard PC (i440FX + PIIX, 1996)' in out,
                   out[:3000])
+        tap.check('virtio-blk found through SeaBIOS: GUEST-DISK /dev/vda',
+                  re.search(r'^GUEST-DISK dev=/dev/vda bytes=16777216', out,
+                            re.M), out[-3000:])
+        w = re.search(r'^GUEST-WRITE-DONE md5=(\w+)', out, re.M)
+        rd = re.search(r'^GUEST-READ-DONE md5=(\w+)', out, re.M)
+        tap.check('the guest read back what it wrote on vda',
+                  w and rd and w.group(1) == rd.group(1), out[-3000:])
     tap.check('the 16550A UART is found', 'is a 16550A' in out)
     if opts.smp > 1:
         tap.check('Linux activates all %d CPUs' % opts.smp,

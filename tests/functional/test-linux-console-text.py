@@ -21,10 +21,8 @@
 import importlib.machinery
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 common = importlib.machinery.SourceFileLoader(
@@ -56,48 +54,26 @@ def main():
             not shutil.which('nasm'):
         print('1..0 # SKIP seabios or nasm not installed')
         return
-    guest, why = console.build_guest(os.path.dirname(binary))
+    guest, why = console.linux.build_guest(os.path.dirname(binary))
     if not guest:
         print('1..0 # SKIP the guest could not be assembled: %s' % why)
         return
     work = tempfile.mkdtemp(prefix='test-linux-console-text-')
-    serial = os.path.join(work, 'serial.txt')
     disk = os.path.join(work, 'vcsa.raw')
-    qmp = os.path.join(work, 'qmp.sock')
     with open(disk, 'wb') as f:
         f.truncate(1 << 20)
-    proc = subprocess.Popen([
+    run = console.linux.boot_and_screendump(tap, [
         binary, '-m', '256', '-display', 'none', '-no-reboot',
-        '-bios', 'bios-256k.bin', '-serial', 'file:' + serial,
+        '-bios', 'bios-256k.bin',
         '-kernel', os.path.join(guest, 'vmlinuz'),
         '-initrd', os.path.join(guest, 'initrd.img'),
         '-append', 'console=ttyS0 guest_vga=text',
-        '-drive', 'file=%s,format=raw,if=ide,index=1' % disk,
-        '-qmp', 'unix:%s,server=on,wait=off' % qmp],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    time.sleep(1)
-    if proc.poll() is not None:
-        err = proc.stderr.read()
-        if 'not supported' in err:
-            print('1..0 # SKIP -kernel through firmware: %s' % err.strip())
-            return
-    try:
-        out = console.wait_for(serial, 'GUEST-VGA-DUMPED', proc, 1400)
-        if not tap.check('the guest wrote its screen and copied vcsa1',
-                         out is not None,
-                         open(serial, errors='replace').read()[-3000:]):
-            tap.finish()
-        shot = os.path.join(work, 'screen.ppm')
-        client = common.QMPClient(qmp, timeout=10)
-        client.cmd('screendump', {'filename': shot})
-        client.cmd('quit')
-        client.close()
-    finally:
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        '-drive', 'file=%s,format=raw,if=ide,index=1' % disk], work,
+        'GUEST-VGA-DUMPED', 'the guest wrote its screen and copied vcsa1',
+        skip_if='not supported')
+    if run is None:
+        return
+    proc, out, shot = run
     tap.check('the kernel found the VGA text console',
               'Console: colour VGA+ 80x25' in out, out[:3000])
     with open(disk, 'rb') as f:

@@ -24,46 +24,19 @@
 import importlib.machinery
 import os
 import re
-import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-common = importlib.machinery.SourceFileLoader(
-    'qmp_common', os.path.join(HERE, 'test-qmp-common.py')).load_module()
-SRC = common.SRC
+linux = importlib.machinery.SourceFileLoader(
+    'linux_guest', os.path.join(HERE, 'linux-guest-common.py')).load_module()
+common = linux.common
 
 PALETTE = [(0, 0, 0), (170, 0, 0), (0, 170, 0), (170, 85, 0),
            (0, 0, 170), (170, 0, 170), (0, 170, 170), (170, 170, 170)]
 MARKER = 'PLIMSOLL-FBCON'
 GLYPHS = {'P': '0000fc6666667c60606060f000000000',
           'L': '0000f06060606060606266fe00000000'}
-
-
-def build_guest(build):
-    out = os.path.join(build, 'guest')
-    r = subprocess.run(['sh', os.path.join(SRC, 'scripts',
-                                           'build-linux-guest.sh'), out],
-                       capture_output=True, text=True,
-                       env=dict(os.environ, ARCH='amd64'))
-    if r.returncode != 0:
-        return None, r.stdout + r.stderr
-    return os.path.join(out, 'linux-amd64'), ''
-
-
-def wait_for(path, text, proc, timeout):
-    end = time.time() + timeout
-    while time.time() < end and proc.poll() is None:
-        try:
-            with open(path, errors='replace') as f:
-                out = f.read()
-            if text in out:
-                return out
-        except OSError:
-            pass
-        time.sleep(0.5)
-    return None
 
 
 def read_ppm(path):
@@ -135,44 +108,24 @@ def check_screen(tap, s, fbcopy, stride):
 def main():
     binary = os.path.abspath(sys.argv[1])
     tap = common.Tap()
-    guest, why = build_guest(os.path.dirname(binary))
+    guest, why = linux.build_guest(os.path.dirname(binary))
     if not guest or not os.path.exists(os.path.join(guest,
                                                     'initrd-vga.img')):
         print('1..0 # SKIP the guest could not be assembled from Debian '
               'packages: %s' % why.strip().splitlines()[-1:])
         return
     work = tempfile.mkdtemp(prefix='test-linux-console-')
-    serial = os.path.join(work, 'serial.txt')
     disk = os.path.join(work, 'fb.raw')
-    qmp = os.path.join(work, 'qmp.sock')
     with open(disk, 'wb') as f:
         f.truncate(8 << 20)
-    proc = subprocess.Popen([
+    proc, out, shot = linux.boot_and_screendump(tap, [
         binary, '-m', '256', '-display', 'none', '-no-reboot',
-        '-serial', 'file:' + serial,
         '-kernel', os.path.join(guest, 'vmlinuz'),
         '-initrd', os.path.join(guest, 'initrd-vga.img'),
         '-append', 'console=ttyS0 guest_vga=1',
-        '-drive', 'file=%s,format=raw,if=virtio' % disk,
-        '-qmp', 'unix:%s,server=on,wait=off' % qmp],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        out = wait_for(serial, 'GUEST-VGA-DUMPED', proc, 1400)
-        if not tap.check('the guest drew its screen and copied the '
-                         'framebuffer', out is not None,
-                         open(serial, errors='replace').read()[-3000:]):
-            tap.finish()
-        shot = os.path.join(work, 'screen.ppm')
-        client = common.QMPClient(qmp, timeout=10)
-        client.cmd('screendump', {'filename': shot})
-        client.cmd('quit')
-        client.close()
-    finally:
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        '-drive', 'file=%s,format=raw,if=virtio' % disk], work,
+        'GUEST-VGA-DUMPED', 'the guest drew its screen and copied the '
+        'framebuffer')
     tap.check('bochs-drm finds the VGA (DISPI ID b0c5)',
               '[drm] Found bochs VGA, ID 0xb0c5.' in out)
     tap.check('fbcon takes the bochs-drm framebuffer',

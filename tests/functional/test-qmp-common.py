@@ -21,6 +21,25 @@ QMPClient = qmp.QMPClient
 QMPError = qmp.QMPError
 
 
+def end_process(proc, connect=None, timeout=10):
+    """Ends the emulator @proc: while it runs, "quit" over the client that
+    @connect() returns (a fresh connection, or one already open; errors
+    there are ignored), then waits up to @timeout seconds and kills it if
+    it is still there.  Returns its exit status."""
+    if proc.poll() is None and connect:
+        try:
+            c = connect()
+            c.cmd('quit')
+            c.close()
+        except Exception:
+            pass
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.wait()
+
+
 class VM:
     """One emulator process; monitors named in @qmp get sockets
     <dir>/<name>.sock."""
@@ -53,17 +72,7 @@ class VM:
 
     def stop(self):
         """Ends the process (quit over a fresh connection, then kill)."""
-        if self.alive():
-            try:
-                c = self.connect()
-                c.cmd('quit')
-                c.close()
-            except Exception:
-                pass
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        end_process(self.proc, self.connect)
         out, err = self.proc.communicate()
         shutil.rmtree(self.dir, ignore_errors=True)
         return self.proc.returncode, err

@@ -556,6 +556,13 @@ def mirror_cancel_ready():
     vm, c = start()
     c.cmd('drive-mirror', device='disk0', target=p('m.qcow2'), sync='full')
     events(c, 'BLOCK_JOB_READY')
+    node = c.cmd('query-block')[0]['inserted']['node-name']
+    for cmd in ('drive-mirror', 'drive-backup'):
+        t.error('mirror: %s on the busy node refused' % cmd,
+                lambda: c.cmd(cmd, device='disk0', target=p('busy.qcow2'),
+                              sync='full'), 'GenericError',
+                "Node '%s' is busy: block device is in use by block job: "
+                "mirror" % node)
     c.cmd('block-job-cancel', device='disk0')
     evs = events(c, 'BLOCK_JOB_COMPLETED')
     t.check('mirror: cancel when ready completes',

@@ -253,15 +253,7 @@ def main():
                                          'blockdev-insert-medium',
                                          'blockdev-change-medium']))
     finally:
-        try:
-            c.cmd('quit')
-            c.close()
-        except Exception:
-            pass
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        common.end_process(proc, lambda: c)
         proc.communicate()
 
 

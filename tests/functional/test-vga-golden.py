@@ -186,18 +186,8 @@ class Guest:
             client.close()
 
     def stop(self):
-        if self.proc.poll() is None:
-            try:
-                client = common.QMPClient(self.qmp, timeout=10)
-                client.cmd('quit')
-                client.close()
-            except Exception:
-                pass
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        common.end_process(
+            self.proc, lambda: common.QMPClient(self.qmp, timeout=10))
 
 
 def mode12_pixel(x, y):

@@ -13,6 +13,12 @@
 #   X-rc0 / X-rc3       the stored refcount of X (l1, l2, data, snaptable,
 #                       snapl1, reftable, refblock) set to 0 or 3
 #   shared-rc1          a data cluster shared with the snapshot set to 1
+#   l1-reserved-lo/-hi  active L1 entry 0 with reserved bit 1 / 56 set
+#   l2-reserved-lo/-hi  active L2 entry 0 with reserved bit 1 / 56 set
+#   prealloc-unaligned  the first unused entry of an active L2 table made a
+#                       preallocated zero cluster 512 bytes into the
+#                       first data cluster
+#   data-unaligned      the same as a data cluster (not repairable)
 import os
 import struct
 import sys
@@ -64,6 +70,17 @@ def main():
         wr(rto + 8, rd(rto))
     elif kind == 'shared-rc1':
         set_rc(data // cs, 1)
+    elif kind in ('l1-reserved-lo', 'l1-reserved-hi'):
+        wr(l1o, rd(l1o) | (2 if kind.endswith('lo') else 1 << 56))
+    elif kind in ('l2-reserved-lo', 'l2-reserved-hi'):
+        wr(l2, rd(l2) | (2 if kind.endswith('lo') else 1 << 56))
+    elif kind in ('prealloc-unaligned', 'data-unaligned'):
+        l1n = struct.unpack('>I', h[36:40])[0]
+        tables = [rd(l1o + 8 * i) & OFF for i in range(l1n)]
+        free = next(t + 8 * i for t in tables if t
+                    for i in range(cs // 8) if rd(t + 8 * i) == 0)
+        zero = 1 if kind == 'prealloc-unaligned' else 0
+        wr(free, (data + 512) | zero)
     elif kind.endswith(('-rc0', '-rc3')) and kind[:-4] in where:
         set_rc(where[kind[:-4]] // cs, int(kind[-1]))
     else:

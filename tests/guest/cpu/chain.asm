@@ -49,14 +49,7 @@ start:
     CHECK eax, 1, 'paging off: the identity-mapped target'
 
     ; Paging on, TARGET -> P1.
-    mov edi, PT0
-    mov eax, 0x003
-    mov ecx, 1024
-.fill:
-    mov [edi], eax
-    add eax, 0x1000
-    add edi, 4
-    loop .fill
+    PT_IDENTITY PT0, 0x003
     mov dword [PD], PT0 | 3
     mov dword [PD + 4], PT1 | 3
     mov dword [PT1], P1 | 3

@@ -39,14 +39,7 @@ start:
     SET_GATE 0x41, ok_handler, 0x0e00   ; not present
     SET_GATE 0x42, ok_handler, 0xee00   ; DPL 3
 
-    mov edi, TSS_BASE
-    mov ecx, 0x68 / 4
-    xor eax, eax
-    rep stosd
-    mov dword [TSS_BASE + 4], KSTACK
-    mov dword [TSS_BASE + 8], SEL_DATA0
-    mov ax, SEL_TSS
-    ltr ax
+    TSS_LOAD
 
     ; Delivered: the return address is after the INT.
     int 0x42
@@ -112,18 +105,7 @@ ok_handler:
     pop eax
     iretd
 
-; Enter ring 3 at the caller's return address, user stack USTACK.
-to_ring3:
-    pop ebx
-    push SEL_DATA3
-    push USTACK
-    push 0x002
-    push SEL_CODE3
-    push ebx
-    mov ax, SEL_DATA3
-    mov ds, ax
-    mov es, ax
-    iretd
+TO_RING3_ROUTINE
 
 FAULT_HANDLER 11, 1
 FAULT_HANDLER 13, 1

@@ -35,6 +35,15 @@ t1: CHECK dword [FAULT_VEC], 13, 'vector of bad selector'
 t2: CHECK dword [FAULT_VEC], 13, 'limit: vector'
     CHECK dword [FAULT_ERR], 0, 'limit: error code'
 
+    ; A memory CMP and the Jcc after it run as one fused entry; a fault of
+    ; the CMP is still reported at the CMP, before the branch.
+    EXPECT_FAULT t2b
+.f2b: cmp dword [fs:0xffe], 5
+    jne t2b
+    FAIL 'no #GP from a fused CMP past the segment limit'
+t2b: CHECK dword [FAULT_VEC], 13, 'fused CMP: vector'
+    CHECK dword [FAULT_EIP], ROM_BASE + t2.f2b, 'fused CMP: faulting EIP'
+
     ; Expand-down: offsets above the limit are valid, at or below fault.
     mov ax, SEL_EXPDN
     mov gs, ax

@@ -13,14 +13,7 @@ entry:
 start:
     SET_GATE 14, fault_14, 0x8e00
     ; Page table 0: identity map 0-4 MiB with 4 KiB pages, writable.
-    mov edi, PT
-    mov eax, 0x003
-    mov ecx, 1024
-.fill:
-    mov [edi], eax
-    add eax, 0x1000
-    add edi, 4
-    loop .fill
+    PT_IDENTITY PT, 0x003
     mov dword [PD], PT | 3
     ; PDE 1: a 4 MiB page at 4 MiB mapping physical 0 (alias).
     mov dword [PD + 4], 0x00000083

@@ -60,18 +60,7 @@ t2: CHECK dword [FAULT_VEC], 13, 'I/O bitmap: vector'
 t3: CHECK dword [FAULT_ERR], 0x41 * 8 + 2, 'DPL 0 gate: error code'
     PASS
 
-; Enter ring 3 at the caller's return address, user stack USTACK.
-to_ring3:
-    pop ebx
-    push SEL_DATA3
-    push USTACK
-    push 0x002                  ; EFLAGS: IF = 0, IOPL = 0
-    push SEL_CODE3
-    push ebx
-    mov ax, SEL_DATA3
-    mov ds, ax
-    mov es, ax
-    iretd
+TO_RING3_ROUTINE
 
 sys80:
     mov ax, ss

@@ -43,14 +43,7 @@ start:
     and ebx, 1 << 20
     CHECK ebx, 1 << 20, 'CPUID.7.0:EBX.SMAP'
 
-    mov edi, TSS_BASE
-    mov ecx, 0x68 / 4
-    xor eax, eax
-    rep stosd
-    mov dword [TSS_BASE + 4], KSTACK
-    mov dword [TSS_BASE + 8], SEL_DATA0
-    mov ax, SEL_TSS
-    ltr ax
+    TSS_LOAD
 
     ; The GDT in RAM with an LDT (base UPAGE, limit 15) after it.
     mov esi, ROM_BASE + gdt
@@ -70,13 +63,7 @@ start:
     lldt ax
 
     ; Paging: 4 MiB identity-mapped, supervisor except UPAGE.
-    mov edi, PT
-    mov eax, 3
-    mov ecx, 1024
-.fill:
-    stosd
-    add eax, 0x1000
-    loop .fill
+    PT_IDENTITY PT, 3
     or dword [PT + (UPAGE >> 12) * 4], 4
     mov dword [PD], PT | 7
     mov eax, PD

@@ -31,14 +31,7 @@ start:
     CHECK ecx, 1 << 2, 'CPUID.7.0:ECX.UMIP'
 
     ; A TSS for the ring 3 -> ring 0 fault path.
-    mov edi, TSS_BASE
-    mov ecx, 0x68 / 4
-    xor eax, eax
-    rep stosd
-    mov dword [TSS_BASE + 4], KSTACK
-    mov dword [TSS_BASE + 8], SEL_DATA0
-    mov ax, SEL_TSS
-    ltr ax
+    TSS_LOAD
 
     ; UMIP (paging off).
     mov eax, cr4
@@ -74,13 +67,7 @@ u4: CHECK dword [FAULT_VEC], 13, 'without UMIP SIDT passes'
     CHECK dword [FAULT_EIP], ROM_BASE + at_cli, 'at the CLI'
 
     ; Paging: 4 MiB identity-mapped, supervisor except UPAGE.
-    mov edi, PT
-    mov eax, 3
-    mov ecx, 1024
-.fill:
-    stosd
-    add eax, 0x1000
-    loop .fill
+    PT_IDENTITY PT, 3
     or dword [PT + (UPAGE >> 12) * 4], 4
     mov dword [PD], PT | 7
     mov byte [UPAGE], 0xc3      ; ret
@@ -116,18 +103,7 @@ s1: CHECK dword [FAULT_VEC], 14, 'SMEP: vector'
     call edx                    ; SMEP off again: allowed
     PASS
 
-; Enter ring 3 at the caller's return address, user stack USTACK.
-to_ring3:
-    pop ebx
-    push SEL_DATA3
-    push USTACK
-    push 0x002
-    push SEL_CODE3
-    push ebx
-    mov ax, SEL_DATA3
-    mov ds, ax
-    mov es, ax
-    iretd
+TO_RING3_ROUTINE
 
 FAULT_HANDLER 13, 1
 FAULT_HANDLER 14, 1

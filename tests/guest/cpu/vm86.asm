@@ -13,14 +13,7 @@ ROM_BEGIN
 entry:
     PM_ENTER start
 start:
-    mov edi, TSS_BASE
-    mov ecx, 0x68 / 4
-    xor eax, eax
-    rep stosd
-    mov dword [TSS_BASE + 4], KSTACK
-    mov dword [TSS_BASE + 8], SEL_DATA0
-    mov ax, SEL_TSS
-    ltr ax
+    TSS_LOAD
     SET_GATE 0x21, v86_int, 0xee00
     SET_GATE 13, fault_13, 0x8e00
     ; Copy the V86 program.

@@ -14,13 +14,6 @@
 ; 16 bytes from plane 2 (as text.asm reads it).
 %include "lib.inc"
 
-%macro SETREG 3                 ; register %2 at index port %1 := %3
-    mov dx, %1
-    mov al, %2
-    mov ah, %3
-    out dx, ax
-%endmacro
-
 main:
     mov ax, 0x0007
     int 0x10
@@ -58,33 +51,20 @@ main:
 
     mov si, msg_text
     call puts
-    push ds
     mov ax, 0xb000
-    mov ds, ax
-    xor si, si
     mov cx, 4000
-    call dump
-    pop ds
+    call dump_seg
 
     mov si, msg_ar
     call puts
     xor bl, bl
 .ar:
-    mov dx, 0x3ba
-    in al, dx                   ; flip-flop to index (mono address)
-    mov dx, 0x3c0
+    mov dx, 0x3ba               ; input status at the mono address
     mov al, bl
-    or al, 0x20
-    out dx, al
-    inc dx
-    in al, dx
-    mov dx, PORT_CON
-    out dx, al
+    call put_attr
     inc bl
     cmp bl, 21
     jb .ar
-    mov dx, 0x3ba
-    in al, dx
 
     mov si, msg_cr14
     call puts
@@ -111,38 +91,11 @@ main:
 
     mov si, msg_font
     call puts
-    SETREG 0x3c4, 0x04, 0x07
-    SETREG 0x3ce, 0x04, 0x02
-    SETREG 0x3ce, 0x05, 0x00
-    SETREG 0x3ce, 0x06, 0x04
-    push ds
-    mov ax, 0xa000
-    mov ds, ax
-    xor si, si
-    mov bx, 256
-.glyph:
-    mov cx, 16
-    call dump
-    add si, 16
-    dec bx
-    jnz .glyph
-    pop ds
-    SETREG 0x3c4, 0x04, 0x03
-    SETREG 0x3ce, 0x04, 0x00
-    SETREG 0x3ce, 0x05, 0x10
-    SETREG 0x3ce, 0x06, 0x0a
+    xor ax, ax
+    call dump_font
     mov si, msg_nl
     call puts
     jmp ready
-
-; dump: CX raw bytes from DS:SI to the debug console.
-dump:
-    mov dx, PORT_CON
-.next:
-    lodsb
-    out dx, al
-    loop .next
-    ret
 
 attrs:     db 0x07, 0x0f, 0x70, 0x01, 0x09, 0x00
 attrs_end:

@@ -17,22 +17,6 @@
 ; and the test draws the expected screen from exactly these bytes.
 %include "lib.inc"
 
-%macro GETREG 3                 ; %3 := register %2 at index port %1
-    mov dx, %1
-    mov al, %2
-    out dx, al
-    inc dx
-    in al, dx
-    mov %3, al
-%endmacro
-
-%macro SETREG 3                 ; register %2 at index port %1 := %3
-    mov dx, %1
-    mov al, %2
-    mov ah, %3
-    out dx, ax
-%endmacro
-
 main:
     mov ah, 0x01
     mov cx, 0x2000
@@ -48,57 +32,20 @@ main:
 
     mov si, msg_text
     call puts
-    push ds
     mov ax, 0xb800
-    mov ds, ax
-    xor si, si
     mov cx, 4000
-    call dump
-    pop ds
+    call dump_seg
 
     mov si, msg_ar10
     call puts
     mov dx, 0x3da
-    in al, dx                   ; attribute flip-flop to index
-    mov dx, 0x3c0
-    mov al, 0x30                ; AR10, palette address source kept on
-    out dx, al
-    inc dx
-    in al, dx
-    mov dx, PORT_CON
-    out dx, al
-    mov dx, 0x3da
-    in al, dx
-    mov dx, 0x3c0
-    mov al, 0x20
-    out dx, al
+    mov al, 0x10
+    call put_attr
 
     mov si, msg_font
     call puts
-    GETREG 0x3c4, 0x04, [save_sr4]
-    GETREG 0x3ce, 0x04, [save_gr4]
-    GETREG 0x3ce, 0x05, [save_gr5]
-    GETREG 0x3ce, 0x06, [save_gr6]
-    SETREG 0x3c4, 0x04, 0x07
-    SETREG 0x3ce, 0x04, 0x02
-    SETREG 0x3ce, 0x05, 0x00
-    SETREG 0x3ce, 0x06, 0x04
-    push ds
-    mov ax, 0xa000
-    mov ds, ax
-    xor si, si
-    mov bx, 256
-.glyph:
-    mov cx, 16
-    call dump
-    add si, 16                  ; 32-byte glyph slots
-    dec bx
-    jnz .glyph
-    pop ds
-    SETREG 0x3c4, 0x04, [save_sr4]
-    SETREG 0x3ce, 0x04, [save_gr4]
-    SETREG 0x3ce, 0x05, [save_gr5]
-    SETREG 0x3ce, 0x06, [save_gr6]
+    xor ax, ax
+    call dump_font
     mov si, msg_nl
     call puts
     jmp ready
@@ -119,15 +66,6 @@ write_cells:
     loop write_cells
     ret
 
-; dump: CX raw bytes from DS:SI to the debug console.
-dump:
-    mov dx, PORT_CON
-.next:
-    lodsb
-    out dx, al
-    loop .next
-    ret
-
 row12:
 %assign i 0
 %rep 16
@@ -141,10 +79,6 @@ row13:
 %assign i i + 1
 %endrep
 
-save_sr4: db 0
-save_gr4: db 0
-save_gr5: db 0
-save_gr6: db 0
 msg_text: db "TEXT:", 0
 msg_ar10: db "AR10:", 0
 msg_font: db "FONT:", 0

@@ -15,13 +15,6 @@
 ; glyphs of maps 0 and 1 read back from plane 2.
 %include "lib.inc"
 
-%macro SETREG 3                 ; register %2 at index port %1 := %3
-    mov dx, %1
-    mov al, %2
-    mov ah, %3
-    out dx, ax
-%endmacro
-
 main:
     mov ax, 0x0001
     int 0x10
@@ -109,30 +102,15 @@ main:
 
     mov si, msg_text
     call puts
-    push ds
     mov ax, 0xb800
-    mov ds, ax
-    xor si, si
     mov cx, 2000
-    call dump
-    pop ds
+    call dump_seg
 
     mov si, msg_ar10
     call puts
     mov dx, 0x3da
-    in al, dx
-    mov dx, 0x3c0
-    mov al, 0x30
-    out dx, al
-    inc dx
-    in al, dx
-    mov dx, PORT_CON
-    out dx, al
-    mov dx, 0x3da
-    in al, dx
-    mov dx, 0x3c0
-    mov al, 0x20
-    out dx, al
+    mov al, 0x10
+    call put_attr
 
     mov si, msg_sr03
     call puts
@@ -144,51 +122,18 @@ main:
     mov dx, PORT_CON
     out dx, al
 
-    ; Both maps from plane 2 (registers as text.asm sets them).
-    SETREG 0x3c4, 0x04, 0x07
-    SETREG 0x3ce, 0x04, 0x02
-    SETREG 0x3ce, 0x05, 0x00
-    SETREG 0x3ce, 0x06, 0x04
+    ; Both maps from plane 2.
     mov si, msg_font0
     call puts
     xor ax, ax
-    call dump_map
+    call dump_font
     mov si, msg_font1
     call puts
     mov ax, 0x4000
-    call dump_map
-    SETREG 0x3c4, 0x04, 0x03
-    SETREG 0x3ce, 0x04, 0x00
-    SETREG 0x3ce, 0x05, 0x10
-    SETREG 0x3ce, 0x06, 0x0e
+    call dump_font
     mov si, msg_nl
     call puts
     jmp ready
-
-; dump_map: 256 glyphs x 16 rows from plane 2 at offset AX.
-dump_map:
-    push ds
-    mov si, ax
-    mov ax, 0xa000
-    mov ds, ax
-    mov bx, 256
-.glyph:
-    mov cx, 16
-    call dump
-    add si, 16
-    dec bx
-    jnz .glyph
-    pop ds
-    ret
-
-; dump: CX raw bytes from DS:SI to the debug console.
-dump:
-    mov dx, PORT_CON
-.next:
-    lodsb
-    out dx, al
-    loop .next
-    ret
 
 msg_text:  db "TEXT:", 0
 msg_ar10:  db "AR10:", 0

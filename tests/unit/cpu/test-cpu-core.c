@@ -3,12 +3,13 @@
  * CPU core unit tests on the test machine: decoded code invalidated by
  * x86_cpu_phys_written() (DMA and loaders), CPUID describing the model,
  * MSR access rules (unknown MSRs fail so RDMSR/WRMSR raise #GP), RDTSC
- * from the virtual clock, RESET state.
+ * from the virtual clock, RESET state, NMI blocking until IRET, reserved
+ * bits of 4-level paging entries.
  */
 #include <glib.h>
 
 #include "accel/test-machine.h"
-#include "target/i386/cpu.h"
+#include "target/i386/mem.h"
 
 static void run_at(TestMachine *m, uint64_t addr)
 {
@@ -99,6 +100,109 @@ static void test_tsc(void)
     test_machine_free(m);
 }
 
+/* Run until HLT (a run may stop early when an NMI kicks the vCPU). */
+static void run_to_hlt(X86CPU *cpu)
+{
+    cpu->halted = false;
+    for (int k = 0; k < 4 && !cpu->halted; k++) {
+        x86_cpu_run(cpu, 100, NULL);
+    }
+    g_assert_true(cpu->halted);
+}
+
+/*
+ * NMI blocking (SDM vol. 3A 6.7.1): an NMI that arrives while the NMI
+ * handler runs waits for the handler's IRET, then is taken at once.
+ */
+static void test_nmi_blocking(void)
+{
+    TestMachine *m = test_machine_new(1, &error_abort);
+    X86CPU *cpu = m->cpu;
+    const uint8_t ivt2[] = { 0x00, 0x20, 0x00, 0x00 };     /* 0000:2000 */
+    const uint8_t main_code[] = { 0xf4, 0xeb, 0xfd };      /* hlt; jmp */
+    const uint8_t handler[] = {
+        0xfe, 0x06, 0x00, 0x05,         /* inc byte [0x500] */
+        0xf4,                           /* hlt */
+        0xfe, 0x06, 0x01, 0x05,         /* inc byte [0x501] */
+        0xf4,                           /* hlt */
+        0xcf,                           /* iret */
+    };
+
+    test_machine_load(m, 2 * 4, ivt2, sizeof(ivt2), &error_abort);
+    test_machine_load(m, 0x1000, main_code, sizeof(main_code), &error_abort);
+    test_machine_load(m, 0x2000, handler, sizeof(handler), &error_abort);
+    x86_seg_load_real(cpu, R_CS, 0);
+    cpu->regs[R_RIP] = 0x1000;
+    cpu->regs[R_ESP] = 0x7000;
+
+    x86_cpu_nmi(cpu);
+    run_to_hlt(cpu);
+    g_assert_cmpuint(m->ram[0x500], ==, 1);
+    /* A second NMI inside the handler is held ... */
+    x86_cpu_nmi(cpu);
+    run_to_hlt(cpu);
+    g_assert_cmpuint(m->ram[0x500], ==, 1);
+    g_assert_cmpuint(m->ram[0x501], ==, 1);
+    /* ... until its IRET. */
+    run_to_hlt(cpu);
+    g_assert_cmpuint(m->ram[0x500], ==, 2);
+    g_assert_cmphex(cpu->regs[R_RIP], ==, 0x2005);
+    test_machine_free(m);
+}
+
+static void put64(TestMachine *m, uint64_t addr, uint64_t v)
+{
+    test_machine_load(m, addr, &v, 8, &error_abort);
+}
+
+static bool probe_read(X86CPU *cpu, uint64_t lin, uint64_t *pa)
+{
+    x86_tlb_flush(cpu, true);
+    return x86_translate(cpu, lin, ACC_READ, false, pa, true);
+}
+
+/*
+ * 4-level paging reserved bits (SDM vol. 3A 4.5.4): PS in a PML4E, PS in
+ * a PDPTE (CPUID 80000001h:EDX.Page1GB is clear), bits 51:40 (MAXPHYADDR
+ * 40); bits 62:52 are ignored.
+ */
+static void test_paging_lm_reserved(void)
+{
+    TestMachine *m = test_machine_new(16, &error_abort);
+    X86CPU *cpu = m->cpu;
+    uint64_t pa;
+    uint32_t r[4];
+
+    x86_cpuid(cpu, 0x80000001, 0, r);
+    g_assert_false(r[3] & (1u << 26));
+    put64(m, 0x1000, 0x2000 | 3);               /* PML4[0] -> PDPT */
+    put64(m, 0x2000, 0x3000 | 3);               /* PDPT[0] -> PD */
+    put64(m, 0x3000, 0x83);                     /* 2 MiB at 0 */
+    put64(m, 0x3008, 0x200083 | (0x7ffull << 52));   /* ignored bits */
+    x86_cpu_enter_flat32(cpu, 0x10000);
+    x86_set_cr4(cpu, CR4_PAE);
+    cpu->cr3 = 0x1000;
+    g_assert_true(x86_msr_write(cpu, 0xc0000080, EFER_LME));
+    x86_set_cr0(cpu, cpu->cr0 | CR0_PG);
+    g_assert_true(cpu->long_mode);
+
+    g_assert_true(probe_read(cpu, 0x1234, &pa));
+    g_assert_cmphex(pa, ==, 0x1234);
+    g_assert_true(probe_read(cpu, 0x200010, &pa));
+    g_assert_cmphex(pa, ==, 0x200010);
+    put64(m, 0x3008, 0x200083 | (1ull << 40));
+    g_assert_false(probe_read(cpu, 0x200010, &pa));
+    put64(m, 0x2008, 0x40000083);               /* a 1 GiB page */
+    g_assert_false(probe_read(cpu, 0x40000000, &pa));
+    put64(m, 0x2008, 0x3000 | 3);
+    g_assert_true(probe_read(cpu, 0x40000000, &pa));
+    put64(m, 0x1008, 0x2000 | 0x83);            /* PS in a PML4E */
+    g_assert_false(probe_read(cpu, 0x8000000000ull, &pa));
+    put64(m, 0x1008, 0x2000 | 3);
+    g_assert_true(probe_read(cpu, 0x8000000000ull, &pa));
+    test_machine_free(m);
+}
+
 static void test_reset_state(void)
 {
     TestMachine *m = test_machine_new(1, &error_abort);
@@ -122,5 +226,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cpu/core/msr", test_msr);
     g_test_add_func("/cpu/core/tsc", test_tsc);
     g_test_add_func("/cpu/core/reset-state", test_reset_state);
+    g_test_add_func("/cpu/core/nmi-blocking", test_nmi_blocking);
+    g_test_add_func("/cpu/core/paging-lm-reserved", test_paging_lm_reserved);
     return g_test_run();
 }

@@ -33,77 +33,65 @@ enum {
     OPK_XTRACT
 };
 
+/*
+ * The host's x87 runs each operation under control word @cw with all
+ * exceptions masked; one asm statement per operand shape, the instruction
+ * picked by comparing @op against the OPK_* values inside it (an asm
+ * template cannot take the mnemonic as a run-time argument).
+ */
+static uint16_t host_binary(int op, uint16_t cw, HostF80 a, HostF80 b,
+                            HostF80 *r)
+{
+    uint16_t sw;
+
+    asm volatile("fninit; fldcw %[cw]; fldt %[b]; fldt %[a]\n\t"
+                 "cmpl %[add], %[op]; jne 1f; fadd %%st(1), %%st; jmp 9f\n"
+                 "1: cmpl %[sub], %[op]; jne 2f; fsub %%st(1), %%st; jmp 9f\n"
+                 "2: cmpl %[mul], %[op]; jne 3f; fmul %%st(1), %%st; jmp 9f\n"
+                 "3: cmpl %[div], %[op]; jne 4f; fdiv %%st(1), %%st; jmp 9f\n"
+                 "4: cmpl %[prem], %[op]; jne 5f; fprem; jmp 9f\n"
+                 "5: cmpl %[prem1], %[op]; jne 6f; fprem1; jmp 9f\n"
+                 "6: fscale\n"
+                 "9: fnstsw %[sw]; fstpt %[r]; fstp %%st(0)"
+                 : [r] "=m"(*r), [sw] "=m"(sw)
+                 : [a] "m"(a), [b] "m"(b), [cw] "m"(cw), [op] "r"(op),
+                   [add] "i"(OPK_ADD), [sub] "i"(OPK_SUB), [mul] "i"(OPK_MUL),
+                   [div] "i"(OPK_DIV), [prem] "i"(OPK_PREM),
+                   [prem1] "i"(OPK_PREM1)
+                 : "cc");
+    return sw;
+}
+
+/* FSQRT, FRNDINT and FXTRACT (two results: @r the significand, @r2 the
+ * exponent; @r2 is left alone for the others). */
+static uint16_t host_unary(int op, uint16_t cw, HostF80 a, HostF80 *r,
+                           HostF80 *r2)
+{
+    uint16_t sw;
+
+    asm volatile("fninit; fldcw %[cw]; fldt %[a]\n\t"
+                 "cmpl %[sqrt], %[op]; jne 1f; fsqrt; jmp 8f\n"
+                 "1: cmpl %[rndint], %[op]; jne 2f; frndint; jmp 8f\n"
+                 "2: fxtract; fnstsw %[sw]; fstpt %[r]; fstpt %[r2]; jmp 9f\n"
+                 "8: fnstsw %[sw]; fstpt %[r]\n"
+                 "9:"
+                 : [r] "=m"(*r), [r2] "+m"(*r2), [sw] "=m"(sw)
+                 : [a] "m"(a), [cw] "m"(cw), [op] "r"(op),
+                   [sqrt] "i"(OPK_SQRT), [rndint] "i"(OPK_RNDINT)
+                 : "cc");
+    return sw;
+}
+
 static uint16_t host_op(int op, uint16_t cw, Float80 a, Float80 b, Float80 *r,
                         Float80 *r2)
 {
     HostF80 ha = {a.mant, a.se}, hb = {b.mant, b.se}, hr, hr2 = {0, 0};
     uint16_t sw;
 
-    switch (op) {
-    case OPK_ADD:
-        asm volatile(
-            "fninit; fldcw %[cw]; fldt %[b]; fldt %[a]; "
-            "fadd %%st(1), %%st; fnstsw %[sw]; fstpt %[r]; fstp %%st(0)"
-            : [r] "=m"(hr), [sw] "=m"(sw)
-            : [a] "m"(ha), [b] "m"(hb), [cw] "m"(cw));
-        break;
-    case OPK_SUB:
-        asm volatile(
-            "fninit; fldcw %[cw]; fldt %[b]; fldt %[a]; "
-            "fsub %%st(1), %%st; fnstsw %[sw]; fstpt %[r]; fstp %%st(0)"
-            : [r] "=m"(hr), [sw] "=m"(sw)
-            : [a] "m"(ha), [b] "m"(hb), [cw] "m"(cw));
-        break;
-    case OPK_MUL:
-        asm volatile(
-            "fninit; fldcw %[cw]; fldt %[b]; fldt %[a]; "
-            "fmul %%st(1), %%st; fnstsw %[sw]; fstpt %[r]; fstp %%st(0)"
-            : [r] "=m"(hr), [sw] "=m"(sw)
-            : [a] "m"(ha), [b] "m"(hb), [cw] "m"(cw));
-        break;
-    case OPK_DIV:
-        asm volatile(
-            "fninit; fldcw %[cw]; fldt %[b]; fldt %[a]; "
-            "fdiv %%st(1), %%st; fnstsw %[sw]; fstpt %[r]; fstp %%st(0)"
-            : [r] "=m"(hr), [sw] "=m"(sw)
-            : [a] "m"(ha), [b] "m"(hb), [cw] "m"(cw));
-        break;
-    case OPK_SQRT:
-        asm volatile("fninit; fldcw %[cw]; fldt %[a]; "
-                     "fsqrt; fnstsw %[sw]; fstpt %[r]"
-                     : [r] "=m"(hr), [sw] "=m"(sw)
-                     : [a] "m"(ha), [cw] "m"(cw));
-        break;
-    case OPK_RNDINT:
-        asm volatile("fninit; fldcw %[cw]; fldt %[a]; "
-                     "frndint; fnstsw %[sw]; fstpt %[r]"
-                     : [r] "=m"(hr), [sw] "=m"(sw)
-                     : [a] "m"(ha), [cw] "m"(cw));
-        break;
-    case OPK_PREM:
-        asm volatile("fninit; fldcw %[cw]; fldt %[b]; fldt %[a]; "
-                     "fprem; fnstsw %[sw]; fstpt %[r]; fstp %%st(0)"
-                     : [r] "=m"(hr), [sw] "=m"(sw)
-                     : [a] "m"(ha), [b] "m"(hb), [cw] "m"(cw));
-        break;
-    case OPK_PREM1:
-        asm volatile("fninit; fldcw %[cw]; fldt %[b]; fldt %[a]; "
-                     "fprem1; fnstsw %[sw]; fstpt %[r]; fstp %%st(0)"
-                     : [r] "=m"(hr), [sw] "=m"(sw)
-                     : [a] "m"(ha), [b] "m"(hb), [cw] "m"(cw));
-        break;
-    case OPK_SCALE:
-        asm volatile("fninit; fldcw %[cw]; fldt %[b]; fldt %[a]; "
-                     "fscale; fnstsw %[sw]; fstpt %[r]; fstp %%st(0)"
-                     : [r] "=m"(hr), [sw] "=m"(sw)
-                     : [a] "m"(ha), [b] "m"(hb), [cw] "m"(cw));
-        break;
-    default:
-        asm volatile("fninit; fldcw %[cw]; fldt %[a]; "
-                     "fxtract; fnstsw %[sw]; fstpt %[r]; fstpt %[r2]"
-                     : [r] "=m"(hr), [r2] "=m"(hr2), [sw] "=m"(sw)
-                     : [a] "m"(ha), [cw] "m"(cw));
-        break;
+    if (op == OPK_SQRT || op == OPK_RNDINT || op == OPK_XTRACT) {
+        sw = host_unary(op, cw, ha, &hr, &hr2);
+    } else {
+        sw = host_binary(op, cw, ha, hb, &hr);
     }
     r->mant = hr.m;
     r->se = hr.se;
@@ -201,45 +189,22 @@ static void run_op(int op, const char *name)
     g_assert_cmpuint(bad, ==, 0);
 }
 
-static void test_add(void)
+static const struct {
+    const char *name;
+    int op;
+} f80_ops[] = {
+    { "add", OPK_ADD },         { "sub", OPK_SUB },
+    { "mul", OPK_MUL },         { "div", OPK_DIV },
+    { "sqrt", OPK_SQRT },       { "frndint", OPK_RNDINT },
+    { "fprem", OPK_PREM },      { "fprem1", OPK_PREM1 },
+    { "fscale", OPK_SCALE },    { "fxtract", OPK_XTRACT },
+};
+
+static void test_op(gconstpointer p)
 {
-    run_op(OPK_ADD, "fadd");
-}
-static void test_sub(void)
-{
-    run_op(OPK_SUB, "fsub");
-}
-static void test_mul(void)
-{
-    run_op(OPK_MUL, "fmul");
-}
-static void test_div(void)
-{
-    run_op(OPK_DIV, "fdiv");
-}
-static void test_sqrt(void)
-{
-    run_op(OPK_SQRT, "fsqrt");
-}
-static void test_rndint(void)
-{
-    run_op(OPK_RNDINT, "frndint");
-}
-static void test_prem(void)
-{
-    run_op(OPK_PREM, "fprem");
-}
-static void test_prem1(void)
-{
-    run_op(OPK_PREM1, "fprem1");
-}
-static void test_scale(void)
-{
-    run_op(OPK_SCALE, "fscale");
-}
-static void test_xtract(void)
-{
-    run_op(OPK_XTRACT, "fxtract");
+    int i = GPOINTER_TO_INT(p);
+
+    run_op(f80_ops[i].op, f80_ops[i].name);
 }
 
 enum {
@@ -256,86 +221,70 @@ enum {
     CV_LD64
 };
 
-static uint16_t host_conv(int op, uint16_t cw, Float80 a, uint64_t in,
-                          uint64_t *out, uint16_t *out_hi, Float80 *ld)
+/* FST m32/m64, FIST(P) m16/m32/m64, FISTTP, FBSTP: one asm statement,
+ * the store picked by @op as in host_binary().  The 10-byte buffer takes
+ * every width; what a narrower store leaves stays zero. */
+static uint16_t host_store(int op, uint16_t cw, HostF80 a, uint64_t *out,
+                           uint16_t *out_hi)
 {
-    HostF80 ha = {a.mant, a.se}, hr;
-    uint16_t sw = 0;
-    uint64_t o = 0;
     struct __attribute__((packed)) {
         uint64_t lo;
         uint16_t hi;
-    } bcd;
+    } o = {0, 0};
+    uint16_t sw;
 
-    switch (op) {
-    case CV_ST32:
-        asm volatile("fninit; fldcw %[cw]; fldt %[a]; fstps %[o]; fnstsw %[sw]"
-                     : [o] "=m"(*(uint32_t *)&o), [sw] "=m"(sw)
-                     : [a] "m"(ha), [cw] "m"(cw));
-        break;
-    case CV_ST64:
-        asm volatile("fninit; fldcw %[cw]; fldt %[a]; fstpl %[o]; fnstsw %[sw]"
-                     : [o] "=m"(o), [sw] "=m"(sw)
-                     : [a] "m"(ha), [cw] "m"(cw));
-        break;
-    case CV_IST16:
-        asm volatile("fninit; fldcw %[cw]; fldt %[a]; fistps %[o]; fnstsw %[sw]"
-                     : [o] "=m"(*(uint16_t *)&o), [sw] "=m"(sw)
-                     : [a] "m"(ha), [cw] "m"(cw));
-        break;
-    case CV_IST32:
-        asm volatile("fninit; fldcw %[cw]; fldt %[a]; fistpl %[o]; fnstsw %[sw]"
-                     : [o] "=m"(*(uint32_t *)&o), [sw] "=m"(sw)
-                     : [a] "m"(ha), [cw] "m"(cw));
-        break;
-    case CV_IST64:
-        asm volatile(
-            "fninit; fldcw %[cw]; fldt %[a]; fistpll %[o]; fnstsw %[sw]"
-            : [o] "=m"(o), [sw] "=m"(sw)
-            : [a] "m"(ha), [cw] "m"(cw));
-        break;
-    case CV_ISTT16:
-        asm volatile(
-            "fninit; fldcw %[cw]; fldt %[a]; fisttps %[o]; fnstsw %[sw]"
-            : [o] "=m"(*(uint16_t *)&o), [sw] "=m"(sw)
-            : [a] "m"(ha), [cw] "m"(cw));
-        break;
-    case CV_ISTT32:
-        asm volatile(
-            "fninit; fldcw %[cw]; fldt %[a]; fisttpl %[o]; fnstsw %[sw]"
-            : [o] "=m"(*(uint32_t *)&o), [sw] "=m"(sw)
-            : [a] "m"(ha), [cw] "m"(cw));
-        break;
-    case CV_ISTT64:
-        asm volatile(
-            "fninit; fldcw %[cw]; fldt %[a]; fisttpll %[o]; fnstsw %[sw]"
-            : [o] "=m"(o), [sw] "=m"(sw)
-            : [a] "m"(ha), [cw] "m"(cw));
-        break;
-    case CV_BST:
-        asm volatile("fninit; fldcw %[cw]; fldt %[a]; fbstp %[o]; fnstsw %[sw]"
-                     : [o] "=m"(bcd), [sw] "=m"(sw)
-                     : [a] "m"(ha), [cw] "m"(cw));
-        o = bcd.lo;
-        *out_hi = bcd.hi;
-        break;
-    case CV_LD32:
-        asm volatile("fninit; fldcw %[cw]; flds %[i]; fnstsw %[sw]; fstpt %[r]"
-                     : [r] "=m"(hr), [sw] "=m"(sw)
-                     : [i] "m"(*(uint32_t *)&in), [cw] "m"(cw));
-        ld->mant = hr.m;
-        ld->se = hr.se;
-        break;
-    default:
-        asm volatile("fninit; fldcw %[cw]; fldl %[i]; fnstsw %[sw]; fstpt %[r]"
-                     : [r] "=m"(hr), [sw] "=m"(sw)
-                     : [i] "m"(in), [cw] "m"(cw));
-        ld->mant = hr.m;
-        ld->se = hr.se;
-        break;
-    }
-    *out = o;
+    asm volatile("fninit; fldcw %[cw]; fldt %[a]\n\t"
+                 "cmpl %[st32], %[op]; jne 1f; fstps %[o]; jmp 9f\n"
+                 "1: cmpl %[st64], %[op]; jne 2f; fstpl %[o]; jmp 9f\n"
+                 "2: cmpl %[ist16], %[op]; jne 3f; fistps %[o]; jmp 9f\n"
+                 "3: cmpl %[ist32], %[op]; jne 4f; fistpl %[o]; jmp 9f\n"
+                 "4: cmpl %[ist64], %[op]; jne 5f; fistpll %[o]; jmp 9f\n"
+                 "5: cmpl %[istt16], %[op]; jne 6f; fisttps %[o]; jmp 9f\n"
+                 "6: cmpl %[istt32], %[op]; jne 7f; fisttpl %[o]; jmp 9f\n"
+                 "7: cmpl %[istt64], %[op]; jne 8f; fisttpll %[o]; jmp 9f\n"
+                 "8: fbstp %[o]\n"
+                 "9: fnstsw %[sw]"
+                 : [o] "+m"(o), [sw] "=m"(sw)
+                 : [a] "m"(a), [cw] "m"(cw), [op] "r"(op),
+                   [st32] "i"(CV_ST32), [st64] "i"(CV_ST64),
+                   [ist16] "i"(CV_IST16), [ist32] "i"(CV_IST32),
+                   [ist64] "i"(CV_IST64), [istt16] "i"(CV_ISTT16),
+                   [istt32] "i"(CV_ISTT32), [istt64] "i"(CV_ISTT64)
+                 : "cc");
+    *out = o.lo;
+    *out_hi = o.hi;
     return sw;
+}
+
+/* FLD m32 (the low half of @in) or m64 (all of it). */
+static uint16_t host_load(int op, uint16_t cw, uint64_t in, Float80 *ld)
+{
+    HostF80 hr;
+    uint16_t sw;
+
+    asm volatile("fninit; fldcw %[cw]\n\t"
+                 "cmpl %[ld32], %[op]; jne 1f; flds %[i]; jmp 9f\n"
+                 "1: fldl %[i]\n"
+                 "9: fnstsw %[sw]; fstpt %[r]"
+                 : [r] "=m"(hr), [sw] "=m"(sw)
+                 : [i] "m"(in), [cw] "m"(cw), [op] "r"(op),
+                   [ld32] "i"(CV_LD32)
+                 : "cc");
+    ld->mant = hr.m;
+    ld->se = hr.se;
+    return sw;
+}
+
+static uint16_t host_conv(int op, uint16_t cw, Float80 a, uint64_t in,
+                          uint64_t *out, uint16_t *out_hi, Float80 *ld)
+{
+    HostF80 ha = {a.mant, a.se};
+
+    if (op == CV_LD32 || op == CV_LD64) {
+        *out = 0;
+        return host_load(op, cw, in, ld);
+    }
+    return host_store(op, cw, ha, out, out_hi);
 }
 
 static uint64_t soft_conv(int op, FpEnv *env, Float80 a, uint64_t in,
@@ -439,16 +388,11 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_set_nonfatal_assertions();
-    g_test_add_func("/cpu/fpu/f80/add", test_add);
-    g_test_add_func("/cpu/fpu/f80/sub", test_sub);
-    g_test_add_func("/cpu/fpu/f80/mul", test_mul);
-    g_test_add_func("/cpu/fpu/f80/div", test_div);
-    g_test_add_func("/cpu/fpu/f80/sqrt", test_sqrt);
-    g_test_add_func("/cpu/fpu/f80/frndint", test_rndint);
-    g_test_add_func("/cpu/fpu/f80/fprem", test_prem);
-    g_test_add_func("/cpu/fpu/f80/fprem1", test_prem1);
-    g_test_add_func("/cpu/fpu/f80/fscale", test_scale);
-    g_test_add_func("/cpu/fpu/f80/fxtract", test_xtract);
+    for (int i = 0; i < (int)G_N_ELEMENTS(f80_ops); i++) {
+        g_autofree char *path =
+            g_strdup_printf("/cpu/fpu/f80/%s", f80_ops[i].name);
+        g_test_add_data_func(path, GINT_TO_POINTER(i), test_op);
+    }
     for (int i = 0; i <= CV_LD64; i++) {
         g_autofree char *path =
             g_strdup_printf("/cpu/fpu/f80/%s", conv_names[i]);

@@ -23,6 +23,8 @@
 bits 16
 org 0
 
+%include "bios64k.inc"
+
 APIC        equ 0xfee00000
 IOAPIC      equ 0xfec00000
 HPET        equ 0xfed00000
@@ -30,24 +32,11 @@ IDT         equ 0x1000
 COUNT40     equ 0x2000
 COUNT41     equ 0x2004
 APCOUNT     equ 0x2008
-ROM         equ 0xf0000
 
 start:
     cli
-    mov ax, 0xf000
-    mov ds, ax
-    lgdt [gdt_desc]
-    mov eax, cr0
-    or al, 1
-    mov cr0, eax
-    jmp dword 0x08:(ROM + pm32)
-
-bits 32
+    BIOS_PM_ENTER pm32
 pm32:
-    mov ax, 0x10
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
     mov esp, 0x8000
     ; 8259s masked: only the APICs interrupt.
     mov al, 0xff
@@ -236,19 +225,9 @@ h_bad:
     out 0xf4, al
     jmp h_bad
 
-align 8
-gdt:
-    dq 0
-    dq 0x00cf9a000000ffff       ; 0x08: flat 32-bit code
-    dq 0x00cf92000000ffff       ; 0x10: flat data
-gdt_desc:
-    dw gdt_desc - gdt - 1
-    dd ROM + gdt
+BIOS_GDT
 idt_desc:
     dw 256 * 8 - 1
     dd IDT
 
-    times 0xfff0 - ($ - $$) db 0
-bits 16
-    jmp 0xf000:start
-    times 0x10000 - ($ - $$) db 0
+BIOS_RESET_VECTOR

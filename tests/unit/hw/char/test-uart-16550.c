@@ -390,27 +390,28 @@ static void test_device_create(Fixture *f, gconstpointer data)
     chardev_delete(line1);
 }
 
+static const struct {
+    const char *path;
+    void (*fn)(Fixture *f, gconstpointer data);
+} tests[] = {
+    { "/hw/char/uart-16550/reset-values", test_reset_values },
+    { "/hw/char/uart-16550/linux-probe", test_linux_probe },
+    { "/hw/char/uart-16550/loopback-overrun", test_loopback_overrun },
+    { "/hw/char/uart-16550/transmit", test_transmit },
+    { "/hw/char/uart-16550/receive-fifo", test_receive_fifo },
+    { "/hw/char/uart-16550/receive-16450", test_receive_16450 },
+    { "/hw/char/uart-16550/trigger-levels", test_trigger_levels },
+    { "/hw/char/uart-16550/device-create", test_device_create },
+    { "/hw/char/uart-16550/output-bound", test_output_bound },
+};
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     main_loop_init();
-    g_test_add("/hw/char/uart-16550/reset-values", Fixture, NULL,
-               fixture_setup, test_reset_values, fixture_teardown);
-    g_test_add("/hw/char/uart-16550/linux-probe", Fixture, NULL,
-               fixture_setup, test_linux_probe, fixture_teardown);
-    g_test_add("/hw/char/uart-16550/loopback-overrun", Fixture, NULL,
-               fixture_setup, test_loopback_overrun, fixture_teardown);
-    g_test_add("/hw/char/uart-16550/transmit", Fixture, NULL,
-               fixture_setup, test_transmit, fixture_teardown);
-    g_test_add("/hw/char/uart-16550/receive-fifo", Fixture, NULL,
-               fixture_setup, test_receive_fifo, fixture_teardown);
-    g_test_add("/hw/char/uart-16550/receive-16450", Fixture, NULL,
-               fixture_setup, test_receive_16450, fixture_teardown);
-    g_test_add("/hw/char/uart-16550/trigger-levels", Fixture, NULL,
-               fixture_setup, test_trigger_levels, fixture_teardown);
-    g_test_add("/hw/char/uart-16550/device-create", Fixture, NULL,
-               fixture_setup, test_device_create, fixture_teardown);
-    g_test_add("/hw/char/uart-16550/output-bound", Fixture, NULL,
-               fixture_setup, test_output_bound, fixture_teardown);
+    for (size_t i = 0; i < G_N_ELEMENTS(tests); i++) {
+        g_test_add(tests[i].path, Fixture, NULL, fixture_setup, tests[i].fn,
+                   fixture_teardown);
+    }
     return g_test_run();
 }

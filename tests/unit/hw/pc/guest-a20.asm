@@ -16,7 +16,7 @@
 bits 16
 org 0
 
-ROM equ 0xf0000
+%include "bios64k.inc"
 
 start:
     cli
@@ -59,17 +59,8 @@ start:
     mov al, 'W'
     out 0xe9, al
     ; P: the same in flat protected mode.
-    mov ax, 0xf000
-    mov ds, ax
-    lgdt [gdt_desc]
-    mov eax, cr0
-    or al, 1
-    mov cr0, eax
-    jmp dword 0x08:(ROM + pm32)
-bits 32
+    BIOS_PM_ENTER pm32
 pm32:
-    mov ax, 0x10
-    mov ds, ax
     mov byte [0x100500], 0x66
     cmp byte [0x500], 0x66
     jne fail32
@@ -115,16 +106,5 @@ kbc_wait:
     jnz kbc_wait
     ret
 
-align 8
-gdt:
-    dq 0
-    dq 0x00cf9a000000ffff       ; 0x08: flat 32-bit code
-    dq 0x00cf92000000ffff       ; 0x10: flat data
-gdt_desc:
-    dw gdt_desc - gdt - 1
-    dd ROM + gdt
-
-    times 0xfff0 - ($ - $$) db 0
-bits 16
-    jmp 0xf000:start
-    times 0x10000 - ($ - $$) db 0
+BIOS_GDT
+BIOS_RESET_VECTOR

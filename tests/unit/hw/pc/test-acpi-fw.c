@@ -64,7 +64,7 @@ static void fixture_setup(Fixture *f, gconstpointer data)
 {
     static char *dirs[] = { "/usr/share/seabios", NULL };
 
-    (void)test_machine_new();   /* installs the fake clock */
+    machine_free(test_machine_new());   /* installs the fake clock */
     memset(f, 0, sizeof(*f));
     f->cfg.ram_size = 64 * 1024 * 1024;
     f->cfg.smp_cpus = 2;

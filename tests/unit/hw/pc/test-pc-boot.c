@@ -75,7 +75,7 @@ static void fixture_setup(Fixture *f, gconstpointer data)
 {
     static char *dirs[] = { "/usr/share/seabios", NULL };
 
-    (void)test_machine_new();   /* installs the fake clock */
+    machine_free(test_machine_new());   /* installs the fake clock */
     memset(f, 0, sizeof(*f));
     f->dir = g_dir_make_tmp("pc-boot-XXXXXX", NULL);
     g_assert_nonnull(f->dir);

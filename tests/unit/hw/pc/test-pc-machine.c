@@ -23,7 +23,7 @@ static void fixture_setup(Fixture *f, gconstpointer data)
 {
     static char *dirs[] = { "/usr/share/seabios", NULL };
 
-    (void)test_machine_new();   /* installs the fake clock */
+    machine_free(test_machine_new());   /* installs the fake clock */
     memset(&f->cfg, 0, sizeof(f->cfg));
     f->cfg.ram_size = 64 * 1024 * 1024;
     f->cfg.smp_cpus = 1;
@@ -307,6 +307,46 @@ static uint32_t get_control(Fixture *f, uint64_t at)
     return GUINT32_FROM_BE(c);
 }
 
+/* Reserved control bits, a buffer wrapping around the address space and
+ * SKIP past the end: each fails (or reads zeros) without touching RAM it
+ * should not. */
+static void test_fw_cfg_dma_hostile(Fixture *f)
+{
+    static const uint32_t reserved[] = { 0x20, 0x40, 0x100, 0x8000 };
+    char buf[8];
+
+    for (unsigned i = 0; i < G_N_ELEMENTS(reserved); i++) {
+        memset(buf, 0x77, sizeof(buf));
+        g_assert_cmpint(dma_memory_write(f->m->mem, 0x2000, buf, 8), ==, 0);
+        /* Select ID (key 1) and read: refused, nothing selected or copied. */
+        fw_cfg_select(f, 0x0000);
+        put_desc(f, 0x1000, (0x0001u << 16) | 0x08 | 0x02 | reserved[i], 4,
+                 0x2000);
+        dma_run(f, 0x1000);
+        g_assert_cmphex(get_control(f, 0x1000), ==, 1);
+        g_assert_cmpint(dma_memory_read(f->m->mem, 0x2000, buf, 8), ==, 0);
+        g_assert_cmpmem(buf, 8, "\x77\x77\x77\x77\x77\x77\x77\x77", 8);
+        g_assert_cmphex(io_space_read(f->m->io, 0x511, 1), ==, 'Q');
+    }
+    /* A buffer that wraps past 2^64. */
+    put_desc(f, 0x1000, 0x08 | 0x02, 0x2000, 0xfffffffffffff000ULL);
+    dma_run(f, 0x1000);
+    g_assert_cmphex(get_control(f, 0x1000), ==, 1);
+    /* A descriptor straddling the end of RAM (64 MiB): ignored. */
+    dma_run(f, 64 * 1024 * 1024 - 8);
+    /* SKIP far past the end of the item, then READ: zeros. */
+    put_desc(f, 0x1000, 0x08 | 0x04, 0xffffffff, 0);
+    dma_run(f, 0x1000);
+    g_assert_cmphex(get_control(f, 0x1000), ==, 0);
+    memset(buf, 0x77, sizeof(buf));
+    g_assert_cmpint(dma_memory_write(f->m->mem, 0x2000, buf, 8), ==, 0);
+    put_desc(f, 0x1000, 0x02, 8, 0x2000);
+    dma_run(f, 0x1000);
+    g_assert_cmphex(get_control(f, 0x1000), ==, 0);
+    g_assert_cmpint(dma_memory_read(f->m->mem, 0x2000, buf, 8), ==, 0);
+    g_assert_cmpmem(buf, 8, "\0\0\0\0\0\0\0\0", 8);
+}
+
 static void test_fw_cfg_dma(Fixture *f, gconstpointer data)
 {
     char buf[8] = { 0 };
@@ -334,6 +374,7 @@ static void test_fw_cfg_dma(Fixture *f, gconstpointer data)
     put_desc(f, 0x1000, 0x08 | 0x10, 4, 0x2000);
     dma_run(f, 0x1000);
     g_assert_cmphex(get_control(f, 0x1000), ==, 1);
+    test_fw_cfg_dma_hostile(f);
 }
 
 static uint8_t kbc_read(Fixture *f)
