@@ -876,8 +876,15 @@ static int emit_entry(JitCtx *c, unsigned k)
     bool flagop = o.kind == JK_ALU || o.kind == JK_INCDEC;
     bool flags_next, hflags;
 
+    /*
+     * A compare-and-branch the decoder fused: x86_fuse_jcc() (ops-fast.c)
+     * keeps the operands and puts the displacement in .disp for register
+     * forms of 32 and 64 bits; other forms (x86_fuse_jcc_mem(), 8-bit
+     * registers and memory) pack it into .imm: their handler runs.
+     */
     if (last && b->fused) {
-        if (flagop && i->op[1].kind != OPK_MEM) {
+        if (flagop && i->op[0].kind == OPK_REG && i->op[1].kind != OPK_MEM &&
+            (i->op[0].size == 4 || i->op[0].size == 8)) {
             emit_flagop(c, k, &o, true);
             emit_jcc_tail(c, i->imm2 & 15, i->next_off, i->disp,
                           i->imm2 >> 8);
