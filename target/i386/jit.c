@@ -91,6 +91,7 @@ typedef struct JitCtx {
     int cf;             /* CFS_*: the guest's CF as the entry starts */
     bool hflags;        /* the host's flags are the guest's */
     bool has_call;      /* a handler is called (not counting slow paths) */
+    bool packed_imm;    /* the entry's immediate is the low half of .imm */
     uint8_t *body;      /* the first entry's code */
 } JitCtx;
 
@@ -516,7 +517,7 @@ static void emit_src(JitCtx *c, unsigned k, int n, int dst)
         jit_load(&c->j, dst, o->size, H_RBX, H_NONE, 0,
                  CPU_REG(0) + o->reg);
     } else if (o->kind == OPK_IMM) {
-        jit_movi(&c->j, dst, i->imm);
+        jit_movi(&c->j, dst, c->packed_imm ? (uint32_t)i->imm : i->imm);
     } else {
         emit_mem_load(c, k, o->size);
         if (dst != H_RAX) {
@@ -890,6 +891,18 @@ static int emit_entry(JitCtx *c, unsigned k)
                           i->imm2 >> 8);
             return EMIT_ENDED;
         }
+        /* x86_fuse_jcc_mem()'s CMP/TEST of a byte register: .imm holds
+         * the immediate (low half) and the displacement (high half). */
+        if (o.kind == JK_ALU && (o.alu == OP_CMP || o.alu == OP_TEST) &&
+            i->op[0].kind == OPK_REG && i->op[0].size == 1 &&
+            i->op[1].kind != OPK_MEM) {
+            c->packed_imm = true;
+            emit_alu(c, k, o.alu, true);
+            c->packed_imm = false;
+            emit_jcc_tail(c, i->imm2 & 15, i->next_off,
+                          (int32_t)(i->imm >> 32), i->imm2 >> 8);
+            return EMIT_ENDED;
+        }
         o.kind = JK_CALL;
     }
     if (k + 2u == b->n_insns && flagop &&
@@ -1048,6 +1061,7 @@ bool x86_jit_translate(X86JitCode *jc, const X86Block *b, X86JitFn *out)
     c->cf = CFS_NONE;
     c->hflags = false;
     c->has_call = false;
+    c->packed_imm = false;
     c->j.p = jc->base + jc->used;
     c->j.end = c->j.p + need;
     /* The epilogue and the chain stub first, so every exit jumps back
