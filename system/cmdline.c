@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "config-host.h"
+#include "exec/cpu-iface.h"
 #include "gdbstub/gdbstub.h"
 #include "system/cmdline.h"
 #include "system/config-seams.h"
@@ -226,9 +227,11 @@ static bool opt_cpu(SystemConfig *cfg, const char *arg, Error **errp)
 static bool opt_accel(SystemConfig *cfg, const char *arg, Error **errp)
 {
     static const char *const known[] = { "accel", "thread", "tb-size",
-                                         "one-insn-per-tb", NULL };
+                                         "one-insn-per-tb", "jit", NULL };
     g_autoptr(json_object) opts = NULL;
     const char *accel;
+    bool jit, one_insn;
+    uint64_t tb_size;
 
     if (cmdline_is_help(arg)) {
         cmdline_set_info(cfg, CMDLINE_INFO_ACCEL_HELP, NULL);
@@ -250,6 +253,15 @@ static bool opt_accel(SystemConfig *cfg, const char *arg, Error **errp)
         error_setg(errp, "invalid accelerator %s", accel);
         return false;
     }
+    /* The block translator (target/i386/jit.c): jit=off, or
+     * one-insn-per-tb (its blocks are for the interpreter), keep the
+     * interpreter; tb-size is the code region per vCPU in MiB. */
+    if (!keyval_get_bool(opts, "jit", true, &jit, errp) ||
+        !keyval_get_bool(opts, "one-insn-per-tb", false, &one_insn, errp) ||
+        !keyval_get_uint(opts, "tb-size", 0, &tb_size, errp)) {
+        return false;
+    }
+    x86_jit_configure(jit && !one_insn, tb_size);
     cmdline_set_str(&cfg->accel, accel);
     return true;
 }
@@ -777,7 +789,8 @@ static const CmdlineOption cmdline_options[] = {
     { "M", "[type=]name[,prop[=value][,...]]", opt_machine,
       "same as -machine" },
     { "cpu", "model", opt_cpu, "select the CPU model (-cpu help lists them)" },
-    { "accel", "[accel=]tcg[,thread=single|multi]", opt_accel,
+    { "accel", "[accel=]tcg[,thread=single|multi][,jit=on|off][,tb-size=n]",
+      opt_accel,
       "select the accelerator (software only: tcg)" },
     { "enable-kvm", NULL, opt_enable_kvm, "refused: software only" },
     { "smp", "[cpus=]n[,maxcpus=][,sockets=][,cores=][,threads=]", opt_smp,

@@ -93,6 +93,14 @@ X86CPU *x86_cpu_new(const char *model, uint32_t apic_id,
                     const CPUPlatform *platform, struct Error **errp);
 void x86_cpu_free(X86CPU *cpu);
 
+/**
+ * x86_jit_configure() - the block translator for vCPUs created afterwards
+ * (-accel tcg,jit=on|off,tb-size=N): @enabled (ignored on hosts other than
+ * x86-64, where the interpreter always runs), @tb_size_mib the code
+ * region of each vCPU in MiB (0: keep the default, 32).
+ */
+void x86_jit_configure(bool enabled, uint64_t tb_size_mib);
+
 /** x86_cpu_reset() - RESET (power-on) or INIT (@init_only) state. */
 void x86_cpu_reset(X86CPU *cpu, bool init_only);
 

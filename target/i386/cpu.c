@@ -244,9 +244,14 @@ void x86_set_cr3(X86CPU *cpu, uint64_t val)
 
 void x86_set_cr4(X86CPU *cpu, uint64_t val)
 {
-    uint64_t ok = CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE |
+    uint64_t ok = CR4_TSD | CR4_DE | CR4_PSE |
                   CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR |
                   CR4_OSXMMEXCPT;
+    /* A CR4 bit of a feature CPUID does not report is reserved (#GP):
+     * virtual-8086 mode extensions (VME, PVI) are not modelled. */
+    if (cpu->features_edx & (1u << 1)) {
+        ok |= CR4_VME | CR4_PVI;
+    }
     if (cpu->features7_ebx & (1u << 7)) {
         ok |= CR4_SMEP;
     }

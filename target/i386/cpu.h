@@ -228,13 +228,14 @@ struct X86CPU {
      * size or CPL: block links made before are stale (exec.c, tb.h). */
     uint32_t chain_gen;
     X86TLBEntry tlb[2][X86_TLB_SIZE];
-    /* Host pointers of RAM pages the page walker and slow stores used
-     * lately (mmu.c), so they skip the platform's locked lookup; keyed
-     * by page | 1, 0 = empty; emptied with every global TLB flush. */
+    /* Host pointers of RAM pages the page walker, TLB fills and slow
+     * stores used lately (mmu.c), so they skip the platform's locked
+     * lookup; keyed by page | 1, 0 = empty; emptied with every global TLB
+     * flush. */
     struct X86PhysCache {
         uint64_t key;
         uint8_t *host;
-    } phys_cache[64];
+    } phys_cache[1024];
     struct X86JumpCache {
         uint64_t lin;           /* linear address of the block */
         X86Block *block;
@@ -242,6 +243,10 @@ struct X86CPU {
         uint32_t gen;           /* valid while equal to jc_gen */
     } jc[X86_JC_SIZE];
     uint32_t jc_gen;            /* a flush bumps it instead of clearing */
+    /* Linear pages (hashed, one bit each) given an executable TLB entry
+     * since the last global TLB flush (mmu.c): INVLPG of any other page
+     * cannot leave a jump-cache entry or block link stale. */
+    uint64_t code_pages[512];
     /* Return-address cache (exec.c): near CALLs push the calling block,
      * RET pops it into ret_caller, whose ret_link names the block at the
      * return address.  A wrong or stale entry only costs a lookup. */

@@ -8,6 +8,7 @@
  * simplified to NMI before INTR; interrupt shadows after STI and MOV SS).
  * Guest exceptions arrive here through x86_raise()'s siglongjmp.
  */
+#include "target/i386/jit.h"
 #include "target/i386/ops.h"
 #include "target/i386/tb.h"
 #include "util/log.h"
@@ -214,10 +215,48 @@ static X86Block *find_block(X86CPU *cpu, X86Block *prev)
     return b;
 }
 
-static void run_block(X86CPU *cpu, X86Block *b)
+/*
+ * The block's host code (jit.c) in place of the loop below: the same
+ * state before and after, and the same entries counted.  Debugging and
+ * logging keep the interpreter, as does an interrupt shadow (one entry).
+ */
+static bool run_block_jit(X86CPU *cpu, X86Block *b, uint64_t budget)
+{
+    uint64_t eip = cpu->regs[R_RIP];
+    uint32_t n;
+
+    if (unlikely(!b->jit)) {
+        if (++b->runs != x86_jit_hot) {
+            return false;
+        }
+        x86_bc_translate(cpu, b);
+        if (!b->jit) {
+            return false;
+        }
+    }
+    if (unlikely(cpu->debug_flags | cpu->log_mask | cpu->inhibit_irq)) {
+        return false;
+    }
+    cpu->cur_block = b;
+    cpu->insn_eip = eip;
+    cpu->run_end = b->insns + b->n_insns;
+    n = b->jit(cpu, eip, b->insns, budget);
+    if (unlikely(cpu->code_size == 2)) {
+        cpu->regs[R_RIP] &= 0xffff;
+    }
+    cpu->retired += n;
+    cpu->cur_insn = NULL;
+    return true;
+}
+
+static void run_block(X86CPU *cpu, X86Block *b, uint64_t budget)
 {
     const X86Insn *i = b->insns, *end = b->insns + b->n_insns;
     uint64_t eip = cpu->regs[R_RIP];
+
+    if (run_block_jit(cpu, b, budget)) {
+        return;
+    }
 
     /* In an interrupt shadow with an interrupt waiting, run one
      * instruction so the interrupt is taken right after it. */
@@ -338,8 +377,9 @@ static CPUExitReason run_loop(X86CPU *cpu, uint64_t budget)
         /* A link only records "EIP X in generation G is block B", which
          * stays true however @prev ended, so every block may link. */
         b = find_block(cpu, prev);
-        run_block(cpu, b);
-        prev = b;
+        run_block(cpu, b, budget);
+        /* Translated blocks chain: the last one run links to the next. */
+        prev = cpu->cur_block;
         cpu->stop_block = false;
     }
     return CPU_EXIT_BUDGET;

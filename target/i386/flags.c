@@ -8,7 +8,7 @@
  * as do SUB and SBB: the carry/borrow out of the top bit and AF follow from
  * the two operands and the result alone, whatever the carry in was.
  */
-#include "target/i386/cpu.h"
+#include "target/i386/ops.h"
 
 static const uint8_t parity_table[256] = {
 #define P2(n) n, n ^ 4, n ^ 4, n
@@ -115,66 +115,51 @@ static bool cond_from_flags(uint32_t f, unsigned cc)
     return r ^ (cc & 1);
 }
 
-/* After CMP/SUB/NEG: compare the operands (they are what was compared). */
-static bool cond_sub(X86CPU *cpu, unsigned cc)
+/*
+ * The condition word of x86_fused_flags() (ops.h: 1 OF, 2 CF, 4 ZF,
+ * 16 SF, 64 SF != OF) for any recorded operation: after CMP/SUB/NEG from
+ * the compared operands, after AND/OR/XOR/TEST from the result (CF = OF =
+ * 0), otherwise from the flags.
+ */
+static uint32_t cond_word(X86CPU *cpu)
 {
     uint64_t m = x86_size_mask(cpu->cc_size);
-    uint64_t a = cpu->cc_src & m, b = cpu->cc_src2 & m;
-    uint64_t r = cpu->cc_dst & m;
-    unsigned sh = 64 - cpu->cc_size * 8;
-    int64_t sa = (int64_t)(a << sh), sb = (int64_t)(b << sh);
-    bool res;
+    uint32_t f;
+    bool of, sf;
 
-    switch (cc >> 1) {
-    case 0: res = (int64_t)(((a ^ b) & (a ^ r)) << sh) < 0; break;
-    case 1: res = a < b; break;
-    case 2: res = r == 0; break;
-    case 3: res = a <= b; break;
-    case 4: res = (int64_t)(r << sh) < 0; break;
-    case 5: return cond_from_flags(x86_eflags_get(cpu), cc);
-    case 6: res = sa < sb; break;
-    default: res = sa <= sb; break;
+    switch (cpu->cc_op) {
+    case CC_OP_SUB:
+        return x86_fused_flags(cpu->cc_src & m, cpu->cc_src2 & m,
+                               cpu->cc_size, false);
+    case CC_OP_LOGIC:
+        return x86_fused_flags(cpu->cc_dst & m, m, cpu->cc_size, true);
+    case CC_OP_EFLAGS:
+        f = cpu->cc_src;
+        break;
+    default:
+        f = flags_compute(cpu);
+        break;
     }
-    return res ^ (cc & 1);
-}
-
-/* After AND/OR/XOR/TEST: CF = OF = 0, so only ZF and SF matter. */
-static bool cond_logic(X86CPU *cpu, unsigned cc)
-{
-    unsigned sh = 64 - cpu->cc_size * 8;
-    int64_t r = (int64_t)(cpu->cc_dst << sh);
-    bool res;
-
-    switch (cc >> 1) {
-    case 0: case 1: res = false; break;
-    case 2: case 3: res = r == 0; break;
-    case 4: case 6: res = r < 0; break;
-    case 5: return cond_from_flags(x86_eflags_get(cpu), cc);
-    default: res = r <= 0; break;
-    }
-    return res ^ (cc & 1);
+    of = f & CC_O, sf = f & CC_S;
+    return of | ((f & CC_C) != 0) << 1 | ((f & CC_Z) != 0) << 2 | sf << 4 |
+           (sf != of) << 6;
 }
 
 /*
  * Condition codes (SDM vol. 2 appendix B.1), cc = low nibble of Jcc.
  * Compare-and-branch and test-and-branch, the common pairs, are answered
- * from the recorded operands without building EFLAGS.
+ * from the recorded operands without building EFLAGS; CF after ADD, ADC,
+ * SBB, INC, DEC and shifts comes straight from x86_get_cf().
  */
 bool x86_cond_slow(X86CPU *cpu, unsigned cc)
 {
-    switch (cpu->cc_op) {
-    case CC_OP_SUB:
-        return cond_sub(cpu, cc);
-    case CC_OP_LOGIC:
-        return cond_logic(cpu, cc);
-    case CC_OP_EFLAGS:
-        return cond_from_flags(cpu->cc_src, cc);
-    default:
-        if ((cc >> 1) == 2 || (cc >> 1) == 4) {
-            unsigned sh = 64 - cpu->cc_size * 8;
-            int64_t r = (int64_t)(cpu->cc_dst << sh);
-            return ((cc >> 1) == 2 ? r == 0 : r < 0) ^ (cc & 1);
-        }
-        return cond_from_flags(flags_compute(cpu), cc);
+    unsigned mask = x86_fused_cond_mask(cc);
+
+    if (!mask) {
+        return cond_from_flags(x86_eflags_get(cpu), cc);    /* parity */
     }
+    if (mask == 2) {
+        return x86_get_cf(cpu) ^ (cc & 1);
+    }
+    return ((cond_word(cpu) & mask) != 0) ^ (cc & 1);
 }

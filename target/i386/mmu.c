@@ -67,8 +67,9 @@ static bool pte_reserved(X86CPU *cpu, uint64_t pte, int shift, bool leaf,
 /* The host page of RAM page @paddr, or NULL if it is not RAM. */
 static uint8_t *phys_ram_page(X86CPU *cpu, uint64_t paddr)
 {
+    unsigned n = sizeof(cpu->phys_cache) / sizeof(cpu->phys_cache[0]);
     uint64_t page = paddr & ~0xfffull;
-    struct X86PhysCache *c = &cpu->phys_cache[(paddr >> 12) & 63];
+    struct X86PhysCache *c = &cpu->phys_cache[(paddr >> 12) & (n - 1)];
     uint8_t *host;
 
     if (c->key == (page | 1)) {
@@ -110,11 +111,18 @@ void x86_phys_st(X86CPU *cpu, uint64_t paddr, uint64_t val, unsigned size)
     cpu->plat.phys_write(cpu->plat.opaque, paddr, val, size);
 }
 
+/* The bit of cpu->code_pages for the page of @lin. */
+static inline unsigned code_page_bit(uint64_t lin)
+{
+    return (lin >> 12) & (sizeof(((X86CPU *)0)->code_pages) * 8 - 1);
+}
+
 void x86_tlb_flush(X86CPU *cpu, bool global)
 {
     x86_jc_flush(cpu);
     if (global) {
         memset(cpu->phys_cache, 0, sizeof(cpu->phys_cache));
+        memset(cpu->code_pages, 0, sizeof(cpu->code_pages));
     }
     for (int m = 0; m < 2; m++) {
         for (unsigned i = 0; i < X86_TLB_SIZE; i++) {
@@ -127,9 +135,19 @@ void x86_tlb_flush(X86CPU *cpu, bool global)
     }
 }
 
+/*
+ * INVLPG.  Jump-cache entries and block links hold linear code addresses;
+ * each was made through an executable TLB entry of its page, which set
+ * the page's bit in code_pages, so a page without the bit (data pages,
+ * the usual case) leaves them all valid.
+ */
 void x86_tlb_flush_page(X86CPU *cpu, uint64_t lin)
 {
-    x86_jc_flush(cpu);
+    unsigned bit = code_page_bit(lin);
+
+    if (cpu->code_pages[bit / 64] & (1ull << (bit % 64))) {
+        x86_jc_flush(cpu);
+    }
     for (int m = 0; m < 2; m++) {
         X86TLBEntry *e = &cpu->tlb[m][(lin >> 12) & (X86_TLB_SIZE - 1)];
         if (((e->tag_r | e->tag_w | e->tag_x) & ~0xfffull) ==
@@ -389,14 +407,20 @@ X86TLBEntry *x86_tlb_fill(X86CPU *cpu, uint64_t lin, int acc, bool user)
     if (e->paddr != (paddr & ~0xfffull) || (e->tag_r & ~0xfffull) != page) {
         e->tag_r = e->tag_w = e->tag_x = X86_TLB_INVALID;
     }
-    kind = cpu->plat.phys_map(cpu->plat.opaque, paddr & ~0xfffull, &host);
+    host = phys_ram_page(cpu, paddr);
+    kind = host ? PHYS_PAGE_RAM
+                : cpu->plat.phys_map(cpu->plat.opaque, paddr & ~0xfffull,
+                                     &host);
     e->paddr = paddr & ~0xfffull;
     e->mmio = kind == PHYS_PAGE_MMIO;
     e->global = w.global;
     e->addend = kind == PHYS_PAGE_MMIO ? 0 : (uintptr_t)host - page;
     e->tag_r = page | (kind == PHYS_PAGE_MMIO ? TAG_SLOW : 0);
     if (!w.nx && !(!user && w.user && (cpu->cr4 & CR4_SMEP))) {
+        unsigned bit = code_page_bit(lin);
+
         e->tag_x = e->tag_r;
+        cpu->code_pages[bit / 64] |= 1ull << (bit % 64);
     }
     if (acc == ACC_WRITE) {
         bool slow = kind != PHYS_PAGE_RAM || x86_smp_page_has_code(paddr);

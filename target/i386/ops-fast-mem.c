@@ -163,11 +163,21 @@ FM_FAMILY(test, FM_TEST)
  * CMP and TEST with a memory operand or an 8-bit register, fused with the
  * Jcc that ends the block (x86_fuse_jcc_mem(), the pairing rules of
  * x86_fuse_jcc() in ops-fast.c).  .imm carries the immediate in its low
- * half and the Jcc displacement in its high half; .imm2 the condition and
- * the Jcc operand size.  The memory read comes first, so a fault leaves
- * before anything changed and is reported at the CMP or TEST.
+ * half and the Jcc displacement in its high half; .imm2 the condition
+ * (bits 0-3), the Jcc length (bits 4-7) and the Jcc operand size (bits
+ * 8-15).  The memory read comes first, so a fault leaves before anything
+ * changed and is reported at the CMP or TEST.
  */
 enum { FF_RM, FF_MR, FF_MI, FF_RR, FF_RI };
+
+/* RIP at run time is past the Jcc; a RIP-relative operand is relative to
+ * the end of the CMP or TEST. */
+X86_INLINE uint64_t fused_ea(X86CPU *cpu, const X86Insn *i)
+{
+    uint64_t ea = x86_insn_ea(cpu, i);
+
+    return i->base == R_RIP ? (ea - ((i->imm2 >> 4) & 15)) & i->amask : ea;
+}
 
 X86_INLINE void fm_fused(X86CPU *cpu, const X86Insn *i, unsigned size,
                          bool logic, int form)
@@ -178,12 +188,12 @@ X86_INLINE void fm_fused(X86CPU *cpu, const X86Insn *i, unsigned size,
     bool take;
 
     if (form == FF_RM) {
-        b = fm_ld(cpu, i, x86_insn_ea(cpu, i), size);
+        b = fm_ld(cpu, i, fused_ea(cpu, i), size);
         a = x86_reg_read(cpu, i->op[0].reg, size);
     } else {
         a = form == FF_RR || form == FF_RI
             ? x86_reg_read(cpu, i->op[0].reg, size)
-            : fm_ld(cpu, i, x86_insn_ea(cpu, i), size);
+            : fm_ld(cpu, i, fused_ea(cpu, i), size);
         b = form == FF_MI || form == FF_RI
             ? imm : x86_reg_read(cpu, i->op[1].reg, size);
     }
@@ -236,8 +246,7 @@ static const struct {
     { test_rr1, test_rr1_jcc }, { test_ri1, test_ri1_jcc },
 };
 
-bool x86_fuse_jcc_mem(X86Insn *first, int32_t disp, unsigned cc,
-                      unsigned size)
+bool x86_fuse_jcc_mem(X86Insn *first, const X86Insn *jcc, unsigned size)
 {
     uint64_t imm = first->imm;
 
@@ -250,8 +259,8 @@ bool x86_fuse_jcc_mem(X86Insn *first, int32_t disp, unsigned cc,
     for (unsigned k = 0; k < G_N_ELEMENTS(fm_fusable); k++) {
         if (fm_fusable[k].first == first->exec) {
             first->exec = fm_fusable[k].fused;
-            first->imm = (uint64_t)(uint32_t)disp << 32 | (uint32_t)imm;
-            first->imm2 = cc | size << 8;
+            first->imm = (uint64_t)(uint32_t)jcc->imm << 32 | (uint32_t)imm;
+            first->imm2 = (jcc->opcode & 15) | jcc->len << 4 | size << 8;
             return true;
         }
     }
@@ -451,13 +460,13 @@ X86_INLINE void fm_imul(X86CPU *cpu, const X86Insn *i, unsigned size,
     bool ovf;
 
     if (size == 4) {
-        int64_t p = (int64_t)(int32_t)s * (int32_t)o;
+        int32_t p;
+        ovf = __builtin_mul_overflow((int32_t)s, (int32_t)o, &p);
         lo = (uint32_t)p;
-        ovf = p != (int32_t)p;
     } else {
-        __int128 p = (__int128)(int64_t)s * (int64_t)o;
+        int64_t p;
+        ovf = __builtin_mul_overflow((int64_t)s, (int64_t)o, &p);
         lo = (uint64_t)p;
-        ovf = p != (int64_t)lo;
     }
     *d = lo;
     x86_cc_set(cpu, CC_OP_SHIFT, size, ovf, ovf, lo);

@@ -469,7 +469,7 @@ bool x86_fuse_jcc(X86Insn *first, const X86Insn *jcc)
             return true;
         }
     }
-    if (x86_fuse_jcc_mem(first, (int32_t)jcc->imm, jcc->opcode & 15, size)) {
+    if (x86_fuse_jcc_mem(first, jcc, size)) {
         first->len += jcc->len;
         first->end_block = 1;
         return true;

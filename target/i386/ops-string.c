@@ -160,6 +160,9 @@ static void str_run(X86CPU *cpu, const X86Insn *i, StrStep one, bool is_cmp)
             }
             one(cpu, i, &c);
             x86_reg_write(cpu, R_ECX * 8, cnt - 1, as);
+            if (unlikely(cpu->dr_hits)) {
+                break;  /* the breakpoint's trap comes after this one */
+            }
         }
     }
     for (unsigned n = 0; n < REP_CHUNK && !(one == movs_one ||

@@ -37,11 +37,10 @@ bool x86_specialize_mem(X86Insn *insn);
  * follows it into @first; false (nothing changed) if the pair does not
  * fuse.  ops-fast.c */
 bool x86_fuse_jcc(X86Insn *first, const X86Insn *jcc);
-/* The same for a CMP or TEST with a memory operand (ops-fast-mem.c):
- * @disp is the Jcc displacement, @cc its condition, @size its operand
- * size. */
-bool x86_fuse_jcc_mem(X86Insn *first, int32_t disp, unsigned cc,
-                      unsigned size);
+/* The same for a CMP or TEST with a memory operand or of 8-bit registers
+ * (ops-fast-mem.c); @size is @jcc's operand size (4 or 8) and its
+ * displacement already known to fit 32 bits. */
+bool x86_fuse_jcc_mem(X86Insn *first, const X86Insn *jcc, unsigned size);
 
 /* Which bits of the word x86_fused_flags() builds decide Jcc condition
  * @cc (pairs cc >> 1): 1 OF, 2 CF, 4 ZF, 16 SF, 64 SF != OF; 0 for the

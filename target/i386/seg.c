@@ -5,8 +5,10 @@
  * and conforming segments, far JMP/CALL/RET through code segments and call
  * gates (5.8.3-5.8.6), MOV/POP to segment registers, LDS/LES/LFS/LGS/LSS.
  * Real-address and virtual-8086 loads only set selector and base.
- * Deviation: far CALL/JMP through task gates or to a TSS are not modelled
- * (they raise #GP and log), nor 16-bit call gates to inner privilege.
+ * A call through a gate to an inner privilege level copies the gate's
+ * parameter count of stack entries to the new stack (5.8.5); far CALL and
+ * JMP to a TSS or task gate switch tasks (task.c).
+ * Deviation: 16-bit call gates to inner privilege are not modelled.
  */
 #include "target/i386/ops.h"
 
@@ -356,19 +358,29 @@ void x86_far_call(X86CPU *cpu, uint16_t sel, uint64_t off, unsigned opsize)
     case 0x4: case 0xc: {
         uint16_t tsel, nss;
         uint64_t toff, nsp, old_ss = cpu->seg[R_SS].sel;
-        uint64_t old_sp = cpu->regs[R_ESP];
+        uint64_t old_sp = cpu->regs[R_ESP], params[31];
         unsigned dpl, gsize = ((d[1] >> 8) & 0xf) == 0xc ?
                               (cpu->long_mode ? 8 : 4) : 2;
+        /* Parameter count (5.8.5): 64-bit call gates have none. */
+        unsigned nparams = cpu->long_mode ? 0 : d[1] & 0x1f;
         read_gate(cpu, sel, d, &tsel, &toff);
         fetch_or_gp(cpu, tsel, d);
         dpl = check_code_target(cpu, tsel, d, true);
         if (!(d[1] & DESC_CE) && dpl < cpu->cpl) {
+            for (unsigned k = 0; k < nparams; k++) {
+                params[k] = x86_stack_peek(cpu, k * gsize, gsize);
+            }
             x86_tss_stack(cpu, dpl, &nss, &nsp);
             x86_load_inner_ss(cpu, nss, dpl, EXCP_TS);
             x86_set_cpl(cpu, dpl);
             x86_reg_write(cpu, R_ESP * 8, nsp, gsize == 8 ? 8 : 4);
             x86_push(cpu, old_ss, gsize);
             x86_push(cpu, old_sp, gsize);
+            /* The caller's parameters, in the same order, on the new
+             * stack (5.8.5, figure 5-13). */
+            for (unsigned k = nparams; k-- > 0;) {
+                x86_push(cpu, params[k], gsize);
+            }
         }
         x86_push(cpu, old_cs, gsize);
         x86_push(cpu, next, gsize);

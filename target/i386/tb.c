@@ -14,6 +14,7 @@
  */
 #include <glib.h>
 
+#include "target/i386/jit.h"
 #include "target/i386/tb.h"
 
 #define BC_HASH_BITS 15
@@ -29,6 +30,7 @@ struct X86BlockCache {
     GHashTable *pages;          /* page number -> first X86Block on it */
     X86Block scratch;
     X86Insn scratch_insn;
+    X86JitCode *jit;            /* NULL: interpreter only */
 };
 
 void x86_bc_create(X86CPU *cpu)
@@ -37,6 +39,7 @@ void x86_bc_create(X86CPU *cpu)
     bc->blocks = g_new0(X86Block, BC_MAX_BLOCKS);
     bc->insns = g_new0(X86Insn, BC_MAX_INSNS);
     bc->pages = g_hash_table_new(g_int64_hash, g_int64_equal);
+    bc->jit = x86_jit_new();
     cpu->bc = bc;
 }
 
@@ -44,6 +47,7 @@ void x86_bc_destroy(X86CPU *cpu)
 {
     X86BlockCache *bc = cpu->bc;
     g_hash_table_destroy(bc->pages);
+    x86_jit_free(bc->jit);
     g_free(bc->blocks);
     g_free(bc->insns);
     g_free(bc);
@@ -72,6 +76,9 @@ void x86_bc_flush(X86CPU *cpu)
     x86_jc_flush(cpu);
     memset(bc->hash, 0, sizeof(bc->hash));
     bc->n_blocks = bc->n_insns = 0;
+    /* Blocks are gone, so is their code (a block's code lives no
+     * longer than the block: no second invalidation path). */
+    x86_jit_reset(bc->jit);
     g_hash_table_foreach(bc->pages, bc_page_gone, cpu);
     g_hash_table_remove_all(bc->pages);
     if (cpu->cur_block) {
@@ -196,4 +203,31 @@ X86Block *x86_bc_scratch(X86CPU *cpu)
     memset(b, 0, sizeof(*b));
     b->insns = &cpu->bc->scratch_insn;
     return b;
+}
+
+/*
+ * Host code for a hot block.  Only committed blocks (the cache's own, with
+ * exact invalidation) are translated; a full code region flushes the whole
+ * cache, and @b, no longer in it, runs interpreted this once.
+ */
+void x86_bc_translate(X86CPU *cpu, X86Block *b)
+{
+    X86BlockCache *bc = cpu->bc;
+
+    if (!bc->jit || !b->valid || b == &bc->scratch) {
+        return;
+    }
+    if (!x86_jit_translate(bc->jit, b, &b->jit)) {
+        x86_bc_flush(cpu);
+    }
+}
+
+uint64_t x86_bc_jit_blocks(X86CPU *cpu)
+{
+    return x86_jit_blocks(cpu->bc->jit);
+}
+
+uint64_t x86_bc_jit_flushes(X86CPU *cpu)
+{
+    return x86_jit_flushes(cpu->bc->jit);
 }

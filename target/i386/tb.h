@@ -42,12 +42,21 @@ struct X86Block {
     X86BlockLink link[2];       /* successors (taken, fall-through) */
     uint8_t link_next;          /* slot the next new link replaces */
     X86BlockLink ret_link;      /* after a CALL ending this block returns */
+    uint32_t runs;              /* interpreted runs, until translated */
+    /* Host code (jit.c, X86JitFn), or NULL. */
+    uint32_t (*jit)(X86CPU *cpu, uint64_t eip, const X86Insn *insns,
+                    uint64_t budget);
 };
 
 X86Block *x86_bc_lookup(X86CPU *cpu, uint64_t paddr, unsigned mode);
 X86Block *x86_bc_alloc(X86CPU *cpu, unsigned max);
 void x86_bc_commit(X86CPU *cpu, X86Block *b);
 X86Block *x86_bc_scratch(X86CPU *cpu);
+/* Translate @b (jit.c) if this vCPU translates; may flush the cache. */
+void x86_bc_translate(X86CPU *cpu, X86Block *b);
+/* Blocks translated and code-region flushes of this vCPU (tests). */
+uint64_t x86_bc_jit_blocks(X86CPU *cpu);
+uint64_t x86_bc_jit_flushes(X86CPU *cpu);
 
 /* log.c */
 void x86_log_block(X86CPU *cpu, const X86Block *b, bool is_new);

@@ -3,7 +3,9 @@
 ; traps (17.3.1.4) with DR6.BS, a DR0 instruction breakpoint (a fault at
 ; the instruction, passed with RF, 17.3.1.1), DR1 write-only and DR2
 ; read/write data breakpoints (traps after the access, DR6.Bn), a locked
-; read-modify-write hitting a data breakpoint, and DR6/DR7 fixed bits.
+; read-modify-write hitting a data breakpoint, REP STOSB trapping after
+; each iteration that writes a watched byte (17.3.1.2), and DR6/DR7 fixed
+; bits.
 %include "lib.inc"
 ROM_BEGIN
 
@@ -111,6 +113,27 @@ after_read:
     mov dr7, eax
     mov al, [WATCH + 0x11]
     CHECK dword [COUNT], 1, 'DR7 cleared: no more traps'
+
+    ; REP STOSB over a write watch: a trap after each iteration that
+    ; writes a watched byte, at the REP instruction until the last.
+    mov dword [COUNT], 0
+    mov eax, WATCH + 0x24
+    mov dr1, eax
+    mov eax, (1 << 2) | (1 << 20) | (3 << 22)   ; L1, write, 4 bytes
+    mov dr7, eax
+    mov edi, WATCH + 0x20
+    mov ecx, 7
+    mov al, 0x5a
+rep_stos:
+    rep stosb
+after_stos:
+    xor eax, eax
+    mov dr7, eax
+    CHECK dword [COUNT], 3, 'REP STOSB: a trap per watched byte'
+    CHECK dword [EIPS], ROM_BASE + rep_stos, 'REP STOSB: trap at the REP'
+    CHECK dword [EIPS + 8], ROM_BASE + after_stos, 'last trap after it'
+    CHECK ecx, 0, 'REP STOSB finished'
+    CHECK dword [WATCH + 0x23], 0x5a5a5a5a, 'REP STOSB stored'
     PASS
 
 tf_bad:

@@ -2,7 +2,8 @@
 ; Long mode (SDM vol. 3A 9.8.5, 10.8): PAE tables with 2 MiB pages, EFER.LME,
 ; CR0.PG activates IA-32e mode (EFER.LMA), a far jump to a 64-bit code
 ; segment; 64-bit arithmetic, REX registers, RIP-relative addressing,
-; 64-bit push/pop; SYSCALL/SYSRET through STAR/LSTAR/SFMASK; CPUID.
+; 64-bit push/pop; RIP-relative CMP/TEST before a Jcc; SYSCALL/SYSRET
+; through STAR/LSTAR/SFMASK; CPUID.
 %include "lib.inc"
 ROM_BEGIN
 
@@ -66,6 +67,19 @@ lm:
     mov r10, ROM_BASE + lm
     cmp r9, r10
     jne .bad
+    ; RIP-relative CMP and TEST fused with their Jcc: the operand is
+    ; relative to the end of the CMP, not of the Jcc.
+    cmp dword [rel magic], 0x12345678
+    jne .bad
+    cmp byte [rel magic + 1], 0x56
+    jne .bad
+    test dword [rel magic], 0x80000000
+    jnz .bad
+    mov eax, 0x12345678
+    cmp [rel magic], eax
+    jne .bad
+    cmp rax, [rel magic]
+    jne .bad
     mov rsp, 0x8000
     push r10
     pop r11
@@ -95,6 +109,10 @@ lm:
 .bad:
     mov al, 1
     out PORT_EXIT, al
+
+magic:
+    dq 0x12345678
+    dq 0x9abcdef0
 
 syscall_entry:
     mov r12, 0x5c

@@ -6,8 +6,8 @@
 ; 63:32 to TSC_AUX or of a reserved EFER bit (vol. 4 table 2-2); the MSR
 ; keeps its value.  SYSEXIT enters ring 3 with CS and SS from
 ; SYSENTER_CS + 16/24, SYSENTER comes back to ring 0 (vol. 2B "SYSENTER",
-; "SYSEXIT").  XRSTOR, XGETBV, MONITOR and RDRAND are #UD: CPUID says
-; they are not there; CLFLUSH is.
+; "SYSEXIT").  XRSTOR, XGETBV, MONITOR and RDRAND are #UD and CR4.VME
+; and CR4.PVI are reserved: CPUID says they are not there; CLFLUSH is.
 %include "lib.inc"
 ROM_BEGIN
 
@@ -166,8 +166,21 @@ u5: CHECK dword [FAULT_VEC], 6, 'XSAVEOPT: #UD'
     cpuid
     and ecx, (1 << 3) | (1 << 26) | (1 << 27) | (1 << 30)
     CHECK ecx, 0, 'CPUID.1:ECX: no MONITOR, XSAVE, OSXSAVE, RDRAND'
-    and edx, (1 << 2) | (1 << 19)
-    CHECK edx, (1 << 2) | (1 << 19), 'CPUID.1:EDX: DE and CLFSH'
+    and edx, (1 << 1) | (1 << 2) | (1 << 19)
+    CHECK edx, (1 << 2) | (1 << 19), 'CPUID.1:EDX: DE and CLFSH, no VME'
+    ; ... so CR4.VME and CR4.PVI are reserved.
+    EXPECT_FAULT c1
+    mov eax, cr4
+    or eax, 1                   ; VME
+    mov cr4, eax
+    FAIL 'CR4.VME without VME in CPUID'
+c1: CHECK dword [FAULT_VEC], 13, 'CR4.VME: #GP'
+    EXPECT_FAULT c2
+    mov eax, cr4
+    or eax, 2                   ; PVI
+    mov cr4, eax
+    FAIL 'CR4.PVI without VME in CPUID'
+c2: CHECK dword [FAULT_VEC], 13, 'CR4.PVI: #GP'
     PASS
 
 FAULT_HANDLER 6, 0

@@ -4,7 +4,8 @@
 ; error code and CR2 = the address.  PAE paging: physical-address bits at
 ; and above MAXPHYADDR (40, CPUID 80000008h) up to bit 62, NX with
 ; EFER.NXE clear, bits 20:13 of a 2 MiB page.  32-bit paging: bit 21 of a
-; 4 MiB page.  Legal entries around them translate.
+; 4 MiB page.  Legal entries around them translate.  With EFER.NXE set,
+; NX makes a fetch #PF(P | I) while reads still work (4.6, 4.7).
 %include "lib.inc"
 ROM_BEGIN
 
@@ -71,6 +72,33 @@ start:
     mov dword [PD + 16], 0x401083       ; bit 12: PAT, fine
     invlpg [0x400000]
     mov eax, [0x400000]
+
+    ; NX with EFER.NXE set (4.6): reading is fine, a fetch is #PF(P|I).
+    mov ecx, 0xc0000080
+    rdmsr
+    or eax, 1 << 11
+    wrmsr
+    mov dword [PT + 8], 0x201003
+    mov dword [PT + 12], 0x80000000
+    invlpg [0x201000]
+    mov byte [0x201000], 0xc3           ; RET
+    mov eax, [0x201000]
+    EXPECT_FAULT nx1
+    mov eax, 0x201000
+    call eax
+    FAIL 'fetch from an NX page'
+nx1:
+    CHECK dword [FAULT_VEC], 14, 'NX fetch: #PF'
+    CHECK dword [FAULT_ERR], 0x11, 'NX fetch: error code P | I'
+    CHECK dword [FAULT_EIP], 0x201000, 'NX fetch: EIP'
+    mov dword [PT + 12], 0
+    invlpg [0x201000]
+    mov eax, 0x201000
+    call eax                            ; executable again
+    mov ecx, 0xc0000080
+    rdmsr
+    and eax, ~(1 << 11)
+    wrmsr
 
     ; 32-bit paging with PSE: bit 21 of a 4 MiB page is reserved.
     mov eax, cr0

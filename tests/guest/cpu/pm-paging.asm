@@ -1,7 +1,7 @@
 ; SPDX-License-Identifier: GPL-2.0-or-later
 ; 32-bit paging (SDM vol. 3A 4.3, 4.7, 4.8, 4.10): #PF error codes and CR2,
 ; CR0.WP for supervisor writes, accessed and dirty bits, 4 MiB pages with
-; CR4.PSE, INVLPG of a changed mapping.
+; CR4.PSE, INVLPG of a changed data or code mapping.
 %include "lib.inc"
 ROM_BEGIN
 
@@ -75,6 +75,27 @@ t3: CHECK dword [FAULT_ERR], 3, 'WP: error code'
     mov dword [PT + 0x203 * 4], 0x3003
     invlpg [0x203000]
     CHECK dword [0x203000], 0x11223344, 'INVLPG remap'
+
+    ; INVLPG of a code page: code that ran from linear 0x204000 (physical
+    ; 0x4000, "mov eax, 1; ret") is remapped to physical 0x5000 ("mov eax,
+    ; 2; ret"); the next call runs the new code.  INVLPG of a data page in
+    ; between keeps the old mapping running.
+    mov dword [0x4000], 0x0001b8
+    mov word [0x4004], 0xc300
+    mov dword [0x5000], 0x0002b8
+    mov word [0x5004], 0xc300
+    mov dword [PT + 0x204 * 4], 0x4003
+    invlpg [0x204000]
+    mov ecx, 0x204000
+    call ecx
+    CHECK eax, 1, 'code page before the remap'
+    invlpg [0x203000]
+    call ecx
+    CHECK eax, 1, 'code page after INVLPG of a data page'
+    mov dword [PT + 0x204 * 4], 0x5003
+    invlpg [0x204000]
+    call ecx
+    CHECK eax, 2, 'code page after INVLPG of its remapping'
     PASS
 
 FAULT_HANDLER 14, 1

@@ -3,7 +3,8 @@
 ; enters V86 mode with real-mode segments; 16-bit code runs with
 ; segment * 16 addressing; with IOPL 3 an INT n goes to the protected-mode
 ; IDT (ring 0, with GS FS DS ES SS ESP pushed and the data segments
-; nulled); with IOPL 0, CLI raises #GP.
+; nulled); with IOPL 0, INT1 (F1) still reaches the ring 0 #DB handler
+; (it is not IOPL-sensitive, SDM vol. 3A 20.1.3), and CLI raises #GP.
 %include "lib.inc"
 ROM_BEGIN
 
@@ -16,6 +17,8 @@ start:
     TSS_LOAD
     SET_GATE 0x21, v86_int, 0xee00
     SET_GATE 13, fault_13, 0x8e00
+    SET_GATE 1, db_v86, 0x8e00
+    mov dword [0x720], 0
     ; Copy the V86 program.
     mov esi, ROM_BASE + v86_prog
     mov edi, V86_CODE
@@ -54,9 +57,20 @@ v86_int:
     mov dword [esp + 8], 0x20002 ; IOPL 0
     iretd
 t2: CHECK dword [FAULT_VEC], 13, 'CLI at IOPL 0 in V86 mode'
+    CHECK dword [0x720], 1, 'INT1 at IOPL 0 in V86 mode: #DB'
+    CHECK dword [0x724], v86_cli - v86_prog, 'INT1: IP after it'
     PASS
 v86_bad:
     FAIL 'V86 interrupt frame'
+
+; #DB from V86 mode: count it, note the IP, return.
+db_v86:
+    inc dword [ss:0x720]
+    push eax
+    mov eax, [esp + 4]
+    mov [ss:0x724], eax
+    pop eax
+    iretd
 
 FAULT_HANDLER 13, 1
 
@@ -66,6 +80,8 @@ v86_prog:
     mov ax, cs
     mov [0x12], ax
     int 0x21
+    int1
+v86_cli:
     cli
     hlt
 v86_end:

@@ -1,0 +1,1118 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The block translator: x86-64 host code for hot decoded blocks
+ * (CPU-ENGINE.md "Plimsoll's design" item 5; docs/devel/cpu-translator.md).
+ *
+ * A template translator over the decoder's X86Insn array.  Every entry
+ * either becomes inline host code (register MOV/ALU/CMP/TEST/LEA/MOVZX/
+ * MOVSX, and in 64-bit code loads and stores through the soft TLB of
+ * mem.h with a call to the slow path on a miss), or a direct call to the
+ * entry's handler with what the interpreter would have stored first
+ * (cur_insn and RIP).  A block-ending Jcc after an inlined flag-setting
+ * entry, or a compare-and-branch the decoder fused, branches on the host
+ * flags, which x86 computes exactly as the guest's.  Lazy-flag fields are
+ * written as the handlers write them, so the rest of the CPU cannot tell
+ * which engine ran.  Host registers: RBX = cpu, RBP = cpu->insn_eip,
+ * R12 = the block's X86Insn array; all else is scratch between entries.
+ *
+ * Leaves out: SMC inside a block is left to the existing invalidation
+ * (stores to code pages miss the TLB; the slow path stops the block),
+ * segmented memory operands (they call the handler), block chaining.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <glib.h>
+
+#include "exec/cpu-iface.h"
+#include "target/i386/jit.h"
+#include "target/i386/jit-emit.h"
+#include "target/i386/ops.h"
+
+#if defined(__x86_64__)
+#define JIT_HOST_OK true
+#else
+#define JIT_HOST_OK false
+#endif
+
+#define JIT_INSN_ROOM 320       /* bytes of host code per entry, at most */
+#define JIT_COLD_ROOM 96        /* per slow-path stub */
+#define JIT_CHAIN_SKIP 20       /* the prologue: pushes, four movs */
+
+/* Group-1 numbering of the guest ALU operations, plus TEST. */
+enum { OP_ADD, OP_OR, OP_ADC, OP_SBB, OP_AND, OP_SUB, OP_XOR, OP_CMP,
+       OP_TEST };
+
+/* What an entry becomes. */
+typedef enum JitKind {
+    JK_CALL,        /* call the handler, cur_insn and RIP stored first */
+    JK_PURE,        /* call the handler: it cannot fault or stop */
+    JK_ALU,         /* register destination ALU, CMP, TEST */
+    JK_MOV,
+    JK_LEA,
+    JK_EXT,         /* MOVZX, MOVSX, MOVSXD */
+    JK_JCC,         /* the block's last entry: a Jcc */
+    JK_INCDEC,      /* INC (alu 0) or DEC (alu 1) of a register */
+    JK_SHIFT,       /* SHL (alu 4), SHR (5), SAR (7) by an immediate */
+    JK_IMUL,        /* IMUL r, r/m and IMUL r, r/m, imm */
+    JK_CMOV,        /* CMOVcc r, r */
+    JK_SETCC,       /* SETcc r8 */
+} JitKind;
+
+/* Where the guest's CF is, known at translation time, for INC/DEC. */
+enum { CFS_NONE, CFS_ZERO, CFS_R10 };
+
+typedef struct JitOp {
+    JitKind kind;
+    uint8_t alu;        /* OP_* */
+    bool sx;            /* JK_EXT: sign-extend */
+} JitOp;
+
+/* A slow-path stub, emitted after the block's code. */
+typedef struct JitCold {
+    uint8_t *patch;     /* rel32 of the fast path's jne */
+    uint8_t *resume;
+    uint16_t k;         /* entry index */
+    uint8_t size;
+    bool store;
+} JitCold;
+
+typedef struct JitCtx {
+    JitBuf j;
+    const X86Block *b;
+    JitCold cold[X86_BLOCK_MAX * 2];
+    unsigned n_cold;
+    uint8_t *epi;       /* the shared epilogue: returns EAX */
+    uint8_t *chain;     /* to the next block (emit_chain()) */
+    int cf;             /* CFS_*: the guest's CF as the entry starts */
+    bool hflags;        /* the host's flags are the guest's */
+    bool has_call;      /* a handler is called (not counting slow paths) */
+    bool packed_imm;    /* the entry's immediate is the low half of .imm */
+    uint8_t *body;      /* the first entry's code */
+} JitCtx;
+
+struct X86JitCode {
+    uint8_t *base;
+    size_t size;
+    size_t used;
+    uint64_t blocks, flushes;
+};
+
+static struct {
+    bool enabled;
+    uint64_t tb_size;       /* bytes */
+    FILE *perf_map;         /* PLIMSOLL_JIT_PERF_MAP=1: /tmp/perf-PID.map */
+} jit_cfg = { JIT_HOST_OK, 32u << 20, NULL };
+uint32_t x86_jit_hot = 8;
+
+void x86_jit_configure(bool enabled, uint64_t tb_size_mib)
+{
+    jit_cfg.enabled = enabled && JIT_HOST_OK;
+    if (tb_size_mib) {
+        jit_cfg.tb_size = MIN(tb_size_mib, 2048) << 20;
+    }
+}
+
+/* PLIMSOLL_JIT=0|1 and PLIMSOLL_JIT_HOT=N override the configuration (the
+ * test suites run each CPU test with both engines). */
+static void jit_env(void)
+{
+    const char *s = getenv("PLIMSOLL_JIT");
+    const char *h = getenv("PLIMSOLL_JIT_HOT");
+    const char *t = getenv("PLIMSOLL_JIT_TB_SIZE_KIB");
+
+    if (s) {
+        jit_cfg.enabled = atoi(s) != 0 && JIT_HOST_OK;
+    }
+    if (h && atoi(h) > 0) {
+        x86_jit_hot = atoi(h);
+    }
+    if (t && atoi(t) > 0) {
+        jit_cfg.tb_size = (uint64_t)atoi(t) << 10;
+    }
+    if (getenv("PLIMSOLL_JIT_PERF_MAP") && !jit_cfg.perf_map) {
+        g_autofree char *path = g_strdup_printf("/tmp/perf-%d.map",
+                                                (int)getpid());
+        jit_cfg.perf_map = fopen(path, "w");
+    }
+}
+
+X86JitCode *x86_jit_new(void)
+{
+    static bool warned;
+    X86JitCode *jc;
+    void *hint, *p;
+
+    jit_env();
+    if (!jit_cfg.enabled) {
+        return NULL;
+    }
+    /* Near the handlers, so calls to them are direct rel32 calls. */
+    hint = (void *)(((uintptr_t)x86_jit_new & ~(uintptr_t)0xfffff) -
+                    ((uintptr_t)1 << 30));
+    p = mmap(hint, jit_cfg.tb_size, PROT_READ | PROT_WRITE | PROT_EXEC,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) {
+        if (!warned) {
+            warned = true;
+            fprintf(stderr, "plimsoll: no executable memory for the "
+                    "translator (%s); using the interpreter\n",
+                    g_strerror(errno));
+        }
+        return NULL;
+    }
+    jc = g_new0(X86JitCode, 1);
+    jc->base = p;
+    jc->size = jit_cfg.tb_size;
+    return jc;
+}
+
+void x86_jit_free(X86JitCode *jc)
+{
+    if (jc) {
+        munmap(jc->base, jc->size);
+        g_free(jc);
+    }
+}
+
+void x86_jit_reset(X86JitCode *jc)
+{
+    if (jc && jc->used) {
+        jc->used = 0;
+        jc->flushes++;
+    }
+}
+
+uint64_t x86_jit_blocks(const X86JitCode *jc)
+{
+    return jc ? jc->blocks : 0;
+}
+
+uint64_t x86_jit_flushes(const X86JitCode *jc)
+{
+    return jc ? jc->flushes : 0;
+}
+
+/* Offsets into X86CPU. */
+#define CPU_REG(n) ((int32_t)(offsetof(X86CPU, regs) + (n) * 8))
+#define CPU_OFF(f) ((int32_t)offsetof(X86CPU, f))
+#define TLB_OFF(f) ((int32_t)(offsetof(X86CPU, tlb) + \
+                              offsetof(X86TLBEntry, f)))
+
+/* Classification: by opcode, so it does not depend on which handler the
+ * decoder chose (specialised or generic: the semantics are the same). */
+static JitOp jit_classify_opcode(const X86Insn *i, unsigned mode)
+{
+    unsigned op = i->opcode, r = i->modrm_reg;
+    JitOp o = { JK_CALL, 0, false };
+
+    if (i->map == 0) {
+        if (op < 0x40 && (op & 7) < 6) {
+            o = (JitOp){ JK_ALU, op >> 3, false };
+        } else if (op >= 0x80 && op <= 0x83) {
+            o = (JitOp){ JK_ALU, r, false };
+        } else if (op == 0x84 || op == 0x85 || op == 0xa8 || op == 0xa9 ||
+                   ((op == 0xf6 || op == 0xf7) && r <= 1)) {
+            o = (JitOp){ JK_ALU, OP_TEST, false };
+        } else if ((op >= 0x88 && op <= 0x8b) || (op >= 0xb0 && op <= 0xbf) ||
+                   ((op == 0xc6 || op == 0xc7) && r == 0)) {
+            o.kind = JK_MOV;
+        } else if (op == 0x8d) {
+            o.kind = JK_LEA;
+        } else if (op == 0x63 && mode == 8) {
+            o = (JitOp){ JK_EXT, 0, true };
+        } else if (op >= 0x70 && op <= 0x7f) {
+            o.kind = JK_JCC;
+        } else if ((op == 0xfe || op == 0xff) && r <= 1) {
+            o = (JitOp){ JK_INCDEC, r, false };
+        } else if (op >= 0x40 && op <= 0x4f && mode != 8) {
+            o = (JitOp){ JK_INCDEC, op >= 0x48, false };
+        } else if ((op == 0xc1 || op == 0xd1) && r >= 4 && r != 6) {
+            o = (JitOp){ JK_SHIFT, r, false };
+        } else if (op == 0x69 || op == 0x6b) {
+            o.kind = JK_IMUL;
+        } else if (((op == 0xc0 || op == 0xc1 || (op >= 0xd0 && op <= 0xd3))
+                    && r != 6)) {
+            o.kind = JK_PURE;       /* shifts and rotates */
+        }
+    } else if (i->map == 1) {
+        if (op == 0xb6 || op == 0xb7 || op == 0xbe || op == 0xbf) {
+            o = (JitOp){ JK_EXT, 0, op >= 0xbe };
+        } else if (op >= 0x80 && op <= 0x8f) {
+            o.kind = JK_JCC;
+        } else if (op >= 0x40 && op <= 0x4f) {
+            o.kind = JK_CMOV;
+        } else if (op >= 0x90 && op <= 0x9f) {
+            o.kind = JK_SETCC;
+        } else if (op == 0xaf) {
+            o.kind = JK_IMUL;
+        }
+    }
+    return o;
+}
+
+static bool jit_mem_ok(const X86Insn *i, const X86Operand *o)
+{
+    return o->kind == OPK_MEM && i->flat64 && o->size <= 8;
+}
+
+/* The opcode's kind, if the operands have a shape the templates cover. */
+static JitOp jit_classify(const X86Block *b, const X86Insn *i)
+{
+    const X86Operand *d = &i->op[0], *s = &i->op[1];
+    JitOp o = jit_classify_opcode(i, b->mode);
+    bool src_ok = s->kind == OPK_REG || s->kind == OPK_IMM ||
+                  jit_mem_ok(i, s);
+
+    if (i->lock || i->rep || i->exec == x86_exec_ud ||
+        (i->op[2].kind != OPK_NONE && o.kind != JK_IMUL)) {
+        return (JitOp){ JK_CALL, 0, false };
+    }
+    switch (o.kind) {
+    case JK_ALU:
+        if (d->kind != OPK_REG || !src_ok) {
+            break;
+        }
+        if (o.alu == OP_ADC || o.alu == OP_SBB) {
+            return (JitOp){ s->kind == OPK_MEM ? JK_CALL : JK_PURE, 0 };
+        }
+        return o;
+    case JK_MOV:
+        if ((d->kind == OPK_REG && src_ok) ||
+            (jit_mem_ok(i, d) && s->kind != OPK_MEM && s->kind != OPK_NONE)) {
+            return o;
+        }
+        break;
+    case JK_LEA:
+        if (d->kind == OPK_REG && d->size >= 2 && s->kind == OPK_MEM) {
+            return o;
+        }
+        break;
+    case JK_EXT:
+        if (d->kind == OPK_REG && d->size >= 2 && s->size < d->size &&
+            (s->kind == OPK_REG || jit_mem_ok(i, s))) {
+            return o;
+        }
+        break;
+    case JK_JCC:
+        if ((i->opsize == 4 || i->opsize == 8) &&
+            (int64_t)i->imm == (int32_t)i->imm) {
+            return o;
+        }
+        break;
+    case JK_SHIFT:
+        if (d->kind == OPK_REG && (d->size == 4 || d->size == 8) &&
+            s->kind == OPK_IMM) {
+            return o;
+        }
+        return (JitOp){ d->kind == OPK_REG ? JK_PURE : JK_CALL, 0, false };
+    case JK_IMUL:
+        if (d->kind == OPK_REG && (d->size == 4 || d->size == 8) &&
+            s->size == d->size && (s->kind == OPK_REG || jit_mem_ok(i, s)) &&
+            (i->op[2].kind == OPK_NONE || i->op[2].kind == OPK_IMM)) {
+            return o;
+        }
+        break;
+    case JK_CMOV:
+        if (d->kind == OPK_REG && (d->size == 4 || d->size == 8) &&
+            s->kind == OPK_REG) {
+            return o;
+        }
+        break;
+    case JK_SETCC:
+    case JK_INCDEC:
+    case JK_PURE:
+        if (d->kind == OPK_REG && s->kind != OPK_MEM) {
+            return o;
+        }
+        break;
+    default:
+        break;
+    }
+    return (JitOp){ JK_CALL, 0, false };
+}
+
+/* Store what the interpreter stores before an entry that may fault. */
+static void emit_insn_state(JitCtx *c, unsigned k)
+{
+    const X86Insn *i = &c->b->insns[k];
+    jit_lea(&c->j, H_RAX, H_R12, H_NONE, 0, k * (int32_t)sizeof(X86Insn));
+    jit_store(&c->j, H_RAX, 8, H_RBX, CPU_OFF(cur_insn));
+    jit_lea(&c->j, H_RAX, H_RBP, H_NONE, 0, i->next_off);
+    jit_store(&c->j, H_RAX, 8, H_RBX, CPU_REG(R_RIP));
+}
+
+/* What the block adds to cpu->retired after @n entries: a fused last
+ * entry retires two instructions. */
+static unsigned jit_retired(const JitCtx *c, unsigned n)
+{
+    return n + (c->b->fused && n == c->b->n_insns);
+}
+
+/* Return to the run loop after @n entries: 10 bytes. */
+static void emit_exit(JitCtx *c, unsigned n)
+{
+    jit_b(&c->j, 0xb8);                         /* mov eax, retired */
+    jit_d(&c->j, jit_retired(c, n));
+    jit_patch(jit_jmp(&c->j), c->epi);
+}
+
+/* All entries ran and RAX is the new RIP: go on to the next block through
+ * the chain stub (or return, for 16-bit code, whose RIP the loop masks). */
+static void emit_exit_all(JitCtx *c)
+{
+    if (c->b->mode == 2) {
+        emit_exit(c, c->b->n_insns);
+        return;
+    }
+    jit_b(&c->j, 0xba);                         /* mov edx, retired */
+    jit_d(&c->j, jit_retired(c, c->b->n_insns));
+    jit_patch(jit_jmp(&c->j), c->chain);
+}
+
+/* Leave with @n entries run when the block was stopped (run_end NULL). */
+static void emit_stop_check(JitCtx *c, unsigned n)
+{
+    jit_rm(&c->j, 0x83, 8, 7, H_RBX, H_NONE, 0, CPU_OFF(run_end));
+    jit_b(&c->j, 0);                            /* cmp qword [], 0 */
+    jit_b(&c->j, 0x75);                         /* jne over the exit */
+    jit_b(&c->j, 10);
+    emit_exit(c, n);
+}
+
+/* RSI = the effective address of @i's memory operand (x86_insn_ea()). */
+static void emit_ea(JitCtx *c, const X86Insn *i)
+{
+    JitBuf *j = &c->j;
+    int32_t disp = i->disp;
+
+    if (i->base == R_RIP) {
+        jit_lea(j, H_RSI, H_RBP, H_NONE, 0, i->next_off);
+    } else if (i->base == R_ZERO) {
+        jit_movi(j, H_RSI, (uint64_t)(int64_t)disp);
+        disp = 0;
+    } else {
+        jit_load(j, H_RSI, 8, H_RBX, H_NONE, 0, CPU_REG(i->base));
+    }
+    if (i->index != R_ZERO) {
+        jit_load(j, H_R8, 8, H_RBX, H_NONE, 0, CPU_REG(i->index));
+        jit_lea(j, H_RSI, H_RSI, H_R8, i->scale, disp);
+    } else if (disp) {
+        jit_lea(j, H_RSI, H_RSI, H_NONE, 0, disp);
+    }
+    if (i->amask == 0xffffffffull) {
+        jit_mov(j, 4, H_RSI, H_RSI);
+    } else if (i->amask != ~0ull) {
+        jit_movi(j, H_R8, i->amask);
+        jit_rr(j, 0x21, 8, H_R8, H_RSI);
+    }
+}
+
+/*
+ * RSI = the linear address of @i's memory operand in 64-bit code
+ * (x86_lin_addr() with flat64), then the soft-TLB test of mem.h for an
+ * access of @size bytes: on a hit RSI becomes the host address, on a miss
+ * the jne goes to a stub that calls the slow path.
+ */
+static void emit_tlb(JitCtx *c, unsigned k, unsigned size, bool store)
+{
+    const X86Insn *i = &c->b->insns[k];
+    JitBuf *j = &c->j;
+    JitCold *cold = &c->cold[c->n_cold++];
+
+    emit_ea(c, i);
+    jit_rm(j, 0x03, 8, H_RSI, H_RBX, H_NONE, 0,
+           CPU_OFF(seg) + i->seg * (int32_t)sizeof(X86Seg) +
+           (int32_t)offsetof(X86Seg, base));
+    /* RCX = index * sizeof(X86TLBEntry) = (index << 4) * 3 */
+    _Static_assert(sizeof(X86TLBEntry) == 48, "TLB entry of 48 bytes");
+    jit_mov(j, 4, H_RCX, H_RSI);
+    jit_shift_ri(j, 5, 4, H_RCX, 12 - 4);
+    jit_alu_ri(j, G1_AND, 4, H_RCX, (X86_TLB_SIZE - 1) << 4);
+    jit_lea(j, H_RCX, H_RCX, H_RCX, 1, 0);
+    jit_mov(j, 8, H_RAX, H_RSI);
+    jit_alu_ri(j, G1_AND, 8, H_RAX, (int32_t)(~0xfffu | (size - 1)));
+    jit_rm(j, 0x3b, 8, H_RAX, H_R14, H_RCX, 0,
+           store ? TLB_OFF(tag_w) - CPU_OFF(tlb) : TLB_OFF(tag_r) - CPU_OFF(tlb));
+    cold->patch = jit_jcc(j, 5);                /* jne */
+    cold->k = k;
+    cold->size = size;
+    cold->store = store;
+    jit_rm(j, 0x03, 8, H_RSI, H_R14, H_RCX, 0,
+           TLB_OFF(addend) - CPU_OFF(tlb));
+}
+
+/* R14 = the TLB of the current privilege class, cpu->tlb[mmu_idx]: at
+ * the start of a block and after any handler (which may change CPL). */
+static void emit_tlb_base(JitCtx *c)
+{
+    JitBuf *j = &c->j;
+    jit_load(j, H_R14, 4, H_RBX, H_NONE, 0, CPU_OFF(mmu_idx));
+    jit_rr(j, 0x69, 4, H_R14, H_R14);           /* imul r14d, r14d, imm32 */
+    jit_d(j, sizeof(((X86CPU *)0)->tlb[0]));
+    jit_lea(j, H_R14, H_RBX, H_R14, 0, CPU_OFF(tlb));
+}
+
+/* RAX = @size bytes at @i's memory operand, zero-extended. */
+static void emit_mem_load(JitCtx *c, unsigned k, unsigned size)
+{
+    emit_tlb(c, k, size, false);
+    jit_load(&c->j, H_RAX, size, H_RSI, H_NONE, 0, 0);
+    c->cold[c->n_cold - 1].resume = c->j.p;
+}
+
+/* Store the low @size bytes of RDX at @i's memory operand. */
+static void emit_mem_store(JitCtx *c, unsigned k, unsigned size)
+{
+    emit_tlb(c, k, size, true);
+    jit_store(&c->j, H_RDX, size, H_RSI, 0);
+    c->cold[c->n_cold - 1].resume = c->j.p;
+}
+
+/* The slow paths: x86_ld_slow()/x86_st_slow() with the entry's state
+ * stored, so a fault reports the entry; a store may have hit code and
+ * stopped the block. */
+static void emit_cold(JitCtx *c, const JitCold *cold)
+{
+    JitBuf *j = &c->j;
+
+    jit_patch(cold->patch, j->p);
+    emit_insn_state(c, cold->k);
+    jit_mov(j, 8, H_RDI, H_RBX);
+    if (cold->store) {
+        jit_movi(j, H_RCX, cold->size);
+        jit_call(j, x86_st_slow);
+        emit_stop_check(c, cold->k + 1);
+    } else {
+        jit_movi(j, H_RDX, cold->size);
+        jit_movi(j, H_RCX, ACC_READ);
+        jit_call(j, x86_ld_slow);
+    }
+    jit_patch(jit_jmp(j), cold->resume);
+}
+
+/* Write the low @size bytes of @src to the guest register at byte offset
+ * @off, zero-extending 32-bit results (x86_reg_write()). */
+static void emit_reg_write(JitCtx *c, int src, unsigned off, unsigned size)
+{
+    if (size == 4) {
+        jit_mov(&c->j, 4, src, src);
+        size = 8;
+    }
+    jit_store(&c->j, src, size, H_RBX, CPU_REG(0) + off);
+}
+
+/* RCX (or RAX for @to_rax) = operand @n of @i: register, immediate or
+ * memory, zero-extended from its size. */
+static void emit_src(JitCtx *c, unsigned k, int n, int dst)
+{
+    const X86Insn *i = &c->b->insns[k];
+    const X86Operand *o = &i->op[n];
+
+    if (o->kind == OPK_REG) {
+        jit_load(&c->j, dst, o->size, H_RBX, H_NONE, 0,
+                 CPU_REG(0) + o->reg);
+    } else if (o->kind == OPK_IMM) {
+        jit_movi(&c->j, dst, c->packed_imm ? (uint32_t)i->imm : i->imm);
+    } else {
+        emit_mem_load(c, k, o->size);
+        if (dst != H_RAX) {
+            jit_mov(&c->j, 8, dst, H_RAX);
+        }
+    }
+}
+
+/* Host opcodes (r/m, reg forms; byte forms are one less). */
+static const uint8_t alu_host_op[] = {
+    [OP_ADD] = 0x01, [OP_OR] = 0x09, [OP_AND] = 0x21, [OP_SUB] = 0x29,
+    [OP_XOR] = 0x31, [OP_CMP] = 0x39, [OP_TEST] = 0x85,
+};
+
+/*
+ * ALU, CMP, TEST with a register destination, as ops-fast.c's alu() and
+ * ops-arith.c record them: cc_dst = the 64-bit result of the zero-extended
+ * operands, cc_src/cc_src2 the operands for arithmetic.  With @flags the
+ * host operation of the guest's width runs last, leaving its flags (the
+ * guest's) for a Jcc.
+ */
+static void emit_alu(JitCtx *c, unsigned k, unsigned op, bool flags)
+{
+    const X86Insn *i = &c->b->insns[k];
+    unsigned size = i->op[0].size;
+    unsigned calc = op == OP_CMP ? OP_SUB : op == OP_TEST ? OP_AND : op;
+    bool arith = op == OP_ADD || op == OP_SUB || op == OP_CMP;
+    JitBuf *j = &c->j;
+
+    emit_src(c, k, 1, H_RCX);
+    jit_load(j, H_RAX, size, H_RBX, H_NONE, 0, CPU_REG(0) + i->op[0].reg);
+    jit_mov(j, 8, H_RDX, H_RAX);
+    jit_rr(j, alu_host_op[calc], 8, H_RCX, H_RDX);
+    jit_store(j, H_RDX, 8, H_RBX, CPU_OFF(cc_dst));
+    if (arith) {
+        jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(cc_src));
+        jit_store(j, H_RCX, 8, H_RBX, CPU_OFF(cc_src2));
+    }
+    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_op),
+                  arith ? (op == OP_ADD ? CC_OP_ADD : CC_OP_SUB)
+                        : CC_OP_LOGIC);
+    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_size), size);
+    if (op != OP_CMP && op != OP_TEST) {
+        emit_reg_write(c, H_RDX, i->op[0].reg, size);
+    }
+    if (flags) {
+        jit_rr(j, alu_host_op[op] - (size == 1), size, H_RCX, H_RAX);
+    }
+}
+
+static bool jit_cf(X86CPU *cpu)
+{
+    return x86_get_cf(cpu);
+}
+
+/* R10 = the guest's CF (0 or 1) as the entry starts. */
+static void emit_cf(JitCtx *c)
+{
+    JitBuf *j = &c->j;
+
+    if (c->cf == CFS_ZERO) {
+        jit_rr(j, 0x31, 4, H_R10, H_R10);       /* xor r10d, r10d */
+    } else if (c->cf == CFS_NONE) {
+        jit_mov(j, 8, H_RDI, H_RBX);
+        jit_call(j, jit_cf);
+        jit_rr(j, 0x0fb6, 4, H_R10, H_RAX);     /* movzx r10d, al */
+    }
+    c->cf = CFS_R10;
+}
+
+/* INC/DEC of a register as ops-arith.c records it (CF kept in cc_src2);
+ * with @flags the host INC/DEC runs last after BT has put the guest's CF
+ * in the host's, so all six flags are the guest's. */
+static void emit_incdec(JitCtx *c, unsigned k, bool dec, bool flags)
+{
+    const X86Insn *i = &c->b->insns[k];
+    unsigned size = i->op[0].size;
+    JitBuf *j = &c->j;
+
+    emit_cf(c);
+    jit_load(j, H_RAX, size, H_RBX, H_NONE, 0, CPU_REG(0) + i->op[0].reg);
+    jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(cc_src));
+    jit_store(j, H_R10, 8, H_RBX, CPU_OFF(cc_src2));
+    jit_lea(j, H_RDX, H_RAX, H_NONE, 0, dec ? -1 : 1);
+    jit_store(j, H_RDX, 8, H_RBX, CPU_OFF(cc_dst));
+    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_op), dec ? CC_OP_DEC : CC_OP_INC);
+    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_size), size);
+    emit_reg_write(c, H_RDX, i->op[0].reg, size);
+    if (flags) {
+        jit_prefix(j, 4, 0, 0, H_R10, false);   /* bt r10d, 0 */
+        jit_b(j, 0x0f);
+        jit_b(j, 0xba);
+        jit_b(j, 0xe2);
+        jit_b(j, 0);
+        jit_prefix(j, size, 0, 0, H_RAX, false);
+        jit_b(j, size == 1 ? 0xfe : 0xff);      /* inc/dec eax */
+        jit_b(j, 0xc0 | dec << 3);
+    }
+}
+
+/* SHL/SHR/SAR of a 32/64-bit register by a constant, as ops-fast-mem.c's
+ * fm_shift() records it: CC_OP_SHIFT, cc_src = CF, cc_src2 = OF. */
+static void emit_shift(JitCtx *c, unsigned k, unsigned kind)
+{
+    const X86Insn *i = &c->b->insns[k];
+    unsigned size = i->op[0].size, bits = size * 8;
+    unsigned n = i->imm & (size == 8 ? 63 : 31);
+    unsigned off = i->op[0].reg;
+    JitBuf *j = &c->j;
+
+    jit_load(j, H_RAX, size, H_RBX, H_NONE, 0, CPU_REG(0) + off);
+    if (n == 0) {
+        emit_reg_write(c, H_RAX, off, size);    /* zero-extends, no flags */
+        return;
+    }
+    jit_mov(j, 8, H_RDX, H_RAX);
+    jit_shift_ri(j, kind, size, H_RDX, n);
+    jit_b(j, 0x0f);                             /* setc cl */
+    jit_b(j, 0x92);
+    jit_b(j, 0xc1);
+    jit_rr(j, 0x0fb6, 4, H_RCX, H_RCX);         /* movzx ecx, cl */
+    if (kind == 7) {
+        jit_rr(j, 0x31, 4, H_R8, H_R8);         /* SAR: OF = 0 */
+    } else {
+        /* SHL: OF = MSB(result) ^ CF; SHR: OF = MSB(operand). */
+        jit_mov(j, 8, H_R8, kind == 4 ? H_RDX : H_RAX);
+        jit_shift_ri(j, 5, 8, H_R8, bits - 1);
+        if (kind == 4) {
+            jit_rr(j, 0x31, 4, H_RCX, H_R8);
+        }
+    }
+    jit_store(j, H_RCX, 8, H_RBX, CPU_OFF(cc_src));
+    jit_store(j, H_R8, 8, H_RBX, CPU_OFF(cc_src2));
+    jit_store(j, H_RDX, 8, H_RBX, CPU_OFF(cc_dst));
+    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_op), CC_OP_SHIFT);
+    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_size), size);
+    emit_reg_write(c, H_RDX, off, size);
+}
+
+/* IMUL with a 32/64-bit register destination as fm_imul() records it:
+ * the host's IMUL sets CF = OF = "the product did not fit". */
+static void emit_imul(JitCtx *c, unsigned k)
+{
+    const X86Insn *i = &c->b->insns[k];
+    unsigned size = i->op[0].size;
+    JitBuf *j = &c->j;
+
+    emit_src(c, k, 1, H_RAX);
+    if (i->op[2].kind == OPK_IMM) {
+        jit_movi(j, H_RCX, i->imm);
+    } else {
+        jit_load(j, H_RCX, size, H_RBX, H_NONE, 0,
+                 CPU_REG(0) + i->op[0].reg);
+    }
+    jit_rr(j, 0x0faf, size, H_RAX, H_RCX);      /* imul eax/rax, ecx/rcx */
+    jit_b(j, 0x0f);                             /* setc dl */
+    jit_b(j, 0x92);
+    jit_b(j, 0xc2);
+    jit_rr(j, 0x0fb6, 4, H_RDX, H_RDX);         /* movzx edx, dl */
+    jit_store(j, H_RDX, 8, H_RBX, CPU_OFF(cc_src));
+    jit_store(j, H_RDX, 8, H_RBX, CPU_OFF(cc_src2));
+    jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(cc_dst));
+    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_op), CC_OP_SHIFT);
+    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_size), size);
+    emit_reg_write(c, H_RAX, i->op[0].reg, size);
+}
+
+/* CMOVcc and SETcc on the host flags a flag-setting template left. */
+static void emit_cmov(JitCtx *c, unsigned k)
+{
+    const X86Insn *i = &c->b->insns[k];
+    unsigned size = i->op[0].size;
+    JitBuf *j = &c->j;
+
+    jit_load(j, H_RAX, size, H_RBX, H_NONE, 0, CPU_REG(0) + i->op[0].reg);
+    jit_load(j, H_RCX, size, H_RBX, H_NONE, 0, CPU_REG(0) + i->op[1].reg);
+    jit_rr(j, 0x0f40 | (i->opcode & 15), size, H_RAX, H_RCX);
+    emit_reg_write(c, H_RAX, i->op[0].reg, size);
+}
+
+static void emit_setcc(JitCtx *c, unsigned k)
+{
+    const X86Insn *i = &c->b->insns[k];
+    jit_b(&c->j, 0x0f);                         /* setcc al */
+    jit_b(&c->j, 0x90 | (i->opcode & 15));
+    jit_b(&c->j, 0xc0);
+    jit_store(&c->j, H_RAX, 1, H_RBX, CPU_REG(0) + i->op[0].reg);
+}
+
+static void emit_mov(JitCtx *c, unsigned k)
+{
+    const X86Insn *i = &c->b->insns[k];
+    const X86Operand *d = &i->op[0];
+
+    if (d->kind == OPK_REG) {
+        emit_src(c, k, 1, H_RAX);
+        emit_reg_write(c, H_RAX, d->reg, d->size);
+    } else {
+        emit_src(c, k, 1, H_RDX);
+        emit_mem_store(c, k, d->size);
+    }
+}
+
+static void emit_lea(JitCtx *c, unsigned k)
+{
+    const X86Insn *i = &c->b->insns[k];
+    emit_ea(c, i);
+    emit_reg_write(c, H_RSI, i->op[0].reg, i->op[0].size);
+}
+
+static void emit_ext(JitCtx *c, unsigned k, bool sx)
+{
+    const X86Insn *i = &c->b->insns[k];
+    unsigned ss = i->op[1].size;
+    static const unsigned sx_op[] = { [1] = 0x0fbe, [2] = 0x0fbf,
+                                      [4] = 0x63 };
+
+    emit_src(c, k, 1, H_RAX);
+    if (sx) {
+        jit_rr(&c->j, sx_op[ss], 8, H_RAX, H_RAX);
+    }
+    emit_reg_write(c, H_RAX, i->op[0].reg, i->op[0].size);
+}
+
+/*
+ * Leave (the jumps at out[]) if the run loop has something to do: any
+ * event but INTR raised while IF is clear, as the run loop tests it.
+ * Returns how many jumps it added.
+ */
+static unsigned emit_events_check(JitCtx *c, uint8_t **out)
+{
+    JitBuf *j = &c->j;
+    uint8_t *ok;
+
+    jit_load(j, H_RCX, 8, H_RBX, H_NONE, 0, CPU_OFF(events));
+    jit_rr(j, 0x85, 8, H_RCX, H_RCX);
+    ok = jit_jcc(j, 4);                         /* jz: no event */
+    jit_alu_ri(j, G1_CMP, 8, H_RCX, 1);
+    out[0] = jit_jcc(j, 5);                     /* jne: not just INTR */
+    jit_rm(j, 0xf7, 4, 0, H_RBX, H_NONE, 0, CPU_OFF(eflags));
+    jit_d(j, EF_IF);                            /* test dword, EF_IF */
+    out[1] = jit_jcc(j, 5);                     /* jnz: deliverable */
+    jit_patch(ok, j->p);
+    return 2;
+}
+
+/*
+ * A branch back to the block's own start, in a block of inline templates
+ * only (no handler ran, so CS, modes, links and debugging are as they
+ * were, and a store that hit this block's code left through its stop
+ * check): count the block and run it again while the budget lasts and no
+ * event is raised; otherwise fall into the ordinary exit.
+ */
+static void emit_self_loop(JitCtx *c)
+{
+    JitBuf *j = &c->j;
+    uint8_t *out[3];
+
+    jit_load(j, H_RAX, 8, H_RBX, H_NONE, 0, CPU_OFF(retired));
+    jit_alu_ri(j, G1_ADD, 8, H_RAX, jit_retired(c, c->b->n_insns));
+    jit_rr(j, 0x39, 8, H_R13, H_RAX);           /* cmp rax, r13 */
+    out[0] = jit_jcc(j, 3);                     /* jae */
+    emit_events_check(c, out + 1);
+    jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(retired));
+    jit_patch(jit_jmp(j), c->body);
+    for (int k = 0; k < 3; k++) {
+        jit_patch(out[k], j->p);
+    }
+}
+
+/* A taken or not-taken end of block: RIP = eip + @off (+ @disp, masked
+ * to 32 bits for a 32-bit Jcc), then on to the next block. */
+static void emit_set_rip(JitCtx *c, unsigned off, int64_t disp,
+                         unsigned jsize)
+{
+    if (off + disp == 0 && !c->has_call && c->b->mode != 2) {
+        emit_self_loop(c);
+    }
+    jit_lea(&c->j, H_RAX, H_RBP, H_NONE, 0, off);
+    if (disp || jsize == 4) {
+        jit_alu_ri(&c->j, G1_ADD, 8, H_RAX, (int32_t)disp);
+        if (jsize == 4) {
+            jit_mov(&c->j, 4, H_RAX, H_RAX);
+        }
+    }
+    jit_store(&c->j, H_RAX, 8, H_RBX, CPU_REG(R_RIP));
+    emit_exit_all(c);
+}
+
+/* The branch on the host flags the previous template left. */
+static void emit_jcc_tail(JitCtx *c, unsigned cc, unsigned off,
+                          int32_t disp, unsigned jsize)
+{
+    uint8_t *taken = jit_jcc(&c->j, cc);
+    emit_set_rip(c, off, 0, 8);
+    jit_patch(taken, c->j.p);
+    emit_set_rip(c, off, disp, jsize);
+}
+
+static void emit_call(JitCtx *c, unsigned k, bool pure)
+{
+    const X86Insn *i = &c->b->insns[k];
+
+    if (!pure || k == c->b->n_insns - 1u) {
+        emit_insn_state(c, k);
+    }
+    c->has_call = true;
+    jit_mov(&c->j, 8, H_RDI, H_RBX);
+    jit_lea(&c->j, H_RSI, H_R12, H_NONE, 0, k * (int32_t)sizeof(X86Insn));
+    jit_call(&c->j, i->exec);
+    if (!pure && k + 1u < c->b->n_insns) {
+        emit_stop_check(c, k + 1);
+        emit_tlb_base(c);
+    }
+}
+
+/* A flag-setting template (ALU or INC/DEC) for entry @k; with @flags the
+ * host flags are the guest's when it ends. */
+static void emit_flagop(JitCtx *c, unsigned k, const JitOp *o, bool flags)
+{
+    if (o->kind == JK_INCDEC) {
+        emit_incdec(c, k, o->alu, flags);
+        return;
+    }
+    emit_alu(c, k, o->alu, flags);
+    c->cf = o->alu == OP_ADD || o->alu == OP_SUB || o->alu == OP_CMP ?
+            CFS_NONE : CFS_ZERO;
+}
+
+/* ADD/SUB/CMP followed by INC/DEC: keep the CF in R10 (setc). */
+static void emit_alu_keep_cf(JitCtx *c, unsigned k, const JitOp *o)
+{
+    emit_alu(c, k, o->alu, true);
+    jit_b(&c->j, 0x41);                         /* setc r10b */
+    jit_b(&c->j, 0x0f);
+    jit_b(&c->j, 0x92);
+    jit_b(&c->j, 0xc2);
+    jit_rr(&c->j, 0x0fb6, 4, H_R10, H_R10);     /* movzx r10d, r10b */
+    c->cf = CFS_R10;
+}
+
+static bool jit_has_mem(const X86Insn *i)
+{
+    return i->op[0].kind == OPK_MEM || i->op[1].kind == OPK_MEM;
+}
+
+/* What emit_entry() made of an entry. */
+enum { EMIT_INLINE, EMIT_CALLED, EMIT_ENDED };
+
+/* Entry @k: EMIT_ENDED if it ended the block's code (a branch tail). */
+static int emit_entry(JitCtx *c, unsigned k)
+{
+    const X86Block *b = c->b;
+    const X86Insn *i = &b->insns[k];
+    JitOp o = jit_classify(b, i);
+    bool last = k + 1u == b->n_insns;
+    bool flagop = o.kind == JK_ALU || o.kind == JK_INCDEC;
+    bool flags_next, hflags;
+
+    /*
+     * A compare-and-branch the decoder fused: x86_fuse_jcc() (ops-fast.c)
+     * keeps the operands and puts the displacement in .disp for register
+     * forms of 32 and 64 bits; other forms (x86_fuse_jcc_mem(), 8-bit
+     * registers and memory) pack it into .imm: their handler runs.
+     */
+    if (last && b->fused) {
+        if (flagop && i->op[0].kind == OPK_REG && i->op[1].kind != OPK_MEM &&
+            (i->op[0].size == 4 || i->op[0].size == 8)) {
+            emit_flagop(c, k, &o, true);
+            emit_jcc_tail(c, i->imm2 & 15, i->next_off, i->disp,
+                          i->imm2 >> 8);
+            return EMIT_ENDED;
+        }
+        /* x86_fuse_jcc_mem()'s CMP/TEST of a byte register: .imm holds
+         * the immediate (low half) and the displacement (high half). */
+        if (o.kind == JK_ALU && (o.alu == OP_CMP || o.alu == OP_TEST) &&
+            i->op[0].kind == OPK_REG && i->op[0].size == 1 &&
+            i->op[1].kind != OPK_MEM) {
+            c->packed_imm = true;
+            emit_alu(c, k, o.alu, true);
+            c->packed_imm = false;
+            emit_jcc_tail(c, i->imm2 & 15, i->next_off,
+                          (int32_t)(i->imm >> 32), i->imm2 >> 8);
+            return EMIT_ENDED;
+        }
+        o.kind = JK_CALL;
+    }
+    if (k + 2u == b->n_insns && flagop &&
+        jit_classify(b, i + 1).kind == JK_JCC) {
+        emit_flagop(c, k, &o, true);
+        emit_jcc_tail(c, i[1].opcode & 15, i[1].next_off, (int32_t)i[1].imm,
+                      i[1].opsize);
+        return EMIT_ENDED;
+    }
+    /* CMOVcc/SETcc next: leave the host flags (the guest's) live. */
+    flags_next = !last && (jit_classify(b, i + 1).kind == JK_CMOV ||
+                           jit_classify(b, i + 1).kind == JK_SETCC);
+    hflags = c->hflags;
+    c->hflags = false;
+    switch (o.kind) {
+    case JK_ALU:
+        if (!last && o.alu != OP_AND && o.alu != OP_OR &&
+            o.alu != OP_XOR && o.alu != OP_TEST &&
+            jit_classify(b, i + 1).kind == JK_INCDEC) {
+            emit_alu_keep_cf(c, k, &o);
+        } else {
+            emit_flagop(c, k, &o, flags_next);
+        }
+        c->hflags = flags_next;
+        break;
+    case JK_INCDEC:
+        emit_incdec(c, k, o.alu, flags_next);
+        c->hflags = flags_next;
+        break;
+    case JK_SHIFT:
+        emit_shift(c, k, o.alu);
+        c->cf = CFS_NONE;
+        break;
+    case JK_IMUL:
+        emit_imul(c, k);
+        c->cf = CFS_NONE;
+        break;
+    case JK_CMOV:
+    case JK_SETCC:
+        if (!hflags) {
+            emit_call(c, k, true);
+            c->cf = CFS_NONE;
+            return EMIT_CALLED;
+        }
+        if (o.kind == JK_CMOV) {
+            emit_cmov(c, k);
+        } else {
+            emit_setcc(c, k);
+        }
+        c->hflags = true;
+        break;
+    case JK_MOV:
+        emit_mov(c, k);
+        break;
+    case JK_LEA:
+        emit_lea(c, k);
+        break;
+    case JK_EXT:
+        emit_ext(c, k, o.sx);
+        break;
+    case JK_PURE:
+        emit_call(c, k, true);
+        c->cf = CFS_NONE;
+        return EMIT_CALLED;
+    default:
+        emit_call(c, k, false);
+        c->cf = CFS_NONE;
+        return EMIT_CALLED;
+    }
+    /* A MOV or MOVZX slow path (a call) may have run after R10 got the
+     * CF: R10 is gone, a constant is not. */
+    if (c->cf == CFS_R10 && (o.kind == JK_MOV || o.kind == JK_EXT) &&
+        jit_has_mem(i)) {
+        c->cf = CFS_NONE;
+    }
+    return EMIT_INLINE;
+}
+
+/*
+ * The chain stub: RAX = the new RIP, EDX = what this block retired.  Does
+ * what the run loop would do between blocks when nothing needs it (budget
+ * left, no event, no debugging, no interrupt shadow) and one of this
+ * block's links names a translated block for RIP in this generation:
+ * becomes that block (cur_block, insn_eip, RBP, R12) and jumps into its
+ * code past the prologue.  Anything else returns to the run loop.
+ */
+static void emit_chain(JitCtx *c)
+{
+    JitBuf *j = &c->j;
+    uint8_t *out[8], *found[2];
+    unsigned n_out = 0;
+    int32_t lk = sizeof(X86BlockLink);
+
+    jit_rm(j, 0x01, 8, H_RDX, H_RBX, H_NONE, 0, CPU_OFF(retired));
+    jit_rm(j, 0x39, 8, H_R13, H_RBX, H_NONE, 0, CPU_OFF(retired));
+    out[n_out++] = jit_jcc(j, 3);                   /* jae: budget spent */
+    n_out += emit_events_check(c, out + n_out);
+    jit_rm(j, 0x83, 4, 7, H_RBX, H_NONE, 0, CPU_OFF(debug_flags));
+    jit_b(j, 0);
+    out[n_out++] = jit_jcc(j, 5);
+    jit_rm(j, 0x80, 1, 7, H_RBX, H_NONE, 0, CPU_OFF(inhibit_irq));
+    jit_b(j, 0);
+    out[n_out++] = jit_jcc(j, 5);
+    jit_movi(j, H_R8, (uintptr_t)&c->b->link[0]);
+    jit_load(j, H_RCX, 4, H_RBX, H_NONE, 0, CPU_OFF(chain_gen));
+    for (int k = 0; k < 2; k++) {
+        uint8_t *miss[2];
+        jit_rm(j, 0x3b, 8, H_RAX, H_R8, H_NONE, 0,
+               k * lk + (int32_t)offsetof(X86BlockLink, eip));
+        miss[0] = jit_jcc(j, 5);
+        jit_rm(j, 0x3b, 4, H_RCX, H_R8, H_NONE, 0,
+               k * lk + (int32_t)offsetof(X86BlockLink, gen));
+        miss[1] = jit_jcc(j, 5);
+        jit_load(j, H_RSI, 8, H_R8, H_NONE, 0,
+                 k * lk + (int32_t)offsetof(X86BlockLink, next));
+        found[k] = jit_jmp(j);
+        jit_patch(miss[0], j->p);
+        jit_patch(miss[1], j->p);
+    }
+    out[n_out++] = jit_jmp(j);
+    jit_patch(found[0], j->p);
+    jit_patch(found[1], j->p);
+    jit_rm(j, 0x80, 1, 7, H_RSI, H_NONE, 0, offsetof(X86Block, valid));
+    jit_b(j, 0);
+    out[n_out++] = jit_jcc(j, 4);                   /* je: invalid */
+    jit_load(j, H_RDI, 8, H_RSI, H_NONE, 0, offsetof(X86Block, jit));
+    jit_rr(j, 0x85, 8, H_RDI, H_RDI);
+    out[n_out++] = jit_jcc(j, 4);                   /* je: not translated */
+    jit_store(j, H_RSI, 8, H_RBX, CPU_OFF(cur_block));
+    jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(insn_eip));
+    jit_mov(j, 8, H_RBP, H_RAX);
+    jit_load(j, H_R12, 8, H_RSI, H_NONE, 0, offsetof(X86Block, insns));
+    jit_alu_ri(j, G1_ADD, 8, H_RDI, JIT_CHAIN_SKIP);
+    jit_b(j, 0xff);                                 /* jmp rdi */
+    jit_b(j, 0xe7);
+    for (unsigned k = 0; k < n_out; k++) {
+        jit_patch(out[k], j->p);
+    }
+    jit_rr(j, 0x31, 4, H_RAX, H_RAX);               /* retired: counted */
+    jit_patch(jit_jmp(j), c->epi);
+}
+
+bool x86_jit_translate(X86JitCode *jc, const X86Block *b, X86JitFn *out)
+{
+    size_t need = 64 + b->n_insns * (JIT_INSN_ROOM + 2 * JIT_COLD_ROOM);
+    JitCtx *c;
+    uint8_t *entry;
+    int how = EMIT_INLINE;
+
+    if (jc->used + need > jc->size) {
+        return false;
+    }
+    c = g_new(JitCtx, 1);
+    c->b = b;
+    c->n_cold = 0;
+    c->cf = CFS_NONE;
+    c->hflags = false;
+    c->has_call = false;
+    c->packed_imm = false;
+    c->j.p = jc->base + jc->used;
+    c->j.end = c->j.p + need;
+    /* The epilogue and the chain stub first, so every exit jumps back
+     * to a known place. */
+    c->epi = c->j.p;
+    for (int r = H_R14; r >= H_R12; r--) {
+        jit_b(&c->j, 0x41);                     /* pop r14, r13, r12 */
+        jit_b(&c->j, 0x58 | (r & 7));
+    }
+    jit_b(&c->j, 0x5d);                         /* pop rbp */
+    jit_b(&c->j, 0x5b);                         /* pop rbx */
+    jit_b(&c->j, 0xc3);                         /* ret */
+    c->chain = c->j.p;
+    emit_chain(c);
+    entry = c->j.p;
+    jit_b(&c->j, 0x53);                         /* push rbx */
+    jit_b(&c->j, 0x55);                         /* push rbp */
+    for (int r = H_R12; r <= H_R14; r++) {
+        jit_b(&c->j, 0x41);                     /* push r12, r13, r14 */
+        jit_b(&c->j, 0x50 | (r & 7));
+    }
+    jit_mov(&c->j, 8, H_RBX, H_RDI);
+    jit_mov(&c->j, 8, H_R13, H_RCX);
+    jit_mov(&c->j, 8, H_RBP, H_RSI);
+    jit_mov(&c->j, 8, H_R12, H_RDX);
+    assert(c->j.p - entry == JIT_CHAIN_SKIP);
+    emit_tlb_base(c);
+    c->body = c->j.p;
+    for (unsigned k = 0; k < b->n_insns && how != EMIT_ENDED; k++) {
+        how = emit_entry(c, k);
+    }
+    if (how == EMIT_INLINE) {
+        emit_set_rip(c, b->insns[b->n_insns - 1].next_off, 0, 8);
+    } else if (how == EMIT_CALLED) {
+        jit_load(&c->j, H_RAX, 8, H_RBX, H_NONE, 0, CPU_REG(R_RIP));
+        emit_exit_all(c);
+    }
+    for (unsigned k = 0; k < c->n_cold; k++) {
+        emit_cold(c, &c->cold[k]);
+    }
+    assert(c->j.p <= c->j.end);
+    *out = (X86JitFn)(void *)entry;
+    if (jit_cfg.perf_map) {
+        /* perf's JIT symbol map: start, size, name (the guest block). */
+        fprintf(jit_cfg.perf_map, "%" PRIxPTR " %zx jit-%" PRIx64 "-%u\n",
+                (uintptr_t)c->epi, (size_t)(c->j.p - c->epi), b->phys,
+                b->n_insns);
+        fflush(jit_cfg.perf_map);
+    }
+    jc->used = (c->j.p - jc->base + 15) & ~(size_t)15;
+    jc->blocks++;
+    g_free(c);
+    return true;
+}
