@@ -31,14 +31,7 @@ start:
     SET_GATE 13, fault_13, 0x8e00
     SET_GATE 17, fault_17, 0x8e00
     SET_GATE 0x80, back_to_ring0, 0xee00
-    mov edi, TSS_BASE
-    mov ecx, 0x68 / 4
-    xor eax, eax
-    rep stosd
-    mov dword [TSS_BASE + 4], KSTACK
-    mov dword [TSS_BASE + 8], SEL_DATA0
-    mov ax, SEL_TSS
-    ltr ax
+    TSS_LOAD
 
     ; CR0.AM clear: no #AC even with EFLAGS.AC at CPL 3.
     RING3_TRY t0, 0x40002
@@ -111,27 +104,9 @@ t7: EXPECT_AC 'push to a misaligned stack'
 t8: EXPECT_AC 'misaligned MMX quadword load'
     PASS
 
-; Enter ring 3 at the caller's return address with EFLAGS = EDX.
-to_ring3:
-    pop ebx
-    push SEL_DATA3
-    push USTACK
-    push edx
-    push SEL_CODE3
-    push ebx
-    mov ax, SEL_DATA3
-    mov ds, ax
-    mov es, ax
-    iretd
+TO_RING3_ROUTINE edx             ; EFLAGS = EDX
 
-; INT 80h from ring 3: "no fault", resume like a fault handler would.
-back_to_ring0:
-    mov ax, SEL_DATA0
-    mov ds, ax
-    mov es, ax
-    mov dword [FAULT_VEC], 0x80
-    mov esp, 0x8000
-    jmp [FAULT_RESUME]
+BACK_TO_RING0_ROUTINE
 
 FAULT_HANDLER 13, 1
 FAULT_HANDLER 17, 1

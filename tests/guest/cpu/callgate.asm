@@ -17,14 +17,7 @@ entry:
 start:
     SET_GATE 13, fault_13, 0x8e00
     SET_GATE 0x80, back_to_ring0, 0xee00
-    mov edi, TSS_BASE
-    mov ecx, 0x68 / 4
-    xor eax, eax
-    rep stosd
-    mov dword [TSS_BASE + 4], KSTACK
-    mov dword [TSS_BASE + 8], SEL_DATA0
-    mov ax, SEL_TSS
-    ltr ax
+    TSS_LOAD
     ; Call gate: DPL 3, 32-bit (type 0Ch), 2 parameters, to SEL_CODE0.
     mov eax, ROM_BASE + gate_target
     mov [ROM_BASE + gdt + SEL_TGATE], ax
@@ -71,27 +64,9 @@ gate_target:
     mov [0x744], ss
     retf 8
 
-; Enter ring 3 at the caller's return address, user stack USTACK.
-to_ring3:
-    pop ebx
-    push SEL_DATA3
-    push USTACK
-    push 0x002
-    push SEL_CODE3
-    push ebx
-    mov ax, SEL_DATA3
-    mov ds, ax
-    mov es, ax
-    iretd
+TO_RING3_ROUTINE
 
-; INT 80h from ring 3: resume in ring 0 like a fault handler.
-back_to_ring0:
-    mov ax, SEL_DATA0
-    mov ds, ax
-    mov es, ax
-    mov dword [FAULT_VEC], 0x80
-    mov esp, 0x8000
-    jmp [FAULT_RESUME]
+BACK_TO_RING0_ROUTINE
 
 FAULT_HANDLER 13, 1
 

@@ -143,31 +143,9 @@ gd_handler:
     mov [GD_EFLAGS], eax
     xor eax, eax
     mov dr6, eax
-    mov dword [FAULT_ERR], 0xffffffff
-    pop dword [FAULT_EIP]
-    pop dword [FAULT_CS]
-    mov dword [FAULT_VEC], 1
-    mov esp, 0x8000
-    jmp [FAULT_RESUME]
+    FAULT_RECORD 1, 0
 
-; #DB trap: record the return EIP and DR6, clear DR6.
-db_handler:
-    push eax
-    push ebx
-    mov eax, [COUNT]
-    cmp eax, 8
-    jae .skip
-    mov ebx, [esp + 8]
-    mov [EIPS + eax * 4], ebx
-    mov ebx, dr6
-    mov [DR6S + eax * 4], ebx
-.skip:
-    inc dword [COUNT]
-    xor eax, eax
-    mov dr6, eax
-    pop ebx
-    pop eax
-    iretd
+DB_RECORD_HANDLER 0
 
 GDT_TABLE
 LIB_ROUTINES

@@ -65,22 +65,8 @@ ss_r:
     CHECK dword [COUNT], 7, 'single-step traps around MOV/POP SS'
 
     ; The T flag: CALL to a TSS with T = 1.
-    mov edi, TSS_BASE
-    mov ecx, 0x200 / 4
-    xor eax, eax
-    rep stosd
-    mov dword [TSS2 + 0x20], ROM_BASE + task2
-    mov dword [TSS2 + 0x24], 2
-    mov dword [TSS2 + 0x38], 0x6000
-    mov dword [TSS2 + 0x48], SEL_DATA0
-    mov dword [TSS2 + 0x4c], SEL_CODE0
-    mov dword [TSS2 + 0x50], SEL_DATA0
-    mov dword [TSS2 + 0x54], SEL_DATA0
-    mov dword [TSS2 + 0x58], SEL_DATA0
-    mov dword [TSS2 + 0x5c], SEL_DATA0
+    TASKS_LOAD task2
     mov word [TSS2 + 0x64], 1   ; T
-    mov ax, SEL_TSS
-    ltr ax
     mov dword [COUNT], 0
     call SEL_TSS2:0
     CHECK dword [0x700], 2, 'the called task ran'
@@ -104,24 +90,7 @@ int40:
     mov [0x704], eax
     iretd
 
-; #DB trap: record the return EIP and DR6, clear DR6.
-db_handler:
-    push eax
-    push ebx
-    mov eax, [COUNT]
-    cmp eax, 8
-    jae .skip
-    mov ebx, [esp + 8]
-    mov [EIPS + eax * 4], ebx
-    mov ebx, dr6
-    mov [DR6S + eax * 4], ebx
-.skip:
-    inc dword [COUNT]
-    xor eax, eax
-    mov dr6, eax
-    pop ebx
-    pop eax
-    iretd
+DB_RECORD_HANDLER 0
 
 GDT_TABLE
 LIB_ROUTINES

@@ -139,25 +139,7 @@ after_stos:
 tf_bad:
     FAIL 'TF trap count'
 
-; #DB: record the return EIP and DR6, clear DR6, pass a breakpoint with RF.
-db_handler:
-    push eax
-    push ebx
-    mov eax, [COUNT]
-    cmp eax, 8
-    jae .skip
-    mov ebx, [esp + 8]
-    mov [EIPS + eax * 4], ebx
-    mov ebx, dr6
-    mov [DR6S + eax * 4], ebx
-.skip:
-    inc dword [COUNT]
-    or dword [esp + 16], 0x10000
-    xor eax, eax
-    mov dr6, eax
-    pop ebx
-    pop eax
-    iretd
+DB_RECORD_HANDLER 1             ; passes a breakpoint with RF
 
 GDT_TABLE
 LIB_ROUTINES

@@ -15,17 +15,10 @@ ROM_BEGIN
 entry:
     PM_ENTER start
 start:
-    SET_GATE 1, fault_1, 0x8e00         ; DPL 0: CPL 3 may not INT 1
+    SET_GATE 1, db_entry, 0x8e00        ; DPL 0: CPL 3 may not INT 1
     SET_GATE 11, fault_11, 0x8e00
     SET_GATE 13, fault_13, 0x8e00
-    mov edi, TSS_BASE
-    mov ecx, 0x68 / 4
-    xor eax, eax
-    rep stosd
-    mov dword [TSS_BASE + 4], KSTACK
-    mov dword [TSS_BASE + 8], SEL_DATA0
-    mov ax, SEL_TSS
-    ltr ax
+    TSS_LOAD
     xor eax, eax
     mov dr6, eax
 
@@ -74,31 +67,12 @@ t5: CHECK dword [FAULT_VEC], 11, 'INT 1, gate not present: #NP'
     CHECK dword [FAULT_ERR], 1 * 8 + 2, 'INT 1: #NP error code, EXT = 0'
     PASS
 
-; Enter ring 3 at the caller's return address, user stack USTACK.
-to_ring3:
-    pop ebx
-    push SEL_DATA3
-    push USTACK
-    push 0x002                  ; EFLAGS: IF = 0, IOPL = 0
-    push SEL_CODE3
-    push ebx
-    mov ax, SEL_DATA3
-    mov ds, ax
-    mov es, ax
-    iretd
+TO_RING3_ROUTINE
 
 ; #DB: note the ring 0 ESP at entry, then as FAULT_HANDLER 1, 0.
-fault_1:
+db_entry:
     mov [ss:DB_ESP], esp
-    mov ax, SEL_DATA0
-    mov ds, ax
-    mov es, ax
-    mov dword [FAULT_ERR], 0xffffffff
-    pop dword [FAULT_EIP]
-    pop dword [FAULT_CS]
-    mov dword [FAULT_VEC], 1
-    mov esp, 0x8000
-    jmp [FAULT_RESUME]
+FAULT_HANDLER 1, 0
 FAULT_HANDLER 11, 1
 FAULT_HANDLER 13, 1
 

@@ -43,14 +43,7 @@ entry:
 start:
     SET_GATE 6, fault_6, 0x8e00
     SET_GATE 13, fault_13, 0x8e00
-    mov edi, TSS_BASE
-    mov ecx, 0x68 / 4
-    xor eax, eax
-    rep stosd
-    mov dword [TSS_BASE + 4], KSTACK
-    mov dword [TSS_BASE + 8], SEL_DATA0
-    mov ax, SEL_TSS
-    ltr ax
+    TSS_LOAD
 
     ; MSRs the model does not have.
     EXPECT_FAULT m1

@@ -10,22 +10,7 @@ ROM_BEGIN
 entry:
     PM_ENTER start
 start:
-    mov edi, TSS_BASE
-    mov ecx, 0x200 / 4
-    xor eax, eax
-    rep stosd
-    ; Second task: flat segments, its own stack, EFLAGS = 2, EIP = task2.
-    mov dword [TSS2 + 0x20], ROM_BASE + task2
-    mov dword [TSS2 + 0x24], 2
-    mov dword [TSS2 + 0x38], 0x6000
-    mov dword [TSS2 + 0x48], SEL_DATA0
-    mov dword [TSS2 + 0x4c], SEL_CODE0
-    mov dword [TSS2 + 0x50], SEL_DATA0
-    mov dword [TSS2 + 0x54], SEL_DATA0
-    mov dword [TSS2 + 0x58], SEL_DATA0
-    mov dword [TSS2 + 0x5c], SEL_DATA0
-    mov ax, SEL_TSS
-    ltr ax
+    TASKS_LOAD task2
     ; Task gate for vector 42h.
     mov word [IDT_BASE + 0x42 * 8 + 2], SEL_TSS2
     mov word [IDT_BASE + 0x42 * 8 + 4], 0x8500

@@ -15,21 +15,8 @@ start:
     SET_GATE 10, fault_10, 0x8e00
     SET_GATE 11, fault_11, 0x8e00
     SET_GATE 13, fault_13, 0x8e00
-    mov edi, TSS_BASE
-    mov ecx, 0x200 / 4
-    xor eax, eax
-    rep stosd
-    mov dword [TSS2 + 0x20], ROM_BASE + task2
-    mov dword [TSS2 + 0x24], 2
-    mov dword [TSS2 + 0x38], 0x6000
-    mov dword [TSS2 + 0x48], SEL_DATA0
-    mov dword [TSS2 + 0x4c], SEL_CODE0
-    mov dword [TSS2 + 0x50], SEL_DATA0
+    TASKS_LOAD task2
     mov dword [TSS2 + 0x54], 0x1000     ; DS: beyond the GDT
-    mov dword [TSS2 + 0x58], SEL_DATA0
-    mov dword [TSS2 + 0x5c], SEL_DATA0
-    mov ax, SEL_TSS
-    ltr ax
 
     EXPECT_FAULT t1
     jmp SEL_TSS2:0

@@ -69,19 +69,35 @@ static void write_check(BlockDriverState *bs, int64_t off, uint8_t pattern)
     g_aligned_free(back);
 }
 
+/* A file node on @p (O_DIRECT when @direct) told to grow ahead by 1 MiB,
+ * with 64 KiB of @pattern written and checked at offset 0. */
+static BlockDriverState *open_grown(const char *p, bool direct,
+                                    uint8_t pattern)
+{
+    BlockDriverState *bs = open_file(p, direct);
+
+    file_posix_grow_ahead(bs, MIB);
+    write_check(bs, 0, pattern);
+    return bs;
+}
+
+/* The file on @p is @file bytes long and the node @len. */
+static void check_sizes(BlockDriverState *bs, const char *p, int64_t file,
+                        int64_t len)
+{
+    g_assert_cmpint(file_size(p), ==, file);
+    g_assert_cmpint(bdrv_getlength(bs), ==, len);
+}
+
 static void test_grow_direct(void)
 {
     g_autofree char *p = tmp_path("direct");
-    BlockDriverState *bs = open_file(p, true);
+    BlockDriverState *bs = open_grown(p, true, 0x11);
     uint8_t *gap = g_aligned_alloc(64 * KIB, 1, 4096);
 
-    file_posix_grow_ahead(bs, MIB);
-    write_check(bs, 0, 0x11);
-    g_assert_cmpint(file_size(p), ==, 2 * MIB);
-    g_assert_cmpint(bdrv_getlength(bs), ==, 64 * KIB);
+    check_sizes(bs, p, 2 * MIB, 64 * KIB);
     write_check(bs, 2 * MIB, 0x22);
-    g_assert_cmpint(file_size(p), ==, 4 * MIB);
-    g_assert_cmpint(bdrv_getlength(bs), ==, 2 * MIB + 64 * KIB);
+    check_sizes(bs, p, 4 * MIB, 2 * MIB + 64 * KIB);
     g_assert_cmpint(bdrv_node_pread(bs, MIB, 64 * KIB, gap, 0), ==, 0);
     for (int i = 0; i < 64 * KIB; i++) {
         g_assert_cmpint(gap[i], ==, 0);
@@ -95,15 +111,12 @@ static void test_grow_direct(void)
 static void test_truncate_is_exact(void)
 {
     g_autofree char *p = tmp_path("trunc");
-    BlockDriverState *bs = open_file(p, true);
+    BlockDriverState *bs = open_grown(p, true, 0x33);
 
-    file_posix_grow_ahead(bs, MIB);
-    write_check(bs, 0, 0x33);
     g_assert_cmpint(file_size(p), ==, 2 * MIB);
     g_assert_cmpint(bdrv_truncate(bs, 128 * KIB, true, PREALLOC_MODE_OFF,
                                   &error_abort), ==, 0);
-    g_assert_cmpint(file_size(p), ==, 128 * KIB);
-    g_assert_cmpint(bdrv_getlength(bs), ==, 128 * KIB);
+    check_sizes(bs, p, 128 * KIB, 128 * KIB);
     write_check(bs, 128 * KIB, 0x44);
     g_assert_cmpint(bdrv_getlength(bs), ==, 192 * KIB);
     bdrv_unref(bs);
@@ -114,12 +127,9 @@ static void test_truncate_is_exact(void)
 static void test_buffered_no_grow(void)
 {
     g_autofree char *p = tmp_path("buffered");
-    BlockDriverState *bs = open_file(p, false);
+    BlockDriverState *bs = open_grown(p, false, 0x55);
 
-    file_posix_grow_ahead(bs, MIB);
-    write_check(bs, 0, 0x55);
-    g_assert_cmpint(file_size(p), ==, 64 * KIB);
-    g_assert_cmpint(bdrv_getlength(bs), ==, 64 * KIB);
+    check_sizes(bs, p, 64 * KIB, 64 * KIB);
     bdrv_unref(bs);
     g_unlink(p);
 }

@@ -161,6 +161,18 @@ static void check_same(TestMachine *j, TestMachine *i, const char *what)
     }
 }
 
+/* Run the code at CODE_ADDR on both machines from the same registers
+ * (set_regs @a, @b, @d) and check they end the same; @what names it. */
+static void run_both(TestMachine *j, TestMachine *i, uint64_t a, uint64_t b,
+                     uint64_t d, const char *what)
+{
+    set_regs(j, a, b, d);
+    set_regs(i, a, b, d);
+    run_at(j, CODE_ADDR);
+    run_at(i, CODE_ADDR);
+    check_same(j, i, what);
+}
+
 /* PREFIX; OP; Jcc +1; HLT; HLT for every condition and operand pair. */
 static void test_flags_jcc(void)
 {
@@ -178,11 +190,7 @@ static void test_flags_jcc(void)
                 for (unsigned v = 0; v < G_N_ELEMENTS(vals); v += 1 + cc % 3) {
                     uint64_t a = vals[v];
                     uint64_t b = vals[(v * 7 + cc + o) % G_N_ELEMENTS(vals)];
-                    set_regs(j, a, b, v & 1);
-                    set_regs(i, a, b, v & 1);
-                    run_at(j, CODE_ADDR);
-                    run_at(i, CODE_ADDR);
-                    check_same(j, i, hex);
+                    run_both(j, i, a, b, v & 1, hex);
                     runs++;
                 }
             }
@@ -212,11 +220,7 @@ static void test_flags_cmov(void)
                 for (unsigned v = 0; v < G_N_ELEMENTS(vals); v += 2) {
                     uint64_t a = vals[v];
                     uint64_t b = vals[(v * 5 + cc + o) % G_N_ELEMENTS(vals)];
-                    set_regs(j, a, b, v & 1);
-                    set_regs(i, a, b, v & 1);
-                    run_at(j, CODE_ADDR);
-                    run_at(i, CODE_ADDR);
-                    check_same(j, i, hex);
+                    run_both(j, i, a, b, v & 1, hex);
                 }
             }
         }
