@@ -64,6 +64,17 @@ def unprivileged():
             shutil.which('python3', path='/usr/bin:/bin') or sys.executable)
 
 
+def readable_manager(work):
+    """scripts/thin-manager and its QMP module copied into @work, so that
+    user nobody can read them whatever the checkout's permissions (a clone
+    in a mode-0700 directory)."""
+    for name in ('thin-manager', 'plimsoll-qmp'):
+        dst = os.path.join(work, name)
+        shutil.copy(os.path.join(SRC, 'scripts', name), dst)
+        os.chmod(dst, 0o755)
+    return os.path.join(work, 'thin-manager')
+
+
 def wait_for(paths, proc, seconds=10):
     end = time.time() + seconds
     while time.time() < end and proc.poll() is None:
@@ -101,7 +112,7 @@ def run_blkdebug(tap, binary, build):
         tap.check('a write past the volume end fails with ENOSPC',
                   'No space left on device' in out, out)
         mgr = subprocess.Popen(prefix + [
-            python, os.path.join(SRC, 'scripts', 'thin-manager'),
+            python, readable_manager(work),
             '--qmp', socks[0], '--drive', 'disk0', '--blkdebug',
             '--chunk', '4M', '--watermark', '1M', '--max', '32M'],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
