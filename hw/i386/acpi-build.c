@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "hw/i386/pc.h"
+#include "util/byteorder.h"
 
 #define ACPI_AREA     0xf0000
 #define PIR_ADDR      0xf0800
@@ -30,18 +31,6 @@
 #define RSDT_OFF      0x040
 #define FADT_OFF      0x080
 #define DSDT_OFF      0x1000
-
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = v;
-    p[1] = v >> 8;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, v);
-    put16(p + 2, v >> 16);
-}
 
 static uint8_t acpi_checksum(const uint8_t *p, unsigned len)
 {
@@ -57,13 +46,13 @@ static uint8_t acpi_checksum(const uint8_t *p, unsigned len)
 static void acpi_header(uint8_t *t, const char *sig, uint32_t len, uint8_t rev)
 {
     memcpy(t, sig, 4);
-    put32(t + 4, len);
+    st_le32(t + 4, len);
     t[8] = rev;
     memcpy(t + 10, "PLIMSL", 6);
     memcpy(t + 16, "PLIMSOLL", 8);
-    put32(t + 24, 1);
+    st_le32(t + 24, 1);
     memcpy(t + 28, "PLIM", 4);
-    put32(t + 32, 1);
+    st_le32(t + 32, 1);
     t[9] = 0;
     t[9] = acpi_checksum(t, len);
 }
@@ -89,24 +78,24 @@ static uint32_t acpi_build_fadt(uint8_t *t, uint32_t dsdt)
     const uint32_t len = 116;
 
     memset(t, 0, len);
-    put32(t + 36, 0);               /* FIRMWARE_CTRL: no FACS */
-    put32(t + 40, dsdt);
+    st_le32(t + 36, 0);               /* FIRMWARE_CTRL: no FACS */
+    st_le32(t + 40, dsdt);
     t[45] = 0;                      /* preferred PM profile: unspecified */
-    put16(t + 46, 9);               /* SCI_INT */
-    put32(t + 48, 0xb2);            /* SMI_CMD */
+    st_le16(t + 46, 9);               /* SCI_INT */
+    st_le32(t + 48, 0xb2);            /* SMI_CMD */
     t[52] = 0xf1;                   /* ACPI_ENABLE */
     t[53] = 0xf0;                   /* ACPI_DISABLE */
-    put32(t + 56, ACPI_PM_BASE);    /* PM1a_EVT_BLK */
-    put32(t + 64, ACPI_PM_BASE + 4);/* PM1a_CNT_BLK */
-    put32(t + 76, ACPI_PM_BASE + 8);/* PM_TMR_BLK */
+    st_le32(t + 56, ACPI_PM_BASE);    /* PM1a_EVT_BLK */
+    st_le32(t + 64, ACPI_PM_BASE + 4);/* PM1a_CNT_BLK */
+    st_le32(t + 76, ACPI_PM_BASE + 8);/* PM_TMR_BLK */
     t[88] = 4;                      /* PM1_EVT_LEN */
     t[89] = 2;                      /* PM1_CNT_LEN */
     t[91] = 4;                      /* PM_TMR_LEN */
-    put16(t + 96, 0xfff);           /* P_LVL2_LAT: C2 not supported */
-    put16(t + 98, 0xfff);           /* P_LVL3_LAT: C3 not supported */
+    st_le16(t + 96, 0xfff);           /* P_LVL2_LAT: C2 not supported */
+    st_le16(t + 98, 0xfff);           /* P_LVL3_LAT: C3 not supported */
     t[108] = 0x32;                  /* CENTURY: CMOS index of the century */
     /* Flags: WBINVD, PROC_C1, SLP_BUTTON (no sleep button), RTC_S4. */
-    put32(t + 112, (1u << 0) | (1u << 2) | (1u << 5) | (1u << 7));
+    st_le32(t + 112, (1u << 0) | (1u << 2) | (1u << 5) | (1u << 7));
     acpi_header(t, "FACP", len, 1);
     return len;
 }
@@ -134,7 +123,7 @@ void acpi_build_area(PCMachineState *pcms, uint8_t *area, uint32_t base,
     acpi_note_table(lay, FADT_OFF,
                     acpi_build_fadt(area + FADT_OFF, base + DSDT_OFF));
     lay->ptr_off[lay->nptrs++] = FADT_OFF + 40;
-    put32(rsdt + 36, base + FADT_OFF);
+    st_le32(rsdt + 36, base + FADT_OFF);
     lay->ptr_off[lay->nptrs++] = RSDT_OFF + 36;
     nent = 1 + acpi_build_apic_tables(pcms, area, base, lay);
     acpi_header(rsdt, "RSDT", 36 + 4 * nent, 1);
@@ -145,7 +134,7 @@ void acpi_build_area(PCMachineState *pcms, uint8_t *area, uint32_t base,
     memcpy(rsdp, "RSD PTR ", 8);
     memcpy(rsdp + 9, "PLIMSL", 6);
     rsdp[15] = 0;                   /* revision 0: ACPI 1.0 */
-    put32(rsdp + 16, base + RSDT_OFF);
+    st_le32(rsdp + 16, base + RSDT_OFF);
     rsdp[8] = acpi_checksum(rsdp, 20);
 }
 
@@ -166,13 +155,13 @@ void pirq_build_table(PCMachineState *pcms, uint8_t *ram)
 
     memset(t, 0, len);
     memcpy(t, "$PIR", 4);
-    put16(t + 4, 0x0100);           /* version 1.0 */
-    put16(t + 6, len);
+    st_le16(t + 4, 0x0100);           /* version 1.0 */
+    st_le16(t + 6, len);
     t[8] = 0;                       /* router bus */
     t[9] = PCI_DEVFN(1, 0);         /* router devfn */
-    put16(t + 10, 0);               /* exclusive PCI IRQs: none */
-    put16(t + 12, 0x8086);          /* compatible router: PIIX3 */
-    put16(t + 14, 0x7000);
+    st_le16(t + 10, 0);               /* exclusive PCI IRQs: none */
+    st_le16(t + 12, 0x8086);          /* compatible router: PIIX3 */
+    st_le16(t + 14, 0x7000);
     for (unsigned s = 0; s < nslots; s++) {
         uint8_t *e = t + 32 + 16 * s;
         unsigned slot = s + 1;
@@ -181,7 +170,7 @@ void pirq_build_table(PCMachineState *pcms, uint8_t *ram)
         e[1] = PCI_DEVFN(slot, 0);
         for (unsigned pin = 0; pin < 4; pin++) {
             e[2 + 3 * pin] = 0x60 + ((slot - 1 + pin) & 3);
-            put16(e + 3 + 3 * pin, 0xdef8);
+            st_le16(e + 3 + 3 * pin, 0xdef8);
         }
         e[14] = slot;
     }
@@ -221,34 +210,34 @@ static uint32_t acpi_build_madt(PCMachineState *pcms, uint8_t *t)
     ncpus = MIN(ncpus, (MADT_MAX_LEN - fixed) / 8);
     len = fixed + 8 * ncpus;
     memset(t, 0, len);
-    put32(t + 36, APIC_DEFAULT_ADDR);
-    put32(t + 40, 1);                   /* PCAT_COMPAT: 8259s present */
+    st_le32(t + 36, APIC_DEFAULT_ADDR);
+    st_le32(t + 40, 1);                   /* PCAT_COMPAT: 8259s present */
     e = t + 44;
     for (unsigned i = 0; i < ncpus; i++, e += 8) {
         e[0] = 0;                       /* processor local APIC */
         e[1] = 8;
         e[2] = i;                       /* ACPI processor ID */
         e[3] = i;                       /* APIC ID at power-on */
-        put32(e + 4, 1);                /* enabled */
+        st_le32(e + 4, 1);                /* enabled */
     }
     e[0] = 1;                           /* I/O APIC */
     e[1] = 12;
     e[2] = 0;                           /* its ID (reset value) */
-    put32(e + 4, IOAPIC_DEFAULT_ADDR);
-    put32(e + 8, 0);                    /* GSI base */
+    st_le32(e + 4, IOAPIC_DEFAULT_ADDR);
+    st_le32(e + 8, 0);                    /* GSI base */
     e += 12;
     for (unsigned i = 0; i < G_N_ELEMENTS(madt_overrides); i++, e += 10) {
         e[0] = 2;                       /* interrupt source override */
         e[1] = 10;
         e[2] = 0;                       /* ISA */
         e[3] = madt_overrides[i].irq;
-        put32(e + 4, madt_overrides[i].gsi);
-        put16(e + 8, madt_overrides[i].flags);
+        st_le32(e + 4, madt_overrides[i].gsi);
+        st_le16(e + 8, madt_overrides[i].flags);
     }
     e[0] = 4;                           /* local APIC NMI */
     e[1] = 6;
     e[2] = 0xff;                        /* all processors */
-    put16(e + 3, 0);                    /* conforming polarity/trigger */
+    st_le16(e + 3, 0);                    /* conforming polarity/trigger */
     e[5] = 1;                           /* LINT1 */
     acpi_header(t, "APIC", len, 1);
     return len;
@@ -261,14 +250,14 @@ static uint32_t acpi_build_hpet(uint8_t *t)
 
     memset(t, 0, len);
     /* Event timer block ID: GCAP_ID bits 31-0. */
-    put32(t + 36, 0x8086a201);
+    st_le32(t + 36, 0x8086a201);
     t[40] = 0;                          /* GAS: system memory */
     t[41] = 64;                         /* register bit width */
     t[42] = 0;
-    put32(t + 44, (uint32_t)HPET_DEFAULT_ADDR);
-    put32(t + 48, 0);
+    st_le32(t + 44, (uint32_t)HPET_DEFAULT_ADDR);
+    st_le32(t + 48, 0);
     t[52] = 0;                          /* HPET number */
-    put16(t + 53, 0x80);                /* minimum periodic tick */
+    st_le16(t + 53, 0x80);                /* minimum periodic tick */
     t[55] = 0;                          /* no page protection */
     acpi_header(t, "HPET", len, 1);
     return len;
@@ -286,8 +275,8 @@ static unsigned acpi_build_apic_tables(PCMachineState *pcms, uint8_t *area,
     }
     acpi_note_table(lay, MADT_OFF, acpi_build_madt(pcms, area + MADT_OFF));
     acpi_note_table(lay, HPET_TBL_OFF, acpi_build_hpet(area + HPET_TBL_OFF));
-    put32(rsdt_entries, base + MADT_OFF);
-    put32(rsdt_entries + 4, base + HPET_TBL_OFF);
+    st_le32(rsdt_entries, base + MADT_OFF);
+    st_le32(rsdt_entries + 4, base + HPET_TBL_OFF);
     lay->ptr_off[lay->nptrs++] = RSDT_OFF + 40;
     lay->ptr_off[lay->nptrs++] = RSDT_OFF + 44;
     return 2;

@@ -27,6 +27,7 @@
  * each is a clear start-up error.
  */
 #include "hw/i386/pc.h"
+#include "util/byteorder.h"
 
 #include <string.h>
 
@@ -62,19 +63,6 @@
 
 extern const unsigned char pc_linuxboot_stub[];
 extern const unsigned pc_linuxboot_stub_size;
-
-static uint32_t le32(const uint8_t *p)
-{
-    return p[0] | (p[1] << 8) | (p[2] << 16) | ((uint32_t)p[3] << 24);
-}
-
-static void st32(uint8_t *p, uint32_t v)
-{
-    p[0] = v;
-    p[1] = v >> 8;
-    p[2] = v >> 16;
-    p[3] = v >> 24;
-}
 
 static bool load(const char *what, const char *path, uint8_t **data,
                  gsize *len, Error **errp)
@@ -114,7 +102,7 @@ static unsigned linux_e820(PCMachineState *pcms, uint8_t *zp)
         }
         memcpy(p, &a, 8);
         memcpy(p + 8, &l, 8);
-        st32(p + 16, e[i].t);
+        st_le32(p + 16, e[i].t);
         n++;
     }
     zp[ZP_E820_ENTRIES] = n;
@@ -146,7 +134,7 @@ static uint32_t linux_place_initrd(PCMachineState *pcms, const uint8_t *k,
                                    uint64_t kernel_end, gsize len,
                                    uint64_t reserve, Error **errp)
 {
-    uint64_t max = le32(k + HDR_INITRD_MAX);
+    uint64_t max = ld_le32(k + HDR_INITRD_MAX);
     uint64_t top = MIN(pcms->below_4g - reserve, max + 1);
     uint64_t addr;
 
@@ -200,16 +188,16 @@ bool pc_linux_boot(PCMachineState *pcms, Error **errp)
                    (size_t)setup_size);
         return false;
     }
-    init_size = MAX((uint64_t)le32(k + HDR_INIT_SIZE), klen - setup_size);
+    init_size = MAX((uint64_t)ld_le32(k + HDR_INIT_SIZE), klen - setup_size);
     kernel_end = KERNEL_ADDR + init_size;
     if (kernel_end > pcms->below_4g) {
         error_setg(errp, "-kernel: the kernel needs %" PRIu64 " MiB of RAM "
                    "from 1 MiB; use a larger -m", init_size >> 20);
         return false;
     }
-    if (strlen(cmdline) + 1 > MAX(le32(k + HDR_CMDLINE_SIZE), 256u)) {
+    if (strlen(cmdline) + 1 > MAX(ld_le32(k + HDR_CMDLINE_SIZE), 256u)) {
         error_setg(errp, "-append: command line longer than the kernel's "
-                   "limit of %u bytes", le32(k + HDR_CMDLINE_SIZE));
+                   "limit of %u bytes", ld_le32(k + HDR_CMDLINE_SIZE));
         return false;
     }
     if (cfg->initrd) {
@@ -229,9 +217,9 @@ bool pc_linux_boot(PCMachineState *pcms, Error **errp)
     zp[HDR_LOADER_TYPE] = 0xff;
     zp[HDR_VID_MODE] = 0xff;
     zp[HDR_VID_MODE + 1] = 0xff;
-    st32(zp + HDR_CMD_LINE_PTR, CMDLINE_ADDR);
-    st32(zp + HDR_RAMDISK_IMAGE, initrd_addr);
-    st32(zp + HDR_RAMDISK_SIZE, ilen);
+    st_le32(zp + HDR_CMD_LINE_PTR, CMDLINE_ADDR);
+    st_le32(zp + HDR_RAMDISK_IMAGE, initrd_addr);
+    st_le32(zp + HDR_RAMDISK_SIZE, ilen);
     strcpy((char *)ram + CMDLINE_ADDR, cmdline);
     linux_e820(pcms, zp);
     rsdp = pcms->acpi ? acpi_build_tables(pcms, ram) : 0;
@@ -253,8 +241,8 @@ bool pc_linux_boot(PCMachineState *pcms, Error **errp)
     stub = memory_region_get_ram_ptr(&pcms->bios);
     g_assert(pc_linuxboot_stub_size == 0x10000);
     memcpy(stub, pc_linuxboot_stub, 0x10000);
-    st32(stub + 0, le32(k + HDR_CODE32_START));
-    st32(stub + 4, ZERO_PAGE_ADDR);
+    st_le32(stub + 0, ld_le32(k + HDR_CODE32_START));
+    st_le32(stub + 4, ZERO_PAGE_ADDR);
     memory_map_add(m->mem, &pcms->bios, STUB_ROM_BASE, 0);
     return true;
 }
@@ -307,9 +295,9 @@ static void linux_fw_patch_setup(uint8_t *setup, uint32_t initrd_addr,
     /* Heap up to 512 bytes below the command line, stack above it. */
     setup[HDR_HEAP_END] = (FW_CMDLINE_ADDR - FW_SETUP_ADDR - 0x200) & 0xff;
     setup[HDR_HEAP_END + 1] = (FW_CMDLINE_ADDR - FW_SETUP_ADDR - 0x200) >> 8;
-    st32(setup + HDR_CMD_LINE_PTR, FW_CMDLINE_ADDR);
-    st32(setup + HDR_RAMDISK_IMAGE, initrd_addr);
-    st32(setup + HDR_RAMDISK_SIZE, initrd_len);
+    st_le32(setup + HDR_CMD_LINE_PTR, FW_CMDLINE_ADDR);
+    st_le32(setup + HDR_RAMDISK_IMAGE, initrd_addr);
+    st_le32(setup + HDR_RAMDISK_SIZE, initrd_len);
 }
 
 bool pc_linux_boot_firmware(PCMachineState *pcms, Error **errp)
@@ -338,13 +326,13 @@ bool pc_linux_boot_firmware(PCMachineState *pcms, Error **errp)
     }
     setup_size = ((k[HDR_SETUP_SECTS] ? k[HDR_SETUP_SECTS] : 4) + 1) * 512;
     if (setup_size >= klen || setup_size > 0x8000 ||
-        strlen(cmdline) + 1 > MAX(le32(k + HDR_CMDLINE_SIZE), 256u)) {
+        strlen(cmdline) + 1 > MAX(ld_le32(k + HDR_CMDLINE_SIZE), 256u)) {
         error_setg(errp, "-kernel: setup code or command line too large "
                    "for the 16-bit boot protocol");
         return false;
     }
     if (cfg->initrd) {
-        uint64_t init_end = KERNEL_ADDR + MAX((uint64_t)le32(k + HDR_INIT_SIZE),
+        uint64_t init_end = KERNEL_ADDR + MAX((uint64_t)ld_le32(k + HDR_INIT_SIZE),
                                               klen - setup_size);
 
         if (!load("-initrd", cfg->initrd, &initrd, &ilen, errp)) {

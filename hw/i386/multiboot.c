@@ -26,6 +26,7 @@
  * start-up errors, never out-of-bounds accesses.
  */
 #include "hw/i386/pc.h"
+#include "util/byteorder.h"
 
 #include <elf.h>
 #include <string.h>
@@ -64,28 +65,15 @@ typedef struct MBLoader {
     uint64_t end;               /* highest byte loaded so far, + 1 */
 } MBLoader;
 
-static uint32_t mb_le32(const uint8_t *p)
-{
-    return p[0] | (p[1] << 8) | (p[2] << 16) | ((uint32_t)p[3] << 24);
-}
-
-static void mb_st32(uint8_t *p, uint32_t v)
-{
-    p[0] = v;
-    p[1] = v >> 8;
-    p[2] = v >> 16;
-    p[3] = v >> 24;
-}
-
 long pc_multiboot_probe(const uint8_t *k, size_t klen)
 {
     size_t limit = MIN(klen, (size_t)MB_SEARCH);
 
     for (size_t off = 0; off + 12 <= limit; off += 4) {
-        uint32_t magic = mb_le32(k + off);
+        uint32_t magic = ld_le32(k + off);
 
         if (magic == MB_MAGIC &&
-            (uint32_t)(magic + mb_le32(k + off + 4) + mb_le32(k + off + 8))
+            (uint32_t)(magic + ld_le32(k + off + 4) + ld_le32(k + off + 8))
             == 0) {
             return off;
         }
@@ -131,11 +119,11 @@ static bool mb_load_aout(MBLoader *l, const uint8_t *k, size_t klen,
         error_setg(errp, "-kernel: multiboot header truncated");
         return false;
     }
-    header_addr = mb_le32(k + hdr + 12);
-    load_addr = mb_le32(k + hdr + 16);
-    load_end = mb_le32(k + hdr + 20);
-    bss_end = mb_le32(k + hdr + 24);
-    *entry = mb_le32(k + hdr + 28);
+    header_addr = ld_le32(k + hdr + 12);
+    load_addr = ld_le32(k + hdr + 16);
+    load_end = ld_le32(k + hdr + 20);
+    bss_end = ld_le32(k + hdr + 24);
+    *entry = ld_le32(k + hdr + 28);
     if (header_addr < load_addr || header_addr - load_addr > hdr) {
         error_setg(errp, "-kernel: multiboot header_addr 0x%x is not "
                    "within the image loaded at 0x%x", header_addr, load_addr);
@@ -288,10 +276,10 @@ static uint32_t mb_info_mmap(MBInfo *mi, PCMachineState *pcms,
         if (!e[i].l) {
             continue;
         }
-        mb_st32(p, 20);             /* size of the rest of the entry */
+        st_le32(p, 20);             /* size of the rest of the entry */
         memcpy(p + 4, &a, 8);
         memcpy(p + 12, &l, 8);
-        mb_st32(p + 20, e[i].t);
+        st_le32(p + 20, e[i].t);
         p += 24;
         *length += 24;
     }
@@ -351,10 +339,10 @@ static bool mb_load_module(MBLoader *l, MBInfo *mi, const char *spec,
     if (!mb_place(l, addr, (uint8_t *)data, len, len, errp)) {
         return false;
     }
-    mb_st32(ent, addr);
-    mb_st32(ent + 4, addr + len);
-    mb_st32(ent + 8, str);
-    mb_st32(ent + 12, 0);
+    st_le32(ent, addr);
+    st_le32(ent + 4, addr + len);
+    st_le32(ent + 8, str);
+    st_le32(ent + 12, 0);
     return true;
 }
 
@@ -380,9 +368,9 @@ static bool mb_load_modules(MBLoader *l, MBInfo *mi, uint8_t *info,
             return false;
         }
     }
-    mb_st32(info + MBI_MODS_COUNT, mods->len);
-    mb_st32(info + MBI_MODS_ADDR, list);
-    mb_st32(info + MBI_FLAGS, mb_le32(info + MBI_FLAGS) | MBI_F_MODS);
+    st_le32(info + MBI_MODS_COUNT, mods->len);
+    st_le32(info + MBI_MODS_ADDR, list);
+    st_le32(info + MBI_FLAGS, ld_le32(info + MBI_FLAGS) | MBI_F_MODS);
     return true;
 }
 
@@ -403,14 +391,14 @@ static bool mb_build_info(MBLoader *l, MBInfo *mi, uint8_t *info,
         error_setg(errp, "-append: multiboot command line too long");
         return false;
     }
-    mb_st32(info + MBI_FLAGS, MBI_F_MEM | MBI_F_CMDLINE | MBI_F_MMAP |
+    st_le32(info + MBI_FLAGS, MBI_F_MEM | MBI_F_CMDLINE | MBI_F_MMAP |
             MBI_F_LOADER);
-    mb_st32(info + MBI_MEM_LOWER, 640);
-    mb_st32(info + MBI_MEM_UPPER, (l->pcms->below_4g - 0x100000) / 1024);
-    mb_st32(info + MBI_CMDLINE, cmd);
-    mb_st32(info + MBI_MMAP_LENGTH, mmap_len);
-    mb_st32(info + MBI_MMAP_ADDR, mmap);
-    mb_st32(info + MBI_LOADER_NAME, name);
+    st_le32(info + MBI_MEM_LOWER, 640);
+    st_le32(info + MBI_MEM_UPPER, (l->pcms->below_4g - 0x100000) / 1024);
+    st_le32(info + MBI_CMDLINE, cmd);
+    st_le32(info + MBI_MMAP_LENGTH, mmap_len);
+    st_le32(info + MBI_MMAP_ADDR, mmap);
+    st_le32(info + MBI_LOADER_NAME, name);
     return true;
 }
 
@@ -424,7 +412,7 @@ bool pc_multiboot_boot(PCMachineState *pcms, const uint8_t *k, size_t klen,
     uint8_t *info;
 
     g_assert(hdr >= 0);     /* the caller probed */
-    flags = mb_le32(k + hdr + 4);
+    flags = ld_le32(k + hdr + 4);
     if (flags & 0xffff & ~(MB_F_PAGE_ALIGN | MB_F_MEMINFO | MB_F_VIDEO)) {
         error_setg(errp, "-kernel: the multiboot kernel requires features "
                    "0x%x this loader does not provide",

@@ -22,6 +22,7 @@
 
 #include "hw/i386/pc.h"
 #include "hw/nvram/fw_cfg.h"
+#include "util/byteorder.h"
 
 #define SMBIOS_MANUFACTURER "Plimsoll"
 #define SMBIOS_PRODUCT      "Standard PC (i440FX + PIIX, 1996)"
@@ -69,18 +70,6 @@ static void smbios_end(SmbiosBuilder *b, unsigned start,
     b->max_size = MAX(b->max_size, b->t->len - start);
 }
 
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = v;
-    p[1] = v >> 8;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, v);
-    put16(p + 2, v >> 16);
-}
-
 static void smbios_type0_1_3(SmbiosBuilder *b)
 {
     static const char *const bios[] = { SMBIOS_MANUFACTURER, "1.0",
@@ -93,7 +82,7 @@ static void smbios_type0_1_3(SmbiosBuilder *b)
 
     s[4] = 1;                       /* vendor */
     s[5] = 2;                       /* version */
-    put16(s + 6, 0xe800);           /* starting segment */
+    st_le16(s + 6, 0xe800);           /* starting segment */
     s[8] = 3;                       /* release date */
     s[9] = 0;                       /* ROM size: 64 KiB */
     s[10] = 1 << 3;                 /* characteristics not supported */
@@ -134,18 +123,18 @@ static void smbios_type4(SmbiosBuilder *b, unsigned cpu)
     s[5] = 3;                       /* processor type: central */
     s[6] = 1;                       /* family: other */
     s[7] = 2;                       /* manufacturer */
-    put16(s + 20, 2000);            /* max speed, MHz */
-    put16(s + 22, 2000);            /* current speed */
+    st_le16(s + 20, 2000);            /* max speed, MHz */
+    st_le16(s + 22, 2000);            /* current speed */
     s[24] = 0x41;                   /* socket populated, CPU enabled */
     s[25] = 1;                      /* upgrade: other */
-    put16(s + 26, 0xffff);          /* no cache information */
-    put16(s + 28, 0xffff);
-    put16(s + 30, 0xffff);
+    st_le16(s + 26, 0xffff);          /* no cache information */
+    st_le16(s + 28, 0xffff);
+    st_le16(s + 30, 0xffff);
     s[35] = 1;                      /* core count */
     s[36] = 1;                      /* cores enabled */
     s[37] = 1;                      /* thread count */
-    put16(s + 38, 1 << 1);          /* characteristics: unknown */
-    put16(s + 40, 1);               /* family 2: other */
+    st_le16(s + 38, 1 << 1);          /* characteristics: unknown */
+    st_le16(s + 40, 1);               /* family 2: other */
     smbios_end(b, start, strs);
 }
 
@@ -164,29 +153,29 @@ static void smbios_memory(SmbiosBuilder *b, PCMachineState *pcms)
     s[4] = 3;                       /* location: system board */
     s[5] = 3;                       /* use: system memory */
     s[6] = 3;                       /* error correction: none */
-    put32(s + 7, kib < 0x80000000u ? kib : 0x80000000u);
-    put16(s + 11, 0xfffe);          /* no error information */
-    put16(s + 13, 1);               /* one device */
+    st_le32(s + 7, kib < 0x80000000u ? kib : 0x80000000u);
+    st_le16(s + 11, 0xfffe);          /* no error information */
+    st_le16(s + 13, 1);               /* one device */
     if (kib >= 0x80000000u) {
-        put32(s + 15, kib << 10);
-        put32(s + 19, kib >> 22);
+        st_le32(s + 15, kib << 10);
+        st_le32(s + 19, kib >> 22);
     }
     smbios_end(b, start, NULL);
 
     start = b->t->len;
     s = smbios_begin(b, 17, 40, 0x1100);
-    put16(s + 4, 0x1000);           /* array */
-    put16(s + 6, 0xfffe);
-    put16(s + 8, 0xffff);           /* widths unknown */
-    put16(s + 10, 0xffff);
-    put16(s + 12, mib < 0x7fff ? mib : 0x7fff);
+    st_le16(s + 4, 0x1000);           /* array */
+    st_le16(s + 6, 0xfffe);
+    st_le16(s + 8, 0xffff);           /* widths unknown */
+    st_le16(s + 10, 0xffff);
+    st_le16(s + 12, mib < 0x7fff ? mib : 0x7fff);
     s[14] = 9;                      /* form factor: DIMM */
     s[16] = 1;                      /* device locator */
     s[18] = 7;                      /* type: RAM */
-    put16(s + 19, 1 << 1);          /* detail: other */
+    st_le16(s + 19, 1 << 1);          /* detail: other */
     s[23] = 2;                      /* manufacturer */
     if (mib >= 0x7fff) {
-        put32(s + 28, mib);
+        st_le32(s + 28, mib);
     }
     smbios_end(b, start, dimm);
 
@@ -196,9 +185,9 @@ static void smbios_memory(SmbiosBuilder *b, PCMachineState *pcms)
         }
         start = b->t->len;
         s = smbios_begin(b, 19, 31, 0x1300 + i);
-        put32(s + 4, ranges[i][0] >> 10);
-        put32(s + 8, (ranges[i][1] >> 10) - 1);
-        put16(s + 12, 0x1000);
+        st_le32(s + 4, ranges[i][0] >> 10);
+        st_le32(s + 8, (ranges[i][1] >> 10) - 1);
+        st_le16(s + 12, 0x1000);
         s[14] = 1;                  /* partition width */
         smbios_end(b, start, NULL);
     }
@@ -222,11 +211,11 @@ static void smbios_anchor(const SmbiosBuilder *b, uint8_t *ep)
     ep[5] = SMBIOS_ANCHOR_LEN;
     ep[6] = 2;
     ep[7] = 8;
-    put16(ep + 8, b->max_size);
+    st_le16(ep + 8, b->max_size);
     memcpy(ep + 16, "_DMI_", 5);
-    put16(ep + 22, b->t->len);
-    put32(ep + 24, 0);
-    put16(ep + 28, b->count);
+    st_le16(ep + 22, b->t->len);
+    st_le32(ep + 24, 0);
+    st_le16(ep + 28, b->count);
     ep[30] = 0x28;                  /* BCD revision 2.8 */
     ep[21] = -sum8(ep + 16, 15);
     ep[4] = -sum8(ep, SMBIOS_ANCHOR_LEN);
