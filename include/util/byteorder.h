@@ -2,13 +2,23 @@
 /*
  * Little-endian loads and stores of 16- and 32-bit values at any byte
  * address, for the tables and headers firmware and boot loaders read
- * (ACPI, SMBIOS, the Linux boot protocol, Multiboot): the host's own byte
- * order and alignment do not matter.
+ * (ACPI, SMBIOS, the Linux boot protocol, Multiboot) and for PCI
+ * configuration space: the host's own byte order and alignment do not
+ * matter.
  */
 #ifndef UTIL_BYTEORDER_H
 #define UTIL_BYTEORDER_H
 
 #include <stdint.h>
+
+/**
+ * ld_le16() - read a little-endian 16-bit value.
+ * @p: its first byte
+ */
+static inline uint16_t ld_le16(const uint8_t *p)
+{
+    return p[0] | (p[1] << 8);
+}
 
 /**
  * ld_le32() - read a little-endian 32-bit value.

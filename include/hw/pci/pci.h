@@ -29,6 +29,7 @@
 #include "hw/core/device.h"
 #include "hw/core/machine.h"
 #include "hw/core/memory.h"
+#include "util/byteorder.h"
 
 /* Type 0 header registers (PCI 3.0 §6.1). */
 #define PCI_VENDOR_ID         0x00
@@ -208,24 +209,22 @@ void pci_config_write(PCIDevice *d, uint32_t addr, uint32_t val,
 /** pci_bus_find() - the function at @devfn, or NULL. */
 PCIDevice *pci_bus_find(PCIBus *bus, int devfn);
 
-/** Little-endian config helpers for device code. */
+/** Little-endian config helpers for device code (util/byteorder.h). */
 static inline void pci_set_word(uint8_t *p, uint16_t v)
 {
-    p[0] = v;
-    p[1] = v >> 8;
+    st_le16(p, v);
 }
 static inline void pci_set_long(uint8_t *p, uint32_t v)
 {
-    pci_set_word(p, v);
-    pci_set_word(p + 2, v >> 16);
+    st_le32(p, v);
 }
 static inline uint16_t pci_get_word(const uint8_t *p)
 {
-    return p[0] | (p[1] << 8);
+    return ld_le16(p);
 }
 static inline uint32_t pci_get_long(const uint8_t *p)
 {
-    return pci_get_word(p) | ((uint32_t)pci_get_word(p + 2) << 16);
+    return ld_le32(p);
 }
 
 /**
