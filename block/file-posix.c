@@ -82,6 +82,10 @@ typedef struct FileState {
     bool no_nowait_write;   /* atomic: RWF_NOWAIT writes unsupported */
     uint32_t mem_align;     /* O_DIRECT buffer alignment (512 or 4096) */
     int direct_writes;      /* atomic: O_DIRECT writes in progress */
+    /* buffered-write gate of a regular file: see file_gate_enter() */
+    GMutex gate_lock;
+    GCond gate_cond;
+    int gate_writers;       /* buffered pwritev calls in progress */
     /* grow-ahead: @grow_lock guards the three sizes below */
     uint64_t grow_step;     /* 0: off */
     GMutex grow_lock;
@@ -132,6 +136,8 @@ static int file_open_common(BlockDriverState *bs, struct json_object *opts,
     s->direct = flags & BDRV_O_NOCACHE;
     s->use_uring = flags & BDRV_O_IO_URING;
     g_mutex_init(&s->grow_lock);
+    g_mutex_init(&s->gate_lock);
+    g_cond_init(&s->gate_cond);
     if (fstat(s->fd, &st) < 0) {
         int err = errno;
         error_setg_errno(errp, err, "Could not stat '%s'", filename);
@@ -173,6 +179,8 @@ static void file_close(BlockDriverState *bs)
         close(s->fd);
         s->fd = -1;
         g_mutex_clear(&s->grow_lock);
+        g_mutex_clear(&s->gate_lock);
+        g_cond_clear(&s->gate_cond);
     }
 }
 
@@ -331,9 +339,89 @@ static ssize_t file_sync_xfer(FileState *s, const struct iovec *iov,
     return n < 0 ? -errno : n;
 }
 
-/* One host transfer: bytes done or -errno. */
+/*
+ * The buffered-write gate.  Linux file systems (ext4, XFS, btrfs, tmpfs)
+ * hold a regular file's inode lock for the whole of a buffered write, so
+ * writes to one file never copy in parallel; with a deep queue, every
+ * worker but one spins on that lock (optimistic rwsem spinning) and takes
+ * the CPU the copying one and the submitting thread need.  So at most
+ * FILE_GATE_WRITERS buffered writes of one file enter the kernel at a
+ * time: one copies, one waits on the inode lock to follow at once; the
+ * rest sleep here.  Measured (bench/img-bench.sh, 64 KiB sequential
+ * writes at QD32, writeback): 1 writer is slower than none (no overlap),
+ * 2-4 alike and 20 % faster than no gate.  Block devices are not gated:
+ * their buffered writes do not take the inode lock.  An inline attempt
+ * (nowait mode) never sleeps here: it bails out to the pool instead.
+ */
+#define FILE_GATE_WRITERS 2
+
+static int gate_peak;               /* atomic; for tests */
+
+int file_posix_gate_peak(void)
+{
+    return __atomic_load_n(&gate_peak, __ATOMIC_RELAXED);
+}
+
+static bool file_gated(const FileState *s, bool write)
+{
+    return write && !s->direct && !s->is_blockdev;
+}
+
+/* Enter the gate; false (nowait mode only) if it is full. */
+static bool file_gate_enter(FileState *s, bool nowait)
+{
+    bool ok = true;
+
+    g_mutex_lock(&s->gate_lock);
+    while (s->gate_writers >= FILE_GATE_WRITERS) {
+        if (nowait) {
+            ok = false;
+            break;
+        }
+        g_cond_wait(&s->gate_cond, &s->gate_lock);
+    }
+    s->gate_writers += ok;
+    if (s->gate_writers > __atomic_load_n(&gate_peak, __ATOMIC_RELAXED)) {
+        __atomic_store_n(&gate_peak, s->gate_writers, __ATOMIC_RELAXED);
+    }
+    g_mutex_unlock(&s->gate_lock);
+    return ok;
+}
+
+static void file_gate_leave(FileState *s)
+{
+    g_mutex_lock(&s->gate_lock);
+    s->gate_writers--;
+    g_mutex_unlock(&s->gate_lock);
+    g_cond_signal(&s->gate_cond);
+}
+
+static ssize_t file_xfer_ungated(FileState *s, const struct iovec *iov,
+                                 int niov, int64_t offset, bool write,
+                                 int rwf);
+
+/* One host transfer: bytes done or -errno (-EAGAIN: gate full in nowait
+ * mode). */
 static ssize_t file_xfer(FileState *s, const struct iovec *iov, int niov,
                          int64_t offset, bool write, int rwf)
+{
+    bool gated = file_gated(s, write);
+    ssize_t n;
+
+    if (gated && !file_gate_enter(s, aio_nowait_active())) {
+        return -EAGAIN;
+    }
+    n = file_xfer_ungated(s, iov, niov, offset, write, rwf);
+    if (gated) {
+        file_gate_leave(s);
+    }
+    return n;
+}
+
+/* One host transfer past the gate: bytes done or -errno. */
+static ssize_t file_xfer_ungated(FileState *s, const struct iovec *iov,
+                                 int niov, int64_t offset, bool write,
+                                 int rwf)
 {
 #if CONFIG_LIBURING
     /* Alone, a write gains nothing from the ring but a kernel worker
@@ -378,6 +466,9 @@ static int file_rw_loop(FileState *s, int64_t offset, int64_t bytes,
             memcpy(local, rest.iov, cnt * sizeof(local[0]));
             block_iov_destroy(&rest);
             n = file_xfer(s, local, cnt, offset + done, write, 0);
+        }
+        if (n == -EAGAIN && aio_nowait_active()) {
+            return aio_nowait_bail();   /* the write gate is full */
         }
         if (n == -EINTR || n == -EAGAIN) {
             continue;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What the "file" protocol driver (block/file-posix.c) tells the rest of
- * block/ and its tests about its io_uring path (aio=io_uring|native), and
- * the grow-ahead a format driver may ask of its image file.
+ * block/ and its tests about its io_uring path (aio=io_uring|native), its
+ * buffered-write gate, and the grow-ahead a format driver may ask of its
+ * image file.
  */
 #ifndef BLOCK_FILE_POSIX_H
 #define BLOCK_FILE_POSIX_H
@@ -25,6 +26,13 @@ bool file_posix_uring_available(void);
  * start, over all threads (each short transfer counts once).
  */
 uint64_t file_posix_uring_requests(void);
+
+/**
+ * file_posix_gate_peak() - the most buffered writes of one regular file
+ * that were in the kernel at once since start, over all files (the gate
+ * lets FILE_GATE_WRITERS in: see block/file-posix.c).
+ */
+int file_posix_gate_peak(void);
 
 /**
  * file_posix_grow_ahead() - let O_DIRECT writes past the end of @bs find

@@ -7,7 +7,9 @@
  * and the zeroes between read back; close cuts the file back to the data
  * end; an explicit truncate is exact; without O_DIRECT grow-ahead is off;
  * with aio=threads a lone O_DIRECT write is a pwritev and overlapping ones
- * go through their threads' rings (when the kernel gives rings).  qcow2 asks for grow-ahead on its image file
+ * go through their threads' rings (when the kernel gives rings); buffered
+ * writes from 8 threads at once all land, with at most two of them in the
+ * kernel at a time (the write gate).  qcow2 asks for grow-ahead on its image file
  * with cache.direct: while open the file is longer than the image, after
  * close it ends at the last cluster, and the data reads back.
  */
@@ -182,6 +184,26 @@ static void test_direct_uses_ring(void)
     g_unlink(p);
 }
 
+static void test_buffered_gate(void)
+{
+    g_autofree char *p = tmp_path("gate");
+    BlockDriverState *bs = open_file(p, false);
+    Writer w[8];
+    GThread *th[8];
+
+    for (int i = 0; i < 8; i++) {
+        w[i] = (Writer){ .bs = bs, .n = i };
+        th[i] = g_thread_new("writer", writer_run, &w[i]);
+    }
+    for (int i = 0; i < 8; i++) {
+        g_thread_join(th[i]);
+    }
+    g_assert_cmpint(file_posix_gate_peak(), >=, 1);
+    g_assert_cmpint(file_posix_gate_peak(), <=, 2);
+    bdrv_unref(bs);
+    g_unlink(p);
+}
+
 static void test_qcow2_direct(void)
 {
     g_autofree char *p = tmp_path("img.qcow2");
@@ -255,6 +277,7 @@ int main(int argc, char **argv)
                     test_buffered_no_grow);
     g_test_add_func("/block/file-grow/direct-uses-ring",
                     test_direct_uses_ring);
+    g_test_add_func("/block/file-grow/buffered-gate", test_buffered_gate);
     g_test_add_func("/block/file-grow/qcow2-direct", test_qcow2_direct);
     ret = g_test_run();
     g_rmdir(tmpdir);
