@@ -360,11 +360,14 @@ void aio_pool_get_stats(AioPoolStats *st)
 
 /*
  * Which requests are tried inline.  Small ones always: a page-cache copy
- * of a few KiB costs less than waking a worker.  Larger ones only when
- * nothing else is outstanding on the queue (its own count and the one
- * whose callback may be submitting it): with a deep queue, workers copy
- * in parallel on other CPUs and the kernel's dirty-page throttling
- * pauses them side by side instead of one after the other.  After an
+ * of a few KiB costs less than waking a worker.  Large writes too, at any
+ * queue depth: buffered writes of one file take its inode lock, so
+ * workers could not copy them side by side anyway (the file driver lets
+ * two at a time into the kernel and an inline attempt that finds that gate
+ * full bails out to the pool).  Large reads only when nothing else is
+ * outstanding on the queue (its own count and the one whose callback may
+ * be submitting it): cached reads of one file do copy in parallel on other
+ * CPUs.  After an
  * inline write slower than AIO_SLOW_WRITE_US (throttling, a page under
  * writeback, preemption on a busy host) the next writes go to the pool:
  * 16 of them, doubling while slow ones keep coming, up to
@@ -390,7 +393,7 @@ static bool aio_inline_candidate(AioCompletionQueue *cq, const AioRequest *r)
     if (machine_lock_held()) {
         return false;
     }
-    if (r->bytes > AIO_INLINE_SMALL_BYTES &&
+    if (r->kind == AIO_READ && r->bytes > AIO_INLINE_SMALL_BYTES &&
         aio_completion_queue_in_flight(cq) > 2) {
         return false;
     }

@@ -7,7 +7,8 @@
  * serves it, with correct data and exactly one accounted operation either
  * way; an allocating write whose metadata is all cached is served inline
  * and leaves a consistent image (the driver's check finds nothing);
- * large requests go inline only when nothing else is outstanding.
+ * large reads go inline only when nothing else is outstanding, large
+ * writes at any queue depth.
  */
 #include <errno.h>
 #include <glib.h>
@@ -365,13 +366,15 @@ static void test_mixed_depth(Fixture *f, gconstpointer data)
     assert_image_clean(f);
 }
 
-/* Requests above 16 KiB go inline only while the queue is otherwise
- * empty; with more outstanding, the pool copies them in parallel. */
+/* Reads above 16 KiB go inline only while the queue is otherwise empty
+ * (with more outstanding, the pool copies them in parallel); writes of
+ * that size go inline at any depth (one file's writes serialise on its
+ * inode lock). */
 static void test_large_deep_queue(Fixture *f, gconstpointer data)
 {
     static uint8_t bufs[4][CLUSTER];
     BlockBackend *blk = open_qcow2(f, "writeback");
-    Done d[4] = { 0 };
+    Done d[4] = { 0 }, w[4] = { 0 };
     BlockIOV v[4];
     AioPoolStats base;
     uint64_t inl, bailed, pool;
@@ -399,6 +402,24 @@ static void test_large_deep_queue(Fixture *f, gconstpointer data)
     for (int i = 0; i < 4; i++) {
         g_assert_cmpint(d[i].ret, ==, 0);
         assert_filled(bufs[i], CLUSTER, 0x77);
+    }
+    /* Four rewrites in flight at once: all served inline. */
+    aio_pool_get_stats(&base);
+    for (int i = 0; i < 4; i++) {
+        fill(bufs[i], CLUSTER, 0x20 + i);
+        block_iov_init_buf(&v[i], bufs[i], CLUSTER);
+        blk_aio_pwritev(blk, i * CLUSTER, &v[i], 0, done_cb, &w[i]);
+    }
+    blk_drain(blk);
+    stats_delta(&base, &inl, &bailed, &pool);
+    g_assert_cmpuint(inl, ==, 4);
+    g_assert_cmpuint(pool, ==, 0);
+    for (int i = 0; i < 4; i++) {
+        g_assert_cmpint(w[i].ret, ==, 0);
+        memset(bufs[i], 0, CLUSTER);
+        g_assert_cmpint(blk_pread(blk, i * CLUSTER, CLUSTER, bufs[i], 0),
+                        ==, 0);
+        assert_filled(bufs[i], CLUSTER, 0x20 + i);
     }
     blk_unref(blk);
 }
