@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "block/aio-pool.h"
 #include "config-host.h"
 #include "tools/img/img.h"
 #include "util/keyval.h"
@@ -254,6 +255,9 @@ void img_progress(double percent)
 int main(int argc, char **argv)
 {
     error_set_progname("plimsoll-img");
+    /* Nothing else runs on this thread while a lone request waits for
+     * the device: run it here instead of handing it to a worker. */
+    aio_pool_set_wait_alone(true);
     if (argc < 2) {
         error_report("Not enough arguments");
         error_report("Try 'plimsoll-img --help' for more information");
