@@ -39,6 +39,7 @@ typedef struct JitCold {
     uint8_t seg;        /* COLD_SEG: segment and SEG_PERM_* */
     uint8_t perm;
     bool flags;         /* COLD_RMW: the host flags are live at done */
+    int8_t rsp_adj;     /* COLD_ST of a PUSH: RSP moves before the stop */
 } JitCold;
 
 typedef struct JitCtx {
@@ -83,6 +84,8 @@ void jx_mem_store(JitCtx *c, unsigned k, unsigned size);
  * jx_rmw_done(); with @flags it leaves the guest's flags in the host's
  * (and the guest CF in R10) there, as the template does.
  */
+/* PUSH of RDX or POP to RAX, 8 bytes, in 64-bit code (RSP updated). */
+void jx_stack(JitCtx *c, unsigned k, bool push);
 JitCold *jx_rmw_addr(JitCtx *c, unsigned k, unsigned size, bool flags);
 void jx_rmw_done(JitCtx *c, JitCold *cold);
 /* The stubs, after the block's code.  They keep RDX and R10. */

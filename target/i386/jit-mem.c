@@ -102,19 +102,16 @@ static void emit_seg(JitCtx *c, unsigned k, unsigned size, unsigned perm)
 }
 
 /*
- * RSI = the linear address of entry @k's memory operand, then the TLB
- * test for an access of @size bytes against the read or write tag: on a
- * hit RSI becomes the host address; a miss jumps to the returned stub.
+ * The TLB test of RSI = a linear address for an access of @size bytes
+ * against the read or write tag: on a hit RSI becomes the host address; a
+ * miss jumps to the returned stub.
  */
-static JitCold *emit_tlb(JitCtx *c, unsigned k, unsigned size, bool write,
-                         JitColdKind kind)
+static JitCold *emit_tlb_lin(JitCtx *c, unsigned k, unsigned size,
+                             bool write, JitColdKind kind)
 {
     JitBuf *j = &c->j;
-    JitCold *cold;
+    JitCold *cold = new_cold(c, k, size, kind);
 
-    jx_ea(c, &c->b->insns[k]);
-    emit_seg(c, k, size, write ? SEG_PERM_W : SEG_PERM_R);
-    cold = new_cold(c, k, size, kind);
     /* RCX = index * sizeof(X86TLBEntry) = (index << 4) * 3 */
     _Static_assert(sizeof(X86TLBEntry) == 48, "TLB entry of 48 bytes");
     jit_mov(j, 4, H_RCX, H_RSI);
@@ -131,6 +128,15 @@ static JitCold *emit_tlb(JitCtx *c, unsigned k, unsigned size, bool write,
     return cold;
 }
 
+/* The same for entry @k's memory operand: address, segment, TLB. */
+static JitCold *emit_tlb(JitCtx *c, unsigned k, unsigned size, bool write,
+                         JitColdKind kind)
+{
+    jx_ea(c, &c->b->insns[k]);
+    emit_seg(c, k, size, write ? SEG_PERM_W : SEG_PERM_R);
+    return emit_tlb_lin(c, k, size, write, kind);
+}
+
 void jx_mem_load(JitCtx *c, unsigned k, unsigned size)
 {
     JitCold *cold = emit_tlb(c, k, size, false, COLD_LD);
@@ -145,6 +151,37 @@ void jx_mem_store(JitCtx *c, unsigned k, unsigned size)
 
     jit_store(&c->j, H_RDX, size, H_RSI, 0);
     cold->resume = c->j.p;
+}
+
+/*
+ * PUSH (of RDX) and POP (to RAX) of 8 bytes in 64-bit code, as
+ * ops-fast-mem.c's fm_push()/pop_r8() do: the access at SS.base + RSP
+ * (- 8), then RSP moves, so a fault leaves RSP as it was.  A push that
+ * stops the block (a store to code) moves RSP in its stub first.
+ */
+void jx_stack(JitCtx *c, unsigned k, bool push)
+{
+    JitBuf *j = &c->j;
+    JitCold *cold;
+
+    jit_load(j, H_RSI, 8, H_RBX, H_NONE, 0, CPU_REG(R_ESP));
+    if (push) {
+        jit_lea(j, H_RSI, H_RSI, H_NONE, 0, -8);
+    }
+    jit_rm(j, 0x03, 8, H_RSI, H_RBX, H_NONE, 0, SEG_OFF(R_SS, base));
+    cold = emit_tlb_lin(c, k, 8, push, push ? COLD_ST : COLD_LD);
+    if (push) {
+        jit_store(j, H_RDX, 8, H_RSI, 0);
+    } else {
+        jit_load(j, H_RAX, 8, H_RSI, H_NONE, 0, 0);
+    }
+    cold->resume = j->p;
+    cold->rsp_adj = push ? -8 : 0;
+    jit_rm(j, 0x83, 8, 0, H_RBX, H_NONE, 0, CPU_REG(R_ESP));
+    jit_b(j, push ? -8 : 8);                    /* add qword [rsp], +-8 */
+    if (push) {
+        cold->resume = j->p;
+    }
 }
 
 JitCold *jx_rmw_addr(JitCtx *c, unsigned k, unsigned size, bool flags)
@@ -253,6 +290,10 @@ void jx_cold(JitCtx *c, const JitCold *cold)
         jit_movi(j, H_RCX, cold->size);
         jit_call(j, x86_st_slow);
         emit_pop_saved(j);
+        if (cold->rsp_adj) {
+            jit_rm(j, 0x83, 8, 0, H_RBX, H_NONE, 0, CPU_REG(R_ESP));
+            jit_b(j, (uint8_t)cold->rsp_adj);
+        }
         jx_stop_check(c, cold->k + 1);
         jit_patch(jit_jmp(j), cold->resume);
         return;

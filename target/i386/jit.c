@@ -61,6 +61,7 @@ typedef enum JitKind {
     JK_IMUL,        /* IMUL r, r/m and IMUL r, r/m, imm */
     JK_CMOV,        /* CMOVcc r, r */
     JK_SETCC,       /* SETcc r8 */
+    JK_PUSH,        /* PUSH r64/imm in 64-bit code (alu 1: POP r64) */
 } JitKind;
 
 /* Where the guest's CF is, known at translation time, for INC/DEC. */
@@ -206,6 +207,10 @@ static JitOp jit_classify_opcode(const X86Insn *i, unsigned mode)
             o = (JitOp){ JK_INCDEC, op >= 0x48, false };
         } else if ((op == 0xc1 || op == 0xd1) && r >= 4 && r != 6) {
             o = (JitOp){ JK_SHIFT, r, false };
+        } else if ((op == 0xc0 || op == 0xd0) && r >= 4 && r != 6) {
+            o = (JitOp){ JK_SHIFT, r, false };
+        } else if ((op >= 0x50 && op <= 0x5f) || op == 0x68 || op == 0x6a) {
+            o = (JitOp){ JK_PUSH, op >= 0x58 && op <= 0x5f, false };
         } else if (op == 0x69 || op == 0x6b) {
             o.kind = JK_IMUL;
         } else if (((op == 0xc0 || op == 0xc1 || (op >= 0xd0 && op <= 0xd3))
@@ -283,8 +288,10 @@ static JitOp jit_classify(const X86Block *b, const X86Insn *i)
         }
         break;
     case JK_SHIFT:
-        if (d->kind == OPK_REG && (d->size == 4 || d->size == 8) &&
-            s->kind == OPK_IMM) {
+        /* 8/16-bit: counts below the width (the host's CF is the
+         * guest's there; ops-shift.c defines the rest). */
+        if (d->kind == OPK_REG && s->kind == OPK_IMM &&
+            (d->size >= 4 || (i->imm & 31) < d->size * 8u)) {
             return o;
         }
         return (JitOp){ d->kind == OPK_REG ? JK_PURE : JK_CALL, 0, false };
@@ -305,6 +312,14 @@ static JitOp jit_classify(const X86Block *b, const X86Insn *i)
     case JK_UNARY:
         if ((d->kind == OPK_REG || jit_mem_ok(i, d)) &&
             s->kind != OPK_MEM) {
+            return o;
+        }
+        break;
+    case JK_PUSH:
+        /* As ops-fast-mem.c's pick_stack(): 64-bit code and operand. */
+        if (i->flat64 && i->opsize == 8 &&
+            ((d->kind == OPK_REG && d->size == 8) ||
+             (d->kind == OPK_IMM && !o.alu))) {
             return o;
         }
         break;
@@ -616,6 +631,21 @@ static void emit_shift(JitCtx *c, unsigned k, unsigned kind)
     jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_op), CC_OP_SHIFT);
     jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_size), size);
     emit_reg_write(c, H_RDX, off, size);
+}
+
+/* PUSH r64/imm and POP r64 (jx_stack()); POP RSP leaves the value. */
+static void emit_push_pop(JitCtx *c, unsigned k, bool pop)
+{
+    const X86Insn *i = &c->b->insns[k];
+    const X86Operand *o = &i->op[0];
+
+    if (pop) {
+        jx_stack(c, k, false);
+        jit_store(&c->j, H_RAX, 8, H_RBX, CPU_REG(0) + o->reg);
+        return;
+    }
+    emit_src(c, k, 0, H_RDX);
+    jx_stack(c, k, true);
 }
 
 /* IMUL with a 32/64-bit register destination as fm_imul() records it:
@@ -938,6 +968,9 @@ static int emit_entry(JitCtx *c, unsigned k)
         break;
     case JK_LEA:
         emit_lea(c, k);
+        break;
+    case JK_PUSH:
+        emit_push_pop(c, k, o.alu);
         break;
     case JK_EXT:
         emit_ext(c, k, o.sx);

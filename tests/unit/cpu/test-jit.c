@@ -128,6 +128,8 @@ static const char *const flag_ops[] = {
     "38d8", "00d8", "3ce8", "fec8", "fec0", "84d8", "20d8", "3a06",
     "48c1e003", "c1e81f", "48c1f821", "d1e0", "c1e000", "48d1e8", "c1f803",
     "480fafc3", "0fafc3", "486bc085", "69c001000080", "480faf06",
+    "66c1e805", "66c1e00f", "66c1f803", "c0e803", "c0e007", "d0f8",
+    "c0ec03", "66d1e0", "66c1e811", "c0e008", "d0e4",
 };
 
 /* Entries before it: nothing, CF from EFLAGS (STC, CLC), from an ADD
@@ -361,6 +363,7 @@ static const char *const mem_ops64[] = {
     "480106", "482906", "483906", "488506", "4883060f", "48ff06", "48ff0e",
     "48f71e", "48f716", "48c706ffffffff", "48833e00", "48833eff",
     "48813e00000080", "48f706ffffffff",
+    "505b", "6a8059", "545a", "68785634125b", "565c", "4150415b", "ff36",
 };
 
 /* Run @code on both machines with [rsi] at linear @lin (offset @off in
@@ -563,6 +566,35 @@ static void test_rmw_special(void)
     }
 }
 
+/* PUSH RAX onto the bytes of the block's own next instruction (RSP
+ * there): the block stops after the push with RSP moved, and the new
+ * MOV EAX, 7 runs. */
+static void test_push_smc(void)
+{
+    for (int jit = 0; jit < 2; jit++) {
+        TestMachine *m = machine(jit);
+        X86CPU *cpu = m->cpu;
+
+        for (int k = 0; k < 3; k++) {
+            load_code(m, CODE_ADDR + 0x400, "50b805000000f4");
+            cpu->regs[R_EAX] = 0xf4f4f4f400000007ull;
+            cpu->regs[R_ESP] = CODE_ADDR + 0x40a;
+            cpu->regs[R_RIP] = CODE_ADDR + 0x400;
+            cpu->halted = false;
+            for (int n = 0; n < 10 && !cpu->halted; n++) {
+                x86_cpu_run(cpu, 100000, NULL);
+            }
+            g_assert_true(cpu->halted);
+            g_assert_cmphex(cpu->regs[R_EAX], ==, 7);
+            g_assert_cmphex(cpu->regs[R_ESP], ==, CODE_ADDR + 0x402);
+        }
+        if (jit) {
+            g_assert_cmpuint(x86_bc_jit_blocks(cpu), >, 0);
+        }
+        test_machine_free(m);
+    }
+}
+
 /* A translated block rewritten by a guest store from another block, and
  * by a store in itself to its own next instruction. */
 static void test_smc(void)
@@ -686,6 +718,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cpu/jit/mem-flags", test_mem_flags);
     g_test_add_func("/cpu/jit/mem-seg", test_mem_seg);
     g_test_add_func("/cpu/jit/rmw-special", test_rmw_special);
+    g_test_add_func("/cpu/jit/push-smc", test_push_smc);
     g_test_add_func("/cpu/jit/smc", test_smc);
     g_test_add_func("/cpu/jit/budget", test_budget);
     g_test_add_func("/cpu/jit/region-full", test_region_full);
