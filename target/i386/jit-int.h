@@ -54,6 +54,7 @@ typedef struct JitCtx {
     bool hflags;        /* the host's flags are the guest's */
     bool has_call;      /* a handler is called (not counting slow paths) */
     bool packed_imm;    /* the entry's immediate is the low half of .imm */
+    bool flags_dead;    /* the next entry overwrites this one's cc_* */
     uint8_t rip_adj;    /* a fused entry: RIP-relative from the CMP's end */
     uint8_t *body;      /* the first entry's code */
 } JitCtx;

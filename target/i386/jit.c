@@ -419,6 +419,35 @@ static void emit_src(JitCtx *c, unsigned k, int n, int dst)
     }
 }
 
+/* No cc_src/cc_src2 store (H_NONE), or a store of zero. */
+#define CC_ZERO (-2)
+
+/*
+ * The lazy-flag record of a flag-setting template: cc_src, cc_src2 and
+ * cc_dst from host registers, cc_op and cc_size.  Left out when the next
+ * entry overwrites them before anything can read them (c->flags_dead).
+ */
+static void emit_cc(JitCtx *c, unsigned op, unsigned size, int src, int src2,
+                    int dst)
+{
+    JitBuf *j = &c->j;
+
+    if (c->flags_dead) {
+        return;
+    }
+    if (src == CC_ZERO) {
+        jit_store_imm(j, 8, H_RBX, CPU_OFF(cc_src), 0);
+    } else if (src != H_NONE) {
+        jit_store(j, src, 8, H_RBX, CPU_OFF(cc_src));
+    }
+    if (src2 != H_NONE) {
+        jit_store(j, src2, 8, H_RBX, CPU_OFF(cc_src2));
+    }
+    jit_store(j, dst, 8, H_RBX, CPU_OFF(cc_dst));
+    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_op), op);
+    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_size), size);
+}
+
 /* Host opcodes (r/m, reg forms; byte forms are one less). */
 static const uint8_t alu_host_op[] = {
     [OP_ADD] = 0x01, [OP_OR] = 0x09, [OP_AND] = 0x21, [OP_SUB] = 0x29,
@@ -489,15 +518,8 @@ static void emit_alu(JitCtx *c, unsigned k, unsigned op, bool flags)
 
     jit_mov(j, 8, H_RDX, H_RAX);
     jit_rr(j, alu_host_op[calc], 8, H_RCX, H_RDX);
-    jit_store(j, H_RDX, 8, H_RBX, CPU_OFF(cc_dst));
-    if (arith) {
-        jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(cc_src));
-        jit_store(j, H_RCX, 8, H_RBX, CPU_OFF(cc_src2));
-    }
-    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_op),
-                  arith ? (op == OP_ADD ? CC_OP_ADD : CC_OP_SUB)
-                        : CC_OP_LOGIC);
-    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_size), size);
+    emit_cc(c, arith ? (op == OP_ADD ? CC_OP_ADD : CC_OP_SUB) : CC_OP_LOGIC,
+            size, arith ? H_RAX : H_NONE, arith ? H_RCX : H_NONE, H_RDX);
     if (write) {
         emit_dst_write(c, k, size);
     }
@@ -541,12 +563,8 @@ static void emit_incdec(JitCtx *c, unsigned k, bool dec, bool flags)
 
     emit_cf(c);
     cold = emit_dst_src(c, k, size, true, flags);
-    jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(cc_src));
-    jit_store(j, H_R10, 8, H_RBX, CPU_OFF(cc_src2));
     jit_lea(j, H_RDX, H_RAX, H_NONE, 0, dec ? -1 : 1);
-    jit_store(j, H_RDX, 8, H_RBX, CPU_OFF(cc_dst));
-    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_op), dec ? CC_OP_DEC : CC_OP_INC);
-    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_size), size);
+    emit_cc(c, dec ? CC_OP_DEC : CC_OP_INC, size, H_RAX, H_R10, H_RDX);
     emit_dst_write(c, k, size);
     if (flags) {
         jit_prefix(j, 4, 0, 0, H_R10, false);   /* bt r10d, 0 */
@@ -577,11 +595,7 @@ static void emit_unary(JitCtx *c, unsigned k, bool neg, bool flags)
     jit_b(j, 0xf7);
     jit_b(j, 0xc0 | (neg ? 3 : 2) << 3 | H_RDX);
     if (neg) {
-        jit_store_imm(j, 8, H_RBX, CPU_OFF(cc_src), 0);
-        jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(cc_src2));
-        jit_store(j, H_RDX, 8, H_RBX, CPU_OFF(cc_dst));
-        jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_op), CC_OP_SUB);
-        jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_size), size);
+        emit_cc(c, CC_OP_SUB, size, CC_ZERO, H_RAX, H_RDX);
     }
     emit_dst_write(c, k, size);
     if (neg && flags) {
@@ -625,11 +639,7 @@ static void emit_shift(JitCtx *c, unsigned k, unsigned kind)
             jit_rr(j, 0x31, 4, H_RCX, H_R8);
         }
     }
-    jit_store(j, H_RCX, 8, H_RBX, CPU_OFF(cc_src));
-    jit_store(j, H_R8, 8, H_RBX, CPU_OFF(cc_src2));
-    jit_store(j, H_RDX, 8, H_RBX, CPU_OFF(cc_dst));
-    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_op), CC_OP_SHIFT);
-    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_size), size);
+    emit_cc(c, CC_OP_SHIFT, size, H_RCX, H_R8, H_RDX);
     emit_reg_write(c, H_RDX, off, size);
 }
 
@@ -668,11 +678,7 @@ static void emit_imul(JitCtx *c, unsigned k)
     jit_b(j, 0x92);
     jit_b(j, 0xc2);
     jit_rr(j, 0x0fb6, 4, H_RDX, H_RDX);         /* movzx edx, dl */
-    jit_store(j, H_RDX, 8, H_RBX, CPU_OFF(cc_src));
-    jit_store(j, H_RDX, 8, H_RBX, CPU_OFF(cc_src2));
-    jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(cc_dst));
-    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_op), CC_OP_SHIFT);
-    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_size), size);
+    emit_cc(c, CC_OP_SHIFT, size, H_RDX, H_RDX, H_RAX);
     emit_reg_write(c, H_RAX, i->op[0].reg, size);
 }
 
@@ -860,6 +866,46 @@ static bool jit_has_mem(const X86Insn *i)
     return i->op[0].kind == OPK_MEM || i->op[1].kind == OPK_MEM;
 }
 
+/*
+ * Entry @n, after an entry of kind @pk, is an inline template without a
+ * memory operand that writes every lazy-flag field its cc_op uses: the
+ * previous entry's record is dead (nothing between them can fault, call
+ * out or read it).  INC/DEC needs the CF: known in R10 or as zero only
+ * after an ALU template or another INC/DEC.
+ */
+static bool jit_flags_overwritten(const X86Block *b, unsigned n, JitKind pk)
+{
+    const X86Insn *i = &b->insns[n];
+    JitOp o;
+
+    if (n >= b->n_insns || jit_has_mem(i)) {
+        return false;
+    }
+    o = jit_classify(b, i);
+    if (n + 1u == b->n_insns && b->fused &&
+        !(o.kind == JK_ALU && i->op[0].kind == OPK_REG &&
+          (i->op[0].size == 4 || i->op[0].size == 8)) &&
+        !(o.kind == JK_INCDEC && i->op[0].kind == OPK_REG &&
+          (i->op[0].size == 4 || i->op[0].size == 8)) &&
+        !(o.kind == JK_ALU && (o.alu == OP_CMP || o.alu == OP_TEST) &&
+          i->op[0].kind == OPK_REG && i->op[0].size == 1)) {
+        return false;           /* emit_entry() calls its handler */
+    }
+    switch (o.kind) {
+    case JK_ALU:
+    case JK_IMUL:
+        return true;
+    case JK_SHIFT:
+        return (i->imm & (i->op[0].size == 8 ? 63 : 31)) != 0;
+    case JK_UNARY:
+        return o.alu == 3;
+    case JK_INCDEC:
+        return pk == JK_ALU || pk == JK_INCDEC;
+    default:
+        return false;
+    }
+}
+
 /* What emit_entry() made of an entry. */
 enum { EMIT_INLINE, EMIT_CALLED, EMIT_ENDED };
 
@@ -874,6 +920,7 @@ static int emit_entry(JitCtx *c, unsigned k)
                   (o.kind == JK_UNARY && o.alu == 3);
     bool flags_next, hflags;
 
+    c->flags_dead = !last && jit_flags_overwritten(b, k + 1, o.kind);
     /*
      * A compare-and-branch the decoder fused: x86_fuse_jcc() (ops-fast.c)
      * keeps the operands and puts the displacement in .disp for register
@@ -989,6 +1036,36 @@ static int emit_entry(JitCtx *c, unsigned k)
 }
 
 /*
+ * After a RET whose links missed: the return-address cache, as exec.c's
+ * find_return() reads it.  The block whose CALL pushed the address is
+ * cpu->ret_caller (x86_op_ret() set it); its ret_link, if right for RIP
+ * (RAX) in this generation (ECX), names the next block (RSI), and the
+ * hint is used up.  Returns the jump to the found path.
+ */
+static uint8_t *emit_chain_ret(JitCtx *c, uint8_t **out, unsigned *n_out)
+{
+    JitBuf *j = &c->j;
+    int32_t rl = offsetof(X86Block, ret_link);
+
+    jit_load(j, H_R9, 8, H_RBX, H_NONE, 0, CPU_OFF(ret_caller));
+    jit_rr(j, 0x85, 8, H_R9, H_R9);
+    out[(*n_out)++] = jit_jcc(j, 4);                /* jz: no caller */
+    jit_rm(j, 0x3b, 8, H_RAX, H_R9, H_NONE, 0,
+           rl + (int32_t)offsetof(X86BlockLink, eip));
+    out[(*n_out)++] = jit_jcc(j, 5);
+    jit_rm(j, 0x3b, 4, H_RCX, H_R9, H_NONE, 0,
+           rl + (int32_t)offsetof(X86BlockLink, gen));
+    out[(*n_out)++] = jit_jcc(j, 5);
+    jit_load(j, H_RSI, 8, H_R9, H_NONE, 0,
+             rl + (int32_t)offsetof(X86BlockLink, next));
+    jit_rr(j, 0x85, 8, H_RSI, H_RSI);
+    out[(*n_out)++] = jit_jcc(j, 4);                /* jz: never set */
+    jit_rm(j, 0xc7, 8, 0, H_RBX, H_NONE, 0, CPU_OFF(ret_caller));
+    jit_d(j, 0);                                    /* ret_caller = NULL */
+    return jit_jmp(j);
+}
+
+/*
  * The chain stub: RAX = the new RIP, EDX = what this block retired.  Does
  * what the run loop would do between blocks when nothing needs it (budget
  * left, no event, no debugging, no interrupt shadow) and one of this
@@ -999,7 +1076,7 @@ static int emit_entry(JitCtx *c, unsigned k)
 static void emit_chain(JitCtx *c)
 {
     JitBuf *j = &c->j;
-    uint8_t *out[8], *found[2];
+    uint8_t *out[16], *found[3];
     unsigned n_out = 0;
     int32_t lk = sizeof(X86BlockLink);
 
@@ -1029,9 +1106,17 @@ static void emit_chain(JitCtx *c)
         jit_patch(miss[0], j->p);
         jit_patch(miss[1], j->p);
     }
+    if (c->b->insns[c->b->n_insns - 1].exec == x86_op_ret) {
+        found[2] = emit_chain_ret(c, out, &n_out);
+    } else {
+        found[2] = NULL;
+    }
     out[n_out++] = jit_jmp(j);
-    jit_patch(found[0], j->p);
-    jit_patch(found[1], j->p);
+    for (int k = 0; k < 3; k++) {
+        if (found[k]) {
+            jit_patch(found[k], j->p);
+        }
+    }
     jit_rm(j, 0x80, 1, 7, H_RSI, H_NONE, 0, offsetof(X86Block, valid));
     jit_b(j, 0);
     out[n_out++] = jit_jcc(j, 4);                   /* je: invalid */
@@ -1070,6 +1155,7 @@ bool x86_jit_translate(X86JitCode *jc, const X86Block *b, X86JitFn *out)
     c->has_call = false;
     c->packed_imm = false;
     c->rip_adj = 0;
+    c->flags_dead = false;
     c->j.p = jc->base + jc->used;
     c->j.end = c->j.p + need;
     /* The epilogue and the chain stub first, so every exit jumps back

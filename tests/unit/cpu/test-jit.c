@@ -356,6 +356,8 @@ static const char *const mem_ops[] = {
     "813e00000080", "f60601", "803e80", "8036ff",
     "ff06", "ff0e", "fe06", "fe0e", "66ff06", "66ff0e",
     "f716", "f71e", "f61e", "66f71e", "f616",
+    "39d80306", "01d82b06", "c1e0030306", "21d8ff06", "0fafc38b06",
+    "f7d83906", "d1e8ffc0ffc88906",
 };
 
 /* 64-bit only: REX.W forms. */
