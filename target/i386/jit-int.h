@@ -26,6 +26,7 @@ typedef enum JitColdKind {
     COLD_ST,        /* x86_st_slow() of RDX, then the stop test */
     COLD_SEG,       /* the exact segment check (x86_seg_lin()): RSI = lin */
     COLD_RMW,       /* the write probe: RSI = host pointer, or the handler */
+    COLD_HANDLER,   /* the entry's handler does all of it */
 } JitColdKind;
 
 /* A slow-path stub, emitted after the block's code. */
@@ -87,6 +88,12 @@ void jx_mem_store(JitCtx *c, unsigned k, unsigned size);
  */
 /* PUSH of RDX or POP to RAX, 8 bytes, in 64-bit code (RSP updated). */
 void jx_stack(JitCtx *c, unsigned k, bool push);
+/*
+ * CALL's push of RDX in 64-bit code: RSP - 8 through the TLB; on a miss
+ * the stub runs the whole CALL (its handler) and goes to the end the
+ * caller marks with jx_rmw_done().  RSP is not updated here.
+ */
+JitCold *jx_call_push(JitCtx *c, unsigned k);
 JitCold *jx_rmw_addr(JitCtx *c, unsigned k, unsigned size, bool flags);
 void jx_rmw_done(JitCtx *c, JitCold *cold);
 /* The stubs, after the block's code.  They keep RDX and R10. */

@@ -184,6 +184,19 @@ void jx_stack(JitCtx *c, unsigned k, bool push)
     }
 }
 
+JitCold *jx_call_push(JitCtx *c, unsigned k)
+{
+    JitBuf *j = &c->j;
+    JitCold *cold;
+
+    jit_load(j, H_RSI, 8, H_RBX, H_NONE, 0, CPU_REG(R_ESP));
+    jit_lea(j, H_RSI, H_RSI, H_NONE, 0, -8);
+    jit_rm(j, 0x03, 8, H_RSI, H_RBX, H_NONE, 0, SEG_OFF(R_SS, base));
+    cold = emit_tlb_lin(c, k, 8, true, COLD_HANDLER);
+    jit_store(j, H_RDX, 8, H_RSI, 0);
+    return cold;
+}
+
 JitCold *jx_rmw_addr(JitCtx *c, unsigned k, unsigned size, bool flags)
 {
     JitCold *cold = emit_tlb(c, k, size, true, COLD_RMW);
@@ -243,7 +256,8 @@ static void emit_pop_saved(JitBuf *j)
     jit_b(j, 0x5a);                             /* pop rdx */
 }
 
-/* The RMW stub's other way: the entry's handler does all of it. */
+/* The RMW stub's other way, and COLD_HANDLER's only one: the entry's
+ * handler does all of it. */
 static void emit_rmw_handler(JitCtx *c, const JitCold *cold)
 {
     JitBuf *j = &c->j;
@@ -279,6 +293,10 @@ void jx_cold(JitCtx *c, const JitCold *cold)
     }
     jx_insn_state(c, cold->k);
     emit_push_saved(j);
+    if (cold->kind == COLD_HANDLER) {
+        emit_rmw_handler(c, cold);
+        return;
+    }
     jit_mov(j, 8, H_RDI, H_RBX);
     switch (cold->kind) {
     case COLD_LD:
@@ -305,6 +323,7 @@ void jx_cold(JitCtx *c, const JitCold *cold)
         jit_call(j, jit_seg_lin);
         jit_mov(j, 8, H_RSI, H_RAX);
         break;
+    case COLD_HANDLER:
     case COLD_RMW:
         jit_movi(j, H_RDX, cold->size);
         jit_call(j, jit_rmw_ptr);

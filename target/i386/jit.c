@@ -62,6 +62,8 @@ typedef enum JitKind {
     JK_CMOV,        /* CMOVcc r, r */
     JK_SETCC,       /* SETcc r8 */
     JK_PUSH,        /* PUSH r64/imm in 64-bit code (alu 1: POP r64) */
+    JK_CALLN,       /* near CALL rel32 in 64-bit code */
+    JK_RET,         /* near RET (imm16) in 64-bit code */
 } JitKind;
 
 /* Where the guest's CF is, known at translation time, for INC/DEC. */
@@ -209,6 +211,10 @@ static JitOp jit_classify_opcode(const X86Insn *i, unsigned mode)
             o = (JitOp){ JK_SHIFT, r, false };
         } else if ((op == 0xc0 || op == 0xd0) && r >= 4 && r != 6) {
             o = (JitOp){ JK_SHIFT, r, false };
+        } else if (op == 0xe8) {
+            o.kind = JK_CALLN;
+        } else if (op == 0xc2 || op == 0xc3) {
+            o.kind = JK_RET;
         } else if ((op >= 0x50 && op <= 0x5f) || op == 0x68 || op == 0x6a) {
             o = (JitOp){ JK_PUSH, op >= 0x58 && op <= 0x5f, false };
         } else if (op == 0x69 || op == 0x6b) {
@@ -320,6 +326,15 @@ static JitOp jit_classify(const X86Block *b, const X86Insn *i)
         if (i->flat64 && i->opsize == 8 &&
             ((d->kind == OPK_REG && d->size == 8) ||
              (d->kind == OPK_IMM && !o.alu))) {
+            return o;
+        }
+        break;
+    case JK_CALLN:
+    case JK_RET:
+        /* As ops-branch.c's fast shapes: 64-bit code and operand size;
+         * the handlers stay (exec.c's find_return() looks for RET's). */
+        if (i->flat64 && i->opsize == 8 &&
+            (i->exec == x86_op_call || i->exec == x86_op_ret)) {
             return o;
         }
         break;
@@ -656,6 +671,69 @@ static void emit_push_pop(JitCtx *c, unsigned k, bool pop)
     }
     emit_src(c, k, 0, H_RDX);
     jx_stack(c, k, true);
+}
+
+/* RIP = RAX, then on to the next block (entry @k ended the block). */
+static void emit_branch_exit(JitCtx *c)
+{
+    jit_store(&c->j, H_RAX, 8, H_RBX, CPU_REG(R_RIP));
+    emit_exit_all(c);
+}
+
+/* The return-address cache (ops-branch.c ras_push()/ras_pop()): a CALL
+ * records the running block, a RET hands the latest to cpu->ret_caller. */
+static void emit_ras(JitCtx *c, bool push)
+{
+    JitBuf *j = &c->j;
+
+    jit_load(j, H_RCX, 4, H_RBX, H_NONE, 0, CPU_OFF(ras_top));
+    jit_lea(j, H_RDX, H_RCX, H_NONE, 0, push ? 1 : -1);
+    jit_store(j, H_RDX, 4, H_RBX, CPU_OFF(ras_top));
+    if (push) {
+        jit_mov(j, 4, H_RCX, H_RDX);
+    }
+    jit_alu_ri(j, G1_AND, 4, H_RCX, X86_RAS_SIZE - 1);
+    if (push) {
+        jit_load(j, H_R8, 8, H_RBX, H_NONE, 0, CPU_OFF(cur_block));
+        jit_rm(j, 0x89, 8, H_R8, H_RBX, H_RCX, 3, CPU_OFF(ras));
+    } else {
+        jit_rm(j, 0x8b, 8, H_R8, H_RBX, H_RCX, 3, CPU_OFF(ras));
+        jit_store(j, H_R8, 8, H_RBX, CPU_OFF(ret_caller));
+    }
+}
+
+/* Near CALL rel32 and RET (imm16) in 64-bit code, as x86_op_call() and
+ * x86_op_ret() do them; a CALL whose push misses the TLB runs its
+ * handler. */
+static void emit_call_ret(JitCtx *c, unsigned k, bool ret)
+{
+    const X86Insn *i = &c->b->insns[k];
+    JitBuf *j = &c->j;
+    JitCold *cold;
+
+    if (ret) {
+        jx_stack(c, k, false);
+        if (i->op[0].kind == OPK_IMM && (i->imm & 0xffff)) {
+            jit_rm(j, 0x81, 8, 0, H_RBX, H_NONE, 0, CPU_REG(R_ESP));
+            jit_d(j, i->imm & 0xffff);          /* add qword [rsp], n */
+        }
+        jit_mov(j, 8, H_R9, H_RAX);
+        emit_ras(c, false);
+        jit_mov(j, 8, H_RAX, H_R9);
+        emit_branch_exit(c);
+        return;
+    }
+    jit_lea(j, H_RDX, H_RBP, H_NONE, 0, i->next_off);
+    cold = jx_call_push(c, k);
+    jit_rm(j, 0x83, 8, 5, H_RBX, H_NONE, 0, CPU_REG(R_ESP));
+    jit_b(j, 8);                                /* sub qword [rsp], 8 */
+    emit_ras(c, true);
+    jit_lea(j, H_RAX, H_RBP, H_NONE, 0, i->next_off);
+    jit_alu_ri(j, G1_ADD, 8, H_RAX, (int32_t)i->imm);
+    jit_store(j, H_RAX, 8, H_RBX, CPU_REG(R_RIP));
+    jx_rmw_done(c, cold);
+    jit_load(j, H_RAX, 8, H_RBX, H_NONE, 0, CPU_REG(R_RIP));
+    emit_exit_all(c);
 }
 
 /* IMUL with a 32/64-bit register destination as fm_imul() records it:
@@ -1019,6 +1097,10 @@ static int emit_entry(JitCtx *c, unsigned k)
     case JK_PUSH:
         emit_push_pop(c, k, o.alu);
         break;
+    case JK_CALLN:
+    case JK_RET:
+        emit_call_ret(c, k, o.kind == JK_RET);
+        return EMIT_ENDED;
     case JK_EXT:
         emit_ext(c, k, o.sx);
         break;

@@ -568,6 +568,37 @@ static void test_rmw_special(void)
     }
 }
 
+/*
+ * Near CALL and RET in 64-bit code: three call sites of one routine (RET
+ * to each in turn), RET imm16, nested calls; each with the stack page in
+ * the TLB and after a flush (the CALL's stub runs its handler then).
+ */
+static void test_call_ret(void)
+{
+    static const char *const progs[] = {
+        "e80b000000e806000000e801000000f401d848ffc1c3",
+        "e80b000000e806000000e801000000f401d848ffc1c20800",
+        "e806000000e801000000f4e802000000c3f401d8c3",
+    };
+    TestMachine *j = machine(true), *i = machine(false);
+
+    for (unsigned p = 0; p < G_N_ELEMENTS(progs); p++) {
+        for (unsigned v = 0; v < G_N_ELEMENTS(vals); v += 3) {
+            if (v % 2) {
+                x86_tlb_flush(j->cpu, true);
+                x86_tlb_flush(i->cpu, true);
+            }
+            run_mem_both(j, i, progs[p], vals[v], 3, MEM_ADDR, MEM_ADDR,
+                         STACK_TOP);
+            g_assert_cmphex(j->cpu->regs[R_RIP], ==,
+                            CODE_ADDR + (p == 2 ? 0xb : 0x10));
+        }
+    }
+    g_assert_cmpuint(x86_bc_jit_blocks(j->cpu), >, 0);
+    test_machine_free(j);
+    test_machine_free(i);
+}
+
 /* PUSH RAX onto the bytes of the block's own next instruction (RSP
  * there): the block stops after the push with RSP moved, and the new
  * MOV EAX, 7 runs. */
@@ -721,6 +752,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cpu/jit/mem-seg", test_mem_seg);
     g_test_add_func("/cpu/jit/rmw-special", test_rmw_special);
     g_test_add_func("/cpu/jit/push-smc", test_push_smc);
+    g_test_add_func("/cpu/jit/call-ret", test_call_ret);
     g_test_add_func("/cpu/jit/smc", test_smc);
     g_test_add_func("/cpu/jit/budget", test_budget);
     g_test_add_func("/cpu/jit/region-full", test_region_full);
