@@ -78,6 +78,21 @@ void jx_ea(JitCtx *c, const X86Insn *i);
 void jx_mem_load(JitCtx *c, unsigned k, unsigned size);
 /* Store the low @size bytes of RDX at entry @k's memory operand. */
 void jx_mem_store(JitCtx *c, unsigned k, unsigned size);
+/* RSP += @delta for a stack of @size (8: 64-bit; 4: ESP, wrapping). */
+void jx_sp_add(JitCtx *c, unsigned size, int32_t delta);
+/*
+ * PUSH of RDX or POP to RAX of @size bytes (8: 64-bit code; 4: 32-bit
+ * code), RSP updated after the access.  For 4 the stack must be 32-bit:
+ * otherwise the returned stub (else NULL) runs the handler and goes to
+ * the end of the entry, which the caller marks with jx_rmw_done().
+ */
+JitCold *jx_stack(JitCtx *c, unsigned k, unsigned size, bool push);
+/*
+ * CALL's push of RDX (@size as jx_stack()), RSP not updated: a 16-bit
+ * stack (stubs[0], or NULL) or a TLB miss (stubs[1]) runs the whole CALL
+ * (its handler) and goes to the end marked with jx_rmw_done() on each.
+ */
+void jx_call_push(JitCtx *c, unsigned k, unsigned size, JitCold *stubs[2]);
 /*
  * RSI = the host address of entry @k's memory operand for a read-modify-
  * write of @size bytes (segment check for writing, TLB write tag).  When
@@ -86,14 +101,6 @@ void jx_mem_store(JitCtx *c, unsigned k, unsigned size);
  * jx_rmw_done(); with @flags it leaves the guest's flags in the host's
  * (and the guest CF in R10) there, as the template does.
  */
-/* PUSH of RDX or POP to RAX, 8 bytes, in 64-bit code (RSP updated). */
-void jx_stack(JitCtx *c, unsigned k, bool push);
-/*
- * CALL's push of RDX in 64-bit code: RSP - 8 through the TLB; on a miss
- * the stub runs the whole CALL (its handler) and goes to the end the
- * caller marks with jx_rmw_done().  RSP is not updated here.
- */
-JitCold *jx_call_push(JitCtx *c, unsigned k);
 JitCold *jx_rmw_addr(JitCtx *c, unsigned k, unsigned size, bool flags);
 void jx_rmw_done(JitCtx *c, JitCold *cold);
 /* The stubs, after the block's code.  They keep RDX and R10. */

@@ -77,26 +77,27 @@ static JitCold *new_cold(JitCtx *c, unsigned k, unsigned size,
     return cold;
 }
 
-/* RSI = offset -> linear address, for an access of @size with @perm. */
-static void emit_seg(JitCtx *c, unsigned k, unsigned size, unsigned perm)
+/* RSI = offset in segment @seg -> linear address, for an access of
+ * @size with @perm (64-bit code: the base only). */
+static void emit_seg(JitCtx *c, unsigned k, int seg, bool flat64,
+                     unsigned size, unsigned perm)
 {
-    const X86Insn *i = &c->b->insns[k];
     JitBuf *j = &c->j;
     JitCold *cold;
 
-    if (i->flat64) {
-        jit_rm(j, 0x03, 8, H_RSI, H_RBX, H_NONE, 0, SEG_OFF(i->seg, base));
+    if (flat64) {
+        jit_rm(j, 0x03, 8, H_RSI, H_RBX, H_NONE, 0, SEG_OFF(seg, base));
         return;
     }
     cold = new_cold(c, k, size, COLD_SEG);
-    cold->seg = i->seg;
+    cold->seg = seg;
     cold->perm = perm;
-    jit_rm(j, 0x3b, 8, H_RSI, H_RBX, H_NONE, 0, SEG_OFF(i->seg, fast_lim));
+    jit_rm(j, 0x3b, 8, H_RSI, H_RBX, H_NONE, 0, SEG_OFF(seg, fast_lim));
     cold->patch[0] = jit_jcc(j, 3);             /* jae: not below */
-    jit_rm(j, 0xf6, 1, 0, H_RBX, H_NONE, 0, SEG_OFF(i->seg, perm));
+    jit_rm(j, 0xf6, 1, 0, H_RBX, H_NONE, 0, SEG_OFF(seg, perm));
     jit_b(j, perm);                             /* test byte [perm], perm */
     cold->patch[1] = jit_jcc(j, 4);             /* jz: no access right */
-    jit_rm(j, 0x03, 8, H_RSI, H_RBX, H_NONE, 0, SEG_OFF(i->seg, base));
+    jit_rm(j, 0x03, 8, H_RSI, H_RBX, H_NONE, 0, SEG_OFF(seg, base));
     jit_rm(j, 0x23, 8, H_RSI, H_RBX, H_NONE, 0, CPU_OFF(lin_mask));
     cold->resume = j->p;
 }
@@ -132,8 +133,10 @@ static JitCold *emit_tlb_lin(JitCtx *c, unsigned k, unsigned size,
 static JitCold *emit_tlb(JitCtx *c, unsigned k, unsigned size, bool write,
                          JitColdKind kind)
 {
-    jx_ea(c, &c->b->insns[k]);
-    emit_seg(c, k, size, write ? SEG_PERM_W : SEG_PERM_R);
+    const X86Insn *i = &c->b->insns[k];
+
+    jx_ea(c, i);
+    emit_seg(c, k, i->seg, i->flat64, size, write ? SEG_PERM_W : SEG_PERM_R);
     return emit_tlb_lin(c, k, size, write, kind);
 }
 
@@ -153,48 +156,75 @@ void jx_mem_store(JitCtx *c, unsigned k, unsigned size)
     cold->resume = c->j.p;
 }
 
-/*
- * PUSH (of RDX) and POP (to RAX) of 8 bytes in 64-bit code, as
- * ops-fast-mem.c's fm_push()/pop_r8() do: the access at SS.base + RSP
- * (- 8), then RSP moves, so a fault leaves RSP as it was.  A push that
- * stops the block (a store to code) moves RSP in its stub first.
- */
-void jx_stack(JitCtx *c, unsigned k, bool push)
+void jx_sp_add(JitCtx *c, unsigned size, int32_t delta)
 {
     JitBuf *j = &c->j;
-    JitCold *cold;
 
-    jit_load(j, H_RSI, 8, H_RBX, H_NONE, 0, CPU_REG(R_ESP));
-    if (push) {
-        jit_lea(j, H_RSI, H_RSI, H_NONE, 0, -8);
+    if (size == 8) {
+        jit_rm(j, 0x81, 8, 0, H_RBX, H_NONE, 0, CPU_REG(R_ESP));
+        jit_d(j, delta);                        /* add qword [rsp], delta */
+        return;
     }
-    jit_rm(j, 0x03, 8, H_RSI, H_RBX, H_NONE, 0, SEG_OFF(R_SS, base));
-    cold = emit_tlb_lin(c, k, 8, push, push ? COLD_ST : COLD_LD);
-    if (push) {
-        jit_store(j, H_RDX, 8, H_RSI, 0);
-    } else {
-        jit_load(j, H_RAX, 8, H_RSI, H_NONE, 0, 0);
-    }
-    cold->resume = j->p;
-    cold->rsp_adj = push ? -8 : 0;
-    jit_rm(j, 0x83, 8, 0, H_RBX, H_NONE, 0, CPU_REG(R_ESP));
-    jit_b(j, push ? -8 : 8);                    /* add qword [rsp], +-8 */
-    if (push) {
-        cold->resume = j->p;
-    }
+    jit_load(j, H_R9, 8, H_RBX, H_NONE, 0, CPU_REG(R_ESP));
+    jit_rm(j, 0x8d, 4, H_R9, H_R9, H_NONE, 0, delta);   /* lea r9d */
+    jit_store(j, H_R9, 8, H_RBX, CPU_REG(R_ESP));
 }
 
-JitCold *jx_call_push(JitCtx *c, unsigned k)
+/*
+ * RSI = the linear address of the stack slot of @size bytes: RSP - @size
+ * for a @push, else RSP.  64-bit code: SS.base + RSP.  32-bit code: the
+ * stack must be 32-bit (SS.B; else the returned stub runs the entry's
+ * handler), then ESP wraps at 4 GiB and SS's limit and type are checked
+ * as for any operand (#SS(0) from the stub).
+ */
+static JitCold *emit_stack_addr(JitCtx *c, unsigned k, unsigned size,
+                                bool push)
 {
     JitBuf *j = &c->j;
-    JitCold *cold;
+    JitCold *guard;
 
     jit_load(j, H_RSI, 8, H_RBX, H_NONE, 0, CPU_REG(R_ESP));
-    jit_lea(j, H_RSI, H_RSI, H_NONE, 0, -8);
-    jit_rm(j, 0x03, 8, H_RSI, H_RBX, H_NONE, 0, SEG_OFF(R_SS, base));
-    cold = emit_tlb_lin(c, k, 8, true, COLD_HANDLER);
-    jit_store(j, H_RDX, 8, H_RSI, 0);
-    return cold;
+    if (push) {
+        jit_lea(j, H_RSI, H_RSI, H_NONE, 0, -(int32_t)size);
+    }
+    if (size == 8) {
+        emit_seg(c, k, R_SS, true, 8, 0);
+        return NULL;
+    }
+    guard = new_cold(c, k, size, COLD_HANDLER);
+    jit_rm(j, 0xf7, 4, 0, H_RBX, H_NONE, 0, SEG_OFF(R_SS, flags));
+    jit_d(j, DESC_B);                           /* test dword, DESC_B */
+    guard->patch[0] = jit_jcc(j, 4);            /* jz: a 16-bit stack */
+    jit_mov(j, 4, H_RSI, H_RSI);
+    emit_seg(c, k, R_SS, false, size, push ? SEG_PERM_W : SEG_PERM_R);
+    return guard;
+}
+
+JitCold *jx_stack(JitCtx *c, unsigned k, unsigned size, bool push)
+{
+    JitBuf *j = &c->j;
+    JitCold *guard = emit_stack_addr(c, k, size, push);
+    JitCold *cold = emit_tlb_lin(c, k, size, push, push ? COLD_ST : COLD_LD);
+
+    if (push) {
+        jit_store(j, H_RDX, size, H_RSI, 0);
+    } else {
+        jit_load(j, H_RAX, size, H_RSI, H_NONE, 0, 0);
+        cold->resume = j->p;
+    }
+    jx_sp_add(c, size, push ? -(int32_t)size : (int32_t)size);
+    if (push) {
+        cold->resume = j->p;
+        cold->rsp_adj = -(int8_t)size;
+    }
+    return guard;
+}
+
+void jx_call_push(JitCtx *c, unsigned k, unsigned size, JitCold *stubs[2])
+{
+    stubs[0] = emit_stack_addr(c, k, size, true);
+    stubs[1] = emit_tlb_lin(c, k, size, true, COLD_HANDLER);
+    jit_store(&c->j, H_RDX, size, H_RSI, 0);
 }
 
 JitCold *jx_rmw_addr(JitCtx *c, unsigned k, unsigned size, bool flags)
@@ -309,8 +339,7 @@ void jx_cold(JitCtx *c, const JitCold *cold)
         jit_call(j, x86_st_slow);
         emit_pop_saved(j);
         if (cold->rsp_adj) {
-            jit_rm(j, 0x83, 8, 0, H_RBX, H_NONE, 0, CPU_REG(R_ESP));
-            jit_b(j, (uint8_t)cold->rsp_adj);
+            jx_sp_add(c, cold->size, cold->rsp_adj);
         }
         jx_stop_check(c, cold->k + 1);
         jit_patch(jit_jmp(j), cold->resume);

@@ -245,6 +245,14 @@ static bool jit_mem_ok(const X86Insn *i, const X86Operand *o)
     return o->kind == OPK_MEM && o->size <= 8 && !(o->size & (o->size - 1));
 }
 
+/* A stack operation the templates do: 64-bit in 64-bit code, 32-bit in
+ * 32-bit code (whose stack size, SS.B, is tested at run time). */
+static bool jit_stack_ok(const X86Block *b, const X86Insn *i)
+{
+    return (i->flat64 && i->opsize == 8) ||
+           (b->mode == 4 && !i->flat64 && i->opsize == 4);
+}
+
 /* The opcode's kind, if the operands have a shape the templates cover. */
 static JitOp jit_classify(const X86Block *b, const X86Insn *i)
 {
@@ -322,18 +330,19 @@ static JitOp jit_classify(const X86Block *b, const X86Insn *i)
         }
         break;
     case JK_PUSH:
-        /* As ops-fast-mem.c's pick_stack(): 64-bit code and operand. */
-        if (i->flat64 && i->opsize == 8 &&
-            ((d->kind == OPK_REG && d->size == 8) ||
+        /* The shapes of ops-fast-mem.c's pick_stack() and ops-stack.c's
+         * x86_push(): 64-bit code and operand, or 32-bit ones. */
+        if (jit_stack_ok(b, i) &&
+            ((d->kind == OPK_REG && d->size == i->opsize) ||
              (d->kind == OPK_IMM && !o.alu))) {
             return o;
         }
         break;
     case JK_CALLN:
     case JK_RET:
-        /* As ops-branch.c's fast shapes: 64-bit code and operand size;
-         * the handlers stay (exec.c's find_return() looks for RET's). */
-        if (i->flat64 && i->opsize == 8 &&
+        /* ops-branch.c's fast shapes; the handlers stay in the entry
+         * (exec.c's find_return() looks for RET's). */
+        if (jit_stack_ok(b, i) &&
             (i->exec == x86_op_call || i->exec == x86_op_ret)) {
             return o;
         }
@@ -658,26 +667,24 @@ static void emit_shift(JitCtx *c, unsigned k, unsigned kind)
     emit_reg_write(c, H_RDX, off, size);
 }
 
-/* PUSH r64/imm and POP r64 (jx_stack()); POP RSP leaves the value. */
+/* PUSH r/imm and POP r of 8 (64-bit code) or 4 bytes (32-bit code,
+ * jx_stack()); POP RSP leaves the value. */
 static void emit_push_pop(JitCtx *c, unsigned k, bool pop)
 {
     const X86Insn *i = &c->b->insns[k];
     const X86Operand *o = &i->op[0];
+    JitCold *guard;
 
     if (pop) {
-        jx_stack(c, k, false);
-        jit_store(&c->j, H_RAX, 8, H_RBX, CPU_REG(0) + o->reg);
-        return;
+        guard = jx_stack(c, k, i->opsize, false);
+        emit_reg_write(c, H_RAX, o->reg, i->opsize);
+    } else {
+        emit_src(c, k, 0, H_RDX);
+        guard = jx_stack(c, k, i->opsize, true);
     }
-    emit_src(c, k, 0, H_RDX);
-    jx_stack(c, k, true);
-}
-
-/* RIP = RAX, then on to the next block (entry @k ended the block). */
-static void emit_branch_exit(JitCtx *c)
-{
-    jit_store(&c->j, H_RAX, 8, H_RBX, CPU_REG(R_RIP));
-    emit_exit_all(c);
+    if (guard) {
+        jx_rmw_done(c, guard);
+    }
 }
 
 /* The return-address cache (ops-branch.c ras_push()/ras_pop()): a CALL
@@ -702,36 +709,43 @@ static void emit_ras(JitCtx *c, bool push)
     }
 }
 
-/* Near CALL rel32 and RET (imm16) in 64-bit code, as x86_op_call() and
- * x86_op_ret() do them; a CALL whose push misses the TLB runs its
- * handler. */
+/* Near CALL rel32 and RET (imm16) in 64-bit code or, with a 32-bit
+ * operand, in 32-bit code, as x86_op_call() and x86_op_ret() do them
+ * (a 32-bit RIP wraps); a CALL whose push misses the TLB, and both on a
+ * 16-bit stack, run their handlers. */
 static void emit_call_ret(JitCtx *c, unsigned k, bool ret)
 {
     const X86Insn *i = &c->b->insns[k];
+    unsigned size = i->opsize;
     JitBuf *j = &c->j;
-    JitCold *cold;
+    JitCold *stubs[2];
 
     if (ret) {
-        jx_stack(c, k, false);
+        stubs[0] = jx_stack(c, k, size, false);
+        stubs[1] = NULL;
         if (i->op[0].kind == OPK_IMM && (i->imm & 0xffff)) {
-            jit_rm(j, 0x81, 8, 0, H_RBX, H_NONE, 0, CPU_REG(R_ESP));
-            jit_d(j, i->imm & 0xffff);          /* add qword [rsp], n */
+            jx_sp_add(c, size, i->imm & 0xffff);
         }
         jit_mov(j, 8, H_R9, H_RAX);
         emit_ras(c, false);
-        jit_mov(j, 8, H_RAX, H_R9);
-        emit_branch_exit(c);
-        return;
+        jit_store(j, H_R9, 8, H_RBX, CPU_REG(R_RIP));
+    } else {
+        jit_lea(j, H_RDX, H_RBP, H_NONE, 0, i->next_off);
+        jx_call_push(c, k, size, stubs);
+        jx_sp_add(c, size, -(int32_t)size);
+        emit_ras(c, true);
+        jit_lea(j, H_RAX, H_RBP, H_NONE, 0, i->next_off);
+        jit_alu_ri(j, G1_ADD, 8, H_RAX, (int32_t)i->imm);
+        if (size == 4) {
+            jit_mov(j, 4, H_RAX, H_RAX);
+        }
+        jit_store(j, H_RAX, 8, H_RBX, CPU_REG(R_RIP));
     }
-    jit_lea(j, H_RDX, H_RBP, H_NONE, 0, i->next_off);
-    cold = jx_call_push(c, k);
-    jit_rm(j, 0x83, 8, 5, H_RBX, H_NONE, 0, CPU_REG(R_ESP));
-    jit_b(j, 8);                                /* sub qword [rsp], 8 */
-    emit_ras(c, true);
-    jit_lea(j, H_RAX, H_RBP, H_NONE, 0, i->next_off);
-    jit_alu_ri(j, G1_ADD, 8, H_RAX, (int32_t)i->imm);
-    jit_store(j, H_RAX, 8, H_RBX, CPU_REG(R_RIP));
-    jx_rmw_done(c, cold);
+    for (int n = 0; n < 2; n++) {
+        if (stubs[n]) {
+            jx_rmw_done(c, stubs[n]);
+        }
+    }
     jit_load(j, H_RAX, 8, H_RBX, H_NONE, 0, CPU_REG(R_RIP));
     emit_exit_all(c);
 }

@@ -599,6 +599,64 @@ static void test_call_ret(void)
     test_machine_free(i);
 }
 
+/*
+ * PUSH/POP/CALL/RET in 32-bit code: a flat and a based 32-bit stack, a
+ * 16-bit stack (SS.B clear: the templates leave to the handlers), and a
+ * POP/RET reading past SS's limit (#SS(0)).
+ */
+static void test_stack32(void)
+{
+    static const char *const progs[] = {
+        "505b6a805968785634125a545df4",
+        "e80b000000e806000000e801000000f401d841c3",
+        "e80b000000e806000000e801000000f401d841c20800",
+        "5b5df4",
+    };
+    static const struct {
+        uint64_t base;
+        uint32_t limit, flags, esp;
+    } stacks[] = {
+        { 0, 0xffffffff, DATA_RW | DESC_G, STACK_TOP },
+        { 0x10000, 0x2ffff, DATA_RW, STACK_TOP - 0x10000 },
+        { 0x20000, 0xffff, DATA_RW & ~DESC_B, 0x10002 },
+        { 0, 0x2ffff, DATA_RW, 0x2fffe },
+    };
+    unsigned ss_faults = 0;
+
+    for (unsigned s = 0; s < G_N_ELEMENTS(stacks); s++) {
+        TestMachine *j = machine32(true), *i = machine32(false);
+        TestMachine *ms[2] = { j, i };
+
+        for (unsigned p = 0; p < G_N_ELEMENTS(progs); p++) {
+            load_code(j, CODE_ADDR, progs[p]);
+            load_code(i, CODE_ADDR, progs[p]);
+            for (unsigned v = 0; v < 3; v++) {
+                for (int e = 0; e < 2; e++) {
+                    X86CPU *cpu = ms[e]->cpu;
+                    x86_seg_set_cache(cpu, R_SS, 0x10, stacks[s].base,
+                                      stacks[s].limit, stacks[s].flags);
+                    set_regs(ms[e], vals[v * 5], vals[v * 3 + 1], 0);
+                    cpu->regs[R_ESP] = stacks[s].esp;
+                    cpu->regs[R_RIP] = CODE_ADDR;
+                    cpu->halted = false;
+                    for (int n = 0; n < 10 && !cpu->halted; n++) {
+                        x86_cpu_run(cpu, 100000, NULL);
+                    }
+                    g_assert_true(cpu->halted);
+                }
+                check_same(j, i, progs[p]);
+                g_assert_cmphex(j->cpu->regs[R_ESP], ==, i->cpu->regs[R_ESP]);
+                g_assert_true(!memcmp(j->ram, i->ram, 0x80000));
+                ss_faults += j->cpu->regs[R_RIP] == VEC_ADDR + EXCP_SS + 1;
+            }
+        }
+        g_assert_cmpuint(x86_bc_jit_blocks(j->cpu), >, 0);
+        test_machine_free(j);
+        test_machine_free(i);
+    }
+    g_assert_cmpuint(ss_faults, >, 0);
+}
+
 /* PUSH RAX onto the bytes of the block's own next instruction (RSP
  * there): the block stops after the push with RSP moved, and the new
  * MOV EAX, 7 runs. */
@@ -753,6 +811,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cpu/jit/rmw-special", test_rmw_special);
     g_test_add_func("/cpu/jit/push-smc", test_push_smc);
     g_test_add_func("/cpu/jit/call-ret", test_call_ret);
+    g_test_add_func("/cpu/jit/stack32", test_stack32);
     g_test_add_func("/cpu/jit/smc", test_smc);
     g_test_add_func("/cpu/jit/budget", test_budget);
     g_test_add_func("/cpu/jit/region-full", test_region_full);
