@@ -20,6 +20,8 @@
 #define SEG_OFF(s, f) ((int32_t)(offsetof(X86CPU, seg) + \
                                  (s) * sizeof(X86Seg) + offsetof(X86Seg, f)))
 
+#define JIT_CHAIN_SKIP 20       /* the prologue: pushes, four movs */
+
 /* What a slow-path stub does. */
 typedef enum JitColdKind {
     COLD_LD,        /* x86_ld_slow(): RAX = the value */
@@ -67,6 +69,14 @@ typedef struct JitCtx {
  */
 void jx_insn_state(JitCtx *c, unsigned k);
 void jx_stop_check(JitCtx *c, unsigned n);
+
+/* jit-chain.c */
+
+/* Jumps (at out[], returns how many) taken when the run loop has work:
+ * an event other than INTR with IF clear. */
+unsigned jx_events_check(JitCtx *c, uint8_t **out);
+/* The chain stub: RAX = the new RIP, EDX = what the block retired. */
+void jx_chain(JitCtx *c);
 
 /* jit-mem.c */
 
