@@ -216,7 +216,13 @@ static bool qcow2_amend_locked(Qcow2State *s, Qcow2CreateOpts *o,
                                bool compat_set, bool lazy_set, Error **errp)
 {
     Qcow2Header *h = &s->meta.h;
+    uint32_t version = compat_set ? o->version : h->version;
 
+    if (lazy_set && o->lazy_refcounts && version < 3) {
+        error_setg(errp, "Lazy refcounts only supported with compatibility "
+                   "level 1.1 and above (use compat=1.1 or greater)");
+        return false;
+    }
     if (compat_set && o->version < h->version) {
         if (!qcow2_amend_downgrade_ok(s, errp)) {
             return false;
@@ -239,12 +245,6 @@ static bool qcow2_amend_locked(Qcow2State *s, Qcow2CreateOpts *o,
         }
     }
     if (lazy_set) {
-        if (o->lazy_refcounts && h->version < 3) {
-            error_setg(errp, "Lazy refcounts only supported with "
-                       "compatibility level 1.1 and above (use version=v3 or "
-                       "greater)");
-            return false;
-        }
         if (!o->lazy_refcounts && s->lazy && qcow2_flush_locked(s) < 0) {
             error_setg(errp, "Could not flush the image");
             return false;

@@ -74,7 +74,11 @@ bool qcow2_take_size(struct json_object *obj, const char *key,
     }
     json_object_object_del(obj, key);
     if (!ok) {
-        error_setg(errp, "Parameter '%s' expects a size", key);
+        error_setg(errp, "Parameter '%s' expects a non-negative number "
+                   "below 2^64", key);
+        error_append_hint(errp, "Optional suffix k, M, G, T, P or E means "
+                          "kilo-, mega-, giga-, tera-, peta-\nand exabytes, "
+                          "respectively.\n");
         return false;
     }
     *present = true;

@@ -19,6 +19,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "tools/img/img.h"
 #include "block/qcow2/qcow2-bdrv.h"
@@ -282,7 +283,7 @@ int img_convert(int argc, char **argv)
     Error *err = NULL;
     int ch, ret = 1;
 
-    while ((ch = getopt_long(argc, argv, "hf:O:B:F:Cco:l:S:pt:T:qnm:WUr:",
+    while ((ch = getopt_long(argc, argv, ":hf:O:B:F:Cco:l:S:pt:T:qnm:WUr:",
                              lopts, NULL)) != -1) {
         switch (ch) {
         case 'f': so.fmt = optarg; break;
@@ -297,18 +298,37 @@ int img_convert(int argc, char **argv)
         case 'S':
             if (!img_parse_size(optarg, &c.sparse)) {
                 error_report("Invalid buffer size for sparse output "
+                             "specified. You may use k, M, G, T, P or E "
+                             "suffixes for");
+                error_report("kilobytes, megabytes, gigabytes, terabytes, "
+                             "petabytes and exabytes.");
+                return 1;
+            }
+            if (c.sparse % 512 || c.sparse > 16 * 1024 * 1024) {
+                error_report("Invalid buffer size for sparse output "
                              "specified. Valid sizes are multiples of 512 up "
-                             "to 2147483136.");
+                             "to 16777216. Select 0 to disable sparse "
+                             "detection (fully allocates output).");
                 return 1;
             }
             break;
+        case 'm': {
+            char *end;
+            long n = strtol(optarg, &end, 0);
+            if (!*optarg || *end || n < 1 || n > 16) {
+                error_report("Invalid number of coroutines. Allowed number "
+                             "of coroutines is between 1 and 16");
+                return 1;
+            }
+            break;
+        }
         case OPT_IMAGE_OPTS: so.image_opts = true; break;
         case 'B': c.backing = optarg; break;
         case 'F': c.backing_fmt = optarg; break;
-        case 'C': case 'l': case 'm': case 'W': case 'U': case 'r':
+        case 'C': case 'l': case 'W': case 'U': case 'r':
         case OPT_OBJECT: case OPT_TARGET_OPTS: case OPT_SALVAGE:
             break;
-        default: return 1;
+        default: return img_getopt_default(ch, argv);
         }
     }
     if (argc - optind < 2) {
@@ -439,7 +459,7 @@ int img_compare(int argc, char **argv)
     Error *err = NULL;
     int c;
 
-    while ((c = getopt_long(argc, argv, "hf:F:T:pqsU", lopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":hf:F:T:pqsU", lopts, NULL)) != -1) {
         switch (c) {
         case 'f': oa.fmt = optarg; break;
         case 'F': ob.fmt = optarg; break;
@@ -448,12 +468,11 @@ int img_compare(int argc, char **argv)
         case 'q': quiet = true; break;
         case 'p': case 'U': case OPT_OBJECT: break;
         case OPT_IMAGE_OPTS: oa.image_opts = ob.image_opts = true; break;
-        default: return 2;
+        default: return img_getopt_default(c, argv);
         }
     }
     if (optind != argc - 2) {
-        error_report("Expecting two image file names");
-        return 2;
+        return img_error_exit("Expecting two image file names");
     }
     BlockBackend *a = img_open(argv[optind], &oa, &err);
     BlockBackend *b = a ? img_open(argv[optind + 1], &ob, &err) : NULL;

@@ -34,6 +34,21 @@ typedef struct ImgOpenOpts {
 BlockBackend *img_open(const char *filename, const ImgOpenOpts *o,
                        Error **errp);
 
+/**
+ * img_error_exit() - qemu-img's error_exit(): the message, then "Try
+ * 'plimsoll-img --help' for more information".  Returns 1, the exit status.
+ */
+int img_error_exit(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+
+/**
+ * img_getopt_default() - what qemu-img does with a getopt result no
+ * subcommand handles: -h prints the usage (status 0); an unknown option or
+ * one missing its argument is an error (status 1).  Returns the status.
+ * The option strings start with ':' so that getopt reports a missing
+ * argument as ':'.
+ */
+int img_getopt_default(int c, char **argv);
+
 /** img_parse_size() - "1G", "512", "64k" (qemu-img's suffixes). */
 bool img_parse_size(const char *s, uint64_t *out);
 

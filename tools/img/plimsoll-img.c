@@ -9,7 +9,9 @@
  * and the -p progress line.  Reference: QEMU's qemu-img manual (7.2).
  */
 #include <ctype.h>
+#include <getopt.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +66,33 @@ static void img_usage(void)
     for (unsigned i = 0; i < G_N_ELEMENTS(img_commands); i++) {
         printf("  %s\n", img_commands[i].synopsis);
     }
+}
+
+int img_error_exit(const char *fmt, ...)
+{
+    va_list ap;
+    g_autofree char *msg = NULL;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    error_report("%s", msg);
+    fprintf(stderr, "Try 'plimsoll-img --help' for more information\n");
+    return 1;
+}
+
+int img_getopt_default(int c, char **argv)
+{
+    const char *opt = argv[optind - 1];
+
+    if (c == 'h') {
+        img_usage();
+        return 0;
+    }
+    if (c == ':') {
+        return img_error_exit("missing argument for option '%s'", opt);
+    }
+    return img_error_exit("unrecognized option '%s'", opt);
 }
 
 BlockBackend *img_open(const char *filename, const ImgOpenOpts *o,
@@ -254,10 +283,9 @@ void img_progress(double percent)
 int main(int argc, char **argv)
 {
     error_set_progname("plimsoll-img");
+    opterr = 0;
     if (argc < 2) {
-        error_report("Not enough arguments");
-        error_report("Try 'plimsoll-img --help' for more information");
-        return 1;
+        return img_error_exit("Not enough arguments");
     }
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
         img_usage();
@@ -272,6 +300,5 @@ int main(int argc, char **argv)
             return img_commands[i].fn(argc - 1, argv + 1);
         }
     }
-    error_report("Command not found: %s", argv[1]);
-    return 1;
+    return img_error_exit("Command not found: %s", argv[1]);
 }
