@@ -124,9 +124,13 @@ int qcow2_resize(Qcow2State *s, uint64_t new_size, Qcow2Prealloc prealloc,
     if (!s->writable || s->corrupt) {
         ret = -EACCES;
         error_setg(errp, "Image is not writable");
-    } else if (s->nb_snapshots) {
+    } else if (new_size & 511) {
+        ret = -EINVAL;
+        error_setg(errp, "The new size must be a multiple of 512");
+    } else if (s->nb_snapshots && s->meta.h.version < 3) {
+        /* v2 snapshots do not record their disk size */
         ret = -ENOTSUP;
-        error_setg(errp, "Can't resize an image which has snapshots");
+        error_setg(errp, "Can't resize a v2 image which has snapshots");
     } else if (new_size > (1ull << 62) ||
                (new_size + span - 1) / span > QCOW2_MAX_L1_BYTES / 8) {
         ret = -EFBIG;

@@ -279,20 +279,50 @@ static const char *img_take_size_arg(int *argc, char **argv)
     return NULL;
 }
 
-static bool img_resize_target(const char *arg, int64_t cur, int64_t *out)
+/*
+ * [+|-]size: the sign (0 when absolute) and the number; false if it does
+ * not parse.  As in qemu-img, sizes up to 2^64 parse (and wrap when made
+ * signed).
+ */
+static bool img_resize_parse(const char *arg, int *sign, uint64_t *n)
 {
-    uint64_t n;
-    int sign = 0;
-
+    *sign = 0;
     if (*arg == '+' || *arg == '-') {
-        sign = *arg == '+' ? 1 : -1;
+        *sign = *arg == '+' ? 1 : -1;
         arg++;
     }
-    if (!img_parse_size(arg, &n)) {
+    if (!img_parse_size_u64(arg, n)) {
+        error_report("Parameter 'size' expects a non-negative number below "
+                     "2^64");
+        fprintf(stderr, "Optional suffix k, M, G, T, P or E means kilo-, "
+                "mega-, giga-, tera-, peta-\nand exabytes, respectively.\n");
         return false;
     }
-    *out = sign ? cur + sign * (int64_t)n : (int64_t)n;
-    return *out >= 0;
+    return true;
+}
+
+/* qemu-img resize's checks of the new size against the current one. */
+static bool img_resize_ok(int64_t cur, int64_t target, bool shrink,
+                          PreallocMode prealloc)
+{
+    if (target <= 0) {
+        error_report("New image size must be positive");
+        return false;
+    }
+    if (target <= cur && prealloc != PREALLOC_MODE_OFF) {
+        error_report("Preallocation can only be used for growing images");
+        return false;
+    }
+    if (target < cur && !shrink) {
+        error_report("Use the --shrink option to perform a shrink "
+                     "operation.");
+        warn_report("Shrinking an image will delete all data beyond the "
+                    "shrunken image's end. Before performing such an "
+                    "operation, make sure there is no important data "
+                    "there.");
+        return false;
+    }
+    return true;
 }
 
 int img_resize(int argc, char **argv)
@@ -323,8 +353,8 @@ int img_resize(int argc, char **argv)
         case OPT_IMAGE_OPTS: oo.image_opts = true; break;
         case OPT_OBJECT: break;
         case OPT_PREALLOC:
-            if (!prealloc_mode_parse(optarg, &prealloc, &err)) {
-                error_report_err(err);
+            if (!prealloc_mode_parse(optarg, &prealloc, NULL)) {
+                error_report("Invalid preallocation mode '%s'", optarg);
                 return 1;
             }
             break;
@@ -337,25 +367,20 @@ int img_resize(int argc, char **argv)
     if (!size_arg || optind + 1 != argc) {
         return img_error_exit("Expecting image file name and size");
     }
+    int sign;
+    uint64_t n;
+    if (!img_resize_parse(size_arg, &sign, &n)) {
+        return 1;
+    }
     BlockBackend *blk = img_open(argv[optind], &oo, &err);
     if (!blk) {
         error_report_err(err);
         return 1;
     }
-    int64_t cur = blk_getlength(blk), target;
+    int64_t cur = blk_getlength(blk);
+    int64_t target = (int64_t)(sign ? (uint64_t)cur + (uint64_t)sign * n : n);
     int ret = 1;
-    if (!img_resize_target(size_arg, cur, &target)) {
-        error_report("Invalid image size specified. Must be between 0 and "
-                     "9223372036854775807.");
-    } else if (target < cur && !shrink &&
-               strcmp(blk_bs(blk)->drv->format_name, "raw")) {
-        error_report("Use the --shrink option to perform a shrink "
-                     "operation.");
-        warn_report("Shrinking an image will delete all data beyond the "
-                    "shrunken image's end. Before performing such an "
-                    "operation, make sure there is no important data "
-                    "there.");
-    } else {
+    if (img_resize_ok(cur, target, shrink, prealloc)) {
         ret = blk_truncate(blk, target, false, prealloc, &err) < 0;
         if (ret) {
             error_report_err(err);
@@ -426,7 +451,7 @@ int img_amend(int argc, char **argv)
     };
     ImgOpenOpts oo = { .writable = true };
     struct json_object *o = json_object_new_object();
-    bool have_opts = false;
+    bool have_opts = false, progress = false, quiet = false;
     Error *err = NULL;
     int c, ret = 1;
 
@@ -440,7 +465,9 @@ int img_amend(int argc, char **argv)
                 goto out;
             }
             break;
-        case 'p': case 'q': case 'F': case OPT_OBJECT: break;
+        case 'p': progress = true; break;
+        case 'q': quiet = true; break;
+        case 'F': case OPT_OBJECT: break;
         case OPT_IMAGE_OPTS: oo.image_opts = true; break;
         default:
             ret = img_getopt_default(c, argv);
@@ -463,9 +490,16 @@ int img_amend(int argc, char **argv)
     if (!bs->drv->amend) {
         error_setg(&err, "Format driver '%s' does not support option "
                    "amendment", bs->drv->format_name);
-    } else if (img_amend_opts_ok(o, &err) &&
-               bs->drv->amend(bs, o, false, &err)) {
-        ret = 0;
+    } else if (img_amend_opts_ok(o, &err)) {
+        progress &= !quiet;
+        if (progress) {
+            img_progress(0);
+        }
+        ret = !bs->drv->amend(bs, o, false, &err);
+        if (progress) {
+            img_progress(100);
+            img_progress_end();
+        }
     }
     blk_unref(blk);
 out:

@@ -255,14 +255,22 @@ int img_commit(int argc, char **argv)
         base = img_open(bdrv_get_filename(b), &bo, &err);
     }
     if (base) {
-        ret = img_commit_copy(top, b, base, progress && !quiet);
+        progress &= !quiet;
+        if (progress) {
+            img_progress(0);
+        }
+        ret = img_commit_copy(top, b, base, progress);
         if (ret == 0 && !keep && qcow2_bdrv_is_qcow2(blk_bs(top))) {
             ret = qcow2_bdrv_make_empty(blk_bs(top));
         }
         if (ret < 0) {
             error_setg(&err, "Failed to commit: %s", g_strerror(-ret));
         } else if (!quiet) {
-            printf(progress ? "\nImage committed.\n" : "Image committed.\n");
+            if (progress) {
+                img_progress(100);
+                img_progress_end();
+            }
+            printf("Image committed.\n");
         }
         ret = ret < 0;
     }
@@ -383,7 +391,11 @@ int img_rebase(int argc, char **argv)
         error_setg(&err, "Could not change the backing file to '%s': "
                    "backing format must be specified", nb);
     } else if (top && (unsafe || !*nb || newb)) {
-        int r = unsafe ? 0 : img_rebase_copy(top, newb, progress && !quiet);
+        progress &= !quiet;
+        if (progress) {
+            img_progress(0);
+        }
+        int r = unsafe ? 0 : img_rebase_copy(top, newb, progress);
         struct json_object *o = json_object_new_object();
         json_object_object_add(o, "backing_file", json_object_new_string(nb));
         if (nfmt) {
@@ -400,6 +412,10 @@ int img_rebase(int argc, char **argv)
             ret = 0;
         }
         json_object_put(o);
+        if (progress) {
+            img_progress(100);
+            img_progress_end();
+        }
     }
     if (err) {
         error_report_err(err);

@@ -136,7 +136,7 @@ BlockBackend *img_open(const char *filename, const ImgOpenOpts *o,
     return blk;
 }
 
-bool img_parse_size(const char *s, uint64_t *out)
+static bool img_parse_size_below(const char *s, uint64_t *out, double limit)
 {
     char *end;
     double v;
@@ -156,11 +156,21 @@ bool img_parse_size(const char *s, uint64_t *out)
     case 'e': case 'E': mul = 1152921504606846976.0; end++; break;
     default: break;
     }
-    if (*end || v * mul >= 9223372036854775808.0) {
+    if (*end || v * mul >= limit) {
         return false;
     }
     *out = (uint64_t)(v * mul);
     return true;
+}
+
+bool img_parse_size(const char *s, uint64_t *out)
+{
+    return img_parse_size_below(s, out, 9223372036854775808.0);
+}
+
+bool img_parse_size_u64(const char *s, uint64_t *out)
+{
+    return img_parse_size_below(s, out, 18446744073709551616.0);
 }
 
 char *img_size_str(uint64_t val)
@@ -274,10 +284,25 @@ bool img_opts_merge(struct json_object *obj, const char *list, Error **errp)
     return true;
 }
 
+/* The last percentage printed; below 0 before the first one. */
+static double img_progress_last = -1;
+
 void img_progress(double percent)
 {
+    percent = CLAMP(percent, 0.0, 100.0);
+    if (img_progress_last >= 0 && percent != 0 && percent != 100 &&
+        fabs(percent - img_progress_last) <= 1.0) {
+        return;
+    }
+    img_progress_last = percent;
     printf("    (%.2f/100%%)\r", percent);
     fflush(stdout);
+}
+
+void img_progress_end(void)
+{
+    printf("\n");
+    img_progress_last = -1;
 }
 
 int main(int argc, char **argv)
