@@ -66,7 +66,7 @@ typedef struct Qcow2Options {
     uint64_t overlap_mem_limit;  /* bytes; UINT64_MAX unlimited */
     uint64_t l2_cache_bytes;     /* 0: default */
     uint64_t refcount_cache_bytes;
-    uint64_t cache_clean_interval; /* seconds; 0 off */
+    uint64_t cache_clean_interval; /* seconds; 0 off; default 600 */
     bool lazy_refcounts_set, lazy_refcounts;
     bool pass_discard_request;
     const char *device;          /* BlockBackend name for events, or "" */
