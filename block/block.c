@@ -418,9 +418,13 @@ static void bdrv_warn_probed_raw(const char *filename)
             "restrictions.\n", filename);
 }
 
-/* Probe the format from the already opened file child of @bs. */
+/*
+ * Probe the format from the already opened file child of @bs.  As in
+ * QEMU, only a writable probed raw node warns: a read-only one cannot be
+ * turned into a format image.
+ */
 static const BlockDriver *bdrv_probe_child(BlockDriverState *bs,
-                                           const char *filename,
+                                           const char *filename, int flags,
                                            Error **errp)
 {
     uint8_t buf[BDRV_PROBE_BUF_SIZE] = { 0 };
@@ -436,7 +440,10 @@ static const BlockDriver *bdrv_probe_child(BlockDriverState *bs,
     const BlockDriver *drv = bdrv_probe_format(buf, n, filename);
     if (drv == &bdrv_raw) {
         bs->probed = true;
-        bdrv_warn_probed_raw(filename ? filename : bs->file->bs->filename);
+        if (flags & BDRV_O_RDWR) {
+            bdrv_warn_probed_raw(filename ? filename
+                                          : bs->file->bs->filename);
+        }
     }
     return drv;
 }
@@ -517,7 +524,7 @@ static const BlockDriver *bdrv_open_prepare(BlockDriverState *bs,
     if (!bs->file) {
         return NULL;
     }
-    return drv ? drv : bdrv_probe_child(bs, filename, errp);
+    return drv ? drv : bdrv_probe_child(bs, filename, flags, errp);
 }
 
 /* Run the driver's open() and settle limits and size; false on error. */

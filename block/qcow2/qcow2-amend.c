@@ -124,9 +124,13 @@ int qcow2_resize(Qcow2State *s, uint64_t new_size, Qcow2Prealloc prealloc,
     if (!s->writable || s->corrupt) {
         ret = -EACCES;
         error_setg(errp, "Image is not writable");
-    } else if (s->nb_snapshots) {
+    } else if (new_size & 511) {
+        ret = -EINVAL;
+        error_setg(errp, "The new size must be a multiple of 512");
+    } else if (s->nb_snapshots && s->meta.h.version < 3) {
+        /* v2 snapshots do not record their disk size */
         ret = -ENOTSUP;
-        error_setg(errp, "Can't resize an image which has snapshots");
+        error_setg(errp, "Can't resize a v2 image which has snapshots");
     } else if (new_size > (1ull << 62) ||
                (new_size + span - 1) / span > QCOW2_MAX_L1_BYTES / 8) {
         ret = -EFBIG;
@@ -216,7 +220,13 @@ static bool qcow2_amend_locked(Qcow2State *s, Qcow2CreateOpts *o,
                                bool compat_set, bool lazy_set, Error **errp)
 {
     Qcow2Header *h = &s->meta.h;
+    uint32_t version = compat_set ? o->version : h->version;
 
+    if (lazy_set && o->lazy_refcounts && version < 3) {
+        error_setg(errp, "Lazy refcounts only supported with compatibility "
+                   "level 1.1 and above (use compat=1.1 or greater)");
+        return false;
+    }
     if (compat_set && o->version < h->version) {
         if (!qcow2_amend_downgrade_ok(s, errp)) {
             return false;
@@ -239,12 +249,6 @@ static bool qcow2_amend_locked(Qcow2State *s, Qcow2CreateOpts *o,
         }
     }
     if (lazy_set) {
-        if (o->lazy_refcounts && h->version < 3) {
-            error_setg(errp, "Lazy refcounts only supported with "
-                       "compatibility level 1.1 and above (use version=v3 or "
-                       "greater)");
-            return false;
-        }
         if (!o->lazy_refcounts && s->lazy && qcow2_flush_locked(s) < 0) {
             error_setg(errp, "Could not flush the image");
             return false;

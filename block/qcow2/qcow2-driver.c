@@ -448,6 +448,11 @@ static bool qcow2_create_backing_size(Qcow2CreateOpts *o,
         json_object_put(bo);
         return false;
     }
+    if (o->size_set) {
+        /* qemu-img create -u: the backing file need not exist yet */
+        json_object_put(bo);
+        return true;
+    }
     if (g_path_is_absolute(o->backing_file) || strchr(o->backing_file, ':')) {
         path = g_strdup(o->backing_file);
     } else {

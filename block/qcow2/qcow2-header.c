@@ -141,15 +141,16 @@ static bool qcow2_header_features(const Qcow2Meta *meta, Error **errp)
         g_string_free(names, TRUE);
         return false;
     }
-    if (h->incompatible_features & QCOW2_INCOMPAT_COMPRESSION) {
-        if (h->compression_type != QCOW2_COMPRESS_ZSTD) {
-            error_setg(errp, "Unknown compression type %u",
-                       h->compression_type);
-            return false;
-        }
-    } else if (h->compression_type != QCOW2_COMPRESS_DEFLATE) {
-        error_setg(errp, "Compression type incompatible feature bit must "
-                   "be set for non-deflate compression type");
+    if (h->compression_type != QCOW2_COMPRESS_DEFLATE &&
+        h->compression_type != QCOW2_COMPRESS_ZSTD) {
+        error_setg(errp, "qcow2: unknown compression type: %u",
+                   h->compression_type);
+        return false;
+    }
+    if (!(h->incompatible_features & QCOW2_INCOMPAT_COMPRESSION) !=
+        (h->compression_type == QCOW2_COMPRESS_DEFLATE)) {
+        error_setg(errp, "qcow2: Compression type incompatible feature bit "
+                   "must %sbe set", h->compression_type ? "" : "not ");
         return false;
     }
     if (h->crypt_method != 0) {

@@ -22,6 +22,7 @@ void qcow2_options_init(Qcow2Options *opts)
     opts->overlap_mask = QCOW2_OL_CACHED;
     opts->overlap_mem_limit = UINT64_MAX;
     opts->pass_discard_request = true;
+    opts->cache_clean_interval = 600;  /* QEMU's default on Linux */
     opts->device = "";
 }
 
@@ -74,11 +75,45 @@ bool qcow2_take_size(struct json_object *obj, const char *key,
     }
     json_object_object_del(obj, key);
     if (!ok) {
-        error_setg(errp, "Parameter '%s' expects a size", key);
+        error_setg(errp, "Parameter '%s' expects a non-negative number "
+                   "below 2^64", key);
+        error_append_hint(errp, "Optional suffix k, M, G, T, P or E means "
+                          "kilo-, mega-, giga-, tera-, peta-\nand exabytes, "
+                          "respectively.\n");
         return false;
     }
     *present = true;
     return true;
+}
+
+/*
+ * Take @key as a QEMU "number" option: an integer, or a string strtoull
+ * takes whole (base 0; a minus sign wraps, as in QEMU).
+ */
+static bool qcow2_take_number(struct json_object *obj, const char *key,
+                              uint64_t *out, Error **errp)
+{
+    struct json_object *v;
+    bool ok = true;
+
+    if (!json_object_object_get_ex(obj, key, &v)) {
+        return true;
+    }
+    if (json_object_is_type(v, json_type_int)) {
+        *out = (uint64_t)json_object_get_int64(v);
+    } else {
+        const char *str = json_object_get_string(v);
+        char *end;
+        errno = 0;
+        *out = strtoull(str, &end, 0);
+        ok = json_object_is_type(v, json_type_string) && end != str &&
+             !*end && !errno && !isspace((unsigned char)*str);
+    }
+    json_object_object_del(obj, key);
+    if (!ok) {
+        error_setg(errp, "Parameter '%s' expects a number", key);
+    }
+    return ok;
 }
 
 bool qcow2_take_bool(struct json_object *obj, const char *key,
@@ -211,7 +246,7 @@ bool qcow2_options_from_json(Qcow2Options *opts, struct json_object *obj,
                              Error **errp)
 {
     bool present;
-    uint64_t total = 0, interval = 0;
+    uint64_t total = 0, interval = opts->cache_clean_interval;
     bool have_total;
 
     if (!obj) {
@@ -225,12 +260,15 @@ bool qcow2_options_from_json(Qcow2Options *opts, struct json_object *obj,
         !qcow2_take_size(obj, "refcount-cache-size",
                          &opts->refcount_cache_bytes, &present, errp) ||
         !qcow2_take_size(obj, "cache-size", &total, &have_total, errp) ||
-        !qcow2_take_size(obj, "cache-clean-interval", &interval, &present,
-                         errp) ||
+        !qcow2_take_number(obj, "cache-clean-interval", &interval, errp) ||
         !qcow2_take_bool(obj, "lazy-refcounts", &opts->lazy_refcounts,
                          &opts->lazy_refcounts_set, errp) ||
         !qcow2_take_bool(obj, "pass-discard-request",
                          &opts->pass_discard_request, &present, errp)) {
+        return false;
+    }
+    if (interval > UINT32_MAX) {
+        error_setg(errp, "Cache clean interval too big");
         return false;
     }
     opts->cache_clean_interval = interval;

@@ -66,7 +66,7 @@ typedef struct Qcow2Options {
     uint64_t overlap_mem_limit;  /* bytes; UINT64_MAX unlimited */
     uint64_t l2_cache_bytes;     /* 0: default */
     uint64_t refcount_cache_bytes;
-    uint64_t cache_clean_interval; /* seconds; 0 off */
+    uint64_t cache_clean_interval; /* seconds; 0 off; default 600 */
     bool lazy_refcounts_set, lazy_refcounts;
     bool pass_discard_request;
     const char *device;          /* BlockBackend name for events, or "" */
@@ -95,7 +95,7 @@ bool qcow2_options_from_json(Qcow2Options *opts, struct json_object *obj,
 /*
  * Option getters shared by runtime and creation options: take @key out of
  * @obj.  Absent: true with *present false (*out untouched).  A bad value:
- * false with "Parameter 'key' expects a size" / "... 'on' or 'off'".
+ * false with "Parameter 'key' expects a non-negative number below 2^64" / "... 'on' or 'off'".
  */
 bool qcow2_take_size(struct json_object *obj, const char *key,
                      uint64_t *out, bool *present, Error **errp);

@@ -125,8 +125,9 @@ static bool bench_int(const char *arg, const char *what, int *out)
     return true;
 }
 
-static bool bench_parse(int argc, char **argv, BenchState *b,
-                        ImgOpenOpts *oo, int *pattern, bool *quiet)
+/* Returns -1 to go on, or the exit status. */
+static int bench_parse(int argc, char **argv, BenchState *b,
+                       ImgOpenOpts *oo, int *pattern, bool *quiet)
 {
     static const struct option lopts[] = {
         { "flush-interval", required_argument, NULL, OPT_FLUSH_INTERVAL },
@@ -140,15 +141,15 @@ static bool bench_parse(int argc, char **argv, BenchState *b,
     uint64_t v;
     int c;
 
-    while ((c = getopt_long(argc, argv, "hc:d:f:ni:o:qs:S:t:wU", lopts,
+    while ((c = getopt_long(argc, argv, ":hc:d:f:ni:o:qs:S:t:wU", lopts,
                             NULL)) != -1) {
         switch (c) {
         case 'c': if (!bench_int(optarg, "request count", &b->count)) {
-                return false;
+                return 1;
             }
             break;
         case 'd': if (!bench_int(optarg, "queue depth", &b->depth)) {
-                return false;
+                return 1;
             }
             break;
         case 'f': oo->fmt = optarg; break;
@@ -159,14 +160,14 @@ static bool bench_parse(int argc, char **argv, BenchState *b,
                 oo->extra_flags |= BDRV_O_IO_URING;
             } else if (strcmp(optarg, "threads")) {
                 error_report("Invalid aio option: %s", optarg);
-                return false;
+                return 1;
             }
             break;
         case 'o': case 's': case 'S':
             if (!img_parse_size(optarg, &v)) {
                 error_report("Invalid %s specified", c == 'o' ? "offset"
                              : c == 's' ? "buffer size" : "step size");
-                return false;
+                return 1;
             }
             *(c == 'o' ? &b->offset : c == 's' ? &b->size : &b->step) = v;
             break;
@@ -174,20 +175,20 @@ static bool bench_parse(int argc, char **argv, BenchState *b,
         case 't': oo->cache = optarg; break;
         case 'w': b->write = true; break;
         case OPT_PATTERN: if (!bench_int(optarg, "pattern byte", pattern)) {
-                return false;
+                return 1;
             }
             break;
         case OPT_FLUSH_INTERVAL:
             if (!bench_int(optarg, "flush interval", &b->flush_interval)) {
-                return false;
+                return 1;
             }
             break;
         case OPT_IMAGE_OPTS: oo->image_opts = true; break;
         case 'U': case OPT_NO_DRAIN: case OPT_OBJECT: break;
-        default: return false;
+        default: return img_getopt_default(c, argv);
         }
     }
-    return true;
+    return -1;
 }
 
 int img_bench(int argc, char **argv)
@@ -198,12 +199,12 @@ int img_bench(int argc, char **argv)
     bool quiet = false;
     Error *err = NULL;
 
-    if (!bench_parse(argc, argv, &b, &oo, &pattern, &quiet)) {
-        return 1;
+    int status = bench_parse(argc, argv, &b, &oo, &pattern, &quiet);
+    if (status >= 0) {
+        return status;
     }
     if (optind != argc - 1) {
-        error_report("Expecting one image file name");
-        return 1;
+        return img_error_exit("Expecting one image file name");
     }
     b.step = b.step ? b.step : b.size;
     oo.writable = b.write;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include "tools/img/img.h"
 #include "block/qcow2/qcow2-create.h"
+#include "block/qcow2/qcow2-bdrv.h"
 
 enum { OPT_OUTPUT = 256, OPT_IMAGE_OPTS, OPT_START, OPT_MAXLEN, OPT_SIZE,
        OPT_OBJECT };
@@ -120,7 +121,7 @@ int img_check(int argc, char **argv)
     int fix = 0, c;
     Error *err = NULL;
 
-    while ((c = getopt_long(argc, argv, "f:hr:T:qU", lopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":f:hr:T:qU", lopts, NULL)) != -1) {
         switch (c) {
         case 'f': oo.fmt = optarg; break;
         case 'q': quiet = true; break;
@@ -131,9 +132,9 @@ int img_check(int argc, char **argv)
             } else if (!strcmp(optarg, "all")) {
                 fix = BDRV_FIX_LEAKS | BDRV_FIX_ERRORS;
             } else {
-                error_report("Unknown option value for -r (expecting "
-                             "'leaks' or 'all'): %s", optarg);
-                return 1;
+                return img_error_exit("Unknown option value for -r "
+                                      "(expecting 'leaks' or 'all'): %s",
+                                      optarg);
             }
             break;
         case OPT_OUTPUT:
@@ -142,12 +143,11 @@ int img_check(int argc, char **argv)
             }
             break;
         case OPT_IMAGE_OPTS: oo.image_opts = true; break;
-        default: return 1;
+        default: return img_getopt_default(c, argv);
         }
     }
     if (optind != argc - 1) {
-        error_report("Expecting one image file name");
-        return 1;
+        return img_error_exit("Expecting one image file name");
     }
     oo.writable = fix != 0;
     oo.check = fix != 0;
@@ -285,7 +285,7 @@ int img_map(int argc, char **argv)
     Error *err = NULL;
     int c;
 
-    while ((c = getopt_long(argc, argv, "f:hU", lopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":f:hU", lopts, NULL)) != -1) {
         switch (c) {
         case 'f': oo.fmt = optarg; break;
         case 'U': break;
@@ -309,12 +309,11 @@ int img_map(int argc, char **argv)
                 return 1;
             }
             break;
-        default: return 1;
+        default: return img_getopt_default(c, argv);
         }
     }
     if (optind != argc - 1) {
-        error_report("Expecting one image file name");
-        return 1;
+        return img_error_exit("Expecting one image file name");
     }
     BlockBackend *blk = img_open(argv[optind], &oo, &err);
     if (!blk) {
@@ -394,18 +393,47 @@ static int64_t img_measure_data(BlockDriverState *bs, uint64_t cs)
     return total;
 }
 
-static bool img_measure_target(struct json_object *o, uint64_t *cs,
-                               uint32_t *order, Error **errp)
+/* What qemu-img measure needs to know about the output image. */
+typedef struct MeasureTarget {
+    uint64_t cs;
+    uint32_t order;
+    bool v3;
+    bool all_data;      /* preallocation=falloc|full, or a backing file */
+} MeasureTarget;
+
+static bool img_measure_target(struct json_object *o, MeasureTarget *t,
+                               Error **errp)
 {
     Qcow2CreateOpts co;
 
     qcow2_create_opts_init(&co);
     bool ok = qcow2_create_opts_take(&co, o, errp) &&
               qcow2_create_opts_validate(&co, errp);
-    *cs = co.cluster_size;
-    *order = (uint32_t)__builtin_ctzll(co.refcount_bits);
+    t->cs = co.cluster_size;
+    t->order = (uint32_t)__builtin_ctzll(co.refcount_bits);
+    t->v3 = co.version >= 3;
+    t->all_data = co.prealloc == QCOW2_PREALLOC_FALLOC ||
+                  co.prealloc == QCOW2_PREALLOC_FULL || co.backing_file;
     qcow2_create_opts_clear(&co);
     return ok;
+}
+
+/* The source can carry persistent bitmaps: a qcow2 v3 image. */
+static bool img_measure_bitmaps(BlockDriverState *bs)
+{
+    struct json_object *fs, *d, *compat;
+    bool v3 = false;
+
+    if (!qcow2_bdrv_is_qcow2(bs) || !bs->drv->get_specific_info) {
+        return false;
+    }
+    fs = bs->drv->get_specific_info(bs, NULL);
+    if (fs && json_object_object_get_ex(fs, "data", &d) &&
+        json_object_object_get_ex(d, "compat", &compat)) {
+        v3 = !strcmp(json_object_get_string(compat), "1.1");
+    }
+    json_object_put(fs);
+    return v3;
 }
 
 int img_measure(int argc, char **argv)
@@ -422,13 +450,14 @@ int img_measure(int argc, char **argv)
     const char *ofmt = "raw";
     struct json_object *copts = json_object_new_object();
     bool json = false, have_size = false;
-    uint64_t size = 0, cs = 65536;
-    uint32_t order = 4;
+    MeasureTarget t = { .cs = 65536, .order = 4, .v3 = true };
+    uint64_t size = 0;
     int64_t data = -1;
+    bool bitmaps = false;
     Error *err = NULL;
     int c, ret = 1;
 
-    while ((c = getopt_long(argc, argv, "hf:O:o:l:U", lopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":hf:O:o:l:U", lopts, NULL)) != -1) {
         switch (c) {
         case 'f': oo.fmt = optarg; break;
         case 'O': ofmt = optarg; break;
@@ -452,7 +481,9 @@ int img_measure(int argc, char **argv)
             }
             have_size = true;
             break;
-        default: goto out;
+        default:
+            ret = img_getopt_default(c, argv);
+            goto out;
         }
     }
     if (have_size == (optind < argc)) {
@@ -465,8 +496,8 @@ int img_measure(int argc, char **argv)
         error_setg(&err, "Unknown file format '%s'", ofmt);
         goto out;
     }
-    if (!strcmp(ofmt, "qcow2") && !img_measure_target(copts, &cs, &order,
-                                                      &err)) {
+    bool qcow2 = !strcmp(ofmt, "qcow2");
+    if (qcow2 && !img_measure_target(copts, &t, &err)) {
         goto out;
     }
     if (!have_size) {
@@ -475,21 +506,25 @@ int img_measure(int argc, char **argv)
             goto out;
         }
         size = (uint64_t)blk_getlength(blk);
-        data = img_measure_data(blk_bs(blk), !strcmp(ofmt, "qcow2") ? cs
-                                                                   : 512);
+        data = qcow2 ? img_measure_data(blk_bs(blk), t.cs) : 0;
+        bitmaps = qcow2 && t.v3 && img_measure_bitmaps(blk_bs(blk));
         blk_unref(blk);
         if (data < 0) {
             error_setg(&err, "Unable to get block status");
             goto out;
         }
     }
-    uint64_t meta = !strcmp(ofmt, "qcow2") ? qcow2_measure_meta(size, cs,
-                                                                order) : 0;
-    uint64_t full = meta + (!strcmp(ofmt, "qcow2") ?
-                            (size + cs - 1) / cs * cs : size);
-    uint64_t req = data < 0 ? meta + (strcmp(ofmt, "qcow2") ? size : 0)
-                            : meta + (uint64_t)data;
-    bool bitmaps = data >= 0 && !strcmp(ofmt, "qcow2");
+    /*
+     * qemu-img's sums: raw needs the (sector-rounded) size; qcow2 needs
+     * the metadata of a fully allocated image plus the data clusters
+     * (all of them when preallocated or over a backing file).
+     */
+    uint64_t vsize = qcow2 ? (size + t.cs - 1) / t.cs * t.cs
+                           : (have_size ? (size + 511) / 512 * 512 : size);
+    uint64_t meta = qcow2 ? qcow2_measure_meta(size, t.cs, t.order) : 0;
+    uint64_t full = meta + vsize;
+    uint64_t req = !qcow2 || t.all_data ? full
+                                        : meta + (uint64_t)MAX(data, 0);
     if (json) {
         struct json_object *o = json_object_new_object();
         if (bitmaps) {

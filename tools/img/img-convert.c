@@ -19,6 +19,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "tools/img/img.h"
 #include "block/qcow2/qcow2-bdrv.h"
@@ -37,6 +38,8 @@ typedef struct ConvertState {
     const char *backing, *backing_fmt;   /* -B, -F */
     uint64_t sparse;
     int64_t cluster;
+    int64_t err_off;        /* the step that failed: where, and whether */
+    bool err_read;          /* it was reading (or else writing) */
 } ConvertState;
 
 /* Where the source range [off, off + n) of the concatenation comes from. */
@@ -146,6 +149,8 @@ static int64_t convert_step(ConvertState *c, int64_t off, uint8_t *buf)
 
     want = c->compress ? MIN(c->cluster, c->total - off)
                        : MIN(IMG_CONVERT_CHUNK, c->total - off);
+    c->err_off = off;
+    c->err_read = false;
     int ret = convert_status(c, off, want, &idx, &soff, &pnum);
     if (ret < 0) {
         return ret;
@@ -156,8 +161,10 @@ static int64_t convert_step(ConvertState *c, int64_t off, uint8_t *buf)
     if (c->compress && !(zero && pnum >= want) &&
         !(c->backing && !(ret & (BDRV_BLOCK_ALLOCATED | BDRV_BLOCK_ZERO)) &&
           pnum >= want)) {
+        c->err_read = true;
         ret = convert_read(c, off, buf, want);
         if (ret == 0) {
+            c->err_read = false;
             ret = convert_write(c, off, buf, want);
         }
         return ret < 0 ? ret : want;
@@ -169,8 +176,10 @@ static int64_t convert_step(ConvertState *c, int64_t off, uint8_t *buf)
         ret = convert_skip_zero(c) ? 0
                                    : blk_pwrite_zeroes(c->dst, off, pnum, 0);
     } else {
+        c->err_read = true;
         ret = blk_pread(c->src[idx], soff, pnum, buf, 0);
         if (ret >= 0) {
+            c->err_read = false;
             ret = convert_write(c, off, buf, pnum);
         }
     }
@@ -255,11 +264,13 @@ static int convert_run(ConvertState *c, char **srcs, const char *out,
     c->cluster = c->compress ? qcow2_bdrv_cluster_size(blk_bs(c->dst)) : 0;
     int ret = convert_copy(c);
     if (c->progress) {
-        printf("    (100.00/100%%)\n");
+        img_progress(100);
+        img_progress_end();
     }
     if (ret < 0) {
-        error_setg(errp, "error while writing at byte %d: %s", 0,
-                   g_strerror(-ret));
+        error_setg(errp, "error while %s at byte %lld: %s",
+                   c->err_read ? "reading" : "writing",
+                   (long long)c->err_off, g_strerror(-ret));
         return 1;
     }
     return 0;
@@ -282,7 +293,7 @@ int img_convert(int argc, char **argv)
     Error *err = NULL;
     int ch, ret = 1;
 
-    while ((ch = getopt_long(argc, argv, "hf:O:B:F:Cco:l:S:pt:T:qnm:WUr:",
+    while ((ch = getopt_long(argc, argv, ":hf:O:B:F:Cco:l:S:pt:T:qnm:WUr:",
                              lopts, NULL)) != -1) {
         switch (ch) {
         case 'f': so.fmt = optarg; break;
@@ -297,18 +308,37 @@ int img_convert(int argc, char **argv)
         case 'S':
             if (!img_parse_size(optarg, &c.sparse)) {
                 error_report("Invalid buffer size for sparse output "
+                             "specified. You may use k, M, G, T, P or E "
+                             "suffixes for");
+                error_report("kilobytes, megabytes, gigabytes, terabytes, "
+                             "petabytes and exabytes.");
+                return 1;
+            }
+            if (c.sparse % 512 || c.sparse > 16 * 1024 * 1024) {
+                error_report("Invalid buffer size for sparse output "
                              "specified. Valid sizes are multiples of 512 up "
-                             "to 2147483136.");
+                             "to 16777216. Select 0 to disable sparse "
+                             "detection (fully allocates output).");
                 return 1;
             }
             break;
+        case 'm': {
+            char *end;
+            long n = strtol(optarg, &end, 0);
+            if (!*optarg || *end || n < 1 || n > 16) {
+                error_report("Invalid number of coroutines. Allowed number "
+                             "of coroutines is between 1 and 16");
+                return 1;
+            }
+            break;
+        }
         case OPT_IMAGE_OPTS: so.image_opts = true; break;
         case 'B': c.backing = optarg; break;
         case 'F': c.backing_fmt = optarg; break;
-        case 'C': case 'l': case 'm': case 'W': case 'U': case 'r':
+        case 'C': case 'l': case 'W': case 'U': case 'r':
         case OPT_OBJECT: case OPT_TARGET_OPTS: case OPT_SALVAGE:
             break;
-        default: return 1;
+        default: return img_getopt_default(ch, argv);
         }
     }
     if (argc - optind < 2) {
@@ -357,6 +387,7 @@ static int compare_tail(BlockBackend *blk, int64_t from, int64_t to,
         int64_t n = MIN(IMG_CONVERT_CHUNK, to - off);
         int ret = blk_pread(blk, off, n, buf, 0);
         if (ret < 0) {
+            *where = off;
             return ret;
         }
         for (int64_t i = 0; i < n; i += 512) {
@@ -370,60 +401,84 @@ static int compare_tail(BlockBackend *blk, int64_t from, int64_t to,
     return 0;
 }
 
-static int compare_images(BlockBackend *a, BlockBackend *b, bool strict,
-                          bool quiet)
-{
-    int64_t la = blk_getlength(a), lb = blk_getlength(b);
-    int64_t common = MIN(la, lb), where;
-    g_autofree uint8_t *ba = g_malloc(IMG_CONVERT_CHUNK);
-    g_autofree uint8_t *bb = g_malloc(IMG_CONVERT_CHUNK);
+/* One qemu-img compare run: the two images and the options. */
+typedef struct CompareJob {
+    BlockBackend *blk[2];
+    const char *name[2];
+    bool strict, quiet, progress;
+} CompareJob;
 
-    if (strict && la != lb) {
-        if (!quiet) {
-            printf("Strict mode: Image size mismatch!\n");
-        }
+static int compare_read_error(const CompareJob *j, int i, int64_t off,
+                              int err)
+{
+    error_report("Error while reading offset %lld of %s: %s",
+                 (long long)off, j->name[i], g_strerror(-err));
+    return 4;
+}
+
+/* Exit status of qemu-img compare: 0 same, 1 different, 4 read error. */
+static int compare_run(const CompareJob *j, uint8_t *ba, uint8_t *bb)
+{
+    int64_t la = blk_getlength(j->blk[0]), lb = blk_getlength(j->blk[1]);
+    int64_t common = MIN(la, lb), total = MAX(la, lb), where;
+    int ret;
+
+    if (j->strict && la != lb) {
+        printf(j->quiet ? "" : "Strict mode: Image size mismatch!\n");
         return 1;
     }
     for (int64_t off = 0; off < common;) {
         int64_t n = MIN(IMG_CONVERT_CHUNK, common - off);
-        if (blk_pread(a, off, n, ba, 0) < 0 ||
-            blk_pread(b, off, n, bb, 0) < 0) {
-            error_report("Error while reading offset %lld", (long long)off);
-            return 2;
+        for (int i = 0; i < 2; i++) {
+            ret = blk_pread(j->blk[i], off, n, i ? bb : ba, 0);
+            if (ret < 0) {
+                return compare_read_error(j, i, off, ret);
+            }
         }
         int64_t d = compare_buffers(ba, bb, n);
         if (d >= 0) {
-            if (!quiet) {
+            if (!j->quiet) {
                 printf("Content mismatch at offset %lld!\n",
                        (long long)(off + d));
             }
             return 1;
         }
         off += n;
+        if (j->progress) {
+            img_progress(off * 100.0 / total);
+        }
     }
     if (la != lb) {
-        if (!quiet) {
-            printf("Warning: Image size mismatch!\n");
+        printf(j->quiet ? "" : "Warning: Image size mismatch!\n");
+        ret = compare_tail(j->blk[la < lb], common, total, ba, &where);
+        if (ret < 0) {
+            return compare_read_error(j, la < lb, where, ret);
         }
-        int r = compare_tail(la > lb ? a : b, common, MAX(la, lb), ba,
-                             &where);
-        if (r < 0) {
-            error_report("Error while reading offset %lld",
-                         (long long)common);
-            return 2;
-        }
-        if (r) {
-            if (!quiet) {
+        if (ret) {
+            if (!j->quiet) {
                 printf("Content mismatch at offset %lld!\n",
                        (long long)where);
             }
             return 1;
         }
     }
-    if (!quiet) {
-        printf("Images are identical.\n");
-    }
+    printf(j->quiet ? "" : "Images are identical.\n");
     return 0;
+}
+
+static int compare_images(const CompareJob *j)
+{
+    g_autofree uint8_t *ba = g_malloc(IMG_CONVERT_CHUNK);
+    g_autofree uint8_t *bb = g_malloc(IMG_CONVERT_CHUNK);
+
+    if (j->progress) {
+        img_progress(0);
+    }
+    int ret = compare_run(j, ba, bb);
+    if (j->progress) {
+        img_progress_end();
+    }
+    return ret;
 }
 
 int img_compare(int argc, char **argv)
@@ -435,31 +490,34 @@ int img_compare(int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     ImgOpenOpts oa = { 0 }, ob = { 0 };
-    bool strict = false, quiet = false;
+    CompareJob j = { .strict = false };
     Error *err = NULL;
     int c;
 
-    while ((c = getopt_long(argc, argv, "hf:F:T:pqsU", lopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":hf:F:T:pqsU", lopts, NULL)) != -1) {
         switch (c) {
         case 'f': oa.fmt = optarg; break;
         case 'F': ob.fmt = optarg; break;
         case 'T': oa.cache = ob.cache = optarg; break;
-        case 's': strict = true; break;
-        case 'q': quiet = true; break;
-        case 'p': case 'U': case OPT_OBJECT: break;
+        case 's': j.strict = true; break;
+        case 'q': j.quiet = true; break;
+        case 'p': j.progress = true; break;
+        case 'U': case OPT_OBJECT: break;
         case OPT_IMAGE_OPTS: oa.image_opts = ob.image_opts = true; break;
-        default: return 2;
+        default: return img_getopt_default(c, argv);
         }
     }
     if (optind != argc - 2) {
-        error_report("Expecting two image file names");
-        return 2;
+        return img_error_exit("Expecting two image file names");
     }
     BlockBackend *a = img_open(argv[optind], &oa, &err);
     BlockBackend *b = a ? img_open(argv[optind + 1], &ob, &err) : NULL;
     int ret = 2;
     if (a && b) {
-        ret = compare_images(a, b, strict, quiet);
+        j = (CompareJob) { .blk = { a, b }, .strict = j.strict,
+                           .name = { argv[optind], argv[optind + 1] },
+                           .quiet = j.quiet, .progress = j.progress && !j.quiet };
+        ret = compare_images(&j);
     } else {
         error_report_err(err);
     }

@@ -205,7 +205,7 @@ int img_info(int argc, char **argv)
     Error *err = NULL;
     int c;
 
-    while ((c = getopt_long(argc, argv, "f:hU", lopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":f:hU", lopts, NULL)) != -1) {
         switch (c) {
         case 'f': oo.fmt = optarg; break;
         case 'U': break;
@@ -216,12 +216,11 @@ int img_info(int argc, char **argv)
             break;
         case OPT_BACKING_CHAIN: chain = true; break;
         case OPT_IMAGE_OPTS: oo.image_opts = true; break;
-        default: return 1;
+        default: return img_getopt_default(c, argv);
         }
     }
     if (optind != argc - 1) {
-        error_report("Expecting one image file name");
-        return 1;
+        return img_error_exit("Expecting one image file name");
     }
     oo.no_backing = !chain;
     BlockBackend *blk = img_open(argv[optind], &oo, &err);

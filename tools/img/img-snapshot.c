@@ -10,6 +10,7 @@
  * backing chains differ is first copied into the image.  Messages and exit
  * codes follow qemu-img 7.2.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +27,11 @@ static void img_snapshot_list(BlockDriverState *bs)
     BlockSnapshotInfo *sn = NULL;
     int n = bs->drv->snapshot_list ? bs->drv->snapshot_list(bs, &sn) : 0;
 
+    if (n <= 0) {
+        /* qemu-img prints nothing, not even the heading */
+        g_free(sn);
+        return;
+    }
     printf("Snapshot list:\n%-9s %-16s %8s%20s%13s%11s\n", "ID", "TAG",
            "VM SIZE", "DATE", "VM CLOCK", "ICOUNT");
     for (int i = 0; i < n; i++) {
@@ -47,6 +53,19 @@ static void img_snapshot_list(BlockDriverState *bs)
                date, clock, icount);
     }
     g_free(sn);
+}
+
+static bool img_snapshot_named(BlockDriverState *bs, const char *name)
+{
+    BlockSnapshotInfo *sn = NULL;
+    int n = bs->drv->snapshot_list ? bs->drv->snapshot_list(bs, &sn) : 0;
+    bool found = false;
+
+    for (int i = 0; i < n; i++) {
+        found |= !strcmp(sn[i].name, name);
+    }
+    g_free(sn);
+    return found;
 }
 
 static int img_snapshot_do(BlockDriverState *bs, char action,
@@ -79,7 +98,9 @@ static int img_snapshot_do(BlockDriverState *bs, char action,
         }
         return ret < 0;
     default:
-        ret = bs->drv->snapshot_delete ?
+        /* qemu-img snapshot -d takes a name, not an ID (unlike -a) */
+        ret = !img_snapshot_named(bs, name) ? -ENOENT :
+              bs->drv->snapshot_delete ?
               bs->drv->snapshot_delete(bs, name, &err) : -ENOTSUP;
         if (ret < 0) {
             error_report("Could not delete snapshot '%s': %s", name,
@@ -105,12 +126,11 @@ int img_snapshot(int argc, char **argv)
     Error *err = NULL;
     int c;
 
-    while ((c = getopt_long(argc, argv, "la:c:d:f:hqU", lopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":la:c:d:f:hqU", lopts, NULL)) != -1) {
         switch (c) {
         case 'l': case 'a': case 'c': case 'd':
             if (action) {
-                error_report("Cannot mix '-l', '-a', '-c', '-d'");
-                return 1;
+                return img_error_exit("Cannot mix '-l', '-a', '-c', '-d'");
             }
             action = (char)c;
             name = optarg;
@@ -118,15 +138,14 @@ int img_snapshot(int argc, char **argv)
         case 'f': oo.fmt = optarg; break;
         case 'q': case 'U': case OPT_OBJECT: break;
         case OPT_IMAGE_OPTS: oo.image_opts = true; break;
-        default: return 1;
+        default: return img_getopt_default(c, argv);
         }
     }
     if (optind != argc - 1) {
-        error_report("Expecting one image file name");
-        return 1;
+        return img_error_exit("Expecting one image file name");
     }
-    action = action ? action : 'l';
-    oo.writable = action != 'l';
+    /* Without an action qemu-img opens the image and does nothing. */
+    oo.writable = action && action != 'l';
     oo.no_backing = true;
     BlockBackend *blk = img_open(argv[optind], &oo, &err);
     if (!blk) {
@@ -136,7 +155,7 @@ int img_snapshot(int argc, char **argv)
     int ret = 0;
     if (action == 'l') {
         img_snapshot_list(blk_bs(blk));
-    } else {
+    } else if (action) {
         ret = img_snapshot_do(blk_bs(blk), action, name);
     }
     blk_unref(blk);
@@ -202,7 +221,7 @@ int img_commit(int argc, char **argv)
     Error *err = NULL;
     int c, ret = 1;
 
-    while ((c = getopt_long(argc, argv, "f:ht:b:dpqr:", lopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":f:ht:b:dpqr:", lopts, NULL)) != -1) {
         switch (c) {
         case 'f': oo.fmt = optarg; break;
         case 't': oo.cache = bo.cache = optarg; break;
@@ -212,12 +231,11 @@ int img_commit(int argc, char **argv)
         case 'b': base_name = optarg; keep = true; break;
         case 'r': case OPT_OBJECT: break;
         case OPT_IMAGE_OPTS: oo.image_opts = true; break;
-        default: return 1;
+        default: return img_getopt_default(c, argv);
         }
     }
     if (optind != argc - 1) {
-        error_report("Expecting one image file name");
-        return 1;
+        return img_error_exit("Expecting one image file name");
     }
     BlockBackend *top = img_open(argv[optind], &oo, &err), *base = NULL;
     BlockDriverState *b = top ? bdrv_get_backing(blk_bs(top)) : NULL;
@@ -228,8 +246,8 @@ int img_commit(int argc, char **argv)
     while (b && base_name && !img_same_file(bdrv_get_filename(b), base_name)) {
         b = bdrv_get_backing(b);
         if (!b) {
-            error_setg(&err, "Base image '%s' not found in the backing chain "
-                       "of '%s'", base_name, argv[optind]);
+            error_setg(&err, "Did not find '%s' in the backing chain of "
+                       "'%s'", base_name, argv[optind]);
         }
     }
     if (b) {
@@ -237,14 +255,22 @@ int img_commit(int argc, char **argv)
         base = img_open(bdrv_get_filename(b), &bo, &err);
     }
     if (base) {
-        ret = img_commit_copy(top, b, base, progress && !quiet);
+        progress &= !quiet;
+        if (progress) {
+            img_progress(0);
+        }
+        ret = img_commit_copy(top, b, base, progress);
         if (ret == 0 && !keep && qcow2_bdrv_is_qcow2(blk_bs(top))) {
             ret = qcow2_bdrv_make_empty(blk_bs(top));
         }
         if (ret < 0) {
             error_setg(&err, "Failed to commit: %s", g_strerror(-ret));
         } else if (!quiet) {
-            printf(progress ? "\nImage committed.\n" : "Image committed.\n");
+            if (progress) {
+                img_progress(100);
+                img_progress_end();
+            }
+            printf("Image committed.\n");
         }
         ret = ret < 0;
     }
@@ -298,8 +324,9 @@ static int img_rebase_copy(BlockBackend *top, BlockBackend *newb,
 static BlockBackend *img_rebase_open_new(const char *top, const char *nb,
                                          const char *nfmt, Error **errp)
 {
-    ImgOpenOpts oo = { .fmt = nfmt };
+    struct json_object *opts = json_object_new_object();
     g_autofree char *path = NULL;
+    BlockBackend *blk;
 
     if (g_path_is_absolute(nb) || !strchr(top, '/')) {
         path = g_strdup(nb);
@@ -307,7 +334,15 @@ static BlockBackend *img_rebase_open_new(const char *top, const char *nb,
         g_autofree char *dir = g_path_get_dirname(top);
         path = g_build_filename(dir, nb, NULL);
     }
-    return img_open(path, &oo, errp);
+    if (nfmt) {
+        json_object_object_add(opts, "driver", json_object_new_string(nfmt));
+    }
+    blk = blk_new_open(path, opts, 0, errp);
+    json_object_put(opts);
+    if (!blk) {
+        error_prepend(errp, "Could not open new backing file '%s': ", nb);
+    }
+    return blk;
 }
 
 int img_rebase(int argc, char **argv)
@@ -324,7 +359,7 @@ int img_rebase(int argc, char **argv)
     Error *err = NULL;
     int c, ret = 1;
 
-    while ((c = getopt_long(argc, argv, "hf:F:b:upt:T:qU", lopts, NULL))
+    while ((c = getopt_long(argc, argv, ":hf:F:b:upt:T:qU", lopts, NULL))
            != -1) {
         switch (c) {
         case 'f': oo.fmt = optarg; break;
@@ -336,37 +371,51 @@ int img_rebase(int argc, char **argv)
         case 't': oo.cache = optarg; break;
         case 'T': case 'U': case OPT_OBJECT: break;
         case OPT_IMAGE_OPTS: oo.image_opts = true; break;
-        default: return 1;
+        default: return img_getopt_default(c, argv);
         }
     }
-    if (!nb || optind != argc - 1) {
-        error_report(nb ? "Expecting one image file name"
-                        : "Must specify backing file (-b) or use unsafe mode "
-                          "(-u)");
-        return 1;
+    if (optind != argc - 1) {
+        return img_error_exit("Expecting one image file name");
+    }
+    if (!nb) {
+        return img_error_exit("Must specify backing file (-b) or use unsafe "
+                              "mode (-u)");
     }
     oo.no_backing = unsafe;
     BlockBackend *top = img_open(argv[optind], &oo, &err), *newb = NULL;
     if (top && !unsafe && *nb) {
         newb = img_rebase_open_new(argv[optind], nb, nfmt, &err);
     }
-    if (top && (unsafe || !*nb || newb)) {
-        int r = unsafe ? 0 : img_rebase_copy(top, newb, progress && !quiet);
+    if (top && *nb && !nfmt && (unsafe || newb)) {
+        /* qemu-img copies first and then fails; this changes nothing */
+        error_setg(&err, "Could not change the backing file to '%s': "
+                   "backing format must be specified", nb);
+    } else if (top && (unsafe || !*nb || newb)) {
+        progress &= !quiet;
+        if (progress) {
+            img_progress(0);
+        }
+        int r = unsafe ? 0 : img_rebase_copy(top, newb, progress);
         struct json_object *o = json_object_new_object();
         json_object_object_add(o, "backing_file", json_object_new_string(nb));
-        if (nfmt || newb) {
-            json_object_object_add(o, "backing_fmt", json_object_new_string(
-                nfmt ? nfmt : blk_bs(newb)->drv->format_name));
+        if (nfmt) {
+            json_object_object_add(o, "backing_fmt",
+                                   json_object_new_string(nfmt));
         }
         BlockDriverState *bs = blk_bs(top);
         if (r < 0) {
             error_setg(&err, "Could not rebase: %s", g_strerror(-r));
         } else if (!bs->drv->amend) {
-            error_setg(&err, "Could not change the backing file");
+            error_setg(&err, "Could not change the backing file to '%s': "
+                       "%s", nb, g_strerror(ENOTSUP));
         } else if (bs->drv->amend(bs, o, false, &err)) {
             ret = 0;
         }
         json_object_put(o);
+        if (progress) {
+            img_progress(100);
+            img_progress_end();
+        }
     }
     if (err) {
         error_report_err(err);

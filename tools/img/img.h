@@ -34,8 +34,26 @@ typedef struct ImgOpenOpts {
 BlockBackend *img_open(const char *filename, const ImgOpenOpts *o,
                        Error **errp);
 
+/**
+ * img_error_exit() - qemu-img's error_exit(): the message, then "Try
+ * 'plimsoll-img --help' for more information".  Returns 1, the exit status.
+ */
+int img_error_exit(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+
+/**
+ * img_getopt_default() - what qemu-img does with a getopt result no
+ * subcommand handles: -h prints the usage (status 0); an unknown option or
+ * one missing its argument is an error (status 1).  Returns the status.
+ * The option strings start with ':' so that getopt reports a missing
+ * argument as ':'.
+ */
+int img_getopt_default(int c, char **argv);
+
 /** img_parse_size() - "1G", "512", "64k" (qemu-img's suffixes). */
 bool img_parse_size(const char *s, uint64_t *out);
+
+/** img_parse_size_u64() - the same, up to 2^64 (qemu-img resize). */
+bool img_parse_size_u64(const char *s, uint64_t *out);
 
 /** img_size_str() - QEMU's human size ("336 KiB", "1.31 MiB"). */
 char *img_size_str(uint64_t val);
@@ -49,8 +67,14 @@ bool img_output_json(const char *arg, bool *json);
 /** img_opts_merge() - add "k=v,k2=v2" (-o) to @obj as strings. */
 bool img_opts_merge(struct json_object *obj, const char *list, Error **errp);
 
-/** img_progress() - qemu-img -p progress line. */
+/**
+ * img_progress() - qemu-img's -p progress line, "    (12.50/100%)\r":
+ * printed at 0 and 100 and whenever it moved by more than 1 point.
+ */
 void img_progress(double percent);
+
+/** img_progress_end() - end the progress line (a newline). */
+void img_progress_end(void);
 
 int img_create(int argc, char **argv);
 int img_info(int argc, char **argv);

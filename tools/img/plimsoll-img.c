@@ -9,7 +9,9 @@
  * and the -p progress line.  Reference: QEMU's qemu-img manual (7.2).
  */
 #include <ctype.h>
+#include <getopt.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +69,33 @@ static void img_usage(void)
     }
 }
 
+int img_error_exit(const char *fmt, ...)
+{
+    va_list ap;
+    g_autofree char *msg = NULL;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    error_report("%s", msg);
+    fprintf(stderr, "Try 'plimsoll-img --help' for more information\n");
+    return 1;
+}
+
+int img_getopt_default(int c, char **argv)
+{
+    const char *opt = argv[optind - 1];
+
+    if (c == 'h') {
+        img_usage();
+        return 0;
+    }
+    if (c == ':') {
+        return img_error_exit("missing argument for option '%s'", opt);
+    }
+    return img_error_exit("unrecognized option '%s'", opt);
+}
+
 BlockBackend *img_open(const char *filename, const ImgOpenOpts *o,
                        Error **errp)
 {
@@ -108,7 +137,7 @@ BlockBackend *img_open(const char *filename, const ImgOpenOpts *o,
     return blk;
 }
 
-bool img_parse_size(const char *s, uint64_t *out)
+static bool img_parse_size_below(const char *s, uint64_t *out, double limit)
 {
     char *end;
     double v;
@@ -128,11 +157,21 @@ bool img_parse_size(const char *s, uint64_t *out)
     case 'e': case 'E': mul = 1152921504606846976.0; end++; break;
     default: break;
     }
-    if (*end || v * mul >= 9223372036854775808.0) {
+    if (*end || v * mul >= limit) {
         return false;
     }
     *out = (uint64_t)(v * mul);
     return true;
+}
+
+bool img_parse_size(const char *s, uint64_t *out)
+{
+    return img_parse_size_below(s, out, 9223372036854775808.0);
+}
+
+bool img_parse_size_u64(const char *s, uint64_t *out)
+{
+    return img_parse_size_below(s, out, 18446744073709551616.0);
 }
 
 char *img_size_str(uint64_t val)
@@ -246,10 +285,25 @@ bool img_opts_merge(struct json_object *obj, const char *list, Error **errp)
     return true;
 }
 
+/* The last percentage printed; below 0 before the first one. */
+static double img_progress_last = -1;
+
 void img_progress(double percent)
 {
+    percent = CLAMP(percent, 0.0, 100.0);
+    if (img_progress_last >= 0 && percent != 0 && percent != 100 &&
+        fabs(percent - img_progress_last) <= 1.0) {
+        return;
+    }
+    img_progress_last = percent;
     printf("    (%.2f/100%%)\r", percent);
     fflush(stdout);
+}
+
+void img_progress_end(void)
+{
+    printf("\n");
+    img_progress_last = -1;
 }
 
 int main(int argc, char **argv)
@@ -258,10 +312,9 @@ int main(int argc, char **argv)
     /* Nothing else runs on this thread while a lone request waits for
      * the device: run it here instead of handing it to a worker. */
     aio_pool_set_wait_alone(true);
+    opterr = 0;
     if (argc < 2) {
-        error_report("Not enough arguments");
-        error_report("Try 'plimsoll-img --help' for more information");
-        return 1;
+        return img_error_exit("Not enough arguments");
     }
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
         img_usage();
@@ -276,6 +329,5 @@ int main(int argc, char **argv)
             return img_commands[i].fn(argc - 1, argv + 1);
         }
     }
-    error_report("Command not found: %s", argv[1]);
-    return 1;
+    return img_error_exit("Command not found: %s", argv[1]);
 }

@@ -26,6 +26,7 @@
 
 #include "block/blkdebug.h"
 #include "block/block-int.h"
+#include "block/qcow2/qcow2-bdrv.h"
 #include "block/write-threshold.h"
 #include "io-cmds.h"
 
@@ -33,7 +34,7 @@
 /* Formatting as qemu-io does                                              */
 /* ---------------------------------------------------------------------- */
 
-/* Human size: "64 KiB", "1.500 MiB", "32 bytes" (trailing zeros cut). */
+/* Human size: "64 KiB", "1.500 MiB", "32 bytes" (only ".000" is cut). */
 static void cvtstr(double value, char *buf, size_t n)
 {
     static const char *const units[] = { "EiB", "PiB", "TiB", "GiB",
@@ -50,15 +51,9 @@ static void cvtstr(double value, char *buf, size_t n)
         }
     }
     snprintf(buf, n, "%.3f", value / div);
-    char *dot = strchr(buf, '.');
-    if (dot) {
-        char *end = buf + strlen(buf) - 1;
-        while (end > dot && *end == '0') {
-            *end-- = '\0';
-        }
-        if (end == dot) {
-            *end = '\0';
-        }
+    char *trim = strstr(buf, ".000");
+    if (trim) {
+        *trim = '\0';
     }
     g_strlcat(buf, " ", n);
     g_strlcat(buf, unit, n);
@@ -168,7 +163,7 @@ static int io_fail(IoContext *ctx, const char *what, int ret)
 /* ---------------------------------------------------------------------- */
 
 typedef struct RwOpts {
-    bool quiet, verbose, zero, unmap, fua, no_fallback;
+    bool quiet, verbose, zero, unmap, fua, no_fallback, compress;
     int pattern;            /* -1: none */
     const char *src_file;   /* write -s: data from this file */
 } RwOpts;
@@ -188,6 +183,7 @@ static bool rw_parse_opts(int *argc, char ***argv, const char *optstr,
         case 'u': o->unmap = true; break;
         case 'f': o->fua = true; break;
         case 'n': o->no_fallback = true; break;
+        case 'c': o->compress = true; break;
         case 's': o->src_file = optarg; break;
         case 'P':
             if (!parse_pattern(optarg, &o->pattern)) {
@@ -247,31 +243,98 @@ static int cmd_read(IoContext *ctx, int argc, char **argv)
     return ret;
 }
 
+/* qemu-io write's rules for combining options; false after the message. */
+static bool write_opts_ok(const RwOpts *o)
+{
+    const char *msg = NULL;
+
+    if (o->fua && o->compress) {
+        msg = "-f and -b or -c cannot be specified at the same time";
+    } else if (o->no_fallback && !o->zero) {
+        msg = "-n requires -z to be specified";
+    } else if (o->unmap && !o->zero) {
+        msg = "-u requires -z to be specified";
+    } else if (o->zero + (o->pattern >= 0) + !!o->src_file > 1) {
+        msg = "Only one of -z, -P, and -s can be specified at the same time";
+    }
+    if (msg) {
+        printf("%s\n", msg);
+    }
+    return !msg;
+}
+
+/* write -s: @len bytes of the file, repeated as often as needed. */
+static uint8_t *write_buf_from_file(const char *name, int64_t len)
+{
+    uint8_t *buf = io_alloc(len, 0);
+    FILE *f = fopen(name, "r");
+    size_t got = 0;
+
+    if (f) {
+        got = fread(buf, 1, len, f);
+    }
+    if (!f || ferror(f)) {
+        perror(name);
+    } else if (got == 0 && len) {
+        fprintf(stderr, "%s: file is empty\n", name);
+    }
+    if (f) {
+        fclose(f);
+    }
+    if (!got && len) {
+        free(buf);
+        return NULL;
+    }
+    for (int64_t done = got; done < len; done += got) {
+        memcpy(buf + done, buf, MIN((int64_t)got, len - done));
+    }
+    return buf;
+}
+
+/* write -c: whole clusters from a cluster boundary (or up to the end). */
+static int write_compressed(IoContext *ctx, int64_t off, int64_t len,
+                            const uint8_t *buf)
+{
+    BlockDriverState *bs = blk_bs(ctx->blk);
+    int64_t cs = qcow2_bdrv_is_qcow2(bs) ? qcow2_bdrv_cluster_size(bs) : 0;
+    int64_t end = blk_getlength(ctx->blk);
+
+    if (!cs) {
+        return -ENOTSUP;
+    }
+    if (off % cs || (len % cs && off + len != end)) {
+        return -EINVAL;
+    }
+    for (int64_t done = 0; done < len; done += cs) {
+        int ret = qcow2_bdrv_write_compressed(bs, off + done, buf + done,
+                                              MIN(cs, len - done));
+        if (ret < 0) {
+            return ret;
+        }
+    }
+    return 0;
+}
+
 static int cmd_write(IoContext *ctx, int argc, char **argv)
 {
     RwOpts o;
     int64_t off, len, t0;
     int ret;
 
-    if (!rw_parse_opts(&argc, &argv, "bcfnqzuP:s:", &o) || argc != 2 ||
-        !parse_num(argv[0], &off) || !parse_len(argv[1], &len)) {
+    if (!rw_parse_opts(&argc, &argv, "cfnqzuP:s:", &o) || argc != 2 ||
+        !parse_num(argv[0], &off) || !parse_len(argv[1], &len) ||
+        !write_opts_ok(&o)) {
         ctx->failures++;
         return -EINVAL;
     }
-    if (o.zero && o.pattern >= 0) {
-        printf("-z and -P cannot be specified at the same time\n");
-        ctx->failures++;
-        return -EINVAL;
-    }
-    g_autofree char *src = NULL;
-    gsize src_len = 0;
-    if (o.src_file &&
-        (!g_file_get_contents(o.src_file, &src, &src_len, NULL) ||
-         (int64_t)src_len < len)) {
-        printf("Failed to read %" PRId64 " bytes from '%s'\n", len,
-               o.src_file);
-        ctx->failures++;
-        return -EINVAL;
+    uint8_t *buf = NULL;
+    if (!o.zero) {
+        buf = o.src_file ? write_buf_from_file(o.src_file, len)
+                         : io_alloc(len, o.pattern >= 0 ? o.pattern : 0xcd);
+        if (!buf) {
+            ctx->failures++;
+            return -EINVAL;
+        }
     }
     BdrvRequestFlags flags = (o.fua ? BDRV_REQ_FUA : 0) |
                              (o.unmap ? BDRV_REQ_MAY_UNMAP : 0) |
@@ -279,14 +342,12 @@ static int cmd_write(IoContext *ctx, int argc, char **argv)
     t0 = g_get_monotonic_time();
     if (o.zero) {
         ret = blk_pwrite_zeroes(ctx->blk, off, len, flags);
+    } else if (o.compress) {
+        ret = write_compressed(ctx, off, len, buf);
     } else {
-        uint8_t *buf = io_alloc(len, o.pattern >= 0 ? o.pattern : 0xcd);
-        if (src) {
-            memcpy(buf, src, len);
-        }
         ret = blk_pwrite(ctx->blk, off, len, buf, flags);
-        free(buf);
     }
+    free(buf);
     t0 = (g_get_monotonic_time() - t0) * 1000;
     if (ret < 0) {
         return io_fail(ctx, "write", ret);
@@ -523,6 +584,7 @@ static int cmd_info(IoContext *ctx, int argc, char **argv)
     BlockDriverState *bs = blk_bs(ctx->blk);
     BlockDriverInfo bdi = { 0 };
     char s[64];
+    int64_t vm_state = 0;
 
     printf("format name: %s\n", bdrv_get_format_name(bs));
     if (bs->drv->get_info) {
@@ -530,8 +592,90 @@ static int cmd_info(IoContext *ctx, int argc, char **argv)
     }
     cvtstr(bdi.cluster_size, s, sizeof(s));
     printf("cluster size: %s\n", s);
-    printf("vm state offset: 0 bytes\n");
+    if (qcow2_bdrv_is_qcow2(bs)) {
+        /* qcow2 keeps VM state past the L2 tables covering the disk */
+        int64_t span = (int64_t)bdi.cluster_size * (bdi.cluster_size / 8);
+        vm_state = (blk_getlength(ctx->blk) + span - 1) / span * span;
+    }
+    cvtstr(vm_state, s, sizeof(s));
+    printf("vm state offset: %s\n", s);
+    struct json_object *fs = bs->drv->get_specific_info ?
+                             bs->drv->get_specific_info(bs, NULL) : NULL;
+    struct json_object *data;
+    if (fs && json_object_object_get_ex(fs, "data", &data)) {
+        printf("Format specific information:\n");
+        json_object_object_foreach(data, k, v) {
+            g_autofree char *key = g_strdelimit(g_strdup(k), "-", ' ');
+            printf("    %s: %s\n", key, json_object_get_string(v));
+        }
+    }
+    json_object_put(fs);
     return 0;
+}
+
+/* alloc off [count]: how much of the range the top node allocates. */
+static int cmd_alloc(IoContext *ctx, int argc, char **argv)
+{
+    BlockDriverState *bs = blk_bs(ctx->blk);
+    int64_t off, count = 512, sum = 0;
+    char s[64];
+
+    if (!parse_num(argv[1], &off) || (argc == 3 && !parse_num(argv[2],
+                                                               &count))) {
+        ctx->failures++;
+        return -EINVAL;
+    }
+    int64_t start = off, remaining = count;
+    while (remaining) {
+        int64_t n = 0;
+        int ret = bdrv_is_allocated(bs, off, remaining, &n);
+        if (ret < 0) {
+            printf("is_allocated failed: %s\n", strerror(-ret));
+            ctx->failures++;
+            return ret;
+        }
+        off += n;
+        remaining -= n;
+        sum += ret ? n : 0;
+        if (n == 0) {
+            count -= remaining;
+            remaining = 0;
+        }
+    }
+    cvtstr(start, s, sizeof(s));
+    printf("%" PRId64 "/%" PRId64 " bytes allocated at offset %s\n", sum,
+           count, s);
+    return 0;
+}
+
+/* truncate [-m prealloc] off */
+static int cmd_truncate(IoContext *ctx, int argc, char **argv)
+{
+    PreallocMode prealloc = PREALLOC_MODE_OFF;
+    Error *err = NULL;
+    int64_t off;
+    int c;
+
+    optind = 0;
+    while ((c = getopt(argc, argv, "m:")) != -1) {
+        if (c != 'm' || !prealloc_mode_parse(optarg, &prealloc, NULL)) {
+            if (c == 'm') {
+                error_report("Invalid preallocation mode '%s'", optarg);
+            }
+            ctx->failures++;
+            return -EINVAL;
+        }
+    }
+    if (optind != argc - 1 || !parse_num(argv[optind], &off)) {
+        ctx->failures++;
+        return -EINVAL;
+    }
+    int ret = blk_truncate(ctx->blk, off, false, prealloc, &err);
+    if (ret < 0) {
+        error_report_err(err);
+        ctx->failures++;
+    }
+    return ret;
 }
 
 static int cmd_map(IoContext *ctx, int argc, char **argv)
@@ -758,7 +902,7 @@ static int cmd_enospc_limit(IoContext *ctx, int argc, char **argv)
 const IoCommand io_command_table[] = {
     { "read", "r", "[-qv] [-P pattern] off len", 2, -1, cmd_read,
       "reads a number of bytes at a specified offset" },
-    { "write", "w", "[-fnquz] [-P pattern | -s file] off len", 2, -1,
+    { "write", "w", "[-cfnquz] [-P pattern | -s file] off len", 2, -1,
       cmd_write,
       "writes a number of bytes at a specified offset", true },
     { "readv", NULL, "[-qv] [-P pattern] off len [len..]", 2, -1, cmd_readv,
@@ -777,6 +921,10 @@ const IoCommand io_command_table[] = {
       "flush all in-core file state to disk" },
     { "length", "l", "", 0, 0, cmd_length, "gets the length of the file" },
     { "info", "i", "", 0, 0, cmd_info, "prints information about the file" },
+    { "alloc", "a", "offset [count]", 1, 2, cmd_alloc,
+      "checks if offset is allocated in the file" },
+    { "truncate", "t", "[-m prealloc_mode] off", 1, 3, cmd_truncate,
+      "truncates the current file at the given offset", true },
     { "map", NULL, "", 0, 0, cmd_map,
       "prints the allocated areas of a file" },
     { "threshold", NULL, "[-p] NODE [VALUE]", 1, 3, cmd_threshold,
@@ -850,8 +998,19 @@ int io_run_command_line(IoContext *ctx, const char *line)
         }
         if (argc - 1 < c->min_args ||
             (c->max_args >= 0 && argc - 1 > c->max_args)) {
-            printf("bad argument count %d to %s, expected at least %d "
-                   "arguments\n", argc - 1, c->name, c->min_args);
+            fflush(stdout);
+            if (c->max_args < 0) {
+                fprintf(stderr, "bad argument count %d to %s, expected at "
+                        "least %d arguments\n", argc - 1, c->name,
+                        c->min_args);
+            } else if (c->min_args == c->max_args) {
+                fprintf(stderr, "bad argument count %d to %s, expected %d "
+                        "arguments\n", argc - 1, c->name, c->min_args);
+            } else {
+                fprintf(stderr, "bad argument count %d to %s, expected "
+                        "between %d and %d arguments\n", argc - 1, c->name,
+                        c->min_args, c->max_args);
+            }
             ctx->failures++;
             return -EINVAL;
         }

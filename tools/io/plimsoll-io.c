@@ -195,7 +195,12 @@ static BlockBackend *open_image(const IoArgs *a, Error **errp)
     }
     json_object_put(opts);
     if (!blk) {
-        error_prepend(errp, "can't open device %s: ", a->file);
+        /* qemu-io names no device for --image-opts */
+        if (a->image_opts) {
+            error_prepend(errp, "can't open: ");
+        } else {
+            error_prepend(errp, "can't open device %s: ", a->file);
+        }
     }
     return blk;
 }

@@ -5,7 +5,8 @@
  * (with reopen and a clean consistency check), snapshots, corruption on an
  * overlapping write (EIO, event, corrupt bit, read-write reopen refused),
  * the per-write overlap check cost in "all" mode as the image grows (work
- * counted, no host reads), and hostile table entries (no crash).
+ * counted, no host reads), hostile table entries (no crash), and the
+ * periodic cache cleaning of cache-clean-interval.
  */
 #include <errno.h>
 #include <string.h>
@@ -424,6 +425,44 @@ static void test_concurrent_writes(void)
     }
 }
 
+/* Host reads needed to read the whole image once. */
+static unsigned reads_of_full_read(MemFile *f, Qcow2State *s, uint64_t size)
+{
+    g_autofree uint8_t *buf = g_malloc(size);
+    unsigned before = f->reads;
+
+    g_assert_cmpint(qcow2_read(s, 0, buf, size), ==, 0);
+    return f->reads - before;
+}
+
+/*
+ * cache-clean-interval's work: an entry survives one cleaning after its
+ * last use and is dropped by the next one (it must then be read again);
+ * an entry used in between survives.
+ */
+static void test_cache_clean(void)
+{
+    const uint64_t size = 1 << 20;
+    g_autofree uint8_t *buf = g_malloc(size);
+    MemFile f;
+    Qcow2State *s = mem_create(&f, size, 512, 16, QCOW2_OL_CACHED);
+
+    memset(buf, 0x5a, size);
+    g_assert_cmpint(qcow2_write(s, 0, buf, size), ==, 0);
+    g_assert_cmpint(qcow2_flush(s), ==, 0);
+    unsigned warm = reads_of_full_read(&f, s, size);
+    g_assert_cmpuint(reads_of_full_read(&f, s, size), ==, warm);
+    qcow2_clean_caches(s);
+    g_assert_cmpuint(reads_of_full_read(&f, s, size), ==, warm);
+    qcow2_clean_caches(s);
+    qcow2_clean_caches(s);
+    /* 1 MiB of 512-byte clusters: 32 L2 tables to read again */
+    g_assert_cmpuint(reads_of_full_read(&f, s, size), >=, warm + 32);
+    g_assert_cmpuint(reads_of_full_read(&f, s, size), ==, warm);
+    qcow2_close(s);
+    g_byte_array_free(f.b, TRUE);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -437,5 +476,6 @@ int main(int argc, char **argv)
                     test_concurrent_writes);
     g_test_add_func("/block/qcow2/engine/hostile-tables",
                     test_hostile_tables);
+    g_test_add_func("/block/qcow2/engine/cache-clean", test_cache_clean);
     return g_test_run();
 }
