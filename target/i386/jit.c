@@ -63,6 +63,7 @@ typedef enum JitKind {
     JK_PUSH,        /* PUSH r64/imm in 64-bit code (alu 1: POP r64) */
     JK_CALLN,       /* near CALL rel32 in 64-bit code */
     JK_RET,         /* near RET (imm16) in 64-bit code */
+    JK_JMPN,        /* near JMP rel8/rel32, 32/64-bit operand */
 } JitKind;
 
 /* Where the guest's CF is, known at translation time, for INC/DEC. */
@@ -212,6 +213,8 @@ static JitOp jit_classify_opcode(const X86Insn *i, unsigned mode)
             o = (JitOp){ JK_SHIFT, r, false };
         } else if (op == 0xe8) {
             o.kind = JK_CALLN;
+        } else if (op == 0xe9 || op == 0xeb) {
+            o.kind = JK_JMPN;
         } else if (op == 0xc2 || op == 0xc3) {
             o.kind = JK_RET;
         } else if ((op >= 0x50 && op <= 0x5f) || op == 0x68 || op == 0x6a) {
@@ -273,9 +276,6 @@ static JitOp jit_classify(const X86Block *b, const X86Insn *i)
         if (d->kind != OPK_REG || !src_ok) {
             break;
         }
-        if (o.alu == OP_ADC || o.alu == OP_SBB) {
-            return (JitOp){ s->kind == OPK_MEM ? JK_CALL : JK_PURE, 0 };
-        }
         return o;
     case JK_MOV:
         if ((d->kind == OPK_REG && src_ok) ||
@@ -334,6 +334,12 @@ static JitOp jit_classify(const X86Block *b, const X86Insn *i)
         if (jit_stack_ok(b, i) &&
             ((d->kind == OPK_REG && d->size == i->opsize) ||
              (d->kind == OPK_IMM && !o.alu))) {
+            return o;
+        }
+        break;
+    case JK_JMPN:
+        if ((i->opsize == 4 || i->opsize == 8) && i->exec == x86_op_jmp &&
+            (int64_t)i->imm == (int32_t)i->imm) {
             return o;
         }
         break;
@@ -473,9 +479,29 @@ static void emit_cc(JitCtx *c, unsigned op, unsigned size, int src, int src2,
 
 /* Host opcodes (r/m, reg forms; byte forms are one less). */
 static const uint8_t alu_host_op[] = {
-    [OP_ADD] = 0x01, [OP_OR] = 0x09, [OP_AND] = 0x21, [OP_SUB] = 0x29,
-    [OP_XOR] = 0x31, [OP_CMP] = 0x39, [OP_TEST] = 0x85,
+    [OP_ADD] = 0x01, [OP_OR] = 0x09, [OP_ADC] = 0x11, [OP_SBB] = 0x19,
+    [OP_AND] = 0x21, [OP_SUB] = 0x29, [OP_XOR] = 0x31, [OP_CMP] = 0x39,
+    [OP_TEST] = 0x85,
 };
+
+/* The lazy-flag operation of each ALU operation. */
+static const uint8_t alu_cc_op[] = {
+    [OP_ADD] = CC_OP_ADD, [OP_OR] = CC_OP_LOGIC, [OP_ADC] = CC_OP_ADC,
+    [OP_SBB] = CC_OP_SBB, [OP_AND] = CC_OP_LOGIC, [OP_SUB] = CC_OP_SUB,
+    [OP_XOR] = CC_OP_LOGIC, [OP_CMP] = CC_OP_SUB, [OP_TEST] = CC_OP_LOGIC,
+};
+
+static void emit_cf(JitCtx *c);
+
+/* bt r10d, 0: the guest's CF (R10) into the host's. */
+static void emit_cf_to_host(JitCtx *c)
+{
+    jit_prefix(&c->j, 4, 0, 0, H_R10, false);
+    jit_b(&c->j, 0x0f);
+    jit_b(&c->j, 0xba);
+    jit_b(&c->j, 0xe2);
+    jit_b(&c->j, 0);
+}
 
 /*
  * RAX = the destination operand of entry @k (@size bytes, zero-extended),
@@ -526,27 +552,40 @@ static void emit_dst_write(JitCtx *c, unsigned k, unsigned size)
 /*
  * ALU, CMP, TEST, as ops-fast.c's alu() and ops-arith.c record them:
  * cc_dst = the 64-bit result of the zero-extended operands, cc_src and
- * cc_src2 the operands for arithmetic.  With @flags the host operation of
- * the guest's width runs last, leaving its flags (the guest's) for a Jcc.
+ * cc_src2 the operands for arithmetic.  ADC/SBB add/subtract the CF
+ * (R10, emit_cf()) too.  With @flags the host operation of the guest's
+ * width runs last, leaving its flags (the guest's) for a Jcc.
  */
 static void emit_alu(JitCtx *c, unsigned k, unsigned op, bool flags)
 {
     const X86Insn *i = &c->b->insns[k];
     unsigned size = i->op[0].size;
-    unsigned calc = op == OP_CMP ? OP_SUB : op == OP_TEST ? OP_AND : op;
-    bool arith = op == OP_ADD || op == OP_SUB || op == OP_CMP;
+    unsigned calc = op == OP_CMP ? OP_SUB : op == OP_TEST ? OP_AND :
+                    op == OP_ADC ? OP_ADD : op == OP_SBB ? OP_SUB : op;
+    bool carry = op == OP_ADC || op == OP_SBB;
+    bool arith = alu_cc_op[op] != CC_OP_LOGIC;
     bool write = op != OP_CMP && op != OP_TEST;
     JitBuf *j = &c->j;
-    JitCold *cold = emit_dst_src(c, k, size, write, flags);
+    JitCold *cold;
 
+    if (carry) {
+        emit_cf(c);
+    }
+    cold = emit_dst_src(c, k, size, write, flags);
     jit_mov(j, 8, H_RDX, H_RAX);
     jit_rr(j, alu_host_op[calc], 8, H_RCX, H_RDX);
-    emit_cc(c, arith ? (op == OP_ADD ? CC_OP_ADD : CC_OP_SUB) : CC_OP_LOGIC,
-            size, arith ? H_RAX : H_NONE, arith ? H_RCX : H_NONE, H_RDX);
+    if (carry) {
+        jit_rr(j, alu_host_op[calc], 8, H_R10, H_RDX);
+    }
+    emit_cc(c, alu_cc_op[op], size, arith ? H_RAX : H_NONE,
+            arith ? H_RCX : H_NONE, H_RDX);
     if (write) {
         emit_dst_write(c, k, size);
     }
     if (flags) {
+        if (carry) {
+            emit_cf_to_host(c);
+        }
         jit_rr(j, alu_host_op[op] - (size == 1), size, H_RCX, H_RAX);
     }
     if (cold) {
@@ -590,11 +629,7 @@ static void emit_incdec(JitCtx *c, unsigned k, bool dec, bool flags)
     emit_cc(c, dec ? CC_OP_DEC : CC_OP_INC, size, H_RAX, H_R10, H_RDX);
     emit_dst_write(c, k, size);
     if (flags) {
-        jit_prefix(j, 4, 0, 0, H_R10, false);   /* bt r10d, 0 */
-        jit_b(j, 0x0f);
-        jit_b(j, 0xba);
-        jit_b(j, 0xe2);
-        jit_b(j, 0);
+        emit_cf_to_host(c);
         jit_prefix(j, size, 0, 0, H_RAX, false);
         jit_b(j, size == 1 ? 0xfe : 0xff);      /* inc/dec eax */
         jit_b(j, 0xc0 | dec << 3);
@@ -914,11 +949,11 @@ static void emit_flagop(JitCtx *c, unsigned k, const JitOp *o, bool flags)
         return;
     }
     emit_alu(c, k, o->alu, flags);
-    c->cf = o->alu == OP_ADD || o->alu == OP_SUB || o->alu == OP_CMP ?
-            CFS_NONE : CFS_ZERO;
+    c->cf = alu_cc_op[o->alu] == CC_OP_LOGIC ? CFS_ZERO : CFS_NONE;
 }
 
-/* ADD/SUB/CMP followed by INC/DEC: keep the CF in R10 (setc). */
+/* ADD/ADC/SUB/SBB/CMP followed by an entry that needs the CF (INC, DEC,
+ * ADC, SBB): keep the CF in R10 (setc). */
 static void emit_alu_keep_cf(JitCtx *c, unsigned k, const JitOp *o)
 {
     emit_alu(c, k, o->alu, true);
@@ -962,6 +997,10 @@ static bool jit_flags_overwritten(const X86Block *b, unsigned n, JitKind pk)
     }
     switch (o.kind) {
     case JK_ALU:
+        if (o.alu == OP_ADC || o.alu == OP_SBB) {
+            return pk == JK_ALU || pk == JK_INCDEC;
+        }
+        return true;
     case JK_IMUL:
         return true;
     case JK_SHIFT:
@@ -973,6 +1012,19 @@ static bool jit_flags_overwritten(const X86Block *b, unsigned n, JitKind pk)
     default:
         return false;
     }
+}
+
+/* Entry @n needs the guest's CF as it starts (INC, DEC, ADC, SBB). */
+static bool jit_needs_cf(const X86Block *b, unsigned n)
+{
+    JitOp o;
+
+    if (n >= b->n_insns) {
+        return false;
+    }
+    o = jit_classify(b, &b->insns[n]);
+    return o.kind == JK_INCDEC ||
+           (o.kind == JK_ALU && (o.alu == OP_ADC || o.alu == OP_SBB));
 }
 
 /* What emit_entry() made of an entry. */
@@ -1037,9 +1089,7 @@ static int emit_entry(JitCtx *c, unsigned k)
     c->hflags = false;
     switch (o.kind) {
     case JK_ALU:
-        if (!last && o.alu != OP_AND && o.alu != OP_OR &&
-            o.alu != OP_XOR && o.alu != OP_TEST &&
-            jit_classify(b, i + 1).kind == JK_INCDEC) {
+        if (alu_cc_op[o.alu] != CC_OP_LOGIC && jit_needs_cf(b, k + 1)) {
             emit_alu_keep_cf(c, k, &o);
         } else {
             emit_flagop(c, k, &o, flags_next);
@@ -1091,6 +1141,9 @@ static int emit_entry(JitCtx *c, unsigned k)
     case JK_CALLN:
     case JK_RET:
         emit_call_ret(c, k, o.kind == JK_RET);
+        return EMIT_ENDED;
+    case JK_JMPN:
+        emit_set_rip(c, i->next_off, (int32_t)i->imm, i->opsize);
         return EMIT_ENDED;
     case JK_EXT:
         emit_ext(c, k, o.sx);

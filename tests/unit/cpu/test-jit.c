@@ -130,6 +130,8 @@ static const char *const flag_ops[] = {
     "480fafc3", "0fafc3", "486bc085", "69c001000080", "480faf06",
     "66c1e805", "66c1e00f", "66c1f803", "c0e803", "c0e007", "d0f8",
     "c0ec03", "66d1e0", "66c1e811", "c0e008", "d0e4",
+    "11d8", "19d8", "4819d8", "10d8", "6619d8", "83d005", "4883d8ff",
+    "1306", "4811d84819d8", "19d811d8", "01d811d8", "21d819d8",
 };
 
 /* Entries before it: nothing, CF from EFLAGS (STC, CLC), from an ADD
@@ -611,6 +613,7 @@ static void test_stack32(void)
         "e80b000000e806000000e801000000f401d841c3",
         "e80b000000e806000000e801000000f401d841c20800",
         "5b5df4",
+        "eb01f441f4",
     };
     static const struct {
         uint64_t base;
@@ -725,6 +728,8 @@ static void test_budget(void)
         "8b0683c00189064885c975f4f4",   /* l: mov eax,[rsi]; add eax,1;
                                            mov [rsi],eax; test rcx,rcx;
                                            jnz l; hlt (no dec: endless) */
+        "ffc97402ebfaf4",               /* l: dec ecx; jz o; jmp l; o: hlt */
+        "83c001ebfb",                   /* l: add eax, 1; jmp l (endless) */
     };
     TestMachine *j = machine(true), *i = machine(false);
 
