@@ -1027,6 +1027,40 @@ static bool jit_needs_cf(const X86Block *b, unsigned n)
            (o.kind == JK_ALU && (o.alu == OP_ADC || o.alu == OP_SBB));
 }
 
+/* Entry @i's template leaves the host flags alone: register and
+ * immediate moves, MOVZX/MOVSX of registers, LEA without a 16-bit mask. */
+static bool jit_keeps_hflags(const X86Block *b, const X86Insn *i)
+{
+    JitOp o = jit_classify(b, i);
+
+    switch (o.kind) {
+    case JK_MOV:
+    case JK_EXT:
+        return !jit_has_mem(i);
+    case JK_LEA:
+        return i->amask == ~0ull || i->amask == 0xffffffffull;
+    default:
+        return false;
+    }
+}
+
+/* The host flags entry @k leaves are read: past moves, a CMOVcc, SETcc
+ * or the block's Jcc comes next. */
+static bool jit_hflags_used(const X86Block *b, unsigned k)
+{
+    for (unsigned n = k + 1; n < b->n_insns; n++) {
+        JitKind kind = jit_classify(b, &b->insns[n]).kind;
+
+        if (kind == JK_CMOV || kind == JK_SETCC || kind == JK_JCC) {
+            return true;
+        }
+        if (!jit_keeps_hflags(b, &b->insns[n])) {
+            return false;
+        }
+    }
+    return false;
+}
+
 /* What emit_entry() made of an entry. */
 enum { EMIT_INLINE, EMIT_CALLED, EMIT_ENDED };
 
@@ -1082,9 +1116,9 @@ static int emit_entry(JitCtx *c, unsigned k)
                       i[1].opsize);
         return EMIT_ENDED;
     }
-    /* CMOVcc/SETcc next: leave the host flags (the guest's) live. */
-    flags_next = !last && (jit_classify(b, i + 1).kind == JK_CMOV ||
-                           jit_classify(b, i + 1).kind == JK_SETCC);
+    /* CMOVcc/SETcc/Jcc next, past moves: leave the host flags (the
+     * guest's) live. */
+    flags_next = !last && jit_hflags_used(b, k);
     hflags = c->hflags;
     c->hflags = false;
     switch (o.kind) {
@@ -1145,6 +1179,15 @@ static int emit_entry(JitCtx *c, unsigned k)
     case JK_JMPN:
         emit_set_rip(c, i->next_off, (int32_t)i->imm, i->opsize);
         return EMIT_ENDED;
+    case JK_JCC:
+        if (!hflags) {
+            emit_call(c, k, false);
+            c->cf = CFS_NONE;
+            return EMIT_CALLED;
+        }
+        emit_jcc_tail(c, i->opcode & 15, i->next_off, (int32_t)i->imm,
+                      i->opsize);
+        return EMIT_ENDED;
     case JK_EXT:
         emit_ext(c, k, o.sx);
         break;
@@ -1156,6 +1199,9 @@ static int emit_entry(JitCtx *c, unsigned k)
         emit_call(c, k, false);
         c->cf = CFS_NONE;
         return EMIT_CALLED;
+    }
+    if (hflags && jit_keeps_hflags(b, i)) {
+        c->hflags = true;
     }
     /* The memory stubs keep R10, so a CF there survives. */
     return EMIT_INLINE;

@@ -207,6 +207,41 @@ static void test_flags_jcc(void)
     test_machine_free(i);
 }
 
+/* OP; a move that keeps the flags (or one that needs memory, or LEA
+ * with a 16-bit address); Jcc, or CMOVcc and SETcc: the flags must
+ * survive the move on the host too. */
+static void test_flags_between(void)
+{
+    static const char *const middles[] = {
+        "89d9", "488d0c19", "b907000000", "0fb6cb", "488b0e", "678d0c19",
+        "89d9b9050000000fbfcb",
+    };
+    TestMachine *j = machine(true), *i = machine(false);
+    char hex[128];
+
+    for (unsigned o = 0; o < G_N_ELEMENTS(flag_ops); o++) {
+        for (unsigned m = 0; m < G_N_ELEMENTS(middles); m++) {
+            for (unsigned cc = 0; cc < 16; cc++) {
+                g_snprintf(hex, sizeof(hex), "%s%s%s%02x01f4f4",
+                           prefixes[(o + cc) % 3], flag_ops[o], middles[m],
+                           0x70 + cc);
+                load_code(j, CODE_ADDR, hex);
+                load_code(i, CODE_ADDR, hex);
+                run_both(j, i, vals[(o + cc) % 18], vals[(m + cc) % 18],
+                         cc & 1, hex);
+                g_snprintf(hex, sizeof(hex), "%s%s0f%02xc20f%02xc3f4",
+                           flag_ops[o], middles[m], 0x90 + cc, 0x40 + cc);
+                load_code(j, CODE_ADDR, hex);
+                load_code(i, CODE_ADDR, hex);
+                run_both(j, i, vals[(o + m) % 18], vals[(cc * 5) % 18],
+                         cc & 1, hex);
+            }
+        }
+    }
+    test_machine_free(j);
+    test_machine_free(i);
+}
+
 /* PREFIX; OP; CMOVcc RCX/ECX, RBX/EBX; SETcc DL; HLT. */
 static void test_flags_cmov(void)
 {
@@ -810,6 +845,7 @@ int main(int argc, char **argv)
 #if defined(__x86_64__)
     g_test_add_func("/cpu/jit/flags-jcc", test_flags_jcc);
     g_test_add_func("/cpu/jit/flags-cmov", test_flags_cmov);
+    g_test_add_func("/cpu/jit/flags-between", test_flags_between);
     g_test_add_func("/cpu/jit/fault", test_fault);
     g_test_add_func("/cpu/jit/mem-flags", test_mem_flags);
     g_test_add_func("/cpu/jit/mem-seg", test_mem_seg);
