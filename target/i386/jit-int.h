@@ -22,6 +22,40 @@
 
 #define JIT_CHAIN_SKIP 20       /* the prologue: pushes, four movs */
 
+/* Group-1 numbering of the guest ALU operations, plus TEST. */
+enum { OP_ADD, OP_OR, OP_ADC, OP_SBB, OP_AND, OP_SUB, OP_XOR, OP_CMP,
+       OP_TEST };
+
+/* What an entry becomes. */
+typedef enum JitKind {
+    JK_CALL,        /* call the handler, cur_insn and RIP stored first */
+    JK_PURE,        /* call the handler: it cannot fault or stop */
+    JK_ALU,         /* ALU, CMP, TEST: register or memory destination */
+    JK_MOV,
+    JK_LEA,
+    JK_EXT,         /* MOVZX, MOVSX, MOVSXD */
+    JK_JCC,         /* the block's last entry: a Jcc */
+    JK_INCDEC,      /* INC (alu 0) or DEC (alu 1), register or memory */
+    JK_UNARY,       /* NOT (alu 2) or NEG (alu 3), register or memory */
+    JK_SHIFT,       /* SHL (alu 4), SHR (5), SAR (7) by an immediate */
+    JK_IMUL,        /* IMUL r, r/m and IMUL r, r/m, imm */
+    JK_CMOV,        /* CMOVcc r, r */
+    JK_SETCC,       /* SETcc r8 */
+    JK_PUSH,        /* PUSH r/imm (alu 1: POP r), 64- or 32-bit stack */
+    JK_CALLN,       /* near CALL rel32, 64- or 32-bit */
+    JK_RET,         /* near RET (imm16), 64- or 32-bit */
+    JK_JMPN,        /* near JMP rel8/rel32, 32/64-bit operand */
+} JitKind;
+
+/* Where the guest's CF is, known at translation time, for INC/DEC. */
+enum { CFS_NONE, CFS_ZERO, CFS_R10 };
+
+typedef struct JitOp {
+    JitKind kind;
+    uint8_t alu;        /* OP_* */
+    bool sx;            /* JK_EXT: sign-extend */
+} JitOp;
+
 /* What a slow-path stub does. */
 typedef enum JitColdKind {
     COLD_LD,        /* x86_ld_slow(): RAX = the value */
@@ -69,6 +103,22 @@ typedef struct JitCtx {
  */
 void jx_insn_state(JitCtx *c, unsigned k);
 void jx_stop_check(JitCtx *c, unsigned n);
+
+/* jit-classify.c */
+
+/* What entry @i of @b becomes (JK_CALL: its handler is called). */
+JitOp jit_classify(const X86Block *b, const X86Insn *i);
+/* @i has a memory operand (LEA's counts). */
+bool jit_has_mem(const X86Insn *i);
+/* Entry @n (after an entry of kind @pk) writes the whole lazy-flag record
+ * its cc_op uses, inline, before anything can read it. */
+bool jit_flags_overwritten(const X86Block *b, unsigned n, JitKind pk);
+/* Entry @n needs the guest's CF as it starts (INC, DEC, ADC, SBB). */
+bool jit_needs_cf(const X86Block *b, unsigned n);
+/* Entry @i's template leaves the host flags alone (moves). */
+bool jit_keeps_hflags(const X86Block *b, const X86Insn *i);
+/* The host flags entry @k leaves are read before anything changes them. */
+bool jit_hflags_used(const X86Block *b, unsigned k);
 
 /* jit-chain.c */
 

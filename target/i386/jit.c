@@ -41,39 +41,6 @@
 #define JIT_INSN_ROOM 320       /* bytes of host code per entry, at most */
 #define JIT_COLD_ROOM 192       /* per slow-path stub */
 
-/* Group-1 numbering of the guest ALU operations, plus TEST. */
-enum { OP_ADD, OP_OR, OP_ADC, OP_SBB, OP_AND, OP_SUB, OP_XOR, OP_CMP,
-       OP_TEST };
-
-/* What an entry becomes. */
-typedef enum JitKind {
-    JK_CALL,        /* call the handler, cur_insn and RIP stored first */
-    JK_PURE,        /* call the handler: it cannot fault or stop */
-    JK_ALU,         /* ALU, CMP, TEST: register or memory destination */
-    JK_MOV,
-    JK_LEA,
-    JK_EXT,         /* MOVZX, MOVSX, MOVSXD */
-    JK_JCC,         /* the block's last entry: a Jcc */
-    JK_INCDEC,      /* INC (alu 0) or DEC (alu 1), register or memory */
-    JK_UNARY,       /* NOT (alu 2) or NEG (alu 3), register or memory */
-    JK_SHIFT,       /* SHL (alu 4), SHR (5), SAR (7) by an immediate */
-    JK_IMUL,        /* IMUL r, r/m and IMUL r, r/m, imm */
-    JK_CMOV,        /* CMOVcc r, r */
-    JK_SETCC,       /* SETcc r8 */
-    JK_PUSH,        /* PUSH r64/imm in 64-bit code (alu 1: POP r64) */
-    JK_CALLN,       /* near CALL rel32 in 64-bit code */
-    JK_RET,         /* near RET (imm16) in 64-bit code */
-} JitKind;
-
-/* Where the guest's CF is, known at translation time, for INC/DEC. */
-enum { CFS_NONE, CFS_ZERO, CFS_R10 };
-
-typedef struct JitOp {
-    JitKind kind;
-    uint8_t alu;        /* OP_* */
-    bool sx;            /* JK_EXT: sign-extend */
-} JitOp;
-
 struct X86JitCode {
     uint8_t *base;
     size_t size;
@@ -174,188 +141,6 @@ uint64_t x86_jit_blocks(const X86JitCode *jc)
 uint64_t x86_jit_flushes(const X86JitCode *jc)
 {
     return jc ? jc->flushes : 0;
-}
-
-/* Classification: by opcode, so it does not depend on which handler the
- * decoder chose (specialised or generic: the semantics are the same). */
-static JitOp jit_classify_opcode(const X86Insn *i, unsigned mode)
-{
-    unsigned op = i->opcode, r = i->modrm_reg;
-    JitOp o = { JK_CALL, 0, false };
-
-    if (i->map == 0) {
-        if (op < 0x40 && (op & 7) < 6) {
-            o = (JitOp){ JK_ALU, op >> 3, false };
-        } else if (op >= 0x80 && op <= 0x83) {
-            o = (JitOp){ JK_ALU, r, false };
-        } else if (op == 0x84 || op == 0x85 || op == 0xa8 || op == 0xa9 ||
-                   ((op == 0xf6 || op == 0xf7) && r <= 1)) {
-            o = (JitOp){ JK_ALU, OP_TEST, false };
-        } else if ((op >= 0x88 && op <= 0x8b) || (op >= 0xb0 && op <= 0xbf) ||
-                   ((op == 0xc6 || op == 0xc7) && r == 0)) {
-            o.kind = JK_MOV;
-        } else if (op == 0x8d) {
-            o.kind = JK_LEA;
-        } else if (op == 0x63 && mode == 8) {
-            o = (JitOp){ JK_EXT, 0, true };
-        } else if (op >= 0x70 && op <= 0x7f) {
-            o.kind = JK_JCC;
-        } else if ((op == 0xf6 || op == 0xf7) && (r == 2 || r == 3)) {
-            o = (JitOp){ JK_UNARY, r, false };
-        } else if ((op == 0xfe || op == 0xff) && r <= 1) {
-            o = (JitOp){ JK_INCDEC, r, false };
-        } else if (op >= 0x40 && op <= 0x4f && mode != 8) {
-            o = (JitOp){ JK_INCDEC, op >= 0x48, false };
-        } else if ((op == 0xc1 || op == 0xd1) && r >= 4 && r != 6) {
-            o = (JitOp){ JK_SHIFT, r, false };
-        } else if ((op == 0xc0 || op == 0xd0) && r >= 4 && r != 6) {
-            o = (JitOp){ JK_SHIFT, r, false };
-        } else if (op == 0xe8) {
-            o.kind = JK_CALLN;
-        } else if (op == 0xc2 || op == 0xc3) {
-            o.kind = JK_RET;
-        } else if ((op >= 0x50 && op <= 0x5f) || op == 0x68 || op == 0x6a) {
-            o = (JitOp){ JK_PUSH, op >= 0x58 && op <= 0x5f, false };
-        } else if (op == 0x69 || op == 0x6b) {
-            o.kind = JK_IMUL;
-        } else if (((op == 0xc0 || op == 0xc1 || (op >= 0xd0 && op <= 0xd3))
-                    && r != 6)) {
-            o.kind = JK_PURE;       /* shifts and rotates */
-        }
-    } else if (i->map == 1) {
-        if (op == 0xb6 || op == 0xb7 || op == 0xbe || op == 0xbf) {
-            o = (JitOp){ JK_EXT, 0, op >= 0xbe };
-        } else if (op >= 0x80 && op <= 0x8f) {
-            o.kind = JK_JCC;
-        } else if (op >= 0x40 && op <= 0x4f) {
-            o.kind = JK_CMOV;
-        } else if (op >= 0x90 && op <= 0x9f) {
-            o.kind = JK_SETCC;
-        } else if (op == 0xaf) {
-            o.kind = JK_IMUL;
-        }
-    }
-    return o;
-}
-
-/* A memory operand the templates access (jit-mem.c): 1, 2, 4, 8 bytes. */
-static bool jit_mem_ok(const X86Insn *i, const X86Operand *o)
-{
-    return o->kind == OPK_MEM && o->size <= 8 && !(o->size & (o->size - 1));
-}
-
-/* A stack operation the templates do: 64-bit in 64-bit code, 32-bit in
- * 32-bit code (whose stack size, SS.B, is tested at run time). */
-static bool jit_stack_ok(const X86Block *b, const X86Insn *i)
-{
-    return (i->flat64 && i->opsize == 8) ||
-           (b->mode == 4 && !i->flat64 && i->opsize == 4);
-}
-
-/* The opcode's kind, if the operands have a shape the templates cover. */
-static JitOp jit_classify(const X86Block *b, const X86Insn *i)
-{
-    const X86Operand *d = &i->op[0], *s = &i->op[1];
-    JitOp o = jit_classify_opcode(i, b->mode);
-    bool src_ok = s->kind == OPK_REG || s->kind == OPK_IMM ||
-                  jit_mem_ok(i, s);
-
-    if (i->lock || i->rep || i->exec == x86_exec_ud ||
-        (i->op[2].kind != OPK_NONE && o.kind != JK_IMUL)) {
-        return (JitOp){ JK_CALL, 0, false };
-    }
-    switch (o.kind) {
-    case JK_ALU:
-        if (jit_mem_ok(i, d) && (s->kind == OPK_REG || s->kind == OPK_IMM) &&
-            o.alu != OP_ADC && o.alu != OP_SBB) {
-            return o;
-        }
-        if (d->kind != OPK_REG || !src_ok) {
-            break;
-        }
-        if (o.alu == OP_ADC || o.alu == OP_SBB) {
-            return (JitOp){ s->kind == OPK_MEM ? JK_CALL : JK_PURE, 0 };
-        }
-        return o;
-    case JK_MOV:
-        if ((d->kind == OPK_REG && src_ok) ||
-            (jit_mem_ok(i, d) && s->kind != OPK_MEM && s->kind != OPK_NONE)) {
-            return o;
-        }
-        break;
-    case JK_LEA:
-        if (d->kind == OPK_REG && d->size >= 2 && s->kind == OPK_MEM) {
-            return o;
-        }
-        break;
-    case JK_EXT:
-        if (d->kind == OPK_REG && d->size >= 2 && s->size < d->size &&
-            (s->kind == OPK_REG || jit_mem_ok(i, s))) {
-            return o;
-        }
-        break;
-    case JK_JCC:
-        if ((i->opsize == 4 || i->opsize == 8) &&
-            (int64_t)i->imm == (int32_t)i->imm) {
-            return o;
-        }
-        break;
-    case JK_SHIFT:
-        /* 8/16-bit: counts below the width (the host's CF is the
-         * guest's there; ops-shift.c defines the rest). */
-        if (d->kind == OPK_REG && s->kind == OPK_IMM &&
-            (d->size >= 4 || (i->imm & 31) < d->size * 8u)) {
-            return o;
-        }
-        return (JitOp){ d->kind == OPK_REG ? JK_PURE : JK_CALL, 0, false };
-    case JK_IMUL:
-        if (d->kind == OPK_REG && (d->size == 4 || d->size == 8) &&
-            s->size == d->size && (s->kind == OPK_REG || jit_mem_ok(i, s)) &&
-            (i->op[2].kind == OPK_NONE || i->op[2].kind == OPK_IMM)) {
-            return o;
-        }
-        break;
-    case JK_CMOV:
-        if (d->kind == OPK_REG && (d->size == 4 || d->size == 8) &&
-            s->kind == OPK_REG) {
-            return o;
-        }
-        break;
-    case JK_INCDEC:
-    case JK_UNARY:
-        if ((d->kind == OPK_REG || jit_mem_ok(i, d)) &&
-            s->kind != OPK_MEM) {
-            return o;
-        }
-        break;
-    case JK_PUSH:
-        /* The shapes of ops-fast-mem.c's pick_stack() and ops-stack.c's
-         * x86_push(): 64-bit code and operand, or 32-bit ones. */
-        if (jit_stack_ok(b, i) &&
-            ((d->kind == OPK_REG && d->size == i->opsize) ||
-             (d->kind == OPK_IMM && !o.alu))) {
-            return o;
-        }
-        break;
-    case JK_CALLN:
-    case JK_RET:
-        /* ops-branch.c's fast shapes; the handlers stay in the entry
-         * (exec.c's find_return() looks for RET's). */
-        if (jit_stack_ok(b, i) &&
-            (i->exec == x86_op_call || i->exec == x86_op_ret)) {
-            return o;
-        }
-        break;
-    case JK_SETCC:
-    case JK_PURE:
-        if (d->kind == OPK_REG && s->kind != OPK_MEM) {
-            return o;
-        }
-        break;
-    default:
-        break;
-    }
-    return (JitOp){ JK_CALL, 0, false };
 }
 
 /* Store what the interpreter stores before an entry that may fault. */
@@ -473,9 +258,29 @@ static void emit_cc(JitCtx *c, unsigned op, unsigned size, int src, int src2,
 
 /* Host opcodes (r/m, reg forms; byte forms are one less). */
 static const uint8_t alu_host_op[] = {
-    [OP_ADD] = 0x01, [OP_OR] = 0x09, [OP_AND] = 0x21, [OP_SUB] = 0x29,
-    [OP_XOR] = 0x31, [OP_CMP] = 0x39, [OP_TEST] = 0x85,
+    [OP_ADD] = 0x01, [OP_OR] = 0x09, [OP_ADC] = 0x11, [OP_SBB] = 0x19,
+    [OP_AND] = 0x21, [OP_SUB] = 0x29, [OP_XOR] = 0x31, [OP_CMP] = 0x39,
+    [OP_TEST] = 0x85,
 };
+
+/* The lazy-flag operation of each ALU operation. */
+static const uint8_t alu_cc_op[] = {
+    [OP_ADD] = CC_OP_ADD, [OP_OR] = CC_OP_LOGIC, [OP_ADC] = CC_OP_ADC,
+    [OP_SBB] = CC_OP_SBB, [OP_AND] = CC_OP_LOGIC, [OP_SUB] = CC_OP_SUB,
+    [OP_XOR] = CC_OP_LOGIC, [OP_CMP] = CC_OP_SUB, [OP_TEST] = CC_OP_LOGIC,
+};
+
+static void emit_cf(JitCtx *c);
+
+/* bt r10d, 0: the guest's CF (R10) into the host's. */
+static void emit_cf_to_host(JitCtx *c)
+{
+    jit_prefix(&c->j, 4, 0, 0, H_R10, false);
+    jit_b(&c->j, 0x0f);
+    jit_b(&c->j, 0xba);
+    jit_b(&c->j, 0xe2);
+    jit_b(&c->j, 0);
+}
 
 /*
  * RAX = the destination operand of entry @k (@size bytes, zero-extended),
@@ -526,27 +331,40 @@ static void emit_dst_write(JitCtx *c, unsigned k, unsigned size)
 /*
  * ALU, CMP, TEST, as ops-fast.c's alu() and ops-arith.c record them:
  * cc_dst = the 64-bit result of the zero-extended operands, cc_src and
- * cc_src2 the operands for arithmetic.  With @flags the host operation of
- * the guest's width runs last, leaving its flags (the guest's) for a Jcc.
+ * cc_src2 the operands for arithmetic.  ADC/SBB add/subtract the CF
+ * (R10, emit_cf()) too.  With @flags the host operation of the guest's
+ * width runs last, leaving its flags (the guest's) for a Jcc.
  */
 static void emit_alu(JitCtx *c, unsigned k, unsigned op, bool flags)
 {
     const X86Insn *i = &c->b->insns[k];
     unsigned size = i->op[0].size;
-    unsigned calc = op == OP_CMP ? OP_SUB : op == OP_TEST ? OP_AND : op;
-    bool arith = op == OP_ADD || op == OP_SUB || op == OP_CMP;
+    unsigned calc = op == OP_CMP ? OP_SUB : op == OP_TEST ? OP_AND :
+                    op == OP_ADC ? OP_ADD : op == OP_SBB ? OP_SUB : op;
+    bool carry = op == OP_ADC || op == OP_SBB;
+    bool arith = alu_cc_op[op] != CC_OP_LOGIC;
     bool write = op != OP_CMP && op != OP_TEST;
     JitBuf *j = &c->j;
-    JitCold *cold = emit_dst_src(c, k, size, write, flags);
+    JitCold *cold;
 
+    if (carry) {
+        emit_cf(c);
+    }
+    cold = emit_dst_src(c, k, size, write, flags);
     jit_mov(j, 8, H_RDX, H_RAX);
     jit_rr(j, alu_host_op[calc], 8, H_RCX, H_RDX);
-    emit_cc(c, arith ? (op == OP_ADD ? CC_OP_ADD : CC_OP_SUB) : CC_OP_LOGIC,
-            size, arith ? H_RAX : H_NONE, arith ? H_RCX : H_NONE, H_RDX);
+    if (carry) {
+        jit_rr(j, alu_host_op[calc], 8, H_R10, H_RDX);
+    }
+    emit_cc(c, alu_cc_op[op], size, arith ? H_RAX : H_NONE,
+            arith ? H_RCX : H_NONE, H_RDX);
     if (write) {
         emit_dst_write(c, k, size);
     }
     if (flags) {
+        if (carry) {
+            emit_cf_to_host(c);
+        }
         jit_rr(j, alu_host_op[op] - (size == 1), size, H_RCX, H_RAX);
     }
     if (cold) {
@@ -590,11 +408,7 @@ static void emit_incdec(JitCtx *c, unsigned k, bool dec, bool flags)
     emit_cc(c, dec ? CC_OP_DEC : CC_OP_INC, size, H_RAX, H_R10, H_RDX);
     emit_dst_write(c, k, size);
     if (flags) {
-        jit_prefix(j, 4, 0, 0, H_R10, false);   /* bt r10d, 0 */
-        jit_b(j, 0x0f);
-        jit_b(j, 0xba);
-        jit_b(j, 0xe2);
-        jit_b(j, 0);
+        emit_cf_to_host(c);
         jit_prefix(j, size, 0, 0, H_RAX, false);
         jit_b(j, size == 1 ? 0xfe : 0xff);      /* inc/dec eax */
         jit_b(j, 0xc0 | dec << 3);
@@ -914,11 +728,11 @@ static void emit_flagop(JitCtx *c, unsigned k, const JitOp *o, bool flags)
         return;
     }
     emit_alu(c, k, o->alu, flags);
-    c->cf = o->alu == OP_ADD || o->alu == OP_SUB || o->alu == OP_CMP ?
-            CFS_NONE : CFS_ZERO;
+    c->cf = alu_cc_op[o->alu] == CC_OP_LOGIC ? CFS_ZERO : CFS_NONE;
 }
 
-/* ADD/SUB/CMP followed by INC/DEC: keep the CF in R10 (setc). */
+/* ADD/ADC/SUB/SBB/CMP followed by an entry that needs the CF (INC, DEC,
+ * ADC, SBB): keep the CF in R10 (setc). */
 static void emit_alu_keep_cf(JitCtx *c, unsigned k, const JitOp *o)
 {
     emit_alu(c, k, o->alu, true);
@@ -928,51 +742,6 @@ static void emit_alu_keep_cf(JitCtx *c, unsigned k, const JitOp *o)
     jit_b(&c->j, 0xc2);
     jit_rr(&c->j, 0x0fb6, 4, H_R10, H_R10);     /* movzx r10d, r10b */
     c->cf = CFS_R10;
-}
-
-static bool jit_has_mem(const X86Insn *i)
-{
-    return i->op[0].kind == OPK_MEM || i->op[1].kind == OPK_MEM;
-}
-
-/*
- * Entry @n, after an entry of kind @pk, is an inline template without a
- * memory operand that writes every lazy-flag field its cc_op uses: the
- * previous entry's record is dead (nothing between them can fault, call
- * out or read it).  INC/DEC needs the CF: known in R10 or as zero only
- * after an ALU template or another INC/DEC.
- */
-static bool jit_flags_overwritten(const X86Block *b, unsigned n, JitKind pk)
-{
-    const X86Insn *i = &b->insns[n];
-    JitOp o;
-
-    if (n >= b->n_insns || jit_has_mem(i)) {
-        return false;
-    }
-    o = jit_classify(b, i);
-    if (n + 1u == b->n_insns && b->fused &&
-        !(o.kind == JK_ALU && i->op[0].kind == OPK_REG &&
-          (i->op[0].size == 4 || i->op[0].size == 8)) &&
-        !(o.kind == JK_INCDEC && i->op[0].kind == OPK_REG &&
-          (i->op[0].size == 4 || i->op[0].size == 8)) &&
-        !(o.kind == JK_ALU && (o.alu == OP_CMP || o.alu == OP_TEST) &&
-          i->op[0].kind == OPK_REG && i->op[0].size == 1)) {
-        return false;           /* emit_entry() calls its handler */
-    }
-    switch (o.kind) {
-    case JK_ALU:
-    case JK_IMUL:
-        return true;
-    case JK_SHIFT:
-        return (i->imm & (i->op[0].size == 8 ? 63 : 31)) != 0;
-    case JK_UNARY:
-        return o.alu == 3;
-    case JK_INCDEC:
-        return pk == JK_ALU || pk == JK_INCDEC;
-    default:
-        return false;
-    }
 }
 
 /* What emit_entry() made of an entry. */
@@ -1030,16 +799,14 @@ static int emit_entry(JitCtx *c, unsigned k)
                       i[1].opsize);
         return EMIT_ENDED;
     }
-    /* CMOVcc/SETcc next: leave the host flags (the guest's) live. */
-    flags_next = !last && (jit_classify(b, i + 1).kind == JK_CMOV ||
-                           jit_classify(b, i + 1).kind == JK_SETCC);
+    /* CMOVcc/SETcc/Jcc next, past moves: leave the host flags (the
+     * guest's) live. */
+    flags_next = !last && jit_hflags_used(b, k);
     hflags = c->hflags;
     c->hflags = false;
     switch (o.kind) {
     case JK_ALU:
-        if (!last && o.alu != OP_AND && o.alu != OP_OR &&
-            o.alu != OP_XOR && o.alu != OP_TEST &&
-            jit_classify(b, i + 1).kind == JK_INCDEC) {
+        if (alu_cc_op[o.alu] != CC_OP_LOGIC && jit_needs_cf(b, k + 1)) {
             emit_alu_keep_cf(c, k, &o);
         } else {
             emit_flagop(c, k, &o, flags_next);
@@ -1092,6 +859,18 @@ static int emit_entry(JitCtx *c, unsigned k)
     case JK_RET:
         emit_call_ret(c, k, o.kind == JK_RET);
         return EMIT_ENDED;
+    case JK_JMPN:
+        emit_set_rip(c, i->next_off, (int32_t)i->imm, i->opsize);
+        return EMIT_ENDED;
+    case JK_JCC:
+        if (!hflags) {
+            emit_call(c, k, false);
+            c->cf = CFS_NONE;
+            return EMIT_CALLED;
+        }
+        emit_jcc_tail(c, i->opcode & 15, i->next_off, (int32_t)i->imm,
+                      i->opsize);
+        return EMIT_ENDED;
     case JK_EXT:
         emit_ext(c, k, o.sx);
         break;
@@ -1103,6 +882,9 @@ static int emit_entry(JitCtx *c, unsigned k)
         emit_call(c, k, false);
         c->cf = CFS_NONE;
         return EMIT_CALLED;
+    }
+    if (hflags && jit_keeps_hflags(b, i)) {
+        c->hflags = true;
     }
     /* The memory stubs keep R10, so a CF there survives. */
     return EMIT_INLINE;

@@ -130,6 +130,8 @@ static const char *const flag_ops[] = {
     "480fafc3", "0fafc3", "486bc085", "69c001000080", "480faf06",
     "66c1e805", "66c1e00f", "66c1f803", "c0e803", "c0e007", "d0f8",
     "c0ec03", "66d1e0", "66c1e811", "c0e008", "d0e4",
+    "11d8", "19d8", "4819d8", "10d8", "6619d8", "83d005", "4883d8ff",
+    "1306", "4811d84819d8", "19d811d8", "01d811d8", "21d819d8",
 };
 
 /* Entries before it: nothing, CF from EFLAGS (STC, CLC), from an ADD
@@ -201,6 +203,41 @@ static void test_flags_jcc(void)
     g_assert_cmpuint(x86_bc_jit_blocks(j->cpu), >, 0);
     g_assert_cmpuint(x86_bc_jit_blocks(i->cpu), ==, 0);
     g_test_message("%u runs", runs);
+    test_machine_free(j);
+    test_machine_free(i);
+}
+
+/* OP; a move that keeps the flags (or one that needs memory, or LEA
+ * with a 16-bit address); Jcc, or CMOVcc and SETcc: the flags must
+ * survive the move on the host too. */
+static void test_flags_between(void)
+{
+    static const char *const middles[] = {
+        "89d9", "488d0c19", "b907000000", "0fb6cb", "488b0e", "678d0c19",
+        "89d9b9050000000fbfcb",
+    };
+    TestMachine *j = machine(true), *i = machine(false);
+    char hex[128];
+
+    for (unsigned o = 0; o < G_N_ELEMENTS(flag_ops); o++) {
+        for (unsigned m = 0; m < G_N_ELEMENTS(middles); m++) {
+            for (unsigned cc = 0; cc < 16; cc++) {
+                g_snprintf(hex, sizeof(hex), "%s%s%s%02x01f4f4",
+                           prefixes[(o + cc) % 3], flag_ops[o], middles[m],
+                           0x70 + cc);
+                load_code(j, CODE_ADDR, hex);
+                load_code(i, CODE_ADDR, hex);
+                run_both(j, i, vals[(o + cc) % 18], vals[(m + cc) % 18],
+                         cc & 1, hex);
+                g_snprintf(hex, sizeof(hex), "%s%s0f%02xc20f%02xc3f4",
+                           flag_ops[o], middles[m], 0x90 + cc, 0x40 + cc);
+                load_code(j, CODE_ADDR, hex);
+                load_code(i, CODE_ADDR, hex);
+                run_both(j, i, vals[(o + m) % 18], vals[(cc * 5) % 18],
+                         cc & 1, hex);
+            }
+        }
+    }
     test_machine_free(j);
     test_machine_free(i);
 }
@@ -611,6 +648,7 @@ static void test_stack32(void)
         "e80b000000e806000000e801000000f401d841c3",
         "e80b000000e806000000e801000000f401d841c20800",
         "5b5df4",
+        "eb01f441f4",
     };
     static const struct {
         uint64_t base;
@@ -725,6 +763,8 @@ static void test_budget(void)
         "8b0683c00189064885c975f4f4",   /* l: mov eax,[rsi]; add eax,1;
                                            mov [rsi],eax; test rcx,rcx;
                                            jnz l; hlt (no dec: endless) */
+        "ffc97402ebfaf4",               /* l: dec ecx; jz o; jmp l; o: hlt */
+        "83c001ebfb",                   /* l: add eax, 1; jmp l (endless) */
     };
     TestMachine *j = machine(true), *i = machine(false);
 
@@ -805,6 +845,7 @@ int main(int argc, char **argv)
 #if defined(__x86_64__)
     g_test_add_func("/cpu/jit/flags-jcc", test_flags_jcc);
     g_test_add_func("/cpu/jit/flags-cmov", test_flags_cmov);
+    g_test_add_func("/cpu/jit/flags-between", test_flags_between);
     g_test_add_func("/cpu/jit/fault", test_fault);
     g_test_add_func("/cpu/jit/mem-flags", test_mem_flags);
     g_test_add_func("/cpu/jit/mem-seg", test_mem_seg);
