@@ -125,7 +125,8 @@ int img_check(int argc, char **argv)
         switch (c) {
         case 'f': oo.fmt = optarg; break;
         case 'q': quiet = true; break;
-        case 'T': case 'U': break;
+        case 'T': break;
+        case 'U': oo.force_share = true; break;
         case 'r':
             if (!strcmp(optarg, "leaks")) {
                 fix = BDRV_FIX_LEAKS;
@@ -288,7 +289,7 @@ int img_map(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":f:hU", lopts, NULL)) != -1) {
         switch (c) {
         case 'f': oo.fmt = optarg; break;
-        case 'U': break;
+        case 'U': oo.force_share = true; break;
         case OPT_OUTPUT:
             if (!img_output_json(optarg, &json)) {
                 return 1;
@@ -461,7 +462,8 @@ int img_measure(int argc, char **argv)
         switch (c) {
         case 'f': oo.fmt = optarg; break;
         case 'O': ofmt = optarg; break;
-        case 'U': case 'l': case OPT_OBJECT: break;
+        case 'U': oo.force_share = true; break;
+        case 'l': case OPT_OBJECT: break;
         case 'o':
             if (!img_opts_merge(copts, optarg, &err)) {
                 goto out;

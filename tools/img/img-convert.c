@@ -335,7 +335,8 @@ int img_convert(int argc, char **argv)
         case OPT_IMAGE_OPTS: so.image_opts = true; break;
         case 'B': c.backing = optarg; break;
         case 'F': c.backing_fmt = optarg; break;
-        case 'C': case 'l': case 'W': case 'U': case 'r':
+        case 'U': so.force_share = true; break;
+        case 'C': case 'l': case 'W': case 'r':
         case OPT_OBJECT: case OPT_TARGET_OPTS: case OPT_SALVAGE:
             break;
         default: return img_getopt_default(ch, argv);
@@ -502,7 +503,8 @@ int img_compare(int argc, char **argv)
         case 's': j.strict = true; break;
         case 'q': j.quiet = true; break;
         case 'p': j.progress = true; break;
-        case 'U': case OPT_OBJECT: break;
+        case 'U': oa.force_share = ob.force_share = true; break;
+        case OPT_OBJECT: break;
         case OPT_IMAGE_OPTS: oa.image_opts = ob.image_opts = true; break;
         default: return img_getopt_default(c, argv);
         }
