@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include "block/qcow2/qcow2-check.h"
 #include "block/qcow2/qcow2-create.h"
 
 /* Allocate data clusters for every unallocated guest cluster in
@@ -198,7 +199,6 @@ static bool qcow2_amend_refuse(struct json_object *opts, Error **errp)
 {
     static const char *const fixed[][2] = {
         { "cluster_size", "Changing the cluster size is not supported" },
-        { "refcount_bits", "Changing the refcount width is not supported" },
         { "compression_type", "Changing the compression type is not "
                               "supported" },
         { "preallocation", "Changing the preallocation mode is not "
@@ -216,8 +216,42 @@ static bool qcow2_amend_refuse(struct json_object *opts, Error **errp)
     return true;
 }
 
+/*
+ * A new refcount width (QEMU changes it after an upgrade and before a
+ * downgrade, so that compat=0.10,refcount_bits=16 works on one command).
+ */
+static bool qcow2_amend_refcount_bits(Qcow2State *s, uint64_t bits,
+                                      uint32_t version, Error **errp)
+{
+    if (!bits || bits > 64 || (bits & (bits - 1))) {
+        error_setg(errp, "Refcount width must be a power of two and may not "
+                   "exceed 64 bits");
+        return false;
+    }
+    uint32_t order = (uint32_t)__builtin_ctzll(bits);
+    if (order == s->refcount_order) {
+        return true;
+    }
+    if (version < 3 && bits != 16) {
+        error_setg(errp, "Refcount widths other than 16 bits require "
+                   "compatibility level 1.1 or above (use compat=1.1 or "
+                   "greater)");
+        return false;
+    }
+    if (s->meta.h.version < 3) {
+        /* upgrade first: v2 headers have no refcount order */
+        s->meta.h.version = 3;
+        if (qcow2_update_header(s) < 0) {
+            error_setg(errp, "Could not update the image header");
+            return false;
+        }
+    }
+    return qcow2_change_refcount_order(s, order, errp) == 0;
+}
+
 static bool qcow2_amend_locked(Qcow2State *s, Qcow2CreateOpts *o,
-                               bool compat_set, bool lazy_set, Error **errp)
+                               bool compat_set, bool lazy_set, bool rc_set,
+                               Error **errp)
 {
     Qcow2Header *h = &s->meta.h;
     uint32_t version = compat_set ? o->version : h->version;
@@ -225,6 +259,10 @@ static bool qcow2_amend_locked(Qcow2State *s, Qcow2CreateOpts *o,
     if (lazy_set && o->lazy_refcounts && version < 3) {
         error_setg(errp, "Lazy refcounts only supported with compatibility "
                    "level 1.1 and above (use compat=1.1 or greater)");
+        return false;
+    }
+    if (rc_set &&
+        !qcow2_amend_refcount_bits(s, o->refcount_bits, version, errp)) {
         return false;
     }
     if (compat_set && o->version < h->version) {
@@ -278,6 +316,7 @@ bool qcow2_amend(Qcow2State *s, struct json_object *opts, Error **errp)
     Qcow2CreateOpts o;
     bool lazy_set = json_object_object_get_ex(opts, "lazy_refcounts", NULL);
     bool compat_set = json_object_object_get_ex(opts, "compat", NULL);
+    bool rc_set = json_object_object_get_ex(opts, "refcount_bits", NULL);
     bool ok;
 
     if (!qcow2_amend_refuse(opts, errp)) {
@@ -294,7 +333,8 @@ bool qcow2_amend(Qcow2State *s, struct json_object *opts, Error **errp)
     if (!ok) {
         error_setg(errp, "Image is not writable");
     } else {
-        ok = qcow2_amend_locked(s, &o, compat_set, lazy_set, errp);
+        ok = qcow2_amend_locked(s, &o, compat_set, lazy_set, rc_set,
+                                errp);
     }
     g_mutex_unlock(&s->lock);
     if (ok && o.size_set && o.size != s->size) {
