@@ -11,10 +11,12 @@
 # Trust: each case runs REPS times per tool, the two tools interleaved
 # (q p, p q, q p, ...) so that a burst of load or the kernel writing back
 # an earlier case's dirty pages hits both alike; the images are synced
-# before every timed run (outside the timing); the best time counts.  Both times and
-# the ratio qemu-img / plimsoll-img (>= 1: we are as fast) are printed,
-# with each tool's spread (slowest minus best run, ms) and the load
-# average before and after.
+# before every timed run (outside the timing).  For each tool the best
+# and the median time are printed, with the ratios qemu-img / plimsoll-img
+# of both (>= 1: we are as fast): the best run shows what each tool can
+# do, the median what it usually does (cache=none cells wait for the
+# disk, whose latency varies from run to run).  Then each tool's spread
+# (slowest minus best run, ms) and the load average before and after.
 #
 # Usage: bench/img-bench.sh BUILDDIR [SCRATCHDIR]
 #   REPS=N (default 3), SCALE=N multiplies every request count (default 1),
@@ -38,8 +40,10 @@ run_once()   # tool prep args... -> seconds
     echo "$t"
 }
 
-min() { echo "$1 $2" | awk '{print ($1 < $2) ? $1 : $2}'; }
-max() { echo "$1 $2" | awk '{print ($1 > $2) ? $1 : $2}'; }
+# best / median of a list of seconds
+best()   { printf '%s\n' "$@" | sort -n | head -1; }
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+spread() { printf '%s\n' "$@" | sort -n | awk 'NR == 1 {b = $1} {w = $1} END {print 1000 * (w - b)}'; }
 
 # A new empty image per run under a new name: unlinking a just-written
 # image waits for its pages under writeback (tens of seconds on a busy
@@ -64,28 +68,32 @@ prepare_full()
 row()   # label prep args...
 {
     local label=$1 prep=$2; shift 2
-    local q=999999 p=999999 qx=0 px=0 r t
+    local -a q=() p=()
+    local r
     [[ $label =~ $CASES ]] || return 0
     for ((r = 0; r < REPS; r++)); do
         if ((r % 2 == 0)); then
-            t=$(run_once qemu-img "$prep" "$@"); q=$(min "$q" "$t"); qx=$(max "$qx" "$t")
-            t=$(run_once "$PIMG" "$prep" "$@"); p=$(min "$p" "$t"); px=$(max "$px" "$t")
+            q+=("$(run_once qemu-img "$prep" "$@")")
+            p+=("$(run_once "$PIMG" "$prep" "$@")")
         else
-            t=$(run_once "$PIMG" "$prep" "$@"); p=$(min "$p" "$t"); px=$(max "$px" "$t")
-            t=$(run_once qemu-img "$prep" "$@"); q=$(min "$q" "$t"); qx=$(max "$qx" "$t")
+            p+=("$(run_once "$PIMG" "$prep" "$@")")
+            q+=("$(run_once qemu-img "$prep" "$@")")
         fi
     done
-    printf '| %-44s | %8s | %8s | %5.2f | %4.0f | %4.0f |\n' "$label" "$q" "$p" \
-        "$(echo "$q $p" | awk '{print $1 / $2}')" \
-        "$(echo "$qx $q" | awk '{print 1000 * ($1 - $2)}')" \
-        "$(echo "$px $p" | awk '{print 1000 * ($1 - $2)}')"
+    local qb pb qm pm
+    qb=$(best "${q[@]}"); pb=$(best "${p[@]}")
+    qm=$(median "${q[@]}"); pm=$(median "${p[@]}")
+    printf '| %-44s | %8s | %8s | %5.2f | %8s | %8s | %5.2f | %4.0f | %4.0f |\n' \
+        "$label" "$qb" "$pb" "$(echo "$qb $pb" | awk '{print $1 / $2}')" \
+        "$qm" "$pm" "$(echo "$qm $pm" | awk '{print $1 / $2}')" \
+        "$(spread "${q[@]}")" "$(spread "${p[@]}")"
 }
 
 prepare_full
 qemu-img create -q -f qcow2 empty.qcow2 2G
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); REPS=$REPS SCALE=$SCALE"
-echo "| case | qemu-img s | plimsoll-img s | ratio | q spread ms | p spread ms |"
-echo "|---|---|---|---|---|---|"
+echo "| case | qemu-img best s | plimsoll-img best s | ratio best | qemu-img median s | plimsoll-img median s | ratio median | q spread ms | p spread ms |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for cache in writeback none; do
     n=$((16000 * SCALE)); [ $cache = none ] && n=$((4000 * SCALE))
     for qd in 1 32; do

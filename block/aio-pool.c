@@ -59,6 +59,8 @@ typedef enum AioNowaitState {
 } AioNowaitState;
 
 static __thread AioNowaitState nowait_state;
+static __thread bool nowait_alone;  /* this attempt may wait: see below */
+static bool wait_alone;             /* atomic: aio_pool_set_wait_alone() */
 static AioInlineMode inline_mode = AIO_INLINE_ADAPTIVE;   /* atomic */
 static int write_skip;          /* atomic: writes to send to the pool */
 static int write_backoff;       /* atomic: the current streak's skip count */
@@ -343,6 +345,16 @@ bool aio_nowait_bailed(void)
     return nowait_state == AIO_NOWAIT_BAILED;
 }
 
+bool aio_nowait_may_wait(void)
+{
+    return aio_nowait_active() && nowait_alone;
+}
+
+void aio_pool_set_wait_alone(bool on)
+{
+    __atomic_store_n(&wait_alone, on, __ATOMIC_RELAXED);
+}
+
 void aio_pool_set_inline(AioInlineMode mode)
 {
     __atomic_store_n(&inline_mode, mode, __ATOMIC_RELAXED);
@@ -360,11 +372,14 @@ void aio_pool_get_stats(AioPoolStats *st)
 
 /*
  * Which requests are tried inline.  Small ones always: a page-cache copy
- * of a few KiB costs less than waking a worker.  Larger ones only when
- * nothing else is outstanding on the queue (its own count and the one
- * whose callback may be submitting it): with a deep queue, workers copy
- * in parallel on other CPUs and the kernel's dirty-page throttling
- * pauses them side by side instead of one after the other.  After an
+ * of a few KiB costs less than waking a worker.  Large writes too, at any
+ * queue depth: buffered writes of one file take its inode lock, so
+ * workers could not copy them side by side anyway (the file driver lets
+ * two at a time into the kernel and an inline attempt that finds that gate
+ * full bails out to the pool).  Large reads only when nothing else is
+ * outstanding on the queue (its own count and the one whose callback may
+ * be submitting it): cached reads of one file do copy in parallel on other
+ * CPUs.  After an
  * inline write slower than AIO_SLOW_WRITE_US (throttling, a page under
  * writeback, preemption on a busy host) the next writes go to the pool:
  * 16 of them, doubling while slow ones keep coming, up to
@@ -390,7 +405,7 @@ static bool aio_inline_candidate(AioCompletionQueue *cq, const AioRequest *r)
     if (machine_lock_held()) {
         return false;
     }
-    if (r->bytes > AIO_INLINE_SMALL_BYTES &&
+    if (r->kind == AIO_READ && r->bytes > AIO_INLINE_SMALL_BYTES &&
         aio_completion_queue_in_flight(cq) > 2) {
         return false;
     }
@@ -415,18 +430,28 @@ static void aio_note_write_time(int64_t us)
     __atomic_store_n(&write_backoff, b, __ATOMIC_RELAXED);
 }
 
-/* Run @r here in nowait mode; false if some layer bailed out. */
+/*
+ * Run @r here in nowait mode; false if some layer bailed out.  A request
+ * alone on its queue (nothing else outstanding but the one whose callback
+ * may be submitting it) may wait for the device here when the program
+ * asked for it (aio_pool_set_wait_alone()): the thread has nothing else
+ * to do meanwhile, and the two thread hand-offs of the pool are saved.
+ * Such a write's time says nothing about the page cache, so it does not
+ * feed the back-off.
+ */
 static bool aio_try_inline(AioRequest *r)
 {
     int64_t t0 = r->kind == AIO_WRITE ? g_get_monotonic_time() : 0;
     bool bailed;
 
+    nowait_alone = __atomic_load_n(&wait_alone, __ATOMIC_RELAXED) &&
+                   aio_completion_queue_in_flight(r->cq) <= 2;
     nowait_state = AIO_NOWAIT_ON;
     r->ret = r->run(r);
     bailed = nowait_state == AIO_NOWAIT_BAILED;
     nowait_state = AIO_NOWAIT_OFF;
     aio_stat_inc(bailed ? &stats.inline_bailed : &stats.inline_done);
-    if (t0 && !bailed) {
+    if (t0 && !bailed && !nowait_alone) {
         aio_note_write_time(g_get_monotonic_time() - t0);
     }
     return !bailed;

@@ -89,6 +89,24 @@ int aio_nowait_bail(void);
 bool aio_nowait_bailed(void);
 
 /**
+ * aio_nowait_may_wait() - whether this thread's inline attempt may wait
+ * for the device (an O_DIRECT transfer) instead of bailing out: its
+ * request is alone on its queue and the program allowed it with
+ * aio_pool_set_wait_alone().  False outside an attempt.
+ */
+bool aio_nowait_may_wait(void);
+
+/**
+ * aio_pool_set_wait_alone() - let a request that is alone on its queue
+ * wait for the device on the submitting thread.  For tools (plimsoll-img,
+ * plimsoll-io), whose main thread has nothing else to do while a lone
+ * request runs; never the emulator, whose main loop must stay responsive
+ * (and whose device models submit under the machine lock, which keeps
+ * every request off the inline path anyway).  Default off.
+ */
+void aio_pool_set_wait_alone(bool on);
+
+/**
  * aio_nowait_commit() - the inline attempt has changed state it cannot
  * undo cheaply (a qcow2 cluster allocation): it finishes on this thread,
  * and from now on aio_nowait_active() is false, so lower layers may wait.

@@ -42,10 +42,13 @@
  *
  * Inline attempts (block/aio-pool.h nowait mode): reads use RWF_NOWAIT
  * (preadv2, or the ring's rw_flags with io_uring), which fails with
- * EAGAIN unless the page cache holds the data; O_DIRECT requests wait for the device and always bail out; small
- * buffered writes use RWF_NOWAIT where the file system supports it, and
- * otherwise run as plain pwritev (a page-cache copy; the pool backs off
- * from inline writes after slow ones, see block/aio-pool.c).  Left out: file locking, pr-manager, cdrom/floppy.
+ * EAGAIN unless the page cache holds the data; O_DIRECT requests would
+ * wait for the device and bail out, unless the attempt may wait (a
+ * tool's lone request: aio_nowait_may_wait()); small buffered writes use
+ * RWF_NOWAIT where the file system supports it, and otherwise run as
+ * plain pwritev (a page-cache copy; the pool backs off from inline writes
+ * after slow ones, see block/aio-pool.c).
+ * Left out: file locking, pr-manager, cdrom/floppy.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -548,7 +551,7 @@ static int file_rw(BlockDriverState *bs, int64_t offset, int64_t bytes,
     void *bounce;
     int ret;
 
-    if (aio_nowait_active()) {
+    if (aio_nowait_active() && !(s->direct && aio_nowait_may_wait())) {
         return file_rw_nowait(s, offset, bytes, qiov, write);
     }
     if (!s->direct || file_iov_aligned(qiov, s->mem_align)) {

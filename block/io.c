@@ -168,12 +168,14 @@ void bdrv_drain(BlockDriverState *bs)
  * may suspend requests, so a debugged node is always served by the pool,
  * and so is its parent, which raises events on it (raw_pwritev and the
  * format drivers signal their file child before calling into it); with
- * O_DIRECT (cache.direct) every transfer waits for the device.
+ * O_DIRECT (cache.direct) every transfer waits for the device, which only
+ * an attempt that may wait (aio_nowait_may_wait(): alone, in a tool) does.
  */
 static bool nowait_refused(BlockDriverState *bs)
 {
     return aio_nowait_active() &&
-           (bs->drv->debug_event || (bs->open_flags & BDRV_O_NOCACHE) ||
+           (bs->drv->debug_event ||
+            ((bs->open_flags & BDRV_O_NOCACHE) && !aio_nowait_may_wait()) ||
             (bs->file && bs->file->bs->drv->debug_event));
 }
 

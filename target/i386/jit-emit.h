@@ -190,12 +190,12 @@ static inline void jit_alu_ri(JitBuf *j, unsigned g1, unsigned size, int rm,
     jit_d(j, imm);
 }
 
-/* Shift by an immediate (C1 /4 SHL, /5 SHR, /7 SAR). */
+/* Shift by an immediate (C1 /4 SHL, /5 SHR, /7 SAR; C0 for bytes). */
 static inline void jit_shift_ri(JitBuf *j, unsigned ext, unsigned size,
                                 int rm, uint8_t count)
 {
-    jit_prefix(j, size, 0, 0, rm, false);
-    jit_b(j, 0xc1);
+    jit_prefix(j, size, 0, 0, rm, true);
+    jit_b(j, size == 1 ? 0xc0 : 0xc1);
     jit_b(j, 0xc0 | ext << 3 | (rm & 7));
     jit_b(j, count);
 }

@@ -5,19 +5,20 @@
  *
  * A template translator over the decoder's X86Insn array.  Every entry
  * either becomes inline host code (register MOV/ALU/CMP/TEST/LEA/MOVZX/
- * MOVSX, and in 64-bit code loads and stores through the soft TLB of
- * mem.h with a call to the slow path on a miss), or a direct call to the
- * entry's handler with what the interpreter would have stored first
- * (cur_insn and RIP).  A block-ending Jcc after an inlined flag-setting
- * entry, or a compare-and-branch the decoder fused, branches on the host
- * flags, which x86 computes exactly as the guest's.  Lazy-flag fields are
- * written as the handlers write them, so the rest of the CPU cannot tell
- * which engine ran.  Host registers: RBX = cpu, RBP = cpu->insn_eip,
- * R12 = the block's X86Insn array; all else is scratch between entries.
+ * MOVSX/shifts/IMUL, loads, stores, ALU with a memory operand and the
+ * read-modify-write forms through the soft TLB of mem.h: jit-mem.c), or a
+ * direct call to the entry's handler with what the interpreter would have
+ * stored first (cur_insn and RIP).  A block-ending Jcc after an inlined
+ * flag-setting entry, or a compare-and-branch the decoder fused, branches
+ * on the host flags, which x86 computes exactly as the guest's.
+ * Lazy-flag fields are written as the handlers write them, so the rest of
+ * the CPU cannot tell which engine ran.  Host registers: RBX = cpu, RBP =
+ * cpu->insn_eip, R12 = the block's X86Insn array, R13 = the budget, R14 =
+ * the TLB; all else is scratch between entries.
  *
  * Leaves out: SMC inside a block is left to the existing invalidation
- * (stores to code pages miss the TLB; the slow path stops the block),
- * segmented memory operands (they call the handler), block chaining.
+ * (stores to code pages miss the TLB; the slow path stops the block);
+ * LOCK-prefixed, ADC/SBB-to-memory and string forms call their handlers.
  */
 #include <assert.h>
 #include <errno.h>
@@ -29,9 +30,7 @@
 #include <glib.h>
 
 #include "exec/cpu-iface.h"
-#include "target/i386/jit.h"
-#include "target/i386/jit-emit.h"
-#include "target/i386/ops.h"
+#include "target/i386/jit-int.h"
 
 #if defined(__x86_64__)
 #define JIT_HOST_OK true
@@ -40,8 +39,7 @@
 #endif
 
 #define JIT_INSN_ROOM 320       /* bytes of host code per entry, at most */
-#define JIT_COLD_ROOM 96        /* per slow-path stub */
-#define JIT_CHAIN_SKIP 20       /* the prologue: pushes, four movs */
+#define JIT_COLD_ROOM 192       /* per slow-path stub */
 
 /* Group-1 numbering of the guest ALU operations, plus TEST. */
 enum { OP_ADD, OP_OR, OP_ADC, OP_SBB, OP_AND, OP_SUB, OP_XOR, OP_CMP,
@@ -51,16 +49,20 @@ enum { OP_ADD, OP_OR, OP_ADC, OP_SBB, OP_AND, OP_SUB, OP_XOR, OP_CMP,
 typedef enum JitKind {
     JK_CALL,        /* call the handler, cur_insn and RIP stored first */
     JK_PURE,        /* call the handler: it cannot fault or stop */
-    JK_ALU,         /* register destination ALU, CMP, TEST */
+    JK_ALU,         /* ALU, CMP, TEST: register or memory destination */
     JK_MOV,
     JK_LEA,
     JK_EXT,         /* MOVZX, MOVSX, MOVSXD */
     JK_JCC,         /* the block's last entry: a Jcc */
-    JK_INCDEC,      /* INC (alu 0) or DEC (alu 1) of a register */
+    JK_INCDEC,      /* INC (alu 0) or DEC (alu 1), register or memory */
+    JK_UNARY,       /* NOT (alu 2) or NEG (alu 3), register or memory */
     JK_SHIFT,       /* SHL (alu 4), SHR (5), SAR (7) by an immediate */
     JK_IMUL,        /* IMUL r, r/m and IMUL r, r/m, imm */
     JK_CMOV,        /* CMOVcc r, r */
     JK_SETCC,       /* SETcc r8 */
+    JK_PUSH,        /* PUSH r64/imm in 64-bit code (alu 1: POP r64) */
+    JK_CALLN,       /* near CALL rel32 in 64-bit code */
+    JK_RET,         /* near RET (imm16) in 64-bit code */
 } JitKind;
 
 /* Where the guest's CF is, known at translation time, for INC/DEC. */
@@ -71,29 +73,6 @@ typedef struct JitOp {
     uint8_t alu;        /* OP_* */
     bool sx;            /* JK_EXT: sign-extend */
 } JitOp;
-
-/* A slow-path stub, emitted after the block's code. */
-typedef struct JitCold {
-    uint8_t *patch;     /* rel32 of the fast path's jne */
-    uint8_t *resume;
-    uint16_t k;         /* entry index */
-    uint8_t size;
-    bool store;
-} JitCold;
-
-typedef struct JitCtx {
-    JitBuf j;
-    const X86Block *b;
-    JitCold cold[X86_BLOCK_MAX * 2];
-    unsigned n_cold;
-    uint8_t *epi;       /* the shared epilogue: returns EAX */
-    uint8_t *chain;     /* to the next block (emit_chain()) */
-    int cf;             /* CFS_*: the guest's CF as the entry starts */
-    bool hflags;        /* the host's flags are the guest's */
-    bool has_call;      /* a handler is called (not counting slow paths) */
-    bool packed_imm;    /* the entry's immediate is the low half of .imm */
-    uint8_t *body;      /* the first entry's code */
-} JitCtx;
 
 struct X86JitCode {
     uint8_t *base;
@@ -197,12 +176,6 @@ uint64_t x86_jit_flushes(const X86JitCode *jc)
     return jc ? jc->flushes : 0;
 }
 
-/* Offsets into X86CPU. */
-#define CPU_REG(n) ((int32_t)(offsetof(X86CPU, regs) + (n) * 8))
-#define CPU_OFF(f) ((int32_t)offsetof(X86CPU, f))
-#define TLB_OFF(f) ((int32_t)(offsetof(X86CPU, tlb) + \
-                              offsetof(X86TLBEntry, f)))
-
 /* Classification: by opcode, so it does not depend on which handler the
  * decoder chose (specialised or generic: the semantics are the same). */
 static JitOp jit_classify_opcode(const X86Insn *i, unsigned mode)
@@ -227,12 +200,22 @@ static JitOp jit_classify_opcode(const X86Insn *i, unsigned mode)
             o = (JitOp){ JK_EXT, 0, true };
         } else if (op >= 0x70 && op <= 0x7f) {
             o.kind = JK_JCC;
+        } else if ((op == 0xf6 || op == 0xf7) && (r == 2 || r == 3)) {
+            o = (JitOp){ JK_UNARY, r, false };
         } else if ((op == 0xfe || op == 0xff) && r <= 1) {
             o = (JitOp){ JK_INCDEC, r, false };
         } else if (op >= 0x40 && op <= 0x4f && mode != 8) {
             o = (JitOp){ JK_INCDEC, op >= 0x48, false };
         } else if ((op == 0xc1 || op == 0xd1) && r >= 4 && r != 6) {
             o = (JitOp){ JK_SHIFT, r, false };
+        } else if ((op == 0xc0 || op == 0xd0) && r >= 4 && r != 6) {
+            o = (JitOp){ JK_SHIFT, r, false };
+        } else if (op == 0xe8) {
+            o.kind = JK_CALLN;
+        } else if (op == 0xc2 || op == 0xc3) {
+            o.kind = JK_RET;
+        } else if ((op >= 0x50 && op <= 0x5f) || op == 0x68 || op == 0x6a) {
+            o = (JitOp){ JK_PUSH, op >= 0x58 && op <= 0x5f, false };
         } else if (op == 0x69 || op == 0x6b) {
             o.kind = JK_IMUL;
         } else if (((op == 0xc0 || op == 0xc1 || (op >= 0xd0 && op <= 0xd3))
@@ -255,9 +238,18 @@ static JitOp jit_classify_opcode(const X86Insn *i, unsigned mode)
     return o;
 }
 
+/* A memory operand the templates access (jit-mem.c): 1, 2, 4, 8 bytes. */
 static bool jit_mem_ok(const X86Insn *i, const X86Operand *o)
 {
-    return o->kind == OPK_MEM && i->flat64 && o->size <= 8;
+    return o->kind == OPK_MEM && o->size <= 8 && !(o->size & (o->size - 1));
+}
+
+/* A stack operation the templates do: 64-bit in 64-bit code, 32-bit in
+ * 32-bit code (whose stack size, SS.B, is tested at run time). */
+static bool jit_stack_ok(const X86Block *b, const X86Insn *i)
+{
+    return (i->flat64 && i->opsize == 8) ||
+           (b->mode == 4 && !i->flat64 && i->opsize == 4);
 }
 
 /* The opcode's kind, if the operands have a shape the templates cover. */
@@ -274,6 +266,10 @@ static JitOp jit_classify(const X86Block *b, const X86Insn *i)
     }
     switch (o.kind) {
     case JK_ALU:
+        if (jit_mem_ok(i, d) && (s->kind == OPK_REG || s->kind == OPK_IMM) &&
+            o.alu != OP_ADC && o.alu != OP_SBB) {
+            return o;
+        }
         if (d->kind != OPK_REG || !src_ok) {
             break;
         }
@@ -305,8 +301,10 @@ static JitOp jit_classify(const X86Block *b, const X86Insn *i)
         }
         break;
     case JK_SHIFT:
-        if (d->kind == OPK_REG && (d->size == 4 || d->size == 8) &&
-            s->kind == OPK_IMM) {
+        /* 8/16-bit: counts below the width (the host's CF is the
+         * guest's there; ops-shift.c defines the rest). */
+        if (d->kind == OPK_REG && s->kind == OPK_IMM &&
+            (d->size >= 4 || (i->imm & 31) < d->size * 8u)) {
             return o;
         }
         return (JitOp){ d->kind == OPK_REG ? JK_PURE : JK_CALL, 0, false };
@@ -323,8 +321,32 @@ static JitOp jit_classify(const X86Block *b, const X86Insn *i)
             return o;
         }
         break;
-    case JK_SETCC:
     case JK_INCDEC:
+    case JK_UNARY:
+        if ((d->kind == OPK_REG || jit_mem_ok(i, d)) &&
+            s->kind != OPK_MEM) {
+            return o;
+        }
+        break;
+    case JK_PUSH:
+        /* The shapes of ops-fast-mem.c's pick_stack() and ops-stack.c's
+         * x86_push(): 64-bit code and operand, or 32-bit ones. */
+        if (jit_stack_ok(b, i) &&
+            ((d->kind == OPK_REG && d->size == i->opsize) ||
+             (d->kind == OPK_IMM && !o.alu))) {
+            return o;
+        }
+        break;
+    case JK_CALLN:
+    case JK_RET:
+        /* ops-branch.c's fast shapes; the handlers stay in the entry
+         * (exec.c's find_return() looks for RET's). */
+        if (jit_stack_ok(b, i) &&
+            (i->exec == x86_op_call || i->exec == x86_op_ret)) {
+            return o;
+        }
+        break;
+    case JK_SETCC:
     case JK_PURE:
         if (d->kind == OPK_REG && s->kind != OPK_MEM) {
             return o;
@@ -337,7 +359,7 @@ static JitOp jit_classify(const X86Block *b, const X86Insn *i)
 }
 
 /* Store what the interpreter stores before an entry that may fault. */
-static void emit_insn_state(JitCtx *c, unsigned k)
+void jx_insn_state(JitCtx *c, unsigned k)
 {
     const X86Insn *i = &c->b->insns[k];
     jit_lea(&c->j, H_RAX, H_R12, H_NONE, 0, k * (int32_t)sizeof(X86Insn));
@@ -375,124 +397,13 @@ static void emit_exit_all(JitCtx *c)
 }
 
 /* Leave with @n entries run when the block was stopped (run_end NULL). */
-static void emit_stop_check(JitCtx *c, unsigned n)
+void jx_stop_check(JitCtx *c, unsigned n)
 {
     jit_rm(&c->j, 0x83, 8, 7, H_RBX, H_NONE, 0, CPU_OFF(run_end));
     jit_b(&c->j, 0);                            /* cmp qword [], 0 */
     jit_b(&c->j, 0x75);                         /* jne over the exit */
     jit_b(&c->j, 10);
     emit_exit(c, n);
-}
-
-/* RSI = the effective address of @i's memory operand (x86_insn_ea()). */
-static void emit_ea(JitCtx *c, const X86Insn *i)
-{
-    JitBuf *j = &c->j;
-    int32_t disp = i->disp;
-
-    if (i->base == R_RIP) {
-        jit_lea(j, H_RSI, H_RBP, H_NONE, 0, i->next_off);
-    } else if (i->base == R_ZERO) {
-        jit_movi(j, H_RSI, (uint64_t)(int64_t)disp);
-        disp = 0;
-    } else {
-        jit_load(j, H_RSI, 8, H_RBX, H_NONE, 0, CPU_REG(i->base));
-    }
-    if (i->index != R_ZERO) {
-        jit_load(j, H_R8, 8, H_RBX, H_NONE, 0, CPU_REG(i->index));
-        jit_lea(j, H_RSI, H_RSI, H_R8, i->scale, disp);
-    } else if (disp) {
-        jit_lea(j, H_RSI, H_RSI, H_NONE, 0, disp);
-    }
-    if (i->amask == 0xffffffffull) {
-        jit_mov(j, 4, H_RSI, H_RSI);
-    } else if (i->amask != ~0ull) {
-        jit_movi(j, H_R8, i->amask);
-        jit_rr(j, 0x21, 8, H_R8, H_RSI);
-    }
-}
-
-/*
- * RSI = the linear address of @i's memory operand in 64-bit code
- * (x86_lin_addr() with flat64), then the soft-TLB test of mem.h for an
- * access of @size bytes: on a hit RSI becomes the host address, on a miss
- * the jne goes to a stub that calls the slow path.
- */
-static void emit_tlb(JitCtx *c, unsigned k, unsigned size, bool store)
-{
-    const X86Insn *i = &c->b->insns[k];
-    JitBuf *j = &c->j;
-    JitCold *cold = &c->cold[c->n_cold++];
-
-    emit_ea(c, i);
-    jit_rm(j, 0x03, 8, H_RSI, H_RBX, H_NONE, 0,
-           CPU_OFF(seg) + i->seg * (int32_t)sizeof(X86Seg) +
-           (int32_t)offsetof(X86Seg, base));
-    /* RCX = index * sizeof(X86TLBEntry) = (index << 4) * 3 */
-    _Static_assert(sizeof(X86TLBEntry) == 48, "TLB entry of 48 bytes");
-    jit_mov(j, 4, H_RCX, H_RSI);
-    jit_shift_ri(j, 5, 4, H_RCX, 12 - 4);
-    jit_alu_ri(j, G1_AND, 4, H_RCX, (X86_TLB_SIZE - 1) << 4);
-    jit_lea(j, H_RCX, H_RCX, H_RCX, 1, 0);
-    jit_mov(j, 8, H_RAX, H_RSI);
-    jit_alu_ri(j, G1_AND, 8, H_RAX, (int32_t)(~0xfffu | (size - 1)));
-    jit_rm(j, 0x3b, 8, H_RAX, H_R14, H_RCX, 0,
-           store ? TLB_OFF(tag_w) - CPU_OFF(tlb) : TLB_OFF(tag_r) - CPU_OFF(tlb));
-    cold->patch = jit_jcc(j, 5);                /* jne */
-    cold->k = k;
-    cold->size = size;
-    cold->store = store;
-    jit_rm(j, 0x03, 8, H_RSI, H_R14, H_RCX, 0,
-           TLB_OFF(addend) - CPU_OFF(tlb));
-}
-
-/* R14 = the TLB of the current privilege class, cpu->tlb[mmu_idx]: at
- * the start of a block and after any handler (which may change CPL). */
-static void emit_tlb_base(JitCtx *c)
-{
-    JitBuf *j = &c->j;
-    jit_load(j, H_R14, 4, H_RBX, H_NONE, 0, CPU_OFF(mmu_idx));
-    jit_rr(j, 0x69, 4, H_R14, H_R14);           /* imul r14d, r14d, imm32 */
-    jit_d(j, sizeof(((X86CPU *)0)->tlb[0]));
-    jit_lea(j, H_R14, H_RBX, H_R14, 0, CPU_OFF(tlb));
-}
-
-/* RAX = @size bytes at @i's memory operand, zero-extended. */
-static void emit_mem_load(JitCtx *c, unsigned k, unsigned size)
-{
-    emit_tlb(c, k, size, false);
-    jit_load(&c->j, H_RAX, size, H_RSI, H_NONE, 0, 0);
-    c->cold[c->n_cold - 1].resume = c->j.p;
-}
-
-/* Store the low @size bytes of RDX at @i's memory operand. */
-static void emit_mem_store(JitCtx *c, unsigned k, unsigned size)
-{
-    emit_tlb(c, k, size, true);
-    jit_store(&c->j, H_RDX, size, H_RSI, 0);
-    c->cold[c->n_cold - 1].resume = c->j.p;
-}
-
-/* The slow paths: x86_ld_slow()/x86_st_slow() with the entry's state
- * stored, so a fault reports the entry; a store may have hit code and
- * stopped the block. */
-static void emit_cold(JitCtx *c, const JitCold *cold)
-{
-    JitBuf *j = &c->j;
-
-    jit_patch(cold->patch, j->p);
-    emit_insn_state(c, cold->k);
-    jit_mov(j, 8, H_RDI, H_RBX);
-    if (cold->store) {
-        jit_movi(j, H_RCX, cold->size);
-        jit_call(j, x86_st_slow);
-        emit_stop_check(c, cold->k + 1);
-    } else {
-        jit_movi(j, H_RDX, cold->size);
-        jit_movi(j, H_RCX, ACC_READ);
-        jit_call(j, x86_ld_slow);
-    }
-    jit_patch(jit_jmp(j), cold->resume);
 }
 
 /* Write the low @size bytes of @src to the guest register at byte offset
@@ -517,13 +428,47 @@ static void emit_src(JitCtx *c, unsigned k, int n, int dst)
         jit_load(&c->j, dst, o->size, H_RBX, H_NONE, 0,
                  CPU_REG(0) + o->reg);
     } else if (o->kind == OPK_IMM) {
-        jit_movi(&c->j, dst, c->packed_imm ? (uint32_t)i->imm : i->imm);
+        uint64_t imm = i->imm;
+        if (c->packed_imm) {    /* x86_fuse_jcc_mem(): 32 bits */
+            imm = i->op[0].size == 8 ? (uint64_t)(int64_t)(int32_t)imm
+                               : (uint32_t)imm;
+        }
+        jit_movi(&c->j, dst, imm);
     } else {
-        emit_mem_load(c, k, o->size);
+        jx_mem_load(c, k, o->size);
         if (dst != H_RAX) {
             jit_mov(&c->j, 8, dst, H_RAX);
         }
     }
+}
+
+/* No cc_src/cc_src2 store (H_NONE), or a store of zero. */
+#define CC_ZERO (-2)
+
+/*
+ * The lazy-flag record of a flag-setting template: cc_src, cc_src2 and
+ * cc_dst from host registers, cc_op and cc_size.  Left out when the next
+ * entry overwrites them before anything can read them (c->flags_dead).
+ */
+static void emit_cc(JitCtx *c, unsigned op, unsigned size, int src, int src2,
+                    int dst)
+{
+    JitBuf *j = &c->j;
+
+    if (c->flags_dead) {
+        return;
+    }
+    if (src == CC_ZERO) {
+        jit_store_imm(j, 8, H_RBX, CPU_OFF(cc_src), 0);
+    } else if (src != H_NONE) {
+        jit_store(j, src, 8, H_RBX, CPU_OFF(cc_src));
+    }
+    if (src2 != H_NONE) {
+        jit_store(j, src2, 8, H_RBX, CPU_OFF(cc_src2));
+    }
+    jit_store(j, dst, 8, H_RBX, CPU_OFF(cc_dst));
+    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_op), op);
+    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_size), size);
 }
 
 /* Host opcodes (r/m, reg forms; byte forms are one less). */
@@ -533,11 +478,56 @@ static const uint8_t alu_host_op[] = {
 };
 
 /*
- * ALU, CMP, TEST with a register destination, as ops-fast.c's alu() and
- * ops-arith.c record them: cc_dst = the 64-bit result of the zero-extended
- * operands, cc_src/cc_src2 the operands for arithmetic.  With @flags the
- * host operation of the guest's width runs last, leaving its flags (the
- * guest's) for a Jcc.
+ * RAX = the destination operand of entry @k (@size bytes, zero-extended),
+ * RCX = its source.  A memory destination is read (CMP, TEST) or, with
+ * @rmw, probed for writing, leaving RSI = its host address and returning
+ * the stub for jx_rmw_done().  Memory goes first: its stubs keep only
+ * RDX and R10.
+ */
+static JitCold *emit_dst_src(JitCtx *c, unsigned k, unsigned size, bool rmw,
+                             bool flags)
+{
+    const X86Insn *i = &c->b->insns[k];
+    JitCold *cold = NULL;
+
+    if (i->op[0].kind == OPK_REG) {
+        if (i->op[1].kind != OPK_NONE) {
+            emit_src(c, k, 1, H_RCX);
+        }
+        jit_load(&c->j, H_RAX, size, H_RBX, H_NONE, 0,
+                 CPU_REG(0) + i->op[0].reg);
+        return NULL;
+    }
+    if (rmw) {
+        cold = jx_rmw_addr(c, k, size, flags);
+        jit_load(&c->j, H_RAX, size, H_RSI, H_NONE, 0, 0);
+    } else {
+        jx_mem_load(c, k, size);
+    }
+    if (i->op[1].kind != OPK_NONE) {
+        emit_src(c, k, 1, H_RCX);
+    }
+    return cold;
+}
+
+/* Write RDX (@size bytes) to entry @k's destination: a register, or the
+ * host address in RSI that emit_dst_src() left. */
+static void emit_dst_write(JitCtx *c, unsigned k, unsigned size)
+{
+    const X86Insn *i = &c->b->insns[k];
+
+    if (i->op[0].kind == OPK_REG) {
+        emit_reg_write(c, H_RDX, i->op[0].reg, size);
+    } else {
+        jit_store(&c->j, H_RDX, size, H_RSI, 0);
+    }
+}
+
+/*
+ * ALU, CMP, TEST, as ops-fast.c's alu() and ops-arith.c record them:
+ * cc_dst = the 64-bit result of the zero-extended operands, cc_src and
+ * cc_src2 the operands for arithmetic.  With @flags the host operation of
+ * the guest's width runs last, leaving its flags (the guest's) for a Jcc.
  */
 static void emit_alu(JitCtx *c, unsigned k, unsigned op, bool flags)
 {
@@ -545,26 +535,22 @@ static void emit_alu(JitCtx *c, unsigned k, unsigned op, bool flags)
     unsigned size = i->op[0].size;
     unsigned calc = op == OP_CMP ? OP_SUB : op == OP_TEST ? OP_AND : op;
     bool arith = op == OP_ADD || op == OP_SUB || op == OP_CMP;
+    bool write = op != OP_CMP && op != OP_TEST;
     JitBuf *j = &c->j;
+    JitCold *cold = emit_dst_src(c, k, size, write, flags);
 
-    emit_src(c, k, 1, H_RCX);
-    jit_load(j, H_RAX, size, H_RBX, H_NONE, 0, CPU_REG(0) + i->op[0].reg);
     jit_mov(j, 8, H_RDX, H_RAX);
     jit_rr(j, alu_host_op[calc], 8, H_RCX, H_RDX);
-    jit_store(j, H_RDX, 8, H_RBX, CPU_OFF(cc_dst));
-    if (arith) {
-        jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(cc_src));
-        jit_store(j, H_RCX, 8, H_RBX, CPU_OFF(cc_src2));
-    }
-    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_op),
-                  arith ? (op == OP_ADD ? CC_OP_ADD : CC_OP_SUB)
-                        : CC_OP_LOGIC);
-    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_size), size);
-    if (op != OP_CMP && op != OP_TEST) {
-        emit_reg_write(c, H_RDX, i->op[0].reg, size);
+    emit_cc(c, arith ? (op == OP_ADD ? CC_OP_ADD : CC_OP_SUB) : CC_OP_LOGIC,
+            size, arith ? H_RAX : H_NONE, arith ? H_RCX : H_NONE, H_RDX);
+    if (write) {
+        emit_dst_write(c, k, size);
     }
     if (flags) {
         jit_rr(j, alu_host_op[op] - (size == 1), size, H_RCX, H_RAX);
+    }
+    if (cold) {
+        jx_rmw_done(c, cold);
     }
 }
 
@@ -596,16 +582,13 @@ static void emit_incdec(JitCtx *c, unsigned k, bool dec, bool flags)
     const X86Insn *i = &c->b->insns[k];
     unsigned size = i->op[0].size;
     JitBuf *j = &c->j;
+    JitCold *cold;
 
     emit_cf(c);
-    jit_load(j, H_RAX, size, H_RBX, H_NONE, 0, CPU_REG(0) + i->op[0].reg);
-    jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(cc_src));
-    jit_store(j, H_R10, 8, H_RBX, CPU_OFF(cc_src2));
+    cold = emit_dst_src(c, k, size, true, flags);
     jit_lea(j, H_RDX, H_RAX, H_NONE, 0, dec ? -1 : 1);
-    jit_store(j, H_RDX, 8, H_RBX, CPU_OFF(cc_dst));
-    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_op), dec ? CC_OP_DEC : CC_OP_INC);
-    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_size), size);
-    emit_reg_write(c, H_RDX, i->op[0].reg, size);
+    emit_cc(c, dec ? CC_OP_DEC : CC_OP_INC, size, H_RAX, H_R10, H_RDX);
+    emit_dst_write(c, k, size);
     if (flags) {
         jit_prefix(j, 4, 0, 0, H_R10, false);   /* bt r10d, 0 */
         jit_b(j, 0x0f);
@@ -615,6 +598,36 @@ static void emit_incdec(JitCtx *c, unsigned k, bool dec, bool flags)
         jit_prefix(j, size, 0, 0, H_RAX, false);
         jit_b(j, size == 1 ? 0xfe : 0xff);      /* inc/dec eax */
         jit_b(j, 0xc0 | dec << 3);
+    }
+    if (cold) {
+        jx_rmw_done(c, cold);
+    }
+}
+
+/* NOT (no flags) and NEG, recorded as ops-arith.c's x86_op_neg() does:
+ * CC_OP_SUB of 0 and the operand.  With @flags the host NEG runs last. */
+static void emit_unary(JitCtx *c, unsigned k, bool neg, bool flags)
+{
+    const X86Insn *i = &c->b->insns[k];
+    unsigned size = i->op[0].size;
+    JitBuf *j = &c->j;
+    JitCold *cold = emit_dst_src(c, k, size, true, flags && neg);
+
+    jit_mov(j, 8, H_RDX, H_RAX);
+    jit_prefix(j, 8, 0, 0, H_RDX, false);       /* not/neg rdx */
+    jit_b(j, 0xf7);
+    jit_b(j, 0xc0 | (neg ? 3 : 2) << 3 | H_RDX);
+    if (neg) {
+        emit_cc(c, CC_OP_SUB, size, CC_ZERO, H_RAX, H_RDX);
+    }
+    emit_dst_write(c, k, size);
+    if (neg && flags) {
+        jit_prefix(j, size, 0, 0, H_RAX, false);
+        jit_b(j, size == 1 ? 0xf6 : 0xf7);      /* neg eax */
+        jit_b(j, 0xd8);
+    }
+    if (cold) {
+        jx_rmw_done(c, cold);
     }
 }
 
@@ -649,12 +662,91 @@ static void emit_shift(JitCtx *c, unsigned k, unsigned kind)
             jit_rr(j, 0x31, 4, H_RCX, H_R8);
         }
     }
-    jit_store(j, H_RCX, 8, H_RBX, CPU_OFF(cc_src));
-    jit_store(j, H_R8, 8, H_RBX, CPU_OFF(cc_src2));
-    jit_store(j, H_RDX, 8, H_RBX, CPU_OFF(cc_dst));
-    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_op), CC_OP_SHIFT);
-    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_size), size);
+    emit_cc(c, CC_OP_SHIFT, size, H_RCX, H_R8, H_RDX);
     emit_reg_write(c, H_RDX, off, size);
+}
+
+/* PUSH r/imm and POP r of 8 (64-bit code) or 4 bytes (32-bit code,
+ * jx_stack()); POP RSP leaves the value. */
+static void emit_push_pop(JitCtx *c, unsigned k, bool pop)
+{
+    const X86Insn *i = &c->b->insns[k];
+    const X86Operand *o = &i->op[0];
+    JitCold *guard;
+
+    if (pop) {
+        guard = jx_stack(c, k, i->opsize, false);
+        emit_reg_write(c, H_RAX, o->reg, i->opsize);
+    } else {
+        emit_src(c, k, 0, H_RDX);
+        guard = jx_stack(c, k, i->opsize, true);
+    }
+    if (guard) {
+        jx_rmw_done(c, guard);
+    }
+}
+
+/* The return-address cache (ops-branch.c ras_push()/ras_pop()): a CALL
+ * records the running block, a RET hands the latest to cpu->ret_caller. */
+static void emit_ras(JitCtx *c, bool push)
+{
+    JitBuf *j = &c->j;
+
+    jit_load(j, H_RCX, 4, H_RBX, H_NONE, 0, CPU_OFF(ras_top));
+    jit_lea(j, H_RDX, H_RCX, H_NONE, 0, push ? 1 : -1);
+    jit_store(j, H_RDX, 4, H_RBX, CPU_OFF(ras_top));
+    if (push) {
+        jit_mov(j, 4, H_RCX, H_RDX);
+    }
+    jit_alu_ri(j, G1_AND, 4, H_RCX, X86_RAS_SIZE - 1);
+    if (push) {
+        jit_load(j, H_R8, 8, H_RBX, H_NONE, 0, CPU_OFF(cur_block));
+        jit_rm(j, 0x89, 8, H_R8, H_RBX, H_RCX, 3, CPU_OFF(ras));
+    } else {
+        jit_rm(j, 0x8b, 8, H_R8, H_RBX, H_RCX, 3, CPU_OFF(ras));
+        jit_store(j, H_R8, 8, H_RBX, CPU_OFF(ret_caller));
+    }
+}
+
+/* Near CALL rel32 and RET (imm16) in 64-bit code or, with a 32-bit
+ * operand, in 32-bit code, as x86_op_call() and x86_op_ret() do them
+ * (a 32-bit RIP wraps); a CALL whose push misses the TLB, and both on a
+ * 16-bit stack, run their handlers. */
+static void emit_call_ret(JitCtx *c, unsigned k, bool ret)
+{
+    const X86Insn *i = &c->b->insns[k];
+    unsigned size = i->opsize;
+    JitBuf *j = &c->j;
+    JitCold *stubs[2];
+
+    if (ret) {
+        stubs[0] = jx_stack(c, k, size, false);
+        stubs[1] = NULL;
+        if (i->op[0].kind == OPK_IMM && (i->imm & 0xffff)) {
+            jx_sp_add(c, size, i->imm & 0xffff);
+        }
+        jit_mov(j, 8, H_R9, H_RAX);
+        emit_ras(c, false);
+        jit_store(j, H_R9, 8, H_RBX, CPU_REG(R_RIP));
+    } else {
+        jit_lea(j, H_RDX, H_RBP, H_NONE, 0, i->next_off);
+        jx_call_push(c, k, size, stubs);
+        jx_sp_add(c, size, -(int32_t)size);
+        emit_ras(c, true);
+        jit_lea(j, H_RAX, H_RBP, H_NONE, 0, i->next_off);
+        jit_alu_ri(j, G1_ADD, 8, H_RAX, (int32_t)i->imm);
+        if (size == 4) {
+            jit_mov(j, 4, H_RAX, H_RAX);
+        }
+        jit_store(j, H_RAX, 8, H_RBX, CPU_REG(R_RIP));
+    }
+    for (int n = 0; n < 2; n++) {
+        if (stubs[n]) {
+            jx_rmw_done(c, stubs[n]);
+        }
+    }
+    jit_load(j, H_RAX, 8, H_RBX, H_NONE, 0, CPU_REG(R_RIP));
+    emit_exit_all(c);
 }
 
 /* IMUL with a 32/64-bit register destination as fm_imul() records it:
@@ -677,11 +769,7 @@ static void emit_imul(JitCtx *c, unsigned k)
     jit_b(j, 0x92);
     jit_b(j, 0xc2);
     jit_rr(j, 0x0fb6, 4, H_RDX, H_RDX);         /* movzx edx, dl */
-    jit_store(j, H_RDX, 8, H_RBX, CPU_OFF(cc_src));
-    jit_store(j, H_RDX, 8, H_RBX, CPU_OFF(cc_src2));
-    jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(cc_dst));
-    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_op), CC_OP_SHIFT);
-    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_size), size);
+    emit_cc(c, CC_OP_SHIFT, size, H_RDX, H_RDX, H_RAX);
     emit_reg_write(c, H_RAX, i->op[0].reg, size);
 }
 
@@ -717,14 +805,14 @@ static void emit_mov(JitCtx *c, unsigned k)
         emit_reg_write(c, H_RAX, d->reg, d->size);
     } else {
         emit_src(c, k, 1, H_RDX);
-        emit_mem_store(c, k, d->size);
+        jx_mem_store(c, k, d->size);
     }
 }
 
 static void emit_lea(JitCtx *c, unsigned k)
 {
     const X86Insn *i = &c->b->insns[k];
-    emit_ea(c, i);
+    jx_ea(c, i);
     emit_reg_write(c, H_RSI, i->op[0].reg, i->op[0].size);
 }
 
@@ -743,28 +831,6 @@ static void emit_ext(JitCtx *c, unsigned k, bool sx)
 }
 
 /*
- * Leave (the jumps at out[]) if the run loop has something to do: any
- * event but INTR raised while IF is clear, as the run loop tests it.
- * Returns how many jumps it added.
- */
-static unsigned emit_events_check(JitCtx *c, uint8_t **out)
-{
-    JitBuf *j = &c->j;
-    uint8_t *ok;
-
-    jit_load(j, H_RCX, 8, H_RBX, H_NONE, 0, CPU_OFF(events));
-    jit_rr(j, 0x85, 8, H_RCX, H_RCX);
-    ok = jit_jcc(j, 4);                         /* jz: no event */
-    jit_alu_ri(j, G1_CMP, 8, H_RCX, 1);
-    out[0] = jit_jcc(j, 5);                     /* jne: not just INTR */
-    jit_rm(j, 0xf7, 4, 0, H_RBX, H_NONE, 0, CPU_OFF(eflags));
-    jit_d(j, EF_IF);                            /* test dword, EF_IF */
-    out[1] = jit_jcc(j, 5);                     /* jnz: deliverable */
-    jit_patch(ok, j->p);
-    return 2;
-}
-
-/*
  * A branch back to the block's own start, in a block of inline templates
  * only (no handler ran, so CS, modes, links and debugging are as they
  * were, and a store that hit this block's code left through its stop
@@ -780,7 +846,7 @@ static void emit_self_loop(JitCtx *c)
     jit_alu_ri(j, G1_ADD, 8, H_RAX, jit_retired(c, c->b->n_insns));
     jit_rr(j, 0x39, 8, H_R13, H_RAX);           /* cmp rax, r13 */
     out[0] = jit_jcc(j, 3);                     /* jae */
-    emit_events_check(c, out + 1);
+    jx_events_check(c, out + 1);
     jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(retired));
     jit_patch(jit_jmp(j), c->body);
     for (int k = 0; k < 3; k++) {
@@ -822,15 +888,15 @@ static void emit_call(JitCtx *c, unsigned k, bool pure)
     const X86Insn *i = &c->b->insns[k];
 
     if (!pure || k == c->b->n_insns - 1u) {
-        emit_insn_state(c, k);
+        jx_insn_state(c, k);
     }
     c->has_call = true;
     jit_mov(&c->j, 8, H_RDI, H_RBX);
     jit_lea(&c->j, H_RSI, H_R12, H_NONE, 0, k * (int32_t)sizeof(X86Insn));
     jit_call(&c->j, i->exec);
     if (!pure && k + 1u < c->b->n_insns) {
-        emit_stop_check(c, k + 1);
-        emit_tlb_base(c);
+        jx_stop_check(c, k + 1);
+        jx_tlb_base(c);
     }
 }
 
@@ -840,6 +906,11 @@ static void emit_flagop(JitCtx *c, unsigned k, const JitOp *o, bool flags)
 {
     if (o->kind == JK_INCDEC) {
         emit_incdec(c, k, o->alu, flags);
+        return;
+    }
+    if (o->kind == JK_UNARY) {
+        emit_unary(c, k, true, flags);
+        c->cf = CFS_NONE;
         return;
     }
     emit_alu(c, k, o->alu, flags);
@@ -864,6 +935,46 @@ static bool jit_has_mem(const X86Insn *i)
     return i->op[0].kind == OPK_MEM || i->op[1].kind == OPK_MEM;
 }
 
+/*
+ * Entry @n, after an entry of kind @pk, is an inline template without a
+ * memory operand that writes every lazy-flag field its cc_op uses: the
+ * previous entry's record is dead (nothing between them can fault, call
+ * out or read it).  INC/DEC needs the CF: known in R10 or as zero only
+ * after an ALU template or another INC/DEC.
+ */
+static bool jit_flags_overwritten(const X86Block *b, unsigned n, JitKind pk)
+{
+    const X86Insn *i = &b->insns[n];
+    JitOp o;
+
+    if (n >= b->n_insns || jit_has_mem(i)) {
+        return false;
+    }
+    o = jit_classify(b, i);
+    if (n + 1u == b->n_insns && b->fused &&
+        !(o.kind == JK_ALU && i->op[0].kind == OPK_REG &&
+          (i->op[0].size == 4 || i->op[0].size == 8)) &&
+        !(o.kind == JK_INCDEC && i->op[0].kind == OPK_REG &&
+          (i->op[0].size == 4 || i->op[0].size == 8)) &&
+        !(o.kind == JK_ALU && (o.alu == OP_CMP || o.alu == OP_TEST) &&
+          i->op[0].kind == OPK_REG && i->op[0].size == 1)) {
+        return false;           /* emit_entry() calls its handler */
+    }
+    switch (o.kind) {
+    case JK_ALU:
+    case JK_IMUL:
+        return true;
+    case JK_SHIFT:
+        return (i->imm & (i->op[0].size == 8 ? 63 : 31)) != 0;
+    case JK_UNARY:
+        return o.alu == 3;
+    case JK_INCDEC:
+        return pk == JK_ALU || pk == JK_INCDEC;
+    default:
+        return false;
+    }
+}
+
 /* What emit_entry() made of an entry. */
 enum { EMIT_INLINE, EMIT_CALLED, EMIT_ENDED };
 
@@ -874,31 +985,38 @@ static int emit_entry(JitCtx *c, unsigned k)
     const X86Insn *i = &b->insns[k];
     JitOp o = jit_classify(b, i);
     bool last = k + 1u == b->n_insns;
-    bool flagop = o.kind == JK_ALU || o.kind == JK_INCDEC;
+    bool flagop = o.kind == JK_ALU || o.kind == JK_INCDEC ||
+                  (o.kind == JK_UNARY && o.alu == 3);
     bool flags_next, hflags;
 
+    c->flags_dead = !last && jit_flags_overwritten(b, k + 1, o.kind);
     /*
      * A compare-and-branch the decoder fused: x86_fuse_jcc() (ops-fast.c)
      * keeps the operands and puts the displacement in .disp for register
      * forms of 32 and 64 bits; other forms (x86_fuse_jcc_mem(), 8-bit
-     * registers and memory) pack it into .imm: their handler runs.
+     * registers and memory) pack it into .imm.
      */
     if (last && b->fused) {
-        if (flagop && i->op[0].kind == OPK_REG && i->op[1].kind != OPK_MEM &&
+        if (flagop && o.kind != JK_UNARY && i->op[0].kind == OPK_REG &&
+            i->op[1].kind != OPK_MEM &&
             (i->op[0].size == 4 || i->op[0].size == 8)) {
             emit_flagop(c, k, &o, true);
             emit_jcc_tail(c, i->imm2 & 15, i->next_off, i->disp,
                           i->imm2 >> 8);
             return EMIT_ENDED;
         }
-        /* x86_fuse_jcc_mem()'s CMP/TEST of a byte register: .imm holds
-         * the immediate (low half) and the displacement (high half). */
+        /* x86_fuse_jcc_mem()'s CMP/TEST of a byte register or with a
+         * memory operand: .imm holds the immediate (low half) and the
+         * displacement (high half), .imm2 the Jcc's length, which a
+         * RIP-relative operand does not count. */
         if (o.kind == JK_ALU && (o.alu == OP_CMP || o.alu == OP_TEST) &&
-            i->op[0].kind == OPK_REG && i->op[0].size == 1 &&
-            i->op[1].kind != OPK_MEM) {
+            (jit_has_mem(i) || (i->op[0].kind == OPK_REG &&
+                                i->op[0].size == 1))) {
             c->packed_imm = true;
+            c->rip_adj = (i->imm2 >> 4) & 15;
             emit_alu(c, k, o.alu, true);
             c->packed_imm = false;
+            c->rip_adj = 0;
             emit_jcc_tail(c, i->imm2 & 15, i->next_off,
                           (int32_t)(i->imm >> 32), i->imm2 >> 8);
             return EMIT_ENDED;
@@ -932,6 +1050,13 @@ static int emit_entry(JitCtx *c, unsigned k)
         emit_incdec(c, k, o.alu, flags_next);
         c->hflags = flags_next;
         break;
+    case JK_UNARY:
+        emit_unary(c, k, o.alu == 3, flags_next);
+        if (o.alu == 3) {
+            c->cf = CFS_NONE;
+            c->hflags = flags_next;
+        }
+        break;
     case JK_SHIFT:
         emit_shift(c, k, o.alu);
         c->cf = CFS_NONE;
@@ -960,6 +1085,13 @@ static int emit_entry(JitCtx *c, unsigned k)
     case JK_LEA:
         emit_lea(c, k);
         break;
+    case JK_PUSH:
+        emit_push_pop(c, k, o.alu);
+        break;
+    case JK_CALLN:
+    case JK_RET:
+        emit_call_ret(c, k, o.kind == JK_RET);
+        return EMIT_ENDED;
     case JK_EXT:
         emit_ext(c, k, o.sx);
         break;
@@ -972,77 +1104,8 @@ static int emit_entry(JitCtx *c, unsigned k)
         c->cf = CFS_NONE;
         return EMIT_CALLED;
     }
-    /* A MOV or MOVZX slow path (a call) may have run after R10 got the
-     * CF: R10 is gone, a constant is not. */
-    if (c->cf == CFS_R10 && (o.kind == JK_MOV || o.kind == JK_EXT) &&
-        jit_has_mem(i)) {
-        c->cf = CFS_NONE;
-    }
+    /* The memory stubs keep R10, so a CF there survives. */
     return EMIT_INLINE;
-}
-
-/*
- * The chain stub: RAX = the new RIP, EDX = what this block retired.  Does
- * what the run loop would do between blocks when nothing needs it (budget
- * left, no event, no debugging, no interrupt shadow) and one of this
- * block's links names a translated block for RIP in this generation:
- * becomes that block (cur_block, insn_eip, RBP, R12) and jumps into its
- * code past the prologue.  Anything else returns to the run loop.
- */
-static void emit_chain(JitCtx *c)
-{
-    JitBuf *j = &c->j;
-    uint8_t *out[8], *found[2];
-    unsigned n_out = 0;
-    int32_t lk = sizeof(X86BlockLink);
-
-    jit_rm(j, 0x01, 8, H_RDX, H_RBX, H_NONE, 0, CPU_OFF(retired));
-    jit_rm(j, 0x39, 8, H_R13, H_RBX, H_NONE, 0, CPU_OFF(retired));
-    out[n_out++] = jit_jcc(j, 3);                   /* jae: budget spent */
-    n_out += emit_events_check(c, out + n_out);
-    jit_rm(j, 0x83, 4, 7, H_RBX, H_NONE, 0, CPU_OFF(debug_flags));
-    jit_b(j, 0);
-    out[n_out++] = jit_jcc(j, 5);
-    jit_rm(j, 0x80, 1, 7, H_RBX, H_NONE, 0, CPU_OFF(inhibit_irq));
-    jit_b(j, 0);
-    out[n_out++] = jit_jcc(j, 5);
-    jit_movi(j, H_R8, (uintptr_t)&c->b->link[0]);
-    jit_load(j, H_RCX, 4, H_RBX, H_NONE, 0, CPU_OFF(chain_gen));
-    for (int k = 0; k < 2; k++) {
-        uint8_t *miss[2];
-        jit_rm(j, 0x3b, 8, H_RAX, H_R8, H_NONE, 0,
-               k * lk + (int32_t)offsetof(X86BlockLink, eip));
-        miss[0] = jit_jcc(j, 5);
-        jit_rm(j, 0x3b, 4, H_RCX, H_R8, H_NONE, 0,
-               k * lk + (int32_t)offsetof(X86BlockLink, gen));
-        miss[1] = jit_jcc(j, 5);
-        jit_load(j, H_RSI, 8, H_R8, H_NONE, 0,
-                 k * lk + (int32_t)offsetof(X86BlockLink, next));
-        found[k] = jit_jmp(j);
-        jit_patch(miss[0], j->p);
-        jit_patch(miss[1], j->p);
-    }
-    out[n_out++] = jit_jmp(j);
-    jit_patch(found[0], j->p);
-    jit_patch(found[1], j->p);
-    jit_rm(j, 0x80, 1, 7, H_RSI, H_NONE, 0, offsetof(X86Block, valid));
-    jit_b(j, 0);
-    out[n_out++] = jit_jcc(j, 4);                   /* je: invalid */
-    jit_load(j, H_RDI, 8, H_RSI, H_NONE, 0, offsetof(X86Block, jit));
-    jit_rr(j, 0x85, 8, H_RDI, H_RDI);
-    out[n_out++] = jit_jcc(j, 4);                   /* je: not translated */
-    jit_store(j, H_RSI, 8, H_RBX, CPU_OFF(cur_block));
-    jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(insn_eip));
-    jit_mov(j, 8, H_RBP, H_RAX);
-    jit_load(j, H_R12, 8, H_RSI, H_NONE, 0, offsetof(X86Block, insns));
-    jit_alu_ri(j, G1_ADD, 8, H_RDI, JIT_CHAIN_SKIP);
-    jit_b(j, 0xff);                                 /* jmp rdi */
-    jit_b(j, 0xe7);
-    for (unsigned k = 0; k < n_out; k++) {
-        jit_patch(out[k], j->p);
-    }
-    jit_rr(j, 0x31, 4, H_RAX, H_RAX);               /* retired: counted */
-    jit_patch(jit_jmp(j), c->epi);
 }
 
 bool x86_jit_translate(X86JitCode *jc, const X86Block *b, X86JitFn *out)
@@ -1062,6 +1125,8 @@ bool x86_jit_translate(X86JitCode *jc, const X86Block *b, X86JitFn *out)
     c->hflags = false;
     c->has_call = false;
     c->packed_imm = false;
+    c->rip_adj = 0;
+    c->flags_dead = false;
     c->j.p = jc->base + jc->used;
     c->j.end = c->j.p + need;
     /* The epilogue and the chain stub first, so every exit jumps back
@@ -1075,7 +1140,7 @@ bool x86_jit_translate(X86JitCode *jc, const X86Block *b, X86JitFn *out)
     jit_b(&c->j, 0x5b);                         /* pop rbx */
     jit_b(&c->j, 0xc3);                         /* ret */
     c->chain = c->j.p;
-    emit_chain(c);
+    jx_chain(c);
     entry = c->j.p;
     jit_b(&c->j, 0x53);                         /* push rbx */
     jit_b(&c->j, 0x55);                         /* push rbp */
@@ -1088,7 +1153,7 @@ bool x86_jit_translate(X86JitCode *jc, const X86Block *b, X86JitFn *out)
     jit_mov(&c->j, 8, H_RBP, H_RSI);
     jit_mov(&c->j, 8, H_R12, H_RDX);
     assert(c->j.p - entry == JIT_CHAIN_SKIP);
-    emit_tlb_base(c);
+    jx_tlb_base(c);
     c->body = c->j.p;
     for (unsigned k = 0; k < b->n_insns && how != EMIT_ENDED; k++) {
         how = emit_entry(c, k);
@@ -1100,7 +1165,7 @@ bool x86_jit_translate(X86JitCode *jc, const X86Block *b, X86JitFn *out)
         emit_exit_all(c);
     }
     for (unsigned k = 0; k < c->n_cold; k++) {
-        emit_cold(c, &c->cold[k]);
+        jx_cold(c, &c->cold[k]);
     }
     assert(c->j.p <= c->j.end);
     *out = (X86JitFn)(void *)entry;

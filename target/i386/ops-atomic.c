@@ -445,8 +445,38 @@ void x86_op_lfence(X86CPU *cpu, const X86Insn *i)
     __atomic_thread_fence(__ATOMIC_ACQUIRE);
 }
 
+/*
+ * CLFLUSH (0F AE /7 with a memory operand): there is no cache to flush,
+ * but the address is checked as a byte load's would be (SDM vol. 2A
+ * "CLFLUSH"): segment limit (#GP(0), #SS(0) through SS), a non-canonical
+ * address (#GP(0)), the page walk (#PF).  An execute-only code segment is
+ * allowed.  No data is read, so MMIO sees nothing.
+ */
+static void clflush(X86CPU *cpu, const X86Insn *i)
+{
+    uint64_t ea = x86_insn_ea(cpu, i), lin;
+    const X86Seg *s = &cpu->seg[i->seg];
+
+    if (i->flat64) {
+        lin = s->base + ea;
+    } else if ((s->flags & (DESC_P | DESC_S | DESC_CODE)) ==
+               (DESC_P | DESC_S | DESC_CODE) && !(s->perm & SEG_PERM_R)) {
+        if (ea < s->lo || ea > s->hi) {
+            x86_seg_fault(cpu, i->seg, ea);
+        }
+        lin = (s->base + ea) & cpu->lin_mask;
+    } else {
+        lin = x86_seg_lin(cpu, i->seg, ea, 1, SEG_PERM_R);
+    }
+    x86_tlb_fill(cpu, lin, ACC_READ, cpu->mmu_idx);
+}
+
 void x86_op_sfence(X86CPU *cpu, const X86Insn *i)
 {
+    if (i->op[0].kind == OPK_MEM) {
+        clflush(cpu, i);
+        return;
+    }
     __atomic_thread_fence(__ATOMIC_RELEASE);
 }
 

@@ -108,8 +108,8 @@ X86_INLINE void fm_mr(X86CPU *cpu, const X86Insn *i, unsigned size, int op,
     if (i->flat64) {
         lin = x86_lin_addr(cpu, true, i->seg, ea, size, SEG_PERM_W);
         e = x86_tlb_entry(cpu, lin);
-        if (likely(e->tag_w == (lin & ~0xfffull) &&
-                   (lin & 0xfff) <= 0x1000 - size)) {
+        /* Aligned only: a misaligned one may be #AC (the slow path). */
+        if (likely(e->tag_w == x86_tlb_key(lin, size))) {
             void *p = (void *)(uintptr_t)(lin + e->addend);
             x86_host_st(p, fm_alu(cpu, op, size, x86_host_ld(p, size), b),
                         size);

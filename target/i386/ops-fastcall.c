@@ -78,6 +78,13 @@ void x86_op_sysexit(X86CPU *cpu, const X86Insn *i)
     if (!(cpu->cr0 & CR0_PE) || cpu->cpl != 0 || cs == 0) {
         x86_raise(cpu, EXCP_GP, 0);
     }
+    /* REX.W: the new RSP and RIP must be canonical (SDM vol. 2B). */
+    if (to64 && ((uint64_t)((int64_t)(cpu->regs[R_ECX] << 16) >> 16) !=
+                 cpu->regs[R_ECX] ||
+                 (uint64_t)((int64_t)(cpu->regs[R_EDX] << 16) >> 16) !=
+                 cpu->regs[R_EDX])) {
+        x86_raise(cpu, EXCP_GP, 0);
+    }
     load_flat(cpu, 3, (cs + (to64 ? 32 : 16)) | 3,
               (cs + (to64 ? 40 : 24)) | 3, to64);
     if (to64) {

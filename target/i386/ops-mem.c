@@ -48,8 +48,8 @@ rmw_sized(X86CPU *cpu, const X86Insn *i, uint64_t ea, unsigned size)
         }
     }
     e = x86_tlb_entry(cpu, lin);
-    if (likely(e->tag_w == (lin & ~0xfffull) &&
-               (lin & 0xfff) <= 0x1000 - size)) {
+    /* Aligned only: a misaligned one may be #AC (the slow path). */
+    if (likely(e->tag_w == x86_tlb_key(lin, size))) {
         return x86_host_ld((void *)(uintptr_t)(lin + e->addend), size);
     }
     x86_probe_write(cpu, lin, size);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "block/aio-pool.h"
 #include "config-host.h"
 #include "tools/img/img.h"
 #include "util/keyval.h"
@@ -314,6 +315,9 @@ void img_progress_end(void)
 int main(int argc, char **argv)
 {
     error_set_progname("plimsoll-img");
+    /* Nothing else runs on this thread while a lone request waits for
+     * the device: run it here instead of handing it to a worker. */
+    aio_pool_set_wait_alone(true);
     opterr = 0;
     if (argc < 2) {
         return img_error_exit("Not enough arguments");

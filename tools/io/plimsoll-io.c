@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "block/aio-pool.h"
 #include "block/block-backend.h"
 #include "block/block-int.h"
 #include "io-cmds.h"
@@ -227,6 +228,9 @@ int main(int argc, char **argv)
     unsigned sub = 0;
 
     error_set_progname("plimsoll-io");
+    /* Nothing else runs on this thread while a lone request waits for
+     * the device: run it here instead of handing it to a worker. */
+    aio_pool_set_wait_alone(true);
     if (!parse_args(argc, argv, &a)) {
         g_ptr_array_free(a.cmds, TRUE);
         return 1;

@@ -7,7 +7,10 @@
  * serves it, with correct data and exactly one accounted operation either
  * way; an allocating write whose metadata is all cached is served inline
  * and leaves a consistent image (the driver's check finds nothing);
- * large requests go inline only when nothing else is outstanding.
+ * large reads go inline only when nothing else is outstanding, large
+ * writes at any queue depth; with O_DIRECT, a tool that lets lone
+ * requests wait (aio_pool_set_wait_alone()) gets them served inline,
+ * allocating writes included, while deeper ones still go to the pool.
  */
 #include <errno.h>
 #include <glib.h>
@@ -291,6 +294,58 @@ static void test_bail_cases(Fixture *f, gconstpointer data)
     blk_unref(blk);
 }
 
+/* cache=none with aio_pool_set_wait_alone(): a lone request waits for the
+ * device on the submitting thread; from the third outstanding request
+ * on, the pool serves them. */
+static void test_direct_wait_alone(Fixture *f, gconstpointer data)
+{
+    static uint8_t buf[4][4096] __attribute__((aligned(4096)));
+    BlockBackend *blk = open_qcow2(f, "none");
+    Done d[4] = { 0 };
+    BlockIOV v[4];
+    AioPoolStats base;
+    uint64_t inl, bailed, pool;
+
+    if (!blk) {
+        g_test_skip("O_DIRECT not supported on this file system");
+        return;
+    }
+    /* The L2 table exists and is cached: only data clusters allocate. */
+    fill(buf[0], 4096, 0x30);
+    g_assert_cmpint(blk_pwrite(blk, 0, 4096, buf[0], 0), ==, 0);
+    aio_pool_set_wait_alone(true);
+    block_acct_init(blk_get_stats(blk));
+    aio_pool_get_stats(&base);
+    fill(buf[0], 4096, 0x31);
+    /* An allocating write, then a read of it, one at a time. */
+    g_assert_cmpint(one_aio(blk, true, 3 * CLUSTER, buf[0], 4096), ==, 0);
+    memset(buf[1], 0, 4096);
+    g_assert_cmpint(one_aio(blk, false, 3 * CLUSTER, buf[1], 4096), ==, 0);
+    assert_filled(buf[1], 4096, 0x31);
+    stats_delta(&base, &inl, &bailed, &pool);
+    g_assert_cmpuint(inl, ==, 2);
+    g_assert_cmpuint(bailed, ==, 0);
+    g_assert_cmpuint(pool, ==, 0);
+    assert_acct(blk, 1, 1);
+    aio_pool_get_stats(&base);
+    for (int i = 0; i < 4; i++) {
+        block_iov_init_buf(&v[i], buf[i], 4096);
+        blk_aio_preadv(blk, 3 * CLUSTER, &v[i], 0, done_cb, &d[i]);
+    }
+    blk_drain(blk);
+    stats_delta(&base, &inl, &bailed, &pool);
+    g_assert_cmpuint(inl, ==, 2);
+    g_assert_cmpuint(bailed, ==, 2);
+    g_assert_cmpuint(pool, ==, 2);
+    for (int i = 0; i < 4; i++) {
+        g_assert_cmpint(d[i].ret, ==, 0);
+        assert_filled(buf[i], 4096, 0x31);
+    }
+    aio_pool_set_wait_alone(false);
+    blk_unref(blk);
+    assert_image_clean(f);
+}
+
 static void test_disabled(Fixture *f, gconstpointer data)
 {
     static uint8_t buf[4096];
@@ -365,13 +420,15 @@ static void test_mixed_depth(Fixture *f, gconstpointer data)
     assert_image_clean(f);
 }
 
-/* Requests above 16 KiB go inline only while the queue is otherwise
- * empty; with more outstanding, the pool copies them in parallel. */
+/* Reads above 16 KiB go inline only while the queue is otherwise empty
+ * (with more outstanding, the pool copies them in parallel); writes of
+ * that size go inline at any depth (one file's writes serialise on its
+ * inode lock). */
 static void test_large_deep_queue(Fixture *f, gconstpointer data)
 {
     static uint8_t bufs[4][CLUSTER];
     BlockBackend *blk = open_qcow2(f, "writeback");
-    Done d[4] = { 0 };
+    Done d[4] = { 0 }, w[4] = { 0 };
     BlockIOV v[4];
     AioPoolStats base;
     uint64_t inl, bailed, pool;
@@ -399,6 +456,24 @@ static void test_large_deep_queue(Fixture *f, gconstpointer data)
     for (int i = 0; i < 4; i++) {
         g_assert_cmpint(d[i].ret, ==, 0);
         assert_filled(bufs[i], CLUSTER, 0x77);
+    }
+    /* Four rewrites in flight at once: all served inline. */
+    aio_pool_get_stats(&base);
+    for (int i = 0; i < 4; i++) {
+        fill(bufs[i], CLUSTER, 0x20 + i);
+        block_iov_init_buf(&v[i], bufs[i], CLUSTER);
+        blk_aio_pwritev(blk, i * CLUSTER, &v[i], 0, done_cb, &w[i]);
+    }
+    blk_drain(blk);
+    stats_delta(&base, &inl, &bailed, &pool);
+    g_assert_cmpuint(inl, ==, 4);
+    g_assert_cmpuint(pool, ==, 0);
+    for (int i = 0; i < 4; i++) {
+        g_assert_cmpint(w[i].ret, ==, 0);
+        memset(bufs[i], 0, CLUSTER);
+        g_assert_cmpint(blk_pread(blk, i * CLUSTER, CLUSTER, bufs[i], 0),
+                        ==, 0);
+        assert_filled(bufs[i], CLUSTER, 0x20 + i);
     }
     blk_unref(blk);
 }
@@ -478,6 +553,7 @@ int main(int argc, char **argv)
     add("alloc-inline", test_alloc_inline, NULL);
     add("bail/direct", test_bail_cases, "none");
     add("bail/writethrough", test_bail_cases, "writethrough");
+    add("direct-wait-alone", test_direct_wait_alone, NULL);
     add("disabled", test_disabled, NULL);
     add("machine-lock", test_machine_lock, NULL);
     add("mixed-depth", test_mixed_depth, NULL);

@@ -128,6 +128,8 @@ static const char *const flag_ops[] = {
     "38d8", "00d8", "3ce8", "fec8", "fec0", "84d8", "20d8", "3a06",
     "48c1e003", "c1e81f", "48c1f821", "d1e0", "c1e000", "48d1e8", "c1f803",
     "480fafc3", "0fafc3", "486bc085", "69c001000080", "480faf06",
+    "66c1e805", "66c1e00f", "66c1f803", "c0e803", "c0e007", "d0f8",
+    "c0ec03", "66d1e0", "66c1e811", "c0e008", "d0e4",
 };
 
 /* Entries before it: nothing, CF from EFLAGS (STC, CLC), from an ADD
@@ -229,17 +231,22 @@ static void test_flags_cmov(void)
     test_machine_free(i);
 }
 
+static TestMachine *machine32(bool jit);
+
 /* MOV RCX, 5; then a load or store through RBX = an unmapped address:
- * #PF with the right RIP, error code and CR2, and RCX written. */
-static void fault_case(bool jit, const char *insn, uint32_t err,
+ * #PF with the right RIP, error code and CR2, and RCX written.  With
+ * @m32 in 32-bit code (MOV ECX, 5; 32-bit stack slots). */
+static void fault_case(bool jit, bool m32, const char *insn, uint32_t err,
                        unsigned disp)
 {
-    TestMachine *m = machine(jit);
+    TestMachine *m = m32 ? machine32(jit) : machine(jit);
     X86CPU *cpu = m->cpu;
+    unsigned slot = m32 ? 4 : 8, mov_len = m32 ? 5 : 7;
     char hex[64];
-    uint64_t rsp;
+    uint64_t rsp, v;
 
-    g_snprintf(hex, sizeof(hex), "48c7c105000000%sf4", insn);
+    g_snprintf(hex, sizeof(hex), "%s%sf4",
+               m32 ? "b905000000" : "48c7c105000000", insn);
     load_code(m, CODE_ADDR, hex);
     for (int k = 0; k < 3; k++) {
         cpu->regs[R_EBX] = 0x40000000 + k * 8;
@@ -247,8 +254,11 @@ static void fault_case(bool jit, const char *insn, uint32_t err,
         run_at(m, CODE_ADDR);
         g_assert_cmphex(cpu->regs[R_RIP], ==, VEC_ADDR + EXCP_PF + 1);
         rsp = cpu->regs[R_ESP];
-        g_assert_cmphex(*(uint64_t *)(m->ram + rsp), ==, err);
-        g_assert_cmphex(*(uint64_t *)(m->ram + rsp + 8), ==, CODE_ADDR + 7);
+        v = 0;
+        memcpy(&v, m->ram + rsp, slot);
+        g_assert_cmphex(v, ==, err);
+        memcpy(&v, m->ram + rsp + slot, slot);
+        g_assert_cmphex(v, ==, CODE_ADDR + mov_len);
         g_assert_cmphex(cpu->cr2, ==, 0x40000000 + k * 8 + disp);
         g_assert_cmphex(cpu->regs[R_ECX], ==, 5);
     }
@@ -272,10 +282,407 @@ static void test_fault(void)
         { "488903", 2, 0 },         /* mov [rbx], rax */
         { "8803", 2, 0 },           /* mov [rbx], al */
         { "c70301000000", 2, 0 },   /* mov dword [rbx], 1 */
+        { "0103", 2, 0 },           /* add [rbx], eax */
+        { "83430801", 2, 8 },       /* add dword [rbx + 8], 1 */
+        { "fe03", 2, 0 },           /* inc byte [rbx] */
+        { "66f71b", 2, 0 },         /* neg word [rbx] */
+        { "3903", 0, 0 },           /* cmp [rbx], eax */
+        { "f60301", 0, 0 },         /* test byte [rbx], 1 */
     };
     for (unsigned k = 0; k < G_N_ELEMENTS(cases); k++) {
-        fault_case(true, cases[k].insn, cases[k].err, cases[k].disp);
-        fault_case(false, cases[k].insn, cases[k].err, cases[k].disp);
+        /* REX.W forms are 64-bit only (48 is DEC EAX in 32-bit code). */
+        for (int m32 = 0; m32 < 2 - !strncmp(cases[k].insn, "48", 2);
+             m32++) {
+            fault_case(true, m32, cases[k].insn, cases[k].err,
+                       cases[k].disp);
+            fault_case(false, m32, cases[k].insn, cases[k].err,
+                       cases[k].disp);
+        }
+    }
+}
+
+static void put32(TestMachine *m, uint64_t addr, uint32_t v)
+{
+    test_machine_load(m, addr, &v, 4, &error_abort);
+}
+
+/* 32-bit protected mode, flat segments, 4 MiB pages for the low 8 MiB,
+ * 32-bit interrupt gates 0-31 to one HLT each. */
+static TestMachine *machine32(bool jit)
+{
+    TestMachine *m;
+    X86CPU *cpu;
+    uint8_t hlt[32];
+
+    x86_jit_configure(jit, 0);
+    m = test_machine_new(16, &error_abort);
+    cpu = m->cpu;
+    for (uint32_t k = 0; k < 2; k++) {
+        put32(m, 0x1000 + k * 4, (k << 22) | 0x83);
+    }
+    put64(m, GDT_ADDR, 0);
+    put64(m, GDT_ADDR + 8, 0x00cf9a000000ffffull);
+    put64(m, GDT_ADDR + 16, 0x00cf92000000ffffull);
+    for (unsigned v = 0; v < 32; v++) {
+        uint64_t h = VEC_ADDR + v;
+        put64(m, IDT_ADDR + v * 8, (h & 0xffff) | 0x08u << 16 |
+              0x8e00ull << 32 | (h >> 16 & 0xffff) << 48);
+    }
+    memset(hlt, 0xf4, sizeof(hlt));
+    test_machine_load(m, VEC_ADDR, hlt, sizeof(hlt), &error_abort);
+    x86_cpu_enter_flat32(cpu, CODE_ADDR);
+    x86_set_cr4(cpu, CR4_PSE);
+    cpu->cr3 = 0x1000;
+    x86_set_cr0(cpu, cpu->cr0 | CR0_PG);
+    cpu->gdt.base = GDT_ADDR;
+    cpu->gdt.limit = 23;
+    cpu->idt.base = IDT_ADDR;
+    cpu->idt.limit = 32 * 8 - 1;
+    g_assert_cmpint(cpu->code_size, ==, 4);
+    return m;
+}
+
+/*
+ * Memory forms through [rsi]/[esi] (valid in 64- and 32-bit code): loads,
+ * stores, ALU with a memory source, CMP/TEST of memory, and the read-
+ * modify-write forms (ALU [m], r/imm; INC/DEC/NOT/NEG [m]) of every width.
+ */
+static const char *const mem_ops[] = {
+    "8b06", "8a06", "668b06", "0fb606", "0fbf06", "8906", "8806", "668906",
+    "c70678563412", "c606e8", "66c7060180",
+    "0306", "2b06", "3b06", "2306", "3a06", "0faf06",
+    "0106", "2906", "2106", "0906", "3106", "3906", "8506", "0006",
+    "660106", "66290e", "830605", "832e01", "8006ff", "66830601",
+    "813e00000080", "f60601", "803e80", "8036ff",
+    "ff06", "ff0e", "fe06", "fe0e", "66ff06", "66ff0e",
+    "f716", "f71e", "f61e", "66f71e", "f616",
+    "39d80306", "01d82b06", "c1e0030306", "21d8ff06", "0fafc38b06",
+    "f7d83906", "d1e8ffc0ffc88906",
+};
+
+/* 64-bit only: REX.W forms. */
+static const char *const mem_ops64[] = {
+    "480106", "482906", "483906", "488506", "4883060f", "48ff06", "48ff0e",
+    "48f71e", "48f716", "48c706ffffffff", "48833e00", "48833eff",
+    "48813e00000080", "48f706ffffffff",
+    "505b", "6a8059", "545a", "68785634125b", "565c", "4150415b", "ff36",
+};
+
+/* Run @code on both machines with [rsi] at linear @lin (offset @off in
+ * its segment), compare registers, flags, the data and the stack. */
+static void run_mem_both(TestMachine *j, TestMachine *i, const char *code,
+                         uint64_t a, uint64_t b, uint64_t lin, uint64_t off,
+                         uint64_t stack_lin)
+{
+    TestMachine *ms[2] = { j, i };
+
+    load_code(j, CODE_ADDR, code);
+    load_code(i, CODE_ADDR, code);
+    for (int e = 0; e < 2; e++) {
+        set_regs(ms[e], a, b, 0);
+        put64(ms[e], lin, b);
+        ms[e]->cpu->regs[R_ESI] = off;
+    }
+    run_at(j, CODE_ADDR);
+    run_at(i, CODE_ADDR);
+    check_same(j, i, code);
+    g_assert_cmphex(j->cpu->regs[R_ESP], ==, i->cpu->regs[R_ESP]);
+    if (memcmp(j->ram + MEM_ADDR, i->ram + MEM_ADDR, 0x1010) ||
+        memcmp(j->ram + stack_lin - 32, i->ram + stack_lin - 32, 32)) {
+        g_error("%s: memory differs", code);
+    }
+}
+
+/* OP [RSI]; Jcc or CMOVcc/SETcc, after STC/CLC/ADD, aligned and not. */
+static void mem_flags(TestMachine *j, TestMachine *i, const char *op)
+{
+    static const uint64_t offs[] = { 0, 1, 0xffe };
+    char hex[128];
+
+    for (unsigned cc = 0; cc < 16; cc++) {
+        const char *pre = prefixes[cc % 4 + 1];
+        uint64_t off = MEM_ADDR + offs[cc % 3];
+
+        g_snprintf(hex, sizeof(hex), "%s%s%02x01f4f4", pre, op, 0x70 + cc);
+        for (unsigned v = cc % 2; v < G_N_ELEMENTS(vals); v += 3) {
+            run_mem_both(j, i, hex, vals[v], vals[(v * 7 + cc) % 18], off,
+                         off, STACK_TOP);
+        }
+        g_snprintf(hex, sizeof(hex), "%s%s0f%02xcb0f%02xc2f4", pre, op,
+                   0x40 + cc, 0x90 + cc);
+        for (unsigned v = cc % 3; v < G_N_ELEMENTS(vals); v += 4) {
+            run_mem_both(j, i, hex, vals[v], vals[(v * 5 + cc) % 18], off,
+                         off, STACK_TOP);
+        }
+    }
+}
+
+static void test_mem_flags(void)
+{
+    TestMachine *j = machine(true), *i = machine(false);
+
+    for (unsigned o = 0; o < G_N_ELEMENTS(mem_ops); o++) {
+        mem_flags(j, i, mem_ops[o]);
+    }
+    for (unsigned o = 0; o < G_N_ELEMENTS(mem_ops64); o++) {
+        mem_flags(j, i, mem_ops64[o]);
+    }
+    g_assert_cmpuint(x86_bc_jit_blocks(j->cpu), >, 0);
+    test_machine_free(j);
+    test_machine_free(i);
+    j = machine32(true);
+    i = machine32(false);
+    for (unsigned o = 0; o < G_N_ELEMENTS(mem_ops); o++) {
+        mem_flags(j, i, mem_ops[o]);
+    }
+    g_assert_cmpuint(x86_bc_jit_blocks(j->cpu), >, 0);
+    test_machine_free(j);
+    test_machine_free(i);
+}
+
+/* A data or stack segment that is not flat, and where [esi] lands. */
+typedef struct SegCase {
+    const char *name;
+    int seg;
+    uint64_t base;
+    uint32_t limit;
+    uint32_t flags;
+    uint64_t off;
+} SegCase;
+
+#define DATA_RW (DESC_P | DESC_S | DESC_RW | DESC_A | DESC_B)
+
+static const SegCase seg_cases[] = {
+    { "based", R_DS, 0x1000, 0x2ffff, DATA_RW, MEM_ADDR - 0x1000 },
+    { "limit-edge", R_DS, 0x1000, 0x1f001, DATA_RW, MEM_ADDR - 0x1000 },
+    { "beyond", R_DS, 0, 0x1ffff, DATA_RW, MEM_ADDR },
+    { "read-only", R_DS, 0, 0xfffff, DATA_RW & ~DESC_RW, MEM_ADDR },
+    { "expand-down", R_DS, 0, 0xffff, DATA_RW | DESC_CE, MEM_ADDR },
+    { "expand-down-out", R_DS, 0, 0x20001, DATA_RW | DESC_CE, MEM_ADDR },
+    { "stack", R_SS, 0x10000, 0x2ffff, DATA_RW, MEM_ADDR - 0x10000 },
+    { "stack-edge", R_SS, 0x10000, 0x2ffff, DATA_RW, 0x2fffe },
+    { "null", R_DS, 0, 0, 0, MEM_ADDR },
+};
+
+static void set_seg(TestMachine *m, const SegCase *sc)
+{
+    x86_seg_set_cache(m->cpu, sc->seg, sc->flags ? 0x10 : 0, sc->base,
+                      sc->limit, sc->flags);
+}
+
+/*
+ * 32-bit code with non-flat segments: based, limits at and past the
+ * access (#GP(0)), read-only (stores #GP(0)), expand-down, SS (#SS(0)),
+ * a null DS: both engines must end alike, and the faults must happen.
+ */
+static void test_mem_seg(void)
+{
+    unsigned faults[32] = { 0 };
+
+    for (unsigned s = 0; s < G_N_ELEMENTS(seg_cases); s++) {
+        const SegCase *sc = &seg_cases[s];
+        TestMachine *j = machine32(true), *i = machine32(false);
+        uint64_t lin = sc->base + sc->off;
+        char hex[128];
+
+        set_seg(j, sc);
+        set_seg(i, sc);
+        for (unsigned o = 0; o < G_N_ELEMENTS(mem_ops); o++) {
+            g_snprintf(hex, sizeof(hex), "%s%s7401f4f4",
+                       sc->seg == R_SS ? "36" : "", mem_ops[o]);
+            for (unsigned v = o % 3; v < G_N_ELEMENTS(vals); v += 5) {
+                run_mem_both(j, i, hex, vals[v], vals[(v + o) % 18],
+                             lin < MEM_ADDR + 0x1000 ? lin : MEM_ADDR,
+                             sc->off, (sc->seg == R_SS ? sc->base : 0) +
+                             STACK_TOP);
+                if (j->cpu->regs[R_RIP] > VEC_ADDR &&
+                    j->cpu->regs[R_RIP] <= VEC_ADDR + 32) {
+                    faults[j->cpu->regs[R_RIP] - VEC_ADDR - 1]++;
+                }
+            }
+        }
+        g_test_message("%s: %u blocks translated", sc->name,
+                       (unsigned)x86_bc_jit_blocks(j->cpu));
+        test_machine_free(j);
+        test_machine_free(i);
+    }
+    g_assert_cmpuint(faults[EXCP_GP], >, 0);
+    g_assert_cmpuint(faults[EXCP_SS], >, 0);
+    g_assert_cmpuint(faults[EXCP_PF], ==, 0);
+}
+
+/*
+ * Read-modify-write at a read-only page (a 2 MiB page at 1 GiB, CR0.WP
+ * set): #PF with
+ * error code 3 and nothing written, where a CMP of it reads fine; an ADD
+ * to the immediate of the block's own next instruction (SMC through a
+ * RMW); CMP [rip + d] fused with its Jcc (RIP-relative from the CMP).
+ */
+static void test_rmw_special(void)
+{
+    for (int jit = 0; jit < 2; jit++) {
+        TestMachine *m = machine(jit);
+        X86CPU *cpu = m->cpu;
+        char hex[64];
+
+        x86_set_cr0(cpu, cpu->cr0 | CR0_WP);
+        put64(m, 0x2000 + 8, 0x4000 | 3);
+        put64(m, 0x4000, 0x200000 | 0x81);
+        put32(m, 0x200000, 41);
+        load_code(m, CODE_ADDR, "8303013b03f4");    /* add; cmp; hlt */
+        load_code(m, CODE_ADDR + 0x100, "3b03f4");  /* cmp [rbx], eax */
+        for (int k = 0; k < 3; k++) {
+            cpu->regs[R_EBX] = 0x40000000;
+            cpu->regs[R_EAX] = 41;
+            run_at(m, CODE_ADDR);
+            g_assert_cmphex(cpu->regs[R_RIP], ==, VEC_ADDR + EXCP_PF + 1);
+            g_assert_cmphex(*(uint64_t *)(m->ram + cpu->regs[R_ESP]), ==, 3);
+            g_assert_cmphex(cpu->cr2, ==, 0x40000000);
+            run_at(m, CODE_ADDR + 0x100);
+            g_assert_true(x86_eflags_get(cpu) & CC_Z);
+        }
+        g_assert_cmphex(*(uint32_t *)(m->ram + 0x200000), ==, 41);
+
+        /* add byte [C + 9], 1; mov eax, imm32; hlt */
+        load_code(m, CODE_ADDR + 0x200, "8004250902010001b800000000f4");
+        for (int k = 0; k < 3; k++) {
+            run_at(m, CODE_ADDR + 0x200);
+            g_assert_cmphex(cpu->regs[R_EAX], ==, k + 1);
+        }
+
+        /* cmp dword [rip + d], 7; je +1; hlt; hlt (d: to MEM_ADDR) */
+        g_snprintf(hex, sizeof(hex), "833d%08x077401f4f4",
+                   GUINT32_SWAP_LE_BE((uint32_t)(MEM_ADDR -
+                                                 (CODE_ADDR + 0x300 + 7))));
+        load_code(m, CODE_ADDR + 0x300, hex);
+        for (int k = 0; k < 4; k++) {
+            put32(m, MEM_ADDR, 5 + k);
+            run_at(m, CODE_ADDR + 0x300);
+            g_assert_cmphex(cpu->regs[R_RIP], ==,
+                            CODE_ADDR + 0x300 + 10 + (k == 2));
+        }
+        if (jit) {
+            g_assert_cmpuint(x86_bc_jit_blocks(cpu), >=, 4);
+        }
+        test_machine_free(m);
+    }
+}
+
+/*
+ * Near CALL and RET in 64-bit code: three call sites of one routine (RET
+ * to each in turn), RET imm16, nested calls; each with the stack page in
+ * the TLB and after a flush (the CALL's stub runs its handler then).
+ */
+static void test_call_ret(void)
+{
+    static const char *const progs[] = {
+        "e80b000000e806000000e801000000f401d848ffc1c3",
+        "e80b000000e806000000e801000000f401d848ffc1c20800",
+        "e806000000e801000000f4e802000000c3f401d8c3",
+    };
+    TestMachine *j = machine(true), *i = machine(false);
+
+    for (unsigned p = 0; p < G_N_ELEMENTS(progs); p++) {
+        for (unsigned v = 0; v < G_N_ELEMENTS(vals); v += 3) {
+            if (v % 2) {
+                x86_tlb_flush(j->cpu, true);
+                x86_tlb_flush(i->cpu, true);
+            }
+            run_mem_both(j, i, progs[p], vals[v], 3, MEM_ADDR, MEM_ADDR,
+                         STACK_TOP);
+            g_assert_cmphex(j->cpu->regs[R_RIP], ==,
+                            CODE_ADDR + (p == 2 ? 0xb : 0x10));
+        }
+    }
+    g_assert_cmpuint(x86_bc_jit_blocks(j->cpu), >, 0);
+    test_machine_free(j);
+    test_machine_free(i);
+}
+
+/*
+ * PUSH/POP/CALL/RET in 32-bit code: a flat and a based 32-bit stack, a
+ * 16-bit stack (SS.B clear: the templates leave to the handlers), and a
+ * POP/RET reading past SS's limit (#SS(0)).
+ */
+static void test_stack32(void)
+{
+    static const char *const progs[] = {
+        "505b6a805968785634125a545df4",
+        "e80b000000e806000000e801000000f401d841c3",
+        "e80b000000e806000000e801000000f401d841c20800",
+        "5b5df4",
+    };
+    static const struct {
+        uint64_t base;
+        uint32_t limit, flags, esp;
+    } stacks[] = {
+        { 0, 0xffffffff, DATA_RW | DESC_G, STACK_TOP },
+        { 0x10000, 0x2ffff, DATA_RW, STACK_TOP - 0x10000 },
+        { 0x20000, 0xffff, DATA_RW & ~DESC_B, 0x10002 },
+        { 0, 0x2ffff, DATA_RW, 0x2fffe },
+    };
+    unsigned ss_faults = 0;
+
+    for (unsigned s = 0; s < G_N_ELEMENTS(stacks); s++) {
+        TestMachine *j = machine32(true), *i = machine32(false);
+        TestMachine *ms[2] = { j, i };
+
+        for (unsigned p = 0; p < G_N_ELEMENTS(progs); p++) {
+            load_code(j, CODE_ADDR, progs[p]);
+            load_code(i, CODE_ADDR, progs[p]);
+            for (unsigned v = 0; v < 3; v++) {
+                for (int e = 0; e < 2; e++) {
+                    X86CPU *cpu = ms[e]->cpu;
+                    x86_seg_set_cache(cpu, R_SS, 0x10, stacks[s].base,
+                                      stacks[s].limit, stacks[s].flags);
+                    set_regs(ms[e], vals[v * 5], vals[v * 3 + 1], 0);
+                    cpu->regs[R_ESP] = stacks[s].esp;
+                    cpu->regs[R_RIP] = CODE_ADDR;
+                    cpu->halted = false;
+                    for (int n = 0; n < 10 && !cpu->halted; n++) {
+                        x86_cpu_run(cpu, 100000, NULL);
+                    }
+                    g_assert_true(cpu->halted);
+                }
+                check_same(j, i, progs[p]);
+                g_assert_cmphex(j->cpu->regs[R_ESP], ==, i->cpu->regs[R_ESP]);
+                g_assert_true(!memcmp(j->ram, i->ram, 0x80000));
+                ss_faults += j->cpu->regs[R_RIP] == VEC_ADDR + EXCP_SS + 1;
+            }
+        }
+        g_assert_cmpuint(x86_bc_jit_blocks(j->cpu), >, 0);
+        test_machine_free(j);
+        test_machine_free(i);
+    }
+    g_assert_cmpuint(ss_faults, >, 0);
+}
+
+/* PUSH RAX onto the bytes of the block's own next instruction (RSP
+ * there): the block stops after the push with RSP moved, and the new
+ * MOV EAX, 7 runs. */
+static void test_push_smc(void)
+{
+    for (int jit = 0; jit < 2; jit++) {
+        TestMachine *m = machine(jit);
+        X86CPU *cpu = m->cpu;
+
+        for (int k = 0; k < 3; k++) {
+            load_code(m, CODE_ADDR + 0x400, "50b805000000f4");
+            cpu->regs[R_EAX] = 0xf4f4f4f400000007ull;
+            cpu->regs[R_ESP] = CODE_ADDR + 0x40a;
+            cpu->regs[R_RIP] = CODE_ADDR + 0x400;
+            cpu->halted = false;
+            for (int n = 0; n < 10 && !cpu->halted; n++) {
+                x86_cpu_run(cpu, 100000, NULL);
+            }
+            g_assert_true(cpu->halted);
+            g_assert_cmphex(cpu->regs[R_EAX], ==, 7);
+            g_assert_cmphex(cpu->regs[R_ESP], ==, CODE_ADDR + 0x402);
+        }
+        if (jit) {
+            g_assert_cmpuint(x86_bc_jit_blocks(cpu), >, 0);
+        }
+        test_machine_free(m);
     }
 }
 
@@ -399,6 +806,12 @@ int main(int argc, char **argv)
     g_test_add_func("/cpu/jit/flags-jcc", test_flags_jcc);
     g_test_add_func("/cpu/jit/flags-cmov", test_flags_cmov);
     g_test_add_func("/cpu/jit/fault", test_fault);
+    g_test_add_func("/cpu/jit/mem-flags", test_mem_flags);
+    g_test_add_func("/cpu/jit/mem-seg", test_mem_seg);
+    g_test_add_func("/cpu/jit/rmw-special", test_rmw_special);
+    g_test_add_func("/cpu/jit/push-smc", test_push_smc);
+    g_test_add_func("/cpu/jit/call-ret", test_call_ret);
+    g_test_add_func("/cpu/jit/stack32", test_stack32);
     g_test_add_func("/cpu/jit/smc", test_smc);
     g_test_add_func("/cpu/jit/budget", test_budget);
     g_test_add_func("/cpu/jit/region-full", test_region_full);

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The block translator's shared state between jit.c (classification and
+ * the register templates) and jit-mem.c (memory operands: effective
+ * address, segment checks, the soft-TLB path and the slow-path stubs).
+ * Internal to those two files; see docs/devel/cpu-translator.md.
+ */
+#ifndef TARGET_I386_JIT_INT_H
+#define TARGET_I386_JIT_INT_H
+
+#include "target/i386/jit.h"
+#include "target/i386/jit-emit.h"
+#include "target/i386/ops.h"
+
+/* Offsets into X86CPU. */
+#define CPU_REG(n) ((int32_t)(offsetof(X86CPU, regs) + (n) * 8))
+#define CPU_OFF(f) ((int32_t)offsetof(X86CPU, f))
+#define TLB_OFF(f) ((int32_t)(offsetof(X86CPU, tlb) + \
+                              offsetof(X86TLBEntry, f)))
+#define SEG_OFF(s, f) ((int32_t)(offsetof(X86CPU, seg) + \
+                                 (s) * sizeof(X86Seg) + offsetof(X86Seg, f)))
+
+#define JIT_CHAIN_SKIP 20       /* the prologue: pushes, four movs */
+
+/* What a slow-path stub does. */
+typedef enum JitColdKind {
+    COLD_LD,        /* x86_ld_slow(): RAX = the value */
+    COLD_ST,        /* x86_st_slow() of RDX, then the stop test */
+    COLD_SEG,       /* the exact segment check (x86_seg_lin()): RSI = lin */
+    COLD_RMW,       /* the write probe: RSI = host pointer, or the handler */
+    COLD_HANDLER,   /* the entry's handler does all of it */
+} JitColdKind;
+
+/* A slow-path stub, emitted after the block's code. */
+typedef struct JitCold {
+    uint8_t *patch[2];  /* rel32s of the fast path's jumps to the stub */
+    uint8_t *resume;    /* where the fast path goes on */
+    uint8_t *done;      /* COLD_RMW: the end of the entry's code */
+    uint16_t k;         /* entry index */
+    uint8_t size;
+    uint8_t kind;       /* JitColdKind */
+    uint8_t seg;        /* COLD_SEG: segment and SEG_PERM_* */
+    uint8_t perm;
+    bool flags;         /* COLD_RMW: the host flags are live at done */
+    int8_t rsp_adj;     /* COLD_ST of a PUSH: RSP moves before the stop */
+} JitCold;
+
+typedef struct JitCtx {
+    JitBuf j;
+    const X86Block *b;
+    /* per entry: a segment check and one TLB access */
+    JitCold cold[X86_BLOCK_MAX * 2];
+    unsigned n_cold;
+    uint8_t *epi;       /* the shared epilogue: returns EAX */
+    uint8_t *chain;     /* to the next block (emit_chain()) */
+    int cf;             /* CFS_*: the guest's CF as the entry starts */
+    bool hflags;        /* the host's flags are the guest's */
+    bool has_call;      /* a handler is called (not counting slow paths) */
+    bool packed_imm;    /* the entry's immediate is the low half of .imm */
+    bool flags_dead;    /* the next entry overwrites this one's cc_* */
+    uint8_t rip_adj;    /* a fused entry: RIP-relative from the CMP's end */
+    uint8_t *body;      /* the first entry's code */
+} JitCtx;
+
+/*
+ * jit.c, for the stubs: store cur_insn and RIP for entry @k (what the
+ * interpreter stores before it runs it); leave with @n entries run if
+ * the block was stopped.
+ */
+void jx_insn_state(JitCtx *c, unsigned k);
+void jx_stop_check(JitCtx *c, unsigned n);
+
+/* jit-chain.c */
+
+/* Jumps (at out[], returns how many) taken when the run loop has work:
+ * an event other than INTR with IF clear. */
+unsigned jx_events_check(JitCtx *c, uint8_t **out);
+/* The chain stub: RAX = the new RIP, EDX = what the block retired. */
+void jx_chain(JitCtx *c);
+
+/* jit-mem.c */
+
+/* R14 = cpu->tlb[cpu->mmu_idx]: at block start and after handlers. */
+void jx_tlb_base(JitCtx *c);
+/* RSI = the effective address of entry @k's memory operand. */
+void jx_ea(JitCtx *c, const X86Insn *i);
+/* RAX = @size bytes (zero-extended) at entry @k's memory operand. */
+void jx_mem_load(JitCtx *c, unsigned k, unsigned size);
+/* Store the low @size bytes of RDX at entry @k's memory operand. */
+void jx_mem_store(JitCtx *c, unsigned k, unsigned size);
+/* RSP += @delta for a stack of @size (8: 64-bit; 4: ESP, wrapping). */
+void jx_sp_add(JitCtx *c, unsigned size, int32_t delta);
+/*
+ * PUSH of RDX or POP to RAX of @size bytes (8: 64-bit code; 4: 32-bit
+ * code), RSP updated after the access.  For 4 the stack must be 32-bit:
+ * otherwise the returned stub (else NULL) runs the handler and goes to
+ * the end of the entry, which the caller marks with jx_rmw_done().
+ */
+JitCold *jx_stack(JitCtx *c, unsigned k, unsigned size, bool push);
+/*
+ * CALL's push of RDX (@size as jx_stack()), RSP not updated: a 16-bit
+ * stack (stubs[0], or NULL) or a TLB miss (stubs[1]) runs the whole CALL
+ * (its handler) and goes to the end marked with jx_rmw_done() on each.
+ */
+void jx_call_push(JitCtx *c, unsigned k, unsigned size, JitCold *stubs[2]);
+/*
+ * RSI = the host address of entry @k's memory operand for a read-modify-
+ * write of @size bytes (segment check for writing, TLB write tag).  When
+ * the page cannot be written through a host pointer the stub runs the
+ * entry's handler instead and goes to the end the caller marks with
+ * jx_rmw_done(); with @flags it leaves the guest's flags in the host's
+ * (and the guest CF in R10) there, as the template does.
+ */
+JitCold *jx_rmw_addr(JitCtx *c, unsigned k, unsigned size, bool flags);
+void jx_rmw_done(JitCtx *c, JitCold *cold);
+/* The stubs, after the block's code.  They keep RDX and R10. */
+void jx_cold(JitCtx *c, const JitCold *cold);
+
+#endif /* TARGET_I386_JIT_INT_H */
