@@ -437,6 +437,26 @@ static bool img_measure_bitmaps(BlockDriverState *bs)
     return v3;
 }
 
+/* qemu-img measure's output (bitmaps: the source can carry some). */
+static void img_measure_print(bool json, uint64_t req, uint64_t full,
+                              bool bitmaps)
+{
+    if (!json) {
+        printf("required size: %llu\nfully allocated size: %llu\n",
+               (unsigned long long)req, (unsigned long long)full);
+        printf(bitmaps ? "bitmaps size: 0\n" : "");
+        return;
+    }
+    struct json_object *o = json_object_new_object();
+    if (bitmaps) {
+        json_object_object_add(o, "bitmaps", json_object_new_int(0));
+    }
+    json_object_object_add(o, "required", json_object_new_int64(req));
+    json_object_object_add(o, "fully-allocated", json_object_new_int64(full));
+    img_json_print(o);
+    json_object_put(o);
+}
+
 int img_measure(int argc, char **argv)
 {
     static const struct option lopts[] = {
@@ -527,23 +547,7 @@ int img_measure(int argc, char **argv)
     uint64_t full = meta + vsize;
     uint64_t req = !qcow2 || t.all_data ? full
                                         : meta + (uint64_t)MAX(data, 0);
-    if (json) {
-        struct json_object *o = json_object_new_object();
-        if (bitmaps) {
-            json_object_object_add(o, "bitmaps", json_object_new_int(0));
-        }
-        json_object_object_add(o, "required", json_object_new_int64(req));
-        json_object_object_add(o, "fully-allocated",
-                               json_object_new_int64(full));
-        img_json_print(o);
-        json_object_put(o);
-    } else {
-        printf("required size: %llu\nfully allocated size: %llu\n",
-               (unsigned long long)req, (unsigned long long)full);
-        if (bitmaps) {
-            printf("bitmaps size: 0\n");
-        }
-    }
+    img_measure_print(json, req, full, bitmaps);
     ret = 0;
 out:
     if (err) {

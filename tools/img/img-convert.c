@@ -597,9 +597,11 @@ int img_compare(int argc, char **argv)
     BlockBackend *b = a ? img_open(argv[optind + 1], &ob, &err) : NULL;
     int ret = 2;
     if (a && b) {
-        j = (CompareJob) { .blk = { a, b }, .strict = j.strict,
-                           .name = { argv[optind], argv[optind + 1] },
-                           .quiet = j.quiet, .progress = j.progress && !j.quiet };
+        j.blk[0] = a;
+        j.blk[1] = b;
+        j.name[0] = argv[optind];
+        j.name[1] = argv[optind + 1];
+        j.progress &= !j.quiet;
         ret = compare_images(&j);
     } else {
         error_report_err(err);
