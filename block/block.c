@@ -345,16 +345,22 @@ static bool bdrv_take_generic_opts(BlockDriverState *bs,
                                    Error **errp)
 {
     g_autofree char *name = NULL;
-    bool ro, dummy;
+    bool ro, dummy, share;
 
     if (!bdrv_opt_take_str(opts, "node-name", &name, errp) ||
         !bdrv_opt_take_bool(opts, "read-only", !(*flags & BDRV_O_RDWR), &ro,
                             errp) ||
         !bdrv_opt_take_bool(opts, "auto-read-only", false, &dummy, errp) ||
-        !bdrv_opt_take_bool(opts, "force-share", false, &dummy, errp) ||
+        !bdrv_opt_take_bool(opts, "force-share", false, &share, errp) ||
         !bdrv_take_cache_opts(opts, flags, errp) ||
         !bdrv_take_mode_opts(bs, opts, flags, errp) ||
         !bdrv_set_node_name(bs, name, errp)) {
+        return false;
+    }
+    if (share && !ro) {
+        /* Plimsoll takes no image locks; the option is checked as QEMU's */
+        error_setg(errp, "force-share=on can only be used with read-only "
+                   "images");
         return false;
     }
     *flags = ro ? (*flags & ~BDRV_O_RDWR) : (*flags | BDRV_O_RDWR);

@@ -8,10 +8,12 @@
  * Behaviour: qemu-img resize/amend/info as documented in QEMU's qemu-img
  * manual and BLOCK-QMP-REFERENCE.md 6; spec QEMU docs/interop/qcow2.txt
  * "Header" (downgrading to v2 needs 16-bit refcounts, no zero clusters,
- * no compression type, no lazy refcounts).
+ * which are expanded first, no zstd compressed clusters, no lazy
+ * refcounts, snapshots of the image's size).
  */
 #include <errno.h>
 #include <string.h>
+#include "block/qcow2/qcow2-check.h"
 #include "block/qcow2/qcow2-create.h"
 
 /* Allocate data clusters for every unallocated guest cluster in
@@ -163,42 +165,143 @@ int qcow2_resize(Qcow2State *s, uint64_t new_size, Qcow2Prealloc prealloc,
     return ret;
 }
 
-/* Downgrading to v2 needs an image without v3-only features. */
-static bool qcow2_amend_downgrade_ok(Qcow2State *s, Error **errp)
+/* What a downgrade to v2 finds in the L2 tables. */
+typedef struct DowngradeScan {
+    GArray *zero;           /* guest offsets of active zero clusters */
+    bool snap_zero;         /* a snapshot's table has a zero cluster */
+    bool compressed;        /* some table has a compressed cluster */
+} DowngradeScan;
+
+static void qcow2_downgrade_scan_l1(Qcow2State *s, const uint64_t *l1,
+                                    uint32_t n, bool active,
+                                    DowngradeScan *d)
 {
-    if (s->refcount_order != 4) {
-        error_setg(errp, "Cannot downgrade an image with a refcount width "
-                   "other than 16 bits");
-        return false;
-    }
-    if (s->meta.h.compression_type) {
-        error_setg(errp, "Cannot downgrade an image with a non-zlib "
-                   "compression type");
-        return false;
-    }
-    for (uint32_t i = 0; i < s->l1_size; i++) {
-        uint64_t o = s->l1[i] & QCOW2_L1E_OFFSET_MASK;
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t o = l1[i] & QCOW2_L1E_OFFSET_MASK;
         uint8_t *l2;
         if (!o || qcow2_cache_get(s, s->l2_cache, o, true, &l2) < 0) {
             continue;
         }
         for (uint32_t j = 0; j < s->l2_entries; j++) {
             uint64_t e = qcow2_l2e(l2, j);
-            if (!(e & QCOW2_OFLAG_COMPRESSED) && (e & QCOW2_OFLAG_ZERO)) {
-                error_setg(errp, "Cannot downgrade an image with zero "
-                           "clusters");
-                return false;
+            uint64_t g = (((uint64_t)i << s->l2_bits) + j) << s->cluster_bits;
+            if (e & QCOW2_OFLAG_COMPRESSED) {
+                d->compressed = true;
+            } else if ((e & QCOW2_OFLAG_ZERO) && !active) {
+                d->snap_zero = true;
+            } else if ((e & QCOW2_OFLAG_ZERO) && g < s->size) {
+                g_array_append_val(d->zero, g);
             }
         }
     }
-    return true;
+}
+
+/*
+ * qemu-img's refusals of a downgrade to v2 (@order: the refcount order
+ * the amend leaves).  Zero clusters in snapshots are refused here (QEMU
+ * expands them too); the active ones are listed in @d for expanding.
+ */
+static bool qcow2_downgrade_check(Qcow2State *s, uint32_t order,
+                                  DowngradeScan *d, Error **errp)
+{
+    qcow2_downgrade_scan_l1(s, s->l1, s->l1_size, true, d);
+    for (uint32_t k = 0; k < s->nb_snapshots; k++) {
+        Qcow2Snapshot *sn = &s->snapshots[k];
+        qcow2_downgrade_scan_l1(s, sn->l1, sn->l1_size, false, d);
+        if (sn->disk_size != s->size || sn->vm_state_size > UINT32_MAX) {
+            error_setg(errp, "Internal snapshots prevent downgrade of image");
+            return false;
+        }
+    }
+    if (order != 4) {
+        error_setg(errp, "compat=0.10 requires refcount_bits=16");
+    } else if (s->meta.h.compression_type && d->compressed) {
+        error_setg(errp, "Cannot downgrade an image with zstd compression "
+                   "type and existing compressed clusters");
+    } else if (d->snap_zero) {
+        error_setg(errp, "Cannot downgrade an image with zero clusters in "
+                   "internal snapshots");
+    } else {
+        return true;
+    }
+    return false;
+}
+
+/*
+ * Zero clusters without a host cluster in an image without a backing
+ * file become unallocated (they read as zeroes all the same); the others
+ * are left in @d->zero for writing.  Lock held.
+ */
+static int qcow2_downgrade_unzero(Qcow2State *s, DowngradeScan *d)
+{
+    for (guint i = 0; !s->has_backing && i < d->zero->len;) {
+        uint64_t g = g_array_index(d->zero, uint64_t, i);
+        uint8_t *l2;
+        uint32_t idx;
+        int ret = qcow2_get_l2(s, g, true, &l2, &idx);
+        if (ret < 0) {
+            return ret;
+        }
+        if (qcow2_l2e(l2, idx) & QCOW2_L2E_OFFSET_MASK) {
+            i++;
+            continue;
+        }
+        qcow2_set_l2e(l2, idx, 0);
+        qcow2_cache_dirty(s->l2_cache, s->l1[g >> (s->cluster_bits +
+                          s->l2_bits)] & QCOW2_L1E_OFFSET_MASK);
+        g_array_remove_index_fast(d->zero, i);
+    }
+    return 0;
+}
+
+/*
+ * Before a downgrade: check it, then turn the active zero clusters into
+ * clusters v2 can express (unallocated, or zeroes written through the I/O
+ * path), as QEMU's qcow2_expand_zero_clusters does.
+ */
+static bool qcow2_downgrade_prepare(Qcow2State *s, uint32_t order,
+                                    Error **errp)
+{
+    DowngradeScan d = { .zero = g_array_new(FALSE, FALSE, sizeof(uint64_t)) };
+    g_autofree uint8_t *zeroes = g_malloc0(s->cluster_size);
+    int ret = 0;
+
+    g_mutex_lock(&s->lock);
+    bool ok = qcow2_downgrade_check(s, order, &d, errp);
+    if (ok) {
+        ret = qcow2_downgrade_unzero(s, &d);
+    }
+    g_mutex_unlock(&s->lock);
+    for (guint i = 0; ok && ret == 0 && i < d.zero->len; i++) {
+        uint64_t g = g_array_index(d.zero, uint64_t, i);
+        ret = qcow2_write(s, g, zeroes, MIN(s->cluster_size, s->size - g));
+    }
+    if (ok && ret < 0) {
+        error_setg_errno(errp, -ret, "Could not expand the zero clusters");
+        ok = false;
+    }
+    g_array_free(d.zero, TRUE);
+    return ok;
+}
+
+/* Downgrading to v2 needs an image without v3-only features. */
+static bool qcow2_amend_downgrade_ok(Qcow2State *s, Error **errp)
+{
+    DowngradeScan d = { .zero = g_array_new(FALSE, FALSE, sizeof(uint64_t)) };
+    bool ok = qcow2_downgrade_check(s, s->refcount_order, &d, errp);
+
+    if (ok && d.zero->len) {
+        error_setg(errp, "Cannot downgrade an image with zero clusters");
+        ok = false;
+    }
+    g_array_free(d.zero, TRUE);
+    return ok;
 }
 
 static bool qcow2_amend_refuse(struct json_object *opts, Error **errp)
 {
     static const char *const fixed[][2] = {
         { "cluster_size", "Changing the cluster size is not supported" },
-        { "refcount_bits", "Changing the refcount width is not supported" },
         { "compression_type", "Changing the compression type is not "
                               "supported" },
         { "preallocation", "Changing the preallocation mode is not "
@@ -216,8 +319,42 @@ static bool qcow2_amend_refuse(struct json_object *opts, Error **errp)
     return true;
 }
 
+/*
+ * A new refcount width (QEMU changes it after an upgrade and before a
+ * downgrade, so that compat=0.10,refcount_bits=16 works on one command).
+ */
+static bool qcow2_amend_refcount_bits(Qcow2State *s, uint64_t bits,
+                                      uint32_t version, Error **errp)
+{
+    if (!bits || bits > 64 || (bits & (bits - 1))) {
+        error_setg(errp, "Refcount width must be a power of two and may not "
+                   "exceed 64 bits");
+        return false;
+    }
+    uint32_t order = (uint32_t)__builtin_ctzll(bits);
+    if (order == s->refcount_order) {
+        return true;
+    }
+    if (version < 3 && bits != 16) {
+        error_setg(errp, "Refcount widths other than 16 bits require "
+                   "compatibility level 1.1 or above (use compat=1.1 or "
+                   "greater)");
+        return false;
+    }
+    if (s->meta.h.version < 3) {
+        /* upgrade first: v2 headers have no refcount order */
+        s->meta.h.version = 3;
+        if (qcow2_update_header(s) < 0) {
+            error_setg(errp, "Could not update the image header");
+            return false;
+        }
+    }
+    return qcow2_change_refcount_order(s, order, errp) == 0;
+}
+
 static bool qcow2_amend_locked(Qcow2State *s, Qcow2CreateOpts *o,
-                               bool compat_set, bool lazy_set, Error **errp)
+                               bool compat_set, bool lazy_set, bool rc_set,
+                               Error **errp)
 {
     Qcow2Header *h = &s->meta.h;
     uint32_t version = compat_set ? o->version : h->version;
@@ -225,6 +362,10 @@ static bool qcow2_amend_locked(Qcow2State *s, Qcow2CreateOpts *o,
     if (lazy_set && o->lazy_refcounts && version < 3) {
         error_setg(errp, "Lazy refcounts only supported with compatibility "
                    "level 1.1 and above (use compat=1.1 or greater)");
+        return false;
+    }
+    if (rc_set &&
+        !qcow2_amend_refcount_bits(s, o->refcount_bits, version, errp)) {
         return false;
     }
     if (compat_set && o->version < h->version) {
@@ -237,6 +378,7 @@ static bool qcow2_amend_locked(Qcow2State *s, Qcow2CreateOpts *o,
         }
         h->compatible_features = 0;
         h->incompatible_features = 0;
+        h->compression_type = 0;
         h->autoclear_features = 0;
         h->unknown_fields_len = 0;
         s->lazy = false;
@@ -273,11 +415,31 @@ static bool qcow2_amend_locked(Qcow2State *s, Qcow2CreateOpts *o,
     return true;
 }
 
+/*
+ * A downgrade first expands the zero clusters (through the I/O path, so
+ * without the lock), unless an option error comes first.
+ */
+static bool qcow2_amend_prepare(Qcow2State *s, const Qcow2CreateOpts *o,
+                                bool compat_set, bool lazy_set, bool rc_set,
+                                Error **errp)
+{
+    uint64_t bits = rc_set ? o->refcount_bits : 1ull << s->refcount_order;
+
+    if (!compat_set || o->version >= s->meta.h.version ||
+        (lazy_set && o->lazy_refcounts) || (rc_set && bits != 16) ||
+        !bits || bits > 64 || (bits & (bits - 1)) || !s->writable ||
+        s->corrupt) {
+        return true;        /* nothing to do, or qcow2_amend_locked refuses */
+    }
+    return qcow2_downgrade_prepare(s, (uint32_t)__builtin_ctzll(bits), errp);
+}
+
 bool qcow2_amend(Qcow2State *s, struct json_object *opts, Error **errp)
 {
     Qcow2CreateOpts o;
     bool lazy_set = json_object_object_get_ex(opts, "lazy_refcounts", NULL);
     bool compat_set = json_object_object_get_ex(opts, "compat", NULL);
+    bool rc_set = json_object_object_get_ex(opts, "refcount_bits", NULL);
     bool ok;
 
     if (!qcow2_amend_refuse(opts, errp)) {
@@ -289,12 +451,17 @@ bool qcow2_amend(Qcow2State *s, struct json_object *opts, Error **errp)
         qcow2_create_opts_clear(&o);
         return false;
     }
+    if (!qcow2_amend_prepare(s, &o, compat_set, lazy_set, rc_set, errp)) {
+        qcow2_create_opts_clear(&o);
+        return false;
+    }
     g_mutex_lock(&s->lock);
     ok = s->writable && !s->corrupt;
     if (!ok) {
         error_setg(errp, "Image is not writable");
     } else {
-        ok = qcow2_amend_locked(s, &o, compat_set, lazy_set, errp);
+        ok = qcow2_amend_locked(s, &o, compat_set, lazy_set, rc_set,
+                                errp);
     }
     g_mutex_unlock(&s->lock);
     if (ok && o.size_set && o.size != s->size) {

@@ -29,6 +29,7 @@ typedef struct CheckCtx {
     uint64_t nb;
     uint64_t highest;       /* last cluster with a refcount or reference */
     bool rebuild;           /* the refcount structure cannot be trusted */
+    bool quiet;             /* no per-cluster messages (amend) */
     int fix;                /* QCOW2_FIX_* allowed (image writable) */
     uint8_t *buf;
 } CheckCtx;
@@ -313,9 +314,12 @@ static void check_compare(CheckCtx *c, int fix)
         } else if (rc < c->ref[i] && (fix & QCOW2_FIX_ERRORS)) {
             fixed = &c->res->corruptions_fixed;
         }
-        fprintf(stderr, "%s cluster %llu refcount=%llu reference=%u\n",
-                fixed ? "Repairing" : rc < c->ref[i] ? "ERROR" : "Leaked",
-                (unsigned long long)i, (unsigned long long)rc, c->ref[i]);
+        if (!c->quiet || rc < c->ref[i]) {
+            fprintf(stderr, "%s cluster %llu refcount=%llu reference=%u\n",
+                    fixed ? "Repairing" : rc < c->ref[i] ? "ERROR" : "Leaked",
+                    (unsigned long long)i, (unsigned long long)rc,
+                    c->ref[i]);
+        }
         if (fixed && qcow2_update_refcount(s, i << s->cluster_bits, 1,
                                            (int64_t)c->ref[i] -
                                            (int64_t)rc) == 0) {
@@ -550,5 +554,79 @@ int qcow2_check(Qcow2State *s, Qcow2CheckResult *res, int fix)
     g_mutex_lock(&s->lock);
     int ret = qcow2_check_locked(s, res, fix);
     g_mutex_unlock(&s->lock);
+    return ret;
+}
+
+/* The widest refcount the references of @c need, or an error. */
+static bool check_fits_order(CheckCtx *c, uint32_t order, Error **errp)
+{
+    uint64_t max = qcow2_refcount_max(order);
+
+    for (uint64_t i = 0; i < c->nb; i++) {
+        if (c->ref[i] > max) {
+            error_setg(errp, "Cannot decrease refcount entry width to %u "
+                       "bits: Cluster at offset %#llx has a refcount of %u",
+                       1u << order,
+                       (unsigned long long)(i << c->s->cluster_bits),
+                       c->ref[i]);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Drop the references the old refcount table and blocks held. */
+static int check_free_old(Qcow2State *s, const uint64_t *old_rt,
+                          uint64_t old_n, uint64_t old_off)
+{
+    int ret = qcow2_update_refcount(s, old_off, old_n * 8, -1);
+
+    for (uint64_t i = 0; ret == 0 && i < old_n; i++) {
+        uint64_t o = old_rt[i] & QCOW2_REFT_OFFSET_MASK;
+        if (o) {
+            ret = qcow2_update_refcount(s, o, s->cluster_size, -1);
+        }
+    }
+    return ret == 0 ? qcow2_flush_locked(s) : ret;
+}
+
+int qcow2_change_refcount_order(Qcow2State *s, uint32_t order, Error **errp)
+{
+    Qcow2CheckResult res = { 0 };
+    CheckCtx c = { .s = s, .res = &res, .quiet = true };
+    int64_t flen = s->host.getlength(s->host.opaque);
+    int ret = flen < 0 ? (int)flen : qcow2_flush_locked(s);
+
+    if (ret < 0) {
+        error_setg_errno(errp, -ret, "Could not flush the image");
+        return ret;
+    }
+    c.nb = qcow2_align_up((uint64_t)flen, s->cluster_size) >> s->cluster_bits;
+    c.ref = g_try_new0(uint32_t, c.nb + 1);
+    if (!c.ref) {
+        error_setg(errp, "Not enough memory to count the references");
+        return -ENOMEM;
+    }
+    c.buf = g_malloc(s->cluster_size);
+    check_count_all(&c);
+    check_compare(&c, 0);
+    ret = -EINVAL;
+    if (res.corruptions || res.check_errors || c.rebuild) {
+        error_setg(errp, "The image has errors; repair it (check -r all) "
+                   "before changing the refcount width");
+    } else if (check_fits_order(&c, order, errp)) {
+        uint64_t old_n = s->reftable_entries, old_off = s->reftable_offset;
+        g_autofree uint64_t *old_rt = g_memdup2(s->reftable, old_n * 8);
+        ret = qcow2_rebuild_refcounts_order(s, &c.ref, &c.nb, order);
+        if (ret == 0) {
+            ret = check_free_old(s, old_rt, old_n, old_off);
+        }
+        if (ret < 0) {
+            error_setg_errno(errp, -ret, "Could not rewrite the refcount "
+                             "structure");
+        }
+    }
+    g_free(c.ref);
+    g_free(c.buf);
     return ret;
 }

@@ -53,4 +53,22 @@ int qcow2_check_locked(Qcow2State *s, Qcow2CheckResult *res, int fix);
  */
 int qcow2_rebuild_refcounts(Qcow2State *s, uint32_t **ref, uint64_t *nb);
 
+/**
+ * qcow2_rebuild_refcounts_order() - the same, writing refcounts of width
+ * 1 << @order: the header's refcount order switches with the table, in
+ * the same write (v3 images only when @order changes).
+ */
+int qcow2_rebuild_refcounts_order(Qcow2State *s, uint32_t **ref,
+                                  uint64_t *nb, uint32_t order);
+
+/**
+ * qcow2_change_refcount_order() - qemu-img amend -o refcount_bits: count
+ * the references, refuse an image with errors or a refcount the new width
+ * cannot hold, write a new refcount structure of the new width and switch
+ * the header to it, then free the old structure.  A crash leaves the old
+ * structure or the new one (with the old one leaked).  Lock held, image
+ * writable.  Returns 0 or -errno with @errp set.
+ */
+int qcow2_change_refcount_order(Qcow2State *s, uint32_t order, Error **errp);
+
 #endif /* BLOCK_QCOW2_CHECK_H */

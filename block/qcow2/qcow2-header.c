@@ -121,21 +121,22 @@ static bool qcow2_header_features(const Qcow2Meta *meta, Error **errp)
     uint64_t unknown = h->incompatible_features & ~QCOW2_INCOMPAT_SUPPORTED;
 
     if (unknown) {
+        /* As QEMU: the table's names in table order, then the rest */
         GString *names = g_string_new(NULL);
-        for (unsigned bit = 0; bit < 64; bit++) {
-            if (!(unknown & (1ull << bit))) {
+        for (unsigned i = 0; i < meta->nb_features; i++) {
+            const Qcow2Feature *f = &meta->features[i];
+            if (f->type != 0 || f->bit >= 64 ||
+                !(unknown & (1ull << f->bit))) {
                 continue;
             }
-            const char *n = qcow2_feature_name(meta, 0, bit);
-            if (names->len) {
-                g_string_append(names, ", ");
-            }
-            if (n) {
-                g_string_append(names, n);
-            } else {
-                g_string_append_printf(names, "Unknown incompatible "
-                                       "feature: %llx", 1ull << bit);
-            }
+            g_string_append_printf(names, "%s%.46s", names->len ? ", " : "",
+                                   f->name);
+            unknown &= ~(1ull << f->bit);
+        }
+        if (unknown) {
+            g_string_append_printf(names, "%sUnknown incompatible feature: "
+                                   "%llx", names->len ? ", " : "",
+                                   (unsigned long long)unknown);
         }
         error_setg(errp, "Unsupported qcow2 feature(s): %s", names->str);
         g_string_free(names, TRUE);

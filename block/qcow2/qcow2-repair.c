@@ -32,6 +32,7 @@ typedef struct Rebuild {
     uint64_t *rb;            /* new refcount block offset by table index */
     uint64_t nrb;            /* entries in rb */
     uint64_t hint;           /* no free cluster below this one */
+    bool new_order;          /* the refcount width changes too */
 } Rebuild;
 
 /* Make the in-memory array cover @n clusters (new ones free). */
@@ -189,6 +190,30 @@ static int rebuild_write_blocks(Rebuild *r)
     return 0;
 }
 
+/*
+ * The header fields from refcount_table_offset (48) up to refcount_order
+ * (96, v3 only; with @order_too), as they are in memory, for one write.
+ */
+static size_t rebuild_header_bytes(Qcow2State *s, uint64_t start,
+                                   uint64_t len, bool order_too,
+                                   uint8_t *hdr)
+{
+    const Qcow2Header *h = &s->meta.h;
+
+    qcow2_put_be64(hdr, start << s->cluster_bits);
+    qcow2_put_be32(hdr + 8, (uint32_t)len);
+    if (!order_too) {
+        return 12;
+    }
+    qcow2_put_be32(hdr + 12, h->nb_snapshots);
+    qcow2_put_be64(hdr + 16, h->snapshots_offset);
+    qcow2_put_be64(hdr + 24, h->incompatible_features);
+    qcow2_put_be64(hdr + 32, h->compatible_features);
+    qcow2_put_be64(hdr + 40, h->autoclear_features);
+    qcow2_put_be32(hdr + 48, s->refcount_order);
+    return 52;
+}
+
 static int rebuild_write_table(Rebuild *r, uint64_t start, uint64_t len,
                                uint64_t **table)
 {
@@ -196,7 +221,7 @@ static int rebuild_write_table(Rebuild *r, uint64_t start, uint64_t len,
     uint64_t entries = (len << s->cluster_bits) / 8;
     g_autofree uint8_t *raw = g_malloc0(len << s->cluster_bits);
     uint64_t *t = g_new0(uint64_t, entries);
-    uint8_t hdr[12];
+    uint8_t hdr[52];
     int ret;
 
     for (uint64_t j = 0; j < MIN(entries, r->nrb); j++) {
@@ -209,9 +234,8 @@ static int rebuild_write_table(Rebuild *r, uint64_t start, uint64_t len,
         ret = s->host.flush(s->host.opaque);
     }
     if (ret == 0) {
-        qcow2_put_be64(hdr, start << s->cluster_bits);
-        qcow2_put_be32(hdr + 8, (uint32_t)len);
-        ret = qcow2_host_write(s, 48, hdr, sizeof(hdr),
+        size_t n = rebuild_header_bytes(s, start, len, r->new_order, hdr);
+        ret = qcow2_host_write(s, 48, hdr, n,
                                QCOW2_OL_BIT(QCOW2_OL_MAIN_HEADER));
     }
     if (ret == 0) {
@@ -257,7 +281,15 @@ static void rebuild_switch(Qcow2State *s, uint64_t *table, uint64_t start,
 
 int qcow2_rebuild_refcounts(Qcow2State *s, uint32_t **ref, uint64_t *nb)
 {
-    Rebuild r = { .s = s, .ref = ref, .nb = nb };
+    return qcow2_rebuild_refcounts_order(s, ref, nb, s->refcount_order);
+}
+
+int qcow2_rebuild_refcounts_order(Qcow2State *s, uint32_t **ref,
+                                  uint64_t *nb, uint32_t order)
+{
+    Rebuild r = { .s = s, .ref = ref, .nb = nb,
+                  .new_order = order != s->refcount_order };
+    uint32_t old_order = s->refcount_order;
     uint64_t start = 0, len = 0, *table = NULL;
     int ret;
 
@@ -266,6 +298,12 @@ int qcow2_rebuild_refcounts(Qcow2State *s, uint32_t **ref, uint64_t *nb)
          * here would write old, untrusted refcount blocks. */
         return -EIO;
     }
+    if (r.new_order && s->meta.h.version < 3) {
+        return -ENOTSUP;
+    }
+    /* Blocks are laid out and written in the new width. */
+    s->refcount_order = order;
+    s->rb_entries = (s->cluster_size * 8) >> order;
     ret = rebuild_cover(&r, *nb);
     if (ret == 0) {
         ret = rebuild_layout(&r, &start, &len);
@@ -277,7 +315,11 @@ int qcow2_rebuild_refcounts(Qcow2State *s, uint32_t **ref, uint64_t *nb)
         ret = rebuild_write_table(&r, start, len, &table);
     }
     if (ret == 0) {
+        s->meta.h.refcount_order = order;
         rebuild_switch(s, table, start, len);
+    } else {
+        s->refcount_order = old_order;
+        s->rb_entries = (s->cluster_size * 8) >> old_order;
     }
     g_free(r.rb);
     return ret;

@@ -95,7 +95,8 @@ bool qcow2_options_from_json(Qcow2Options *opts, struct json_object *obj,
 /*
  * Option getters shared by runtime and creation options: take @key out of
  * @obj.  Absent: true with *present false (*out untouched).  A bad value:
- * false with "Parameter 'key' expects a non-negative number below 2^64" / "... 'on' or 'off'".
+ * false with "Parameter 'key' expects a non-negative number below 2^64"
+ * or "... 'on' or 'off'".
  */
 bool qcow2_take_size(struct json_object *obj, const char *key,
                      uint64_t *out, bool *present, Error **errp);

@@ -112,12 +112,14 @@ static int bench_run(BenchState *b, int pattern)
     return b->ret;
 }
 
-static bool bench_int(const char *arg, const char *what, int *out)
+/* An integer in [@min, @max]; false after qemu-img's message. */
+static bool bench_int(const char *arg, const char *what, long min, long max,
+                      int *out)
 {
     char *end;
     long v = strtol(arg, &end, 0);
 
-    if (*end || v <= 0 || v > INT32_MAX) {
+    if (!*arg || *end || v < min || v > max) {
         error_report("Invalid %s specified", what);
         return false;
     }
@@ -127,7 +129,7 @@ static bool bench_int(const char *arg, const char *what, int *out)
 
 /* Returns -1 to go on, or the exit status. */
 static int bench_parse(int argc, char **argv, BenchState *b,
-                       ImgOpenOpts *oo, int *pattern, bool *quiet)
+                       ImgOpenOpts *oo, int *pattern)
 {
     static const struct option lopts[] = {
         { "flush-interval", required_argument, NULL, OPT_FLUSH_INTERVAL },
@@ -144,24 +146,28 @@ static int bench_parse(int argc, char **argv, BenchState *b,
     while ((c = getopt_long(argc, argv, ":hc:d:f:ni:o:qs:S:t:wU", lopts,
                             NULL)) != -1) {
         switch (c) {
-        case 'c': if (!bench_int(optarg, "request count", &b->count)) {
+        case 'c':
+            if (!bench_int(optarg, "request count", 0, INT32_MAX,
+                           &b->count)) {
                 return 1;
             }
             break;
-        case 'd': if (!bench_int(optarg, "queue depth", &b->depth)) {
+        case 'd':
+            /* qemu-img takes 0 and then hangs; refused here */
+            if (!bench_int(optarg, "queue depth", 1, INT32_MAX, &b->depth)) {
                 return 1;
             }
             break;
         case 'f': oo->fmt = optarg; break;
-        case 'n': oo->cache = "none"; break;
+        case 'n': oo->aio = "native"; break;
         case 'i':
             /* native (Linux AIO in QEMU) is served by io_uring here. */
-            if (!strcmp(optarg, "io_uring") || !strcmp(optarg, "native")) {
-                oo->extra_flags |= BDRV_O_IO_URING;
-            } else if (strcmp(optarg, "threads")) {
+            if (strcmp(optarg, "io_uring") && strcmp(optarg, "native") &&
+                strcmp(optarg, "threads")) {
                 error_report("Invalid aio option: %s", optarg);
                 return 1;
             }
+            oo->aio = optarg;
             break;
         case 'o': case 's': case 'S':
             if (!img_parse_size(optarg, &v)) {
@@ -171,24 +177,43 @@ static int bench_parse(int argc, char **argv, BenchState *b,
             }
             *(c == 'o' ? &b->offset : c == 's' ? &b->size : &b->step) = v;
             break;
-        case 'q': *quiet = true; break;
-        case 't': oo->cache = optarg; break;
+        case 'q': break;    /* qemu-img bench prints its lines anyway */
+        case 't': {
+            int flags = 0;
+            if (!bdrv_parse_cache_mode(optarg, &flags, NULL)) {
+                error_report("Invalid cache mode");
+                return 1;
+            }
+            oo->cache = optarg;
+            break;
+        }
         case 'w': b->write = true; break;
-        case OPT_PATTERN: if (!bench_int(optarg, "pattern byte", pattern)) {
+        case OPT_PATTERN:
+            if (!bench_int(optarg, "pattern byte", 0, 255, pattern)) {
                 return 1;
             }
             break;
         case OPT_FLUSH_INTERVAL:
-            if (!bench_int(optarg, "flush interval", &b->flush_interval)) {
+            if (!bench_int(optarg, "flush interval", 0, INT32_MAX,
+                           &b->flush_interval)) {
                 return 1;
             }
             break;
         case OPT_IMAGE_OPTS: oo->image_opts = true; break;
-        case 'U': case OPT_NO_DRAIN: case OPT_OBJECT: break;
+        case 'U': oo->force_share = true; break;
+        case OPT_NO_DRAIN: case OPT_OBJECT: break;
         default: return img_getopt_default(c, argv);
         }
     }
     return -1;
+}
+
+static bool bench_direct(const char *cache)
+{
+    int flags = 0;
+
+    return bdrv_parse_cache_mode(cache, &flags, NULL) &&
+           (flags & BDRV_O_NOCACHE);
 }
 
 int img_bench(int argc, char **argv)
@@ -196,18 +221,32 @@ int img_bench(int argc, char **argv)
     BenchState b = { .count = 75000, .depth = 64, .size = 4096 };
     ImgOpenOpts oo = { .cache = "writeback" };
     int pattern = 0;
-    bool quiet = false;
     Error *err = NULL;
 
-    int status = bench_parse(argc, argv, &b, &oo, &pattern, &quiet);
+    int status = bench_parse(argc, argv, &b, &oo, &pattern);
     if (status >= 0) {
         return status;
     }
     if (optind != argc - 1) {
         return img_error_exit("Expecting one image file name");
     }
+    if (b.flush_interval && !b.write) {
+        error_report("--flush-interval is only available in write tests");
+        return 1;
+    }
+    if (b.flush_interval && b.flush_interval < b.depth) {
+        error_report("Flush interval can't be smaller than depth");
+        return 1;
+    }
     b.step = b.step ? b.step : b.size;
     oo.writable = b.write;
+    if (oo.aio && !strcmp(oo.aio, "native") && !bench_direct(oo.cache)) {
+        /* QEMU's Linux AIO needs O_DIRECT; io_uring serves it here */
+        error_report("Could not open '%s': aio=native was specified, but "
+                     "it requires cache.direct=on, which was not "
+                     "specified.", argv[optind]);
+        return 1;
+    }
     b.blk = img_open(argv[optind], &oo, &err);
     if (!b.blk) {
         error_report_err(err);
@@ -216,15 +255,12 @@ int img_bench(int argc, char **argv)
     b.image_size = (uint64_t)blk_getlength(b.blk);
     b.ctx = g_main_context_new();
     blk_set_completion_context(b.blk, b.ctx);
-    if (!quiet) {
-        printf("Sending %d %s requests, %llu bytes each, %d in parallel "
-               "(starting at offset %llu, step size %llu)\n", b.count,
-               b.write ? "write" : "read", (unsigned long long)b.size,
-               b.depth, (unsigned long long)b.offset,
-               (unsigned long long)b.step);
-        if (b.flush_interval) {
-            printf("Sending flush every %d requests\n", b.flush_interval);
-        }
+    printf("Sending %d %s requests, %llu bytes each, %d in parallel "
+           "(starting at offset %llu, step size %llu)\n", b.count,
+           b.write ? "write" : "read", (unsigned long long)b.size, b.depth,
+           (unsigned long long)b.offset, (unsigned long long)b.step);
+    if (b.flush_interval) {
+        printf("Sending flush every %d requests\n", b.flush_interval);
     }
     gint64 t0 = g_get_monotonic_time();
     int ret = bench_run(&b, pattern);
@@ -234,7 +270,7 @@ int img_bench(int argc, char **argv)
     gint64 t1 = g_get_monotonic_time();
     if (ret < 0) {
         error_report("Failed request: %s", g_strerror(-ret));
-    } else if (!quiet) {
+    } else {
         printf("Run completed in %3.3f seconds.\n", (t1 - t0) / 1e6);
     }
     blk_set_completion_context(b.blk, NULL);

@@ -125,7 +125,8 @@ int img_check(int argc, char **argv)
         switch (c) {
         case 'f': oo.fmt = optarg; break;
         case 'q': quiet = true; break;
-        case 'T': case 'U': break;
+        case 'T': break;
+        case 'U': oo.force_share = true; break;
         case 'r':
             if (!strcmp(optarg, "leaks")) {
                 fix = BDRV_FIX_LEAKS;
@@ -288,7 +289,7 @@ int img_map(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":f:hU", lopts, NULL)) != -1) {
         switch (c) {
         case 'f': oo.fmt = optarg; break;
-        case 'U': break;
+        case 'U': oo.force_share = true; break;
         case OPT_OUTPUT:
             if (!img_output_json(optarg, &json)) {
                 return 1;
@@ -436,6 +437,26 @@ static bool img_measure_bitmaps(BlockDriverState *bs)
     return v3;
 }
 
+/* qemu-img measure's output (bitmaps: the source can carry some). */
+static void img_measure_print(bool json, uint64_t req, uint64_t full,
+                              bool bitmaps)
+{
+    if (!json) {
+        printf("required size: %llu\nfully allocated size: %llu\n",
+               (unsigned long long)req, (unsigned long long)full);
+        printf(bitmaps ? "bitmaps size: 0\n" : "");
+        return;
+    }
+    struct json_object *o = json_object_new_object();
+    if (bitmaps) {
+        json_object_object_add(o, "bitmaps", json_object_new_int(0));
+    }
+    json_object_object_add(o, "required", json_object_new_int64(req));
+    json_object_object_add(o, "fully-allocated", json_object_new_int64(full));
+    img_json_print(o);
+    json_object_put(o);
+}
+
 int img_measure(int argc, char **argv)
 {
     static const struct option lopts[] = {
@@ -461,7 +482,8 @@ int img_measure(int argc, char **argv)
         switch (c) {
         case 'f': oo.fmt = optarg; break;
         case 'O': ofmt = optarg; break;
-        case 'U': case 'l': case OPT_OBJECT: break;
+        case 'U': oo.force_share = true; break;
+        case 'l': case OPT_OBJECT: break;
         case 'o':
             if (!img_opts_merge(copts, optarg, &err)) {
                 goto out;
@@ -525,23 +547,7 @@ int img_measure(int argc, char **argv)
     uint64_t full = meta + vsize;
     uint64_t req = !qcow2 || t.all_data ? full
                                         : meta + (uint64_t)MAX(data, 0);
-    if (json) {
-        struct json_object *o = json_object_new_object();
-        if (bitmaps) {
-            json_object_object_add(o, "bitmaps", json_object_new_int(0));
-        }
-        json_object_object_add(o, "required", json_object_new_int64(req));
-        json_object_object_add(o, "fully-allocated",
-                               json_object_new_int64(full));
-        img_json_print(o);
-        json_object_put(o);
-    } else {
-        printf("required size: %llu\nfully allocated size: %llu\n",
-               (unsigned long long)req, (unsigned long long)full);
-        if (bitmaps) {
-            printf("bitmaps size: 0\n");
-        }
-    }
+    img_measure_print(json, req, full, bitmaps);
     ret = 0;
 out:
     if (err) {

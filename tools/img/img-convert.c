@@ -335,7 +335,8 @@ int img_convert(int argc, char **argv)
         case OPT_IMAGE_OPTS: so.image_opts = true; break;
         case 'B': c.backing = optarg; break;
         case 'F': c.backing_fmt = optarg; break;
-        case 'C': case 'l': case 'W': case 'U': case 'r':
+        case 'U': so.force_share = true; break;
+        case 'C': case 'l': case 'W': case 'r':
         case OPT_OBJECT: case OPT_TARGET_OPTS: case OPT_SALVAGE:
             break;
         default: return img_getopt_default(ch, argv);
@@ -380,11 +381,27 @@ static int64_t compare_buffers(const uint8_t *a, const uint8_t *b,
     return -1;
 }
 
+/* Bytes from @off (at most @n) that read as zeroes without reading. */
+static int64_t compare_zero_run(BlockBackend *blk, int64_t off, int64_t n)
+{
+    int64_t pnum, map;
+    BlockDriverState *file;
+    int ret = bdrv_block_status_above(blk_bs(blk), NULL, off, n, &pnum,
+                                      &map, &file);
+
+    return ret >= 0 && (ret & BDRV_BLOCK_ZERO) ? pnum : 0;
+}
+
 static int compare_tail(BlockBackend *blk, int64_t from, int64_t to,
                         uint8_t *buf, int64_t *where)
 {
     for (int64_t off = from; off < to;) {
         int64_t n = MIN(IMG_CONVERT_CHUNK, to - off);
+        int64_t z = compare_zero_run(blk, off, to - off);
+        if (z) {
+            off += z;
+            continue;
+        }
         int ret = blk_pread(blk, off, n, buf, 0);
         if (ret < 0) {
             *where = off;
@@ -417,35 +434,100 @@ static int compare_read_error(const CompareJob *j, int i, int64_t off,
 }
 
 /* Exit status of qemu-img compare: 0 same, 1 different, 4 read error. */
+#define COMPARE_STATUS (BDRV_BLOCK_ALLOCATED | BDRV_BLOCK_ZERO | \
+                        BDRV_BLOCK_DATA)
+
+/* Block status of both images at @off: flags, and the common length. */
+static int compare_status(const CompareJob *j, int64_t off, int64_t len,
+                          int st[2], int64_t *chunk)
+{
+    int64_t pnum[2], map;
+    BlockDriverState *file;
+
+    for (int i = 0; i < 2; i++) {
+        st[i] = bdrv_block_status_above(blk_bs(j->blk[i]), NULL, off, len,
+                                        &pnum[i], &map, &file);
+        if (st[i] < 0 || !pnum[i]) {
+            error_report("Sector allocation test failed for %s",
+                         j->name[i]);
+            return 3;
+        }
+    }
+    *chunk = MIN(pnum[0], pnum[1]);
+    return 0;
+}
+
+/*
+ * One run of equal block status from @off (qemu-img compare's loop):
+ * zeroes on both sides are not read; data on both sides is compared; data
+ * on one side only must read as zeroes.  Returns an exit status, or -1
+ * with *@chunk bytes found equal.
+ */
+static int compare_step(const CompareJob *j, int64_t off, int64_t common,
+                        uint8_t *ba, uint8_t *bb, int64_t *chunk)
+{
+    int st[2], ret = compare_status(j, off, common - off, st, chunk);
+    bool alloc[2];
+
+    if (ret) {
+        return ret;
+    }
+    if (j->strict && (st[0] & COMPARE_STATUS) != (st[1] & COMPARE_STATUS)) {
+        if (!j->quiet) {
+            printf("Strict mode: Offset %lld block status mismatch!\n",
+                   (long long)off);
+        }
+        return 1;
+    }
+    if (st[0] & st[1] & BDRV_BLOCK_ZERO) {
+        return -1;
+    }
+    alloc[0] = st[0] & BDRV_BLOCK_ALLOCATED;
+    alloc[1] = st[1] & BDRV_BLOCK_ALLOCATED;
+    if (!alloc[0] && !alloc[1]) {
+        return -1;
+    }
+    *chunk = MIN(*chunk, IMG_CONVERT_CHUNK);
+    for (int i = 0; i < 2; i++) {
+        ret = alloc[i] ? blk_pread(j->blk[i], off, *chunk, i ? bb : ba, 0)
+                       : 0;
+        if (ret < 0) {
+            return compare_read_error(j, i, off, ret);
+        }
+        if (!alloc[i]) {
+            memset(i ? bb : ba, 0, *chunk);
+        }
+    }
+    int64_t d = compare_buffers(ba, bb, *chunk);
+    if (d >= 0) {
+        if (!j->quiet) {
+            printf("Content mismatch at offset %lld!\n",
+                   (long long)(off + d));
+        }
+        return 1;
+    }
+    return -1;
+}
+
+/* Exit status of qemu-img compare: 0 same, 1 different, 3 block status
+ * error, 4 read error. */
 static int compare_run(const CompareJob *j, uint8_t *ba, uint8_t *bb)
 {
     int64_t la = blk_getlength(j->blk[0]), lb = blk_getlength(j->blk[1]);
-    int64_t common = MIN(la, lb), total = MAX(la, lb), where;
+    int64_t common = MIN(la, lb), total = MAX(la, lb), where, chunk;
     int ret;
 
     if (j->strict && la != lb) {
         printf(j->quiet ? "" : "Strict mode: Image size mismatch!\n");
         return 1;
     }
-    for (int64_t off = 0; off < common;) {
-        int64_t n = MIN(IMG_CONVERT_CHUNK, common - off);
-        for (int i = 0; i < 2; i++) {
-            ret = blk_pread(j->blk[i], off, n, i ? bb : ba, 0);
-            if (ret < 0) {
-                return compare_read_error(j, i, off, ret);
-            }
+    for (int64_t off = 0; off < common; off += chunk) {
+        ret = compare_step(j, off, common, ba, bb, &chunk);
+        if (ret >= 0) {
+            return ret;
         }
-        int64_t d = compare_buffers(ba, bb, n);
-        if (d >= 0) {
-            if (!j->quiet) {
-                printf("Content mismatch at offset %lld!\n",
-                       (long long)(off + d));
-            }
-            return 1;
-        }
-        off += n;
         if (j->progress) {
-            img_progress(off * 100.0 / total);
+            img_progress((off + chunk) * 100.0 / total);
         }
     }
     if (la != lb) {
@@ -502,7 +584,8 @@ int img_compare(int argc, char **argv)
         case 's': j.strict = true; break;
         case 'q': j.quiet = true; break;
         case 'p': j.progress = true; break;
-        case 'U': case OPT_OBJECT: break;
+        case 'U': oa.force_share = ob.force_share = true; break;
+        case OPT_OBJECT: break;
         case OPT_IMAGE_OPTS: oa.image_opts = ob.image_opts = true; break;
         default: return img_getopt_default(c, argv);
         }
@@ -514,9 +597,11 @@ int img_compare(int argc, char **argv)
     BlockBackend *b = a ? img_open(argv[optind + 1], &ob, &err) : NULL;
     int ret = 2;
     if (a && b) {
-        j = (CompareJob) { .blk = { a, b }, .strict = j.strict,
-                           .name = { argv[optind], argv[optind + 1] },
-                           .quiet = j.quiet, .progress = j.progress && !j.quiet };
+        j.blk[0] = a;
+        j.blk[1] = b;
+        j.name[0] = argv[optind];
+        j.name[1] = argv[optind + 1];
+        j.progress &= !j.quiet;
         ret = compare_images(&j);
     } else {
         error_report_err(err);

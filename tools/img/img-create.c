@@ -175,6 +175,43 @@ need_size:
     return true;
 }
 
+/*
+ * The -o size values and the optional size argument (@argc words left in
+ * @argv) into @o["size"].  Returns 0, or the exit status (1) after the
+ * message or with *@errp set.
+ */
+static int img_create_size(const char *file, int argc, char **argv,
+                           struct json_object *o, Error **errp)
+{
+    uint64_t size;
+    char num[32];
+
+    if (!img_check_size_opts(o, errp)) {
+        error_prepend(errp, "%s: ", file);
+        return 1;
+    }
+    if (argc && json_object_object_get_ex(o, "size", NULL)) {
+        error_setg(errp, "%s: The image size must be specified only once",
+                   file);
+        return 1;
+    }
+    if (argc && !img_parse_size(argv[0], &size)) {
+        error_report("Invalid image size specified. You may use k, M, G, T, "
+                     "P or E suffixes for");
+        error_report("kilobytes, megabytes, gigabytes, terabytes, petabytes "
+                     "and exabytes.");
+        return 1;
+    }
+    if (argc) {
+        snprintf(num, sizeof(num), "%llu", (unsigned long long)size);
+        json_object_object_add(o, "size", json_object_new_string(num));
+    }
+    if (argc > 1) {
+        return img_error_exit("Unexpected argument: %s", argv[1]);
+    }
+    return 0;
+}
+
 int img_create(int argc, char **argv)
 {
     static const struct option lopts[] = {
@@ -210,32 +247,11 @@ int img_create(int argc, char **argv)
         goto out;
     }
     const char *file = argv[optind++];
-    if (!img_check_size_opts(o, &err)) {
-        error_prepend(&err, "%s: ", file);
+    ret = img_create_size(file, argc - optind, argv + optind, o, &err);
+    if (ret) {
         goto out;
     }
-    if (optind < argc && json_object_object_get_ex(o, "size", NULL)) {
-        error_setg(&err, "%s: The image size must be specified only once",
-                   file);
-        goto out;
-    }
-    if (optind < argc) {
-        uint64_t size;
-        if (!img_parse_size(argv[optind], &size)) {
-            error_report("Invalid image size specified. You may use k, M, "
-                         "G, T, P or E suffixes for");
-            error_report("kilobytes, megabytes, gigabytes, terabytes, "
-                         "petabytes and exabytes.");
-            goto out;
-        }
-        char num[32];
-        snprintf(num, sizeof(num), "%llu", (unsigned long long)size);
-        json_object_object_add(o, "size", json_object_new_string(num));
-    }
-    if (optind + 1 < argc) {
-        ret = img_error_exit("Unexpected argument: %s", argv[optind + 1]);
-        goto out;
-    }
+    ret = 1;
     if (backing) {
         json_object_object_add(o, "backing_file",
                                json_object_new_string(backing));

@@ -208,7 +208,7 @@ int img_info(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":f:hU", lopts, NULL)) != -1) {
         switch (c) {
         case 'f': oo.fmt = optarg; break;
-        case 'U': break;
+        case 'U': oo.force_share = true; break;
         case OPT_OUTPUT:
             if (!img_output_json(optarg, &json)) {
                 return 1;

@@ -136,7 +136,8 @@ int img_snapshot(int argc, char **argv)
             name = optarg;
             break;
         case 'f': oo.fmt = optarg; break;
-        case 'q': case 'U': case OPT_OBJECT: break;
+        case 'U': oo.force_share = true; break;
+        case 'q': case OPT_OBJECT: break;
         case OPT_IMAGE_OPTS: oo.image_opts = true; break;
         default: return img_getopt_default(c, argv);
         }

@@ -27,6 +27,8 @@ typedef struct ImgOpenOpts {
     bool writable;
     bool check;             /* BDRV_O_CHECK (check -r) */
     bool no_backing;
+    bool force_share;       /* -U: force-share=on (read-only opens only) */
+    const char *aio;        /* aio=threads|native|io_uring, or NULL */
     int extra_flags;
 } ImgOpenOpts;
 

@@ -121,15 +121,21 @@ BlockBackend *img_open(const char *filename, const ImgOpenOpts *o,
         if (!opts) {
             return NULL;
         }
-        blk = blk_new_open(NULL, opts, flags, errp);
     } else {
         opts = json_object_new_object();
         if (o->fmt) {
             json_object_object_add(opts, "driver",
                                    json_object_new_string(o->fmt));
         }
-        blk = blk_new_open(filename, opts, flags, errp);
     }
+    if (o->force_share) {
+        json_object_object_add(opts, "force-share",
+                               json_object_new_boolean(true));
+    }
+    if (o->aio) {
+        json_object_object_add(opts, "aio", json_object_new_string(o->aio));
+    }
+    blk = blk_new_open(o->image_opts ? NULL : filename, opts, flags, errp);
     json_object_put(opts);
     if (!blk) {
         error_prepend(errp, "Could not open '%s': ", filename);

@@ -75,6 +75,38 @@ static void test_inject_eio_and_enospc(void)
     bdrv_unref(bs);
 }
 
+/*
+ * query-blockstats' failure and time fields: requests failing with an
+ * injected error count as failed (not as done, not as invalid), requests
+ * that succeed add to the total time, and the idle time restarts.
+ */
+static void test_accounting_failed(void)
+{
+    BlockDriverState *bs = open_dbg(
+        "\"inject-error\": [{\"event\": \"read_aio\", \"iotype\": \"read\"}, "
+        "{\"event\": \"read_aio\", \"iotype\": \"flush\", \"errno\": 28}]");
+    BlockAcctStats st;
+
+    g_assert_cmpint(wr(bs, 0), ==, 0);
+    g_assert_cmpint(wr(bs, 4096), ==, 0);
+    bdrv_debug_event(bs, BLKDBG_READ_AIO);
+    g_assert_cmpint(rd(bs, 0), ==, -EIO);
+    g_assert_cmpint(rd(bs, 512), ==, -EIO);
+    g_assert_cmpint(bdrv_node_flush(bs), ==, -ENOSPC);
+    block_acct_snapshot(&bs->stats, &st);
+    g_assert_cmpuint(st.ops[BLOCK_ACCT_WRITE], ==, 2);
+    g_assert_cmpuint(st.bytes[BLOCK_ACCT_WRITE], ==, 1024);
+    g_assert_cmpuint(st.ops[BLOCK_ACCT_READ], ==, 0);
+    g_assert_cmpuint(st.failed_ops[BLOCK_ACCT_READ], ==, 2);
+    g_assert_cmpuint(st.invalid_ops[BLOCK_ACCT_READ], ==, 0);
+    g_assert_cmpuint(st.failed_ops[BLOCK_ACCT_FLUSH], ==, 1);
+    g_assert_cmpuint(st.failed_ops[BLOCK_ACCT_WRITE], ==, 0);
+    g_assert_cmpuint(st.total_time_ns[BLOCK_ACCT_WRITE], >, 0);
+    g_assert_cmpuint(st.wr_highest_offset, ==, 4608);
+    g_assert_cmpint(block_acct_idle_ns(&bs->stats), >=, 0);
+    bdrv_unref(bs);
+}
+
 static void test_once_and_sector(void)
 {
     BlockDriverState *bs = open_dbg(
@@ -365,6 +397,8 @@ int main(int argc, char **argv)
     g_test_add_func("/block/blkdebug/inject-eio-enospc",
                     test_inject_eio_and_enospc);
     g_test_add_func("/block/blkdebug/once-and-sector", test_once_and_sector);
+    g_test_add_func("/block/blkdebug/accounting-failed",
+                    test_accounting_failed);
     g_test_add_func("/block/blkdebug/iotype", test_iotype);
     g_test_add_func("/block/blkdebug/state-machine", test_state_machine);
     g_test_add_func("/block/blkdebug/config-file",
