@@ -121,6 +121,7 @@ void x86_cpu_reset(X86CPU *cpu, bool init_only)
     cpu->eflags = EF_FIXED1;
     cpu->cr0 = CR0_ET | CR0_CD | CR0_NW;
     cpu->cr2 = cpu->cr3 = cpu->cr4 = cpu->cr8 = 0;
+    memset(cpu->pdpte, 0, sizeof(cpu->pdpte));
     cpu->efer = 0;
     cpu->long_mode = false;
     cpu->cpl = 0;
@@ -206,16 +207,23 @@ void x86_update_mode(X86CPU *cpu)
 void x86_set_cr0(X86CPU *cpu, uint64_t val)
 {
     uint64_t old = cpu->cr0;
+    bool to_lm, pdpte = false;
 
     val |= CR0_ET;
     if ((val >> 32) || ((val & CR0_PG) && !(val & CR0_PE)) ||
         ((val & CR0_NW) && !(val & CR0_CD))) {
         x86_raise(cpu, EXCP_GP, 0);
     }
-    if ((val & CR0_PG) && !(old & CR0_PG) && (cpu->efer & EFER_LME)) {
-        if (!(cpu->cr4 & CR4_PAE)) {
-            x86_raise(cpu, EXCP_GP, 0);
-        }
+    to_lm = (val & CR0_PG) && !(old & CR0_PG) && (cpu->efer & EFER_LME);
+    if (to_lm && !(cpu->cr4 & CR4_PAE)) {
+        x86_raise(cpu, EXCP_GP, 0);
+    }
+    if (!to_lm && (val & CR0_PG) && (cpu->cr4 & CR4_PAE) && !cpu->long_mode &&
+        ((old ^ val) & (CR0_PG | CR0_CD | CR0_NW))) {
+        x86_pdpte_load(cpu, cpu->cr3);  /* PAE paging after: 4.4.1 */
+        pdpte = true;
+    }
+    if (to_lm) {
         cpu->efer |= EFER_LMA;
         cpu->long_mode = true;
     } else if (!(val & CR0_PG) && (old & CR0_PG) && cpu->long_mode) {
@@ -228,6 +236,8 @@ void x86_set_cr0(X86CPU *cpu, uint64_t val)
     cpu->cr0 = val;
     if ((old ^ val) & (CR0_PG | CR0_PE | CR0_WP)) {
         x86_tlb_flush(cpu, true);
+    } else if (pdpte) {
+        x86_tlb_flush(cpu, false);      /* entries from the old PDPTEs */
     }
     if ((old ^ val) & CR0_PE) {
         x86_seg_refresh_all(cpu);
@@ -236,8 +246,13 @@ void x86_set_cr0(X86CPU *cpu, uint64_t val)
     x86_stop_block(cpu);
 }
 
+/* MOV to CR3 and task switches; in PAE paging this loads the PDPTE
+ * registers first (SDM 3A 4.4.1), and a bad PDPTE leaves CR3 as it was. */
 void x86_set_cr3(X86CPU *cpu, uint64_t val)
 {
+    if ((cpu->cr0 & CR0_PG) && (cpu->cr4 & CR4_PAE) && !cpu->long_mode) {
+        x86_pdpte_load(cpu, val);
+    }
     cpu->cr3 = val;
     x86_tlb_flush(cpu, false);
 }
@@ -263,6 +278,10 @@ void x86_set_cr4(X86CPU *cpu, uint64_t val)
     }
     if ((val & ~ok) || (cpu->long_mode && !(val & CR4_PAE))) {
         x86_raise(cpu, EXCP_GP, 0);
+    }
+    if ((cpu->cr0 & CR0_PG) && (val & CR4_PAE) && !cpu->long_mode &&
+        ((cpu->cr4 ^ val) & (CR4_PSE | CR4_PAE | CR4_PGE | CR4_SMEP))) {
+        x86_pdpte_load(cpu, cpu->cr3);  /* PAE paging after: 4.4.1 */
     }
     if ((cpu->cr4 ^ val) & (CR4_PSE | CR4_PAE | CR4_PGE | CR4_SMEP |
                             CR4_SMAP)) {

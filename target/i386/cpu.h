@@ -261,6 +261,7 @@ struct X86CPU {
 
     /* System state. */
     uint64_t cr0, cr2, cr3, cr4, cr8, efer;
+    uint64_t pdpte[4];          /* PAE PDPTE registers (SDM 3A 4.4.1) */
     uint64_t dr[8];
     X86DescTable gdt, idt;
     uint64_t star, lstar, cstar, sfmask, kernel_gs_base;

@@ -23,6 +23,19 @@ void *x86_tlb_host_rmw(X86CPU *cpu, uint64_t lin, unsigned size);
 uint64_t x86_phys_ld(X86CPU *cpu, uint64_t paddr, unsigned size);
 void x86_phys_st(X86CPU *cpu, uint64_t paddr, uint64_t val, unsigned size);
 
+/**
+ * x86_pdpte_load() - load the four PAE PDPTE registers (SDM 3A 4.4.1)
+ * @cpu: the CPU
+ * @cr3: the CR3 value whose bits 31:5 address the page-directory-pointer
+ *       table
+ *
+ * Reads the four PDPTEs from physical memory; if one has P set and a
+ * reserved bit set (bits 2:1, 8:5, 63:MAXPHYADDR) raises #GP(0) and
+ * leaves the registers unchanged.  The caller must not yet have changed
+ * any state of the instruction that loads them.
+ */
+void x86_pdpte_load(X86CPU *cpu, uint64_t cr3);
+
 static inline uint64_t x86_host_ld(const void *p, unsigned size)
 {
     switch (size) {

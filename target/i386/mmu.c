@@ -9,9 +9,10 @@
  * for supervisor and one for user accesses; entries give a host pointer
  * for RAM.  Tags with bit 1 set are "slow": they match only here, for
  * MMIO, ROM writes and writes to pages holding decoded code.
- * SMEP and SMAP (4.6.1) are modelled.
- * Deviation: PAE PDPTEs are read on every walk rather than cached at CR3
- * load; SMAP, PKU and the paging-structure caches are not modelled.
+ * SMEP and SMAP (4.6.1) are modelled.  PAE walks start from the four
+ * PDPTE registers (4.4.1), loaded by x86_pdpte_load() when CR0, CR3, CR4
+ * or a task switch say so, never from the in-memory table.
+ * Deviation: PKU and the paging-structure caches are not modelled.
  */
 #include "target/i386/mem.h"
 
@@ -42,6 +43,23 @@
  */
 #define PTE_RSVD_PAE  0x7fffff0000000000ull
 #define PTE_RSVD_LM   0x000fff0000000000ull
+
+/* Reserved bits of a present PAE PDPTE (4.4.1 table 4-8), MAXPHYADDR 40. */
+#define PDPTE_RSVD    0xffffff00000001e6ull
+
+void x86_pdpte_load(X86CPU *cpu, uint64_t cr3)
+{
+    uint64_t base = cr3 & 0xffffffe0ull;
+    uint64_t e[4];
+
+    for (int i = 0; i < 4; i++) {
+        e[i] = x86_phys_ld(cpu, base + i * 8, 8);
+        if ((e[i] & PTE_P) && (e[i] & PDPTE_RSVD)) {
+            x86_raise(cpu, EXCP_GP, 0);
+        }
+    }
+    memcpy(cpu->pdpte, e, sizeof(e));
+}
 
 static bool pte_reserved(X86CPU *cpu, uint64_t pte, int shift, bool leaf,
                          uint64_t rsvd)
@@ -238,7 +256,7 @@ static uint32_t walk_once(X86CPU *cpu, uint64_t lin, bool is_write, Walk *w)
     bool lm = cpu->long_mode;
     uint64_t rsvd = ((cpu->efer & EFER_NXE) ? 0 : PTE_NX) |
                     (lm ? PTE_RSVD_LM : pae ? PTE_RSVD_PAE : 0);
-    uint64_t table = cpu->cr3 & (pae ? ~0x1full : ~0xfffull);
+    uint64_t table = cpu->cr3 & ~0xfffull;
     uint64_t addrs[4], ptes[4];
     int shift, n = 0;
     unsigned esz = pae ? 8 : 4;
@@ -248,7 +266,7 @@ static uint32_t walk_once(X86CPU *cpu, uint64_t lin, bool is_write, Walk *w)
     if (lm) {
         shift = 39, table = cpu->cr3 & 0x000ffffffffff000ull;
     } else if (pae) {
-        uint64_t pdpte = x86_phys_ld(cpu, table + ((lin >> 30) & 3) * 8, 8);
+        uint64_t pdpte = cpu->pdpte[(lin >> 30) & 3];
         if (!(pdpte & PTE_P)) {
             return 0;
         }
