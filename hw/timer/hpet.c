@@ -114,11 +114,15 @@ static void hpet_fire(HPETTimer *t)
     }
 }
 
-/* Arm @t for its next match; @fired: the current value just matched. */
-static void hpet_arm(HPETTimer *t, bool fired)
+/*
+ * Arm @t for its next match as seen at virtual time @now; @fired: the
+ * current value just matched.  @now must be the reading the caller based
+ * its comparator on: a later one can already be past a comparator that
+ * was ahead then, and an equality match would wait for the next wrap.
+ */
+static void hpet_arm(HPETTimer *t, bool fired, int64_t now)
 {
     HPETState *s = t->hpet;
-    int64_t now = hpet_now();
     uint64_t cur = hpet_counter(s, now);
     uint64_t delta;
 
@@ -148,7 +152,8 @@ static void hpet_arm(HPETTimer *t, bool fired)
 static void hpet_timer_cb(void *opaque)
 {
     HPETTimer *t = opaque;
-    uint64_t cur = hpet_counter(t->hpet, hpet_now());
+    int64_t now = hpet_now();
+    uint64_t cur = hpet_counter(t->hpet, now);
 
     hpet_fire(t);
     if ((t->config & HPET_TN_PERIODIC) && t->period) {
@@ -160,16 +165,16 @@ static void hpet_timer_cb(void *opaque)
         if (hpet_timer_32bit(t)) {
             t->cmp = (uint32_t)t->cmp;
         }
-        hpet_arm(t, false);
+        hpet_arm(t, false, now);
         return;
     }
-    hpet_arm(t, true);
+    hpet_arm(t, true, now);
 }
 
-static void hpet_arm_all(HPETState *s)
+static void hpet_arm_all(HPETState *s, int64_t now)
 {
     for (int i = 0; i < HPET_NUM_TIMERS; i++) {
-        hpet_arm(&s->t[i], false);
+        hpet_arm(&s->t[i], false, now);
     }
 }
 
@@ -225,7 +230,7 @@ static void hpet_write_conf(HPETState *s, uint64_t val)
     for (int i = 0; i < HPET_NUM_TIMERS; i++) {
         hpet_update_level(&s->t[i]);
     }
-    hpet_arm_all(s);
+    hpet_arm_all(s, now);
 }
 
 static void hpet_write_tconf(HPETTimer *t, uint64_t val)
@@ -244,7 +249,7 @@ static void hpet_write_tconf(HPETTimer *t, uint64_t val)
         t->period = (uint32_t)t->period;
     }
     hpet_update_level(t);
-    hpet_arm(t, false);
+    hpet_arm(t, false, hpet_now());
 }
 
 /*
@@ -269,7 +274,7 @@ static void hpet_write_cmp(HPETTimer *t, uint64_t val, uint64_t mask)
     } else {
         t->cmp = val;
     }
-    hpet_arm(t, false);
+    hpet_arm(t, false, hpet_now());
 }
 
 /* Write the bits of @mask in register @reg with those of @val. */
@@ -294,7 +299,7 @@ static void hpet_reg_write(HPETState *s, unsigned reg, uint64_t val,
     case HPET_REG_COUNTER:
         s->counter = merged;
         s->load_ns = hpet_now();
-        hpet_arm_all(s);
+        hpet_arm_all(s, s->load_ns);
         return;
     }
     if (reg >= HPET_REG_TIMER &&

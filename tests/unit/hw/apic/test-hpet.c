@@ -3,7 +3,8 @@
  * HPET tests on the PC with apic=on: capabilities, the main counter
  * against the fake virtual clock, one-shot and periodic timers, legacy
  * replacement routing through the IOAPIC, level interrupts, hostile
- * accesses.
+ * accesses, and a clock that moves on between reading it and arming a
+ * timer (a preempted vCPU or main-loop thread).
  */
 #include "apic-test.h"
 
@@ -190,6 +191,75 @@ static void test_hostile(Fixture *f, gconstpointer data)
     test_clock_step(1000);
 }
 
+/*
+ * The thread running a timer callback or a register write can be preempted
+ * between reading the clock and arming the host timer.  These hooks move
+ * the fake clock on at those points, once, by late_ns.
+ */
+static int64_t late_ns;
+static void (*late_legacy_changed)(void *opaque, bool legacy);
+
+static void late_signal(void *opaque, unsigned cpu, APICSignal sig, int arg)
+{
+    recorder_signal(opaque, cpu, sig, arg);
+    if (sig == APIC_SIGNAL_INTR && arg && late_ns) {
+        clock_fake_advance_ns(late_ns);
+        late_ns = 0;
+    }
+}
+
+static void late_legacy(void *opaque, bool legacy)
+{
+    late_legacy_changed(opaque, legacy);
+    clock_fake_advance_ns(late_ns);
+    late_ns = 0;
+}
+
+/* Count vector 0x22 over @steps steps of 1 us, acknowledging each. */
+static int count_0x22(Fixture *f, int steps)
+{
+    int fired = 0;
+
+    for (int i = 0; i < steps; i++) {
+        test_clock_step(1000);
+        if (apic_irr(f, 0, 0x22)) {
+            fired++;
+            g_assert_cmpint(apic_intr_ack(f->pc->apic, 0), ==, 0x22);
+            apic_wr(f, 0, 0xb0, 0);
+        }
+    }
+    return fired;
+}
+
+static void test_late(Fixture *f, gconstpointer data)
+{
+    HPETState *s = f->pc->hpet;
+
+    apic_enable_all(f);
+    ioapic_route(f, 2, 0x22, 0);
+    apic_set_signal(f->pc->apic, late_signal, &f->rec);
+    late_legacy_changed = s->legacy_changed;
+    s->legacy_changed = late_legacy;
+    /* Timer 0: 32-bit, periodic every 1 us (100 ticks), legacy route. */
+    hpet_wr64(f, 0x100, (1u << 2) | (1u << 3) | (1u << 6) | (1u << 8));
+    hpet_wr64(f, 0x108, 100);
+    hpet_wr64(f, 0x108, 100);
+    /* Enabling, 1.5 us pass between the counter's load and the arming:
+     * the first match (100) is due at once, not after the 32-bit wrap. */
+    late_ns = 1500;
+    hpet_wr32(f, 0x10, 3);
+    g_assert_cmpuint(hpet_rd64(f, 0xf0), ==, 150);
+    g_assert_cmpint(count_0x22(f, 1), ==, 1);
+    g_assert_cmpint(count_0x22(f, 4), ==, 4);
+    /* A callback held up 1.5 us while it delivers: the period it advanced
+     * to is past by the time it re-arms, and is due at once. */
+    late_ns = 1500;
+    g_assert_cmpint(count_0x22(f, 1), ==, 1);
+    g_assert_cmpint(late_ns, ==, 0);
+    g_assert_cmpint(count_0x22(f, 4), ==, 4);
+    s->legacy_changed = late_legacy_changed;
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -202,6 +272,8 @@ int main(int argc, char **argv)
     g_test_add("/hpet/level", Fixture, NULL, fixture_setup, test_level,
                fixture_teardown);
     g_test_add("/hpet/hostile", Fixture, NULL, fixture_setup, test_hostile,
+               fixture_teardown);
+    g_test_add("/hpet/late", Fixture, NULL, fixture_setup, test_late,
                fixture_teardown);
     return g_test_run();
 }
