@@ -21,29 +21,12 @@ ROM_BEGIN
 entry:
     PM_ENTER start
 start:
-    mov edi, PML4
-    mov ecx, 0x3000 / 4
-    xor eax, eax
-    rep stosd
-    mov dword [PML4], PDPT | 7
-    mov dword [PDPT], PD | 7
-    mov dword [PD], 0x87                ; 2 MiB at 0, user
+    LM_TABLES 7                         ; user pages
     mov edi, TSS64
     mov ecx, 0x68 / 4
     rep stosd
     mov dword [TSS64 + 4], KSTACK       ; RSP0
-    mov eax, cr4
-    or eax, 0x20
-    mov cr4, eax
-    mov eax, PML4
-    mov cr3, eax
-    mov ecx, 0xc0000080
-    rdmsr
-    or eax, 0x100                       ; LME
-    wrmsr
-    mov eax, cr0
-    or eax, 0x80040000                  ; PG, AM
-    mov cr0, eax
+    LM_ENABLE 0x100, 0x80040000         ; LME; PG, AM
     lgdt [ROM_BASE + gdt64_desc]
     jmp 0x08:(ROM_BASE + lm)
     bits 64

@@ -14,13 +14,7 @@ ROM_BEGIN
 entry:
     PM_ENTER start
 start:
-    mov edi, PML4
-    mov ecx, 0x3000 / 4
-    xor eax, eax
-    rep stosd
-    mov dword [PML4], PDPT | 3
-    mov dword [PDPT], PD | 3
-    mov dword [PD], 0x83                ; 2 MiB at 0
+    LM_TABLES 3
     mov dword [PD + 8], 0x200083        ; 2 MiB at 2 MiB
     ; CPUID: long mode advertised.
     mov eax, 0x80000001
@@ -29,18 +23,7 @@ start:
     jc .lm_ok
     FAIL 'CPUID does not advertise long mode'
 .lm_ok:
-    mov eax, cr4
-    or eax, 0x20
-    mov cr4, eax
-    mov eax, PML4
-    mov cr3, eax
-    mov ecx, 0xc0000080
-    rdmsr
-    or eax, 0x101                       ; LME, SCE
-    wrmsr
-    mov eax, cr0
-    or eax, 0x80000000
-    mov cr0, eax
+    LM_ENABLE 0x101, 0x80000000         ; LME, SCE; PG
     rdmsr
     bt eax, 10
     jc .lma_ok

@@ -18,25 +18,8 @@ ROM_BEGIN
 entry:
     PM_ENTER start
 start:
-    mov edi, PML4
-    mov ecx, 0x3000 / 4
-    xor eax, eax
-    rep stosd
-    mov dword [PML4], PDPT | 3
-    mov dword [PDPT], PD | 3
-    mov dword [PD], 0x83                ; 2 MiB at 0
-    mov eax, cr4
-    or eax, 0x20
-    mov cr4, eax
-    mov eax, PML4
-    mov cr3, eax
-    mov ecx, 0xc0000080
-    rdmsr
-    or eax, 0x100                       ; LME
-    wrmsr
-    mov eax, cr0
-    or eax, 0x80000000
-    mov cr0, eax
+    LM_TABLES 3
+    LM_ENABLE 0x100, 0x80000000         ; LME; PG
     jmp SEL_CODE64:(ROM_BASE + lm)
     bits 64
 lm:
