@@ -55,6 +55,7 @@ def run(tap, binary, build, guest, work):
     if os.geteuid() == 0 and shutil.which('setpriv'):
         prefix = ['setpriv', '--reuid=65534', '--regid=65534',
                   '--clear-groups']
+        guest = e2e.readable_guest(guest, work)
     proc, client = e2e.start(prefix, binary, guest,
                              os.path.join(work, 'qmp.sock'), [
         '-display', 'none', '-blockdev', json.dumps(node),

@@ -11,6 +11,7 @@
 import hashlib
 import importlib.machinery
 import os
+import shutil
 import subprocess
 import threading
 
@@ -56,6 +57,19 @@ def guest_or_skip(build):
         print('1..0 # SKIP the guest could not be assembled from Debian '
               'packages')
     return guest
+
+
+def readable_guest(guest, work):
+    """The guest's kernel and initrd copied into @work (mode 0644), so that
+    user nobody can read them whatever the checkout's permissions (a clone
+    in a mode-0700 directory); returns the directory to pass to start()."""
+    dst = os.path.join(work, 'guest')
+    os.makedirs(dst, exist_ok=True)
+    os.chmod(dst, 0o755)
+    for name in ('vmlinuz', 'initrd.img'):
+        shutil.copy(os.path.join(guest, name), os.path.join(dst, name))
+        os.chmod(os.path.join(dst, name), 0o644)
+    return dst
 
 
 def start(prefix, binary, guest, sock, extra):
