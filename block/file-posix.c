@@ -399,28 +399,6 @@ static void file_gate_leave(FileState *s)
     g_cond_signal(&s->gate_cond);
 }
 
-static ssize_t file_xfer_ungated(FileState *s, const struct iovec *iov,
-                                 int niov, int64_t offset, bool write,
-                                 int rwf);
-
-/* One host transfer: bytes done or -errno (-EAGAIN: gate full in nowait
- * mode). */
-static ssize_t file_xfer(FileState *s, const struct iovec *iov, int niov,
-                         int64_t offset, bool write, int rwf)
-{
-    bool gated = file_gated(s, write);
-    ssize_t n;
-
-    if (gated && !file_gate_enter(s, aio_nowait_active())) {
-        return -EAGAIN;
-    }
-    n = file_xfer_ungated(s, iov, niov, offset, write, rwf);
-    if (gated) {
-        file_gate_leave(s);
-    }
-    return n;
-}
-
 /* One host transfer past the gate: bytes done or -errno. */
 static ssize_t file_xfer_ungated(FileState *s, const struct iovec *iov,
                                  int niov, int64_t offset, bool write,
@@ -445,6 +423,24 @@ static ssize_t file_xfer_ungated(FileState *s, const struct iovec *iov,
 #else
     return file_sync_xfer(s, iov, niov, offset, write, rwf);
 #endif
+}
+
+/* One host transfer: bytes done or -errno (-EAGAIN: gate full in nowait
+ * mode). */
+static ssize_t file_xfer(FileState *s, const struct iovec *iov, int niov,
+                         int64_t offset, bool write, int rwf)
+{
+    bool gated = file_gated(s, write);
+    ssize_t n;
+
+    if (gated && !file_gate_enter(s, aio_nowait_active())) {
+        return -EAGAIN;
+    }
+    n = file_xfer_ungated(s, iov, niov, offset, write, rwf);
+    if (gated) {
+        file_gate_leave(s);
+    }
+    return n;
 }
 
 /* Transfer until done; short reads past EOF are zero-filled. */

@@ -1,7 +1,7 @@
 ; SPDX-License-Identifier: GPL-2.0-or-later
 ; CLFLUSH (SDM vol. 2A "CLFLUSH"): no cache to flush, but its address is
 ; checked like a byte load's: past the segment limit is #GP(0) (#SS(0)
-; through SS), a not-present page is #PF with error code 0 and CR2; an
+; through SS), a not-present page is #PF with error code 0 and CR2;
 ; within the limit nothing faults.
 %include "lib.inc"
 ROM_BEGIN
