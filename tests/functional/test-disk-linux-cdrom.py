@@ -62,6 +62,30 @@ def wait_serial(path, pattern, proc, timeout):
     return None, text
 
 
+def change_medium(client, iso):
+    """blockdev-change-medium, retried as libvirt does while the guest holds
+    the tray locked.
+
+    The guest polls /dev/sr0, and Linux locks the door (PREVENT ALLOW MEDIUM
+    REMOVAL) for as long as the device is open; a change without force then
+    fails with "is locked", as in QEMU, after sending the guest an eject
+    request.  Returns the number of attempts, or 0 after 60 s.
+    """
+    end = time.time() + 60
+    tries = 0
+    while time.time() < end:
+        tries += 1
+        try:
+            client.cmd('blockdev-change-medium', id='cdrom', filename=iso,
+                       format='raw')
+            return tries
+        except common.QMPError as e:
+            if e.cls != 'GenericError' or 'is locked' not in (e.desc or ''):
+                raise
+        time.sleep(0.05)
+    return 0
+
+
 def discs(text):
     return [(int(n), int(b), m) for n, b, m in CD_RE.findall(text)]
 
@@ -89,8 +113,9 @@ def main():
         t.eq('first disc: size and md5 as on the host',
              m and m[0][1:], (size_a, md5_a))
         client = common.QMPClient(sock, timeout=10)
-        client.cmd('blockdev-change-medium', id='cdrom', filename=iso_b,
-                   format='raw')
+        tries = change_medium(client, iso_b)
+        t.check('blockdev-change-medium took the disc', tries,
+                'the tray stayed locked for 60 s')
         m, text = wait_serial(serial, lambda s: len(discs(s)) >= 2 and
                               discs(s), proc, 120)
         t.check('guest read the second disc after blockdev-change-medium',
