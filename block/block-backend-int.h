@@ -15,6 +15,8 @@ struct BlockBackend {
     char *name;
     int refcnt;
     BdrvChild *root;
+    uint64_t perm;          /* BLK_PERM_* the user takes */
+    uint64_t shared_perm;   /* and leaves to others */
     char *qdev;
     char *qom_path;
     const BlockDevOps *dev_ops;

@@ -50,6 +50,8 @@ BlockBackend *blk_new(const char *name, Error **errp)
     blk = g_new0(BlockBackend, 1);
     blk->name = g_strdup(name ? name : "");
     blk->refcnt = 1;
+    blk->perm = BLK_PERM_CONSISTENT_READ;
+    blk->shared_perm = BLK_PERM_ALL;
     blk->on_read_error = BLOCKDEV_ON_ERROR_REPORT;
     blk->on_write_error = BLOCKDEV_ON_ERROR_ENOSPC;
     block_acct_init(&blk->stats);
@@ -68,6 +70,9 @@ BlockBackend *blk_new_open(const char *filename, struct json_object *options,
         return NULL;
     }
     blk = blk_new("", errp);
+    /* A tool (qemu-img's blk_new_open): takes what it opened for. */
+    blk->perm = BLK_PERM_CONSISTENT_READ |
+                ((flags & BDRV_O_RDWR) ? BLK_PERM_WRITE : 0);
     if (!blk_insert_bs(blk, bs, errp)) {
         blk_unref(blk);
         bdrv_unref(bs);
@@ -87,16 +92,47 @@ bool blk_insert_bs(BlockBackend *blk, BlockDriverState *bs, Error **errp)
     blk->root = g_new0(BdrvChild, 1);
     blk->root->bs = bs;
     blk->root->name = g_strdup("root");
+    if (!bdrv_refresh_perms(bs, errp)) {
+        BdrvChild *root = blk->root;
+
+        blk->root = NULL;
+        bdrv_child_free(root);
+        return false;
+    }
     return true;
 }
 
 void blk_remove_bs(BlockBackend *blk)
 {
     if (blk->root) {
+        BdrvChild *root = blk->root;
+
         blk_drain(blk);
-        bdrv_child_free(blk->root);
         blk->root = NULL;
+        bdrv_child_free(root);
     }
+}
+
+bool blk_set_perm(BlockBackend *blk, uint64_t perm, uint64_t shared,
+                  Error **errp)
+{
+    uint64_t old_perm = blk->perm, old_shared = blk->shared_perm;
+
+    blk->perm = perm;
+    blk->shared_perm = shared;
+    if (blk->root && !bdrv_refresh_perms(blk->root->bs, errp)) {
+        blk->perm = old_perm;
+        blk->shared_perm = old_shared;
+        bdrv_refresh_perms(blk->root->bs, NULL);
+        return false;
+    }
+    return true;
+}
+
+void blk_get_perm(BlockBackend *blk, uint64_t *perm, uint64_t *shared)
+{
+    *perm = blk->perm;
+    *shared = blk->shared_perm;
 }
 
 void blk_ref(BlockBackend *blk)
@@ -198,6 +234,8 @@ void blk_attach_dev(BlockBackend *blk, const char *qdev_id,
 
 void blk_detach_dev(BlockBackend *blk)
 {
+    /* The guest disk's claim goes with it. */
+    blk_set_perm(blk, BLK_PERM_CONSISTENT_READ, BLK_PERM_ALL, NULL);
     blk_attach_dev(blk, NULL, NULL);
     blk->dev_ops = NULL;
     blk->dev_opaque = NULL;

@@ -186,10 +186,20 @@ void bdrv_ref(BlockDriverState *bs)
     bs->refcnt++;
 }
 
+/*
+ * The caller has unlinked @child (or is freeing its parent, which is out
+ * of the node list): a child that lives on drops what the edge took.
+ */
 void bdrv_child_free(BdrvChild *child)
 {
     if (child) {
-        bdrv_unref(child->bs);
+        BlockDriverState *bs = child->bs;
+        bool survives = bs->refcnt > 1;
+
+        bdrv_unref(bs);
+        if (survives) {
+            bdrv_refresh_perms(bs, NULL);
+        }
         g_free(child->name);
         g_free(child);
     }
@@ -235,6 +245,7 @@ static BlockDriverState *bdrv_new(void)
 
     bs->refcnt = 1;
     bs->request_alignment = 1;
+    bs->shared_perm = BLK_PERM_ALL;     /* no users yet */
     g_mutex_init(&bs->reqs_lock);
     g_cond_init(&bs->reqs_cond);
     block_acct_init(&bs->stats);
@@ -358,10 +369,13 @@ static bool bdrv_take_generic_opts(BlockDriverState *bs,
         return false;
     }
     if (share && !ro) {
-        /* Plimsoll takes no image locks; the option is checked as QEMU's */
         error_setg(errp, "force-share=on can only be used with read-only "
                    "images");
         return false;
+    }
+    if (share) {
+        /* Inherited by the children, as QEMU's option is. */
+        *flags |= BDRV_O_FORCE_SHARE;
     }
     *flags = ro ? (*flags & ~BDRV_O_RDWR) : (*flags | BDRV_O_RDWR);
     bs->read_only = ro;
@@ -549,7 +563,9 @@ static bool bdrv_open_driver(BlockDriverState *bs, const BlockDriver *drv,
     }
     bs->opaque = g_malloc0(MAX(drv->instance_size, 1));
     bs->nonblocking = drv->nonblocking;
-    ret = drv->open(bs, opts, flags, &local_err);
+    /* A format takes its file (image locks) before it reads or writes it. */
+    ret = bs->file && !bdrv_refresh_perms(bs->file->bs, &local_err)
+          ? -EBUSY : drv->open(bs, opts, flags, &local_err);
     if (ret < 0) {
         if (!local_err) {
             error_setg_errno(&local_err, -ret, "Could not open '%s'",
@@ -604,12 +620,15 @@ static BlockDriverState *bdrv_open_inherit(const char *filename,
     if (!drv) {
         goto fail;
     }
+    bdrv_perm_opening(bs, true);
     if (!bdrv_open_driver(bs, drv, filename, opts, flags, errp)) {
+        bdrv_perm_opening(bs, false);
         goto fail;
     }
     bs->options = saved;
     json_object_put(opts);
     g_queue_push_tail(&all_nodes, bs);
+    bdrv_perm_opening(bs, false);
     return bs;
 
 fail:
@@ -695,6 +714,9 @@ int bdrv_open_backing(BlockDriverState *bs, struct json_object *options,
         }
         bs->backing = bdrv_open_child(NULL, options, "backing", bs, false,
                                       false, errp);
+        if (bs->backing && !bdrv_refresh_perms(bs->backing->bs, errp)) {
+            return -EBUSY;
+        }
         return bs->backing ? 0 : -EINVAL;
     }
     if ((bs->open_flags & BDRV_O_NO_BACKING) || !bs->backing_file[0]) {
@@ -725,7 +747,7 @@ int bdrv_open_backing(BlockDriverState *bs, struct json_object *options,
     bs->backing->bs = b;
     bs->backing->parent = bs;
     bs->backing->name = g_strdup("backing");
-    return 0;
+    return bdrv_refresh_perms(b, errp) ? 0 : -EBUSY;
 }
 
 BlockDriverState *bdrv_open(const char *filename, struct json_object *options,

@@ -63,6 +63,7 @@
 
 #include "block/aio-pool.h"
 #include "block/block-int.h"
+#include "block/file-lock.h"
 #include "block/file-posix.h"
 #include "config-host.h"
 
@@ -94,6 +95,7 @@ typedef struct FileState {
     GMutex grow_lock;
     int64_t data_end;       /* end of everything written, as reported */
     int64_t grown_to;       /* the size we gave the file (0: none) */
+    FileLock lock;          /* image locks of @fd (block/file-lock.c) */
 } FileState;
 
 static uint64_t uring_requests;     /* atomic; for tests */
@@ -112,16 +114,20 @@ static int file_open_common(BlockDriverState *bs, struct json_object *opts,
 {
     FileState *s = bs->opaque;
     g_autofree char *filename = NULL, *locking = NULL;
+    FileLockMode lock_mode;
     bool dummy;
     struct stat st;
 
     if (!bdrv_opt_take_str(opts, "filename", &filename, errp) ||
         !bdrv_opt_take_str(opts, "locking", &locking, errp) ||
+        !file_lock_parse_mode(locking, &lock_mode, errp) ||
         !bdrv_opt_take_bool(opts, "x-check-cache-dropped", false, &dummy,
                             errp) ||
         !bdrv_opt_take_bool(opts, "drop-cache", true, &dummy, errp)) {
         return -EINVAL;
     }
+    /* No locks until the core sets the node's permissions (set_perm). */
+    file_lock_init(&s->lock, lock_mode);
     if (!filename) {
         error_setg(errp, "Parameter 'filename' is missing");
         return -EINVAL;
@@ -169,6 +175,15 @@ static int host_device_open(BlockDriverState *bs, struct json_object *opts,
                             int flags, Error **errp)
 {
     return file_open_common(bs, opts, flags, true, errp);
+}
+
+/* The permissions of the node's users, as image locks on the file. */
+static bool file_set_perm(BlockDriverState *bs, uint64_t perm,
+                          uint64_t shared, Error **errp)
+{
+    FileState *s = bs->opaque;
+
+    return file_lock_set(&s->lock, s->fd, bs->filename, perm, shared, errp);
 }
 
 static void file_grow_undo(FileState *s);
@@ -914,6 +929,11 @@ static bool file_create_with_opts(const char *filename, struct json_object *o,
         error_setg_errno(errp, errno, "Could not create '%s'", filename);
         return false;
     }
+    /* As QEMU: an image another process uses is not truncated. */
+    if (!file_lock_check_create(s.fd, filename, errp)) {
+        close(s.fd);
+        return false;
+    }
     if (ftruncate(s.fd, 0) < 0 || ftruncate(s.fd, size) < 0) {
         error_setg_errno(errp, errno, "Could not resize file");
         ret = -1;
@@ -959,6 +979,7 @@ const BlockDriver bdrv_file = {
     .parse_filename = file_parse_filename,
     .open = file_open,
     .close = file_close,
+    .set_perm = file_set_perm,
     .refresh_limits = file_refresh_limits,
     .preadv = file_preadv,
     .pwritev = file_pwritev,
@@ -983,6 +1004,7 @@ const BlockDriver bdrv_host_device = {
     .parse_filename = file_parse_filename,
     .open = host_device_open,
     .close = file_close,
+    .set_perm = file_set_perm,
     .refresh_limits = file_refresh_limits,
     .preadv = file_preadv,
     .pwritev = file_pwritev,

@@ -113,9 +113,13 @@ BlockDriverState *block_job_make_writable(BlockDriverState *parent,
     if (bdrv_get_backing(bs) || bs->backing_file[0]) {
         json_object_object_add(opts, "backing", NULL);
     }
+    /* The read-only node's image locks would keep the writer out (QEMU
+     * reopens in place); they come back if the open fails. */
+    bdrv_perm_deactivate(bs, true, NULL);
     nbs = bdrv_open(bdrv_get_filename(bs), opts, BDRV_O_RDWR, errp);
     json_object_put(opts);
     if (!nbs) {
+        bdrv_perm_deactivate(bs, false, NULL);
         return NULL;
     }
     /* Requests may be on their way down from any node above. */

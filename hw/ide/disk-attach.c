@@ -73,6 +73,15 @@ bool disk_attach(DiskAttach *a, Device *dev, const char *drive,
     if (a->blk) {
         g_autofree char *path = g_strconcat(a->qom_path, suffix, NULL);
 
+        /* A guest disk refuses other writers (QEMU without share-rw). */
+        if (!blk_set_perm(a->blk, BLK_PERM_CONSISTENT_READ |
+                          (blk_is_read_only(a->blk) ? 0 : BLK_PERM_WRITE),
+                          BLK_PERM_ALL & ~BLK_PERM_WRITE, errp)) {
+            g_clear_pointer(&a->blk, blk_unref);
+            g_clear_pointer(&a->qom_path, g_free);
+            g_clear_pointer(&a->qdev, g_free);
+            return false;
+        }
         blk_attach_dev(a->blk, a->qdev, path);
     }
     return true;

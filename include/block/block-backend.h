@@ -104,7 +104,22 @@ BlockBackend *blk_new(const char *name, Error **errp);
 BlockBackend *blk_new_open(const char *filename, struct json_object *options,
                            int flags, Error **errp);
 
-/** blk_insert_bs() - attach @bs as root (takes a reference). */
+/**
+ * blk_set_perm() - what the backend's user takes (@perm) and leaves to
+ * others (@shared), as BLK_PERM_* bits; they apply to the root node and
+ * through it to the image locks.  A new backend reads and shares
+ * everything; blk_new_open() also writes when read-write; a guest disk
+ * refuses other writers.  Fails (keeping the old ones) on a lock conflict.
+ */
+bool blk_set_perm(BlockBackend *blk, uint64_t perm, uint64_t shared,
+                  Error **errp);
+/** blk_get_perm() - the permissions blk_set_perm() gave. */
+void blk_get_perm(BlockBackend *blk, uint64_t *perm, uint64_t *shared);
+
+/**
+ * blk_insert_bs() - attach @bs as root (takes a reference); fails when
+ * the backend's permissions conflict with another user of the image.
+ */
 bool blk_insert_bs(BlockBackend *blk, BlockDriverState *bs, Error **errp);
 /** blk_remove_bs() - drain and detach the root node. */
 void blk_remove_bs(BlockBackend *blk);

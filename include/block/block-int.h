@@ -189,6 +189,12 @@ typedef struct BlockSnapshotInfo {
  * @amend: change creation options of an open image.
  * @snapshot_*: internal snapshots.
  * @debug_event: blkdebug only.
+ *
+ * Permissions (protocols):
+ * @set_perm: the node's users now take @perm and leave @shared to others
+ *            (BLK_PERM_* bits); the file driver turns them into image
+ *            locks.  Fails with *errp set when another user conflicts,
+ *            and then keeps the permissions it had.
  */
 struct BlockDriver {
     const char *format_name;
@@ -244,6 +250,9 @@ struct BlockDriver {
     int (*snapshot_list)(BlockDriverState *bs, BlockSnapshotInfo **list);
 
     void (*debug_event)(BlockDriverState *bs, BlkdebugEvent event);
+
+    bool (*set_perm)(BlockDriverState *bs, uint64_t perm, uint64_t shared,
+                     Error **errp);
 };
 
 /**
@@ -310,7 +319,8 @@ bool bdrv_parse_detect_zeroes(const char *s, BdrvDetectZeroes *out,
  * Core only (drivers leave them alone):
  * @detect_zeroes (acted on in the write path), @refcnt, @write_threshold,
  * @stats, @probed, @unusable, the request
- * tracking fields, @options.
+ * tracking fields, @options, @perm, @shared_perm and @perm_inactive
+ * (block/block-perm.c).
  */
 struct BlockDriverState {
     const BlockDriver *drv;
@@ -339,6 +349,9 @@ struct BlockDriverState {
     uint64_t write_threshold; /* atomic; 0 = disabled */
     BlockAcctStats stats;
     struct json_object *options;
+    uint64_t perm;           /* what the node's users take (BLK_PERM_*) */
+    uint64_t shared_perm;    /* what they leave to others */
+    bool perm_inactive;      /* being replaced: imposes nothing below */
 
     GMutex reqs_lock;
     GCond reqs_cond;
@@ -381,6 +394,32 @@ void bdrv_child_free(BdrvChild *child);
  */
 void bdrv_mark_unusable(BlockDriverState *bs);
 bool bdrv_is_usable(const BlockDriverState *bs);
+
+/**
+ * bdrv_refresh_perms() - recompute what @bs's users (parent nodes and
+ * BlockBackends) take and share, pass it down to @bs's children, and let
+ * protocol nodes lock their files accordingly (QEMU's permission rules:
+ * a format takes its file whole, a filter or raw passes its users'
+ * permissions through, a backing file is only read).  Returns false with
+ * @errp set when an image lock conflicts; nodes then keep what they held
+ * where they could not change, so callers undo their graph change and
+ * refresh again (dropping permissions always succeeds).
+ */
+bool bdrv_refresh_perms(BlockDriverState *bs, Error **errp);
+
+/**
+ * bdrv_perm_opening() - count @bs, which is being opened and is not in
+ * the node list yet, as a parent of its children (@on) or stop (@on false).
+ */
+void bdrv_perm_opening(BlockDriverState *bs, bool on);
+
+/**
+ * bdrv_perm_deactivate() - @bs is about to be replaced (or, with @inactive
+ * false, stays): it stops (resumes) imposing permissions on its children,
+ * so the same image can be opened again in its place.
+ */
+bool bdrv_perm_deactivate(BlockDriverState *bs, bool inactive,
+                          Error **errp);
 
 /* Child I/O helpers: the node functions of block.h on child->bs. */
 int bdrv_child_preadv(BdrvChild *child, int64_t offset, int64_t bytes,

@@ -58,6 +58,20 @@ enum {
     BDRV_O_IO_URING   = 1 << 8,  /* aio=io_uring for the file driver */
     BDRV_O_NO_IO      = 1 << 9,  /* metadata only (qemu-img info) */
     BDRV_O_INACTIVE   = 1 << 10, /* not used yet; reserved */
+    BDRV_O_FORCE_SHARE = 1 << 11, /* force-share=on: others may do anything */
+};
+
+/*
+ * Permissions a user of a node takes or leaves to others (QEMU's
+ * BLK_PERM_*; the bit numbers are the image lock protocol's byte offsets,
+ * see include/block/file-lock.h).
+ */
+enum {
+    BLK_PERM_CONSISTENT_READ = 1 << 0,  /* reads see a consistent image */
+    BLK_PERM_WRITE           = 1 << 1,  /* writes that change the data */
+    BLK_PERM_WRITE_UNCHANGED = 1 << 2,  /* writes that keep the data */
+    BLK_PERM_RESIZE          = 1 << 3,  /* change the size */
+    BLK_PERM_ALL             = 0xf,
 };
 
 /* Request flags. */

@@ -112,7 +112,9 @@ def sector3(disk, fmt):
             f.seek(1024)
             return f.read(8)
     out = os.path.join(work, 'check.raw')
-    subprocess.run(['qemu-img', 'convert', '-f', fmt, '-O', 'raw', disk, out],
+    # -U: the VM still holds the image (and its write lock).
+    subprocess.run(['qemu-img', 'convert', '-U', '-f', fmt, '-O', 'raw',
+                    disk, out],
                    check=True)
     with open(out, 'rb') as f:
         f.seek(1024)

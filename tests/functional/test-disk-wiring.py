@@ -28,6 +28,9 @@ def image(name, size=16 << 20):
 
 
 a, b, c = image('a.raw'), image('b.raw'), image('c.raw')
+# -hda and -cdrom get images of their own: a guest disk's image lock
+# keeps a second device off an image in use, as in QEMU.
+d, e = image('d.raw'), image('e.raw')
 sock = os.path.join(work, 'qmp.sock')
 base = [BIN, '-S', '-display', 'none', '-machine', 'pc', '-m', '64']
 
@@ -67,7 +70,7 @@ def wiring():
                   '-drive', 'file=%s,format=raw,if=none,id=d3' % c,
                   '-device', 'virtio-blk-pci,drive=d3,id=vd3,num-queues=2,'
                   'rerror=stop',
-                  '-hda', a, '-cdrom', b])
+                  '-hda', d, '-cdrom', e])
     client = common.QMPClient(sock, timeout=10)
     try:
         blocks = {x['device']: x for x in client.cmd('query-block')}

@@ -252,6 +252,9 @@ int img_commit(int argc, char **argv)
         }
     }
     if (b) {
+        /* The chain's read-only node of the base lets the writer in (QEMU
+         * reopens that node read-write instead). */
+        bdrv_perm_deactivate(b, true, NULL);
         bo.fmt = b->drv->format_name;
         base = img_open(bdrv_get_filename(b), &bo, &err);
     }

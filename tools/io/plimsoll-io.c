@@ -95,6 +95,7 @@ typedef struct IoArgs {
     bool image_opts;
     int flags;
     bool events;
+    bool force_share;       /* -U: force-share=on (read-only opens only) */
     GPtrArray *cmds;
     const char *file;
 } IoArgs;
@@ -154,7 +155,7 @@ static bool parse_args(int argc, char **argv, IoArgs *a)
             break;
         case OPT_EVENTS: a->events = true; break;
         case 'c': g_ptr_array_add(a->cmds, optarg); break;
-        case 'U': break;
+        case 'U': a->force_share = true; break;
         case 'V': printf("plimsoll-io version %s\n", PLIMSOLL_IO_VERSION);
             exit(0);
         case 'h': usage(); exit(0);
@@ -167,6 +168,15 @@ static bool parse_args(int argc, char **argv, IoArgs *a)
     }
     a->file = argv[optind];
     return true;
+}
+
+/* -U: as qemu-io, force-share=on on the top node (children inherit it). */
+static void open_image_share(const IoArgs *a, struct json_object *opts)
+{
+    if (a->force_share) {
+        json_object_object_add(opts, "force-share",
+                               json_object_new_boolean(true));
+    }
 }
 
 static BlockBackend *open_image(const IoArgs *a, Error **errp)
@@ -184,6 +194,7 @@ static BlockBackend *open_image(const IoArgs *a, Error **errp)
         if (!opts) {
             return NULL;
         }
+        open_image_share(a, opts);
         blk = blk_new_open(NULL, opts, a->flags, errp);
     } else {
         opts = json_object_new_object();
@@ -191,6 +202,7 @@ static BlockBackend *open_image(const IoArgs *a, Error **errp)
             json_object_object_add(opts, "driver",
                                    json_object_new_string(a->format));
         }
+        open_image_share(a, opts);
         blk = blk_new_open(a->file, opts, a->flags, errp);
     }
     json_object_put(opts);

@@ -520,8 +520,11 @@ static void test_secondary_slave(void)
 
     ide_rig_init(&t, "raw", 1 << 20, NULL, &ide_hd_class);
     m = t.r.m;
+    /* The master's image again: without locking=off its write lock
+     * refuses a second writer, as QEMU's does. */
     json = g_strdup_printf("{\"driver\": \"raw\", \"file\": {\"driver\": "
-                           "\"file\", \"filename\": \"%s\"}}", t.r.img);
+                           "\"file\", \"locking\": \"off\", "
+                           "\"filename\": \"%s\"}}", t.r.img);
     o = json_tokener_parse(json);
     bs = bdrv_open_blockdev(o, &error_abort);
     json_object_put(o);
