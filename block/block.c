@@ -722,8 +722,10 @@ int bdrv_open_backing(BlockDriverState *bs, struct json_object *options,
     if ((bs->open_flags & BDRV_O_NO_BACKING) || !bs->backing_file[0]) {
         return 0;
     }
+    /* QEMU's path_combine: beside an image named without a directory,
+     * the name stays as it is (lock messages and queries show it). */
     if (g_path_is_absolute(bs->backing_file) ||
-        strchr(bs->backing_file, ':')) {
+        strchr(bs->backing_file, ':') || !strchr(bs->filename, '/')) {
         path = g_strdup(bs->backing_file);
     } else {
         g_autofree char *dir = g_path_get_dirname(bs->filename);

@@ -29,6 +29,7 @@ typedef struct CommitJob {
     BlockDriverState *top;        /* ref */
     BlockDriverState *base;       /* ref; writable */
     BlockDriverState *active;     /* the chain's top node (ref) */
+    bool base_was_read_only;      /* made read-only again at the end */
     char *backing_file;
     BdrvWriteGate *gate;
     GMutex dirty_lock;
@@ -230,7 +231,13 @@ static bool commit_prepare(BlockJob *job, Error **errp)
 static void commit_clean(BlockJob *job)
 {
     CommitJob *s = (CommitJob *)job;
+    BlockDriverState *parent = block_job_chain_parent(s->active, s->base);
 
+    /* As QEMU: a base still in the chain goes back to read-only, so its
+     * image lock lets readers (qemu-img info) in again. */
+    if (s->base_was_read_only && parent) {
+        block_job_make_read_only(parent, s->base, NULL);
+    }
     if (s->gate) {
         bdrv_write_gate_remove(s->gate);
     }
@@ -306,6 +313,8 @@ bool commit_start(const BlockJobCommon *c, BlockBackend *blk,
                    JobType_str(block_job_node_busy(top)->drv->type));
         return false;
     }
+    bool base_ro = bdrv_is_read_only(base);
+
     base = commit_prepare_base(active, top, base, errp);
     if (!base) {
         return false;
@@ -320,6 +329,7 @@ bool commit_start(const BlockJobCommon *c, BlockBackend *blk,
     g_mutex_init(&s->dirty_lock);
     s->top = top;
     s->base = base;
+    s->base_was_read_only = base_ro;
     s->active = active;
     bdrv_ref(top);
     bdrv_ref(base);

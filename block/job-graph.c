@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Graph edits of block jobs (include/block/job-graph.h).  QEMU reopens a
- * backing node read-write in place (bdrv_reopen); Plimsoll opens the
- * image again read-write and swaps the new node in, carrying over what
- * clients can see (node names, write thresholds).
+ * backing node read-write in place (bdrv_reopen), and read-only again
+ * when the job is over; Plimsoll opens the image again and swaps the new
+ * node in, carrying over what clients can see (node names, write
+ * thresholds).  The old node gives up its image locks first.
  */
 #include <errno.h>
 #include <string.h>
@@ -97,15 +98,22 @@ static void job_graph_take_identity(BlockDriverState *dst,
     __atomic_store_n(&src->write_threshold, 0, __ATOMIC_SEQ_CST);
 }
 
-BlockDriverState *block_job_make_writable(BlockDriverState *parent,
-                                          BlockDriverState *bs,
+/*
+ * Open @bs's image again, read-write (@flags BDRV_O_RDWR) or read-only
+ * (0), and put the new node in its place below @parent: QEMU's reopen.
+ */
+static BlockDriverState *job_graph_reopen(BlockDriverState *parent,
+                                          BlockDriverState *bs, int flags,
                                           Error **errp)
 {
     struct json_object *opts;
     BlockDriverState *nbs;
 
-    if (!bdrv_is_read_only(bs)) {
-        return bs;
+    if (!(flags & BDRV_O_RDWR)) {
+        /* The new node reads the metadata: write it all out first. */
+        blk_drain_all();
+        bdrv_drain(bs);
+        bdrv_node_flush(bs);
     }
     opts = json_object_new_object();
     json_object_object_add(opts, "driver",
@@ -113,10 +121,10 @@ BlockDriverState *block_job_make_writable(BlockDriverState *parent,
     if (bdrv_get_backing(bs) || bs->backing_file[0]) {
         json_object_object_add(opts, "backing", NULL);
     }
-    /* The read-only node's image locks would keep the writer out (QEMU
+    /* The old node's image locks would keep the new one out (QEMU
      * reopens in place); they come back if the open fails. */
     bdrv_perm_deactivate(bs, true, NULL);
-    nbs = bdrv_open(bdrv_get_filename(bs), opts, BDRV_O_RDWR, errp);
+    nbs = bdrv_open(bdrv_get_filename(bs), opts, flags, errp);
     json_object_put(opts);
     if (!nbs) {
         bdrv_perm_deactivate(bs, false, NULL);
@@ -141,6 +149,23 @@ BlockDriverState *block_job_make_writable(BlockDriverState *parent,
     qcow2_bdrv_backing_changed(parent);
     bdrv_unref(bs);
     return nbs;
+}
+
+BlockDriverState *block_job_make_writable(BlockDriverState *parent,
+                                          BlockDriverState *bs,
+                                          Error **errp)
+{
+    return bdrv_is_read_only(bs) ? job_graph_reopen(parent, bs, BDRV_O_RDWR,
+                                                    errp)
+                                 : bs;
+}
+
+BlockDriverState *block_job_make_read_only(BlockDriverState *parent,
+                                           BlockDriverState *bs,
+                                           Error **errp)
+{
+    return bdrv_is_read_only(bs) ? bs : job_graph_reopen(parent, bs, 0,
+                                                         errp);
 }
 
 static bool job_graph_create(const char *file, const char *fmt,

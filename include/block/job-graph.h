@@ -47,6 +47,17 @@ BlockDriverState *block_job_make_writable(BlockDriverState *parent,
                                           Error **errp);
 
 /**
+ * block_job_make_read_only() - the reverse of block_job_make_writable():
+ * replace read-write @bs (the backing of @parent) by the same image
+ * opened read-only, after writing out its caches; its image locks then
+ * let other readers in.  Returns the new node or NULL with @errp set (the
+ * chain then keeps @bs).
+ */
+BlockDriverState *block_job_make_read_only(BlockDriverState *parent,
+                                           BlockDriverState *bs,
+                                           Error **errp);
+
+/**
  * block_job_open_target() - the target image of drive-mirror or
  * drive-backup: created (@create: @size bytes, format @fmt, backing file
  * name of @backing when given) or opened as it is, read-write, with

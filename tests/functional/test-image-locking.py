@@ -152,6 +152,12 @@ def tools_vs_plimsoll_vm():
              (second.returncode, second.stderr),
              (1, 'plimsoll: -drive file=%s,if=virtio: Failed to get '
               '"write" lock\n%s' % (q, hint(q))))
+        second = run([BIN, '-S', '-display', 'none', '-machine', 'pc',
+                      '-drive', 'file=%s,format=raw,if=ide' % r])
+        t.check('a second VM on the raw image (guest disks refuse writers)',
+                second.returncode == 1 and second.stderr.endswith(
+                    'Failed to get "write" lock\n%s' % hint(r)),
+                (second.returncode, second.stderr))
         if HAVE_QEMU:
             refused('qemu-img info on a Plimsoll VM\'s qcow2',
                     ['qemu-img', 'info', q], 'qemu-img', q, True)
@@ -206,6 +212,57 @@ def readers_share():
         stop(b)
 
 
+def held_bytes(p):
+    """The lock bytes any process holds on @p, as a sorted list."""
+    got = set()
+    for a, b in lock_ranges(p):
+        got.update(range(a, b + 1))
+    return sorted(got)
+
+
+def commit_reopens():
+    """block-commit makes the read-only base writable for the job and
+    read-only again afterwards, as QEMU's reopen does: readers of the base
+    are refused only while the job writes it."""
+    base = make('cbase.qcow2', 'qcow2')
+    mid, top = path('cmid.qcow2'), path('ctop.qcow2')
+    for img, back in ((mid, base), (top, mid)):
+        r = run([PIMG, 'create', '-q', '-f', 'qcow2', '-b', back, '-F',
+                 'qcow2', img])
+        assert r.returncode == 0, r.stderr
+    r = run([PIO, '-c', 'write -P 0x5a 0 1M', mid])
+    assert r.returncode == 0, r.stderr
+    vm, sock = plimsoll_vm(['-drive', 'file=%s,if=virtio' % top])
+    try:
+        t.check('chain opened', wait_locked(base, (100, 201, 203)))
+        works('plimsoll-img info of a VM\'s backing file', [PIMG, 'info',
+                                                          base])
+        refused('no writer on a VM\'s backing file',
+                [PIMG, 'resize', base, '32M'], 'plimsoll-img', base, False)
+        c = common.QMPClient(sock, timeout=10)
+        c.cmd('block-commit', device='virtio0', top=mid, base=base)
+        ev = c.get_event('BLOCK_JOB_COMPLETED', timeout=20)
+        t.check('commit completed', ev and 'error' not in ev['data'], ev)
+        end = time.time() + 10
+        while time.time() < end and 101 in held_bytes(base):
+            time.sleep(0.05)
+        t.eq('the base is read-only again: its locks',
+             held_bytes(base), [100, 201, 203])
+        works('plimsoll-img info of the base after the commit',
+              [PIMG, 'info', base])
+        ins = c.cmd('query-block')[0]['inserted']
+        t.eq('the chain is top <- base',
+             ins['image'].get('backing-image', {}).get('filename'), base)
+        r = run([PIO, '-U', '-r', '-c', 'read -P 0x5a 0 1M', top])
+        t.check('the data read through the new chain',
+                r.returncode == 0 and 'Pattern' not in r.stdout,
+                (r.returncode, r.stdout, r.stderr))
+        c.close()
+    finally:
+        common.end_process(vm, lambda: common.QMPClient(sock, timeout=10))
+        vm.communicate()
+
+
 def plimsoll_vs_qemu(holder_args, label, q):
     holder = subprocess.Popen(holder_args, stdin=subprocess.DEVNULL,
                               stdout=subprocess.DEVNULL,
@@ -238,6 +295,7 @@ def qemu_holds():
 try:
     t.run('tools vs a Plimsoll VM', tools_vs_plimsoll_vm)
     t.run('readers share', readers_share)
+    t.run('commit reopens the base', commit_reopens)
     if HAVE_QEMU:
         t.run('Plimsoll vs QEMU', qemu_holds)
 finally:
