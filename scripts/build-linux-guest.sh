@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Build the Linux test guest from Debian packages: the distribution kernel
-# (linux-image-amd64 or linux-image-686), busybox-static, and the ata_piix
+# (linux-image-amd64, linux-image-686 or linux-image-686-pae), busybox-static, and the ata_piix
 # (with sr_mod for CD-ROMs) and virtio-blk module chains, with an /init that prints GUEST-* markers on
 # the serial console, writes and verifies a disk pattern, and powers off.
 # initrd-vga.img is initrd.img with a second archive appended holding the
@@ -10,6 +10,7 @@
 #
 #   ARCH=amd64 scripts/build-linux-guest.sh [OUTDIR]   -> OUTDIR/linux-amd64/
 #   ARCH=i386 ADD_I386_ARCH=1 scripts/build-linux-guest.sh [OUTDIR]
+#   ARCH=i386-pae ADD_I386_ARCH=1 ...   -> OUTDIR/linux-i386-pae/ (PAE paging)
 #
 # OUTDIR defaults to build/guest.  Downloaded .debs are cached in
 # ${PLIMSOLL_CACHE:-$HOME/.cache/plimsoll}/debs so a rebuild needs no network.
@@ -24,9 +25,11 @@ cache=${PLIMSOLL_CACHE:-$HOME/.cache/plimsoll}/debs
 dest=$out/linux-$ARCH
 
 case "$ARCH" in
-amd64) meta=linux-image-amd64; sfx="" ;;
-i386) meta=linux-image-686; sfx=":i386" ;;
-*) echo "build-linux-guest: unknown ARCH '$ARCH' (amd64 or i386)" >&2; exit 1 ;;
+amd64) meta=linux-image-amd64; sfx=""; debarch=amd64 ;;
+i386) meta=linux-image-686; sfx=":i386"; debarch=i386 ;;
+i386-pae) meta=linux-image-686-pae; sfx=":i386"; debarch=i386 ;;
+*) echo "build-linux-guest: unknown ARCH '$ARCH' (amd64, i386 or i386-pae)" >&2
+   exit 1 ;;
 esac
 
 mkdir -p "$dest"
@@ -42,7 +45,7 @@ if [ -f "$dest/initrd.img" ] && [ -f "$dest/vmlinuz" ] &&
     exit 0
 fi
 
-if [ "$ARCH" = i386 ] && [ "${ADD_I386_ARCH:-0}" = 1 ]; then
+if [ "$debarch" = i386 ] && [ "${ADD_I386_ARCH:-0}" = 1 ]; then
     if ! dpkg --print-foreign-architectures | grep -qx i386; then
         dpkg --add-architecture i386
         # A mirror mid-sync may fail one index; the main one is enough.
@@ -68,11 +71,11 @@ kpkg=${kpkg%:i386}
 
 fetch() {
     name=$1
-    if ! ls "$cache/${name}_"*"_$ARCH.deb" >/dev/null 2>&1 &&
+    if ! ls "$cache/${name}_"*"_$debarch.deb" >/dev/null 2>&1 &&
        ! ls "$cache/${name}_"*"_all.deb" >/dev/null 2>&1; then
         (cd "$cache" && apt-get download -q "$name$sfx" >/dev/null 2>&1)
     fi
-    ls "$cache/${name}_"*"_$ARCH.deb" 2>/dev/null | tail -n 1
+    ls "$cache/${name}_"*"_$debarch.deb" 2>/dev/null | tail -n 1
 }
 
 kdeb=$(fetch "$kpkg")

@@ -21,7 +21,7 @@ def build_guest(build, arch='amd64'):
     @build/guest, or (None, the builder's output) when it cannot be."""
     out = os.path.join(build, 'guest')
     env = dict(os.environ, ARCH=arch)
-    if arch == 'i386':
+    if arch.startswith('i386'):
         env['ADD_I386_ARCH'] = '1'
     r = subprocess.run(['sh', os.path.join(SRC, 'scripts',
                                            'build-linux-guest.sh'), out],

@@ -9,7 +9,8 @@
 #
 # Options (the slow suite's variants): --smp N boots N vCPUs and checks
 # that Linux activates them all (INIT/SIPI through the local APICs);
-# --arch i386 boots Debian's 686 kernel instead of the amd64 one;
+# --arch i386 boots Debian's 686 kernel instead of the amd64 one, --arch
+# i386-pae its 686-pae kernel (PAE paging: the PDPTE registers, NX);
 # --firmware adds -bios bios-256k.bin: SeaBIOS boots the kernel through
 # fw_cfg and Plimsoll's linuxboot option ROM (Plimsoll's ACPI tables reach
 # Linux through fw_cfg's table loader, and its SMBIOS tables); --reboot lets the guest reboot and checks
@@ -70,7 +71,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('binary')
     ap.add_argument('--smp', type=int, default=1)
-    ap.add_argument('--arch', default='amd64', choices=('amd64', 'i386'))
+    ap.add_argument('--arch', default='amd64', choices=('amd64', 'i386', 'i386-pae'))
     ap.add_argument('--firmware', action='store_true')
     ap.add_argument('--reboot', action='store_true')
     opts = ap.parse_args()
@@ -134,6 +135,9 @@ def main():
     m = re.search(r'^GUEST-INIT-START arch=%s kernel=(\S+)' % uname, out,
                   re.M)
     tap.check('/init runs (GUEST-INIT-START)', m, out[-3000:])
+    if opts.arch == 'i386-pae':
+        tap.check('the kernel is the PAE one',
+                  m and m.group(1).endswith('-686-pae'), m and m.group(1))
     tap.check('the guest powers off', 'GUEST-POWEROFF result=PASS' in out,
               out[-3000:])
     tap.check('ACPI S5 power-off', 'reboot: Power down' in out)
