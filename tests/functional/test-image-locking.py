@@ -65,12 +65,14 @@ def works(name, args):
 def lock_ranges(p):
     """The (start, end) of every OFD lock on @p, one per holder and range
     (the kernel merges a holder's adjacent bytes)."""
-    ino = os.stat(p).st_ino
+    st = os.stat(p)
+    key = '%02x:%02x:%d' % (os.major(st.st_dev), os.minor(st.st_dev),
+                            st.st_ino)
     out = []
     with open('/proc/locks') as f:
         for line in f:
             fields = line.split()
-            if len(fields) >= 8 and fields[5].endswith(':%d' % ino):
+            if len(fields) >= 8 and fields[5] == key:
                 end = fields[7]
                 out.append((int(fields[6]),
                             int(fields[6]) if end == 'EOF' else int(end)))
