@@ -20,7 +20,11 @@
 #define SEG_OFF(s, f) ((int32_t)(offsetof(X86CPU, seg) + \
                                  (s) * sizeof(X86Seg) + offsetof(X86Seg, f)))
 
-#define JIT_CHAIN_SKIP 20       /* the prologue: pushes, four movs */
+#define JIT_CHAIN_SKIP 17       /* the prologue: seven pushes, two movs */
+
+/* The guest register cache (jit-regs.c): guest RAX..R15 in R12, R13, R15. */
+#define JIT_GUEST_REGS 16
+#define JIT_NREGS 3
 
 /* Group-1 numbering of the guest ALU operations, plus TEST. */
 enum { OP_ADD, OP_OR, OP_ADC, OP_SBB, OP_AND, OP_SUB, OP_XOR, OP_CMP,
@@ -77,6 +81,7 @@ typedef struct JitCold {
     uint8_t perm;
     bool flags;         /* COLD_RMW: the host flags are live at done */
     int8_t rsp_adj;     /* COLD_ST of a PUSH: RSP moves before the stop */
+    uint16_t valid;     /* the cached guest registers valid at the jump */
 } JitCold;
 
 typedef struct JitCtx {
@@ -94,6 +99,14 @@ typedef struct JitCtx {
     bool flags_dead;    /* the next entry overwrites this one's cc_* */
     uint8_t rip_adj;    /* a fused entry: RIP-relative from the CMP's end */
     uint8_t *body;      /* the first entry's code */
+    /* the register cache (jit-regs.c), guest registers as bit masks */
+    int8_t host_of[JIT_GUEST_REGS];     /* host register, or H_NONE */
+    unsigned last_use[JIT_GUEST_REGS];  /* the last entry using it */
+    uint16_t cached;    /* given a host register for the block */
+    uint16_t valid;     /* the host copy is the guest's value */
+    uint16_t dirty;     /* the host copy is newer than cpu->regs[] */
+    uint16_t dirty0;    /* dirty as the body starts (a self-loop's back
+                           edge writes back the rest) */
 } JitCtx;
 
 /*
@@ -119,6 +132,27 @@ bool jit_needs_cf(const X86Block *b, unsigned n);
 bool jit_keeps_hflags(const X86Block *b, const X86Insn *i);
 /* The host flags entry @k leaves are read before anything changes them. */
 bool jit_hflags_used(const X86Block *b, unsigned k);
+
+/* jit-regs.c */
+
+/* Choose the cached registers of c->b (use counts of inline entries). */
+void jx_regs_plan(JitCtx *c);
+/* Load the cached registers in @mask (guest bits) into their hosts. */
+void jx_regs_load(JitCtx *c, uint16_t mask);
+/* Write the valid cached registers in @mask back to cpu->regs[]. */
+void jx_regs_store(JitCtx *c, uint16_t mask);
+/* Before a handler call: write back the dirty ones. */
+void jx_regs_before_call(JitCtx *c);
+/* After entry @k's handler: reload the cached registers used later. */
+void jx_regs_after_call(JitCtx *c, unsigned k);
+/* The host register holding guest register @n now, or H_NONE. */
+int jx_reg_host(const JitCtx *c, unsigned n);
+/* @dst = @size bytes (zero-extended) of the guest register at byte
+ * offset @off of cpu->regs[]. */
+void jx_reg_read(JitCtx *c, int dst, unsigned off, unsigned size);
+/* The guest register at byte offset @off = the low @size bytes of @src
+ * (x86_reg_write(): 4 zero-extends; may zero-extend @src itself). */
+void jx_reg_write(JitCtx *c, int src, unsigned off, unsigned size);
 
 /* jit-chain.c */
 

@@ -45,19 +45,27 @@ void jx_ea(JitCtx *c, const X86Insn *i)
     JitBuf *j = &c->j;
     int32_t disp = i->disp;
 
+    int base = H_RSI, index = H_R8;
+
     if (i->base == R_RIP) {
         jit_lea(j, H_RSI, H_RBP, H_NONE, 0, i->next_off - c->rip_adj);
     } else if (i->base == R_ZERO) {
         jit_movi(j, H_RSI, (uint64_t)(int64_t)disp);
         disp = 0;
-    } else {
-        jit_load(j, H_RSI, 8, H_RBX, H_NONE, 0, CPU_REG(i->base));
+    } else if ((base = jx_reg_host(c, i->base)) == H_NONE) {
+        base = H_RSI;
+        jx_reg_read(c, H_RSI, i->base * 8, 8);
     }
     if (i->index != R_ZERO) {
-        jit_load(j, H_R8, 8, H_RBX, H_NONE, 0, CPU_REG(i->index));
-        jit_lea(j, H_RSI, H_RSI, H_R8, i->scale, disp);
+        if ((index = jx_reg_host(c, i->index)) == H_NONE) {
+            index = H_R8;
+            jx_reg_read(c, H_R8, i->index * 8, 8);
+        }
+        jit_lea(j, H_RSI, base, index, i->scale, disp);
     } else if (disp) {
-        jit_lea(j, H_RSI, H_RSI, H_NONE, 0, disp);
+        jit_lea(j, H_RSI, base, H_NONE, 0, disp);
+    } else if (base != H_RSI) {
+        jit_mov(j, 8, H_RSI, base);
     }
     if (i->amask == 0xffffffffull) {
         jit_mov(j, 4, H_RSI, H_RSI);
@@ -73,7 +81,8 @@ static JitCold *new_cold(JitCtx *c, unsigned k, unsigned size,
     JitCold *cold = &c->cold[c->n_cold++];
 
     assert(c->n_cold <= G_N_ELEMENTS(c->cold));
-    *cold = (JitCold){ .k = k, .size = size, .kind = kind };
+    *cold = (JitCold){ .k = k, .size = size, .kind = kind,
+                       .valid = c->valid };
     return cold;
 }
 
@@ -159,7 +168,13 @@ void jx_mem_store(JitCtx *c, unsigned k, unsigned size)
 void jx_sp_add(JitCtx *c, unsigned size, int32_t delta)
 {
     JitBuf *j = &c->j;
+    int h = jx_reg_host(c, R_ESP);
 
+    if (h != H_NONE) {
+        jit_rm(j, 0x8d, size, h, h, H_NONE, 0, delta);  /* lea r(d) */
+        c->dirty |= 1u << R_ESP;
+        return;
+    }
     if (size == 8) {
         jit_rm(j, 0x81, 8, 0, H_RBX, H_NONE, 0, CPU_REG(R_ESP));
         jit_d(j, delta);                        /* add qword [rsp], delta */
@@ -183,7 +198,7 @@ static JitCold *emit_stack_addr(JitCtx *c, unsigned k, unsigned size,
     JitBuf *j = &c->j;
     JitCold *guard;
 
-    jit_load(j, H_RSI, 8, H_RBX, H_NONE, 0, CPU_REG(R_ESP));
+    jx_reg_read(c, H_RSI, R_ESP * 8, 8);
     if (push) {
         jit_lea(j, H_RSI, H_RSI, H_NONE, 0, -(int32_t)size);
     }
@@ -293,9 +308,11 @@ static void emit_rmw_handler(JitCtx *c, const JitCold *cold)
     JitBuf *j = &c->j;
 
     jit_mov(j, 8, H_RDI, H_RBX);
-    jit_lea(j, H_RSI, H_R12, H_NONE, 0, cold->k * (int32_t)sizeof(X86Insn));
+    jit_movi(j, H_RSI, (uintptr_t)&c->b->insns[cold->k]);
     jit_call(j, c->b->insns[cold->k].exec);
     emit_pop_saved(j);
+    c->valid = 0;
+    jx_regs_load(c, cold->valid);
     jx_stop_check(c, cold->k + 1);
     if (cold->flags) {
         jit_mov(j, 8, H_RDI, H_RBX);
@@ -322,6 +339,10 @@ void jx_cold(JitCtx *c, const JitCold *cold)
         }
     }
     jx_insn_state(c, cold->k);
+    /* Memory is the guest's state at the call: it may raise. */
+    c->valid = cold->valid;
+    jx_regs_store(c, c->valid);
+    c->dirty = 0;
     emit_push_saved(j);
     if (cold->kind == COLD_HANDLER) {
         emit_rmw_handler(c, cold);

@@ -13,8 +13,9 @@
  * on the host flags, which x86 computes exactly as the guest's.
  * Lazy-flag fields are written as the handlers write them, so the rest of
  * the CPU cannot tell which engine ran.  Host registers: RBX = cpu, RBP =
- * cpu->insn_eip, R12 = the block's X86Insn array, R13 = the budget, R14 =
- * the TLB; all else is scratch between entries.
+ * cpu->insn_eip, R14 = the TLB, R12, R13 and R15 the block's most used
+ * guest registers (jit-regs.c), [RSP] the budget; all else is scratch
+ * between entries.
  *
  * Leaves out: SMC inside a block is left to the existing invalidation
  * (stores to code pages miss the TLB; the slow path stops the block);
@@ -38,8 +39,8 @@
 #define JIT_HOST_OK false
 #endif
 
-#define JIT_INSN_ROOM 320       /* bytes of host code per entry, at most */
-#define JIT_COLD_ROOM 192       /* per slow-path stub */
+#define JIT_INSN_ROOM 400       /* bytes of host code per entry, at most */
+#define JIT_COLD_ROOM 256       /* per slow-path stub */
 
 struct X86JitCode {
     uint8_t *base;
@@ -147,7 +148,7 @@ uint64_t x86_jit_flushes(const X86JitCode *jc)
 void jx_insn_state(JitCtx *c, unsigned k)
 {
     const X86Insn *i = &c->b->insns[k];
-    jit_lea(&c->j, H_RAX, H_R12, H_NONE, 0, k * (int32_t)sizeof(X86Insn));
+    jit_movi(&c->j, H_RAX, (uintptr_t)i);
     jit_store(&c->j, H_RAX, 8, H_RBX, CPU_OFF(cur_insn));
     jit_lea(&c->j, H_RAX, H_RBP, H_NONE, 0, i->next_off);
     jit_store(&c->j, H_RAX, 8, H_RBX, CPU_REG(R_RIP));
@@ -160,9 +161,11 @@ static unsigned jit_retired(const JitCtx *c, unsigned n)
     return n + (c->b->fused && n == c->b->n_insns);
 }
 
-/* Return to the run loop after @n entries: 10 bytes. */
+/* Return to the run loop after @n entries, the dirty cached registers
+ * written back first. */
 static void emit_exit(JitCtx *c, unsigned n)
 {
+    jx_regs_store(c, c->dirty);
     jit_b(&c->j, 0xb8);                         /* mov eax, retired */
     jit_d(&c->j, jit_retired(c, n));
     jit_patch(jit_jmp(&c->j), c->epi);
@@ -176,6 +179,7 @@ static void emit_exit_all(JitCtx *c)
         emit_exit(c, c->b->n_insns);
         return;
     }
+    jx_regs_store(c, c->dirty);
     jit_b(&c->j, 0xba);                         /* mov edx, retired */
     jit_d(&c->j, jit_retired(c, c->b->n_insns));
     jit_patch(jit_jmp(&c->j), c->chain);
@@ -184,22 +188,23 @@ static void emit_exit_all(JitCtx *c)
 /* Leave with @n entries run when the block was stopped (run_end NULL). */
 void jx_stop_check(JitCtx *c, unsigned n)
 {
+    uint8_t *over;
+
     jit_rm(&c->j, 0x83, 8, 7, H_RBX, H_NONE, 0, CPU_OFF(run_end));
     jit_b(&c->j, 0);                            /* cmp qword [], 0 */
     jit_b(&c->j, 0x75);                         /* jne over the exit */
-    jit_b(&c->j, 10);
+    jit_b(&c->j, 0);
+    over = c->j.p;
     emit_exit(c, n);
+    assert(c->j.p - over < 128);
+    over[-1] = c->j.p - over;
 }
 
 /* Write the low @size bytes of @src to the guest register at byte offset
  * @off, zero-extending 32-bit results (x86_reg_write()). */
 static void emit_reg_write(JitCtx *c, int src, unsigned off, unsigned size)
 {
-    if (size == 4) {
-        jit_mov(&c->j, 4, src, src);
-        size = 8;
-    }
-    jit_store(&c->j, src, size, H_RBX, CPU_REG(0) + off);
+    jx_reg_write(c, src, off, size);
 }
 
 /* RCX (or RAX for @to_rax) = operand @n of @i: register, immediate or
@@ -210,8 +215,7 @@ static void emit_src(JitCtx *c, unsigned k, int n, int dst)
     const X86Operand *o = &i->op[n];
 
     if (o->kind == OPK_REG) {
-        jit_load(&c->j, dst, o->size, H_RBX, H_NONE, 0,
-                 CPU_REG(0) + o->reg);
+        jx_reg_read(c, dst, o->reg, o->size);
     } else if (o->kind == OPK_IMM) {
         uint64_t imm = i->imm;
         if (c->packed_imm) {    /* x86_fuse_jcc_mem(): 32 bits */
@@ -299,8 +303,7 @@ static JitCold *emit_dst_src(JitCtx *c, unsigned k, unsigned size, bool rmw,
         if (i->op[1].kind != OPK_NONE) {
             emit_src(c, k, 1, H_RCX);
         }
-        jit_load(&c->j, H_RAX, size, H_RBX, H_NONE, 0,
-                 CPU_REG(0) + i->op[0].reg);
+        jx_reg_read(c, H_RAX, i->op[0].reg, size);
         return NULL;
     }
     if (rmw) {
@@ -455,7 +458,7 @@ static void emit_shift(JitCtx *c, unsigned k, unsigned kind)
     unsigned off = i->op[0].reg;
     JitBuf *j = &c->j;
 
-    jit_load(j, H_RAX, size, H_RBX, H_NONE, 0, CPU_REG(0) + off);
+    jx_reg_read(c, H_RAX, off, size);
     if (n == 0) {
         emit_reg_write(c, H_RAX, off, size);    /* zero-extends, no flags */
         return;
@@ -575,8 +578,7 @@ static void emit_imul(JitCtx *c, unsigned k)
     if (i->op[2].kind == OPK_IMM) {
         jit_movi(j, H_RCX, i->imm);
     } else {
-        jit_load(j, H_RCX, size, H_RBX, H_NONE, 0,
-                 CPU_REG(0) + i->op[0].reg);
+        jx_reg_read(c, H_RCX, i->op[0].reg, size);
     }
     jit_rr(j, 0x0faf, size, H_RAX, H_RCX);      /* imul eax/rax, ecx/rcx */
     jit_b(j, 0x0f);                             /* setc dl */
@@ -594,8 +596,8 @@ static void emit_cmov(JitCtx *c, unsigned k)
     unsigned size = i->op[0].size;
     JitBuf *j = &c->j;
 
-    jit_load(j, H_RAX, size, H_RBX, H_NONE, 0, CPU_REG(0) + i->op[0].reg);
-    jit_load(j, H_RCX, size, H_RBX, H_NONE, 0, CPU_REG(0) + i->op[1].reg);
+    jx_reg_read(c, H_RAX, i->op[0].reg, size);
+    jx_reg_read(c, H_RCX, i->op[1].reg, size);
     jit_rr(j, 0x0f40 | (i->opcode & 15), size, H_RAX, H_RCX);
     emit_reg_write(c, H_RAX, i->op[0].reg, size);
 }
@@ -606,7 +608,7 @@ static void emit_setcc(JitCtx *c, unsigned k)
     jit_b(&c->j, 0x0f);                         /* setcc al */
     jit_b(&c->j, 0x90 | (i->opcode & 15));
     jit_b(&c->j, 0xc0);
-    jit_store(&c->j, H_RAX, 1, H_RBX, CPU_REG(0) + i->op[0].reg);
+    jx_reg_write(c, H_RAX, i->op[0].reg, 1);
 }
 
 static void emit_mov(JitCtx *c, unsigned k)
@@ -658,10 +660,12 @@ static void emit_self_loop(JitCtx *c)
 
     jit_load(j, H_RAX, 8, H_RBX, H_NONE, 0, CPU_OFF(retired));
     jit_alu_ri(j, G1_ADD, 8, H_RAX, jit_retired(c, c->b->n_insns));
-    jit_rr(j, 0x39, 8, H_R13, H_RAX);           /* cmp rax, r13 */
+    jit_rm(j, 0x3b, 8, H_RAX, H_RSP, H_NONE, 0, 0); /* cmp rax, budget */
     out[0] = jit_jcc(j, 3);                     /* jae */
     jx_events_check(c, out + 1);
     jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(retired));
+    /* The body starts with dirty0 dirty: write back the others. */
+    jx_regs_store(c, c->dirty & ~c->dirty0);
     jit_patch(jit_jmp(j), c->body);
     for (int k = 0; k < 3; k++) {
         jit_patch(out[k], j->p);
@@ -705,13 +709,15 @@ static void emit_call(JitCtx *c, unsigned k, bool pure)
         jx_insn_state(c, k);
     }
     c->has_call = true;
+    jx_regs_before_call(c);
     jit_mov(&c->j, 8, H_RDI, H_RBX);
-    jit_lea(&c->j, H_RSI, H_R12, H_NONE, 0, k * (int32_t)sizeof(X86Insn));
+    jit_movi(&c->j, H_RSI, (uintptr_t)i);
     jit_call(&c->j, i->exec);
     if (!pure && k + 1u < c->b->n_insns) {
         jx_stop_check(c, k + 1);
         jx_tlb_base(c);
     }
+    jx_regs_after_call(c, k);
 }
 
 /* A flag-setting template (ALU or INC/DEC) for entry @k; with @flags the
@@ -890,6 +896,19 @@ static int emit_entry(JitCtx *c, unsigned k)
     return EMIT_INLINE;
 }
 
+/* The block probably branches back to its own start (a self-loop keeps
+ * its cached registers dirty across the back edge). */
+static bool jit_loops(const X86Block *b)
+{
+    const X86Insn *i = &b->insns[b->n_insns - 1];
+    int64_t end = i->next_off;
+
+    if (b->fused) {
+        return end + i->disp == 0 || end + (int32_t)(i->imm >> 32) == 0;
+    }
+    return i->op[0].kind == OPK_IMM && end + (int32_t)i->imm == 0;
+}
+
 bool x86_jit_translate(X86JitCode *jc, const X86Block *b, X86JitFn *out)
 {
     size_t need = 64 + b->n_insns * (JIT_INSN_ROOM + 2 * JIT_COLD_ROOM);
@@ -914,8 +933,9 @@ bool x86_jit_translate(X86JitCode *jc, const X86Block *b, X86JitFn *out)
     /* The epilogue and the chain stub first, so every exit jumps back
      * to a known place. */
     c->epi = c->j.p;
-    for (int r = H_R14; r >= H_R12; r--) {
-        jit_b(&c->j, 0x41);                     /* pop r14, r13, r12 */
+    jit_b(&c->j, 0x59);                         /* pop rcx: the budget */
+    for (int r = H_R15; r >= H_R12; r--) {
+        jit_b(&c->j, 0x41);                     /* pop r15, r14, r13, r12 */
         jit_b(&c->j, 0x58 | (r & 7));
     }
     jit_b(&c->j, 0x5d);                         /* pop rbp */
@@ -926,16 +946,18 @@ bool x86_jit_translate(X86JitCode *jc, const X86Block *b, X86JitFn *out)
     entry = c->j.p;
     jit_b(&c->j, 0x53);                         /* push rbx */
     jit_b(&c->j, 0x55);                         /* push rbp */
-    for (int r = H_R12; r <= H_R14; r++) {
-        jit_b(&c->j, 0x41);                     /* push r12, r13, r14 */
+    for (int r = H_R12; r <= H_R15; r++) {
+        jit_b(&c->j, 0x41);                     /* push r12, r13, r14, r15 */
         jit_b(&c->j, 0x50 | (r & 7));
     }
+    jit_b(&c->j, 0x51);                         /* push rcx: the budget */
     jit_mov(&c->j, 8, H_RBX, H_RDI);
-    jit_mov(&c->j, 8, H_R13, H_RCX);
     jit_mov(&c->j, 8, H_RBP, H_RSI);
-    jit_mov(&c->j, 8, H_R12, H_RDX);
     assert(c->j.p - entry == JIT_CHAIN_SKIP);
     jx_tlb_base(c);
+    jx_regs_plan(c);
+    jx_regs_load(c, c->cached);
+    c->dirty = c->dirty0 = jit_loops(b) ? c->cached : 0;
     c->body = c->j.p;
     for (unsigned k = 0; k < b->n_insns && how != EMIT_ENDED; k++) {
         how = emit_entry(c, k);

@@ -795,6 +795,107 @@ static void test_budget(void)
     test_machine_free(i);
 }
 
+/*
+ * The register cache (jit-regs.c): guest registers kept in host registers
+ * and written back only before calls, stubs and exits.  Each program runs
+ * with RBX at mapped memory and at an unmapped page (a #PF from an inline
+ * load, store or RMW, from a called handler, from inside a CALLed routine,
+ * with RSP or other cached registers dirty), with the TLB full and
+ * flushed; the whole register file, flags, CR2, data and stack must be
+ * the interpreter's.
+ */
+static const struct {
+    const char *code;
+    uint64_t rsi;       /* 0: MEM_ADDR */
+    uint8_t dl;
+} cache_progs[] = {
+    /* add rax, rcx (x2); add rdx, rax; mov rdi, [rbx]; add rax, 1 */
+    { "4801c84801c84801c2488b3b4883c001f4" },
+    /* ...; mov [rbx], rax; add rax, rcx */
+    { "4801c84801c84801c24889034801c8f4" },
+    /* ...; add [rbx], eax (inline RMW); add rdx, rax */
+    { "4801c84801c84801c201034801c2f4" },
+    /* ...; adc [rbx], rax (its handler); add rax, rcx */
+    { "4801c84801c84801c24811034801c8f4" },
+    /* push rax; push rcx; add rax, rcx (x2); mov rdi, [rbx]; pop rdx */
+    { "50514801c84801c8488b3b5af4" },
+    /* add rax, rcx; rol rax, 1 (a handler); add rax, rcx; add rdx, rax;
+     * mov rdi, [rbx]; add rax, rcx */
+    { "4801c848d1c04801c84801c2488b3b4801c8f4" },
+    /* add ah, cl; add rax, rcx (x2); mov dl, ah; mov rdi, [rbx] */
+    { "00cc4801c84801c888e2488b3bf4" },
+    /* l: add rax, rcx; add rdx, rax; dec rcx; jnz l (a self-loop) */
+    { "4801c84801c248ffc975f5f4" },
+    /* add rax, rcx (x2); mov [rsi], dl (a HLT over the next MOV: SMC);
+     * mov eax, 1; add rax, rcx */
+    { "4801c84801c88816b8010000004801c8f4", CODE_ADDR + 8, 0xf4 },
+    /* call f; add rax, rcx; hlt; f: add rax, rcx; add rdx, rax;
+     * mov rdi, [rbx]; ret */
+    { "e8050000004801c8f4f44801c84801c2488b3bc3" },
+    /* push rcx (x3); mov rdi, [rbx]; pop rax; pop rdx; pop rcx */
+    { "515151488b3b585a59f4" },
+};
+
+static void regcache_setup(TestMachine *m, unsigned p, bool fault)
+{
+    X86CPU *cpu = m->cpu;
+
+    load_code(m, CODE_ADDR, cache_progs[p].code);
+    for (int r = 0; r < 16; r++) {
+        cpu->regs[r] = 0x0101010101010101ull * (r + 1) + p;
+    }
+    cpu->regs[R_EAX] = 0x1234567890ull + p;
+    cpu->regs[R_ECX] = 25;
+    cpu->regs[R_EDX] = cache_progs[p].dl;
+    cpu->regs[R_EBX] = fault ? 0x40000000 : MEM_ADDR + 0x40;
+    cpu->regs[R_ESI] = cache_progs[p].rsi ? cache_progs[p].rsi : MEM_ADDR;
+    cpu->regs[R_ESP] = STACK_TOP;
+    cpu->regs[R_RIP] = CODE_ADDR;
+    cpu->cr2 = 0;
+    cpu->halted = false;
+    x86_eflags_set(cpu, 0x2, 0xffffffffu);
+    put64(m, MEM_ADDR + 0x40, 0x8000000000000001ull);
+}
+
+static void test_regcache(void)
+{
+    TestMachine *j = machine(true), *i = machine(false);
+    TestMachine *ms[2] = { j, i };
+    unsigned faults = 0;
+
+    for (unsigned p = 0; p < G_N_ELEMENTS(cache_progs); p++) {
+        for (unsigned v = 0; v < 6; v++) {
+            for (int e = 0; e < 2; e++) {
+                regcache_setup(ms[e], p, v & 1);
+                if (v & 2) {
+                    x86_tlb_flush(ms[e]->cpu, true);
+                }
+                for (int n = 0; n < 10 && !ms[e]->cpu->halted; n++) {
+                    x86_cpu_run(ms[e]->cpu, 100000, NULL);
+                }
+                g_assert_true(ms[e]->cpu->halted);
+            }
+            for (int r = 0; r < 16; r++) {
+                if (j->cpu->regs[r] != i->cpu->regs[r]) {
+                    g_error("%s/%u: reg %d jit %#" PRIx64 " interp %#"
+                            PRIx64, cache_progs[p].code, v, r,
+                            j->cpu->regs[r], i->cpu->regs[r]);
+                }
+            }
+            check_same(j, i, cache_progs[p].code);
+            g_assert_cmphex(j->cpu->cr2, ==, i->cpu->cr2);
+            g_assert_true(!memcmp(j->ram + MEM_ADDR, i->ram + MEM_ADDR, 256));
+            g_assert_true(!memcmp(j->ram + STACK_TOP - 256,
+                                  i->ram + STACK_TOP - 256, 256));
+            faults += j->cpu->regs[R_RIP] == VEC_ADDR + EXCP_PF + 1;
+        }
+    }
+    g_assert_cmpuint(faults, >=, 8 * 3);
+    g_assert_cmpuint(x86_bc_jit_blocks(j->cpu), >, 0);
+    test_machine_free(j);
+    test_machine_free(i);
+}
+
 /* 600 blocks of ADD EAX, 1; JMP +0 in a 64 KiB code region. */
 static uint64_t run_many_blocks(bool jit, uint64_t *flushes)
 {
@@ -855,6 +956,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cpu/jit/stack32", test_stack32);
     g_test_add_func("/cpu/jit/smc", test_smc);
     g_test_add_func("/cpu/jit/budget", test_budget);
+    g_test_add_func("/cpu/jit/regcache", test_regcache);
     g_test_add_func("/cpu/jit/region-full", test_region_full);
 #endif
     g_test_add_func("/cpu/jit/off", test_jit_off);
