@@ -105,6 +105,7 @@ typedef struct JitCtx {
     uint16_t cached;    /* given a host register for the block */
     uint16_t valid;     /* the host copy is the guest's value */
     uint16_t dirty;     /* the host copy is newer than cpu->regs[] */
+    bool loops;         /* the block branches to its own start */
     uint16_t dirty0;    /* dirty as the body starts (a self-loop's back
                            edge writes back the rest) */
 } JitCtx;

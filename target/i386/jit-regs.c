@@ -4,7 +4,8 @@
  * "Guest registers in host registers").
  *
  * Within one translated block the general registers its inline templates
- * use most (at most JIT_NREGS, each used at least twice, never one whose
+ * use most (at most JIT_NREGS, each used at least twice or, in a block
+ * that loops to its own start, once; never one whose
  * high byte, AH-BH, the block names) live in callee-saved host registers:
  * loaded once after the prologue, written back to cpu->regs[] only when
  * changed ("dirty") and only before something can read cpu->regs[] or
@@ -90,7 +91,7 @@ void jx_regs_plan(JitCtx *c)
 
         for (unsigned n = 0; n < JIT_GUEST_REGS; n++) {
             if (!(no & (1u << n)) && !(c->cached & (1u << n)) &&
-                uses[n] >= 2 && (best < 0 || uses[n] > uses[best])) {
+                uses[n] >= (c->loops ? 1u : 2u) && (best < 0 || uses[n] > uses[best])) {
                 best = n;
             }
         }

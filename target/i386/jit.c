@@ -275,6 +275,7 @@ static const uint8_t alu_cc_op[] = {
 };
 
 static void emit_cf(JitCtx *c);
+static bool emit_alu_cached(JitCtx *c, unsigned k, unsigned op);
 
 /* bt r10d, 0: the guest's CF (R10) into the host's. */
 static void emit_cf_to_host(JitCtx *c)
@@ -350,6 +351,9 @@ static void emit_alu(JitCtx *c, unsigned k, unsigned op, bool flags)
     JitBuf *j = &c->j;
     JitCold *cold;
 
+    if (!carry && emit_alu_cached(c, k, op)) {
+        return;
+    }
     if (carry) {
         emit_cf(c);
     }
@@ -373,6 +377,73 @@ static void emit_alu(JitCtx *c, unsigned k, unsigned op, bool flags)
     if (cold) {
         jx_rmw_done(c, cold);
     }
+}
+
+/*
+ * ALU, CMP, TEST of a 32/64-bit register the cache holds, with a register
+ * or immediate source, run on the host register itself: the host's
+ * operation of the guest's width leaves the guest's result (a 32-bit one
+ * zero-extended) and flags.  Only when the record is dead or, for logic
+ * operations and 64-bit arithmetic, equal to what the host registers hold
+ * (cc_dst = the result of the zero-extended operands): returns false
+ * when emit_alu() must do it.
+ */
+static bool emit_alu_cached(JitCtx *c, unsigned k, unsigned op)
+{
+    const X86Insn *i = &c->b->insns[k];
+    const X86Operand *d = &i->op[0], *s = &i->op[1];
+    bool logic = alu_cc_op[op] == CC_OP_LOGIC;
+    int hd = d->kind == OPK_REG && !(d->reg % 8) ?
+             jx_reg_host(c, d->reg / 8) : H_NONE;
+    int src = H_RCX;
+    JitBuf *j = &c->j;
+
+    if (hd == H_NONE || (d->size != 4 && d->size != 8) || c->packed_imm ||
+        op == OP_ADC || op == OP_SBB || s->kind == OPK_MEM ||
+        (!c->flags_dead && !logic && d->size != 8)) {
+        return false;
+    }
+    if (s->kind == OPK_REG && !(s->reg % 8) &&
+        jx_reg_host(c, s->reg / 8) != H_NONE) {
+        src = jx_reg_host(c, s->reg / 8);
+    } else if (s->kind == OPK_IMM && (int64_t)i->imm == (int32_t)i->imm &&
+               c->flags_dead) {
+        src = H_NONE;
+    } else {
+        emit_src(c, k, 1, H_RCX);
+    }
+    if (!c->flags_dead && (op == OP_CMP || op == OP_TEST)) {
+        /* The record's result in RDX, the host flags from hd last. */
+        jit_mov(j, d->size, H_RDX, hd);
+        if (!logic) {
+            jit_mov(j, 8, H_RAX, hd);
+        }
+        jit_rr(j, alu_host_op[logic ? OP_AND : OP_SUB], d->size, src, H_RDX);
+        emit_cc(c, alu_cc_op[op], d->size, logic ? H_NONE : H_RAX,
+                logic ? H_NONE : src, H_RDX);
+        jit_rr(j, alu_host_op[op], d->size, src, hd);
+        return true;
+    }
+    if (!c->flags_dead && !logic) {
+        jit_mov(j, 8, H_RAX, hd);
+    }
+    if (src != H_NONE) {
+        jit_rr(j, alu_host_op[op], d->size, src, hd);
+    } else if (op == OP_TEST) {
+        jit_prefix(j, d->size, 0, 0, hd, false);
+        jit_b(j, 0xf7);                         /* test r, imm32 */
+        jit_b(j, 0xc0 | (hd & 7));
+        jit_d(j, (uint32_t)i->imm);
+    } else {
+        jit_alu_ri(j, op == OP_CMP ? G1_CMP : op, d->size, hd,
+                   (int32_t)i->imm);
+    }
+    if (op != OP_CMP && op != OP_TEST) {
+        c->dirty |= 1u << (d->reg / 8);
+    }
+    emit_cc(c, alu_cc_op[op], d->size, logic ? H_NONE : H_RAX,
+            logic ? H_NONE : src, hd);
+    return true;
 }
 
 static bool jit_cf(X86CPU *cpu)
@@ -404,7 +475,29 @@ static void emit_incdec(JitCtx *c, unsigned k, bool dec, bool flags)
     unsigned size = i->op[0].size;
     JitBuf *j = &c->j;
     JitCold *cold;
+    int hd = i->op[0].kind == OPK_REG && !(i->op[0].reg % 8) ?
+             jx_reg_host(c, i->op[0].reg / 8) : H_NONE;
 
+    if (hd != H_NONE && size >= 4) {
+        /* A cached register: the host's INC/DEC on it, last. */
+        if (!c->flags_dead || flags) {
+            emit_cf(c);
+        }
+        if (!c->flags_dead) {
+            jit_mov(j, size, H_RAX, hd);
+            jit_lea(j, H_RDX, H_RAX, H_NONE, 0, dec ? -1 : 1);
+            emit_cc(c, dec ? CC_OP_DEC : CC_OP_INC, size, H_RAX, H_R10,
+                    H_RDX);
+        }
+        if (flags) {
+            emit_cf_to_host(c);
+        }
+        jit_prefix(j, size, 0, 0, hd, false);
+        jit_b(j, 0xff);                         /* inc/dec hd */
+        jit_b(j, 0xc0 | dec << 3 | (hd & 7));
+        c->dirty |= 1u << (i->op[0].reg / 8);
+        return;
+    }
     emit_cf(c);
     cold = emit_dst_src(c, k, size, true, flags);
     jit_lea(j, H_RDX, H_RAX, H_NONE, 0, dec ? -1 : 1);
@@ -614,9 +707,18 @@ static void emit_setcc(JitCtx *c, unsigned k)
 static void emit_mov(JitCtx *c, unsigned k)
 {
     const X86Insn *i = &c->b->insns[k];
-    const X86Operand *d = &i->op[0];
+    const X86Operand *d = &i->op[0], *s = &i->op[1];
+    int hd = d->kind == OPK_REG && !(d->reg % 8) && d->size >= 4 ?
+             jx_reg_host(c, d->reg / 8) : H_NONE;
 
-    if (d->kind == OPK_REG) {
+    if (hd != H_NONE && s->kind == OPK_IMM) {
+        /* A cached destination of 32/64 bits: straight into it. */
+        jit_movi(&c->j, hd, d->size == 4 ? (uint32_t)i->imm : i->imm);
+        c->dirty |= 1u << (d->reg / 8);
+    } else if (hd != H_NONE && s->kind == OPK_REG) {
+        jx_reg_read(c, hd, s->reg, d->size);
+        c->dirty |= 1u << (d->reg / 8);
+    } else if (d->kind == OPK_REG) {
         emit_src(c, k, 1, H_RAX);
         emit_reg_write(c, H_RAX, d->reg, d->size);
     } else {
@@ -955,9 +1057,10 @@ bool x86_jit_translate(X86JitCode *jc, const X86Block *b, X86JitFn *out)
     jit_mov(&c->j, 8, H_RBP, H_RSI);
     assert(c->j.p - entry == JIT_CHAIN_SKIP);
     jx_tlb_base(c);
+    c->loops = jit_loops(b);
     jx_regs_plan(c);
     jx_regs_load(c, c->cached);
-    c->dirty = c->dirty0 = jit_loops(b) ? c->cached : 0;
+    c->dirty = c->dirty0 = c->loops ? c->cached : 0;
     c->body = c->j.p;
     for (unsigned k = 0; k < b->n_insns && how != EMIT_ENDED; k++) {
         how = emit_entry(c, k);

@@ -132,11 +132,17 @@ static const char *const flag_ops[] = {
     "c0ec03", "66d1e0", "66c1e811", "c0e008", "d0e4",
     "11d8", "19d8", "4819d8", "10d8", "6619d8", "83d005", "4883d8ff",
     "1306", "4811d84819d8", "19d811d8", "01d811d8", "21d819d8",
+    "4883f8054801d8", "a90001000001d8", "4883e00f4809d8", "83f0ff29d8",
+    "4885c04883c0ff", "ffc8ffc0", "48ffc04839d8",
 };
 
 /* Entries before it: nothing, CF from EFLAGS (STC, CLC), from an ADD
- * (kept in a host register), from a logic operation (zero). */
-static const char *const prefixes[] = { "", "f9", "f8", "4801d1", "4821d1" };
+ * (kept in a host register), from a logic operation (zero); moves of RAX,
+ * RBX (and RCX) to themselves, so the register cache holds them. */
+static const char *const prefixes[] = {
+    "", "f9", "f8", "4801d1", "4821d1", "4889c04889db",
+    "f94889c04889db4889c9",
+};
 
 static void set_regs(TestMachine *m, uint64_t a, uint64_t b, uint64_t d)
 {
