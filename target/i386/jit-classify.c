@@ -246,17 +246,23 @@ bool jit_flags_overwritten(const X86Block *b, unsigned n, JitKind pk)
     }
 }
 
-/* Entry @n needs the guest's CF as it starts (INC, DEC, ADC, SBB). */
+/* Entry @n, or one after it past moves (MOV, LEA, MOVZX/MOVSX: they keep
+ * R10, their stubs too), needs the guest's CF as it starts (INC, DEC,
+ * ADC, SBB). */
 bool jit_needs_cf(const X86Block *b, unsigned n)
 {
-    JitOp o;
+    for (; n < b->n_insns; n++) {
+        JitOp o = jit_classify(b, &b->insns[n]);
 
-    if (n >= b->n_insns) {
-        return false;
+        if (o.kind == JK_INCDEC ||
+            (o.kind == JK_ALU && (o.alu == OP_ADC || o.alu == OP_SBB))) {
+            return true;
+        }
+        if (o.kind != JK_MOV && o.kind != JK_LEA && o.kind != JK_EXT) {
+            return false;
+        }
     }
-    o = jit_classify(b, &b->insns[n]);
-    return o.kind == JK_INCDEC ||
-           (o.kind == JK_ALU && (o.alu == OP_ADC || o.alu == OP_SBB));
+    return false;
 }
 
 /* Entry @i's template leaves the host flags alone: register and

@@ -134,6 +134,7 @@ static const char *const flag_ops[] = {
     "1306", "4811d84819d8", "19d811d8", "01d811d8", "21d819d8",
     "4883f8054801d8", "a90001000001d8", "4883e00f4809d8", "83f0ff29d8",
     "4885c04883c0ff", "ffc8ffc0", "48ffc04839d8",
+    "01d88906ffc8", "4829d88b0e4883d100", "4801d8488d0c180fb6d0ffc0",
 };
 
 /* Entries before it: nothing, CF from EFLAGS (STC, CLC), from an ADD
@@ -838,6 +839,9 @@ static const struct {
     /* call f; add rax, rcx; hlt; f: add rax, rcx; add rdx, rax;
      * mov rdi, [rbx]; ret */
     { "e8050000004801c8f4f44801c84801c2488b3bc3" },
+    /* add rax, rcx (x2); mov [rbx], rax; dec rdx (the ADD's CF kept in
+     * a host register across the store) */
+    { "4801c84801c848890348ffcaf4" },
     /* push rcx (x3); mov rdi, [rbx]; pop rax; pop rdx; pop rcx */
     { "515151488b3b585a59f4" },
 };
