@@ -576,6 +576,42 @@ static void emit_shift(JitCtx *c, unsigned k, unsigned kind)
     emit_reg_write(c, H_RDX, off, size);
 }
 
+/*
+ * ROL/ROR of a 32/64-bit register by a constant whose flags the next
+ * entry overwrites (c->flags_dead): the host's rotate, no record (fm_rot()
+ * would merge CF and OF into the previous flags).  False otherwise: the
+ * handler is called.
+ */
+static bool emit_rot_dead(JitCtx *c, unsigned k)
+{
+    const X86Insn *i = &c->b->insns[k];
+    const X86Operand *d = &i->op[0];
+    unsigned n = i->imm & (d->size == 8 ? 63 : 31);
+    int h;
+
+    if (!c->flags_dead || i->map != 0 || i->modrm_reg > 1 ||
+        (i->opcode != 0xc1 && i->opcode != 0xd1) || d->kind != OPK_REG ||
+        (d->size != 4 && d->size != 8) || d->reg % 8) {
+        return false;
+    }
+    h = jx_reg_host(c, d->reg / 8);
+    if (h == H_NONE) {
+        jx_reg_read(c, H_RAX, d->reg, d->size);
+        if (n) {
+            jit_shift_ri(&c->j, i->modrm_reg, d->size, H_RAX, n);
+        }
+        jx_reg_write(c, H_RAX, d->reg, d->size);
+        return true;
+    }
+    if (n) {
+        jit_shift_ri(&c->j, i->modrm_reg, d->size, h, n);
+    } else {
+        jit_mov(&c->j, d->size, h, h);          /* 32-bit: zero-extends */
+    }
+    c->dirty |= 1u << (d->reg / 8);
+    return true;
+}
+
 /* PUSH r/imm and POP r of 8 (64-bit code) or 4 bytes (32-bit code,
  * jx_stack()); POP RSP leaves the value. */
 static void emit_push_pop(JitCtx *c, unsigned k, bool pop)
@@ -983,6 +1019,10 @@ static int emit_entry(JitCtx *c, unsigned k)
         emit_ext(c, k, o.sx);
         break;
     case JK_PURE:
+        if (emit_rot_dead(c, k)) {
+            c->cf = CFS_NONE;
+            break;
+        }
         emit_call(c, k, true);
         c->cf = CFS_NONE;
         return EMIT_CALLED;

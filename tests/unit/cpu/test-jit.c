@@ -135,6 +135,8 @@ static const char *const flag_ops[] = {
     "4883f8054801d8", "a90001000001d8", "4883e00f4809d8", "83f0ff29d8",
     "4885c04883c0ff", "ffc8ffc0", "48ffc04839d8",
     "01d88906ffc8", "4829d88b0e4883d100", "4801d8488d0c180fb6d0ffc0",
+    "c1c0054801d8", "48c1c83f4821d8", "d1c001d8", "c1c80029d8",
+    "48c1c0004801d8", "48d1c84831d8",
 };
 
 /* Entries before it: nothing, CF from EFLAGS (STC, CLC), from an ADD
