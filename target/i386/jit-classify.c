@@ -298,3 +298,22 @@ bool jit_hflags_used(const X86Block *b, unsigned k)
     }
     return false;
 }
+
+bool jit_flags_overwritten_later(const X86Block *b, unsigned n, JitKind pk)
+{
+    for (; n < b->n_insns; n++) {
+        const X86Insn *i = &b->insns[n];
+        JitOp o = jit_classify(b, i);
+
+        if (o.kind == JK_MOV || o.kind == JK_LEA || o.kind == JK_EXT) {
+            continue;
+        }
+        if (o.kind == JK_ALU && o.alu != OP_ADC && o.alu != OP_SBB &&
+            i->op[0].kind == OPK_REG && i->op[1].kind == OPK_MEM &&
+            !(b->fused && n + 1u == b->n_insns)) {
+            return true;
+        }
+        return jit_flags_overwritten(b, n, pk);
+    }
+    return false;
+}

@@ -69,6 +69,21 @@ typedef enum JitColdKind {
     COLD_HANDLER,   /* the entry's handler does all of it */
 } JitColdKind;
 
+/*
+ * A lazy-flag record not stored yet (c->rec): R9 and R11 hold what
+ * rebuilds it (jx_rec_store()), until the next flag-setting template,
+ * past moves only, overwrites it.  Every stub in between stores it first
+ * (it may raise, and an exception reads EFLAGS) and keeps R9 and R11.
+ */
+typedef struct JitRec {
+    bool on;
+    bool neg;           /* CC_OP_SUB of 0 and R11 */
+    uint8_t op;         /* CC_OP_*: LOGIC (R9 = dst), ADD/SUB (R9, R11 =
+                           the operands), INC/DEC (R9 = the operand, R11 =
+                           CF), SHIFT (R9 = dst, R11 = CF | OF << 1) */
+    uint8_t size;
+} JitRec;
+
 /* A slow-path stub, emitted after the block's code. */
 typedef struct JitCold {
     uint8_t *patch[2];  /* rel32s of the fast path's jumps to the stub */
@@ -82,6 +97,7 @@ typedef struct JitCold {
     bool flags;         /* COLD_RMW: the host flags are live at done */
     int8_t rsp_adj;     /* COLD_ST of a PUSH: RSP moves before the stop */
     uint16_t valid;     /* the cached guest registers valid at the jump */
+    JitRec rec;         /* a record the stub stores first */
 } JitCold;
 
 typedef struct JitCtx {
@@ -97,6 +113,10 @@ typedef struct JitCtx {
     bool has_call;      /* a handler is called (not counting slow paths) */
     bool packed_imm;    /* the entry's immediate is the low half of .imm */
     bool flags_dead;    /* the next entry overwrites this one's cc_* */
+    bool rec_defer;     /* a later one does, past moves: keep it in R9/R11 */
+    JitRec rec;         /* the record kept in R9/R11, if on */
+    unsigned rec_k;     /* the entry that made it */
+    unsigned k;         /* the entry being translated */
     uint8_t rip_adj;    /* a fused entry: RIP-relative from the CMP's end */
     uint8_t *body;      /* the first entry's code */
     /* the register cache (jit-regs.c), guest registers as bit masks */
@@ -127,6 +147,10 @@ bool jit_has_mem(const X86Insn *i);
 /* Entry @n (after an entry of kind @pk) writes the whole lazy-flag record
  * its cc_op uses, inline, before anything can read it. */
 bool jit_flags_overwritten(const X86Block *b, unsigned n, JitKind pk);
+/* The same for the first entry from @n on that is not a move (MOV, LEA,
+ * MOVZX/MOVSX, any operands), which may also be an ALU/CMP/TEST with a
+ * register destination and a memory source. */
+bool jit_flags_overwritten_later(const X86Block *b, unsigned n, JitKind pk);
 /* Entry @n needs the guest's CF as it starts (INC, DEC, ADC, SBB). */
 bool jit_needs_cf(const X86Block *b, unsigned n);
 /* Entry @i's template leaves the host flags alone (moves). */
@@ -198,7 +222,16 @@ void jx_call_push(JitCtx *c, unsigned k, unsigned size, JitCold *stubs[2]);
  */
 JitCold *jx_rmw_addr(JitCtx *c, unsigned k, unsigned size, bool flags);
 void jx_rmw_done(JitCtx *c, JitCold *cold);
-/* The stubs, after the block's code.  They keep RDX and R10. */
+/* Store the record @r that R9/R11 hold (a stub, before it calls out). */
+void jx_rec_store(JitCtx *c, const JitRec *r);
+/* Store c->rec, if on, and forget it (before a call or an exit). */
+void jx_rec_flush(JitCtx *c);
+/* Entries of @kind leave a kept record alone (moves). */
+static inline bool jit_keeps_rec(JitKind kind)
+{
+    return kind == JK_MOV || kind == JK_LEA || kind == JK_EXT;
+}
+/* The stubs, after the block's code.  They keep RDX, R9, R10 and R11. */
 void jx_cold(JitCtx *c, const JitCold *cold);
 
 #endif /* TARGET_I386_JIT_INT_H */

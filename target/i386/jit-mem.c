@@ -82,7 +82,7 @@ static JitCold *new_cold(JitCtx *c, unsigned k, unsigned size,
 
     assert(c->n_cold <= G_N_ELEMENTS(c->cold));
     *cold = (JitCold){ .k = k, .size = size, .kind = kind,
-                       .valid = c->valid };
+                       .valid = c->valid, .rec = c->rec };
     return cold;
 }
 
@@ -287,18 +287,75 @@ static uint64_t jit_host_flags(X86CPU *cpu)
     return x86_eflags_get(cpu) & CC_ALL;
 }
 
+/* Four pushes: the stack stays 16-byte aligned for the calls. */
 static void emit_push_saved(JitBuf *j)
 {
     jit_b(j, 0x52);                             /* push rdx */
-    jit_b(j, 0x41);                             /* push r10 */
+    jit_b(j, 0x41);                             /* push r9, r10, r11 */
+    jit_b(j, 0x51);
+    jit_b(j, 0x41);
     jit_b(j, 0x52);
+    jit_b(j, 0x41);
+    jit_b(j, 0x53);
 }
 
 static void emit_pop_saved(JitBuf *j)
 {
-    jit_b(j, 0x41);                             /* pop r10 */
+    jit_b(j, 0x41);                             /* pop r11, r10, r9 */
+    jit_b(j, 0x5b);
+    jit_b(j, 0x41);
     jit_b(j, 0x5a);
+    jit_b(j, 0x41);
+    jit_b(j, 0x59);
     jit_b(j, 0x5a);                             /* pop rdx */
+}
+
+void jx_rec_flush(JitCtx *c)
+{
+    if (c->rec.on) {
+        jx_rec_store(c, &c->rec);
+        c->rec.on = false;
+    }
+}
+
+void jx_rec_store(JitCtx *c, const JitRec *r)
+{
+    JitBuf *j = &c->j;
+
+    switch (r->op) {
+    case CC_OP_LOGIC:
+        jit_store(j, H_R9, 8, H_RBX, CPU_OFF(cc_dst));
+        break;
+    case CC_OP_SHIFT:
+        jit_store(j, H_R9, 8, H_RBX, CPU_OFF(cc_dst));
+        jit_mov(j, 4, H_RAX, H_R11);
+        jit_alu_ri(j, G1_AND, 4, H_RAX, 1);
+        jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(cc_src));
+        jit_mov(j, 4, H_RAX, H_R11);
+        jit_shift_ri(j, 5, 4, H_RAX, 1);        /* shr eax, 1 */
+        jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(cc_src2));
+        break;
+    case CC_OP_INC:
+    case CC_OP_DEC:
+        jit_store(j, H_R9, 8, H_RBX, CPU_OFF(cc_src));
+        jit_store(j, H_R11, 8, H_RBX, CPU_OFF(cc_src2));
+        jit_lea(j, H_RAX, H_R9, H_NONE, 0, r->op == CC_OP_INC ? 1 : -1);
+        jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(cc_dst));
+        break;
+    default:                                    /* ADD, SUB */
+        if (r->neg) {
+            jit_rr(j, 0x31, 4, H_RAX, H_RAX);   /* xor eax, eax */
+        } else {
+            jit_mov(j, 8, H_RAX, H_R9);
+        }
+        jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(cc_src));
+        jit_store(j, H_R11, 8, H_RBX, CPU_OFF(cc_src2));
+        jit_rr(j, r->op == CC_OP_ADD ? 0x01 : 0x29, 8, H_R11, H_RAX);
+        jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(cc_dst));
+        break;
+    }
+    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_op), r->op);
+    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_size), r->size);
 }
 
 /* The RMW stub's other way, and COLD_HANDLER's only one: the entry's
@@ -338,6 +395,10 @@ void jx_cold(JitCtx *c, const JitCold *cold)
             jit_patch(cold->patch[n], j->p);
         }
     }
+    if (cold->rec.on) {
+        jx_rec_store(c, &cold->rec);
+    }
+    c->rec.on = false;          /* stored: the stub's exits need nothing */
     jx_insn_state(c, cold->k);
     /* Memory is the guest's state at the call: it may raise. */
     c->valid = cold->valid;

@@ -165,6 +165,7 @@ static unsigned jit_retired(const JitCtx *c, unsigned n)
  * written back first. */
 static void emit_exit(JitCtx *c, unsigned n)
 {
+    jx_rec_flush(c);
     jx_regs_store(c, c->dirty);
     jit_b(&c->j, 0xb8);                         /* mov eax, retired */
     jit_d(&c->j, jit_retired(c, n));
@@ -179,6 +180,7 @@ static void emit_exit_all(JitCtx *c)
         emit_exit(c, c->b->n_insns);
         return;
     }
+    jx_rec_flush(c);
     jx_regs_store(c, c->dirty);
     jit_b(&c->j, 0xba);                         /* mov edx, retired */
     jit_d(&c->j, jit_retired(c, c->b->n_insns));
@@ -235,16 +237,53 @@ static void emit_src(JitCtx *c, unsigned k, int n, int dst)
 #define CC_ZERO (-2)
 
 /*
+ * Keep the record in R9/R11 instead (c->rec_defer: a later entry past
+ * moves overwrites it): the operands, zero-extended, rebuild cc_dst.
+ * False for ADC/SBB (their cc_dst needs the CF too).
+ */
+static bool emit_cc_defer(JitCtx *c, unsigned op, unsigned size, int src,
+                          int src2, int dst)
+{
+    JitBuf *j = &c->j;
+    unsigned w = size == 8 ? 8 : 4;
+
+    if (!c->rec_defer || op == CC_OP_ADC || op == CC_OP_SBB) {
+        return false;
+    }
+    c->rec = (JitRec){ .on = true, .op = op, .size = size,
+                       .neg = src == CC_ZERO };
+    c->rec_k = c->k;
+    switch (op) {
+    case CC_OP_LOGIC:
+        jit_mov(j, 8, H_R9, dst);
+        break;
+    case CC_OP_SHIFT:
+        jit_mov(j, 8, H_R9, dst);
+        jit_lea(j, H_R11, src, src2, 1, 0);     /* CF | OF << 1 */
+        break;
+    default:                                    /* ADD, SUB, INC, DEC */
+        if (src != CC_ZERO) {
+            jit_mov(j, w, H_R9, src);
+        }
+        jit_mov(j, op == CC_OP_INC || op == CC_OP_DEC ? 8 : w, H_R11, src2);
+        break;
+    }
+    return true;
+}
+
+/*
  * The lazy-flag record of a flag-setting template: cc_src, cc_src2 and
  * cc_dst from host registers, cc_op and cc_size.  Left out when the next
- * entry overwrites them before anything can read them (c->flags_dead).
+ * entry overwrites them before anything can read them (c->flags_dead), or
+ * kept in host registers until a later one does (emit_cc_defer()).
  */
 static void emit_cc(JitCtx *c, unsigned op, unsigned size, int src, int src2,
                     int dst)
 {
     JitBuf *j = &c->j;
 
-    if (c->flags_dead) {
+    c->rec.on = false;          /* this record replaces a kept one */
+    if (c->flags_dead || emit_cc_defer(c, op, size, src, src2, dst)) {
         return;
     }
     if (src == CC_ZERO) {
@@ -400,7 +439,7 @@ static bool emit_alu_cached(JitCtx *c, unsigned k, unsigned op)
 
     if (hd == H_NONE || (d->size != 4 && d->size != 8) || c->packed_imm ||
         op == OP_ADC || op == OP_SBB || s->kind == OPK_MEM ||
-        (!c->flags_dead && !logic && d->size != 8)) {
+        (!c->flags_dead && !c->rec_defer && !logic && d->size != 8)) {
         return false;
     }
     if (s->kind == OPK_REG && !(s->reg % 8) &&
@@ -416,7 +455,7 @@ static bool emit_alu_cached(JitCtx *c, unsigned k, unsigned op)
         /* The record's result in RDX, the host flags from hd last. */
         jit_mov(j, d->size, H_RDX, hd);
         if (!logic) {
-            jit_mov(j, 8, H_RAX, hd);
+            jit_mov(j, d->size, H_RAX, hd);
         }
         jit_rr(j, alu_host_op[logic ? OP_AND : OP_SUB], d->size, src, H_RDX);
         emit_cc(c, alu_cc_op[op], d->size, logic ? H_NONE : H_RAX,
@@ -425,7 +464,7 @@ static bool emit_alu_cached(JitCtx *c, unsigned k, unsigned op)
         return true;
     }
     if (!c->flags_dead && !logic) {
-        jit_mov(j, 8, H_RAX, hd);
+        jit_mov(j, d->size, H_RAX, hd);     /* 32-bit: zero-extended */
     }
     if (src != H_NONE) {
         jit_rr(j, alu_host_op[op], d->size, src, hd);
@@ -847,6 +886,7 @@ static void emit_call(JitCtx *c, unsigned k, bool pure)
         jx_insn_state(c, k);
     }
     c->has_call = true;
+    jx_rec_flush(c);
     jx_regs_before_call(c);
     jit_mov(&c->j, 8, H_RDI, H_RBX);
     jit_movi(&c->j, H_RSI, (uintptr_t)i);
@@ -903,6 +943,9 @@ static int emit_entry(JitCtx *c, unsigned k)
     bool flags_next, hflags;
 
     c->flags_dead = !last && jit_flags_overwritten(b, k + 1, o.kind);
+    c->k = k;
+    c->rec_defer = !last && !c->flags_dead &&
+                   jit_flags_overwritten_later(b, k + 1, o.kind);
     /*
      * A compare-and-branch the decoder fused: x86_fuse_jcc() (ops-fast.c)
      * keeps the operands and puts the displacement in .disp for register
@@ -1070,6 +1113,8 @@ bool x86_jit_translate(X86JitCode *jc, const X86Block *b, X86JitFn *out)
     c->packed_imm = false;
     c->rip_adj = 0;
     c->flags_dead = false;
+    c->rec_defer = false;
+    c->rec.on = false;
     c->j.p = jc->base + jc->used;
     c->j.end = c->j.p + need;
     /* The epilogue and the chain stub first, so every exit jumps back
@@ -1104,6 +1149,11 @@ bool x86_jit_translate(X86JitCode *jc, const X86Block *b, X86JitFn *out)
     c->body = c->j.p;
     for (unsigned k = 0; k < b->n_insns && how != EMIT_ENDED; k++) {
         how = emit_entry(c, k);
+        /* A kept record lives until the next entry that is not a move. */
+        if (c->rec.on && c->rec_k != k &&
+            !jit_keeps_rec(jit_classify(b, &b->insns[k]).kind)) {
+            c->rec.on = false;
+        }
     }
     if (how == EMIT_INLINE) {
         emit_set_rip(c, b->insns[b->n_insns - 1].next_off, 0, 8);

@@ -137,6 +137,7 @@ static const char *const flag_ops[] = {
     "01d88906ffc8", "4829d88b0e4883d100", "4801d8488d0c180fb6d0ffc0",
     "c1c0054801d8", "48c1c83f4821d8", "d1c001d8", "c1c80029d8",
     "48c1c0004801d8", "48d1c84831d8",
+    "4801d84889064801d8", "29d88b0e2b06", "48c1e0058906ffc0",
 };
 
 /* Entries before it: nothing, CF from EFLAGS (STC, CLC), from an ADD
@@ -844,6 +845,18 @@ static const struct {
     /* add rax, rcx (x2); mov [rbx], rax; dec rdx (the ADD's CF kept in
      * a host register across the store) */
     { "4801c84801c848890348ffcaf4" },
+    /* A record kept in host registers past moves to the next flag
+     * write, faults in between: ADD, SUB, DEC, SHL, NEG, IMUL, AND, an
+     * 8-bit ADD; then a fault from the overwriting XOR's own load. */
+    { "4801c84889034801c2f4" },
+    { "4829c88b3b4821c2f4" },
+    { "ffc8488b3b4801c2f4" },
+    { "48c1e003488b3b4801c2f4" },
+    { "48f7d8488b3b4801c2f4" },
+    { "0fafc1488b3b01c2f4" },
+    { "21c88b3b488d0c080fb6d04801c2f4" },
+    { "00c88b3b00c2f4" },
+    { "4801c848330b4801c2f4" },
     /* push rcx (x3); mov rdi, [rbx]; pop rax; pop rdx; pop rcx */
     { "515151488b3b585a59f4" },
 };
