@@ -20,7 +20,11 @@
 #define SEG_OFF(s, f) ((int32_t)(offsetof(X86CPU, seg) + \
                                  (s) * sizeof(X86Seg) + offsetof(X86Seg, f)))
 
-#define JIT_CHAIN_SKIP 17       /* the prologue: seven pushes, two movs */
+/* Chained blocks are entered past the prologue (seven pushes, two movs)
+ * and R14's load: the block before left R14 right (mmu_idx changes only
+ * in handlers, and a block ending in one reloads R14 after it). */
+#define JIT_TLB_BASE_LEN 22
+#define JIT_CHAIN_SKIP (17 + JIT_TLB_BASE_LEN)
 
 /* The guest register cache (jit-regs.c): guest RAX..R15 in R12, R13, R15. */
 #define JIT_GUEST_REGS 16

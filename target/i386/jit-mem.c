@@ -31,13 +31,25 @@
 
 #include "target/i386/jit-int.h"
 
+/* Always JIT_TLB_BASE_LEN bytes (disp32 forms): chained blocks are
+ * entered past it. */
 void jx_tlb_base(JitCtx *c)
 {
     JitBuf *j = &c->j;
-    jit_load(j, H_R14, 4, H_RBX, H_NONE, 0, CPU_OFF(mmu_idx));
+    uint8_t *start = j->p;
+
+    jit_b(j, 0x44);                             /* mov r14d, [rbx + d32] */
+    jit_b(j, 0x8b);
+    jit_b(j, 0xb3);
+    jit_d(j, CPU_OFF(mmu_idx));
     jit_rr(j, 0x69, 4, H_R14, H_R14);           /* imul r14d, r14d, imm32 */
     jit_d(j, sizeof(((X86CPU *)0)->tlb[0]));
-    jit_lea(j, H_R14, H_RBX, H_R14, 0, CPU_OFF(tlb));
+    jit_b(j, 0x4e);                             /* lea r14, [rbx + r14 + */
+    jit_b(j, 0x8d);                             /*           d32] */
+    jit_b(j, 0xb4);
+    jit_b(j, 0x33);
+    jit_d(j, CPU_OFF(tlb));
+    assert(j->p - start == JIT_TLB_BASE_LEN);
 }
 
 void jx_ea(JitCtx *c, const X86Insn *i)

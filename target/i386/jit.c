@@ -893,7 +893,9 @@ static void emit_call(JitCtx *c, unsigned k, bool pure)
     jit_call(&c->j, i->exec);
     if (!pure && k + 1u < c->b->n_insns) {
         jx_stop_check(c, k + 1);
-        jx_tlb_base(c);
+    }
+    if (!pure) {
+        jx_tlb_base(c);         /* the handler may change mmu_idx */
     }
     jx_regs_after_call(c, k);
 }
@@ -1140,8 +1142,8 @@ bool x86_jit_translate(X86JitCode *jc, const X86Block *b, X86JitFn *out)
     jit_b(&c->j, 0x51);                         /* push rcx: the budget */
     jit_mov(&c->j, 8, H_RBX, H_RDI);
     jit_mov(&c->j, 8, H_RBP, H_RSI);
-    assert(c->j.p - entry == JIT_CHAIN_SKIP);
     jx_tlb_base(c);
+    assert(c->j.p - entry == JIT_CHAIN_SKIP);
     c->loops = jit_loops(b);
     jx_regs_plan(c);
     jx_regs_load(c, c->cached);
