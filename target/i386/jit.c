@@ -589,7 +589,14 @@ static void emit_shift(JitCtx *c, unsigned k, unsigned kind)
     unsigned n = i->imm & (size == 8 ? 63 : 31);
     unsigned off = i->op[0].reg;
     JitBuf *j = &c->j;
+    int h = size >= 4 && !(off % 8) ? jx_reg_host(c, off / 8) : H_NONE;
 
+    if (h != H_NONE && n && c->flags_dead) {
+        /* No record: the host's shift on the cached register. */
+        jit_shift_ri(j, kind, size, h, n);
+        c->dirty |= 1u << (off / 8);
+        return;
+    }
     jx_reg_read(c, H_RAX, off, size);
     if (n == 0) {
         emit_reg_write(c, H_RAX, off, size);    /* zero-extends, no flags */
@@ -741,8 +748,20 @@ static void emit_imul(JitCtx *c, unsigned k)
     const X86Insn *i = &c->b->insns[k];
     unsigned size = i->op[0].size;
     JitBuf *j = &c->j;
+    int h = i->op[0].reg % 8 ? H_NONE : jx_reg_host(c, i->op[0].reg / 8);
+    bool three = i->op[2].kind == OPK_IMM;
 
     emit_src(c, k, 1, H_RAX);
+    if (h != H_NONE && c->flags_dead &&
+        (!three || (int64_t)i->imm == (int32_t)i->imm)) {
+        /* No record: the host's IMUL into the cached register. */
+        jit_rr(j, three ? 0x69 : 0x0faf, size, h, H_RAX);
+        if (three) {
+            jit_d(j, (uint32_t)i->imm);
+        }
+        c->dirty |= 1u << (i->op[0].reg / 8);
+        return;
+    }
     if (i->op[2].kind == OPK_IMM) {
         jit_movi(j, H_RCX, i->imm);
     } else {

@@ -138,6 +138,8 @@ static const char *const flag_ops[] = {
     "c1c0054801d8", "48c1c83f4821d8", "d1c001d8", "c1c80029d8",
     "48c1c0004801d8", "48d1c84831d8",
     "4801d84889064801d8", "29d88b0e2b06", "48c1e0058906ffc0",
+    "48c1e0034801d8", "480fafc34801d8", "6bc0074801d8", "c1e8054821d8",
+    "48c1f8034809d8", "4869c0ffffff7f4829d8",
 };
 
 /* Entries before it: nothing, CF from EFLAGS (STC, CLC), from an ADD
