@@ -165,7 +165,9 @@ static unsigned jit_retired(const JitCtx *c, unsigned n)
  * written back first. */
 static void emit_exit(JitCtx *c, unsigned n)
 {
-    jx_rec_flush(c);
+    if (c->rec.on) {
+        jx_rec_store(c, &c->rec);   /* other paths may still keep it */
+    }
     jx_regs_store(c, c->dirty);
     jit_b(&c->j, 0xb8);                         /* mov eax, retired */
     jit_d(&c->j, jit_retired(c, n));
@@ -180,7 +182,9 @@ static void emit_exit_all(JitCtx *c)
         emit_exit(c, c->b->n_insns);
         return;
     }
-    jx_rec_flush(c);
+    if (c->rec.on) {
+        jx_rec_store(c, &c->rec);
+    }
     jx_regs_store(c, c->dirty);
     jit_b(&c->j, 0xba);                         /* mov edx, retired */
     jit_d(&c->j, jit_retired(c, c->b->n_insns));
@@ -949,6 +953,22 @@ static void emit_alu_keep_cf(JitCtx *c, unsigned k, const JitOp *o)
     c->cf = CFS_R10;
 }
 
+/*
+ * Entry @k sets the flags a block-ending Jcc reads, in a block that loops
+ * to its own start, whose first entry overwrites the record (inline,
+ * without memory, without needing the CF: it starts with nothing known):
+ * the record is kept in R9/R11 around the loop and stored on the ways
+ * out (emit_exit(), emit_exit_all()).
+ */
+static bool jit_loop_rec_dead(const JitCtx *c, unsigned k)
+{
+    const X86Block *b = c->b;
+
+    return c->loops && (k + 2u == b->n_insns ||
+                        (k + 1u == b->n_insns && b->fused)) &&
+           jit_flags_overwritten(b, 0, JK_PURE);
+}
+
 /* What emit_entry() made of an entry. */
 enum { EMIT_INLINE, EMIT_CALLED, EMIT_ENDED };
 
@@ -965,8 +985,9 @@ static int emit_entry(JitCtx *c, unsigned k)
 
     c->flags_dead = !last && jit_flags_overwritten(b, k + 1, o.kind);
     c->k = k;
-    c->rec_defer = !last && !c->flags_dead &&
-                   jit_flags_overwritten_later(b, k + 1, o.kind);
+    c->rec_defer = !c->flags_dead &&
+                   ((!last && jit_flags_overwritten_later(b, k + 1, o.kind)) ||
+                    jit_loop_rec_dead(c, k));
     /*
      * A compare-and-branch the decoder fused: x86_fuse_jcc() (ops-fast.c)
      * keeps the operands and puts the displacement in .disp for register

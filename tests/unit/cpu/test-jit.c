@@ -777,6 +777,11 @@ static void test_budget(void)
                                            jnz l; hlt (no dec: endless) */
         "ffc97402ebfaf4",               /* l: dec ecx; jz o; jmp l; o: hlt */
         "83c001ebfb",                   /* l: add eax, 1; jmp l (endless) */
+        "83c00183e90175f8f4",           /* l: add eax, 1; sub ecx, 1;
+                                           jnz l; hlt (the SUB's record
+                                           kept around the loop) */
+        "4801c84839c875f8f4",           /* l: add rax, rcx; cmp rax, rcx;
+                                           jne l; hlt (endless) */
     };
     TestMachine *j = machine(true), *i = machine(false);
 
@@ -838,6 +843,9 @@ static const struct {
     { "00cc4801c84801c888e2488b3bf4" },
     /* l: add rax, rcx; add rdx, rax; dec rcx; jnz l (a self-loop) */
     { "4801c84801c248ffc975f5f4" },
+    /* l: add rdx, rax; mov [rsi], edx; sub ecx, 1; jnz l: a record kept
+     * around the loop, the store's stubs */
+    { "4801c2891683e90175f6f4" },
     /* add rax, rcx (x2); mov [rsi], dl (a HLT over the next MOV: SMC);
      * mov eax, 1; add rax, rcx */
     { "4801c84801c88816b8010000004801c8f4", CODE_ADDR + 8, 0xf4 },
