@@ -305,7 +305,7 @@ bool jit_flags_overwritten_later(const X86Block *b, unsigned n, JitKind pk)
         const X86Insn *i = &b->insns[n];
         JitOp o = jit_classify(b, i);
 
-        if (o.kind == JK_MOV || o.kind == JK_LEA || o.kind == JK_EXT) {
+        if (jit_keeps_rec(o.kind)) {
             continue;
         }
         if (o.kind == JK_ALU && o.alu != OP_ADC && o.alu != OP_SBB &&
@@ -316,4 +316,30 @@ bool jit_flags_overwritten_later(const X86Block *b, unsigned n, JitKind pk)
         return jit_flags_overwritten(b, n, pk);
     }
     return false;
+}
+
+/* The block probably branches back to its own start (a self-loop keeps
+ * its cached registers dirty across the back edge). */
+bool jit_loops(const X86Block *b)
+{
+    const X86Insn *i = &b->insns[b->n_insns - 1];
+    int64_t end = i->next_off;
+
+    if (b->fused) {
+        return end + i->disp == 0 || end + (int32_t)(i->imm >> 32) == 0;
+    }
+    return i->op[0].kind == OPK_IMM && end + (int32_t)i->imm == 0;
+}
+
+/*
+ * Entry @k sets the flags a block-ending Jcc reads, in a block that loops
+ * to its own start, whose first entry overwrites the record (inline,
+ * without memory, without needing the CF: it starts with nothing known):
+ * the record is kept in R9/R11 around the loop and stored on the ways
+ * out (emit_exit(), emit_exit_all()).
+ */
+bool jit_loop_rec_dead(const X86Block *b, unsigned k)
+{
+    return (k + 2u == b->n_insns || (k + 1u == b->n_insns && b->fused)) &&
+           jit_flags_overwritten(b, 0, JK_PURE);
 }

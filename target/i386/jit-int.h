@@ -155,6 +155,12 @@ bool jit_flags_overwritten(const X86Block *b, unsigned n, JitKind pk);
  * MOVZX/MOVSX, any operands), which may also be an ALU/CMP/TEST with a
  * register destination and a memory source. */
 bool jit_flags_overwritten_later(const X86Block *b, unsigned n, JitKind pk);
+/* @b probably branches back to its own start (a heuristic). */
+bool jit_loops(const X86Block *b);
+/* In a block that loops, entry @k's record is dead across the back edge
+ * (it sets the flags of the block-ending Jcc, the first entry overwrites
+ * them inline without memory or the CF). */
+bool jit_loop_rec_dead(const X86Block *b, unsigned k);
 /* Entry @n needs the guest's CF as it starts (INC, DEC, ADC, SBB). */
 bool jit_needs_cf(const X86Block *b, unsigned n);
 /* Entry @i's template leaves the host flags alone (moves). */
@@ -174,6 +180,9 @@ void jx_regs_store(JitCtx *c, uint16_t mask);
 void jx_regs_before_call(JitCtx *c);
 /* After entry @k's handler: reload the cached registers used later. */
 void jx_regs_after_call(JitCtx *c, unsigned k);
+/* ROL/ROR by a constant whose flags are dead (c->flags_dead), inline;
+ * false: the handler must run. */
+bool jx_rot_dead(JitCtx *c, unsigned k);
 /* The host register holding guest register @n now, or H_NONE. */
 int jx_reg_host(const JitCtx *c, unsigned n);
 /* @dst = @size bytes (zero-extended) of the guest register at byte

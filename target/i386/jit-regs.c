@@ -22,6 +22,9 @@
  * name registers by byte offset into it, so offset 8n + 1 is the high
  * byte of register n (x86_reg_write(): a 32-bit write zero-extends, an 8
  * or 16-bit one keeps the rest).
+ *
+ * Also here: ROL/ROR of a register by a constant when the next entry
+ * overwrites the flags (jx_rot_dead()), on the cached register if any.
  */
 #include <glib.h>
 
@@ -178,4 +181,40 @@ void jx_reg_write(JitCtx *c, int src, unsigned off, unsigned size)
     }
     jit_rr(&c->j, size == 1 ? 0x88 : 0x89, size, src, h);
     c->dirty |= 1u << (off / 8);
+}
+
+/*
+ * ROL/ROR of a 32/64-bit register by a constant whose flags the next
+ * entry overwrites (c->flags_dead): the host's rotate, no record (fm_rot()
+ * would merge CF and OF into the previous flags).  False otherwise: the
+ * handler is called.
+ */
+bool jx_rot_dead(JitCtx *c, unsigned k)
+{
+    const X86Insn *i = &c->b->insns[k];
+    const X86Operand *d = &i->op[0];
+    unsigned n = i->imm & (d->size == 8 ? 63 : 31);
+    int h;
+
+    if (!c->flags_dead || i->map != 0 || i->modrm_reg > 1 ||
+        (i->opcode != 0xc1 && i->opcode != 0xd1) || d->kind != OPK_REG ||
+        (d->size != 4 && d->size != 8) || d->reg % 8) {
+        return false;
+    }
+    h = jx_reg_host(c, d->reg / 8);
+    if (h == H_NONE) {
+        jx_reg_read(c, H_RAX, d->reg, d->size);
+        if (n) {
+            jit_shift_ri(&c->j, i->modrm_reg, d->size, H_RAX, n);
+        }
+        jx_reg_write(c, H_RAX, d->reg, d->size);
+        return true;
+    }
+    if (n) {
+        jit_shift_ri(&c->j, i->modrm_reg, d->size, h, n);
+    } else {
+        jit_mov(&c->j, d->size, h, h);          /* 32-bit: zero-extends */
+    }
+    c->dirty |= 1u << (d->reg / 8);
+    return true;
 }

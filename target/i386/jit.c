@@ -626,42 +626,6 @@ static void emit_shift(JitCtx *c, unsigned k, unsigned kind)
     emit_reg_write(c, H_RDX, off, size);
 }
 
-/*
- * ROL/ROR of a 32/64-bit register by a constant whose flags the next
- * entry overwrites (c->flags_dead): the host's rotate, no record (fm_rot()
- * would merge CF and OF into the previous flags).  False otherwise: the
- * handler is called.
- */
-static bool emit_rot_dead(JitCtx *c, unsigned k)
-{
-    const X86Insn *i = &c->b->insns[k];
-    const X86Operand *d = &i->op[0];
-    unsigned n = i->imm & (d->size == 8 ? 63 : 31);
-    int h;
-
-    if (!c->flags_dead || i->map != 0 || i->modrm_reg > 1 ||
-        (i->opcode != 0xc1 && i->opcode != 0xd1) || d->kind != OPK_REG ||
-        (d->size != 4 && d->size != 8) || d->reg % 8) {
-        return false;
-    }
-    h = jx_reg_host(c, d->reg / 8);
-    if (h == H_NONE) {
-        jx_reg_read(c, H_RAX, d->reg, d->size);
-        if (n) {
-            jit_shift_ri(&c->j, i->modrm_reg, d->size, H_RAX, n);
-        }
-        jx_reg_write(c, H_RAX, d->reg, d->size);
-        return true;
-    }
-    if (n) {
-        jit_shift_ri(&c->j, i->modrm_reg, d->size, h, n);
-    } else {
-        jit_mov(&c->j, d->size, h, h);          /* 32-bit: zero-extends */
-    }
-    c->dirty |= 1u << (d->reg / 8);
-    return true;
-}
-
 /* PUSH r/imm and POP r of 8 (64-bit code) or 4 bytes (32-bit code,
  * jx_stack()); POP RSP leaves the value. */
 static void emit_push_pop(JitCtx *c, unsigned k, bool pop)
@@ -953,22 +917,6 @@ static void emit_alu_keep_cf(JitCtx *c, unsigned k, const JitOp *o)
     c->cf = CFS_R10;
 }
 
-/*
- * Entry @k sets the flags a block-ending Jcc reads, in a block that loops
- * to its own start, whose first entry overwrites the record (inline,
- * without memory, without needing the CF: it starts with nothing known):
- * the record is kept in R9/R11 around the loop and stored on the ways
- * out (emit_exit(), emit_exit_all()).
- */
-static bool jit_loop_rec_dead(const JitCtx *c, unsigned k)
-{
-    const X86Block *b = c->b;
-
-    return c->loops && (k + 2u == b->n_insns ||
-                        (k + 1u == b->n_insns && b->fused)) &&
-           jit_flags_overwritten(b, 0, JK_PURE);
-}
-
 /* What emit_entry() made of an entry. */
 enum { EMIT_INLINE, EMIT_CALLED, EMIT_ENDED };
 
@@ -987,7 +935,7 @@ static int emit_entry(JitCtx *c, unsigned k)
     c->k = k;
     c->rec_defer = !c->flags_dead &&
                    ((!last && jit_flags_overwritten_later(b, k + 1, o.kind)) ||
-                    jit_loop_rec_dead(c, k));
+                    (c->loops && jit_loop_rec_dead(b, k)));
     /*
      * A compare-and-branch the decoder fused: x86_fuse_jcc() (ops-fast.c)
      * keeps the operands and puts the displacement in .disp for register
@@ -1104,7 +1052,7 @@ static int emit_entry(JitCtx *c, unsigned k)
         emit_ext(c, k, o.sx);
         break;
     case JK_PURE:
-        if (emit_rot_dead(c, k)) {
+        if (jx_rot_dead(c, k)) {
             c->cf = CFS_NONE;
             break;
         }
@@ -1121,19 +1069,6 @@ static int emit_entry(JitCtx *c, unsigned k)
     }
     /* The memory stubs keep R10, so a CF there survives. */
     return EMIT_INLINE;
-}
-
-/* The block probably branches back to its own start (a self-loop keeps
- * its cached registers dirty across the back edge). */
-static bool jit_loops(const X86Block *b)
-{
-    const X86Insn *i = &b->insns[b->n_insns - 1];
-    int64_t end = i->next_off;
-
-    if (b->fused) {
-        return end + i->disp == 0 || end + (int32_t)(i->imm >> 32) == 0;
-    }
-    return i->op[0].kind == OPK_IMM && end + (int32_t)i->imm == 0;
 }
 
 bool x86_jit_translate(X86JitCode *jc, const X86Block *b, X86JitFn *out)
