@@ -423,8 +423,8 @@ static void emit_alu(JitCtx *c, unsigned k, unsigned op, bool flags)
 }
 
 /*
- * ALU, CMP, TEST of a 32/64-bit register the cache holds, with a register
- * or immediate source, run on the host register itself: the host's
+ * ALU, CMP, TEST of a 32/64-bit register the cache holds, with a register,
+ * immediate or memory source, run on the host register itself: the host's
  * operation of the guest's width leaves the guest's result (a 32-bit one
  * zero-extended) and flags.  Only when the record is dead or, for logic
  * operations and 64-bit arithmetic, equal to what the host registers hold
@@ -442,7 +442,7 @@ static bool emit_alu_cached(JitCtx *c, unsigned k, unsigned op)
     JitBuf *j = &c->j;
 
     if (hd == H_NONE || (d->size != 4 && d->size != 8) || c->packed_imm ||
-        op == OP_ADC || op == OP_SBB || s->kind == OPK_MEM ||
+        op == OP_ADC || op == OP_SBB ||
         (!c->flags_dead && !c->rec_defer && !logic && d->size != 8)) {
         return false;
     }

@@ -867,6 +867,9 @@ static const struct {
     { "21c88b3b488d0c080fb6d04801c2f4" },
     { "00c88b3b00c2f4" },
     { "4801c848330b4801c2f4" },
+    /* add rax, rcx (x2); add rax, [rbx] (into the cached RAX); cmp rcx,
+     * [rbx]; add rdx, rax */
+    { "4801c84801c848030348390b4801c2f4" },
     /* push rcx (x3); mov rdi, [rbx]; pop rax; pop rdx; pop rcx */
     { "515151488b3b585a59f4" },
 };
