@@ -101,6 +101,7 @@ typedef struct JitCold {
     bool flags;         /* COLD_RMW: the host flags are live at done */
     int8_t rsp_adj;     /* COLD_ST of a PUSH: RSP moves before the stop */
     uint16_t valid;     /* the cached guest registers valid at the jump */
+    uint16_t valid_done;    /* ... at done, reloaded after a handler */
     JitRec rec;         /* a record the stub stores first */
 } JitCold;
 
@@ -125,7 +126,6 @@ typedef struct JitCtx {
     uint8_t *body;      /* the first entry's code */
     /* the register cache (jit-regs.c), guest registers as bit masks */
     int8_t host_of[JIT_GUEST_REGS];     /* host register, or H_NONE */
-    unsigned last_use[JIT_GUEST_REGS];  /* the last entry using it */
     uint16_t cached;    /* given a host register for the block */
     uint16_t valid;     /* the host copy is the guest's value */
     uint16_t dirty;     /* the host copy is newer than cpu->regs[] */
@@ -178,13 +178,17 @@ void jx_regs_load(JitCtx *c, uint16_t mask);
 void jx_regs_store(JitCtx *c, uint16_t mask);
 /* Before a handler call: write back the dirty ones. */
 void jx_regs_before_call(JitCtx *c);
-/* After entry @k's handler: reload the cached registers used later. */
-void jx_regs_after_call(JitCtx *c, unsigned k);
+/* After a handler call: the host copies are stale. */
+void jx_regs_after_call(JitCtx *c);
 /* ROL/ROR by a constant whose flags are dead (c->flags_dead), inline;
  * false: the handler must run. */
 bool jx_rot_dead(JitCtx *c, unsigned k);
-/* The host register holding guest register @n now, or H_NONE. */
-int jx_reg_host(const JitCtx *c, unsigned n);
+/* The host register holding guest register @n (loaded now if its copy is
+ * not valid), or H_NONE when it is not cached. */
+int jx_reg_host(JitCtx *c, unsigned n);
+/* The same for a write of @size bytes about to happen: a 32/64-bit one
+ * sets the whole register, so it is not loaded first. */
+int jx_reg_host_wr(JitCtx *c, unsigned n, unsigned size);
 /* @dst = @size bytes (zero-extended) of the guest register at byte
  * offset @off of cpu->regs[]. */
 void jx_reg_read(JitCtx *c, int dst, unsigned off, unsigned size);

@@ -266,6 +266,7 @@ JitCold *jx_rmw_addr(JitCtx *c, unsigned k, unsigned size, bool flags)
 void jx_rmw_done(JitCtx *c, JitCold *cold)
 {
     cold->done = c->j.p;
+    cold->valid_done = c->valid;
 }
 
 /* The stubs' helpers: what the handler would do for the access. */
@@ -381,7 +382,7 @@ static void emit_rmw_handler(JitCtx *c, const JitCold *cold)
     jit_call(j, c->b->insns[cold->k].exec);
     emit_pop_saved(j);
     c->valid = 0;
-    jx_regs_load(c, cold->valid);
+    jx_regs_load(c, cold->valid_done);
     jx_stop_check(c, cold->k + 1);
     if (cold->flags) {
         jit_mov(j, 8, H_RDI, H_RBX);

@@ -7,16 +7,16 @@
  * use most (at most JIT_NREGS, each used at least twice or, in a block
  * that loops to its own start, once; never one whose
  * high byte, AH-BH, the block names) live in callee-saved host registers:
- * loaded once after the prologue, written back to cpu->regs[] only when
- * changed ("dirty") and only before something can read cpu->regs[] or
- * leave: every handler call (then reloaded, if used later), every slow-
+ * loaded at their first use (in a block that loops, after the prologue),
+ * written back to cpu->regs[] only when changed ("dirty") and only before
+ * something can read cpu->regs[] or leave: every handler call (then
+ * reloaded at their next use), every slow-
  * path stub (which writes back every cached register: x86_ld_slow() and
  * x86_st_slow() may raise, and an exception leaves by siglongjmp, so
  * memory must be the guest's state at each call), every exit and chain.
- * A register read or written while its host copy is not valid (after a
- * call, no later use was counted) goes to memory, so the plan is a
- * performance choice only: every access site goes through
- * jx_reg_read()/jx_reg_write().
+ * Every access site goes through jx_reg_host(), jx_reg_read() or
+ * jx_reg_write(), which load a cached register whose host copy is not
+ * valid first, so the plan is a performance choice only.
  *
  * The guest's register file is cpu->regs[] (X86_NREGS qwords); operands
  * name registers by byte offset into it, so offset 8n + 1 is the high
@@ -33,8 +33,7 @@
 static const int jit_host_regs[JIT_NREGS] = { H_R12, H_R13, H_R15 };
 
 /* Count @n's use at entry @k (or forbid it: a high-byte use). */
-static void plan_use(unsigned *uses, unsigned *last, uint16_t *no,
-                     unsigned off, unsigned k)
+static void plan_use(unsigned *uses, uint16_t *no, unsigned off)
 {
     unsigned n = off / 8;
 
@@ -45,13 +44,12 @@ static void plan_use(unsigned *uses, unsigned *last, uint16_t *no,
         *no |= 1u << n;
     }
     uses[n]++;
-    last[n] = k;
 }
 
 /* Entry @k's register uses, inline templates only (a called handler
  * reads and writes cpu->regs[]). */
 static void plan_entry(const JitCtx *c, unsigned k, unsigned *uses,
-                       unsigned *last, uint16_t *no)
+                       uint16_t *no)
 {
     const X86Insn *i = &c->b->insns[k];
     JitOp o = jit_classify(c->b, i);
@@ -61,20 +59,20 @@ static void plan_entry(const JitCtx *c, unsigned k, unsigned *uses,
     }
     for (int n = 0; n < 3; n++) {
         if (i->op[n].kind == OPK_REG) {
-            plan_use(uses, last, no, i->op[n].reg, k);
+            plan_use(uses, no, i->op[n].reg);
         }
     }
     if (jit_has_mem(i)) {
         if (i->base < JIT_GUEST_REGS) {
-            plan_use(uses, last, no, i->base * 8, k);
+            plan_use(uses, no, i->base * 8);
         }
         if (i->index < JIT_GUEST_REGS) {
-            plan_use(uses, last, no, i->index * 8, k);
+            plan_use(uses, no, i->index * 8);
         }
     }
     if (o.kind == JK_PUSH || o.kind == JK_CALLN || o.kind == JK_RET) {
-        plan_use(uses, last, no, R_ESP * 8, k);
-        plan_use(uses, last, no, R_ESP * 8, k);
+        plan_use(uses, no, R_ESP * 8);
+        plan_use(uses, no, R_ESP * 8);
     }
 }
 
@@ -84,10 +82,9 @@ void jx_regs_plan(JitCtx *c)
     uint16_t no = 0;
 
     memset(c->host_of, -1, sizeof(c->host_of));
-    memset(c->last_use, 0, sizeof(c->last_use));
     c->cached = c->valid = c->dirty = 0;
     for (unsigned k = 0; k < c->b->n_insns; k++) {
-        plan_entry(c, k, uses, c->last_use, &no);
+        plan_entry(c, k, uses, &no);
     }
     for (unsigned h = 0; h < JIT_NREGS; h++) {
         int best = -1;
@@ -134,24 +131,32 @@ void jx_regs_before_call(JitCtx *c)
     c->dirty = 0;
 }
 
-void jx_regs_after_call(JitCtx *c, unsigned k)
+void jx_regs_after_call(JitCtx *c)
 {
-    uint16_t live = 0;
-
-    for (unsigned n = 0; n < JIT_GUEST_REGS; n++) {
-        if ((c->cached & (1u << n)) && c->last_use[n] > k) {
-            live |= 1u << n;
-        }
-    }
-    c->valid = 0;
-    jx_regs_load(c, live);
+    c->valid = 0;               /* reloaded at their next use */
 }
 
-/* The host register holding guest register @n, or H_NONE. */
-int jx_reg_host(const JitCtx *c, unsigned n)
+int jx_reg_host(JitCtx *c, unsigned n)
 {
-    return n < JIT_GUEST_REGS && (c->valid & (1u << n)) ? c->host_of[n]
-                                                          : H_NONE;
+    if (n >= JIT_GUEST_REGS || !(c->cached & (1u << n))) {
+        return H_NONE;
+    }
+    if (!(c->valid & (1u << n))) {
+        jx_regs_load(c, 1u << n);
+    }
+    return c->host_of[n];
+}
+
+int jx_reg_host_wr(JitCtx *c, unsigned n, unsigned size)
+{
+    if (n >= JIT_GUEST_REGS || !(c->cached & (1u << n))) {
+        return H_NONE;
+    }
+    if (size < 4) {
+        return jx_reg_host(c, n);           /* the write merges */
+    }
+    c->valid |= 1u << n;                    /* the write sets all of it */
+    return c->host_of[n];
 }
 
 void jx_reg_read(JitCtx *c, int dst, unsigned off, unsigned size)
@@ -169,7 +174,7 @@ void jx_reg_read(JitCtx *c, int dst, unsigned off, unsigned size)
 
 void jx_reg_write(JitCtx *c, int src, unsigned off, unsigned size)
 {
-    int h = off % 8 ? H_NONE : jx_reg_host(c, off / 8);
+    int h = off % 8 ? H_NONE : jx_reg_host_wr(c, off / 8, size);
 
     if (h == H_NONE) {
         if (size == 4) {

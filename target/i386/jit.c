@@ -770,11 +770,19 @@ static void emit_mov(JitCtx *c, unsigned k)
 {
     const X86Insn *i = &c->b->insns[k];
     const X86Operand *d = &i->op[0], *s = &i->op[1];
-    int hd = d->kind == OPK_REG && !(d->reg % 8) && d->size >= 4 ?
-             jx_reg_host(c, d->reg / 8) : H_NONE;
+    int hd = H_NONE;
+
+    /* A cached destination of 32/64 bits: an immediate sets it without
+     * loading it; a memory source takes the general way. */
+    if (d->kind == OPK_REG && !(d->reg % 8) && d->size >= 4) {
+        if (s->kind == OPK_IMM) {
+            hd = jx_reg_host_wr(c, d->reg / 8, d->size);
+        } else if (s->kind == OPK_REG) {
+            hd = jx_reg_host(c, d->reg / 8);
+        }
+    }
 
     if (hd != H_NONE && s->kind == OPK_IMM) {
-        /* A cached destination of 32/64 bits: straight into it. */
         jit_movi(&c->j, hd, d->size == 4 ? (uint32_t)i->imm : i->imm);
         c->dirty |= 1u << (d->reg / 8);
     } else if (hd != H_NONE && s->kind == OPK_REG) {
@@ -884,7 +892,7 @@ static void emit_call(JitCtx *c, unsigned k, bool pure)
     if (!pure) {
         jx_tlb_base(c);         /* the handler may change mmu_idx */
     }
-    jx_regs_after_call(c, k);
+    jx_regs_after_call(c);
 }
 
 /* A flag-setting template (ALU or INC/DEC) for entry @k; with @flags the
@@ -1121,7 +1129,9 @@ bool x86_jit_translate(X86JitCode *jc, const X86Block *b, X86JitFn *out)
     assert(c->j.p - entry == JIT_CHAIN_SKIP);
     c->loops = jit_loops(b);
     jx_regs_plan(c);
-    jx_regs_load(c, c->cached);
+    if (c->loops) {
+        jx_regs_load(c, c->cached);     /* valid across the back edge */
+    }
     c->dirty = c->dirty0 = c->loops ? c->cached : 0;
     c->body = c->j.p;
     for (unsigned k = 0; k < b->n_insns && how != EMIT_ENDED; k++) {

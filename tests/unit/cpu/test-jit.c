@@ -839,6 +839,12 @@ static const struct {
     /* add rax, rcx; rol rax, 1 (a handler); add rax, rcx; add rdx, rax;
      * mov rdi, [rbx]; add rax, rcx */
     { "4801c848d1c04801c84801c2488b3b4801c8f4" },
+    /* add rax, rcx; bswap rax (a handler); add rax, rcx; add rdx, rax;
+     * mov rdi, [rbx]; add rax, rcx */
+    { "4801c8480fc84801c84801c2488b3b4801c8f4" },
+    /* add [rsi], ecx (misaligned: the handler runs, RCX first loaded
+     * after the stub's jump); add rax, rcx; add rdx, rcx */
+    { "010e4801c84801caf4", MEM_ADDR + 0x41 },
     /* add ah, cl; add rax, rcx (x2); mov dl, ah; mov rdi, [rbx] */
     { "00cc4801c84801c888e2488b3bf4" },
     /* l: add rax, rcx; add rdx, rax; dec rcx; jnz l (a self-loop) */
