@@ -69,7 +69,7 @@ static uint8_t *emit_chain_ret(JitCtx *c, uint8_t **out, unsigned *n_out)
  * what the run loop would do between blocks when nothing needs it (budget
  * left, no event, no debugging, no interrupt shadow) and one of this
  * block's links names a translated block for RIP in this generation:
- * becomes that block (cur_block, insn_eip, RBP, R12) and jumps into its
+ * becomes that block (cur_block, insn_eip, RBP) and jumps into its
  * code past the prologue.  Anything else returns to the run loop.
  */
 void jx_chain(JitCtx *c)
@@ -80,7 +80,8 @@ void jx_chain(JitCtx *c)
     int32_t lk = sizeof(X86BlockLink);
 
     jit_rm(j, 0x01, 8, H_RDX, H_RBX, H_NONE, 0, CPU_OFF(retired));
-    jit_rm(j, 0x39, 8, H_R13, H_RBX, H_NONE, 0, CPU_OFF(retired));
+    jit_load(j, H_RCX, 8, H_RSP, H_NONE, 0, 0);    /* the budget */
+    jit_rm(j, 0x39, 8, H_RCX, H_RBX, H_NONE, 0, CPU_OFF(retired));
     out[n_out++] = jit_jcc(j, 3);                   /* jae: budget spent */
     n_out += jx_events_check(c, out + n_out);
     jit_rm(j, 0x83, 4, 7, H_RBX, H_NONE, 0, CPU_OFF(debug_flags));
@@ -125,7 +126,6 @@ void jx_chain(JitCtx *c)
     jit_store(j, H_RSI, 8, H_RBX, CPU_OFF(cur_block));
     jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(insn_eip));
     jit_mov(j, 8, H_RBP, H_RAX);
-    jit_load(j, H_R12, 8, H_RSI, H_NONE, 0, offsetof(X86Block, insns));
     jit_alu_ri(j, G1_ADD, 8, H_RDI, JIT_CHAIN_SKIP);
     jit_b(j, 0xff);                                 /* jmp rdi */
     jit_b(j, 0xe7);

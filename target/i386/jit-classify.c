@@ -246,17 +246,23 @@ bool jit_flags_overwritten(const X86Block *b, unsigned n, JitKind pk)
     }
 }
 
-/* Entry @n needs the guest's CF as it starts (INC, DEC, ADC, SBB). */
+/* Entry @n, or one after it past moves (MOV, LEA, MOVZX/MOVSX: they keep
+ * R10, their stubs too), needs the guest's CF as it starts (INC, DEC,
+ * ADC, SBB). */
 bool jit_needs_cf(const X86Block *b, unsigned n)
 {
-    JitOp o;
+    for (; n < b->n_insns; n++) {
+        JitOp o = jit_classify(b, &b->insns[n]);
 
-    if (n >= b->n_insns) {
-        return false;
+        if (o.kind == JK_INCDEC ||
+            (o.kind == JK_ALU && (o.alu == OP_ADC || o.alu == OP_SBB))) {
+            return true;
+        }
+        if (o.kind != JK_MOV && o.kind != JK_LEA && o.kind != JK_EXT) {
+            return false;
+        }
     }
-    o = jit_classify(b, &b->insns[n]);
-    return o.kind == JK_INCDEC ||
-           (o.kind == JK_ALU && (o.alu == OP_ADC || o.alu == OP_SBB));
+    return false;
 }
 
 /* Entry @i's template leaves the host flags alone: register and
@@ -291,4 +297,49 @@ bool jit_hflags_used(const X86Block *b, unsigned k)
         }
     }
     return false;
+}
+
+bool jit_flags_overwritten_later(const X86Block *b, unsigned n, JitKind pk)
+{
+    for (; n < b->n_insns; n++) {
+        const X86Insn *i = &b->insns[n];
+        JitOp o = jit_classify(b, i);
+
+        if (jit_keeps_rec(o.kind)) {
+            continue;
+        }
+        if (o.kind == JK_ALU && o.alu != OP_ADC && o.alu != OP_SBB &&
+            i->op[0].kind == OPK_REG && i->op[1].kind == OPK_MEM &&
+            !(b->fused && n + 1u == b->n_insns)) {
+            return true;
+        }
+        return jit_flags_overwritten(b, n, pk);
+    }
+    return false;
+}
+
+/* The block probably branches back to its own start (a self-loop keeps
+ * its cached registers dirty across the back edge). */
+bool jit_loops(const X86Block *b)
+{
+    const X86Insn *i = &b->insns[b->n_insns - 1];
+    int64_t end = i->next_off;
+
+    if (b->fused) {
+        return end + i->disp == 0 || end + (int32_t)(i->imm >> 32) == 0;
+    }
+    return i->op[0].kind == OPK_IMM && end + (int32_t)i->imm == 0;
+}
+
+/*
+ * Entry @k sets the flags a block-ending Jcc reads, in a block that loops
+ * to its own start, whose first entry overwrites the record (inline,
+ * without memory, without needing the CF: it starts with nothing known):
+ * the record is kept in R9/R11 around the loop and stored on the ways
+ * out (emit_exit(), emit_exit_all()).
+ */
+bool jit_loop_rec_dead(const X86Block *b, unsigned k)
+{
+    return (k + 2u == b->n_insns || (k + 1u == b->n_insns && b->fused)) &&
+           jit_flags_overwritten(b, 0, JK_PURE);
 }

@@ -31,13 +31,25 @@
 
 #include "target/i386/jit-int.h"
 
+/* Always JIT_TLB_BASE_LEN bytes (disp32 forms): chained blocks are
+ * entered past it. */
 void jx_tlb_base(JitCtx *c)
 {
     JitBuf *j = &c->j;
-    jit_load(j, H_R14, 4, H_RBX, H_NONE, 0, CPU_OFF(mmu_idx));
+    uint8_t *start = j->p;
+
+    jit_b(j, 0x44);                             /* mov r14d, [rbx + d32] */
+    jit_b(j, 0x8b);
+    jit_b(j, 0xb3);
+    jit_d(j, CPU_OFF(mmu_idx));
     jit_rr(j, 0x69, 4, H_R14, H_R14);           /* imul r14d, r14d, imm32 */
     jit_d(j, sizeof(((X86CPU *)0)->tlb[0]));
-    jit_lea(j, H_R14, H_RBX, H_R14, 0, CPU_OFF(tlb));
+    jit_b(j, 0x4e);                             /* lea r14, [rbx + r14 + */
+    jit_b(j, 0x8d);                             /*           d32] */
+    jit_b(j, 0xb4);
+    jit_b(j, 0x33);
+    jit_d(j, CPU_OFF(tlb));
+    assert(j->p - start == JIT_TLB_BASE_LEN);
 }
 
 void jx_ea(JitCtx *c, const X86Insn *i)
@@ -45,19 +57,27 @@ void jx_ea(JitCtx *c, const X86Insn *i)
     JitBuf *j = &c->j;
     int32_t disp = i->disp;
 
+    int base = H_RSI, index = H_R8;
+
     if (i->base == R_RIP) {
         jit_lea(j, H_RSI, H_RBP, H_NONE, 0, i->next_off - c->rip_adj);
     } else if (i->base == R_ZERO) {
         jit_movi(j, H_RSI, (uint64_t)(int64_t)disp);
         disp = 0;
-    } else {
-        jit_load(j, H_RSI, 8, H_RBX, H_NONE, 0, CPU_REG(i->base));
+    } else if ((base = jx_reg_host(c, i->base)) == H_NONE) {
+        base = H_RSI;
+        jx_reg_read(c, H_RSI, i->base * 8, 8);
     }
     if (i->index != R_ZERO) {
-        jit_load(j, H_R8, 8, H_RBX, H_NONE, 0, CPU_REG(i->index));
-        jit_lea(j, H_RSI, H_RSI, H_R8, i->scale, disp);
+        if ((index = jx_reg_host(c, i->index)) == H_NONE) {
+            index = H_R8;
+            jx_reg_read(c, H_R8, i->index * 8, 8);
+        }
+        jit_lea(j, H_RSI, base, index, i->scale, disp);
     } else if (disp) {
-        jit_lea(j, H_RSI, H_RSI, H_NONE, 0, disp);
+        jit_lea(j, H_RSI, base, H_NONE, 0, disp);
+    } else if (base != H_RSI) {
+        jit_mov(j, 8, H_RSI, base);
     }
     if (i->amask == 0xffffffffull) {
         jit_mov(j, 4, H_RSI, H_RSI);
@@ -73,7 +93,8 @@ static JitCold *new_cold(JitCtx *c, unsigned k, unsigned size,
     JitCold *cold = &c->cold[c->n_cold++];
 
     assert(c->n_cold <= G_N_ELEMENTS(c->cold));
-    *cold = (JitCold){ .k = k, .size = size, .kind = kind };
+    *cold = (JitCold){ .k = k, .size = size, .kind = kind,
+                       .valid = c->valid, .rec = c->rec };
     return cold;
 }
 
@@ -159,7 +180,13 @@ void jx_mem_store(JitCtx *c, unsigned k, unsigned size)
 void jx_sp_add(JitCtx *c, unsigned size, int32_t delta)
 {
     JitBuf *j = &c->j;
+    int h = jx_reg_host(c, R_ESP);
 
+    if (h != H_NONE) {
+        jit_rm(j, 0x8d, size, h, h, H_NONE, 0, delta);  /* lea r(d) */
+        c->dirty |= 1u << R_ESP;
+        return;
+    }
     if (size == 8) {
         jit_rm(j, 0x81, 8, 0, H_RBX, H_NONE, 0, CPU_REG(R_ESP));
         jit_d(j, delta);                        /* add qword [rsp], delta */
@@ -183,7 +210,7 @@ static JitCold *emit_stack_addr(JitCtx *c, unsigned k, unsigned size,
     JitBuf *j = &c->j;
     JitCold *guard;
 
-    jit_load(j, H_RSI, 8, H_RBX, H_NONE, 0, CPU_REG(R_ESP));
+    jx_reg_read(c, H_RSI, R_ESP * 8, 8);
     if (push) {
         jit_lea(j, H_RSI, H_RSI, H_NONE, 0, -(int32_t)size);
     }
@@ -239,6 +266,7 @@ JitCold *jx_rmw_addr(JitCtx *c, unsigned k, unsigned size, bool flags)
 void jx_rmw_done(JitCtx *c, JitCold *cold)
 {
     cold->done = c->j.p;
+    cold->valid_done = c->valid;
 }
 
 /* The stubs' helpers: what the handler would do for the access. */
@@ -272,18 +300,75 @@ static uint64_t jit_host_flags(X86CPU *cpu)
     return x86_eflags_get(cpu) & CC_ALL;
 }
 
+/* Four pushes: the stack stays 16-byte aligned for the calls. */
 static void emit_push_saved(JitBuf *j)
 {
     jit_b(j, 0x52);                             /* push rdx */
-    jit_b(j, 0x41);                             /* push r10 */
+    jit_b(j, 0x41);                             /* push r9, r10, r11 */
+    jit_b(j, 0x51);
+    jit_b(j, 0x41);
     jit_b(j, 0x52);
+    jit_b(j, 0x41);
+    jit_b(j, 0x53);
 }
 
 static void emit_pop_saved(JitBuf *j)
 {
-    jit_b(j, 0x41);                             /* pop r10 */
+    jit_b(j, 0x41);                             /* pop r11, r10, r9 */
+    jit_b(j, 0x5b);
+    jit_b(j, 0x41);
     jit_b(j, 0x5a);
+    jit_b(j, 0x41);
+    jit_b(j, 0x59);
     jit_b(j, 0x5a);                             /* pop rdx */
+}
+
+void jx_rec_flush(JitCtx *c)
+{
+    if (c->rec.on) {
+        jx_rec_store(c, &c->rec);
+        c->rec.on = false;
+    }
+}
+
+void jx_rec_store(JitCtx *c, const JitRec *r)
+{
+    JitBuf *j = &c->j;
+
+    switch (r->op) {
+    case CC_OP_LOGIC:
+        jit_store(j, H_R9, 8, H_RBX, CPU_OFF(cc_dst));
+        break;
+    case CC_OP_SHIFT:
+        jit_store(j, H_R9, 8, H_RBX, CPU_OFF(cc_dst));
+        jit_mov(j, 4, H_RAX, H_R11);
+        jit_alu_ri(j, G1_AND, 4, H_RAX, 1);
+        jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(cc_src));
+        jit_mov(j, 4, H_RAX, H_R11);
+        jit_shift_ri(j, 5, 4, H_RAX, 1);        /* shr eax, 1 */
+        jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(cc_src2));
+        break;
+    case CC_OP_INC:
+    case CC_OP_DEC:
+        jit_store(j, H_R9, 8, H_RBX, CPU_OFF(cc_src));
+        jit_store(j, H_R11, 8, H_RBX, CPU_OFF(cc_src2));
+        jit_lea(j, H_RAX, H_R9, H_NONE, 0, r->op == CC_OP_INC ? 1 : -1);
+        jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(cc_dst));
+        break;
+    default:                                    /* ADD, SUB */
+        if (r->neg) {
+            jit_rr(j, 0x31, 4, H_RAX, H_RAX);   /* xor eax, eax */
+        } else {
+            jit_mov(j, 8, H_RAX, H_R9);
+        }
+        jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(cc_src));
+        jit_store(j, H_R11, 8, H_RBX, CPU_OFF(cc_src2));
+        jit_rr(j, r->op == CC_OP_ADD ? 0x01 : 0x29, 8, H_R11, H_RAX);
+        jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(cc_dst));
+        break;
+    }
+    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_op), r->op);
+    jit_store_imm(j, 4, H_RBX, CPU_OFF(cc_size), r->size);
 }
 
 /* The RMW stub's other way, and COLD_HANDLER's only one: the entry's
@@ -293,9 +378,11 @@ static void emit_rmw_handler(JitCtx *c, const JitCold *cold)
     JitBuf *j = &c->j;
 
     jit_mov(j, 8, H_RDI, H_RBX);
-    jit_lea(j, H_RSI, H_R12, H_NONE, 0, cold->k * (int32_t)sizeof(X86Insn));
+    jit_movi(j, H_RSI, (uintptr_t)&c->b->insns[cold->k]);
     jit_call(j, c->b->insns[cold->k].exec);
     emit_pop_saved(j);
+    c->valid = 0;
+    jx_regs_load(c, cold->valid_done);
     jx_stop_check(c, cold->k + 1);
     if (cold->flags) {
         jit_mov(j, 8, H_RDI, H_RBX);
@@ -321,7 +408,15 @@ void jx_cold(JitCtx *c, const JitCold *cold)
             jit_patch(cold->patch[n], j->p);
         }
     }
+    if (cold->rec.on) {
+        jx_rec_store(c, &cold->rec);
+    }
+    c->rec.on = false;          /* stored: the stub's exits need nothing */
     jx_insn_state(c, cold->k);
+    /* Memory is the guest's state at the call: it may raise. */
+    c->valid = cold->valid;
+    jx_regs_store(c, c->valid);
+    c->dirty = 0;
     emit_push_saved(j);
     if (cold->kind == COLD_HANDLER) {
         emit_rmw_handler(c, cold);

@@ -13,8 +13,9 @@
  * on the host flags, which x86 computes exactly as the guest's.
  * Lazy-flag fields are written as the handlers write them, so the rest of
  * the CPU cannot tell which engine ran.  Host registers: RBX = cpu, RBP =
- * cpu->insn_eip, R12 = the block's X86Insn array, R13 = the budget, R14 =
- * the TLB; all else is scratch between entries.
+ * cpu->insn_eip, R14 = the TLB, R12, R13 and R15 the block's most used
+ * guest registers (jit-regs.c), [RSP] the budget; all else is scratch
+ * between entries.
  *
  * Leaves out: SMC inside a block is left to the existing invalidation
  * (stores to code pages miss the TLB; the slow path stops the block);
@@ -38,8 +39,8 @@
 #define JIT_HOST_OK false
 #endif
 
-#define JIT_INSN_ROOM 320       /* bytes of host code per entry, at most */
-#define JIT_COLD_ROOM 192       /* per slow-path stub */
+#define JIT_INSN_ROOM 400       /* bytes of host code per entry, at most */
+#define JIT_COLD_ROOM 256       /* per slow-path stub */
 
 struct X86JitCode {
     uint8_t *base;
@@ -147,7 +148,7 @@ uint64_t x86_jit_flushes(const X86JitCode *jc)
 void jx_insn_state(JitCtx *c, unsigned k)
 {
     const X86Insn *i = &c->b->insns[k];
-    jit_lea(&c->j, H_RAX, H_R12, H_NONE, 0, k * (int32_t)sizeof(X86Insn));
+    jit_movi(&c->j, H_RAX, (uintptr_t)i);
     jit_store(&c->j, H_RAX, 8, H_RBX, CPU_OFF(cur_insn));
     jit_lea(&c->j, H_RAX, H_RBP, H_NONE, 0, i->next_off);
     jit_store(&c->j, H_RAX, 8, H_RBX, CPU_REG(R_RIP));
@@ -160,9 +161,14 @@ static unsigned jit_retired(const JitCtx *c, unsigned n)
     return n + (c->b->fused && n == c->b->n_insns);
 }
 
-/* Return to the run loop after @n entries: 10 bytes. */
+/* Return to the run loop after @n entries, the dirty cached registers
+ * written back first. */
 static void emit_exit(JitCtx *c, unsigned n)
 {
+    if (c->rec.on) {
+        jx_rec_store(c, &c->rec);   /* other paths may still keep it */
+    }
+    jx_regs_store(c, c->dirty);
     jit_b(&c->j, 0xb8);                         /* mov eax, retired */
     jit_d(&c->j, jit_retired(c, n));
     jit_patch(jit_jmp(&c->j), c->epi);
@@ -176,6 +182,10 @@ static void emit_exit_all(JitCtx *c)
         emit_exit(c, c->b->n_insns);
         return;
     }
+    if (c->rec.on) {
+        jx_rec_store(c, &c->rec);
+    }
+    jx_regs_store(c, c->dirty);
     jit_b(&c->j, 0xba);                         /* mov edx, retired */
     jit_d(&c->j, jit_retired(c, c->b->n_insns));
     jit_patch(jit_jmp(&c->j), c->chain);
@@ -184,22 +194,23 @@ static void emit_exit_all(JitCtx *c)
 /* Leave with @n entries run when the block was stopped (run_end NULL). */
 void jx_stop_check(JitCtx *c, unsigned n)
 {
+    uint8_t *over;
+
     jit_rm(&c->j, 0x83, 8, 7, H_RBX, H_NONE, 0, CPU_OFF(run_end));
     jit_b(&c->j, 0);                            /* cmp qword [], 0 */
     jit_b(&c->j, 0x75);                         /* jne over the exit */
-    jit_b(&c->j, 10);
+    jit_b(&c->j, 0);
+    over = c->j.p;
     emit_exit(c, n);
+    assert(c->j.p - over < 128);
+    over[-1] = c->j.p - over;
 }
 
 /* Write the low @size bytes of @src to the guest register at byte offset
  * @off, zero-extending 32-bit results (x86_reg_write()). */
 static void emit_reg_write(JitCtx *c, int src, unsigned off, unsigned size)
 {
-    if (size == 4) {
-        jit_mov(&c->j, 4, src, src);
-        size = 8;
-    }
-    jit_store(&c->j, src, size, H_RBX, CPU_REG(0) + off);
+    jx_reg_write(c, src, off, size);
 }
 
 /* RCX (or RAX for @to_rax) = operand @n of @i: register, immediate or
@@ -210,8 +221,7 @@ static void emit_src(JitCtx *c, unsigned k, int n, int dst)
     const X86Operand *o = &i->op[n];
 
     if (o->kind == OPK_REG) {
-        jit_load(&c->j, dst, o->size, H_RBX, H_NONE, 0,
-                 CPU_REG(0) + o->reg);
+        jx_reg_read(c, dst, o->reg, o->size);
     } else if (o->kind == OPK_IMM) {
         uint64_t imm = i->imm;
         if (c->packed_imm) {    /* x86_fuse_jcc_mem(): 32 bits */
@@ -231,16 +241,53 @@ static void emit_src(JitCtx *c, unsigned k, int n, int dst)
 #define CC_ZERO (-2)
 
 /*
+ * Keep the record in R9/R11 instead (c->rec_defer: a later entry past
+ * moves overwrites it): the operands, zero-extended, rebuild cc_dst.
+ * False for ADC/SBB (their cc_dst needs the CF too).
+ */
+static bool emit_cc_defer(JitCtx *c, unsigned op, unsigned size, int src,
+                          int src2, int dst)
+{
+    JitBuf *j = &c->j;
+    unsigned w = size == 8 ? 8 : 4;
+
+    if (!c->rec_defer || op == CC_OP_ADC || op == CC_OP_SBB) {
+        return false;
+    }
+    c->rec = (JitRec){ .on = true, .op = op, .size = size,
+                       .neg = src == CC_ZERO };
+    c->rec_k = c->k;
+    switch (op) {
+    case CC_OP_LOGIC:
+        jit_mov(j, 8, H_R9, dst);
+        break;
+    case CC_OP_SHIFT:
+        jit_mov(j, 8, H_R9, dst);
+        jit_lea(j, H_R11, src, src2, 1, 0);     /* CF | OF << 1 */
+        break;
+    default:                                    /* ADD, SUB, INC, DEC */
+        if (src != CC_ZERO) {
+            jit_mov(j, w, H_R9, src);
+        }
+        jit_mov(j, op == CC_OP_INC || op == CC_OP_DEC ? 8 : w, H_R11, src2);
+        break;
+    }
+    return true;
+}
+
+/*
  * The lazy-flag record of a flag-setting template: cc_src, cc_src2 and
  * cc_dst from host registers, cc_op and cc_size.  Left out when the next
- * entry overwrites them before anything can read them (c->flags_dead).
+ * entry overwrites them before anything can read them (c->flags_dead), or
+ * kept in host registers until a later one does (emit_cc_defer()).
  */
 static void emit_cc(JitCtx *c, unsigned op, unsigned size, int src, int src2,
                     int dst)
 {
     JitBuf *j = &c->j;
 
-    if (c->flags_dead) {
+    c->rec.on = false;          /* this record replaces a kept one */
+    if (c->flags_dead || emit_cc_defer(c, op, size, src, src2, dst)) {
         return;
     }
     if (src == CC_ZERO) {
@@ -271,6 +318,7 @@ static const uint8_t alu_cc_op[] = {
 };
 
 static void emit_cf(JitCtx *c);
+static bool emit_alu_cached(JitCtx *c, unsigned k, unsigned op);
 
 /* bt r10d, 0: the guest's CF (R10) into the host's. */
 static void emit_cf_to_host(JitCtx *c)
@@ -299,8 +347,7 @@ static JitCold *emit_dst_src(JitCtx *c, unsigned k, unsigned size, bool rmw,
         if (i->op[1].kind != OPK_NONE) {
             emit_src(c, k, 1, H_RCX);
         }
-        jit_load(&c->j, H_RAX, size, H_RBX, H_NONE, 0,
-                 CPU_REG(0) + i->op[0].reg);
+        jx_reg_read(c, H_RAX, i->op[0].reg, size);
         return NULL;
     }
     if (rmw) {
@@ -347,6 +394,9 @@ static void emit_alu(JitCtx *c, unsigned k, unsigned op, bool flags)
     JitBuf *j = &c->j;
     JitCold *cold;
 
+    if (!carry && emit_alu_cached(c, k, op)) {
+        return;
+    }
     if (carry) {
         emit_cf(c);
     }
@@ -370,6 +420,73 @@ static void emit_alu(JitCtx *c, unsigned k, unsigned op, bool flags)
     if (cold) {
         jx_rmw_done(c, cold);
     }
+}
+
+/*
+ * ALU, CMP, TEST of a 32/64-bit register the cache holds, with a register,
+ * immediate or memory source, run on the host register itself: the host's
+ * operation of the guest's width leaves the guest's result (a 32-bit one
+ * zero-extended) and flags.  Only when the record is dead or, for logic
+ * operations and 64-bit arithmetic, equal to what the host registers hold
+ * (cc_dst = the result of the zero-extended operands): returns false
+ * when emit_alu() must do it.
+ */
+static bool emit_alu_cached(JitCtx *c, unsigned k, unsigned op)
+{
+    const X86Insn *i = &c->b->insns[k];
+    const X86Operand *d = &i->op[0], *s = &i->op[1];
+    bool logic = alu_cc_op[op] == CC_OP_LOGIC;
+    int hd = d->kind == OPK_REG && !(d->reg % 8) ?
+             jx_reg_host(c, d->reg / 8) : H_NONE;
+    int src = H_RCX;
+    JitBuf *j = &c->j;
+
+    if (hd == H_NONE || (d->size != 4 && d->size != 8) || c->packed_imm ||
+        op == OP_ADC || op == OP_SBB ||
+        (!c->flags_dead && !c->rec_defer && !logic && d->size != 8)) {
+        return false;
+    }
+    if (s->kind == OPK_REG && !(s->reg % 8) &&
+        jx_reg_host(c, s->reg / 8) != H_NONE) {
+        src = jx_reg_host(c, s->reg / 8);
+    } else if (s->kind == OPK_IMM && (int64_t)i->imm == (int32_t)i->imm &&
+               c->flags_dead) {
+        src = H_NONE;
+    } else {
+        emit_src(c, k, 1, H_RCX);
+    }
+    if (!c->flags_dead && (op == OP_CMP || op == OP_TEST)) {
+        /* The record's result in RDX, the host flags from hd last. */
+        jit_mov(j, d->size, H_RDX, hd);
+        if (!logic) {
+            jit_mov(j, d->size, H_RAX, hd);
+        }
+        jit_rr(j, alu_host_op[logic ? OP_AND : OP_SUB], d->size, src, H_RDX);
+        emit_cc(c, alu_cc_op[op], d->size, logic ? H_NONE : H_RAX,
+                logic ? H_NONE : src, H_RDX);
+        jit_rr(j, alu_host_op[op], d->size, src, hd);
+        return true;
+    }
+    if (!c->flags_dead && !logic) {
+        jit_mov(j, d->size, H_RAX, hd);     /* 32-bit: zero-extended */
+    }
+    if (src != H_NONE) {
+        jit_rr(j, alu_host_op[op], d->size, src, hd);
+    } else if (op == OP_TEST) {
+        jit_prefix(j, d->size, 0, 0, hd, false);
+        jit_b(j, 0xf7);                         /* test r, imm32 */
+        jit_b(j, 0xc0 | (hd & 7));
+        jit_d(j, (uint32_t)i->imm);
+    } else {
+        jit_alu_ri(j, op == OP_CMP ? G1_CMP : op, d->size, hd,
+                   (int32_t)i->imm);
+    }
+    if (op != OP_CMP && op != OP_TEST) {
+        c->dirty |= 1u << (d->reg / 8);
+    }
+    emit_cc(c, alu_cc_op[op], d->size, logic ? H_NONE : H_RAX,
+            logic ? H_NONE : src, hd);
+    return true;
 }
 
 static bool jit_cf(X86CPU *cpu)
@@ -401,7 +518,29 @@ static void emit_incdec(JitCtx *c, unsigned k, bool dec, bool flags)
     unsigned size = i->op[0].size;
     JitBuf *j = &c->j;
     JitCold *cold;
+    int hd = i->op[0].kind == OPK_REG && !(i->op[0].reg % 8) ?
+             jx_reg_host(c, i->op[0].reg / 8) : H_NONE;
 
+    if (hd != H_NONE && size >= 4) {
+        /* A cached register: the host's INC/DEC on it, last. */
+        if (!c->flags_dead || flags) {
+            emit_cf(c);
+        }
+        if (!c->flags_dead) {
+            jit_mov(j, size, H_RAX, hd);
+            jit_lea(j, H_RDX, H_RAX, H_NONE, 0, dec ? -1 : 1);
+            emit_cc(c, dec ? CC_OP_DEC : CC_OP_INC, size, H_RAX, H_R10,
+                    H_RDX);
+        }
+        if (flags) {
+            emit_cf_to_host(c);
+        }
+        jit_prefix(j, size, 0, 0, hd, false);
+        jit_b(j, 0xff);                         /* inc/dec hd */
+        jit_b(j, 0xc0 | dec << 3 | (hd & 7));
+        c->dirty |= 1u << (i->op[0].reg / 8);
+        return;
+    }
     emit_cf(c);
     cold = emit_dst_src(c, k, size, true, flags);
     jit_lea(j, H_RDX, H_RAX, H_NONE, 0, dec ? -1 : 1);
@@ -454,8 +593,15 @@ static void emit_shift(JitCtx *c, unsigned k, unsigned kind)
     unsigned n = i->imm & (size == 8 ? 63 : 31);
     unsigned off = i->op[0].reg;
     JitBuf *j = &c->j;
+    int h = size >= 4 && !(off % 8) ? jx_reg_host(c, off / 8) : H_NONE;
 
-    jit_load(j, H_RAX, size, H_RBX, H_NONE, 0, CPU_REG(0) + off);
+    if (h != H_NONE && n && c->flags_dead) {
+        /* No record: the host's shift on the cached register. */
+        jit_shift_ri(j, kind, size, h, n);
+        c->dirty |= 1u << (off / 8);
+        return;
+    }
+    jx_reg_read(c, H_RAX, off, size);
     if (n == 0) {
         emit_reg_write(c, H_RAX, off, size);    /* zero-extends, no flags */
         return;
@@ -570,13 +716,24 @@ static void emit_imul(JitCtx *c, unsigned k)
     const X86Insn *i = &c->b->insns[k];
     unsigned size = i->op[0].size;
     JitBuf *j = &c->j;
+    int h = i->op[0].reg % 8 ? H_NONE : jx_reg_host(c, i->op[0].reg / 8);
+    bool three = i->op[2].kind == OPK_IMM;
 
     emit_src(c, k, 1, H_RAX);
+    if (h != H_NONE && c->flags_dead &&
+        (!three || (int64_t)i->imm == (int32_t)i->imm)) {
+        /* No record: the host's IMUL into the cached register. */
+        jit_rr(j, three ? 0x69 : 0x0faf, size, h, H_RAX);
+        if (three) {
+            jit_d(j, (uint32_t)i->imm);
+        }
+        c->dirty |= 1u << (i->op[0].reg / 8);
+        return;
+    }
     if (i->op[2].kind == OPK_IMM) {
         jit_movi(j, H_RCX, i->imm);
     } else {
-        jit_load(j, H_RCX, size, H_RBX, H_NONE, 0,
-                 CPU_REG(0) + i->op[0].reg);
+        jx_reg_read(c, H_RCX, i->op[0].reg, size);
     }
     jit_rr(j, 0x0faf, size, H_RAX, H_RCX);      /* imul eax/rax, ecx/rcx */
     jit_b(j, 0x0f);                             /* setc dl */
@@ -594,8 +751,8 @@ static void emit_cmov(JitCtx *c, unsigned k)
     unsigned size = i->op[0].size;
     JitBuf *j = &c->j;
 
-    jit_load(j, H_RAX, size, H_RBX, H_NONE, 0, CPU_REG(0) + i->op[0].reg);
-    jit_load(j, H_RCX, size, H_RBX, H_NONE, 0, CPU_REG(0) + i->op[1].reg);
+    jx_reg_read(c, H_RAX, i->op[0].reg, size);
+    jx_reg_read(c, H_RCX, i->op[1].reg, size);
     jit_rr(j, 0x0f40 | (i->opcode & 15), size, H_RAX, H_RCX);
     emit_reg_write(c, H_RAX, i->op[0].reg, size);
 }
@@ -606,15 +763,32 @@ static void emit_setcc(JitCtx *c, unsigned k)
     jit_b(&c->j, 0x0f);                         /* setcc al */
     jit_b(&c->j, 0x90 | (i->opcode & 15));
     jit_b(&c->j, 0xc0);
-    jit_store(&c->j, H_RAX, 1, H_RBX, CPU_REG(0) + i->op[0].reg);
+    jx_reg_write(c, H_RAX, i->op[0].reg, 1);
 }
 
 static void emit_mov(JitCtx *c, unsigned k)
 {
     const X86Insn *i = &c->b->insns[k];
-    const X86Operand *d = &i->op[0];
+    const X86Operand *d = &i->op[0], *s = &i->op[1];
+    int hd = H_NONE;
 
-    if (d->kind == OPK_REG) {
+    /* A cached destination of 32/64 bits: an immediate sets it without
+     * loading it; a memory source takes the general way. */
+    if (d->kind == OPK_REG && !(d->reg % 8) && d->size >= 4) {
+        if (s->kind == OPK_IMM) {
+            hd = jx_reg_host_wr(c, d->reg / 8, d->size);
+        } else if (s->kind == OPK_REG) {
+            hd = jx_reg_host(c, d->reg / 8);
+        }
+    }
+
+    if (hd != H_NONE && s->kind == OPK_IMM) {
+        jit_movi(&c->j, hd, d->size == 4 ? (uint32_t)i->imm : i->imm);
+        c->dirty |= 1u << (d->reg / 8);
+    } else if (hd != H_NONE && s->kind == OPK_REG) {
+        jx_reg_read(c, hd, s->reg, d->size);
+        c->dirty |= 1u << (d->reg / 8);
+    } else if (d->kind == OPK_REG) {
         emit_src(c, k, 1, H_RAX);
         emit_reg_write(c, H_RAX, d->reg, d->size);
     } else {
@@ -658,10 +832,12 @@ static void emit_self_loop(JitCtx *c)
 
     jit_load(j, H_RAX, 8, H_RBX, H_NONE, 0, CPU_OFF(retired));
     jit_alu_ri(j, G1_ADD, 8, H_RAX, jit_retired(c, c->b->n_insns));
-    jit_rr(j, 0x39, 8, H_R13, H_RAX);           /* cmp rax, r13 */
+    jit_rm(j, 0x3b, 8, H_RAX, H_RSP, H_NONE, 0, 0); /* cmp rax, budget */
     out[0] = jit_jcc(j, 3);                     /* jae */
     jx_events_check(c, out + 1);
     jit_store(j, H_RAX, 8, H_RBX, CPU_OFF(retired));
+    /* The body starts with dirty0 dirty: write back the others. */
+    jx_regs_store(c, c->dirty & ~c->dirty0);
     jit_patch(jit_jmp(j), c->body);
     for (int k = 0; k < 3; k++) {
         jit_patch(out[k], j->p);
@@ -705,13 +881,18 @@ static void emit_call(JitCtx *c, unsigned k, bool pure)
         jx_insn_state(c, k);
     }
     c->has_call = true;
+    jx_rec_flush(c);
+    jx_regs_before_call(c);
     jit_mov(&c->j, 8, H_RDI, H_RBX);
-    jit_lea(&c->j, H_RSI, H_R12, H_NONE, 0, k * (int32_t)sizeof(X86Insn));
+    jit_movi(&c->j, H_RSI, (uintptr_t)i);
     jit_call(&c->j, i->exec);
     if (!pure && k + 1u < c->b->n_insns) {
         jx_stop_check(c, k + 1);
-        jx_tlb_base(c);
     }
+    if (!pure) {
+        jx_tlb_base(c);         /* the handler may change mmu_idx */
+    }
+    jx_regs_after_call(c);
 }
 
 /* A flag-setting template (ALU or INC/DEC) for entry @k; with @flags the
@@ -759,6 +940,10 @@ static int emit_entry(JitCtx *c, unsigned k)
     bool flags_next, hflags;
 
     c->flags_dead = !last && jit_flags_overwritten(b, k + 1, o.kind);
+    c->k = k;
+    c->rec_defer = !c->flags_dead &&
+                   ((!last && jit_flags_overwritten_later(b, k + 1, o.kind)) ||
+                    (c->loops && jit_loop_rec_dead(b, k)));
     /*
      * A compare-and-branch the decoder fused: x86_fuse_jcc() (ops-fast.c)
      * keeps the operands and puts the displacement in .disp for register
@@ -875,6 +1060,10 @@ static int emit_entry(JitCtx *c, unsigned k)
         emit_ext(c, k, o.sx);
         break;
     case JK_PURE:
+        if (jx_rot_dead(c, k)) {
+            c->cf = CFS_NONE;
+            break;
+        }
         emit_call(c, k, true);
         c->cf = CFS_NONE;
         return EMIT_CALLED;
@@ -909,13 +1098,16 @@ bool x86_jit_translate(X86JitCode *jc, const X86Block *b, X86JitFn *out)
     c->packed_imm = false;
     c->rip_adj = 0;
     c->flags_dead = false;
+    c->rec_defer = false;
+    c->rec.on = false;
     c->j.p = jc->base + jc->used;
     c->j.end = c->j.p + need;
     /* The epilogue and the chain stub first, so every exit jumps back
      * to a known place. */
     c->epi = c->j.p;
-    for (int r = H_R14; r >= H_R12; r--) {
-        jit_b(&c->j, 0x41);                     /* pop r14, r13, r12 */
+    jit_b(&c->j, 0x59);                         /* pop rcx: the budget */
+    for (int r = H_R15; r >= H_R12; r--) {
+        jit_b(&c->j, 0x41);                     /* pop r15, r14, r13, r12 */
         jit_b(&c->j, 0x58 | (r & 7));
     }
     jit_b(&c->j, 0x5d);                         /* pop rbp */
@@ -926,19 +1118,29 @@ bool x86_jit_translate(X86JitCode *jc, const X86Block *b, X86JitFn *out)
     entry = c->j.p;
     jit_b(&c->j, 0x53);                         /* push rbx */
     jit_b(&c->j, 0x55);                         /* push rbp */
-    for (int r = H_R12; r <= H_R14; r++) {
-        jit_b(&c->j, 0x41);                     /* push r12, r13, r14 */
+    for (int r = H_R12; r <= H_R15; r++) {
+        jit_b(&c->j, 0x41);                     /* push r12, r13, r14, r15 */
         jit_b(&c->j, 0x50 | (r & 7));
     }
+    jit_b(&c->j, 0x51);                         /* push rcx: the budget */
     jit_mov(&c->j, 8, H_RBX, H_RDI);
-    jit_mov(&c->j, 8, H_R13, H_RCX);
     jit_mov(&c->j, 8, H_RBP, H_RSI);
-    jit_mov(&c->j, 8, H_R12, H_RDX);
-    assert(c->j.p - entry == JIT_CHAIN_SKIP);
     jx_tlb_base(c);
+    assert(c->j.p - entry == JIT_CHAIN_SKIP);
+    c->loops = jit_loops(b);
+    jx_regs_plan(c);
+    if (c->loops) {
+        jx_regs_load(c, c->cached);     /* valid across the back edge */
+    }
+    c->dirty = c->dirty0 = c->loops ? c->cached : 0;
     c->body = c->j.p;
     for (unsigned k = 0; k < b->n_insns && how != EMIT_ENDED; k++) {
         how = emit_entry(c, k);
+        /* A kept record lives until the next entry that is not a move. */
+        if (c->rec.on && c->rec_k != k &&
+            !jit_keeps_rec(jit_classify(b, &b->insns[k]).kind)) {
+            c->rec.on = false;
+        }
     }
     if (how == EMIT_INLINE) {
         emit_set_rip(c, b->insns[b->n_insns - 1].next_off, 0, 8);

@@ -132,11 +132,23 @@ static const char *const flag_ops[] = {
     "c0ec03", "66d1e0", "66c1e811", "c0e008", "d0e4",
     "11d8", "19d8", "4819d8", "10d8", "6619d8", "83d005", "4883d8ff",
     "1306", "4811d84819d8", "19d811d8", "01d811d8", "21d819d8",
+    "4883f8054801d8", "a90001000001d8", "4883e00f4809d8", "83f0ff29d8",
+    "4885c04883c0ff", "ffc8ffc0", "48ffc04839d8",
+    "01d88906ffc8", "4829d88b0e4883d100", "4801d8488d0c180fb6d0ffc0",
+    "c1c0054801d8", "48c1c83f4821d8", "d1c001d8", "c1c80029d8",
+    "48c1c0004801d8", "48d1c84831d8",
+    "4801d84889064801d8", "29d88b0e2b06", "48c1e0058906ffc0",
+    "48c1e0034801d8", "480fafc34801d8", "6bc0074801d8", "c1e8054821d8",
+    "48c1f8034809d8", "4869c0ffffff7f4829d8",
 };
 
 /* Entries before it: nothing, CF from EFLAGS (STC, CLC), from an ADD
- * (kept in a host register), from a logic operation (zero). */
-static const char *const prefixes[] = { "", "f9", "f8", "4801d1", "4821d1" };
+ * (kept in a host register), from a logic operation (zero); moves of RAX,
+ * RBX (and RCX) to themselves, so the register cache holds them. */
+static const char *const prefixes[] = {
+    "", "f9", "f8", "4801d1", "4821d1", "4889c04889db",
+    "f94889c04889db4889c9",
+};
 
 static void set_regs(TestMachine *m, uint64_t a, uint64_t b, uint64_t d)
 {
@@ -765,6 +777,11 @@ static void test_budget(void)
                                            jnz l; hlt (no dec: endless) */
         "ffc97402ebfaf4",               /* l: dec ecx; jz o; jmp l; o: hlt */
         "83c001ebfb",                   /* l: add eax, 1; jmp l (endless) */
+        "83c00183e90175f8f4",           /* l: add eax, 1; sub ecx, 1;
+                                           jnz l; hlt (the SUB's record
+                                           kept around the loop) */
+        "4801c84839c875f8f4",           /* l: add rax, rcx; cmp rax, rcx;
+                                           jne l; hlt (endless) */
     };
     TestMachine *j = machine(true), *i = machine(false);
 
@@ -791,6 +808,134 @@ static void test_budget(void)
                             *(uint32_t *)(i->ram + MEM_ADDR));
         }
     }
+    test_machine_free(j);
+    test_machine_free(i);
+}
+
+/*
+ * The register cache (jit-regs.c): guest registers kept in host registers
+ * and written back only before calls, stubs and exits.  Each program runs
+ * with RBX at mapped memory and at an unmapped page (a #PF from an inline
+ * load, store or RMW, from a called handler, from inside a CALLed routine,
+ * with RSP or other cached registers dirty), with the TLB full and
+ * flushed; the whole register file, flags, CR2, data and stack must be
+ * the interpreter's.
+ */
+static const struct {
+    const char *code;
+    uint64_t rsi;       /* 0: MEM_ADDR */
+    uint8_t dl;
+} cache_progs[] = {
+    /* add rax, rcx (x2); add rdx, rax; mov rdi, [rbx]; add rax, 1 */
+    { "4801c84801c84801c2488b3b4883c001f4" },
+    /* ...; mov [rbx], rax; add rax, rcx */
+    { "4801c84801c84801c24889034801c8f4" },
+    /* ...; add [rbx], eax (inline RMW); add rdx, rax */
+    { "4801c84801c84801c201034801c2f4" },
+    /* ...; adc [rbx], rax (its handler); add rax, rcx */
+    { "4801c84801c84801c24811034801c8f4" },
+    /* push rax; push rcx; add rax, rcx (x2); mov rdi, [rbx]; pop rdx */
+    { "50514801c84801c8488b3b5af4" },
+    /* add rax, rcx; rol rax, 1 (a handler); add rax, rcx; add rdx, rax;
+     * mov rdi, [rbx]; add rax, rcx */
+    { "4801c848d1c04801c84801c2488b3b4801c8f4" },
+    /* add rax, rcx; bswap rax (a handler); add rax, rcx; add rdx, rax;
+     * mov rdi, [rbx]; add rax, rcx */
+    { "4801c8480fc84801c84801c2488b3b4801c8f4" },
+    /* add [rsi], ecx (misaligned: the handler runs, RCX first loaded
+     * after the stub's jump); add rax, rcx; add rdx, rcx */
+    { "010e4801c84801caf4", MEM_ADDR + 0x41 },
+    /* add ah, cl; add rax, rcx (x2); mov dl, ah; mov rdi, [rbx] */
+    { "00cc4801c84801c888e2488b3bf4" },
+    /* l: add rax, rcx; add rdx, rax; dec rcx; jnz l (a self-loop) */
+    { "4801c84801c248ffc975f5f4" },
+    /* l: add rdx, rax; mov [rsi], edx; sub ecx, 1; jnz l: a record kept
+     * around the loop, the store's stubs */
+    { "4801c2891683e90175f6f4" },
+    /* add rax, rcx (x2); mov [rsi], dl (a HLT over the next MOV: SMC);
+     * mov eax, 1; add rax, rcx */
+    { "4801c84801c88816b8010000004801c8f4", CODE_ADDR + 8, 0xf4 },
+    /* call f; add rax, rcx; hlt; f: add rax, rcx; add rdx, rax;
+     * mov rdi, [rbx]; ret */
+    { "e8050000004801c8f4f44801c84801c2488b3bc3" },
+    /* add rax, rcx (x2); mov [rbx], rax; dec rdx (the ADD's CF kept in
+     * a host register across the store) */
+    { "4801c84801c848890348ffcaf4" },
+    /* A record kept in host registers past moves to the next flag
+     * write, faults in between: ADD, SUB, DEC, SHL, NEG, IMUL, AND, an
+     * 8-bit ADD; then a fault from the overwriting XOR's own load. */
+    { "4801c84889034801c2f4" },
+    { "4829c88b3b4821c2f4" },
+    { "ffc8488b3b4801c2f4" },
+    { "48c1e003488b3b4801c2f4" },
+    { "48f7d8488b3b4801c2f4" },
+    { "0fafc1488b3b01c2f4" },
+    { "21c88b3b488d0c080fb6d04801c2f4" },
+    { "00c88b3b00c2f4" },
+    { "4801c848330b4801c2f4" },
+    /* add rax, rcx (x2); add rax, [rbx] (into the cached RAX); cmp rcx,
+     * [rbx]; add rdx, rax */
+    { "4801c84801c848030348390b4801c2f4" },
+    /* push rcx (x3); mov rdi, [rbx]; pop rax; pop rdx; pop rcx */
+    { "515151488b3b585a59f4" },
+};
+
+static void regcache_setup(TestMachine *m, unsigned p, bool fault)
+{
+    X86CPU *cpu = m->cpu;
+
+    load_code(m, CODE_ADDR, cache_progs[p].code);
+    for (int r = 0; r < 16; r++) {
+        cpu->regs[r] = 0x0101010101010101ull * (r + 1) + p;
+    }
+    cpu->regs[R_EAX] = 0x1234567890ull + p;
+    cpu->regs[R_ECX] = 25;
+    cpu->regs[R_EDX] = cache_progs[p].dl;
+    cpu->regs[R_EBX] = fault ? 0x40000000 : MEM_ADDR + 0x40;
+    cpu->regs[R_ESI] = cache_progs[p].rsi ? cache_progs[p].rsi : MEM_ADDR;
+    cpu->regs[R_ESP] = STACK_TOP;
+    cpu->regs[R_RIP] = CODE_ADDR;
+    cpu->cr2 = 0;
+    cpu->halted = false;
+    x86_eflags_set(cpu, 0x2, 0xffffffffu);
+    put64(m, MEM_ADDR + 0x40, 0x8000000000000001ull);
+}
+
+static void test_regcache(void)
+{
+    TestMachine *j = machine(true), *i = machine(false);
+    TestMachine *ms[2] = { j, i };
+    unsigned faults = 0;
+
+    for (unsigned p = 0; p < G_N_ELEMENTS(cache_progs); p++) {
+        for (unsigned v = 0; v < 6; v++) {
+            for (int e = 0; e < 2; e++) {
+                regcache_setup(ms[e], p, v & 1);
+                if (v & 2) {
+                    x86_tlb_flush(ms[e]->cpu, true);
+                }
+                for (int n = 0; n < 10 && !ms[e]->cpu->halted; n++) {
+                    x86_cpu_run(ms[e]->cpu, 100000, NULL);
+                }
+                g_assert_true(ms[e]->cpu->halted);
+            }
+            for (int r = 0; r < 16; r++) {
+                if (j->cpu->regs[r] != i->cpu->regs[r]) {
+                    g_error("%s/%u: reg %d jit %#" PRIx64 " interp %#"
+                            PRIx64, cache_progs[p].code, v, r,
+                            j->cpu->regs[r], i->cpu->regs[r]);
+                }
+            }
+            check_same(j, i, cache_progs[p].code);
+            g_assert_cmphex(j->cpu->cr2, ==, i->cpu->cr2);
+            g_assert_true(!memcmp(j->ram + MEM_ADDR, i->ram + MEM_ADDR, 256));
+            g_assert_true(!memcmp(j->ram + STACK_TOP - 256,
+                                  i->ram + STACK_TOP - 256, 256));
+            faults += j->cpu->regs[R_RIP] == VEC_ADDR + EXCP_PF + 1;
+        }
+    }
+    g_assert_cmpuint(faults, >=, 8 * 3);
+    g_assert_cmpuint(x86_bc_jit_blocks(j->cpu), >, 0);
     test_machine_free(j);
     test_machine_free(i);
 }
@@ -855,6 +1000,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cpu/jit/stack32", test_stack32);
     g_test_add_func("/cpu/jit/smc", test_smc);
     g_test_add_func("/cpu/jit/budget", test_budget);
+    g_test_add_func("/cpu/jit/regcache", test_regcache);
     g_test_add_func("/cpu/jit/region-full", test_region_full);
 #endif
     g_test_add_func("/cpu/jit/off", test_jit_off);
