@@ -132,7 +132,12 @@ static int qcow2_create_refblock(Qcow2State *s, uint64_t idx, uint64_t at)
         qcow2_cache_discard(s->rb_cache, off);
         return ret;
     }
-    ret = s->host.flush(s->host.opaque);
+    /* Outside its range, the block's own refcount is in another block,
+     * dirty in the cache: on disk before the table points at the block. */
+    ret = qcow2_cache_writeback(s, s->rb_cache);
+    if (ret == 0) {
+        ret = s->host.flush(s->host.opaque);
+    }
     if (ret < 0) {
         return ret;
     }

@@ -6,10 +6,13 @@
  * overlapping write (EIO, event, corrupt bit, read-write reopen refused),
  * the per-write overlap check cost in "all" mode as the image grows (work
  * counted, no host reads), hostile table entries (no crash), and the
- * periodic cache cleaning of cache-clean-interval.
+ * periodic cache cleaning of cache-clean-interval, and crash safety: the
+ * file as a crash after any single write would leave it has no corruption.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib.h>
 #include "block/qcow2/qcow2-check.h"
 #include "block/qcow2/qcow2-create.h"
@@ -20,7 +23,11 @@ typedef struct MemFile {
     GByteArray *b;
     unsigned reads, writes, flushes;
     unsigned delay_us;      /* slow writes, to widen race windows */
+    bool crash_check;       /* check the image as a crash would leave it */
+    unsigned crash_points;  /* writes after which it was checked */
 } MemFile;
+
+static void crash_point(MemFile *f);
 
 /* The engine does data I/O without its lock; the fake file serialises. */
 static GMutex mem_lock;
@@ -54,6 +61,9 @@ static int mem_pwrite(void *o, uint64_t off, const void *buf, size_t len)
     }
     memcpy(f->b->data + off, buf, len);
     g_mutex_unlock(&mem_lock);
+    if (f->crash_check) {
+        crash_point(f);
+    }
     return 0;
 }
 
@@ -99,8 +109,7 @@ static Qcow2State *mem_create(MemFile *f, uint64_t size, uint64_t cs,
     Qcow2Options o;
     Qcow2Host h = mem_host(f);
 
-    f->b = g_byte_array_new();
-    f->delay_us = 0;
+    *f = (MemFile) { .b = g_byte_array_new() };
     qcow2_create_opts_init(&co);
     co.size = size;
     co.cluster_size = cs;
@@ -463,6 +472,124 @@ static void test_cache_clean(void)
     g_byte_array_free(f.b, TRUE);
 }
 
+/*
+ * The file as a crash (SIGKILL, or power loss after the last flush) right
+ * after this write would leave it: it must open, and qemu-img check's
+ * rules must find no corruption (leaked clusters are allowed).
+ */
+static void crash_point(MemFile *f)
+{
+    MemFile g = { 0 };
+    Qcow2CheckResult r;
+    Qcow2State *s;
+
+    g_mutex_lock(&mem_lock);
+    g.b = g_byte_array_sized_new(f->b->len);
+    g_byte_array_append(g.b, f->b->data, f->b->len);
+    g_mutex_unlock(&mem_lock);
+    f->crash_points++;
+    s = mem_reopen(&g, true, &error_abort);
+    /* Leaks are expected: their lines go to /dev/null; a corruption is
+     * checked again with stderr back, to say what it is. */
+    int saved = dup(2), null = open("/dev/null", O_WRONLY);
+    dup2(null, 2);
+    int ret = qcow2_check(s, &r, 0);
+    dup2(saved, 2);
+    close(saved);
+    close(null);
+    g_assert_cmpint(ret, ==, 0);
+    if (r.corruptions || r.check_errors) {
+        qcow2_check(s, &r, 0);
+        g_test_message("crash after write %u: %d corruptions", f->writes,
+                       r.corruptions);
+        g_assert_not_reached();
+    }
+    qcow2_close(s);
+    g_byte_array_free(g.b, TRUE);
+}
+
+/*
+ * A run of clusters that crosses into a range without a refcount block:
+ * the new block goes into a free cluster outside the run (a hole left by
+ * a discard), so its own refcount lives in another block, which must be
+ * on disk before the refcount table points at the new block.
+ */
+static void test_crash_refblock_outside(void)
+{
+    const uint64_t cs = 4096, rb_entries = cs * 8 / 16;
+    uint8_t d[65536];
+    MemFile f;
+    Qcow2State *s = mem_create(&f, 64 << 20, cs, 16, QCOW2_OL_ALL);
+    uint64_t gend = 0;
+
+    memset(d, 0x5a, sizeof(d));
+    while ((uint64_t)mem_len(&f) < (rb_entries - 40) * cs) {
+        g_assert_cmpint(qcow2_write(s, gend, d, sizeof(d)), ==, 0);
+        gend += sizeof(d);
+    }
+    g_assert_cmpint(qcow2_discard(s, cs, cs), ==, 0);
+    g_assert_cmpint(qcow2_flush(s), ==, 0);
+    f.crash_check = true;
+    /* 48 clusters, in the last L2 table already there (2 MiB each). */
+    g_assert_cmpuint((gend >> 21), ==, (gend + 48 * cs - 1) >> 21);
+    for (unsigned k = 0; k < 3; k++) {
+        g_assert_cmpint(qcow2_write(s, gend + k * 16 * cs, d, 16 * cs), ==,
+                        0);
+    }
+    g_assert_cmpint(qcow2_flush(s), ==, 0);
+    f.crash_check = false;
+    /* The scenario happened: block 1 sits below the range it describes. */
+    g_assert_cmpuint(s->reftable_entries, >, 1);
+    g_assert_cmpuint(s->reftable[1] & QCOW2_REFT_OFFSET_MASK, !=, 0);
+    g_assert_cmpuint(s->reftable[1] & QCOW2_REFT_OFFSET_MASK, <,
+                     rb_entries * cs);
+    g_assert_cmpuint(f.crash_points, >, 3);
+    g_assert_cmpint(qcow2_close(s), ==, 0);
+    g_byte_array_free(f.b, TRUE);
+}
+
+/*
+ * Random writes, discards and flushes with small refcount blocks (64 and
+ * 512 clusters each: many blocks created, some outside their range),
+ * checked as a crash would leave the file after every single write.
+ */
+static void test_crash_every_write(void)
+{
+    static const struct { uint32_t cb; uint64_t rbits; } cfg[] = {
+        { 9, 64 }, { 12, 64 },
+    };
+    g_autofree uint8_t *buf = g_malloc(1 << 16);
+
+    for (unsigned c = 0; c < G_N_ELEMENTS(cfg); c++) {
+        const uint64_t size = 2 << 20, cs = 1ull << cfg[c].cb;
+        GRand *r = g_rand_new_with_seed(cfg[c].cb);
+        MemFile f;
+        Qcow2State *s = mem_create(&f, size, cs, cfg[c].rbits, QCOW2_OL_ALL);
+
+        f.crash_check = true;
+        for (int i = 0; i < 120; i++) {
+            uint64_t len = g_rand_int_range(r, 1, 1 << 16);
+            uint64_t off = g_rand_int_range(r, 0, (gint32)(size - len));
+            int op = g_rand_int_range(r, 0, 10);
+
+            memset(buf, i + 1, len);
+            if (op < 7) {
+                g_assert_cmpint(qcow2_write(s, off, buf, len), ==, 0);
+            } else if (op < 9) {
+                g_assert_cmpint(qcow2_discard(s, off, len), ==, 0);
+            } else {
+                g_assert_cmpint(qcow2_flush(s), ==, 0);
+            }
+        }
+        g_assert_cmpint(qcow2_close(s), ==, 0);
+        g_test_message("cluster %llu: %u crash points",
+                       (unsigned long long)cs, f.crash_points);
+        g_assert_cmpuint(f.crash_points, >, 100);
+        g_byte_array_free(f.b, TRUE);
+        g_rand_free(r);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -477,5 +604,9 @@ int main(int argc, char **argv)
     g_test_add_func("/block/qcow2/engine/hostile-tables",
                     test_hostile_tables);
     g_test_add_func("/block/qcow2/engine/cache-clean", test_cache_clean);
+    g_test_add_func("/block/qcow2/engine/crash-refblock-outside",
+                    test_crash_refblock_outside);
+    g_test_add_func("/block/qcow2/engine/crash-every-write",
+                    test_crash_every_write);
     return g_test_run();
 }
