@@ -549,9 +549,10 @@ static void test_crash_refblock_outside(void)
 }
 
 /*
- * Random writes, discards and flushes with small refcount blocks (64 and
- * 512 clusters each: many blocks created, some outside their range),
- * checked as a crash would leave the file after every single write.
+ * Random writes, zero writes, discards and flushes with small refcount
+ * blocks (64 and 512 clusters each: many blocks created, some outside
+ * their range), checked as a crash would leave the file after every
+ * single write.
  */
 static void test_crash_every_write(void)
 {
@@ -567,14 +568,17 @@ static void test_crash_every_write(void)
         Qcow2State *s = mem_create(&f, size, cs, cfg[c].rbits, QCOW2_OL_ALL);
 
         f.crash_check = true;
-        for (int i = 0; i < 120; i++) {
+        for (int i = 0; i < 160; i++) {
             uint64_t len = g_rand_int_range(r, 1, 1 << 16);
             uint64_t off = g_rand_int_range(r, 0, (gint32)(size - len));
             int op = g_rand_int_range(r, 0, 10);
 
             memset(buf, i + 1, len);
-            if (op < 7) {
+            if (op < 6) {
                 g_assert_cmpint(qcow2_write(s, off, buf, len), ==, 0);
+            } else if (op < 7) {
+                g_assert_cmpint(qcow2_write_zeroes(s, off, len, i & 1), ==,
+                                0);
             } else if (op < 9) {
                 g_assert_cmpint(qcow2_discard(s, off, len), ==, 0);
             } else {
