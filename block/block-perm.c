@@ -124,10 +124,28 @@ static void bdrv_perm_gather(const BlockDriverState *bs, uint64_t *perm,
     }
 }
 
+/*
+ * Refresh @bs's children after its own permissions changed; go on after
+ * a failure so that the others drop what they can (the first error is
+ * reported).
+ */
+static bool bdrv_refresh_children(BlockDriverState *bs, Error **errp)
+{
+    bool ok = true;
+
+    if (bs->file && !bdrv_refresh_perms(bs->file->bs, errp)) {
+        ok = false;
+        errp = NULL;
+    }
+    if (bs->backing && !bdrv_refresh_perms(bs->backing->bs, errp)) {
+        ok = false;
+    }
+    return ok;
+}
+
 bool bdrv_refresh_perms(BlockDriverState *bs, Error **errp)
 {
     uint64_t perm, shared;
-    bool ok = true;
 
     if (!bs || !bs->drv || !bs->opaque) {
         return true;
@@ -139,29 +157,12 @@ bool bdrv_refresh_perms(BlockDriverState *bs, Error **errp)
     }
     bs->perm = perm;
     bs->shared_perm = shared;
-    /* Go on after a failure so that children drop what they can. */
-    if (bs->file && !bdrv_refresh_perms(bs->file->bs, errp)) {
-        ok = false;
-        errp = NULL;
-    }
-    if (bs->backing && !bdrv_refresh_perms(bs->backing->bs, errp)) {
-        ok = false;
-    }
-    return ok;
+    return bdrv_refresh_children(bs, errp);
 }
 
 bool bdrv_perm_deactivate(BlockDriverState *bs, bool inactive,
                           Error **errp)
 {
-    bool ok = true;
-
     bs->perm_inactive = inactive;
-    if (bs->file && !bdrv_refresh_perms(bs->file->bs, errp)) {
-        ok = false;
-        errp = NULL;
-    }
-    if (bs->backing && !bdrv_refresh_perms(bs->backing->bs, errp)) {
-        ok = false;
-    }
-    return ok;
+    return bdrv_refresh_children(bs, errp);
 }
