@@ -155,6 +155,13 @@ bool qcow2_meta_parse(const uint8_t *buf, size_t len, uint64_t file_len,
 bool qcow2_meta_serialize(Qcow2Meta *meta, uint8_t *buf, size_t cluster_size,
                           Error **errp);
 
+/**
+ * qcow2_header_render() - the fixed header fields of @h (version 2: up to
+ * offset 72; version 3: up to 112, then @h->unknown_fields) at @buf, which
+ * must hold QCOW2_V3_HEADER_LEN + @h->unknown_fields_len bytes.
+ */
+void qcow2_header_render(const Qcow2Header *h, uint8_t *buf);
+
 /** qcow2_meta_clear() - free what qcow2_meta_parse() allocated. */
 void qcow2_meta_clear(Qcow2Meta *meta);
 

@@ -349,7 +349,7 @@ bool qcow2_meta_parse(const uint8_t *buf, size_t len, uint64_t file_len,
     return true;
 }
 
-static void qcow2_write_fixed(const Qcow2Header *h, uint8_t *buf)
+void qcow2_header_render(const Qcow2Header *h, uint8_t *buf)
 {
     qcow2_put_be32(buf, QCOW2_MAGIC);
     qcow2_put_be32(buf + 4, h->version);
@@ -453,7 +453,7 @@ bool qcow2_meta_serialize(Qcow2Meta *meta, uint8_t *buf, size_t cs,
                    "into one cluster");
         return false;
     }
-    qcow2_write_fixed(h, buf);
+    qcow2_header_render(h, buf);
     return true;
 }
 

@@ -192,26 +192,24 @@ static int rebuild_write_blocks(Rebuild *r)
 
 /*
  * The header fields from refcount_table_offset (48) up to refcount_order
- * (96, v3 only; with @order_too), as they are in memory, for one write.
+ * (96, v3 only; with @order_too), as they are in memory but for the new
+ * table at cluster @start (@len clusters), for one write at offset 48.
  */
 static size_t rebuild_header_bytes(Qcow2State *s, uint64_t start,
                                    uint64_t len, bool order_too,
                                    uint8_t *hdr)
 {
-    const Qcow2Header *h = &s->meta.h;
+    Qcow2Header h = s->meta.h;
+    g_autofree uint8_t *buf = g_malloc0(QCOW2_V3_HEADER_LEN +
+                                        h.unknown_fields_len);
+    size_t n = order_too ? 52 : 12;
 
-    qcow2_put_be64(hdr, start << s->cluster_bits);
-    qcow2_put_be32(hdr + 8, (uint32_t)len);
-    if (!order_too) {
-        return 12;
-    }
-    qcow2_put_be32(hdr + 12, h->nb_snapshots);
-    qcow2_put_be64(hdr + 16, h->snapshots_offset);
-    qcow2_put_be64(hdr + 24, h->incompatible_features);
-    qcow2_put_be64(hdr + 32, h->compatible_features);
-    qcow2_put_be64(hdr + 40, h->autoclear_features);
-    qcow2_put_be32(hdr + 48, s->refcount_order);
-    return 52;
+    h.refcount_table_offset = start << s->cluster_bits;
+    h.refcount_table_clusters = (uint32_t)len;
+    h.refcount_order = s->refcount_order;
+    qcow2_header_render(&h, buf);
+    memcpy(hdr, buf + 48, n);
+    return n;
 }
 
 static int rebuild_write_table(Rebuild *r, uint64_t start, uint64_t len,
